@@ -1,0 +1,54 @@
+# Sales Web: `make run` starts the main job, `make test` runs every test.
+# Both create .venv with a Python >= 3.12 found by *running* candidates: on these
+# machines `python3.12` may be a pyenv shim that exists but fails (STACK-NOTES.md).
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
+CANDIDATES := python3.13 python3.12 python3 \
+	$(wildcard $(PYENV_ROOT)/versions/3.1[2-9]*/bin/python3) \
+	$(wildcard /usr/local/bin/python3.1[2-9]) $(wildcard /usr/bin/python3.1[2-9])
+HOST      ?= 127.0.0.1
+PORT      ?= 8765
+export SOLARA_TELEMETRY_MIXPANEL_ENABLE := False
+
+.PHONY: run test lint format bench clean install
+
+$(PY):
+	@found=""; for p in $(CANDIDATES); do \
+	  if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then found=$$p; break; fi; \
+	done; \
+	if [ -z "$$found" ]; then \
+	  echo "error: Sales Web needs Python >= 3.12 (Mesa 3.5 does) and none of these runs one:" >&2; \
+	  echo "  $(CANDIDATES)" >&2; \
+	  echo "Install Python 3.12+ (pyenv install 3.12, or your package manager) and retry." >&2; \
+	  exit 1; \
+	fi; \
+	echo "using $$found ($$($$found --version))"; \
+	$$found -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[gui,test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/salesweb simulate --scenario default
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(STAMP)
+	$(VENV)/bin/python experiments/bench.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,53 @@
+"""Go-to-market tactics as small strategy objects.
+
+A :class:`Tactic` says which motions a vendor runs and how its reps pick targets;
+the vendor delegates to it, so switching strategy (mechanism 10) is swapping one
+object. The heavy lifting is done by the vectorized kernels in :mod:`sim.kernels`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# How much more a hybrid rep prefers an enterprise that already has users
+# ("bottoms-up as lead generation for direct", seed 003).
+HYBRID_USER_PREFERENCE = 10.0
+
+
+@dataclass(frozen=True)
+class Tactic:
+    """What a strategy does.
+
+    Attributes
+    ----------
+    name : str
+        ``bottoms_up``, ``direct`` or ``hybrid``.
+    self_serve : bool
+        Runs self-service sign-up and marketing (mechanisms 1-3).
+    outbound : bool
+        Employs reps who prospect and sell (mechanisms 4-5).
+    """
+
+    name: str
+    self_serve: bool
+    outbound: bool
+
+    def target_weights(self, sizes: np.ndarray, users_here: np.ndarray) -> np.ndarray:
+        """Weights over enterprises for this vendor's outbound touches.
+
+        Direct reps go where the money is (weight by size); hybrid reps go first
+        where the product already has users.
+        """
+        weights = sizes.astype(np.float64)
+        if self.name == "hybrid":
+            weights = weights * np.where(users_here > 0, HYBRID_USER_PREFERENCE, 1.0)
+        return weights
+
+
+TACTICS: dict[str, Tactic] = {
+    "bottoms_up": Tactic("bottoms_up", self_serve=True, outbound=False),
+    "direct": Tactic("direct", self_serve=False, outbound=True),
+    "hybrid": Tactic("hybrid", self_serve=True, outbound=True),
+}

@@ -1,0 +1,132 @@
+"""Vendor: the predator. A Mesa agent with a product, a go-to-market tactic and cash."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import mesa
+import numpy as np
+
+from agents.tactics import TACTICS, Tactic
+
+if TYPE_CHECKING:
+    from sim.model import MarketModel
+
+
+class Vendor(mesa.Agent):
+    """A software vendor.
+
+    Traits (``quality``, ``virality``, ``marketing_spend``, ...) are plain attributes a
+    workshop team or a scenario may set. Market outcomes (``arr``, ``users``,
+    ``customers``) are read from arrays the model refreshes each step.
+
+    Reps are held as cohorts ``[(hired_step, count), ...]`` so that a new rep ramps
+    linearly to full productivity over ``rep_ramp_weeks``.
+    """
+
+    def __init__(self, model: MarketModel, index: int, strategy: str, traits: dict[str, Any]):
+        super().__init__(model)
+        self.index = index
+        self.name = f"V{index:02d}"
+        self.tactic: Tactic = TACTICS[strategy]
+        self.quality: float = traits["quality"]
+        self.virality: float = traits["virality"]
+        self.collaborative: bool = traits["collaborative"]
+        self.marketing_spend: float = traits["marketing_spend"]
+        self.marketing_reach: float = traits["marketing_reach"]
+        self.seat_price: float = traits["seat_price"]
+        self.enterprise_uplift: float = traits["enterprise_uplift"]
+        self.rep_cost: float = traits["rep_cost"]
+        self.touches_per_rep: int = traits["touches_per_rep"]
+        self.rep_capacity: int = traits["rep_capacity"]
+        self.burn: float = traits["burn"]
+        self.cash: float = traits["initial_cash"]
+        self.rep_cohorts: list[list[int]] = []
+        if self.tactic.outbound and traits["initial_reps"] > 0:
+            # reps present at the start are ramped; entrants' reps ramp from now
+            start = model.steps - (0 if model.steps else model.rep_ramp_weeks)
+            self.rep_cohorts.append([start, int(traits["initial_reps"])])
+        self.alive = True
+        self.entered = model.steps
+        self.exited: int | None = None
+        # flows, reset or accumulated by the model
+        self.revenue = 0.0  # recognised this step
+        self.costs = 0.0  # spent this step
+        self.bookings_since_hiring = 0.0
+        self.bookings_total = 0.0
+        self.sm_spend_total = 0.0  # sales and marketing, the numerator of CAC
+        self.new_customers_total = 0
+        self.deals_won = 0
+        self.deals_lost = 0
+        self.touches_total = 0
+
+    # -- strategy -------------------------------------------------------------------
+    @property
+    def strategy(self) -> str:
+        return self.tactic.name
+
+    @strategy.setter
+    def strategy(self, name: str) -> None:
+        if name not in TACTICS:
+            raise ValueError(f"unknown strategy {name!r}; expected one of {', '.join(TACTICS)}")
+        self.tactic = TACTICS[name]
+
+    # -- reps -----------------------------------------------------------------------
+    @property
+    def reps(self) -> int:
+        return sum(c for _, c in self.rep_cohorts)
+
+    def effective_reps(self, step: int, ramp_weeks: int) -> float:
+        """Reps weighted by ramp: a rep hired ``w`` weeks ago counts ``min(1, w/ramp)``."""
+        if ramp_weeks <= 0:
+            return float(self.reps)
+        return sum(c * min(1.0, (step - h) / ramp_weeks) for h, c in self.rep_cohorts)
+
+    def hire(self, count: int, step: int) -> None:
+        if count > 0:
+            self.rep_cohorts.append([step, int(count)])
+
+    def lose_reps(self, count: int, rng: np.random.Generator) -> None:
+        """Remove ``count`` reps drawn at random across cohorts."""
+        if count <= 0 or not self.rep_cohorts:
+            return
+        sizes = np.array([c for _, c in self.rep_cohorts])
+        count = min(count, int(sizes.sum()))
+        gone = rng.multivariate_hypergeometric(sizes, count)
+        for cohort, g in zip(self.rep_cohorts, gone, strict=True):
+            cohort[1] -= int(g)
+        self.rep_cohorts = [c for c in self.rep_cohorts if c[1] > 0]
+
+    # -- outcomes -------------------------------------------------------------------
+    @property
+    def arr(self) -> float:
+        return float(self.model.vendor_arr[self.index])
+
+    @property
+    def users(self) -> int:
+        return int(self.model.vendor_users[self.index])
+
+    @property
+    def customers(self) -> int:
+        return int(self.model.vendor_customers[self.index])
+
+    @property
+    def cac(self) -> float:
+        """Customer acquisition cost: sales and marketing spent per new customer so far.
+
+        NaN until the first customer.
+        """
+        if self.new_customers_total == 0:
+            return float("nan")
+        return self.sm_spend_total / self.new_customers_total
+
+    @property
+    def cac_payback_months(self) -> float:
+        """Months of a customer's average revenue it takes to earn back the CAC."""
+        if self.customers == 0 or self.arr <= 0:
+            return float("inf")
+        return self.cac / (self.arr / self.customers / 12.0)
+
+    def __repr__(self) -> str:
+        state = "alive" if self.alive else f"exited@{self.exited}"
+        return f"Vendor({self.name}, {self.strategy}, arr={self.arr:,.0f}, cash={self.cash:,.0f}, reps={self.reps}, {state})"

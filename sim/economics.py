@@ -1,0 +1,149 @@
+"""Vendor economics (mechanism 8), entry (9) and adaptation (10).
+
+Cash is settled after all contract changes of the week, so that for every alive
+vendor ``cash_after - cash_before == revenue - costs`` holds exactly (a property
+test checks it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.tactics import TACTICS
+from sim.params import STRATEGIES
+
+if TYPE_CHECKING:
+    from agents.vendor import Vendor
+    from sim.model import MarketModel
+
+QUARTER = 13
+SWITCH_MARGIN = 0.75  # another strategy is "clearly better" at 3/4 of our payback or less
+
+
+def settle_cash(model: MarketModel) -> None:
+    """Recognise revenue (ACV / 52 a week), pay costs, and let the insolvent exit.
+
+    ``cash += revenue - marketing_spend - reps * rep_cost - burn``; marketing is paid
+    only by vendors that run a self-serve motion.
+    """
+    contracts = model.contracts
+    ids = contracts.active_ids()
+    revenue = np.bincount(
+        contracts.vendor[ids], weights=contracts.acv[ids] / 52.0, minlength=model.vendor_capacity
+    )
+    for vendor in model.alive_vendors():
+        marketing = vendor.marketing_spend if vendor.tactic.self_serve else 0.0
+        sales = vendor.reps * vendor.rep_cost
+        vendor.revenue = float(revenue[vendor.index])
+        vendor.costs = marketing + sales + vendor.burn
+        vendor.cash += vendor.revenue - vendor.costs
+        vendor.sm_spend_total += marketing + sales
+    for vendor in model.alive_vendors():
+        if vendor.cash < 0:
+            model.exit_vendor(vendor)
+
+
+def staff(model: MarketModel) -> None:
+    """Reps leave every week; every ``hiring_interval`` weeks vendors hire from bookings.
+
+    Hires per round: ``rep_hiring_rate * bookings / (13 * rep_cost)`` (one rep per
+    quarter of rep cost booked, at rate 1), rounded at random, and no more than keeps
+    ``min_runway_weeks`` of runway at the new cost.
+    """
+    rng = model.rng
+    hiring_round = model.steps % model.hiring_interval == 0
+    for vendor in model.alive_vendors():
+        if not vendor.tactic.outbound:
+            continue
+        if vendor.reps and model.rep_attrition > 0:
+            vendor.lose_reps(int(rng.binomial(vendor.reps, model.rep_attrition)), rng)
+        if not hiring_round:
+            continue
+        wanted = model.rep_hiring_rate * vendor.bookings_since_hiring / (QUARTER * vendor.rep_cost)
+        hires = int(np.floor(wanted + rng.random()))
+        vendor.bookings_since_hiring = 0.0
+        if hires <= 0:
+            continue
+        hires = min(hires, affordable_hires(model, vendor))
+        if hires > 0:
+            vendor.hire(hires, model.steps)
+            model.log("hire", vendor, None, hires)
+
+
+def affordable_hires(model: MarketModel, vendor: Vendor) -> int:
+    """Most reps a vendor can add and still have ``min_runway_weeks`` of runway."""
+    if model.min_runway_weeks <= 0:
+        return 10**9
+    net_burn = vendor.costs - vendor.revenue
+    room = vendor.cash / model.min_runway_weeks - net_burn
+    return max(0, int(room // vendor.rep_cost)) if vendor.rep_cost > 0 else 10**9
+
+
+def market_attractiveness(model: MarketModel) -> float:
+    """Recent bookings per active vendor per week, over a typical vendor's weekly cost.
+
+    An empty market counts as attractive (1.0): whoever enters meets rested buyers.
+    """
+    alive = model.alive_vendors()
+    if not alive:
+        return 1.0
+    weekly_bookings = sum(model.bookings_history[-QUARTER:]) / QUARTER / len(alive)
+    typical_cost = model.burn + model.marketing_spend + model.initial_reps * model.rep_cost
+    return float(min(3.0, weekly_bookings / max(typical_cost, 1.0)))
+
+
+def entry(model: MarketModel) -> None:
+    """Mechanism 9: an entrant arrives with probability ``entry_rate * attractiveness``.
+
+    It copies the strategy of an incumbent drawn in proportion to ARR, or picks one
+    at random with probability ``mutation`` (or when nobody has ARR to copy).
+    """
+    rng = model.rng
+    if model.entry_rate <= 0 or len(model.alive_vendors()) >= model.max_vendors:
+        return
+    if rng.random() >= min(1.0, model.entry_rate * market_attractiveness(model)):
+        return
+    alive = model.alive_vendors()
+    arr = np.array([v.arr for v in alive])
+    if rng.random() < model.mutation or not len(alive) or arr.sum() <= 0:
+        strategy = STRATEGIES[int(rng.integers(len(STRATEGIES)))]
+    else:
+        strategy = alive[int(rng.choice(len(alive), p=arr / arr.sum()))].strategy
+    vendor = model.add_vendor(strategy)
+    model.log("entry", vendor, None, None)
+
+
+def adapt(model: MarketModel) -> None:
+    """Mechanism 10: each quarter a vendor may switch to a strategy that pays back faster.
+
+    A vendor compares its CAC payback with the median payback of each other strategy;
+    if the best is below ``SWITCH_MARGIN`` times its own, it switches with probability
+    ``switch_rate``. A switch to a sales motion hires ``initial_reps`` who ramp.
+    """
+    if not model.adaptive_strategies or model.steps % QUARTER:
+        return
+    alive = model.alive_vendors()
+    payback = {v: v.cac_payback_months for v in alive}
+    medians = {}
+    for s in STRATEGIES:
+        vals = [p for v, p in payback.items() if v.strategy == s and np.isfinite(p)]
+        if vals:
+            medians[s] = float(np.median(vals))
+    for vendor in alive:
+        others = {s: m for s, m in medians.items() if s != vendor.strategy}
+        if not others:
+            continue
+        best = min(others, key=others.get)
+        if (
+            others[best] < SWITCH_MARGIN * payback[vendor]
+            and model.rng.random() < model.switch_rate
+        ):
+            old = vendor.strategy
+            vendor.strategy = best
+            if TACTICS[best].outbound and vendor.reps == 0:
+                vendor.hire(model.initial_reps, model.steps)
+            if not TACTICS[best].outbound:
+                vendor.rep_cohorts = []
+            model.log("switch", vendor, None, None, detail=f"{old} -> {best}")

@@ -1,0 +1,393 @@
+"""MarketModel: the enterprise software market as a Mesa model.
+
+One step is one week. The order of a step is MODEL.md's, mechanism by mechanism:
+see :meth:`MarketModel.step`. Employees and buyers are arrays
+(:class:`sim.population.Population`); vendors and enterprises are Mesa agents.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from agents.enterprise import Enterprise
+from agents.tactics import TACTICS
+from agents.vendor import Vendor
+from sim import contracting, economics, selling, workforce
+from sim.kernels import self_serve_adoption, user_churn, user_edges
+from sim.params import (
+    PARAMETERS,
+    STRATEGIES,
+    VENDOR_TRAITS,
+    ParameterError,
+    check_consistency,
+    defaults,
+    validate_params,
+)
+from sim.population import NO_PRODUCT, build_population
+from sim.reporting import MODEL_REPORTERS, VENDOR_REPORTERS, compute_metrics
+from sim.tables import ContractBook, Pipeline
+
+# Traits that are probabilities stay in [0, 1] when drawn with heterogeneity.
+_UNIT_TRAITS = {"quality", "virality", "marketing_reach"}
+EVENT_LOG_LENGTH = 5000
+
+
+class MarketModel(mesa.Model):
+    """An enterprise software market: vendors (predators) and buyers' attention (prey).
+
+    Every parameter of :data:`sim.params.PARAMETERS` is a keyword argument with its
+    default, and readable on the model under its own name (``model.rep_attrition``).
+
+    Parameters
+    ----------
+    rng : int, numpy Generator or None
+        Mesa's seed convention; the same ``rng`` reproduces a run bit for bit.
+    vendors : list of dict, optional
+        Per-vendor settings for the first vendors: ``{"strategy": "hybrid",
+        "quality": 0.9, ...}`` with keys from :data:`sim.params.VENDOR_TRAITS`.
+        Unset traits are drawn around the model-level value.
+    **params
+        Any parameter of :data:`sim.params.PARAMETERS`.
+
+    Examples
+    --------
+    >>> model = MarketModel(rng=1, n_enterprises=20)
+    >>> for _ in range(10):
+    ...     model.step()
+    >>> model.datacollector.get_model_vars_dataframe().shape[0]
+    11
+    """
+
+    def __init__(self, rng: Any = None, vendors: list[dict] | None = None, **params: Any):
+        super().__init__(rng=rng)
+        values = defaults()
+        values.update(validate_params(params))
+        check_consistency(values)
+        self.params: dict[str, Any] = values
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.vendor_specs = _validate_vendor_specs(vendors or [], values["n_vendors"])
+
+        self.population = build_population(values, self.rng)
+        pop = self.population
+        self.n_employees = pop.n_employees
+        self.median_enterprise_size = float(np.median(pop.ent_size))
+        self.enterprises = [Enterprise(self, e) for e in range(len(pop.ent_size))]
+        self.emp_buyer = np.full(self.n_employees, -1, dtype=np.int64)
+        self.emp_buyer[pop.buyer_employee] = np.arange(len(pop.buyer_employee))
+
+        self.vendor_list: list[Vendor] = []
+        self.vendor_capacity = 0
+        n_ent = len(pop.ent_size)
+        self.brand = np.ones((n_ent, 0))
+        self.contract_at = np.full((n_ent, 0), -1, dtype=np.int64)
+        self.opp_at = np.full((n_ent, 0), -1, dtype=np.int64)
+        self.users_ev = np.zeros((n_ent, 0), dtype=np.int64)
+        self.contracts = ContractBook()
+        self.pipeline = Pipeline()
+        self.events: deque[dict] = deque(maxlen=EVENT_LOG_LENGTH)
+        self.bookings_history: list[float] = []
+        self._reset_step_flows()
+
+        for strategy, spec in zip(self._initial_strategies(), self._padded_specs(), strict=True):
+            self.add_vendor(strategy, spec)
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters=MODEL_REPORTERS, agenttype_reporters={Vendor: VENDOR_REPORTERS}
+        )
+        self._refresh_users()
+        compute_metrics(self)
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_scenario(cls, name_or_path: str | Path, **overrides: Any) -> MarketModel:
+        """Build a model from a preset name (``"default"``) or a TOML file, plus overrides."""
+        from sim.scenarios import load_scenario
+
+        scenario = load_scenario(name_or_path)
+        kwargs = scenario.model_kwargs(**overrides)
+        model = cls(**kwargs)
+        model.scenario_name = scenario.name
+        return model
+
+    def _initial_strategies(self) -> list[str]:
+        """Strategies of the starting vendors: per-vendor specs first, then the mix.
+
+        The mix is turned into counts by largest remainder, so a third each of 12
+        vendors is exactly 4/4/4; the order is shuffled by the model's rng.
+        """
+        specs = [s["strategy"] for s in self.vendor_specs if "strategy" in s]
+        n_free = self.n_vendors - len(specs)
+        shares = np.asarray(self.strategy_mix) * n_free
+        counts = np.floor(shares).astype(int)
+        remainder = n_free - counts.sum()
+        counts[np.argsort(-(shares - counts), kind="stable")[:remainder]] += 1
+        free = [s for s, c in zip(STRATEGIES, counts, strict=True) for _ in range(c)]
+        self.rng.shuffle(free)
+        it = iter(free)
+        return [spec.get("strategy") or next(it) for spec in self._padded_specs()]
+
+    def _padded_specs(self) -> list[dict]:
+        return list(self.vendor_specs) + [{}] * (self.n_vendors - len(self.vendor_specs))
+
+    def draw_traits(self, spec: dict | None = None) -> dict[str, Any]:
+        """A vendor's own traits: the spec's values, else drawn around the model level.
+
+        Each numeric trait is the model-level value times a lognormal factor of
+        spread ``vendor_heterogeneity`` and mean 1 (probabilities clipped to [0, 1]).
+        """
+        spec = spec or {}
+        h = self.vendor_heterogeneity
+        traits = {}
+        for name in VENDOR_TRAITS:
+            base = self.params[name]
+            if name in spec:
+                traits[name] = spec[name]
+            elif isinstance(base, bool) or h == 0:
+                traits[name] = base
+            else:
+                value = base * float(np.exp(h * self.rng.standard_normal() - h * h / 2))
+                if name in _UNIT_TRAITS:
+                    value = min(1.0, value)
+                if PARAMETERS[name].kind == "int":
+                    value = max(1 if name == "rep_capacity" else 0, int(round(value)))
+                traits[name] = value
+        return traits
+
+    def add_vendor(self, strategy: str, spec: dict | None = None) -> Vendor:
+        """Create a vendor (at the start or as an entrant) and widen the per-pair arrays."""
+        index = len(self.vendor_list)
+        if index >= self.vendor_capacity:
+            grow = max(8, self.vendor_capacity)
+            self.vendor_capacity += grow
+            pad = ((0, 0), (0, grow))
+            self.brand = np.pad(self.brand, pad, constant_values=1.0)
+            self.contract_at = np.pad(self.contract_at, pad, constant_values=-1)
+            self.opp_at = np.pad(self.opp_at, pad, constant_values=-1)
+            self.users_ev = np.pad(self.users_ev, pad)
+        vendor = Vendor(self, index, strategy, self.draw_traits(spec))
+        self.vendor_list.append(vendor)
+        return vendor
+
+    # ------------------------------------------------------------------ helpers
+    def alive_vendors(self) -> list[Vendor]:
+        return [v for v in self.vendor_list if v.alive]
+
+    def enterprise_slice(self, e: int) -> slice:
+        off = int(self.population.ent_offset[e])
+        return slice(off, off + int(self.population.ent_size[e]))
+
+    def log(
+        self,
+        kind: str,
+        vendor: Vendor | None,
+        enterprise: int | None = None,
+        value: Any = None,
+        **extra,
+    ):
+        """Append an event (deal won or lost, entry, exit, switch, ...) to ``model.events``."""
+        self.events.append(
+            {
+                "step": self.steps,
+                "event": kind,
+                "vendor": vendor.name if vendor else None,
+                "strategy": vendor.strategy if vendor else None,
+                "enterprise": enterprise,
+                "value": value,
+                **extra,
+            }
+        )
+
+    def open_opportunities(self, enterprises: np.ndarray, vendors: np.ndarray, inbound: bool):
+        """Open one opportunity per (enterprise, vendor) pair that has none open."""
+        enterprises = np.asarray(enterprises, dtype=np.int64)
+        vendors = np.asarray(vendors, dtype=np.int64)
+        free = self.opp_at[enterprises, vendors] < 0
+        enterprises, vendors = enterprises[free], vendors[free]
+        if not len(enterprises):
+            return
+        hazard = selling.stage_hazard(self, enterprises)
+        k = len(enterprises)
+        ids = self.pipeline.add(
+            enterprise=enterprises,
+            vendor=vendors,
+            stage=np.full(k, 2 if inbound else 0),
+            opened=self.steps,
+            effort=np.ones(k) if inbound else self.rng.random(k),
+            inbound=inbound,
+            hazard=np.minimum(1.0, hazard * (2.0 if inbound else 1.0)),
+        )
+        self.opp_at[enterprises, vendors] = ids
+        self.step_opportunities += k
+
+    def close_opportunity(self, oid: int) -> None:
+        self.pipeline.active[oid] = False
+        self.opp_at[self.pipeline.enterprise[oid], self.pipeline.vendor[oid]] = -1
+
+    def exit_vendor(self, vendor: Vendor) -> None:
+        """A vendor out of cash exits: its contracts end, its users churn, its reps go."""
+        vendor.alive = False
+        vendor.exited = self.steps
+        v = vendor.index
+        for cid in self.contract_at[:, v][self.contract_at[:, v] >= 0]:
+            contracting.end_contract(self, int(cid))
+        for oid in self.opp_at[:, v][self.opp_at[:, v] >= 0]:
+            self.close_opportunity(int(oid))
+        pop = self.population
+        gone = pop.emp_product == v
+        pop.emp_product[gone] = NO_PRODUCT
+        pop.emp_mandated[gone] = False
+        vendor.rep_cohorts = []
+        self.log("exit", vendor, None, vendor.cash)
+
+    def _refresh_users(self) -> None:
+        pop = self.population
+        users = pop.emp_product >= 0
+        self.users_ev = np.bincount(
+            pop.emp_enterprise[users] * self.vendor_capacity + pop.emp_product[users],
+            minlength=len(pop.ent_size) * self.vendor_capacity,
+        ).reshape(len(pop.ent_size), self.vendor_capacity)
+
+    def _reset_step_flows(self) -> None:
+        self.step_bookings = 0.0
+        self.step_deals_won = 0
+        self.step_deals_lost = 0
+        self.step_disqualified = 0
+        self.step_opportunities = 0
+        self.step_touches = 0
+
+    def _vendor_array(self, attr: str, dtype=np.float64) -> np.ndarray:
+        return np.array([getattr(v, attr) for v in self.vendor_list], dtype=dtype)
+
+    # ------------------------------------------------------------------ the step
+    def step(self) -> None:
+        """Advance the market one week, mechanisms 1 to 11 of MODEL.md in order."""
+        self._reset_step_flows()
+        self._self_serve_phase()  # 1-2: adoption and user churn
+        self._refresh_users()
+        contracting.bottoms_up_conversion(self)  # 3
+        selling.outbound_touches(self)  # 4
+        selling.advance_pipeline(self)  # 5
+        self._refresh_users()
+        contracting.renewals(self)  # 6
+        self._recover()  # 7
+        economics.settle_cash(self)  # 8: cash and exit
+        economics.staff(self)  # 8: attrition and hiring
+        self.bookings_history.append(self.step_bookings)
+        economics.entry(self)  # 9
+        economics.adapt(self)  # 10
+        if self.generational_change:
+            workforce.turnover(self)  # 11
+        self._refresh_users()
+        compute_metrics(self)
+        self.datacollector.collect(self)
+        if self.steps >= self.horizon:
+            self.running = False
+
+    def _self_serve_phase(self) -> None:
+        pop = self.population
+        edges = user_edges(pop.adjacency, pop.emp_product)
+        quality = self._vendor_array("quality")
+        collaborative = self._vendor_array("collaborative", bool)
+        if not len(quality):
+            return
+        churned = user_churn(
+            self.rng,
+            product=pop.emp_product,
+            edges=edges,
+            degree=pop.degree,
+            user_churn_rate=self.user_churn,
+            quality=quality,
+            collaborative=collaborative,
+        )
+        self_serve = [v for v in self.alive_vendors() if v.tactic.self_serve]
+        if self_serve:
+            codes = np.array([v.index for v in self_serve])
+            candidates = np.flatnonzero(
+                (pop.emp_product == NO_PRODUCT) & ~pop.ent_on_prem[pop.emp_enterprise]
+            )
+            adopters, products = self_serve_adoption(
+                self.rng,
+                candidates=candidates,
+                edges=edges,
+                openness=pop.emp_openness[candidates],
+                brand=self.brand[pop.emp_enterprise[candidates]][:, codes],
+                vendors=codes,
+                reach=self._vendor_array("marketing_reach")[codes],
+                quality=quality[codes],
+                virality=self._vendor_array("virality")[codes],
+                collaborative=collaborative[codes],
+                adoption_threshold=self.adoption_threshold,
+                n_employees=self.n_employees,
+                n_vendor_codes=self.vendor_capacity,
+            )
+            pop.emp_product[adopters] = products
+            pop.emp_since[adopters] = self.steps
+        pop.emp_product[churned] = NO_PRODUCT
+        pop.emp_mandated[churned] = False
+
+    def _recover(self) -> None:
+        """Mechanism 7: receptivity and brand recover towards 1 at ``receptivity_recovery``."""
+        c = self.receptivity_recovery
+        self.population.receptivity += c * (1.0 - self.population.receptivity)
+        if self.brand_erosion > 0:
+            self.brand += c * (1.0 - self.brand)
+
+    # ------------------------------------------------------------------ outputs
+    def vendor_dataframe(self):
+        """Vendor-level data per step (index: step, vendor id) as a pandas DataFrame."""
+        return self.datacollector.get_agenttype_vars_dataframe(Vendor)
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.params.items() if v != PARAMETERS[k].default}
+        inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
+        return f"MarketModel({inner})"
+
+
+def _validate_vendor_specs(specs: list[dict], n_vendors: int) -> list[dict]:
+    if len(specs) > n_vendors:
+        raise ParameterError(
+            f"parameter 'vendors': {len(specs)} vendor specs but n_vendors={n_vendors}; "
+            "give at most n_vendors specs"
+        )
+    out = []
+    for i, spec in enumerate(specs):
+        spec = dict(spec)
+        clean: dict[str, Any] = {}
+        strategy = spec.pop("strategy", None)
+        if strategy is not None:
+            if strategy not in TACTICS:
+                raise ParameterError(
+                    f"vendor {i}: strategy {strategy!r} is not allowed; expected one of {', '.join(STRATEGIES)}"
+                )
+            clean["strategy"] = strategy
+        for key in spec:
+            if key not in VENDOR_TRAITS:
+                raise ParameterError(
+                    f"vendor {i}: {key!r} is not a vendor trait; allowed: strategy, {', '.join(VENDOR_TRAITS)}"
+                )
+        clean.update(validate_params(spec))
+        out.append(clean)
+    return out
+
+
+def _signature() -> inspect.Signature:
+    """Explicit keyword signature, so batch_run, SolaraViz and help() see every parameter."""
+    kw = inspect.Parameter.KEYWORD_ONLY
+    params = [
+        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("rng", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
+        inspect.Parameter("vendors", kw, default=None),
+    ]
+    params += [inspect.Parameter(name, kw, default=p.default) for name, p in PARAMETERS.items()]
+    return inspect.Signature(params)
+
+
+MarketModel.__init__.__signature__ = _signature()

@@ -1,0 +1,842 @@
+"""The one list of every model parameter: default, allowed range, unit, group, meaning.
+
+The CLI (`salesweb params`), the browser app's controls and the docs are all generated
+from :data:`PARAMETERS`, so a parameter is added in exactly one place. Validation lives
+here too, so that every entry point (Python API, CLI, TOML scenario, GUI) rejects bad
+input with the same one-line message naming the parameter, the value and what is allowed.
+
+References for the defaults are in MODEL.md ("Defaults and where they come from").
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+from typing import Any
+
+STRATEGIES: tuple[str, ...] = ("bottoms_up", "direct", "hybrid")
+ORG_NETWORKS: tuple[str, ...] = ("hierarchy", "small_world", "complete")
+
+
+class ParameterError(ValueError):
+    """A parameter is unknown, of the wrong type or out of its allowed range."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """Metadata for one model parameter.
+
+    Parameters
+    ----------
+    name : str
+        Keyword argument of :class:`sim.MarketModel` and attribute on the model.
+    default : Any
+        Value used when neither a scenario nor the caller sets it.
+    kind : str
+        ``"int"``, ``"float"``, ``"bool"``, ``"choice"`` or ``"mix"`` (three shares).
+    low, high : float or None
+        Inclusive bounds for numbers.
+    unit : str
+        Unit shown next to the control ("per week", "USD", "employees", ...).
+    group : str
+        Heading the GUI and the docs put the parameter under.
+    description : str
+        One line: what the parameter does.
+    choices : tuple of str
+        Allowed values for ``kind == "choice"``.
+    """
+
+    name: str
+    default: Any
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+    group: str = "market"
+    description: str = ""
+    choices: tuple[str, ...] = ()
+
+    def allowed(self) -> str:
+        """Human-readable statement of what values are allowed."""
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.choices)
+        if self.kind == "mix":
+            return "three non-negative shares bottoms_up:direct:hybrid, not all zero"
+        return f"a{'n integer' if self.kind == 'int' else ' number'} in [{_fmt(self.low)}, {_fmt(self.high)}]"
+
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` converted to this parameter's type, or raise ParameterError."""
+        bad = ParameterError(
+            f"parameter {self.name!r}: {value!r} is not allowed; expected {self.allowed()}"
+        )
+        if self.kind == "bool":
+            if isinstance(value, bool | int) and value in (0, 1):
+                return bool(value)
+            if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
+                return value.lower() in ("true", "1", "yes")
+            raise bad
+        if self.kind == "choice":
+            if value in self.choices:
+                return value
+            raise bad
+        if self.kind == "mix":
+            return _validate_mix(value, bad)
+        if isinstance(value, bool):
+            raise bad
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise bad from None
+        if not isinstance(value, int | float) or isinstance(value, complex):
+            try:
+                value = float(value)  # numpy scalars
+            except (TypeError, ValueError):
+                raise bad from None
+        if not math.isfinite(value):
+            raise bad
+        if self.kind == "int":
+            if float(value) != int(value):
+                raise bad
+            value = int(value)
+        else:
+            value = float(value)
+        if (self.low is not None and value < self.low) or (
+            self.high is not None and value > self.high
+        ):
+            raise bad
+        return value
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "-inf"
+    return f"{x:g}"
+
+
+def _validate_mix(value: Any, bad: ParameterError) -> tuple[float, float, float]:
+    if isinstance(value, str):
+        parts = value.replace(",", ":").replace("/", ":").split(":")
+        if len(parts) != 3:
+            raise bad
+        try:
+            value = [float(p) for p in parts]
+        except ValueError:
+            raise bad from None
+    elif isinstance(value, dict):
+        if set(value) - set(STRATEGIES):
+            raise bad
+        value = [value.get(s, 0.0) for s in STRATEGIES]
+    try:
+        shares = tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        raise bad from None
+    if len(shares) != 3 or any(not math.isfinite(s) or s < 0 for s in shares):
+        raise bad
+    total = sum(shares)
+    if total <= 0:
+        raise bad
+    return tuple(s / total for s in shares)  # type: ignore[return-value]
+
+
+def _p(
+    name, default, kind, low=None, high=None, unit="", group="market", description="", choices=()
+):
+    return Param(name, default, kind, low, high, unit, group, description, tuple(choices))
+
+
+_PARAM_LIST: list[Param] = [
+    # --- size and start -------------------------------------------------------------
+    _p(
+        "n_enterprises",
+        200,
+        "int",
+        1,
+        5000,
+        "enterprises",
+        "market",
+        "Number of enterprises in the market.",
+    ),
+    _p("n_vendors", 12, "int", 0, 200, "vendors", "market", "Vendors present at the start."),
+    _p(
+        "strategy_mix",
+        (1 / 3, 1 / 3, 1 / 3),
+        "mix",
+        unit="shares",
+        group="market",
+        description="Shares of bottoms_up, direct and hybrid among the starting vendors.",
+    ),
+    _p(
+        "max_vendors",
+        60,
+        "int",
+        1,
+        500,
+        "vendors",
+        "market",
+        "Cap on vendors alive at once (entry stops there).",
+    ),
+    # --- enterprises and employees ---------------------------------------------------
+    _p(
+        "enterprise_size_min",
+        20,
+        "int",
+        1,
+        100_000,
+        "employees",
+        "enterprises",
+        "Smallest enterprise (bounded Zipf size law, Axtell 2001).",
+    ),
+    _p(
+        "enterprise_size_max",
+        5000,
+        "int",
+        1,
+        100_000,
+        "employees",
+        "enterprises",
+        "Largest enterprise.",
+    ),
+    _p(
+        "on_prem_share",
+        0.15,
+        "float",
+        0,
+        1,
+        "share",
+        "enterprises",
+        "Share of enterprises that buy on-premise only: no self-serve SaaS enters them.",
+    ),
+    _p(
+        "budget_per_employee",
+        400.0,
+        "float",
+        0,
+        100_000,
+        "USD per employee per year",
+        "enterprises",
+        "Annual category budget; caps what an enterprise spends on contracts.",
+    ),
+    _p(
+        "org_network",
+        "hierarchy",
+        "choice",
+        group="enterprises",
+        choices=ORG_NETWORKS,
+        description="Generator of each enterprise's org network.",
+    ),
+    _p(
+        "span_of_control",
+        8,
+        "int",
+        2,
+        30,
+        "reports per manager",
+        "enterprises",
+        "Direct reports per manager in the hierarchy.",
+    ),
+    _p(
+        "cross_team_ties",
+        2.0,
+        "float",
+        0,
+        20,
+        "ties per person",
+        "enterprises",
+        "Random extra ties per person in the hierarchy, mostly within the department.",
+    ),
+    _p(
+        "small_world_k",
+        10,
+        "int",
+        2,
+        50,
+        "neighbours",
+        "enterprises",
+        "Ring neighbours in the small-world network.",
+    ),
+    _p(
+        "small_world_p",
+        0.1,
+        "float",
+        0,
+        1,
+        "probability",
+        "enterprises",
+        "Rewiring probability of the small-world network.",
+    ),
+    _p(
+        "committee_size",
+        6,
+        "int",
+        1,
+        12,
+        "buyers",
+        "enterprises",
+        "Buying committee size (Gartner 6-10; CEB 5.4).",
+    ),
+    _p(
+        "openness_mean",
+        0.3,
+        "float",
+        0,
+        1,
+        "probability",
+        "employees",
+        "Mean openness to signing up for a tool on one's own.",
+    ),
+    _p(
+        "openness_spread",
+        0.2,
+        "float",
+        0,
+        0.9,
+        "",
+        "employees",
+        "Spread of openness around its mean (Beta law; 0: everyone exactly at the mean).",
+    ),
+    _p(
+        "openness_age_slope",
+        0.05,
+        "float",
+        0,
+        0.3,
+        "per decade younger",
+        "employees",
+        "How much higher the openness of someone ten years younger is.",
+    ),
+    _p(
+        "openness_drift",
+        0.01,
+        "float",
+        -0.1,
+        0.1,
+        "per year",
+        "employees",
+        "Yearly rise of newcomers' mean openness (generational change, seed 000).",
+    ),
+    _p(
+        "tenure_years",
+        4.0,
+        "float",
+        0.5,
+        40,
+        "years",
+        "employees",
+        "Mean tenure; each week an employee is replaced with probability 1/(52*tenure).",
+    ),
+    _p(
+        "generational_change",
+        True,
+        "bool",
+        group="employees",
+        description="Replace employees over time (mechanism 11).",
+    ),
+    # --- product --------------------------------------------------------------------
+    _p("quality", 0.7, "float", 0, 1, "score", "product", "How well the product works."),
+    _p(
+        "virality",
+        0.02,
+        "float",
+        0,
+        1,
+        "per colleague per week",
+        "product",
+        "Chance a user persuades one colleague per week.",
+    ),
+    _p(
+        "collaborative",
+        False,
+        "bool",
+        group="product",
+        description="Value grows with team share (Yammer); needs reinforcement to spread.",
+    ),
+    _p(
+        "adoption_threshold",
+        2,
+        "int",
+        1,
+        10,
+        "colleagues",
+        "product",
+        "Colleagues on a collaborative product before it spreads (complex contagion).",
+    ),
+    _p(
+        "vendor_heterogeneity",
+        0.2,
+        "float",
+        0,
+        1,
+        "relative spread",
+        "product",
+        "Spread of each vendor's own value around the model-level one (0: all equal).",
+    ),
+    # --- self-serve motion ----------------------------------------------------------
+    _p(
+        "marketing_spend",
+        20_000.0,
+        "float",
+        0,
+        1e7,
+        "USD per week",
+        "self_serve",
+        "Weekly marketing spend of a self-serve vendor.",
+    ),
+    _p(
+        "marketing_reach",
+        0.0005,
+        "float",
+        0,
+        1,
+        "per week",
+        "self_serve",
+        "Weekly sign-up hazard from marketing for a fully open person.",
+    ),
+    _p(
+        "seat_price",
+        10.0,
+        "float",
+        0,
+        10_000,
+        "USD per seat per month",
+        "self_serve",
+        "Self-serve price.",
+    ),
+    _p(
+        "team_plan_users",
+        5,
+        "int",
+        1,
+        1000,
+        "users",
+        "self_serve",
+        "Users of one vendor in an enterprise at which the team buys seats.",
+    ),
+    _p(
+        "enterprise_trigger_share",
+        0.2,
+        "float",
+        0,
+        1,
+        "share of employees",
+        "self_serve",
+        "Users' share at which the purchaser comes to the vendor (seed 000).",
+    ),
+    _p(
+        "inbound_close_rate",
+        0.1,
+        "float",
+        0,
+        1,
+        "per week",
+        "self_serve",
+        "Weekly chance a bottoms-up vendor closes an inbound request.",
+    ),
+    _p(
+        "user_is_buyer",
+        1.0,
+        "float",
+        0,
+        1,
+        "share",
+        "self_serve",
+        "How far users are the buyers; scales bottoms-up conversion (seed 003).",
+    ),
+    _p(
+        "user_churn",
+        0.007,
+        "float",
+        0,
+        1,
+        "per week",
+        "self_serve",
+        "Weekly user churn at quality 0 (SMB logo churn 3%/month).",
+    ),
+    # --- direct motion --------------------------------------------------------------
+    _p(
+        "initial_reps",
+        4,
+        "int",
+        0,
+        1000,
+        "reps",
+        "direct",
+        "Reps of a vendor with a sales motion at the start or on entry.",
+    ),
+    _p(
+        "rep_cost",
+        3800.0,
+        "float",
+        0,
+        100_000,
+        "USD per rep per week",
+        "direct",
+        "Loaded cost of a rep (OTE about 200k a year).",
+    ),
+    _p(
+        "touches_per_rep",
+        40,
+        "int",
+        0,
+        1000,
+        "touches per week",
+        "direct",
+        "Outbound touches a rep with spare capacity makes.",
+    ),
+    _p(
+        "rep_capacity",
+        12,
+        "int",
+        1,
+        1000,
+        "open opportunities",
+        "direct",
+        "Open opportunities a rep can carry.",
+    ),
+    _p(
+        "warm_intro_share",
+        0.1,
+        "float",
+        0,
+        1,
+        "share of touches",
+        "direct",
+        "Touches made through the rep's own network (seed 002).",
+    ),
+    _p(
+        "warm_intro_boost",
+        3.0,
+        "float",
+        1,
+        20,
+        "x",
+        "direct",
+        "Response multiple of a warm introduction over a cold touch.",
+    ),
+    _p(
+        "touch_fatigue",
+        0.05,
+        "float",
+        0,
+        1,
+        "per touch",
+        "direct",
+        "Share of a buyer's receptivity one touch wears away.",
+    ),
+    _p(
+        "receptivity_initial",
+        0.3,
+        "float",
+        0,
+        1,
+        "probability",
+        "direct",
+        "Buyers' receptivity at the start.",
+    ),
+    _p(
+        "receptivity_recovery",
+        0.02,
+        "float",
+        0,
+        1,
+        "per week",
+        "direct",
+        "Weekly recovery of receptivity towards 1.",
+    ),
+    _p(
+        "brand_erosion",
+        0.0,
+        "float",
+        0,
+        1,
+        "per touch",
+        "direct",
+        "Brand lost in an enterprise per outbound touch; lowers self-serve hazards there (seed 003).",
+    ),
+    _p(
+        "qualification",
+        0.0,
+        "float",
+        0,
+        0.95,
+        "engagement threshold",
+        "direct",
+        "Drop opportunities whose prospect effort is below this at qualify (seed 002).",
+    ),
+    _p(
+        "base_win_rate",
+        0.2,
+        "float",
+        0,
+        1,
+        "probability",
+        "direct",
+        "Win probability before quality, champion and committee.",
+    ),
+    _p(
+        "champion_boost",
+        0.5,
+        "float",
+        0,
+        5,
+        "relative",
+        "direct",
+        "Extra win probability with a champion (a user) inside.",
+    ),
+    _p(
+        "committee_drag",
+        0.03,
+        "float",
+        0,
+        0.5,
+        "per extra member",
+        "direct",
+        "Win probability lost per committee member beyond the first.",
+    ),
+    _p(
+        "sales_cycle_weeks",
+        12.0,
+        "float",
+        1,
+        104,
+        "weeks",
+        "direct",
+        "Mean cycle identify-qualify-sell-close at median size.",
+    ),
+    _p(
+        "cycle_size_elasticity",
+        0.2,
+        "float",
+        0,
+        1,
+        "",
+        "direct",
+        "How the cycle lengthens with enterprise size.",
+    ),
+    _p(
+        "acv_per_employee",
+        300.0,
+        "float",
+        0,
+        100_000,
+        "USD per year",
+        "direct",
+        "Enterprise ACV scale.",
+    ),
+    _p(
+        "acv_elasticity",
+        0.8,
+        "float",
+        0.1,
+        1.5,
+        "",
+        "direct",
+        "ACV = acv_per_employee * size**acv_elasticity * uplift.",
+    ),
+    _p(
+        "enterprise_uplift",
+        2.0,
+        "float",
+        1,
+        10,
+        "x",
+        "direct",
+        "Enterprise tier's multiple for support, security, compliance.",
+    ),
+    _p(
+        "rollout_share",
+        0.5,
+        "float",
+        0,
+        1,
+        "share of employees",
+        "direct",
+        "Non-users who become users by mandate after a win.",
+    ),
+    _p(
+        "rep_hiring_rate",
+        1.0,
+        "float",
+        0,
+        10,
+        "reps per rep-quarter of bookings",
+        "direct",
+        "Reps hired per quarter per (13 weeks of rep cost) of new bookings.",
+    ),
+    _p("hiring_interval", 13, "int", 1, 52, "weeks", "direct", "Weeks between hiring rounds."),
+    _p("rep_attrition", 0.01, "float", 0, 1, "per week", "direct", "Weekly chance a rep leaves."),
+    _p(
+        "rep_ramp_weeks",
+        13,
+        "int",
+        0,
+        104,
+        "weeks",
+        "direct",
+        "Weeks for a new rep to reach full productivity.",
+    ),
+    _p(
+        "min_runway_weeks",
+        26.0,
+        "float",
+        0,
+        520,
+        "weeks",
+        "direct",
+        "Hiring stops when it would leave less runway than this.",
+    ),
+    # --- contracts ------------------------------------------------------------------
+    _p(
+        "renewal_base",
+        0.5,
+        "float",
+        0,
+        1,
+        "probability",
+        "contracts",
+        "Renewal chance of an unused, useless product; rises to 1 with usage and quality.",
+    ),
+    # --- vendor economics, entry and adaptation -------------------------------------
+    _p(
+        "initial_cash",
+        5_000_000.0,
+        "float",
+        0,
+        1e10,
+        "USD",
+        "vendors",
+        "Cash at the start or on entry.",
+    ),
+    _p(
+        "burn",
+        40_000.0,
+        "float",
+        0,
+        1e8,
+        "USD per week",
+        "vendors",
+        "Fixed weekly burn (R&D, G&A).",
+    ),
+    _p(
+        "entry_rate",
+        0.05,
+        "float",
+        0,
+        1,
+        "per week",
+        "vendors",
+        "Entry probability per week at reference attractiveness.",
+    ),
+    _p(
+        "mutation",
+        0.1,
+        "float",
+        0,
+        1,
+        "probability",
+        "vendors",
+        "Chance an entrant picks a random strategy instead of copying.",
+    ),
+    _p(
+        "adaptive_strategies",
+        False,
+        "bool",
+        group="vendors",
+        description="Vendors switch strategy when another pays back faster.",
+    ),
+    _p(
+        "switch_rate",
+        0.25,
+        "float",
+        0,
+        1,
+        "per quarter",
+        "vendors",
+        "Chance of switching when another strategy is clearly better.",
+    ),
+    # --- run ------------------------------------------------------------------------
+    _p(
+        "horizon",
+        260,
+        "int",
+        1,
+        5200,
+        "weeks",
+        "run",
+        "Weeks a run lasts unless told otherwise (five years).",
+    ),
+]
+
+PARAMETERS: dict[str, Param] = {p.name: p for p in _PARAM_LIST}
+"""Every model parameter by name, in display order."""
+
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in _PARAM_LIST))
+
+VENDOR_TRAITS: tuple[str, ...] = (
+    "quality",
+    "virality",
+    "collaborative",
+    "marketing_spend",
+    "marketing_reach",
+    "seat_price",
+    "enterprise_uplift",
+    "initial_reps",
+    "rep_cost",
+    "touches_per_rep",
+    "rep_capacity",
+    "initial_cash",
+    "burn",
+)
+"""Parameters each vendor draws its own value of (or a scenario sets per vendor)."""
+
+
+def defaults() -> dict[str, Any]:
+    """Return a fresh dict of every parameter's default value."""
+    return {name: p.default for name, p in PARAMETERS.items()}
+
+
+def unknown_parameter(name: str) -> ParameterError:
+    """Build the error for an unknown name, suggesting the closest known one."""
+    close = difflib.get_close_matches(name, PARAMETERS, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else "; run 'salesweb params' for the list"
+    return ParameterError(f"unknown parameter {name!r}{hint}")
+
+
+def validate_params(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate and convert a partial set of parameters.
+
+    Returns a new dict holding only the given names, converted to their types.
+    Raises ParameterError on an unknown name, a bad value, or an inconsistent pair.
+    """
+    out = {}
+    for name, value in values.items():
+        if name not in PARAMETERS:
+            raise unknown_parameter(name)
+        out[name] = PARAMETERS[name].validate(value)
+    return out
+
+
+def check_consistency(params: dict[str, Any]) -> None:
+    """Raise ParameterError where two valid parameters contradict each other."""
+    lo, hi = params["enterprise_size_min"], params["enterprise_size_max"]
+    if lo > hi:
+        raise ParameterError(
+            f"parameter 'enterprise_size_min': {lo} is above enterprise_size_max={hi}; "
+            "the minimum must not exceed the maximum"
+        )
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse a CLI ``key=value`` pair into a validated (name, value)."""
+    if "=" not in text:
+        raise ParameterError(
+            f"--set {text!r}: expected key=value, for example --set rep_attrition=0.02"
+        )
+    name, _, raw = text.partition("=")
+    name = name.strip()
+    if name not in PARAMETERS:
+        raise unknown_parameter(name)
+    return name, PARAMETERS[name].validate(raw.strip())

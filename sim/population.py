@@ -1,0 +1,183 @@
+"""Build the customer side of the market: enterprises, employees and buyers as arrays.
+
+Everything per employee or per buyer is a numpy array indexed by a global id, so
+that the step kernels work on whole arrays (struct of arrays, as in Agents.jl).
+The Mesa agents in :mod:`agents` are views onto these rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from sim.networks import build_adjacency, enterprise_edges, management_tree
+
+IC, MANAGER, EXECUTIVE = 0, 1, 2
+ROLE_NAMES = ("individual contributor", "manager", "executive")
+BUYER_ROLES = ("economic buyer", "IT/security", "procurement", "stakeholder")
+NO_PRODUCT = -1
+
+# Mean age by role: the younger generation sits lower in the hierarchy (seed 000).
+_AGE_MEAN = np.array([33.0, 42.0, 50.0])
+_AGE_SD = np.array([8.0, 7.0, 6.0])
+
+
+def draw_enterprise_sizes(n: int, lo: int, hi: int, rng: np.random.Generator) -> np.ndarray:
+    """Sizes from a Zipf law P(S > s) ~ s^-1 truncated to ``[lo, hi]`` (Axtell 2001).
+
+    Inverse CDF of the truncated Pareto(1): ``s = lo / (1 - u (1 - lo/hi))``.
+    With the defaults (20, 5000) the mean is ``lo ln(hi/lo) / (1 - lo/hi)`` = 110.7.
+
+    References
+    ----------
+    Axtell, R. L. (2001). Zipf distribution of U.S. firm sizes. Science 293.
+    """
+    u = rng.random(n)
+    sizes = np.floor(lo / (1.0 - u * (1.0 - lo / hi))).astype(np.int64)
+    return np.clip(sizes, lo, hi)
+
+
+def openness_means(
+    age: np.ndarray, openness_mean: float, age_slope: float, years: float, drift: float
+) -> np.ndarray:
+    """Mean openness by age: ``openness_mean + age_slope (40 - age)/10 + drift years``."""
+    return openness_mean + age_slope * (40.0 - age) / 10.0 + drift * years
+
+
+def draw_openness(means: np.ndarray, spread: float, rng: np.random.Generator) -> np.ndarray:
+    """Openness from a Beta law with the given means; ``spread`` 0 means exactly the mean.
+
+    The Beta's concentration is ``1/spread - 1`` (spread 0.2: concentration 4).
+    """
+    if spread <= 0:
+        return np.clip(means, 0.0, 1.0)
+    m = np.clip(means, 0.005, 0.995)
+    kappa = 1.0 / spread - 1.0
+    return rng.beta(m * kappa, (1.0 - m) * kappa)
+
+
+def draw_ages(level: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Ages by role (level) from a clipped normal law."""
+    return np.clip(rng.normal(_AGE_MEAN[level], _AGE_SD[level]), 21.0, 67.0)
+
+
+@dataclass
+class Population:
+    """The customer side of the market as arrays.
+
+    Attributes are grouped by prefix: ``ent_`` per enterprise, ``emp_`` per
+    employee, ``buyer_`` per committee seat. ``adjacency`` is the symmetric CSR
+    org network over all employees (enterprises are disconnected blocks).
+    """
+
+    ent_size: np.ndarray
+    ent_offset: np.ndarray
+    ent_on_prem: np.ndarray
+    ent_budget: np.ndarray
+    ent_committee_offset: np.ndarray
+    ent_committee_size: np.ndarray
+    emp_enterprise: np.ndarray
+    emp_depth: np.ndarray
+    emp_level: np.ndarray
+    emp_age: np.ndarray
+    emp_openness: np.ndarray
+    emp_product: np.ndarray
+    emp_mandated: np.ndarray
+    emp_since: np.ndarray
+    buyer_employee: np.ndarray
+    buyer_enterprise: np.ndarray
+    buyer_role: np.ndarray
+    receptivity: np.ndarray
+    adjacency: sp.csr_array
+
+    @property
+    def n_employees(self) -> int:
+        return len(self.emp_enterprise)
+
+    @property
+    def degree(self) -> np.ndarray:
+        return np.diff(self.adjacency.indptr)
+
+
+def build_population(p: dict, rng: np.random.Generator) -> Population:
+    """Draw enterprises, their org networks, employees and committees from parameters ``p``."""
+    n_ent = p["n_enterprises"]
+    sizes = draw_enterprise_sizes(n_ent, p["enterprise_size_min"], p["enterprise_size_max"], rng)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    n = int(sizes.sum())
+    on_prem = rng.random(n_ent) < p["on_prem_share"]
+
+    emp_enterprise = np.repeat(np.arange(n_ent, dtype=np.int32), sizes)
+    depth = np.empty(n, dtype=np.int16)
+    level = np.empty(n, dtype=np.int8)
+    edge_blocks = []
+    span = p["span_of_control"]
+    for e, size in enumerate(sizes):
+        size = int(size)
+        _, d = management_tree(size, span)
+        sl = slice(offsets[e], offsets[e] + size)
+        depth[sl] = d
+        # leaves are individual contributors; the top two levels are executives
+        is_manager = np.arange(size) * span + 1 < size
+        level[sl] = np.where(d <= 1, EXECUTIVE, np.where(is_manager, MANAGER, IC))
+        if size == 1:
+            level[sl] = EXECUTIVE
+        edge_blocks.append(
+            enterprise_edges(
+                p["org_network"],
+                size,
+                span=span,
+                cross_team_ties=p["cross_team_ties"],
+                small_world_k=p["small_world_k"],
+                small_world_p=p["small_world_p"],
+                rng=rng,
+            )
+        )
+    adjacency = build_adjacency(edge_blocks, offsets, n)
+    age = draw_ages(level, rng)
+    openness = draw_openness(
+        openness_means(age, p["openness_mean"], p["openness_age_slope"], 0.0, 0.0),
+        p["openness_spread"],
+        rng,
+    )
+
+    committee_size = np.minimum(sizes, p["committee_size"]).astype(np.int64)
+    committee_offset = np.concatenate([[0], np.cumsum(committee_size)[:-1]]).astype(np.int64)
+    buyer_employee = np.empty(int(committee_size.sum()), dtype=np.int64)
+    buyer_role = np.empty_like(buyer_employee, dtype=np.int8)
+    for e in range(n_ent):
+        k, size, off = int(committee_size[e]), int(sizes[e]), int(offsets[e])
+        # economic buyer: an executive (the top of the tree); then IT, procurement,
+        # stakeholders drawn without replacement from the rest of the enterprise.
+        execs = np.flatnonzero(level[off : off + size] == EXECUTIVE)
+        econ = int(rng.choice(execs)) if len(execs) else 0
+        others = np.delete(np.arange(size), econ)
+        rest = rng.choice(others, size=k - 1, replace=False) if k > 1 else np.empty(0, int)
+        sl = slice(committee_offset[e], committee_offset[e] + k)
+        buyer_employee[sl] = off + np.concatenate([[econ], rest])
+        buyer_role[sl] = np.minimum(np.arange(k), len(BUYER_ROLES) - 1)
+    buyer_enterprise = np.repeat(np.arange(n_ent), committee_size)
+
+    return Population(
+        ent_size=sizes,
+        ent_offset=offsets,
+        ent_on_prem=on_prem,
+        ent_budget=sizes * p["budget_per_employee"],
+        ent_committee_offset=committee_offset,
+        ent_committee_size=committee_size,
+        emp_enterprise=emp_enterprise,
+        emp_depth=depth,
+        emp_level=level,
+        emp_age=age,
+        emp_openness=openness,
+        emp_product=np.full(n, NO_PRODUCT, dtype=np.int32),
+        emp_mandated=np.zeros(n, dtype=bool),
+        emp_since=np.full(n, -1, dtype=np.int32),
+        buyer_employee=buyer_employee,
+        buyer_enterprise=buyer_enterprise,
+        buyer_role=buyer_role,
+        receptivity=np.full(len(buyer_employee), p["receptivity_initial"], dtype=np.float64),
+        adjacency=adjacency,
+    )

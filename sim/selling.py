@@ -1,0 +1,161 @@
+"""Outbound selling (mechanism 4) and the pipeline (mechanism 5).
+
+Touches from every rep of every vendor are drawn as one batch of arrays. Within a
+week all touches see the receptivity the buyers had at the start of the week, and
+a buyer touched ``n`` times then loses ``1 - (1 - touch_fatigue) ** n`` of it: the
+same expectation as touching in sequence, with no Python loop over touches.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.contracting import enterprise_acv, roll_out, sign
+from sim.tables import ENTERPRISE, STAGES
+
+if TYPE_CHECKING:
+    from sim.model import MarketModel
+
+N_STAGES = len(STAGES)
+
+
+def outbound_touches(model: MarketModel) -> None:
+    """Reps with spare capacity touch buyers; responses open opportunities.
+
+    A vendor makes ``Poisson(touches_per_rep * effective_reps * spare)`` touches, where
+    ``spare = 1 - open opportunities / (reps * rep_capacity)``. Enterprises are drawn
+    by the tactic's weights (an enterprise already under an enterprise contract with
+    the vendor is skipped), the buyer uniformly from its committee. A touch responds
+    with probability ``receptivity`` (times ``warm_intro_boost`` for warm
+    introductions, share ``warm_intro_share``; seed 002).
+    """
+    pop, rng = model.population, model.rng
+    n_ent = len(pop.ent_size)
+    open_by_vendor = np.bincount(
+        model.pipeline.vendor[model.pipeline.active_ids()], minlength=model.vendor_capacity
+    )
+    enterprise_ids, vendor_ids = [], []
+    for vendor in model.alive_vendors():
+        if not vendor.tactic.outbound or vendor.reps == 0:
+            continue
+        capacity = vendor.reps * vendor.rep_capacity
+        spare = max(0.0, 1.0 - open_by_vendor[vendor.index] / capacity)
+        effective = vendor.effective_reps(model.steps, model.rep_ramp_weeks)
+        n_touch = rng.poisson(vendor.touches_per_rep * effective * spare)
+        if n_touch == 0:
+            continue
+        weights = vendor.tactic.target_weights(pop.ent_size, model.users_ev[:, vendor.index])
+        under_contract = model.contracts.kind_of(model.contract_at[:, vendor.index]) == ENTERPRISE
+        weights = np.where(under_contract, 0.0, weights)
+        total = weights.sum()
+        if total <= 0:
+            continue
+        enterprise_ids.append(rng.choice(n_ent, size=n_touch, p=weights / total))
+        vendor_ids.append(np.full(n_touch, vendor.index))
+        vendor.touches_total += n_touch
+    if not enterprise_ids:
+        model.step_touches = 0
+        return
+    ent = np.concatenate(enterprise_ids)
+    ven = np.concatenate(vendor_ids)
+    n = len(ent)
+    model.step_touches = n
+    buyer = pop.ent_committee_offset[ent] + (rng.random(n) * pop.ent_committee_size[ent]).astype(
+        np.int64
+    )
+    warm = rng.random(n) < model.warm_intro_share
+    p_respond = np.minimum(
+        1.0, pop.receptivity[buyer] * np.where(warm, model.warm_intro_boost, 1.0)
+    )
+    responded = rng.random(n) < p_respond
+
+    touched = np.bincount(buyer, minlength=len(pop.receptivity))
+    pop.receptivity *= (1.0 - model.touch_fatigue) ** touched
+    if model.brand_erosion > 0:
+        pair = np.bincount(ent * model.vendor_capacity + ven, minlength=model.brand.size)
+        model.brand *= (1.0 - model.brand_erosion) ** pair.reshape(model.brand.shape)
+
+    if responded.any():
+        pairs = np.unique(ent[responded] * model.vendor_capacity + ven[responded])
+        e, v = np.divmod(pairs, model.vendor_capacity)
+        model.open_opportunities(e, v, inbound=False)
+
+
+def stage_hazard(model: MarketModel, enterprises: np.ndarray) -> np.ndarray:
+    """Weekly chance of moving one stage on, so the mean cycle is ``sales_cycle_weeks``.
+
+    The cycle lengthens with size: ``sales_cycle_weeks * (n_e / median size) ** cycle_size_elasticity``.
+    With four stages of equal geometric length, each has hazard ``4 / cycle`` (capped at 1).
+    """
+    sizes = model.population.ent_size[enterprises]
+    cycle = (
+        model.sales_cycle_weeks
+        * (sizes / model.median_enterprise_size) ** model.cycle_size_elasticity
+    )
+    return np.minimum(1.0, N_STAGES / np.maximum(cycle, 1.0))
+
+
+def advance_pipeline(model: MarketModel) -> None:
+    """Move opportunities through identify, qualify, sell, close (seed 004), and resolve them.
+
+    Leaving *qualify*, an outbound opportunity whose prospect effort is below
+    ``qualification`` is dropped (seed 002: wait until the prospect's effort matches
+    yours). Leaving *close*, it is won with probability
+    ``base_win_rate * quality * 2 * effort * (1 + champion_boost [a user inside])
+    * (1 - committee_drag) ** (committee - 1)``; ``2 * effort`` averages 1 over prospects.
+    """
+    pipe, rng = model.pipeline, model.rng
+    ids = pipe.active_ids()
+    if not len(ids):
+        return
+    moved = ids[rng.random(len(ids)) < pipe.hazard[ids]]
+    pipe.stage[moved] += 1
+    stage = pipe.stage[moved]
+    dropped = moved[
+        (stage == 2) & (pipe.effort[moved] < model.qualification) & ~pipe.inbound[moved]
+    ]
+    for oid in dropped:
+        model.close_opportunity(int(oid))
+        model.step_disqualified += 1
+    done = moved[stage == N_STAGES]
+    if not len(done):
+        return
+    e = pipe.enterprise[done]
+    v = pipe.vendor[done]
+    quality = np.array([model.vendor_list[int(x)].quality for x in v])
+    champion = model.users_ev[e, v] > 0
+    committee = model.population.ent_committee_size[e]
+    p_win = (
+        model.base_win_rate
+        * quality
+        * 2.0
+        * pipe.effort[done]
+        * (1.0 + model.champion_boost * champion)
+        * (1.0 - model.committee_drag) ** (committee - 1)
+    )
+    won = rng.random(len(done)) < np.minimum(1.0, p_win)
+    for oid, ent, ven, win in zip(done, e, v, won, strict=True):
+        model.close_opportunity(int(oid))
+        vendor = model.vendor_list[int(ven)]
+        ent = int(ent)
+        if win and sign(model, ent, vendor, ENTERPRISE, enterprise_acv(model, ent, vendor), 1):
+            roll_out(model, ent, vendor)
+            model.contracts.seats[model.contract_at[ent, vendor.index]] = max(
+                1,
+                int(
+                    np.count_nonzero(
+                        model.population.emp_product[model.enterprise_slice(ent)] == vendor.index
+                    )
+                ),
+            )
+            vendor.deals_won += 1
+            model.step_deals_won += 1
+            model.log(
+                "won", vendor, ent, float(model.contracts.acv[model.contract_at[ent, vendor.index]])
+            )
+        else:
+            vendor.deals_lost += 1
+            model.step_deals_lost += 1
+            model.log("lost", vendor, ent)

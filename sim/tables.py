@@ -1,0 +1,106 @@
+"""Growable struct-of-arrays tables for contracts and opportunities.
+
+A few hundred to a few thousand rows live at once; each step works on whole
+columns (revenue is one ``bincount``), never on row objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+TEAM, SELF_SERVE_ENTERPRISE, ENTERPRISE = 0, 1, 2
+CONTRACT_KINDS = ("team plan", "self-serve enterprise agreement", "enterprise contract")
+STAGES = ("identify", "qualify", "sell", "close")
+
+
+class Table:
+    """Columns of equal length that grow by doubling; rows are never deleted.
+
+    Subclasses list their columns in ``COLUMNS`` as ``name: dtype``. Every table has
+    an ``active`` column; ended rows stay for the record.
+    """
+
+    COLUMNS: dict[str, Any] = {}
+
+    def __init__(self, capacity: int = 256):
+        self.n = 0
+        self._cols = {name: np.zeros(capacity, dtype=dt) for name, dt in self.COLUMNS.items()}
+        self._cols["active"] = np.zeros(capacity, dtype=bool)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        cols = self.__dict__.get("_cols")
+        if cols is not None and name in cols:
+            return cols[name][: self.n]
+        raise AttributeError(name)
+
+    def add(self, **values: Any) -> np.ndarray:
+        """Append rows (scalars or equal-length arrays) and return their ids."""
+        k = max((np.size(v) for v in values.values()), default=0)
+        if k == 0:
+            return np.empty(0, dtype=np.int64)
+        need = self.n + k
+        cap = len(self._cols["active"])
+        if need > cap:
+            new_cap = max(need, 2 * cap)
+            for name, col in self._cols.items():
+                grown = np.zeros(new_cap, dtype=col.dtype)
+                grown[: self.n] = col[: self.n]
+                self._cols[name] = grown
+        ids = np.arange(self.n, need)
+        for name, col in self._cols.items():
+            if name == "active":
+                col[ids] = True
+            elif name in values:
+                col[ids] = values[name]
+            else:
+                raise ValueError(f"missing column {name!r}")
+        self.n = need
+        return ids
+
+    def active_ids(self) -> np.ndarray:
+        return np.flatnonzero(self._cols["active"][: self.n])
+
+    def n_active(self) -> int:
+        return int(np.count_nonzero(self._cols["active"][: self.n]))
+
+    def row(self, i: int) -> dict[str, Any]:
+        return {name: col[i].item() for name, col in self._cols.items()}
+
+
+class ContractBook(Table):
+    """Annual contracts: who pays whom, how much a year, and when it renews."""
+
+    COLUMNS = {
+        "enterprise": np.int32,
+        "vendor": np.int32,
+        "kind": np.int8,
+        "acv": np.float64,
+        "seats": np.int64,
+        "start": np.int32,
+        "renew_at": np.int32,
+    }
+
+    def kind_of(self, ids: np.ndarray) -> np.ndarray:
+        """Kind of each contract id, ``-1`` where the id is ``-1`` (no contract)."""
+        ids = np.asarray(ids)
+        return np.where(ids >= 0, self._cols["kind"][np.maximum(ids, 0)], -1)
+
+    def for_enterprise(self, e: int) -> list[dict[str, Any]]:
+        ids = self.active_ids()
+        return [self.row(i) for i in ids[self.enterprise[ids] == e]]
+
+
+class Pipeline(Table):
+    """Open and closed sales opportunities (identify, qualify, sell, close)."""
+
+    COLUMNS = {
+        "enterprise": np.int32,
+        "vendor": np.int32,
+        "stage": np.int8,
+        "opened": np.int32,
+        "effort": np.float64,  # the prospect's engagement, in [0, 1] (seed 002)
+        "inbound": bool,
+        "hazard": np.float64,  # weekly chance of moving to the next stage
+    }
