@@ -1,0 +1,141 @@
+"""Scenario presets: a TOML file per market, with a title, a narrative and parameters.
+
+A scenario file looks like::
+
+    [scenario]
+    title = "Yammer goes viral"
+    essay = "seed 000: Consumerization of Enterprise Sales"
+    narrative = \"\"\"A few sentences tying the preset to its essay.\"\"\"
+
+    [params]
+    collaborative = true
+    strategy_mix = "1:0:1"
+
+    [[vendors]]           # optional, one table per vendor set by hand
+    strategy = "hybrid"
+    quality = 0.9
+
+The presets ship inside the package (``sim/scenarios/*.toml``); a user may pass a
+path to a file of their own. Parameters are validated on load, so a typo in a file
+fails with the file name and the closest parameter name.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sim.params import ParameterError, validate_params
+
+PRESET_PACKAGE = "sim.scenarios"
+
+
+class ScenarioError(ValueError):
+    """A scenario is unknown or its file is malformed."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named market setting: overrides of the default parameters plus a story."""
+
+    name: str
+    title: str
+    narrative: str
+    essay: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    vendors: tuple[dict[str, Any], ...] = ()
+    path: str = ""
+
+    def model_kwargs(self, **overrides: Any) -> dict[str, Any]:
+        """Keyword arguments for :class:`sim.MarketModel`: the scenario's, then ``overrides``.
+
+        ``rng`` and ``vendors`` pass through; other overrides are validated here.
+        """
+        extra = {k: overrides.pop(k) for k in ("rng", "vendors") if k in overrides}
+        kwargs = {**self.params, **validate_params(overrides)}
+        if self.vendors and "vendors" not in extra:
+            kwargs["vendors"] = [dict(v) for v in self.vendors]
+        kwargs.update(extra)
+        return kwargs
+
+
+def preset_names() -> list[str]:
+    """Names of the shipped presets, ``default`` first."""
+    names = sorted(
+        p.name.removesuffix(".toml")
+        for p in resources.files(PRESET_PACKAGE).iterdir()
+        if p.name.endswith(".toml")
+    )
+    return sorted(names, key=lambda n: (n != "default", n))
+
+
+def list_scenarios() -> list[Scenario]:
+    """Every shipped preset, loaded and validated."""
+    return [load_scenario(name) for name in preset_names()]
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load a preset by name or a scenario file by path.
+
+    Raises
+    ------
+    ScenarioError
+        The name is not a preset and not a file, or the file is not valid TOML of
+        the expected shape.
+    ParameterError
+        A parameter in the file is unknown or out of range (the message names the file).
+    """
+    text, name, origin = _read(name_or_path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"scenario file {origin}: not valid TOML ({exc})") from None
+    unknown = set(data) - {"scenario", "params", "vendors"}
+    if unknown:
+        raise ScenarioError(
+            f"scenario file {origin}: unknown section(s) {sorted(unknown)}; "
+            "allowed: [scenario], [params], [[vendors]]"
+        )
+    meta = data.get("scenario", {})
+    params = data.get("params", {})
+    vendors = data.get("vendors", [])
+    if not isinstance(meta, dict) or not isinstance(params, dict) or not isinstance(vendors, list):
+        raise ScenarioError(
+            f"scenario file {origin}: [scenario] and [params] must be tables, [[vendors]] an array of tables"
+        )
+    try:
+        params = validate_params(params)
+    except ParameterError as exc:
+        raise ParameterError(f"scenario file {origin}: {exc}") from None
+    return Scenario(
+        name=name,
+        title=str(meta.get("title", name)),
+        narrative=" ".join(str(meta.get("narrative", "")).split()),
+        essay=str(meta.get("essay", "")),
+        params=params,
+        vendors=tuple(dict(v) for v in vendors),
+        path=origin,
+    )
+
+
+def _read(name_or_path: str | Path) -> tuple[str, str, str]:
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise ScenarioError(f"scenario file {str(path)!r} does not exist")
+        return path.read_text(encoding="utf-8"), path.stem, str(path)
+    name = str(name_or_path)
+    names = preset_names()
+    if name not in names:
+        import difflib
+
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ScenarioError(
+            f"unknown scenario {name!r}{hint} Known: {', '.join(names)}; or pass a path to a .toml file"
+        )
+    res = resources.files(PRESET_PACKAGE) / f"{name}.toml"
+    return res.read_text(encoding="utf-8"), name, f"{name}.toml"
