@@ -1,0 +1,151 @@
+"""The ``salesweb`` command line: simulate, scenarios, params, serve.
+
+Bad input (an unknown parameter or scenario, a value out of range, a malformed
+TOML file, an unwritable output) prints one line starting with ``error:`` and
+exits with status 2, with no traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from experiments.io import OutputError, check_output_path, sibling, write_table
+from sim.params import GROUPS, PARAMETERS, ParameterError, parse_assignment
+
+app = typer.Typer(
+    help="Sales Web: an agent-based simulator of enterprise software markets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+USAGE_ERROR = 2
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one clear line and return the exit to raise (status 2)."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(USAGE_ERROR)
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[str, typer.Option(help="Preset name or path to a .toml file.")] = "default",
+    steps: Annotated[
+        int | None, typer.Option(min=1, help="Weeks to run (default: the scenario's horizon).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the run (rng).")] = 0,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter: --set key=value (repeatable)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write per-step data to FILE (.parquet or .csv); vendors to FILE_vendors."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run one market headless and print its summary."""
+    from sim.model import MarketModel
+    from sim.scenarios import ScenarioError
+
+    try:
+        overrides = dict(parse_assignment(a) for a in set_ or [])
+        if out is not None:
+            check_output_path(out)
+        model = MarketModel.from_scenario(scenario, rng=seed, **overrides)
+    except (ParameterError, ScenarioError, OutputError) as exc:
+        raise fail(str(exc)) from None
+    n_steps = steps or model.horizon
+    with Progress(
+        TextColumn("[bold]simulating[/] week"),
+        MofNCompleteColumn(),
+        BarColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("run", total=n_steps)
+        for _ in range(n_steps):
+            model.step()
+            progress.advance(task)
+    model_df = model.datacollector.get_model_vars_dataframe()
+    vendor_df = model.vendor_dataframe()
+    print_summary(model, model_df, vendor_df, n_steps)
+    if out is not None:
+        write_table(model_df, out)
+        vendor_path = write_table(vendor_df, sibling(out, "vendors"))
+        console.print(f"wrote {out} and {vendor_path}")
+
+
+def print_summary(model, model_df, vendor_df, n_steps: int) -> None:
+    from experiments.summary import format_value, summarize
+    from sim.params import STRATEGIES
+
+    rows = summarize(model_df, vendor_df)
+    table = Table(
+        title=f"{getattr(model, 'scenario_name', 'market')}: week {n_steps}, "
+        f"{model.n_employees:,} employees in {len(model.enterprises)} enterprises"
+    )
+    table.add_column("")
+    for col in (*STRATEGIES, "market"):
+        table.add_column(col, justify="right")
+    for label, values in rows.items():
+        table.add_row(label, *(format_value(label, values.get(c)) for c in (*STRATEGIES, "market")))
+    console.print(table)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the preset scenarios with their titles."""
+    from sim.scenarios import list_scenarios
+
+    table = Table(title="Scenarios (salesweb simulate --scenario NAME)")
+    table.add_column("name", style="bold")
+    table.add_column("title")
+    table.add_column("essay")
+    for s in list_scenarios():
+        table.add_row(s.name, s.title, s.essay)
+    console.print(table)
+
+
+@app.command()
+def params(
+    group: Annotated[str | None, typer.Option(help=f"Only one group: {', '.join(GROUPS)}.")] = None,
+) -> None:
+    """List every model parameter with its default, range, unit and meaning."""
+    if group is not None and group not in GROUPS:
+        raise fail(f"--group {group!r} is not a group; expected one of {', '.join(GROUPS)}")
+    table = Table(title="Parameters (salesweb simulate --set name=value)")
+    for col in ("name", "group", "default", "allowed", "unit", "description"):
+        table.add_column(col, overflow="fold")
+    for p in PARAMETERS.values():
+        if group in (None, p.group):
+            table.add_row(p.name, p.group, str(p.default), p.allowed(), p.unit, p.description)
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
+) -> None:
+    """Serve the browser app."""
+    from gui.server import serve as serve_app
+
+    serve_app(host=host, port=port)
+
+
+if __name__ == "__main__":
+    app()
