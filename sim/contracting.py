@@ -98,6 +98,14 @@ def enterprise_acv(model: MarketModel, e: int, vendor: Vendor) -> float:
 def bottoms_up_conversion(model: MarketModel) -> None:
     """Mechanism 3: team plans at ``team_plan_users``; the purchaser comes at the trigger share.
 
+    A team plan is ``users * seat_price * 12`` a year (a small check, seed 001). When
+    the purchaser comes, a ``bottoms_up`` vendor closes inbound at
+    ``inbound_close_rate`` a week an agreement for the seats in use at the enterprise
+    tier (``* enterprise_uplift``: the support, security and compliance line items of
+    seed 000); a ``hybrid`` vendor puts a rep on it instead, who sells the
+    enterprise-wide contract (``acv_per_employee * n_e ** acv_elasticity * uplift``),
+    faster (double stage hazard) and with the champion inside.
+
     Conversion is scaled by ``user_is_buyer``: where users are not the buyers,
     bottoms-up leads barely convert (seed 003).
     """
@@ -130,9 +138,12 @@ def bottoms_up_conversion(model: MarketModel) -> None:
             calls = hot[rng.random(len(hot)) < model.user_is_buyer]
             model.open_opportunities(calls, np.full(len(calls), v), inbound=True)
         else:
+            # the purchaser buys the enterprise tier (support, security, compliance) for
+            # the seats in use: the enterprise price point of seed 000, without a rep.
             rate = model.inbound_close_rate * model.user_is_buyer
+            tier = price * vendor.enterprise_uplift
             for e in hot[rng.random(len(hot)) < rate]:
-                sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, col[e] * price, col[e])
+                sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, col[e] * tier, col[e])
 
 
 def renewals(model: MarketModel) -> None:
@@ -162,7 +173,8 @@ def renewals(model: MarketModel) -> None:
             new = old * max(1.0, usage)
             contracts.seats[cid] = max(int(contracts.seats[cid]), users)
         else:
-            new = users * vendor.seat_price * 12.0
+            tier = vendor.enterprise_uplift if kind == SELF_SERVE_ENTERPRISE else 1.0
+            new = users * vendor.seat_price * 12.0 * tier
             contracts.seats[cid] = users
         headroom = model.population.ent_budget[e] - committed_spend(model, e, exclude_vendor=v)
         new = max(min(new, headroom), min(old, new))

@@ -12,39 +12,63 @@ import numpy as np
 import scipy.sparse as sp
 
 
-def user_edges(adj: sp.csr_array, product: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (neighbour, product) pair across an edge from a user.
-
-    For each user ``j`` and each neighbour ``i`` of ``j``, yields ``i`` and
-    ``product[j]``. The adjacency is symmetric, so counting these pairs per
-    ``(i, v)`` gives ``k_iv``, the number of ``i``'s neighbours who use ``v``.
-    """
-    users = np.flatnonzero(product >= 0)
-    starts = adj.indptr[users]
-    lengths = adj.indptr[users + 1] - starts
+def gather_rows(adj: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated CSR rows: for each listed row ``r`` and neighbour ``j``, yield (position of r, j)."""
+    starts = adj.indptr[rows]
+    lengths = adj.indptr[rows + 1] - starts
     total = int(lengths.sum())
     if total == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    # position in `indices` of the r-th neighbour of the u-th user: starts[u] + r
-    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    positions = shift + np.arange(total)
-    return adj.indices[positions], np.repeat(product[users], lengths)
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    # position in `indices` of the r-th neighbour of a row: starts[row] + r
+    positions = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    return owner, adj.indices[positions]
+
+
+def neighbour_counts(
+    adj: sp.csr_array, product: np.ndarray, candidates: np.ndarray, column: np.ndarray
+) -> np.ndarray:
+    """``k[i, c]``: neighbours of ``candidates[i]`` who use the vendor in column ``c``.
+
+    ``column[v]`` maps a vendor code to its column (``-1``: not counted). The
+    adjacency is symmetric, so the counts can be gathered from the candidates' rows
+    or from the users' rows; whichever side has fewer edges is read, so the cost is
+    ``min(edges of candidates, edges of users)``, small both early (few users) and
+    late (few candidates).
+    """
+    c, m = len(candidates), int(column.max(initial=-1)) + 1
+    degree = np.diff(adj.indptr)
+    users = np.flatnonzero(product >= 0)
+    users = users[column[product[users]] >= 0]
+    if degree[candidates].sum() <= degree[users].sum():
+        owner, nbr = gather_rows(adj, candidates)
+        col = column[np.where(product[nbr] >= 0, product[nbr], 0)]
+        keep = (product[nbr] >= 0) & (col >= 0)
+        keys = owner[keep] * m + col[keep]
+    else:
+        owner, nbr = gather_rows(adj, users)
+        local = np.full(len(product), -1, dtype=np.int64)
+        local[candidates] = np.arange(c)
+        li = local[nbr]
+        keep = li >= 0
+        keys = li[keep] * m + column[product[users[owner[keep]]]]
+    return np.bincount(keys, minlength=c * m).reshape(c, m)
 
 
 def self_serve_adoption(
     rng: np.random.Generator,
     *,
     candidates: np.ndarray,
-    edges: tuple[np.ndarray, np.ndarray],
+    adjacency: sp.csr_array,
+    product: np.ndarray,
     openness: np.ndarray,
-    brand: np.ndarray,
+    brand: np.ndarray | None,
     vendors: np.ndarray,
     reach: np.ndarray,
     quality: np.ndarray,
     virality: np.ndarray,
     collaborative: np.ndarray,
     adoption_threshold: int,
-    n_employees: int,
     n_vendor_codes: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mechanism 1: who signs up for which self-serve product this week.
@@ -53,10 +77,10 @@ def self_serve_adoption(
     ----------
     candidates : int array
         Employees who may adopt (no product, enterprise not on-prem only).
-    edges : (neighbour, product) arrays from :func:`user_edges`.
+    adjacency, product : the org network and each employee's product code.
     openness : float array over candidates.
-    brand : float array (n_candidates, n_vendors)
-        The vendor's brand in each candidate's enterprise (1: intact).
+    brand : float array (n_candidates, n_vendors), or None
+        The vendor's brand in each candidate's enterprise (None: intact everywhere).
     vendors : int array
         Codes of the self-serve vendors; the trait arrays are aligned with it.
 
@@ -76,21 +100,33 @@ def self_serve_adoption(
     m, c = len(vendors), len(candidates)
     if m == 0 or c == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    local = np.full(n_employees, -1, dtype=np.int64)
-    local[candidates] = np.arange(c)
     column = np.full(n_vendor_codes, -1, dtype=np.int64)
     column[vendors] = np.arange(m)
-    nbr, vend = edges
-    li, vi = local[nbr], column[vend]
-    keep = (li >= 0) & (vi >= 0)
-    k = np.bincount(li[keep] * m + vi[keep], minlength=c * m).reshape(c, m)
+    k = neighbour_counts(adjacency, product, candidates, column)
 
+    # Marketing: stay = 1 - a for every (candidate, vendor); dense, one multiply.
     a = openness[:, None] * (reach * quality)[None, :]
-    b = 1.0 - (1.0 - virality * quality)[None, :] ** k
-    if collaborative.any():
-        b[(k < adoption_threshold) & collaborative[None, :]] = 0.0
-    stay = (1.0 - a * brand) * (1.0 - b * brand)
-    p_any = 1.0 - stay.prod(axis=1)
+    if brand is not None:
+        a *= brand
+    stay = 1.0 - a
+    # Colleagues: only pairs with k > 0 have a colleague hazard (flat indices are
+    # several times faster than a 2-D nonzero here).
+    flat_k = k.reshape(-1)
+    pairs = np.flatnonzero(flat_k > 0)
+    if len(pairs):
+        kk = flat_k[pairs]
+        cols = pairs % m
+        b = 1.0 - (1.0 - virality * quality)[cols] ** kk
+        if collaborative.any():
+            b[collaborative[cols] & (kk < adoption_threshold)] = 0.0
+        if brand is not None:
+            b *= brand.reshape(-1)[pairs]
+        stay.reshape(-1)[pairs] *= 1.0 - b
+    # product over the few vendor columns: a column loop beats prod(axis=1)
+    stay_all = stay[:, 0].copy()
+    for j in range(1, m):
+        stay_all *= stay[:, j]
+    p_any = 1.0 - stay_all
     rows = np.flatnonzero(rng.random(c) < p_any)
     if not len(rows):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
@@ -103,9 +139,8 @@ def self_serve_adoption(
 def user_churn(
     rng: np.random.Generator,
     *,
+    adjacency: sp.csr_array,
     product: np.ndarray,
-    edges: tuple[np.ndarray, np.ndarray],
-    degree: np.ndarray,
     user_churn_rate: float,
     quality: np.ndarray,
     collaborative: np.ndarray,
@@ -122,10 +157,12 @@ def user_churn(
         return np.empty(0, dtype=np.int64)
     v = product[users]
     p = user_churn_rate * (1.0 - quality[v])
-    if collaborative[v].any():
-        nbr, vend = edges
-        same = product[nbr] == vend
-        k_same = np.bincount(nbr[same], minlength=len(product))[users]
-        share = np.divide(k_same, degree[users], out=np.zeros(len(users)), where=degree[users] > 0)
-        p = np.where(collaborative[v], p * (1.0 - share), p)
+    collab = collaborative[v]
+    if collab.any():
+        team = users[collab]
+        owner, nbr = gather_rows(adjacency, team)
+        k_same = np.bincount(owner[product[nbr] == product[team][owner]], minlength=len(team))
+        degree = np.diff(adjacency.indptr)[team]
+        share = np.divide(k_same, degree, out=np.zeros(len(team)), where=degree > 0)
+        p[collab] *= 1.0 - share
     return users[rng.random(len(users)) < p]

@@ -19,7 +19,7 @@ from agents.enterprise import Enterprise
 from agents.tactics import TACTICS
 from agents.vendor import Vendor
 from sim import contracting, economics, selling, workforce
-from sim.kernels import self_serve_adoption, user_churn, user_edges
+from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
     PARAMETERS,
     STRATEGIES,
@@ -89,6 +89,7 @@ class MarketModel(mesa.Model):
         self.contract_at = np.full((n_ent, 0), -1, dtype=np.int64)
         self.opp_at = np.full((n_ent, 0), -1, dtype=np.int64)
         self.users_ev = np.zeros((n_ent, 0), dtype=np.int64)
+        self._user_key_width = -1
         self.contracts = ContractBook()
         self.pipeline = Pipeline()
         self.events: deque[dict] = deque(maxlen=EVENT_LOG_LENGTH)
@@ -248,12 +249,18 @@ class MarketModel(mesa.Model):
         self.log("exit", vendor, None, vendor.cash)
 
     def _refresh_users(self) -> None:
-        pop = self.population
-        users = pop.emp_product >= 0
-        self.users_ev = np.bincount(
-            pop.emp_enterprise[users] * self.vendor_capacity + pop.emp_product[users],
-            minlength=len(pop.ent_size) * self.vendor_capacity,
-        ).reshape(len(pop.ent_size), self.vendor_capacity)
+        """Users per (enterprise, vendor): one bincount over every employee.
+
+        Column 0 of the count collects non-users (product -1), so no mask is needed.
+        """
+        pop, width = self.population, self.vendor_capacity + 1
+        if self._user_key_width != width:
+            self._user_key_base = pop.emp_enterprise.astype(np.int64) * width + 1
+            self._user_key_width = width
+        counts = np.bincount(
+            self._user_key_base + pop.emp_product, minlength=len(pop.ent_size) * width
+        )
+        self.users_ev = counts.reshape(len(pop.ent_size), width)[:, 1:]
 
     def _reset_step_flows(self) -> None:
         self.step_bookings = 0.0
@@ -293,16 +300,14 @@ class MarketModel(mesa.Model):
 
     def _self_serve_phase(self) -> None:
         pop = self.population
-        edges = user_edges(pop.adjacency, pop.emp_product)
         quality = self._vendor_array("quality")
         collaborative = self._vendor_array("collaborative", bool)
         if not len(quality):
             return
         churned = user_churn(
             self.rng,
+            adjacency=pop.adjacency,
             product=pop.emp_product,
-            edges=edges,
-            degree=pop.degree,
             user_churn_rate=self.user_churn,
             quality=quality,
             collaborative=collaborative,
@@ -316,16 +321,20 @@ class MarketModel(mesa.Model):
             adopters, products = self_serve_adoption(
                 self.rng,
                 candidates=candidates,
-                edges=edges,
+                adjacency=pop.adjacency,
+                product=pop.emp_product,
                 openness=pop.emp_openness[candidates],
-                brand=self.brand[pop.emp_enterprise[candidates]][:, codes],
+                brand=(
+                    self.brand[pop.emp_enterprise[candidates][:, None], codes[None, :]]
+                    if self.brand_erosion > 0
+                    else None
+                ),
                 vendors=codes,
                 reach=self._vendor_array("marketing_reach")[codes],
                 quality=quality[codes],
                 virality=self._vendor_array("virality")[codes],
                 collaborative=collaborative[codes],
                 adoption_threshold=self.adoption_threshold,
-                n_employees=self.n_employees,
                 n_vendor_codes=self.vendor_capacity,
             )
             pop.emp_product[adopters] = products
