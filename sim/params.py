@@ -212,7 +212,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "budget_per_employee",
-        400.0,
+        1500.0,
         "float",
         0,
         100_000,
@@ -339,7 +339,7 @@ _PARAM_LIST: list[Param] = [
     _p("quality", 0.7, "float", 0, 1, "score", "product", "How well the product works."),
     _p(
         "virality",
-        0.02,
+        0.015,
         "float",
         0,
         1,
@@ -377,7 +377,7 @@ _PARAM_LIST: list[Param] = [
     # --- self-serve motion ----------------------------------------------------------
     _p(
         "marketing_spend",
-        20_000.0,
+        5_000.0,
         "float",
         0,
         1e7,
@@ -387,7 +387,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "marketing_reach",
-        0.0005,
+        0.002,
         "float",
         0,
         1,
@@ -397,7 +397,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "seat_price",
-        10.0,
+        25.0,
         "float",
         0,
         10_000,
@@ -518,7 +518,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "touch_fatigue",
-        0.05,
+        0.1,
         "float",
         0,
         1,
@@ -538,7 +538,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "receptivity_recovery",
-        0.02,
+        0.01,
         "float",
         0,
         1,
@@ -618,7 +618,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "acv_per_employee",
-        300.0,
+        500.0,
         "float",
         0,
         100_000,
@@ -658,7 +658,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "rep_hiring_rate",
-        1.0,
+        0.25,
         "float",
         0,
         10,
@@ -702,7 +702,7 @@ _PARAM_LIST: list[Param] = [
     # --- vendor economics, entry and adaptation -------------------------------------
     _p(
         "initial_cash",
-        5_000_000.0,
+        2_000_000.0,
         "float",
         0,
         1e10,
@@ -712,7 +712,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "burn",
-        40_000.0,
+        10_000.0,
         "float",
         0,
         1e8,
