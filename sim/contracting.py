@@ -98,7 +98,8 @@ def enterprise_acv(model: MarketModel, e: int, vendor: Vendor) -> float:
 def bottoms_up_conversion(model: MarketModel) -> None:
     """Mechanism 3: team plans at ``team_plan_users``; the purchaser comes at the trigger share.
 
-    A team plan is ``users * seat_price * 12`` a year (a small check, seed 001). When
+    A team plan is ``users * seat_price * 12`` a year (a small check, seed 001), bought
+    at ``inbound_close_rate * user_is_buyer`` a week once the team is big enough. When
     the purchaser comes, a ``bottoms_up`` vendor closes inbound at
     ``inbound_close_rate`` a week an agreement for the seats in use at the enterprise
     tier (``* enterprise_uplift``: the support, security and compliance line items of
@@ -120,7 +121,8 @@ def bottoms_up_conversion(model: MarketModel) -> None:
         price = vendor.seat_price * 12.0
         # team plans: enough users, no contract yet
         teams = np.flatnonzero((col >= model.team_plan_users) & (model.contract_at[:, v] < 0))
-        for e in teams[rng.random(len(teams)) < model.user_is_buyer]:
+        buy_rate = model.inbound_close_rate * model.user_is_buyer
+        for e in teams[rng.random(len(teams)) < buy_rate]:
             sign(model, int(e), vendor, TEAM, col[e] * price, col[e])
         # the purchaser comes: enough of the enterprise uses it, no enterprise-wide deal
         kind = model.contracts.kind_of(model.contract_at[:, v])

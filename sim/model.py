@@ -269,6 +269,7 @@ class MarketModel(mesa.Model):
         self.step_disqualified = 0
         self.step_opportunities = 0
         self.step_touches = 0
+        self.step_responses = 0
 
     def _vendor_array(self, attr: str, dtype=np.float64) -> np.ndarray:
         return np.array([getattr(v, attr) for v in self.vendor_list], dtype=dtype)

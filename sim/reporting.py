@@ -35,6 +35,7 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "disqualified",
     "opportunities_opened",
     "touches",
+    "responses",
     "pipeline_open",
     "customers",
     "cac_median",
@@ -83,6 +84,7 @@ def compute_metrics(model: MarketModel) -> None:
     model.disqualified = model.step_disqualified
     model.opportunities_opened = model.step_opportunities
     model.touches = model.step_touches
+    model.responses = model.step_responses
     model.pipeline_open = model.pipeline.n_active()
     model.customers = int(len(np.unique(contracts.enterprise[ids])))
     cacs = [v.cac for v in alive if v.new_customers_total > 0]

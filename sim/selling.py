@@ -70,6 +70,7 @@ def outbound_touches(model: MarketModel) -> None:
         1.0, pop.receptivity[buyer] * np.where(warm, model.warm_intro_boost, 1.0)
     )
     responded = rng.random(n) < p_respond
+    model.step_responses = int(responded.sum())
 
     touched = np.bincount(buyer, minlength=len(pop.receptivity))
     pop.receptivity *= (1.0 - model.touch_fatigue) ** touched
@@ -100,9 +101,10 @@ def stage_hazard(model: MarketModel, enterprises: np.ndarray) -> np.ndarray:
 def advance_pipeline(model: MarketModel) -> None:
     """Move opportunities through identify, qualify, sell, close (seed 004), and resolve them.
 
-    Leaving *qualify*, an outbound opportunity whose prospect effort is below
-    ``qualification`` is dropped (seed 002: wait until the prospect's effort matches
-    yours). Leaving *close*, it is won with probability
+    Entering *qualify*, an outbound opportunity whose prospect effort is below
+    ``qualification`` is dropped before the rep invests in it (seed 002: wait until the
+    prospect's effort matches yours): it has held a quarter of a cycle of the rep's
+    capacity instead of a whole one. Leaving *close*, it is won with probability
     ``base_win_rate * quality * 2 * effort * (1 + champion_boost [a user inside])
     * (1 - committee_drag) ** (committee - 1)``; ``2 * effort`` averages 1 over prospects.
     """
@@ -114,7 +116,7 @@ def advance_pipeline(model: MarketModel) -> None:
     pipe.stage[moved] += 1
     stage = pipe.stage[moved]
     dropped = moved[
-        (stage == 2) & (pipe.effort[moved] < model.qualification) & ~pipe.inbound[moved]
+        (stage == 1) & (pipe.effort[moved] < model.qualification) & ~pipe.inbound[moved]
     ]
     for oid in dropped:
         model.close_opportunity(int(oid))
