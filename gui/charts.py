@@ -1,0 +1,235 @@
+"""ECharts options for the explorer's time-series views, built from plain data.
+
+Every function takes the model's per-step history (``datacollector.model_vars``: a
+dict of column -> list, one value per step) and returns an ECharts ``option`` dict.
+They are pure functions so they can be unit-tested without a browser and reused by
+the comparison view (which overlays two histories). Animation is off: the page
+redraws every step and an animation would only add latency.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sim.params import STRATEGIES
+from sim.tables import STAGES
+
+STRATEGY_COLORS: dict[str, str] = {
+    "bottoms_up": "#2e7d32",
+    "direct": "#1565c0",
+    "hybrid": "#ef6c00",
+}
+"""One colour per go-to-market strategy, used in every view."""
+
+VENDOR_PALETTE: tuple[str, ...] = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+    "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31",
+    "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1",
+)  # fmt: skip
+"""Vendor colours by product code (cycled): tab20-like, distinct on white."""
+
+NO_PRODUCT_COLOR = "#bdbdbd"
+
+
+def vendor_color(index: int) -> str:
+    """Colour of the vendor with product code ``index``."""
+    return VENDOR_PALETTE[index % len(VENDOR_PALETTE)]
+
+
+def clean(values: Sequence[Any], digits: int = 6) -> list[float | None]:
+    """JSON-safe numbers: NaN and infinities become None (a gap), floats are rounded."""
+    out: list[float | None] = []
+    for v in values:
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            out.append(None)
+            continue
+        out.append(round(f, digits) if math.isfinite(f) else None)
+    return out
+
+
+def _base(
+    steps: Sequence[int], y_name: str = "", y2_name: str | None = None, legend: bool = True
+) -> dict:
+    """A time-series option: weeks on a category axis (ECharts stacks only on categories)."""
+    option: dict[str, Any] = {
+        "animation": False,
+        "grid": {"left": 64, "right": 56 if y2_name else 16, "top": 30, "bottom": 36},
+        "tooltip": {"trigger": "axis"},
+        "xAxis": {"type": "category", "name": "week", "nameLocation": "middle", "nameGap": 22,
+                  "boundaryGap": False, "data": [int(s) for s in steps]},
+        "yAxis": [{"type": "value", "name": y_name, "nameLocation": "middle", "nameGap": 46}],
+    }  # fmt: skip
+    if legend:
+        option["legend"] = {"top": 0, "type": "scroll"}
+    if y2_name:
+        option["yAxis"].append(
+            {"type": "value", "name": y2_name, "min": 0, "max": 1, "nameLocation": "middle",
+             "nameGap": 36}
+        )  # fmt: skip
+    return option
+
+
+def _ys(values: Sequence[Any], scale: float = 1.0) -> list[float | None]:
+    return clean([None if v is None else v * scale for v in values])
+
+
+def _steps(history: Mapping[str, Sequence]) -> list[int]:
+    n = len(next(iter(history.values()), []))
+    return list(range(n))
+
+
+def predator_prey(history: Mapping[str, Sequence]) -> dict:
+    """Reps and vendors alive (left axis) against mean buyer receptivity (right axis)."""
+    steps = _steps(history)
+    option = _base(steps, "count", "receptivity")
+    option["series"] = [
+        {"name": "reps", "type": "line", "showSymbol": False, "color": "#c62828",
+         "data": _ys(history["reps_total"])},
+        {"name": "vendors alive", "type": "line", "showSymbol": False, "color": "#6a1b9a",
+         "data": _ys(history["vendors_active"])},
+        {"name": "buyer receptivity", "type": "line", "showSymbol": False, "yAxisIndex": 1,
+         "color": "#00897b", "data": _ys(history["buyer_receptivity"])},
+    ]  # fmt: skip
+    return option
+
+
+def phase_portrait(history: Mapping[str, Sequence]) -> dict:
+    """Receptivity (prey) against reps (predators), one point per week, last one marked."""
+    rec = clean(history["buyer_receptivity"])
+    reps = clean(history["reps_total"])
+    points = [[r, p] for r, p in zip(rec, reps, strict=False) if r is not None and p is not None]
+    return {
+        "animation": False,
+        "grid": {"left": 56, "right": 16, "top": 30, "bottom": 34},
+        "tooltip": {"trigger": "item"},
+        "xAxis": {"type": "value", "name": "mean buyer receptivity", "nameLocation": "middle",
+                  "nameGap": 22, "scale": True},
+        "yAxis": {"type": "value", "name": "reps", "scale": True},
+        "series": [
+            {"name": "trajectory", "type": "line", "showSymbol": False, "color": "#455a64",
+             "data": points},
+            {"name": "now", "type": "scatter", "symbolSize": 10, "color": "#c62828",
+             "data": points[-1:]},
+        ],
+    }  # fmt: skip
+
+
+def arr_by_strategy(history: Mapping[str, Sequence]) -> dict:
+    """ARR of each strategy's vendors, stacked (USD millions)."""
+    steps = _steps(history)
+    option = _base(steps, "ARR (USD m)")
+    option["series"] = [
+        {"name": s, "type": "line", "stack": "arr", "areaStyle": {}, "showSymbol": False,
+         "color": STRATEGY_COLORS[s], "data": _ys(history[f"arr_{s}"], 1e-6)}
+        for s in STRATEGIES
+    ]  # fmt: skip
+    return option
+
+
+def arr_by_motion(history: Mapping[str, Sequence]) -> dict:
+    """Self-serve ARR (team plans, self-serve agreements) against enterprise-contract ARR."""
+    steps = _steps(history)
+    option = _base(steps, "ARR (USD m)")
+    option["series"] = [
+        {"name": "self-serve", "type": "line", "showSymbol": False, "color": "#2e7d32",
+         "data": _ys(history["arr_self_serve"], 1e-6)},
+        {"name": "enterprise", "type": "line", "showSymbol": False, "color": "#1565c0",
+         "data": _ys(history["arr_enterprise"], 1e-6)},
+    ]  # fmt: skip
+    return option
+
+
+def cac_chart(history: Mapping[str, Sequence]) -> dict:
+    """Median customer acquisition cost over the vendors with a customer (USD thousands)."""
+    steps = _steps(history)
+    option = _base(steps, "CAC (USD k)", legend=False)
+    option["series"] = [
+        {"name": "median CAC", "type": "line", "showSymbol": False, "color": "#5d4037",
+         "data": _ys(history["cac_median"], 1e-3)}
+    ]  # fmt: skip
+    return option
+
+
+def adoption_by_vendor(
+    vendor_users: Mapping[int, Sequence[int]],
+    names: Mapping[int, str],
+    n_employees: int,
+    top: int = 12,
+) -> dict:
+    """Share of all employees using each vendor's product, one line per vendor.
+
+    ``vendor_users`` maps product code -> users per step (aligned to the last step;
+    a vendor that entered late has a shorter list). Only the ``top`` vendors by
+    current users are drawn, so a long-running market stays readable.
+    """
+    n_steps = max((len(v) for v in vendor_users.values()), default=0)
+    ranked = sorted(vendor_users, key=lambda k: -(vendor_users[k][-1] if vendor_users[k] else 0))
+    series = []
+    for code in sorted(ranked[:top]):
+        users = vendor_users[code]
+        start = n_steps - len(users)
+        series.append(
+            {
+                "name": names.get(code, str(code)),
+                "type": "line",
+                "showSymbol": False,
+                "color": vendor_color(code),
+                "data": [None] * start + [round(u / max(1, n_employees), 6) for u in users],
+            }
+        )
+    option = _base(list(range(n_steps)), "share of employees")
+    option["series"] = series
+    return option
+
+
+def funnel(open_by_stage: Sequence[int], won: int, lost: int) -> dict:
+    """Open opportunities per pipeline stage, then deals won and lost so far."""
+    labels = [*STAGES, "won", "lost"]
+    colors = ["#90caf9", "#64b5f6", "#42a5f5", "#1e88e5", "#2e7d32", "#c62828"]
+    values = [int(v) for v in open_by_stage] + [int(won), int(lost)]
+    return {
+        "animation": False,
+        "grid": {"left": 56, "right": 16, "top": 20, "bottom": 30},
+        "tooltip": {"trigger": "axis"},
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": {"type": "value", "name": "opportunities"},
+        "series": [
+            {
+                "type": "bar",
+                "name": "opportunities",
+                "label": {"show": True, "position": "top"},
+                "data": [
+                    {"value": v, "itemStyle": {"color": c}}
+                    for v, c in zip(values, colors, strict=True)
+                ],
+            }
+        ],
+    }
+
+
+def overlay(
+    histories: Mapping[str, Mapping[str, Sequence]],
+    column: str,
+    y_name: str,
+    scale: float = 1.0,
+) -> dict:
+    """One line per labelled run for ``column`` (the comparison view's charts)."""
+    colors = ["#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a"]
+    n_steps = max((len(_steps(h)) for h in histories.values()), default=0)
+    option = _base(list(range(n_steps)), y_name)
+    option["series"] = []
+    for i, (label, history) in enumerate(histories.items()):
+        option["series"].append(
+            {
+                "name": label,
+                "type": "line",
+                "showSymbol": False,
+                "color": colors[i % len(colors)],
+                "data": _ys(history[column], scale),
+            }
+        )
+    return option

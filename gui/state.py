@@ -1,0 +1,183 @@
+"""One browser session's run: the model, its lock, and what the views need per step.
+
+A :class:`Run` is created per session (kept in a per-kernel ``solara.reactive``),
+never at module level: module-level Python objects are shared by every session of
+the Solara server (STACK-NOTES.md), and two strategists must not step each other's
+market. The play loop (a background thread) and button clicks (the websocket thread)
+both step the model, so every access that mutates it holds :attr:`Run.lock`.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gui.network_view import block_edges, radial_tree_layout
+from sim.model import MarketModel
+from sim.scenarios import Scenario, load_scenario
+
+SHOWN_EVENTS = ("won", "lost", "entry", "exit", "switch")
+"""Event kinds the event log shows (the model also logs contracts, churn, hires...)."""
+
+
+@dataclass
+class Run:
+    """A model built from a scenario, parameter changes and a seed, plus view caches."""
+
+    scenario: Scenario
+    overrides: dict[str, Any]
+    seed: int
+    model: MarketModel = field(init=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    vendor_users: dict[int, list[int]] = field(default_factory=dict, init=False)
+    _layouts: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        kwargs = self.scenario.model_kwargs(rng=self.seed, **self.overrides)
+        self.model = MarketModel(**kwargs)
+        self.model.scenario_name = self.scenario.name
+        self._record()
+
+    @classmethod
+    def build(cls, scenario_name: str, overrides: dict[str, Any], seed: int) -> Run:
+        """Build a run; raises ParameterError / ScenarioError on bad input."""
+        return cls(load_scenario(scenario_name), dict(overrides), int(seed))
+
+    # ------------------------------------------------------------------ stepping
+    def step(self, n: int = 1) -> int:
+        """Advance ``n`` weeks (fewer if the run has ended); return weeks advanced."""
+        done = 0
+        with self.lock:
+            for _ in range(n):
+                if not self.model.running:
+                    break
+                self.model.step()
+                self._record()
+                done += 1
+        return done
+
+    def _record(self) -> None:
+        """Append each live vendor's users (adoption by vendor), one value per step."""
+        m = self.model
+        for v in m.vendor_list:
+            if v.alive or v.index in self.vendor_users:
+                self.vendor_users.setdefault(v.index, []).append(v.users if v.alive else 0)
+
+    @property
+    def steps(self) -> int:
+        return int(self.model.steps)
+
+    @property
+    def finished(self) -> bool:
+        return not self.model.running
+
+    # ------------------------------------------------------------------ views' data
+    def history(self) -> dict[str, list]:
+        """Model-level columns per step (a copy, safe to read while the model steps)."""
+        with self.lock:
+            return {k: list(v) for k, v in self.model.datacollector.model_vars.items()}
+
+    def layout(self, enterprise: int) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, edges) of one enterprise's org network, computed once and cached."""
+        if enterprise not in self._layouts:
+            pop = self.model.population
+            sl = self.model.enterprises[enterprise].employee_slice
+            block = pop.adjacency[sl, sl]
+            self._layouts[enterprise] = (
+                radial_tree_layout(block, pop.emp_depth[sl]),
+                block_edges(block),
+            )
+        return self._layouts[enterprise]
+
+    def open_by_stage(self) -> list[int]:
+        """Open opportunities in each pipeline stage."""
+        from sim.tables import STAGES
+
+        with self.lock:
+            ids = self.model.pipeline.active_ids()
+            stages = self.model.pipeline.stage[ids]
+        return np.bincount(stages, minlength=len(STAGES))[: len(STAGES)].tolist()
+
+    def vendor_rows(self) -> list[dict[str, Any]]:
+        """One row per vendor ever in the market, for the sortable vendor table."""
+        rows = []
+        with self.lock:
+            for v in self.model.vendor_list:
+                cac = v.cac
+                rows.append(
+                    {
+                        "vendor": v.name,
+                        "strategy": v.strategy,
+                        "arr": round(v.arr),
+                        "cash": round(v.cash),
+                        "cac": round(cac) if np.isfinite(cac) else None,
+                        "reps": int(v.reps),
+                        "customers": int(v.customers),
+                        "users": int(v.users),
+                        "alive": "yes" if v.alive else "no",
+                    }
+                )
+        return rows
+
+    def event_rows(self, limit: int = 200) -> list[dict[str, Any]]:
+        """The newest deals won/lost, entries, exits and strategy switches, newest first."""
+        out = []
+        with self.lock:
+            events = list(self.model.events)
+        for ev in reversed(events):
+            if ev["event"] not in SHOWN_EVENTS:
+                continue
+            value = ev.get("value")
+            detail = ev.get("detail") or ""
+            if ev["event"] == "won" and value is not None:
+                detail = f"ACV ${float(value):,.0f}"
+            elif ev["event"] == "exit" and value is not None:
+                detail = f"cash ${float(value):,.0f}"
+            out.append(
+                {
+                    "week": int(ev["step"]),
+                    "event": ev["event"],
+                    "vendor": ev.get("vendor") or "",
+                    "strategy": ev.get("strategy") or "",
+                    "enterprise": "" if ev.get("enterprise") is None else f"E{ev['enterprise']}",
+                    "detail": detail,
+                }
+            )
+            if len(out) >= limit:
+                break
+        return out
+
+    # ------------------------------------------------------------------ export
+    def model_frame(self) -> pd.DataFrame:
+        """Model-level data per week, with the scenario, seed and week as columns."""
+        with self.lock:
+            df = self.model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df.insert(0, "week", range(len(df)))
+        df.insert(0, "seed", self.seed)
+        df.insert(0, "scenario", self.scenario.name)
+        return df
+
+    def vendor_frame(self) -> pd.DataFrame:
+        """Vendor-level data per week (name, strategy, cash, ARR, users, ...)."""
+        with self.lock:
+            df = self.model.vendor_dataframe().reset_index()
+        df = df.rename(columns={"Step": "week", "AgentID": "agent_id"})
+        df["week"] = df["week"].astype(int)
+        return df
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV bytes of a frame (UTF-8, no index)."""
+    return df.to_csv(index=False).encode("utf-8")
+
+
+def to_parquet_bytes(df: pd.DataFrame) -> bytes:
+    """Parquet bytes of a frame (pyarrow)."""
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()

@@ -1,0 +1,154 @@
+"""Browser-test fixtures: the app on a free loopback port, headless Debian Chromium.
+
+The server is started once per session (it takes a few seconds); every test gets a
+fresh browser context, hence a fresh Solara session with its own market. Every page
+records console errors and failed requests; :func:`page` fails the test on any, so a
+missing offline asset (a silent 404) cannot slip through.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _chromium() -> str | None:
+    for path in (os.environ.get("SALESWEB_CHROMIUM"), *CHROMIUM_CANDIDATES):
+        if path and Path(path).is_file():
+            return path
+    return shutil.which("chromium")
+
+
+def _missing(reason: str):
+    """Fail in CI (a skipped browser suite would look green), skip locally."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"browser tests cannot run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = _chromium()
+    if path is None:
+        _missing("Chromium not found (apt-get install chromium); never `playwright install`")
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path) -> str:
+    """Start ``python -m gui.server`` on a free port; wait for HTTP 200; stop it at the end."""
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "server.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gui.server", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the app server exited early; see {ARTIFACTS / 'server.log'}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("the app server did not answer HTTP 200 within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class PageProblems:
+    """Console errors, page errors and failed or off-host requests seen by one page."""
+
+    def __init__(self, host: str):
+        self.host = host
+        self.items: list[str] = []
+
+    def attach(self, page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.items.append(f"page error: {exc}"))
+        page.on("requestfailed", lambda req: self.items.append(f"failed: {req.url} {req.failure}"))
+        page.on("response", self._response)
+        page.on("request", self._request)
+
+    def _console(self, msg) -> None:
+        if msg.type == "error":
+            self.items.append(f"console error: {msg.text}")
+
+    def _response(self, resp) -> None:
+        if resp.status >= 400:
+            self.items.append(f"HTTP {resp.status}: {resp.url}")
+
+    def _request(self, req) -> None:
+        url = req.url
+        if url.startswith(("data:", "blob:", "about:")):
+            return
+        if not url.startswith(self.host) and not url.startswith(self.host.replace("http", "ws")):
+            self.items.append(f"request beyond our server: {url}")
+
+
+@pytest.fixture
+def page(browser, app_url, request):
+    """A fresh context and page on the app; fails the test on any console error."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    problems = PageProblems(app_url.rstrip("/"))
+    problems.attach(pg)
+    pg.goto(app_url)
+    pg.get_by_role("button", name="Step").wait_for(timeout=30_000)
+    pg.locator(".sw-step", has_text="Week 0").wait_for(timeout=30_000)
+    yield pg
+    try:
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    finally:
+        context.close()
+    assert not problems.items, "browser problems:\n" + "\n".join(problems.items)

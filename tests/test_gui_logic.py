@@ -1,0 +1,202 @@
+"""The browser app's logic without a browser: controls, charts, layout, comparison, export."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from gui import charts
+from gui.compare import parse_seeds, run_comparison
+from gui.controls import (
+    consistency_errors,
+    control_kind,
+    effective_params,
+    format_value,
+    parse_overrides,
+    parse_seed,
+    parse_value,
+)
+from gui.network_view import (
+    block_edges,
+    main_vendor_codes,
+    market_map_option,
+    org_network_option,
+    radial_tree_layout,
+)
+from gui.state import Run, to_csv_bytes, to_parquet_bytes
+from sim.params import PARAMETERS
+
+
+def test_every_parameter_gets_a_control_that_round_trips_its_default():
+    for p in PARAMETERS.values():
+        kind = control_kind(p)
+        assert kind in ("switch", "select", "mix", "slider", "text")
+        if kind in ("slider", "text", "mix"):
+            value, err = parse_value(p, format_value(p, p.default))
+            assert err is None, p.name
+            if p.kind == "mix":
+                assert np.allclose(value, p.default, atol=1e-3)
+            else:
+                assert value == pytest.approx(p.default, rel=1e-3)
+
+
+def test_slider_only_where_the_range_is_short():
+    assert control_kind(PARAMETERS["on_prem_share"]) == "slider"
+    assert control_kind(PARAMETERS["n_vendors"]) == "slider"
+    assert control_kind(PARAMETERS["initial_cash"]) == "text"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragment"),
+    [
+        ("n_vendors", "abc", "not allowed"),
+        ("n_vendors", "2.5", "integer"),
+        ("on_prem_share", "1.5", "[0, 1]"),
+        ("strategy_mix", "1:2", "three non-negative shares"),
+        ("n_vendors", "  ", "enter"),
+    ],
+)
+def test_bad_values_get_a_short_message(name, text, fragment):
+    value, err = parse_value(PARAMETERS[name], text)
+    assert value is None
+    assert fragment in err
+    assert not err.startswith("parameter")
+
+
+def test_seed_parsing():
+    assert parse_seed(" 42 ") == (42, None)
+    assert parse_seed("abc")[0] is None and "whole number" in parse_seed("abc")[1]
+    assert parse_seed("-1")[0] is None
+
+
+def test_minimum_above_maximum_is_reported_beside_the_minimum():
+    params = effective_params({}, {"enterprise_size_min": 900, "enterprise_size_max": 100})
+    errors = consistency_errors(params)
+    assert list(errors) == ["enterprise_size_min"] and "above" in errors["enterprise_size_min"]
+    assert consistency_errors(effective_params({}, {})) == {}
+
+
+def test_override_lines():
+    out, err = parse_overrides("strategy_mix=0:0:1  # all hybrid\n\nn_vendors = 4\n")
+    assert err is None and out["n_vendors"] == 4 and out["strategy_mix"][2] == 1.0
+    out, err = parse_overrides("n_vendor=4")
+    assert out == {} and "line 1" in err and "n_vendors" in err
+
+
+def test_seed_lists():
+    assert parse_seeds("1, 2,5-7") == ([1, 2, 5, 6, 7], None)
+    assert parse_seeds("x")[1] and parse_seeds("")[1] and parse_seeds("1-50")[1]
+
+
+def test_chart_options_are_json_without_nan():
+    history = {col: [0.0, float("nan"), 2.0] for col in ("reps_total", "vendors_active")}
+    history["buyer_receptivity"] = [0.3, 0.2, float("inf")]
+    for col in ("arr_self_serve", "arr_enterprise", "cac_median") + tuple(
+        f"arr_{s}" for s in charts.STRATEGIES
+    ):
+        history[col] = [1e6, 2e6, float("nan")]
+    for option in (
+        charts.predator_prey(history),
+        charts.phase_portrait(history),
+        charts.arr_by_strategy(history),
+        charts.arr_by_motion(history),
+        charts.cac_chart(history),
+        charts.funnel([1, 2, 3, 4], 5, 6),
+        charts.adoption_by_vendor({0: [1, 2, 3], 3: [5]}, {0: "V00", 3: "V03"}, 10),
+        charts.overlay({"A": history, "B": history}, "reps_total", "reps"),
+    ):
+        json.dumps(option, allow_nan=False)
+    stacked = charts.arr_by_strategy(history)
+    assert all(s["stack"] == "arr" for s in stacked["series"])
+    assert stacked["series"][0]["data"] == [1.0, 2.0, None]
+    late = charts.adoption_by_vendor({0: [1, 2, 3], 3: [5]}, {0: "V00", 3: "V03"}, 10)
+    assert late["series"][1]["data"] == [None, None, 0.5]
+
+
+def _tree(n: int) -> sp.csr_matrix:
+    rows = np.arange(1, n)
+    cols = (rows - 1) // 3
+    a = sp.coo_matrix((np.ones(n - 1), (rows, cols)), shape=(n, n))
+    return (a + a.T).tocsr()
+
+
+def test_radial_layout_puts_the_root_at_the_centre_and_everyone_in_the_disc():
+    adj = _tree(40)
+    pos = radial_tree_layout(adj, np.zeros(40))
+    assert pos.shape == (40, 2) and np.allclose(pos[0], 0)
+    radius = np.hypot(pos[:, 0], pos[:, 1])
+    assert radius.max() == pytest.approx(1.0) and np.all(radius[1:] > 0)
+    assert len(np.unique(np.round(pos, 6), axis=0)) == 40  # nobody on top of anybody
+    assert len(block_edges(adj)) == 39
+
+
+def test_org_network_marks_buyers_and_champion():
+    adj = _tree(10)
+    option = org_network_option(
+        radial_tree_layout(adj),
+        block_edges(adj),
+        np.array([-1, 0, 0, 1, -1, -1, -1, -1, -1, -1]),
+        ["V00", "V01"],
+        buyers=np.array([0, 2]),
+        champion=1,
+        buyer_roles=["economic buyer", "IT/security"],
+    )
+    nodes = option["series"][0]["data"]
+    assert nodes[0]["symbol"] == "diamond" and "economic buyer" in nodes[0]["name"]
+    assert "champion" in nodes[1]["name"] and nodes[1]["symbolSize"] > nodes[3]["symbolSize"]
+    assert [c["name"] for c in option["series"][0]["categories"]] == ["no product", "V00", "V01"]
+    json.dumps(option, allow_nan=False)
+
+
+def test_main_vendor_and_market_map():
+    codes = main_vendor_codes(np.array([0, 0, 0, 1, 1, 2]), np.array([1, 1, 0, -1, -1, 2]), 3)
+    assert codes.tolist() == [1, -1, 2]
+    option = market_map_option(np.array([10, 20, 30]), codes, ["V0", "V1", "V2"], selected=1)
+    data = option["series"][0]["data"]
+    assert [d["value"][0] for d in data] == [10, 20, 30]
+    assert data[1]["itemStyle"]["borderWidth"] == 3
+
+
+def test_run_steps_records_and_exports():
+    run = Run.build("default", {"n_enterprises": 15, "n_vendors": 3}, seed=3)
+    assert run.step(4) == 4 and run.steps == 4
+    assert len(run.history()["arr_total"]) == 5
+    assert all(len(u) == 5 for u in run.vendor_users.values())
+    assert len(run.vendor_rows()) == 3 and sum(run.open_by_stage()) >= 0
+    pos, edges = run.layout(0)
+    assert run.layout(0)[0] is pos  # cached
+    model_df = pd.read_csv(io.BytesIO(to_csv_bytes(run.model_frame())))
+    assert model_df["week"].tolist() == [0, 1, 2, 3, 4]
+    vendors = pd.read_parquet(io.BytesIO(to_parquet_bytes(run.vendor_frame())))
+    assert set(vendors["week"]) == {0, 1, 2, 3, 4}
+
+
+def test_same_seed_same_run_in_the_gui():
+    a, b = (Run.build("default", {"n_enterprises": 15}, seed=9) for _ in range(2))
+    a.step(5)
+    b.step(5)
+    for k, col in a.history().items():
+        np.testing.assert_array_equal(np.array(col, float), np.array(b.history()[k], float))
+
+
+def test_comparison_with_equal_sets_has_zero_difference():
+    base = {"n_enterprises": 15, "n_vendors": 3}
+    result = run_comparison("default", base, {}, {}, seeds=[1, 2], weeks=6)
+    for row in result.end_table():
+        assert row["B - A"] == 0 or (math.isnan(row["A"]) and math.isnan(row["B"]))
+    assert len(result.mean_history("A")["arr_total"]) == 7
+
+
+def test_comparison_rejects_bad_sets_before_running():
+    from sim.params import ParameterError
+
+    with pytest.raises(ParameterError):
+        run_comparison(
+            "default", {}, {"enterprise_size_min": 900, "enterprise_size_max": 10}, {}, [1], 5
+        )
