@@ -123,8 +123,14 @@ def scenarios() -> None:
 @app.command()
 def params(
     group: Annotated[str | None, typer.Option(help=f"Only one group: {', '.join(GROUPS)}.")] = None,
+    markdown: Annotated[bool, typer.Option(help="Print Markdown (docs/parameters.md).")] = False,
 ) -> None:
     """List every model parameter with its default, range, unit and meaning."""
+    if markdown:
+        from sim.params import markdown_table
+
+        print(markdown_table(), end="")
+        return
     if group is not None and group not in GROUPS:
         raise fail(f"--group {group!r} is not a group; expected one of {', '.join(GROUPS)}")
     table = Table(title="Parameters (salesweb simulate --set name=value)")

@@ -829,6 +829,25 @@ def check_consistency(params: dict[str, Any]) -> None:
         )
 
 
+def markdown_table() -> str:
+    """Every parameter as Markdown, grouped: the source of ``docs/parameters.md``."""
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from `sim/params.py` by `salesweb params --markdown`; do not edit by hand.",
+    ]
+    for group in GROUPS:
+        lines += ["", f"## {group}", "", "| name | default | allowed | unit | description |"]
+        lines.append("| --- | --- | --- | --- | --- |")
+        for p in PARAMETERS.values():
+            if p.group == group:
+                default = ":".join(f"{x:.3g}" for x in p.default) if p.kind == "mix" else p.default
+                lines.append(
+                    f"| `{p.name}` | {default} | {p.allowed()} | {p.unit} | {p.description} |"
+                )
+    return "\n".join(lines) + "\n"
+
+
 def parse_assignment(text: str) -> tuple[str, Any]:
     """Parse a CLI ``key=value`` pair into a validated (name, value)."""
     if "=" not in text:

@@ -123,3 +123,14 @@ def test_every_preset_loads_and_runs():
         assert scenario.title and scenario.narrative
         model = MarketModel.from_scenario(scenario.name, rng=1, n_enterprises=3)
         model.step()
+
+
+def test_parameter_docs_are_generated_from_the_registry():
+    from pathlib import Path
+
+    from sim.params import markdown_table
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
+    assert docs.read_text() == markdown_table(), (
+        "run: salesweb params --markdown > docs/parameters.md"
+    )
