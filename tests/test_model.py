@@ -130,3 +130,20 @@ def test_vendor_specs_set_traits():
     )
     assert model.vendor_list[0].strategy == "direct"
     assert model.vendor_list[0].quality == 0.95
+
+
+def test_mesa_batch_run_drives_the_model():
+    import mesa
+
+    results = mesa.batch_run(
+        MarketModel,
+        {"n_enterprises": [3, 5], "rep_attrition": 0.02},
+        number_processes=1,
+        max_steps=4,
+        data_collection_period=-1,
+        display_progress=False,
+        rng=[1, 2],
+    )
+    runs = {(r["n_enterprises"], r["rng"]) for r in results}
+    assert runs == {(3, 1), (3, 2), (5, 1), (5, 2)}
+    assert all(r["Step"] == 4 and "arr_total" in r for r in results)
