@@ -153,5 +153,29 @@ def serve(
     serve_app(host=host, port=port)
 
 
+@app.command()
+def validate(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the charts and validation.md.")],
+    seeds: Annotated[int, typer.Option(min=2, help="Seeds per setting.")] = 12,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Check the model against theory (Bass, predator-prey, networks); exit 1 if a check fails."""
+    from experiments.validate import run_validation
+
+    if out.exists() and not out.is_dir():
+        raise fail(f"--out {str(out)!r} is a file; give a folder")
+    if not out.parent.exists():
+        raise fail(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    checks = run_validation(out, seeds=seeds, progress=not quiet)
+    failed = [name for name, ok in checks.items() if not ok]
+    console.print(
+        f"{len(checks) - len(failed)} of {len(checks)} checks pass; report: {out / 'validation.md'}"
+    )
+    for name in failed:
+        err.print(f"[bold red]FAIL[/] {name}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()

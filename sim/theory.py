@@ -363,10 +363,15 @@ def map_equilibrium(pp: PredatorPrey) -> tuple[float, float]:
 def map_eigenvalues(pp: PredatorPrey) -> np.ndarray:
     """Eigenvalues of the weekly map linearised at its fixed point (with the pipeline delay).
 
-    State ``(R_t, Y_t, Y_{t-1} R_{t-1}, ..., Y_{t-d} R_{t-d})``; the map is
-    ``R' = c + (1-c) R e^{-beta Y}`` and ``Y' = (1 - gamma) Y + delta (R Y)_{t-d}``.
+    State ``(R_t, Y_t, z_t, z_{t-1}, ..., z_{t-d})`` with the flux ``z = R Y``; the map is
+    ``R' = c + (1-c) R e^{-beta Y}`` and ``Y' = (1 - gamma) Y + delta z_{t-d}``.
     Returns the multipliers ``mu`` (per week); the continuous-time rate is ``log mu``.
     """
+    return np.linalg.eigvals(_map_matrix(pp))
+
+
+def _map_matrix(pp: PredatorPrey) -> np.ndarray:
+    """Jacobian of the weekly mean-field map at its fixed point (see map_eigenvalues)."""
     r, y = map_equilibrium(pp)
     d = pp.delay
     e = np.exp(-pp.beta * y)
@@ -383,7 +388,7 @@ def map_eigenvalues(pp: PredatorPrey) -> np.ndarray:
     # shift register z_{t-j+1} <- z_{t-j}
     for j in range(1, d + 1):
         m[2 + j, 2 + j - 1] = 1.0
-    return np.linalg.eigvals(m)
+    return m
 
 
 def _period_from(rates: np.ndarray) -> float:
@@ -425,16 +430,24 @@ def predicted_period(
     raise ValueError(f"method {method!r}: expected 'map' or 'ode'")
 
 
-def predicted_lag(pp: PredatorPrey) -> float:
-    """Weeks by which reps' peaks follow receptivity's in the linearised ODE.
+def predicted_lag(pp: PredatorPrey, method: str = "map") -> float:
+    """Weeks by which reps' peaks follow receptivity's in the linearised mean field.
 
-    Along the leading eigenvector ``(v_R, v_Y)`` a deviation is
+    Along the leading eigenvector ``(v_R, v_Y, ...)`` a deviation is
     ``Re(v e^{lambda t})``, so ``Y`` peaks ``(arg v_R - arg v_Y) / Im(lambda)`` weeks after
     ``R`` (taken in ``[0, period)``). In Lotka-Volterra the predator follows the prey by
-    about a quarter period.
+    about a quarter period. ``method`` is ``"map"`` (weekly map with the pipeline delay)
+    or ``"ode"``.
     """
-    vals, vecs = np.linalg.eig(jacobian(pp))
-    i = int(np.argmax(vals.imag))
+    if method == "ode":
+        vals, vecs = np.linalg.eig(jacobian(pp))
+    else:
+        mu, vecs = np.linalg.eig(_map_matrix(pp))
+        vals = np.log(mu.astype(complex))
+    osc = np.flatnonzero(vals.imag > 1e-12)
+    if not len(osc):
+        return float("nan")
+    i = int(osc[np.argmax(vals[osc].real)])
     w = vals[i].imag
     if w <= 0:
         return float("nan")
@@ -524,8 +537,11 @@ def spectral_period(series: list[np.ndarray] | np.ndarray) -> float:
     """Period (weeks) at the peak of the averaged periodogram (a cross-check of
     :func:`dominant_period`).
 
-    Each run is demeaned and Hann-windowed; the periodograms are averaged and the
-    peak (frequency 0 excluded) refined by a parabola in frequency.
+    Each run is demeaned and Hann-windowed; the periodograms of the runs are
+    averaged, smoothed over three frequency bins (Daniell) and the peak, above two
+    cycles per run (below is trend), is refined by a parabola. A raw periodogram is
+    noisy (two degrees of freedom per bin), so this needs several runs of several
+    periods each to be stable.
     """
     runs = [np.asarray(series, dtype=float)] if np.ndim(series) == 1 else list(series)
     n = min(len(s) for s in runs)
@@ -533,7 +549,9 @@ def spectral_period(series: list[np.ndarray] | np.ndarray) -> float:
     power = np.mean(
         [np.abs(np.fft.rfft((s[:n] - np.mean(s[:n])) * window)) ** 2 for s in runs], axis=0
     )
-    i = int(np.argmax(power[1:])) + 1
+    power = np.convolve(power, np.ones(3) / 3, mode="same")
+    lowest = 2
+    i = int(np.argmax(power[lowest:])) + lowest
     freq = _refine(power, i) / n
     return float(1.0 / freq) if freq > 0 else float("nan")
 
