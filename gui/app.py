@@ -13,11 +13,13 @@ in a :class:`gui.state.Run` held by such a reactive value and stepped under its 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import warnings
 from typing import Any
 
+import reacton.core
 import solara
 import solara.lab
 from solara.alias import rv
@@ -38,6 +40,7 @@ from gui.controls import (
     slider_step,
 )
 from gui.echart import EChart
+from gui.json_table import JsonTable
 from gui.network_view import main_vendor_codes, market_map_option, org_network_option
 from gui.state import Run, to_csv_bytes, to_parquet_bytes
 from sim.params import GROUPS, PARAMETERS, ParameterError, defaults
@@ -64,6 +67,9 @@ seed_text = solara.reactive("1")
 pending = {name: solara.reactive(None) for name in PARAMETERS}
 """The user's parameter changes (None: the scenario's value), one reactive per control."""
 input_errors = {name: solara.reactive("") for name in PARAMETERS}
+raw_text = {name: solara.reactive(None) for name in PARAMETERS}
+open_groups = solara.reactive([])  # indices of the parameter panels that are open
+main_tab = solara.reactive(0)
 run = solara.reactive(None)  # gui.state.Run
 tick = solara.reactive(0)  # bumped after every step or rebuild; views read it
 playing = solara.reactive(False)
@@ -72,6 +78,7 @@ speed = solara.reactive(10)  # target weeks per second
 status = solara.reactive("")
 run_error = solara.reactive("")
 enterprise = solara.reactive(None)  # enterprise shown in the org network view
+render_context = solara.reactive(None)  # the session's reacton render context (batching)
 
 MAX_SPEED = 30
 """The speed slider's top value means: as fast as the page can draw."""
@@ -113,15 +120,27 @@ def rebuild(reason: str) -> None:
     run_error.set("")
     run.set(new)
     enterprise.set(None)
-    tick.set(tick.value + 1)
+    bump_tick()
     n = len(overrides)
     status.set(f"{reason}: seed {seed}, {n} change{'s' * (n != 1)} from the scenario.")
+
+
+def bump_tick() -> None:
+    """Tell every view that the model changed, in one render pass.
+
+    Four components read ``tick``; left alone, Solara renders once per reader, and
+    each pass reconciles the whole page. Entering the session's render context first
+    makes it one batched pass (measured: about 4x less server time per step).
+    """
+    rc = render_context.value
+    with rc if rc is not None else contextlib.nullcontext():
+        tick.set(tick.value + 1)
 
 
 def do_step() -> None:
     r = run.value
     if r is not None and r.step(1):
-        tick.set(tick.value + 1)
+        bump_tick()
 
 
 # ---------------------------------------------------------------- controls
@@ -131,7 +150,8 @@ def ParamControl(name: str):
     p = PARAMETERS[name]
     base = scenario_base(scenario_name.value)
     value = pending[name].value if pending[name].value is not None else base[name]
-    text, set_text = solara.use_state(None)  # raw text while it is invalid
+    text = raw_text[name].value  # what the user typed, kept while it is invalid
+    set_text = raw_text[name].set
     err = input_errors[name].value
     if name in ("enterprise_size_min", "enterprise_size_max") and not err:
         lo = pending["enterprise_size_min"].value
@@ -193,15 +213,26 @@ def ParamControl(name: str):
 
 @solara.component
 def ParamPanels():
-    """Parameters grouped as the engine groups them, each group a collapsible panel."""
-    with rv.ExpansionPanels(multiple=True, accordion=True, class_="sw-params"):
-        for group in GROUPS:
+    """Parameters grouped as the engine groups them, each group a collapsible panel.
+
+    Only open panels hold controls: every render pass walks the whole page, so 66
+    idle controls would slow every step of the model.
+    """
+    with rv.ExpansionPanels(
+        multiple=True,
+        accordion=True,
+        class_="sw-params",
+        v_model=open_groups.value,
+        on_v_model=lambda v: open_groups.set(list(v or [])),
+    ):
+        for i, group in enumerate(GROUPS):
             names = [n for n, p in PARAMETERS.items() if p.group == group]
             with rv.ExpansionPanel(class_=f"sw-group-{group}"):
                 rv.ExpansionPanelHeader(children=[f"{group} ({len(names)})"])
                 with rv.ExpansionPanelContent():
-                    for n in names:
-                        ParamControl(n).key(f"{scenario_name.value}:{n}")
+                    if i in open_groups.value:
+                        for n in names:
+                            ParamControl(n).key(f"{scenario_name.value}:{n}")
 
 
 @solara.component
@@ -215,6 +246,7 @@ def ScenarioPicker():
         for n in PARAMETERS:
             pending[n].set(None)
             input_errors[n].set("")
+            raw_text[n].set(None)
         rebuild(f"Scenario {name}")
 
     solara.Select(
@@ -459,7 +491,7 @@ def NetworkAndMap():
             )
             EChart(option, "org_network", f"Org network of E{e}", height=380)
         EChart(
-            market_map_option(pop.ent_size, codes, names, pop.ent_on_prem, selected=e),
+            market_map_option(pop.ent_size, codes, names, pop.ent_on_prem, e, r.market_positions()),
             "market_map",
             "Market map: enterprises by employees, coloured by main vendor (click one)",
             height=430,
@@ -495,31 +527,15 @@ def Tables():
             rv.Html(
                 tag="div", children=["Vendors (click a header to sort)"], class_="sw-chart-title"
             )
-            rv.DataTable(
-                headers=VENDOR_HEADERS,
-                items=r.vendor_rows(),
-                dense=True,
-                items_per_page=500,
-                hide_default_footer=True,
-                fixed_header=True,
-                height=320,
-                multi_sort=False,
-            )
+            JsonTable(VENDOR_HEADERS, r.vendor_rows(), css_class="sw-vendors")
         with solara.Column(gap="0px", classes=["sw-event-log"]):
             rv.Html(
                 tag="div",
                 children=["Event log: deals won and lost, entries, exits, strategy switches"],
                 class_="sw-chart-title",
             )
-            rv.DataTable(
-                headers=EVENT_HEADERS,
-                items=r.event_rows(),
-                dense=True,
-                items_per_page=200,
-                hide_default_footer=True,
-                fixed_header=True,
-                height=320,
-                no_data_text="no events yet",
+            JsonTable(
+                EVENT_HEADERS, r.event_rows(), css_class="sw-events", no_data_text="no events yet"
             )
 
 
@@ -727,18 +743,27 @@ def Page():
     solara.Title("Sales Web explorer")
     solara.Style(CSS)
 
+    rc = reacton.core.get_render_context()
+
     def first_build():
+        render_context.set(rc)
         if run.value is None:
             rebuild("Started")
 
     solara.use_effect(first_build, [])
     with solara.Row(gap="0px", style="align-items: flex-start; width: 100%"):
         Sidebar()
-        with solara.Column(style="flex: 1; min-width: 0; padding: 8px"), solara.lab.Tabs():
+        with (
+            solara.Column(style="flex: 1; min-width: 0; padding: 8px"),
+            solara.lab.Tabs(value=main_tab),
+        ):
+            # only the visible tab is rendered: each render pass walks the whole page
             with solara.lab.Tab("Explore"):
-                Explore()
+                if main_tab.value == 0:
+                    Explore()
             with solara.lab.Tab("Compare"):
-                Compare()
+                if main_tab.value == 1:
+                    Compare()
 
 
 @solara.component

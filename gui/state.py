@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gui.network_view import block_edges, radial_tree_layout
+from gui.network_view import block_edges, bubble_layout, radial_tree_layout
 from sim.model import MarketModel
 from sim.scenarios import Scenario, load_scenario
 
@@ -32,10 +32,14 @@ class Run:
     scenario: Scenario
     overrides: dict[str, Any]
     seed: int
-    model: MarketModel = field(init=False)
-    lock: threading.Lock = field(default_factory=threading.Lock, init=False)
-    vendor_users: dict[int, list[int]] = field(default_factory=dict, init=False)
-    _layouts: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False)
+    model: MarketModel = field(init=False, repr=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    vendor_users: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False)
+    _layouts: dict[int, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    _market_positions: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         kwargs = self.scenario.model_kwargs(rng=self.seed, **self.overrides)
@@ -93,6 +97,12 @@ class Run:
                 block_edges(block),
             )
         return self._layouts[enterprise]
+
+    def market_positions(self) -> np.ndarray:
+        """Bubble-map positions of the enterprises (sizes never change: computed once)."""
+        if self._market_positions is None:
+            self._market_positions = bubble_layout(self.model.population.ent_size)
+        return self._market_positions
 
     def open_by_stage(self) -> list[int]:
         """Open opportunities in each pipeline stage."""

@@ -147,10 +147,13 @@ def test_org_network_marks_buyers_and_champion():
         champion=1,
         buyer_roles=["economic buyer", "IT/security"],
     )
-    nodes = option["series"][0]["data"]
-    assert nodes[0]["symbol"] == "diamond" and "economic buyer" in nodes[0]["name"]
-    assert "champion" in nodes[1]["name"] and nodes[1]["symbolSize"] > nodes[3]["symbolSize"]
-    assert [c["name"] for c in option["series"][0]["categories"]] == ["no product", "V00", "V01"]
+    by_name = {s["name"]: s for s in option["series"]}
+    assert len(by_name["ties"]["data"]) == 9
+    assert [p[2] for p in by_name["no product"]["data"]] == [0, 4, 5, 6, 7, 8, 9]
+    assert [p[2] for p in by_name["V00"]["data"]] == [1, 2]
+    committee = by_name["buying committee"]["data"]
+    assert [c["value"][2] for c in committee] == [0, 2] and committee[0]["name"] == "economic buyer"
+    assert by_name["champion"]["data"][0][2] == 1
     json.dumps(option, allow_nan=False)
 
 
@@ -158,9 +161,11 @@ def test_main_vendor_and_market_map():
     codes = main_vendor_codes(np.array([0, 0, 0, 1, 1, 2]), np.array([1, 1, 0, -1, -1, 2]), 3)
     assert codes.tolist() == [1, -1, 2]
     option = market_map_option(np.array([10, 20, 30]), codes, ["V0", "V1", "V2"], selected=1)
-    data = option["series"][0]["data"]
-    assert [d["value"][0] for d in data] == [10, 20, 30]
-    assert data[1]["itemStyle"]["borderWidth"] == 3
+    points = {d["name"]: (s["name"], d) for s in option["series"] for d in s["data"]}
+    assert {k: v[0] for k, v in points.items()} == {"E0": "V1", "E1": "no product", "E2": "V2"}
+    assert [points[f"E{e}"][1]["value"][2] for e in range(3)] == [10, 20, 30]
+    assert points["E1"][1]["itemStyle"]["borderWidth"] == 3
+    assert points["E2"][1]["symbolSize"] > points["E0"][1]["symbolSize"]
 
 
 def test_run_steps_records_and_exports():

@@ -192,3 +192,18 @@ def test_comparison_shows_both_runs(page):
     names = [s["name"] for s in series(page, "compare_arr")]
     assert names == ["A", "B"]
     assert all(s["n"] == 13 for s in series(page, "compare_vendors"))
+
+
+def test_step_redraw_latency_is_reported(page):
+    """Prints (does not assert) step-plus-redraw latency; see experiments/gui_latency.py."""
+    import json
+
+    from gui.latency_probe import measure_steps
+
+    wait_charts(page)
+    stats = measure_steps(page, n=8)
+    (Path(__file__).resolve().parents[2] / "test-artifacts" / "step_latency.json").write_text(
+        json.dumps(stats, indent=2)
+    )
+    print(f"\nstep + redraw latency (default scenario): {stats}")
+    assert stats["steps"] == 8

@@ -1,0 +1,90 @@
+"""Benchmark: step-plus-redraw latency of the browser app, measured in Chromium.
+
+Starts the app on a free loopback port, opens it in headless Chromium, and clicks
+Step ``--steps`` times at the default scenario, timing each in the page (see
+:mod:`gui.latency_probe`). Then plays at full speed for ``--play-seconds`` and reports
+weeks per second. Prints figures; asserts nothing (CONVENTIONS.md: timings are not tests).
+
+    .venv/bin/python experiments/gui_latency.py --steps 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--play-seconds", type=float, default=10.0)
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    from gui.latency_probe import measure_steps
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gui.server", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=args.chromium, headless=True, args=ARGS)
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.goto(url)
+            page.locator(".sw-step", has_text="Week 0").wait_for(timeout=60_000)
+            page.locator("[data-chart=market_map][data-rendered]").wait_for(timeout=60_000)
+            print(f"{args.steps} Step clicks, default scenario (ms):", flush=True)
+            stats = measure_steps(page, args.steps)
+            for key, value in stats.items():
+                print(f"  {key:>18}: {value:.0f}" if key != "steps" else f"  {key:>18}: {value}")
+            # throughput while playing as fast as possible
+            page.locator(".sw-speed [role=slider]").focus()
+            page.keyboard.press("End")
+            start = int(page.locator(".sw-step").inner_text().split()[1])
+            page.get_by_role("button", name="Play").click()
+            time.sleep(args.play_seconds)
+            page.get_by_role("button", name="Pause").click()
+            page.get_by_role("button", name="Play").wait_for()
+            end = int(page.locator(".sw-step").inner_text().split()[1])
+            rate = (end - start) / args.play_seconds
+            print(
+                f"play at full speed: {rate:.1f} weeks/s ({1000 / max(rate, 1e-9):.0f} ms per week)"
+            )
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
