@@ -45,6 +45,8 @@ class Param:
         One line: what the parameter does.
     choices : tuple of str
         Allowed values for ``kind == "choice"``.
+    source : str
+        Where the default comes from (MODEL.md, "Defaults and where they come from").
     """
 
     name: str
@@ -56,6 +58,7 @@ class Param:
     group: str = "market"
     description: str = ""
     choices: tuple[str, ...] = ()
+    source: str = ""
 
     def allowed(self) -> str:
         """Human-readable statement of what values are allowed."""
@@ -770,6 +773,23 @@ _PARAM_LIST: list[Param] = [
     ),
 ]
 
+SOURCES: dict[str, str] = {
+    "committee_size": "Gartner: 6-10 buyers; CEB: 5.4",
+    "span_of_control": "management surveys: 9-11 direct reports",
+    "base_win_rate": "B2B win rates 15-30%",
+    "sales_cycle_weeks": "median B2B cycle about 84 days, longer for bigger deals",
+    "rep_cost": "OTE about 200k a year; quota 4-6 x OTE",
+    "user_churn": "SMB logo churn about 3% a month",
+    "receptivity_initial": "cold email reply rates about 3.4% once buyers are oversubscribed",
+    "virality": "K-factor 0.1-0.6 per user (invites x conversion)",
+    "adoption_threshold": "collaboration tools need 2-3 teammates (Centola and Macy 2007)",
+    "enterprise_size_min": "Zipf firm sizes (Axtell 2001)",
+    "enterprise_size_max": "Zipf firm sizes (Axtell 2001)",
+    "cross_team_ties": "email networks: mean degree 10-25, clustering 0.3-0.5",
+    "team_plan_users": "freemium conversion (users to paid) about 2-5%",
+}
+_PARAM_LIST = [Param(**{**p.__dict__, "source": SOURCES.get(p.name, "")}) for p in _PARAM_LIST]
+
 PARAMETERS: dict[str, Param] = {p.name: p for p in _PARAM_LIST}
 """Every model parameter by name, in display order."""
 
@@ -837,13 +857,19 @@ def markdown_table() -> str:
         "Generated from `sim/params.py` by `salesweb params --markdown`; do not edit by hand.",
     ]
     for group in GROUPS:
-        lines += ["", f"## {group}", "", "| name | default | allowed | unit | description |"]
-        lines.append("| --- | --- | --- | --- | --- |")
+        lines += [
+            "",
+            f"## {group}",
+            "",
+            "| name | default | allowed | unit | description | source |",
+        ]
+        lines.append("| --- | --- | --- | --- | --- | --- |")
         for p in PARAMETERS.values():
             if p.group == group:
                 default = ":".join(f"{x:.3g}" for x in p.default) if p.kind == "mix" else p.default
                 lines.append(
-                    f"| `{p.name}` | {default} | {p.allowed()} | {p.unit} | {p.description} |"
+                    f"| `{p.name}` | {default} | {p.allowed()} | {p.unit} | {p.description} "
+                    f"| {p.source} |"
                 )
     return "\n".join(lines) + "\n"
 
