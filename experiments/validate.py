@@ -29,8 +29,10 @@ Lotka, A. J. (1925). Elements of Physical Biology. Williams and Wilkins.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -77,8 +79,15 @@ def _map(fn: Callable, jobs: list, workers: int | None) -> list:
     workers = _workers() if workers is None else workers
     if workers <= 1 or len(jobs) <= 1:
         return [fn(j) for j in jobs]
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        return list(pool.map(fn, jobs))
+    # fork: workers start at once with the engine imported, and work from any caller
+    # (a script without a __main__ guard, pytest). Python 3.12 warns when the parent
+    # has threads (BLAS, pyarrow pools); the workers only run the single-threaded
+    # step loop, so the warning is silenced here rather than in every caller.
+    ctx = multiprocessing.get_context("fork")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks")
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
+            return list(pool.map(fn, jobs))
 
 
 # ------------------------------------------------------------------------------ Bass
