@@ -34,6 +34,12 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--play-seconds", type=float, default=10.0)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument(
+        "--heights",
+        default="1000,2600",
+        help="viewport heights to measure; 1000 shows the charts above the fold (off-screen "
+        "views wait until scrolled to), 2600 shows every view at once",
+    )
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -59,27 +65,29 @@ def main() -> None:
                 time.sleep(0.2)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=args.chromium, headless=True, args=ARGS)
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.goto(url)
-            page.locator(".sw-step", has_text="Week 0").wait_for(timeout=60_000)
-            page.locator("[data-chart=market_map][data-rendered]").wait_for(timeout=60_000)
-            print(f"{args.steps} Step clicks, default scenario (ms):", flush=True)
-            stats = measure_steps(page, args.steps)
-            for key, value in stats.items():
-                print(f"  {key:>18}: {value:.0f}" if key != "steps" else f"  {key:>18}: {value}")
-            # throughput while playing as fast as possible
-            page.locator(".sw-speed [role=slider]").focus()
-            page.keyboard.press("End")
-            start = int(page.locator(".sw-step").inner_text().split()[1])
-            page.get_by_role("button", name="Play").click()
-            time.sleep(args.play_seconds)
-            page.get_by_role("button", name="Pause").click()
-            page.get_by_role("button", name="Play").wait_for()
-            end = int(page.locator(".sw-step").inner_text().split()[1])
-            rate = (end - start) / args.play_seconds
-            print(
-                f"play at full speed: {rate:.1f} weeks/s ({1000 / max(rate, 1e-9):.0f} ms per week)"
-            )
+            for height in (int(h) for h in args.heights.split(",")):
+                page = browser.new_page(viewport={"width": 1500, "height": height})
+                page.goto(url)
+                page.locator(".sw-step", has_text="Week 0").wait_for(timeout=60_000)
+                page.locator("[data-chart=market_map][data-rendered]").wait_for(timeout=60_000)
+                print(f"viewport 1500x{height}: {args.steps} Step clicks, default scenario (ms):")
+                stats = measure_steps(page, args.steps)
+                for key, value in stats.items():
+                    print(f"  {key:>18}: {value:.0f}")
+                # throughput while playing as fast as possible
+                page.locator(".sw-speed [role=slider]").focus()
+                page.keyboard.press("End")
+                start = int(page.locator(".sw-step").inner_text().split()[1])
+                page.get_by_role("button", name="Play").click()
+                time.sleep(args.play_seconds)
+                page.get_by_role("button", name="Pause").click()
+                page.get_by_role("button", name="Play").wait_for()
+                end = int(page.locator(".sw-step").inner_text().split()[1])
+                rate = (end - start) / args.play_seconds
+                print(
+                    f"  play at full speed: {rate:.1f} weeks/s ({1000 / max(rate, 1e-9):.0f} ms/week)"
+                )
+                page.close()
             browser.close()
     finally:
         server.terminate()

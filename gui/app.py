@@ -40,6 +40,7 @@ from gui.controls import (
     slider_step,
 )
 from gui.echart import EChart
+from gui.frame_sync import FrameEcho, FrameSync
 from gui.json_table import JsonTable
 from gui.network_view import main_vendor_codes, market_map_option, org_network_option
 from gui.state import Run, to_csv_bytes, to_parquet_bytes
@@ -79,6 +80,7 @@ status = solara.reactive("")
 run_error = solara.reactive("")
 enterprise = solara.reactive(None)  # enterprise shown in the org network view
 render_context = solara.reactive(None)  # the session's reacton render context (batching)
+frame_sync = solara.reactive(None)  # gui.frame_sync.FrameSync: what the browser has drawn
 
 MAX_SPEED = 30
 """The speed slider's top value means: as fast as the page can draw."""
@@ -307,6 +309,9 @@ def play() -> None:
                 status.set("The run reached its horizon.")
                 break
             do_step()
+            sync = frame_sync.value
+            if sync is not None:  # wait until the browser has drawn this week
+                sync.wait_painted(tick.value, timeout=2.0)
             rate = speed.value
             wait = 0.0 if rate >= MAX_SPEED else 1.0 / rate
             stop.wait(max(0.005, wait - (time.perf_counter() - t0)))
@@ -327,6 +332,7 @@ def StepCounter():
     _ = tick.value
     r = run.value
     text = "building..." if r is None else f"Week {r.steps} of {r.model.horizon}"
+    FrameEcho.element(frame=tick.value, sync=frame_sync.value)
     rv.Html(
         tag="div", class_="sw-step", children=[text], style_="font-size: 18px; font-weight: 600"
     )
@@ -732,7 +738,7 @@ def Compare():
 CSS = """
 .sw-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr));
            gap: 10px; margin-bottom: 10px; width: 100%; }
-.sw-tables { grid-template-columns: minmax(560px, 3fr) minmax(420px, 2fr); }
+.sw-tables { grid-template-columns: minmax(640px, 1fr); }
 .sw-params .v-expansion-panel-content__wrap { padding: 0 8px 8px; }
 .sw-param .v-messages { font-size: 11px; }
 """
@@ -747,6 +753,8 @@ def Page():
 
     def first_build():
         render_context.set(rc)
+        if frame_sync.value is None:
+            frame_sync.set(FrameSync())
         if run.value is None:
             rebuild("Started")
 

@@ -160,7 +160,7 @@ def adoption_by_vendor(
     n_employees: int,
     top: int = 12,
 ) -> dict:
-    """Share of all employees using each vendor's product, one line per vendor.
+    """Percent of all employees using each vendor's product, one line per vendor.
 
     ``vendor_users`` maps product code -> users per step (aligned to the last step;
     a vendor that entered late has a shorter list). Only the ``top`` vendors by
@@ -178,10 +178,10 @@ def adoption_by_vendor(
                 "type": "line",
                 "showSymbol": False,
                 "color": vendor_color(code),
-                "data": [None] * start + [round(u / max(1, n_employees), 6) for u in users],
+                "data": [None] * start + [round(100 * u / max(1, n_employees), 4) for u in users],
             }
         )
-    option = _base(list(range(n_steps)), "share of employees")
+    option = _base(list(range(n_steps)), "% of employees")
     option["series"] = series
     return option
 
@@ -193,10 +193,15 @@ def funnel(open_by_stage: Sequence[int], won: int, lost: int) -> dict:
     values = [int(v) for v in open_by_stage] + [int(won), int(lost)]
     return {
         "animation": False,
-        "grid": {"left": 56, "right": 16, "top": 20, "bottom": 30},
+        "grid": {"left": 64, "right": 16, "top": 20, "bottom": 30},
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "category", "data": labels},
-        "yAxis": {"type": "value", "name": "opportunities"},
+        "yAxis": {
+            "type": "value",
+            "name": "opportunities",
+            "nameLocation": "middle",
+            "nameGap": 46,
+        },
         "series": [
             {
                 "type": "bar",

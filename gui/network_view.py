@@ -79,6 +79,9 @@ def radial_tree_layout(adjacency: sp.csr_matrix, depth: np.ndarray | None = None
         stack.extend((c, False) for c in reversed(children[u]))
     max_ring = max(1, int(ring.max()))
     radius = ring / max_ring
+    leaves = np.array([not c for c in children])
+    stagger = (np.cumsum(leaves) % 3) * 0.05  # leaves alternate over three close radii
+    radius = np.where(leaves & (ring > 0), radius * (1 - stagger), radius)
     if len(roots) > 1:  # other components: put their roots on the rim, not at the centre
         radius[ring == 0] = 1.0
         radius[roots[0]] = 0.0
@@ -246,7 +249,8 @@ def market_map_option(
     sizes = np.asarray(sizes)
     pos = bubble_layout(sizes) if positions is None else positions
     pos = np.round(pos, 4)
-    biggest = float(sizes.max()) if len(sizes) else 1.0
+    # bubble diameters so that their areas add up to about the disc's (~380 px wide)
+    total = float(sizes.sum()) if len(sizes) else 1.0
     series = []
     for code in sorted({int(c) for c in main_codes}):
         members = np.flatnonzero(np.asarray(main_codes) == code)
@@ -255,7 +259,7 @@ def market_map_option(
             item: dict[str, Any] = {
                 "name": f"E{e}",
                 "value": [*pos[e].tolist(), int(sizes[e]), int(e)],
-                "symbolSize": round(3 + 40 * float(np.sqrt(sizes[e] / biggest)), 1),
+                "symbolSize": round(max(3.0, 330 * float(np.sqrt(sizes[e] / total))), 1),
             }
             if on_prem is not None and on_prem[e]:
                 item["itemStyle"] = {

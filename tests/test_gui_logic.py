@@ -116,7 +116,7 @@ def test_chart_options_are_json_without_nan():
     assert all(s["stack"] == "arr" for s in stacked["series"])
     assert stacked["series"][0]["data"] == [1.0, 2.0, None]
     late = charts.adoption_by_vendor({0: [1, 2, 3], 3: [5]}, {0: "V00", 3: "V03"}, 10)
-    assert late["series"][1]["data"] == [None, None, 0.5]
+    assert late["series"][1]["data"] == [None, None, 50.0]
 
 
 def _tree(n: int) -> sp.csr_matrix:

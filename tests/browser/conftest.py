@@ -139,7 +139,7 @@ class PageProblems:
 @pytest.fixture
 def page(browser, app_url, request):
     """A fresh context and page on the app; fails the test on any console error."""
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1500, "height": 2400}, accept_downloads=True)
     pg = context.new_page()
     problems = PageProblems(app_url.rstrip("/"))
     problems.attach(pg)
@@ -149,6 +149,7 @@ def page(browser, app_url, request):
     yield pg
     try:
         pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        found = list(problems.items)  # before close: closing aborts in-flight requests
     finally:
         context.close()
-    assert not problems.items, "browser problems:\n" + "\n".join(problems.items)
+    assert not found, "browser problems:\n" + "\n".join(found)
