@@ -180,9 +180,7 @@ def ParamControl(name: str):
 
     kind = control_kind(p)
     lab = label(p) + (" •" if changed else "")
-    with solara.Column(
-        gap="0px", classes=["sw-param", f"sw-param-{name}"], style="margin-bottom: 6px"
-    ):
+    with solara.Column(gap="0px", classes=["sw-param", f"sw-param-{name}"]):
         if kind == "switch":
             solara.Switch(label=lab, value=bool(value), on_value=set_value)
         elif kind == "select":
@@ -533,7 +531,10 @@ def Tables():
             rv.Html(
                 tag="div", children=["Vendors (click a header to sort)"], class_="sw-chart-title"
             )
-            JsonTable(VENDOR_HEADERS, r.vendor_rows(), css_class="sw-vendors")
+            rows = r.vendor_rows()
+            JsonTable(
+                VENDOR_HEADERS, rows, css_class="sw-vendors", height=320 if len(rows) > 10 else 0
+            )
         with solara.Column(gap="0px", classes=["sw-event-log"]):
             rv.Html(
                 tag="div",
@@ -740,7 +741,11 @@ CSS = """
            gap: 10px; margin-bottom: 10px; width: 100%; }
 .sw-tables { grid-template-columns: minmax(640px, 1fr); }
 .sw-params .v-expansion-panel-content__wrap { padding: 0 8px 8px; }
-.sw-param .v-messages { font-size: 11px; }
+.sw-param { margin-bottom: 10px !important; }
+.sw-param .v-messages { font-size: 11px; min-height: 0; }
+.sw-param .v-text-field__details { overflow: visible; min-height: 0; height: auto; }
+.sw-param .v-input__slot { margin-bottom: 2px; }
+.sw-param .v-text-field { padding-top: 16px; margin-top: 0; }
 """
 
 

@@ -39,6 +39,8 @@ def JsonTable(
 ):
     """A dense, sortable v-data-table of ``items`` (dicts keyed by the headers' ``value``).
 
+    ``height`` in pixels scrolls the rows under a fixed header; 0 lets the table grow.
+
     A plain function, not a component, so reacton never walks the rows (see the module doc).
     """
     return JsonTableWidget.element(
