@@ -299,8 +299,11 @@ def play() -> None:
     play_stop.set(stop)
     playing.set(True)
 
+    context = get_current_context()
+
     def loop():
-        while not stop.is_set():
+        unseen = 0  # weeks in a row the browser did not draw (tab closed or hidden)
+        while not stop.is_set() and not context.closed_event.is_set():
             t0 = time.perf_counter()
             r = run.value
             if r is None or r.finished:
@@ -309,7 +312,10 @@ def play() -> None:
             do_step()
             sync = frame_sync.value
             if sync is not None:  # wait until the browser has drawn this week
-                sync.wait_painted(tick.value, timeout=2.0)
+                unseen = 0 if sync.wait_painted(tick.value, timeout=2.0) else unseen + 1
+            if unseen >= 5:
+                status.set("Paused: the page stopped drawing (hidden or closed).")
+                break
             rate = speed.value
             wait = 0.0 if rate >= MAX_SPEED else 1.0 / rate
             stop.wait(max(0.005, wait - (time.perf_counter() - t0)))

@@ -33,8 +33,12 @@ CHROMIUM_ARGS = [
 
 
 def _chromium() -> str | None:
-    for path in (os.environ.get("SALESWEB_CHROMIUM"), *CHROMIUM_CANDIDATES):
-        if path and Path(path).is_file():
+    """Debian's Chromium, or the one named by SALESWEB_CHROMIUM (then only that one)."""
+    override = os.environ.get("SALESWEB_CHROMIUM")
+    if override:
+        return override if Path(override).is_file() else None
+    for path in CHROMIUM_CANDIDATES:
+        if Path(path).is_file():
             return path
     return shutil.which("chromium")
 

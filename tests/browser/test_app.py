@@ -77,6 +77,15 @@ def test_step_advances_counter_and_charts(page):
     assert after[0]["data"] != before[0]["data"][:1] * 4  # reps moved, or vendors, or both
     assert canvas.screenshot() is not None
     expect(page.locator(".sw-event-log tbody tr").first).to_be_visible()
+    # the vendor table sorts by a clicked column (cash: ascending, then descending)
+    cash = page.locator(".sw-vendor-table tbody tr td:nth-child(4)")
+    values = sorted(cash.all_inner_texts(), key=float)
+    assert len(set(values)) > 1
+    header = page.locator(".sw-vendor-table th", has_text="cash")
+    header.click()
+    expect(cash).to_have_text(values)
+    header.click()
+    expect(cash).to_have_text(values[::-1])
 
 
 def test_scenario_switch_changes_narrative_and_controls(page):
