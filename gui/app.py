@@ -42,7 +42,12 @@ from gui.controls import (
 from gui.echart import EChart
 from gui.frame_sync import FrameEcho, FrameSync
 from gui.json_table import JsonTable
-from gui.network_view import main_vendor_codes, market_map_option, org_network_option
+from gui.network_view import (
+    ALL_TIES_UP_TO,
+    main_vendor_codes,
+    market_map_option,
+    org_network_option,
+)
 from gui.state import Run, to_csv_bytes, to_parquet_bytes
 from sim.params import GROUPS, PARAMETERS, ParameterError, defaults
 from sim.scenarios import Scenario, ScenarioError, load_scenario, preset_names
@@ -452,7 +457,7 @@ def NetworkAndMap():
     names = [v.name for v in m.vendor_list]
     ent = m.enterprises[e]
     sl = ent.employee_slice
-    positions, edges = r.layout(e)
+    positions, edges, segments = r.layout(e)
     with r.lock:
         products = pop.emp_product[sl].copy()
         main = ent.main_vendor
@@ -469,6 +474,7 @@ def NetworkAndMap():
         buyers,
         None if champ is None else champ.index - sl.start,
         roles,
+        segments,
     )
     labels = {f"E{i} ({int(s)} employees)": i for i, s in enumerate(pop.ent_size)}
     by_size = sorted(labels, key=lambda k: -pop.ent_size[labels[k]])
@@ -485,7 +491,14 @@ def NetworkAndMap():
 
     with solara.Div(classes=["sw-grid"]):
         with solara.Column(gap="0px"):
-            solara.Select("Enterprise", value=current, values=by_size, on_value=pick, dense=True)
+            solara.Select(
+                "Enterprise",
+                value=current,
+                values=by_size,
+                on_value=pick,
+                dense=True,
+                classes=["sw-enterprise"],
+            )
             champ_text = (
                 f"champion of {main.name}: employee {champ.index - sl.start}"
                 if champ is not None
@@ -493,9 +506,11 @@ def NetworkAndMap():
             )
             rv.Html(
                 tag="div",
+                class_="sw-org-note",
                 children=[
                     f"{'on-premise only; ' if ent.on_prem_only else ''}main vendor: "
                     f"{main.name if main else 'none'}; {champ_text}. Diamonds: buying committee."
+                    + (" Reporting lines only (large org)." if ent.size > ALL_TIES_UP_TO else "")
                 ],
                 style_="font-size: 12px; color: #555",
             )

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import breadth_first_order
 
 from gui.charts import NO_PRODUCT_COLOR, vendor_color
 
@@ -88,6 +89,35 @@ def radial_tree_layout(adjacency: sp.csr_matrix, depth: np.ndarray | None = None
     return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
 
 
+ALL_TIES_UP_TO = 1500
+"""Draw every tie up to this many employees; above it only the reporting tree."""
+
+
+def drawn_edges(adjacency: sp.csr_matrix, depth: np.ndarray | None = None) -> np.ndarray:
+    """The ties worth drawing: all of them in a small org, the reporting tree in a big one.
+
+    A 4,000-person org has about 22,000 ties: a megabyte of coordinates per redraw
+    and a grey smudge on screen. Above :data:`ALL_TIES_UP_TO` employees we draw the
+    breadth-first tree from the most senior employee instead (n - 1 edges).
+    """
+    n = adjacency.shape[0]
+    if n <= ALL_TIES_UP_TO:
+        return block_edges(adjacency)
+    root = int(np.argmin(depth)) if depth is not None else 0
+    order, pred = breadth_first_order(adjacency, root, directed=False, return_predecessors=True)
+    child = order[1:]
+    return np.column_stack([pred[child], child]).astype(np.int64)
+
+
+def tie_segments(positions: np.ndarray, edges: np.ndarray) -> list[list[list[float]]]:
+    """Line segments ``[[x1, y1], [x2, y2]]`` of the ties, for the ``lines`` series.
+
+    Positions never move, so callers compute this once per enterprise and cache it.
+    """
+    xy = np.round(np.asarray(positions, dtype=float), 4)
+    return np.stack([xy[edges[:, 0]], xy[edges[:, 1]]], axis=1).tolist() if len(edges) else []
+
+
 def org_network_option(
     positions: np.ndarray,
     edges: np.ndarray,
@@ -96,6 +126,7 @@ def org_network_option(
     buyers: np.ndarray,
     champion: int | None,
     buyer_roles: list[str] | None = None,
+    segments: list | None = None,
 ) -> dict:
     """ECharts option: employees coloured by product, buyers as diamonds, champion ringed.
 
@@ -113,6 +144,7 @@ def org_network_option(
     buyers : local indices of the buying committee.
     champion : local index of the champion, or None.
     buyer_roles : committee role per buyer, for the tooltip.
+    segments : the ties as :func:`tie_segments` returns them (cached by the caller).
     """
     xy = np.round(np.asarray(positions, dtype=float), 4)
     products = np.asarray(products)
@@ -126,7 +158,7 @@ def org_network_option(
             "largeThreshold": 50,
             "silent": True,
             "lineStyle": {"color": "#b0bec5", "width": 0.5, "opacity": 0.35},
-            "data": [[xy[a].tolist(), xy[b].tolist()] for a, b in edges],
+            "data": segments if segments is not None else tie_segments(positions, edges),
         }
     ]
     codes = [-1] + sorted({int(p) for p in products if p >= 0})

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gui.network_view import block_edges, bubble_layout, radial_tree_layout
+from gui.network_view import bubble_layout, drawn_edges, radial_tree_layout, tie_segments
 from sim.model import MarketModel
 from sim.scenarios import Scenario, load_scenario
 
@@ -35,7 +35,7 @@ class Run:
     model: MarketModel = field(init=False, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     vendor_users: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False)
-    _layouts: dict[int, tuple[np.ndarray, np.ndarray]] = field(
+    _layouts: dict[int, tuple[np.ndarray, np.ndarray, list]] = field(
         default_factory=dict, init=False, repr=False
     )
 
@@ -86,16 +86,19 @@ class Run:
         with self.lock:
             return {k: list(v) for k, v in self.model.datacollector.model_vars.items()}
 
-    def layout(self, enterprise: int) -> tuple[np.ndarray, np.ndarray]:
-        """(positions, edges) of one enterprise's org network, computed once and cached."""
+    def layout(self, enterprise: int) -> tuple[np.ndarray, np.ndarray, list]:
+        """(positions, drawn edges, their segments) of one org network; computed once, cached.
+
+        The org network does not change while the model runs (only who uses what), so
+        switching back to an enterprise or stepping costs no layout work.
+        """
         if enterprise not in self._layouts:
             pop = self.model.population
             sl = self.model.enterprises[enterprise].employee_slice
             block = pop.adjacency[sl, sl]
-            self._layouts[enterprise] = (
-                radial_tree_layout(block, pop.emp_depth[sl]),
-                block_edges(block),
-            )
+            positions = radial_tree_layout(block, pop.emp_depth[sl])
+            edges = drawn_edges(block, pop.emp_depth[sl])
+            self._layouts[enterprise] = (positions, edges, tie_segments(positions, edges))
         return self._layouts[enterprise]
 
     def market_positions(self) -> np.ndarray:

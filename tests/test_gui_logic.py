@@ -23,11 +23,14 @@ from gui.controls import (
     parse_value,
 )
 from gui.network_view import (
+    ALL_TIES_UP_TO,
     block_edges,
+    drawn_edges,
     main_vendor_codes,
     market_map_option,
     org_network_option,
     radial_tree_layout,
+    tie_segments,
 )
 from gui.state import Run, to_csv_bytes, to_parquet_bytes
 from sim.params import PARAMETERS
@@ -136,6 +139,16 @@ def test_radial_layout_puts_the_root_at_the_centre_and_everyone_in_the_disc():
     assert len(block_edges(adj)) == 39
 
 
+def test_big_orgs_draw_only_the_reporting_tree():
+    small, big = _tree(50), _tree(ALL_TIES_UP_TO + 10)
+    extra = sp.coo_matrix((np.ones(2), ([1, 7], [7, 1])), shape=(50, 50))
+    assert len(drawn_edges((small + extra).tocsr())) == 50  # every tie, the extra one too
+    tree = drawn_edges(big)
+    assert len(tree) == ALL_TIES_UP_TO + 9
+    segs = tie_segments(radial_tree_layout(big), tree)
+    assert len(segs) == len(tree) and len(segs[0]) == 2
+
+
 def test_org_network_marks_buyers_and_champion():
     adj = _tree(10)
     option = org_network_option(
@@ -174,8 +187,9 @@ def test_run_steps_records_and_exports():
     assert len(run.history()["arr_total"]) == 5
     assert all(len(u) == 5 for u in run.vendor_users.values())
     assert len(run.vendor_rows()) == 3 and sum(run.open_by_stage()) >= 0
-    pos, edges = run.layout(0)
+    pos, edges, segments = run.layout(0)
     assert run.layout(0)[0] is pos  # cached
+    assert len(segments) == len(edges)
     model_df = pd.read_csv(io.BytesIO(to_csv_bytes(run.model_frame())))
     assert model_df["week"].tolist() == [0, 1, 2, 3, 4]
     vendors = pd.read_parquet(io.BytesIO(to_parquet_bytes(run.vendor_frame())))

@@ -58,6 +58,15 @@ def test_page_loads_with_every_view(page):
     expect(vendor_rows(page)).not_to_have_count(0)
     for name in ("market", "enterprises", "direct", "vendors"):
         expect(page.locator(f".sw-group-{name}")).to_be_visible()
+    # choosing another enterprise redraws the org network for it
+    title = page.locator("[data-chart=org_network] .sw-chart-title")
+    before = title.inner_text()
+    page.locator(".sw-enterprise").click()
+    page.get_by_role("option").first.click()  # the biggest enterprise
+    expect(title).not_to_have_text(before)
+    expect(page.locator(".sw-org-note")).to_contain_text("Reporting lines only")
+    names = [s["name"] for s in series(page, "org_network")]
+    assert names[0] == "ties" and "buying committee" in names
 
 
 def test_step_advances_counter_and_charts(page):
