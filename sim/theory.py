@@ -224,7 +224,8 @@ def predator_prey_coefficients(params: dict[str, Any]) -> PredatorPrey:
         sizes, one direct vendor, ``vendor_heterogeneity = 0``, ``rep_ramp_weeks = 0``,
         ``hiring_interval = 1``, ``sales_cycle_weeks <= 4`` (stage hazard 1),
         ``warm_intro_share = 0``, ``qualification = 0``, ``rollout_share = 0`` (no
-        champions), ``min_runway_weeks = 0`` and cash that does not run out.
+        champions), ``min_runway_weeks = 0``, no entry, adaptation or generational
+        change, and cash that does not run out.
 
     Returns
     -------
@@ -266,6 +267,8 @@ def predator_prey_coefficients(params: dict[str, Any]) -> PredatorPrey:
         "min_runway_weeks": p["min_runway_weeks"] == 0,
         "entry_rate": p["entry_rate"] == 0,
         "adaptive_strategies": not p["adaptive_strategies"],
+        # a newcomer on a committee resets the seat's receptivity (workforce.turnover)
+        "generational_change": not p["generational_change"],
     }
     bad = [name for name, ok in checks.items() if not ok]
     if bad:
