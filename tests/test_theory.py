@@ -241,3 +241,15 @@ def test_networks_adopt_below_the_complete_graph():
     nets = run_networks(0.01, 0.2, BASS_N, NET_SEEDS)
     for net in ("hierarchy", "small_world"):
         assert nets.below(net), (net, nets.excess(net).max(), nets.excess(net).min())
+
+
+def test_validate_cli_refuses_a_file_as_out(tmp_path):
+    from typer.testing import CliRunner
+
+    from experiments.cli import app
+
+    target = tmp_path / "report.md"
+    target.write_text("x")
+    result = CliRunner().invoke(app, ["validate", "--out", str(target), "--quiet"])
+    assert result.exit_code == 2
+    assert "is a file" in result.output
