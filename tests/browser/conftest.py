@@ -104,6 +104,8 @@ def app_url(chromium_path) -> str:
 @pytest.fixture(scope="session")
 def browser(chromium_path):
     sync_api = pytest.importorskip("playwright.sync_api")
+    # generous waits: on a loaded 2-core machine a redraw can take a second
+    sync_api.expect.set_options(timeout=15_000)
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
         yield b
@@ -145,6 +147,7 @@ def page(browser, app_url, request):
     """A fresh context and page on the app; fails the test on any console error."""
     context = browser.new_context(viewport={"width": 1500, "height": 2400}, accept_downloads=True)
     pg = context.new_page()
+    pg.set_default_timeout(20_000)
     problems = PageProblems(app_url.rstrip("/"))
     problems.attach(pg)
     pg.goto(app_url)
