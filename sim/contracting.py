@@ -111,41 +111,38 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     bottoms-up leads barely convert (seed 003).
     """
     rng = model.rng
-    users = model.users_ev
-    sizes = model.population.ent_size
-    for vendor in model.alive_vendors():
-        if not vendor.tactic.self_serve:
-            continue
-        v = vendor.index
-        col = users[:, v]
-        price = vendor.seat_price * 12.0
-        # team plans: enough users, no contract yet
-        teams = np.flatnonzero((col >= model.team_plan_users) & (model.contract_at[:, v] < 0))
-        buy_rate = model.inbound_close_rate * model.user_is_buyer
-        for e in teams[rng.random(len(teams)) < buy_rate]:
-            sign(model, int(e), vendor, TEAM, col[e] * price, col[e])
-        # the purchaser comes: enough of the enterprise uses it, no enterprise-wide deal
-        kind = model.contracts.kind_of(model.contract_at[:, v])
-        ripe = (
-            (col >= model.enterprise_trigger_share * sizes)
-            & (col > 0)
-            & (kind < SELF_SERVE_ENTERPRISE)
-        )
-        ripe &= model.opp_at[:, v] < 0
-        hot = np.flatnonzero(ripe)
-        if not len(hot):
-            continue
-        if vendor.tactic.outbound and vendor.reps > 0:
-            # a hybrid vendor puts a rep on it: an inbound opportunity that starts at "sell"
-            calls = hot[rng.random(len(hot)) < model.user_is_buyer]
-            model.open_opportunities(calls, np.full(len(calls), v), inbound=True)
-        else:
-            # the purchaser buys the enterprise tier (support, security, compliance) for
-            # the seats in use: the enterprise price point of seed 000, without a rep.
-            rate = model.inbound_close_rate * model.user_is_buyer
-            tier = price * vendor.enterprise_uplift
-            for e in hot[rng.random(len(hot)) < rate]:
-                sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, col[e] * tier, col[e])
+    vendors = [v for v in model.alive_vendors() if v.tactic.self_serve]
+    if not vendors:
+        return
+    codes = np.array([v.index for v in vendors])
+    users = model.users_ev[:, codes]  # (enterprise, vendor) for self-serve vendors only
+    buy_rate = model.inbound_close_rate * model.user_is_buyer
+    # team plans: enough users, no contract yet; vendor by vendor, enterprise by enterprise
+    teams = (users >= model.team_plan_users) & (model.contract_at[:, codes] < 0)
+    col, ent = np.nonzero(teams.T)
+    buy = rng.random(len(ent)) < buy_rate
+    for c, e in zip(col[buy], ent[buy], strict=True):
+        vendor, n = vendors[c], int(users[e, c])
+        sign(model, int(e), vendor, TEAM, n * vendor.seat_price * 12.0, n)
+    # the purchaser comes: enough of the enterprise uses it, no enterprise-wide deal
+    sizes = model.population.ent_size[:, None]
+    kind = model.contracts.kind_of(model.contract_at[:, codes])
+    ripe = (users >= model.enterprise_trigger_share * sizes) & (users > 0)
+    ripe &= (kind < SELF_SERVE_ENTERPRISE) & (model.opp_at[:, codes] < 0)
+    col, ent = np.nonzero(ripe.T)
+    if not len(ent):
+        return
+    by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors])[col]
+    # a hybrid vendor puts a rep on it: an inbound opportunity that starts at "sell"
+    calls = by_rep & (rng.random(len(ent)) < model.user_is_buyer)
+    model.open_opportunities(ent[calls], codes[col[calls]], inbound=True)
+    # otherwise the purchaser buys the enterprise tier (support, security, compliance)
+    # for the seats in use: the enterprise price point of seed 000, without a rep.
+    closes = ~by_rep & (rng.random(len(ent)) < buy_rate)
+    for c, e in zip(col[closes], ent[closes], strict=True):
+        vendor, n = vendors[c], int(users[e, c])
+        tier = vendor.seat_price * 12.0 * vendor.enterprise_uplift
+        sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, n * tier, n)
 
 
 def renewals(model: MarketModel) -> None:

@@ -166,3 +166,27 @@ def user_churn(
         share = np.divide(k_same, degree, out=np.zeros(len(team)), where=degree > 0)
         p[collab] *= 1.0 - share
     return users[rng.random(len(users)) < p]
+
+
+def sample_by_column(
+    rng: np.random.Generator, weights: np.ndarray, counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``counts[c]`` rows with probability proportional to ``weights[:, c]``, for every c.
+
+    Inverse-CDF sampling for all columns at once: column ``c``'s normalised CDF is
+    shifted by ``c``, so one ``searchsorted`` over the stacked CDFs serves them all.
+    Columns whose weights sum to zero must have a count of zero.
+
+    Returns
+    -------
+    (rows, columns) : int arrays of length ``counts.sum()``, grouped by column.
+    """
+    n_rows, n_cols = weights.shape
+    cum = np.cumsum(weights, axis=0)
+    totals = cum[-1]
+    if np.any((totals <= 0) & (counts > 0)):
+        raise ValueError("a column with no weight cannot be sampled")
+    stacked = (cum / np.where(totals > 0, totals, 1.0) + np.arange(n_cols)).T.ravel()
+    col = np.repeat(np.arange(n_cols), counts)
+    pos = np.searchsorted(stacked, rng.random(len(col)) + col, side="right")
+    return np.minimum(pos - col * n_rows, n_rows - 1), col

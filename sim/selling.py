@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.contracting import enterprise_acv, roll_out, sign
+from sim.kernels import sample_by_column
 from sim.tables import ENTERPRISE, STAGES
 
 if TYPE_CHECKING:
@@ -32,34 +33,32 @@ def outbound_touches(model: MarketModel) -> None:
     introductions, share ``warm_intro_share``; seed 002).
     """
     pop, rng = model.population, model.rng
-    n_ent = len(pop.ent_size)
-    open_by_vendor = np.bincount(
-        model.pipeline.vendor[model.pipeline.active_ids()], minlength=model.vendor_capacity
-    )
-    enterprise_ids, vendor_ids = [], []
-    for vendor in model.alive_vendors():
-        if not vendor.tactic.outbound or vendor.reps == 0:
-            continue
-        capacity = vendor.reps * vendor.rep_capacity
-        spare = max(0.0, 1.0 - open_by_vendor[vendor.index] / capacity)
-        effective = vendor.effective_reps(model.steps, model.rep_ramp_weeks)
-        n_touch = rng.poisson(vendor.touches_per_rep * effective * spare)
-        if n_touch == 0:
-            continue
-        weights = vendor.tactic.target_weights(pop.ent_size, model.users_ev[:, vendor.index])
-        under_contract = model.contracts.kind_of(model.contract_at[:, vendor.index]) == ENTERPRISE
-        weights = np.where(under_contract, 0.0, weights)
-        total = weights.sum()
-        if total <= 0:
-            continue
-        enterprise_ids.append(rng.choice(n_ent, size=n_touch, p=weights / total))
-        vendor_ids.append(np.full(n_touch, vendor.index))
-        vendor.touches_total += n_touch
-    if not enterprise_ids:
-        model.step_touches = 0
+    sellers = [v for v in model.alive_vendors() if v.tactic.outbound and v.reps > 0]
+    model.step_touches = 0
+    if not sellers:
         return
-    ent = np.concatenate(enterprise_ids)
-    ven = np.concatenate(vendor_ids)
+    codes = np.array([v.index for v in sellers])
+    open_now = np.bincount(
+        model.pipeline.vendor[model.pipeline.active_ids()], minlength=model.vendor_capacity
+    )[codes]
+    capacity = np.array([v.reps * v.rep_capacity for v in sellers], dtype=np.float64)
+    spare = np.maximum(0.0, 1.0 - open_now / capacity)
+    effective = np.array([v.effective_reps(model.steps, model.rep_ramp_weeks) for v in sellers])
+    per_rep = np.array([v.touches_per_rep for v in sellers], dtype=np.float64)
+    n_touch = rng.poisson(per_rep * effective * spare)
+
+    # target weights, one column per seller; none where it already holds an enterprise contract
+    weights = np.column_stack(
+        [v.tactic.target_weights(pop.ent_size, model.users_ev[:, v.index]) for v in sellers]
+    )
+    weights[model.contracts.kind_of(model.contract_at[:, codes]) == ENTERPRISE] = 0.0
+    n_touch[weights.sum(axis=0) <= 0] = 0
+    if not n_touch.any():
+        return
+    ent, col = sample_by_column(rng, weights, n_touch)
+    ven = codes[col]
+    for vendor, k in zip(sellers, n_touch, strict=True):
+        vendor.touches_total += int(k)
     n = len(ent)
     model.step_touches = n
     buyer = pop.ent_committee_offset[ent] + (rng.random(n) * pop.ent_committee_size[ent]).astype(
