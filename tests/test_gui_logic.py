@@ -219,3 +219,13 @@ def test_comparison_rejects_bad_sets_before_running():
         run_comparison(
             "default", {}, {"enterprise_size_min": 900, "enterprise_size_max": 10}, {}, [1], 5
         )
+
+
+def test_server_command_is_offline_and_binds_where_told():
+    from gui.server import solara_command, solara_env
+
+    cmd = solara_command("0.0.0.0", 9999)
+    assert cmd[1:4] == ["-m", "solara", "run"] and cmd[4].endswith("gui/app.py")
+    assert cmd[cmd.index("--host") + 1] == "0.0.0.0" and cmd[cmd.index("--port") + 1] == "9999"
+    assert {"--production", "--no-open", "--no-check-version"} <= set(cmd)
+    assert solara_env()["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"

@@ -225,3 +225,20 @@ def test_step_redraw_latency_is_reported(page):
     )
     print(f"\nstep + redraw latency (default scenario): {stats}")
     assert stats["steps"] == 8
+
+
+def test_two_sessions_do_not_share_a_market(page, browser, app_url):
+    """Module-level Python objects are shared by every Solara session; our model is not."""
+    other = browser.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        second = other.new_page()
+        second.goto(app_url)
+        expect(second.locator(".sw-step")).to_have_text(re.compile(r"Week 0 of"))
+        for n in (1, 2):
+            page.get_by_role("button", name="Step").click()
+            expect(page.locator(".sw-step")).to_have_text(re.compile(rf"Week {n} of"))
+        second.get_by_role("button", name="Step").click()
+        expect(second.locator(".sw-step")).to_have_text(re.compile(r"Week 1 of"))
+        expect(page.locator(".sw-step")).to_have_text(re.compile(r"Week 2 of"))
+    finally:
+        other.close()
