@@ -25,7 +25,7 @@ STRATEGY_COLORS: dict[str, str] = {
 
 VENDOR_PALETTE: tuple[str, ...] = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-    "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31",
+    "#a55194", "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31",
     "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1",
 )  # fmt: skip
 """Vendor colours by product code (cycled): tab20-like, distinct on white."""

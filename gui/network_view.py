@@ -203,11 +203,22 @@ def org_network_option(
             {
                 "type": "scatter",
                 "name": "champion",
-                "symbolSize": 18,
-                "color": "#ffd600",
+                "symbolSize": 16,
+                "color": "#ffb300",
                 "z": 4,
-                "itemStyle": {"borderColor": "#000", "borderWidth": 2},
-                "data": [[*xy[int(champion)].tolist(), int(champion)]],
+                "data": [
+                    {
+                        "value": [*xy[int(champion)].tolist(), int(champion)],
+                        # filled with the product's colour, ringed in gold
+                        "itemStyle": {
+                            "color": vendor_color(int(products[int(champion)]))
+                            if products[int(champion)] >= 0
+                            else NO_PRODUCT_COLOR,
+                            "borderColor": "#ffb300",
+                            "borderWidth": 4,
+                        },
+                    }
+                ],
             }
         )
     return {

@@ -166,7 +166,7 @@ def test_org_network_marks_buyers_and_champion():
     assert [p[2] for p in by_name["V00"]["data"]] == [1, 2]
     committee = by_name["buying committee"]["data"]
     assert [c["value"][2] for c in committee] == [0, 2] and committee[0]["name"] == "economic buyer"
-    assert by_name["champion"]["data"][0][2] == 1
+    assert by_name["champion"]["data"][0]["value"][2] == 1
     json.dumps(option, allow_nan=False)
 
 
