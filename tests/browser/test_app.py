@@ -83,7 +83,8 @@ def test_step_advances_counter_and_charts(page):
     after = series(page, "predator_prey")
     assert [s["n"] for s in before] == [1, 1, 1]
     assert [s["n"] for s in after] == [4, 4, 4]
-    assert after[0]["data"] != before[0]["data"][:1] * 4  # reps moved, or vendors, or both
+    # the lines move: receptivity falls under outbound touches, or reps or vendors change
+    assert any(len({str(v) for v in s["data"]}) > 1 for s in after)
     assert canvas.screenshot() is not None
     expect(page.locator(".sw-event-log tbody tr").first).to_be_visible()
     # the vendor table sorts by a clicked column (cash: ascending, then descending)
