@@ -144,10 +144,20 @@ def bump_tick() -> None:
         tick.set(tick.value + 1)
 
 
-def do_step() -> None:
+def do_step() -> bool:
+    """Advance one week; False if the run is over or the model failed (message shown)."""
     r = run.value
-    if r is not None and r.step(1):
+    if r is None:
+        return False
+    try:
+        advanced = r.step(1)
+    except Exception as exc:  # an engine bug must not take the page down with it
+        stop_play()
+        run_error.set(f"The model failed after week {r.steps}: {type(exc).__name__}: {exc}")
+        return False
+    if advanced:
         bump_tick()
+    return bool(advanced)
 
 
 # ---------------------------------------------------------------- controls
@@ -308,24 +318,29 @@ def play() -> None:
 
     def loop():
         unseen = 0  # weeks in a row the browser did not draw (tab closed or hidden)
-        while not stop.is_set() and not context.closed_event.is_set():
-            t0 = time.perf_counter()
-            r = run.value
-            if r is None or r.finished:
-                status.set("The run reached its horizon.")
-                break
-            do_step()
-            sync = frame_sync.value
-            if sync is not None:  # wait until the browser has drawn this week
-                unseen = 0 if sync.wait_painted(tick.value, timeout=2.0) else unseen + 1
-            if unseen >= 5:
-                status.set("Paused: the page stopped drawing (hidden or closed).")
-                break
-            rate = speed.value
-            wait = 0.0 if rate >= MAX_SPEED else 1.0 / rate
-            stop.wait(max(0.005, wait - (time.perf_counter() - t0)))
-        if play_stop.value is stop:
-            playing.set(False)
+        try:
+            while not stop.is_set() and not context.closed_event.is_set():
+                t0 = time.perf_counter()
+                r = run.value
+                if r is None or r.finished:
+                    status.set("The run reached its horizon.")
+                    break
+                if not do_step():
+                    break
+                sync = frame_sync.value
+                if sync is not None:  # wait until the browser has drawn this week
+                    unseen = 0 if sync.wait_painted(tick.value, timeout=2.0) else unseen + 1
+                if unseen >= 5:
+                    status.set("Paused: the page stopped drawing (hidden or closed).")
+                    break
+                rate = speed.value
+                wait = 0.0 if rate >= MAX_SPEED else 1.0 / rate
+                stop.wait(max(0.005, wait - (time.perf_counter() - t0)))
+        except Exception as exc:  # a failed redraw: say so and stop, never hang on Pause
+            run_error.set(f"Play stopped: {type(exc).__name__}: {exc}")
+        finally:
+            if play_stop.value is stop:
+                playing.set(False)
 
     in_background(loop)
 

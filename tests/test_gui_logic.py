@@ -229,3 +229,23 @@ def test_server_command_is_offline_and_binds_where_told():
     assert cmd[cmd.index("--host") + 1] == "0.0.0.0" and cmd[cmd.index("--port") + 1] == "9999"
     assert {"--production", "--no-open", "--no-check-version"} <= set(cmd)
     assert solara_env()["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+
+
+def test_page_renders_steps_and_survives_an_engine_failure(monkeypatch):
+    """The page without a browser: built on first render, stepped, and an engine error shown."""
+    import solara
+
+    import gui.app as app
+
+    solara.render(app.Page(), handle_error=False)
+    run = app.run.value
+    assert run is not None and run.steps == 0 and app.run_error.value == ""
+    tick = app.tick.value
+    assert app.do_step() and run.steps == 1 and app.tick.value == tick + 1
+
+    def broken(self, n=1):
+        raise IndexError("index 0 is out of bounds")
+
+    monkeypatch.setattr(type(run), "step", broken)
+    assert not app.do_step()
+    assert "failed after week 1" in app.run_error.value and "IndexError" in app.run_error.value
