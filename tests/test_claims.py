@@ -1,10 +1,12 @@
-"""Each claim of MODEL.md "What the seeds say" holds on average over 5 seeds.
+"""Each claim of MODEL.md "What the seeds say" holds on average over 10 seeds.
 
-Tolerance: a claim is a comparison of two arms on common random numbers, and the
-assertion is on the mean over seeds. In the runs used to set the presets the smallest
-gap between arms was 1.4 standard errors of the paired difference (qualification
-and warm-network CAC, where rep salaries are a fixed cost); every other claim differs
-by more than 3 standard errors, so the averaged comparison is not a lucky seed.
+A claim compares two arms on common random numbers (the same seeds), and the test
+asserts the mean over seeds. The tolerance is the seed-to-seed variance: measured over
+these 10 seeds, the paired difference of every claim is at least 3.4 standard errors
+from zero (careful qualification 3.4, warm-network CAC 4.3, brand erosion 5.9, all
+others above 10), so none of these passes on a lucky seed. The CAC claims hold the
+sales team fixed in their presets: with hiring from bookings, a cheaper customer buys
+more reps and CAC moves much less.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from experiments.claims import claims, run
 from sim.population import NO_PRODUCT
 from sim.tables import ENTERPRISE
 
-SEEDS = [1, 2, 3, 4, 5]
+SEEDS = list(range(1, 11))
+FEW_SEEDS = SEEDS[:5]  # for the slower single-arm checks
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +57,7 @@ def test_dual_motion_changes_sign_with_acv(results):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", FEW_SEEDS)
 def test_on_prem_enterprises_reached_only_by_direct_deals(seed):
     model = run("on_prem_holdouts", seed, 104, n_enterprises=60)
     pop, c = model.population, model.contracts
@@ -73,7 +76,7 @@ def test_on_prem_enterprises_reached_only_by_direct_deals(seed):
 def test_sales_web_cycle_boom_bust_and_return():
     """Seed 004: receptivity falls, vendors exit, receptivity recovers, vendors return."""
     recovered = exits = returns = 0
-    for seed in SEEDS:
+    for seed in FEW_SEEDS:
         model = run("sales_web_cycle", seed, 260, n_enterprises=80)
         df = model.datacollector.get_model_vars_dataframe()
         r = df["buyer_receptivity"].to_numpy()
@@ -90,5 +93,5 @@ def test_sales_web_cycle_boom_bust_and_return():
         returns += first_exit is not None and any(
             e["event"] == "entry" and e["step"] > first_exit for e in model.events
         )
-    assert exits == len(SEEDS)
+    assert exits == len(FEW_SEEDS)
     assert recovered >= 4 and returns >= 4, (recovered, returns)
