@@ -650,6 +650,13 @@ def plot_bass(bass: list[BassResult], path: Path) -> None:
     plt.close(fig)
 
 
+def _series(ax, t, runs: np.ndarray, mean_field: np.ndarray, color: str, name: str) -> None:
+    """One seed, the mean over seeds and the mean-field path of one variable on ``ax``."""
+    ax.plot(t, runs[0], color=color, lw=0.8, alpha=0.6, label=f"{name}, seed 0")
+    ax.plot(t, runs.mean(axis=0), color=color, lw=1.8, label=f"{name}, mean of {len(runs)} seeds")
+    ax.plot(t, mean_field, color=color, ls="--", lw=1.2, label=f"{name}, mean field")
+
+
 def plot_predator_prey(pp: list[PredatorPreyResult], path: Path) -> None:
     """Per setting: receptivity and reps over time, and the phase portrait, vs the mean field."""
     plt = _plt()
@@ -659,33 +666,11 @@ def plot_predator_prey(pp: list[PredatorPreyResult], path: Path) -> None:
         ax, ph = row
         horizon = min(r.receptivity.shape[1], int(5 * r.predicted) + r.burn_in)
         t = np.arange(horizon)
-        ax.plot(
-            t, r.receptivity[0, :horizon], color="tab:green", lw=0.8, alpha=0.6, label="R, seed 0"
-        )
-        ax.plot(
-            t,
-            r.receptivity[:, :horizon].mean(axis=0),
-            color="tab:green",
-            lw=1.8,
-            label=f"R, mean of {len(r.receptivity)} seeds",
-        )
-        ax.plot(
-            t, r.mean_field[:horizon, 0], color="tab:green", ls="--", lw=1.2, label="R, mean field"
-        )
+        _series(ax, t, r.receptivity[:, :horizon], r.mean_field[:horizon, 0], "tab:green", "R")
         ax.set_ylabel("mean receptivity", color="tab:green")
         ax.set_xlabel("week")
         ax2 = ax.twinx()
-        ax2.plot(t, r.reps[0, :horizon], color="tab:purple", lw=0.8, alpha=0.6, label="Y, seed 0")
-        ax2.plot(
-            t,
-            r.reps[:, :horizon].mean(axis=0),
-            color="tab:purple",
-            lw=1.8,
-            label=f"Y, mean of {len(r.reps)} seeds",
-        )
-        ax2.plot(
-            t, r.mean_field[:horizon, 1], color="tab:purple", ls="--", lw=1.2, label="Y, mean field"
-        )
+        _series(ax2, t, r.reps[:, :horizon], r.mean_field[:horizon, 1], "tab:purple", "Y")
         ax2.set_ylabel("reps", color="tab:purple")
         ax.set_title(
             f"{r.label}: predicted {r.predicted:.0f} wk, measured {r.period:.0f} wk", fontsize=10
