@@ -19,6 +19,7 @@ import time
 import warnings
 from typing import Any
 
+import numpy as np
 import reacton.core
 import solara
 import solara.lab
@@ -42,12 +43,7 @@ from gui.controls import (
 from gui.echart import EChart
 from gui.frame_sync import FrameEcho, FrameSync
 from gui.json_table import JsonTable
-from gui.network_view import (
-    ALL_TIES_UP_TO,
-    main_vendor_codes,
-    market_map_option,
-    org_network_option,
-)
+from gui.network_view import main_vendor_codes, market_map_option, org_network_option
 from gui.state import Run, to_csv_bytes, to_parquet_bytes
 from sim.params import GROUPS, PARAMETERS, ParameterError, defaults
 from sim.scenarios import Scenario, ScenarioError, load_scenario, preset_names
@@ -88,6 +84,7 @@ render_context = solara.reactive(None)  # the session's reacton render context (
 frame_sync = solara.reactive(None)  # gui.frame_sync.FrameSync: what the browser has drawn
 
 MAX_SPEED = 30
+PICKER_SIZE = 200  # enterprises listed in the org-network picker, biggest first
 """The speed slider's top value means: as fast as the page can draw."""
 
 
@@ -472,7 +469,7 @@ def NetworkAndMap():
     names = [v.name for v in m.vendor_list]
     ent = m.enterprises[e]
     sl = ent.employee_slice
-    positions, edges, segments = r.layout(e)
+    positions, edges, segments, all_ties = r.layout(e)
     with r.lock:
         products = pop.emp_product[sl].copy()
         main = ent.main_vendor
@@ -491,8 +488,13 @@ def NetworkAndMap():
         roles,
         segments,
     )
-    labels = {f"E{i} ({int(s)} employees)": i for i, s in enumerate(pop.ent_size)}
-    by_size = sorted(labels, key=lambda k: -pop.ent_size[labels[k]])
+    # the picker lists the biggest enterprises (a market can have thousands; the map
+    # can pick any of them) and always the one shown
+    biggest = np.argsort(-pop.ent_size, kind="stable")[:PICKER_SIZE].tolist()
+    if e not in biggest:
+        biggest.append(e)
+    labels = {f"E{i} ({int(pop.ent_size[i])} employees)": i for i in biggest}
+    by_size = list(labels)
     current = f"E{e} ({int(pop.ent_size[e])} employees)"
 
     def pick(text):
@@ -525,7 +527,7 @@ def NetworkAndMap():
                 children=[
                     f"{'on-premise only; ' if ent.on_prem_only else ''}main vendor: "
                     f"{main.name if main else 'none'}; {champ_text}. Diamonds: buying committee."
-                    + (" Reporting lines only (large org)." if ent.size > ALL_TIES_UP_TO else "")
+                    + ("" if all_ties else " Reporting tree only (large org).")
                 ],
                 style_="font-size: 12px; color: #555",
             )

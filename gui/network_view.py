@@ -10,12 +10,11 @@ each step only recolours the nodes.
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order
+from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from gui.charts import NO_PRODUCT_COLOR, vendor_color
 
@@ -42,26 +41,28 @@ def radial_tree_layout(adjacency: sp.csr_matrix, depth: np.ndarray | None = None
         return np.zeros((0, 2))
     if n == 1:
         return np.zeros((1, 2))
-    indptr, indices = adjacency.indptr, adjacency.indices
+    # breadth-first trees in C (scipy): a complete graph of 1,000 has a million ties
     parent = np.full(n, -1, dtype=np.int64)
     ring = np.full(n, -1, dtype=np.int64)
     children: list[list[int]] = [[] for _ in range(n)]
+    _, labels = connected_components(adjacency, directed=False)
     order = np.argsort(depth, kind="stable") if depth is not None else np.arange(n)
-    roots = []
+    roots: list[int] = []
+    seen_labels: set[int] = set()
     for start in order:
-        if ring[start] >= 0:
+        if int(labels[start]) in seen_labels:
             continue
+        seen_labels.add(int(labels[start]))
         roots.append(int(start))
+        visit, pred = breadth_first_order(
+            adjacency, int(start), directed=False, return_predecessors=True
+        )
         ring[start] = 0
-        queue = deque([int(start)])
-        while queue:
-            u = queue.popleft()
-            for w in indices[indptr[u] : indptr[u + 1]]:
-                if ring[w] < 0:
-                    ring[w] = ring[u] + 1
-                    parent[w] = u
-                    children[u].append(int(w))
-                    queue.append(int(w))
+        for w in visit[1:]:
+            u = int(pred[w])
+            ring[w] = ring[u] + 1
+            parent[w] = u
+            children[u].append(int(w))
     # angles: leaves get equal slices in depth-first order, parents the mean of children
     angle = np.zeros(n)
     leaves_seen = 0
@@ -92,16 +93,20 @@ def radial_tree_layout(adjacency: sp.csr_matrix, depth: np.ndarray | None = None
 ALL_TIES_UP_TO = 1500
 """Draw every tie up to this many employees; above it only the reporting tree."""
 
+MAX_DRAWN_TIES = 8000
+"""Draw every tie up to this many ties; above it (a complete graph) only the tree."""
+
 
 def drawn_edges(adjacency: sp.csr_matrix, depth: np.ndarray | None = None) -> np.ndarray:
     """The ties worth drawing: all of them in a small org, the reporting tree in a big one.
 
-    A 4,000-person org has about 22,000 ties: a megabyte of coordinates per redraw
-    and a grey smudge on screen. Above :data:`ALL_TIES_UP_TO` employees we draw the
+    A 4,000-person org has about 22,000 ties (a complete graph of 1,000 half a
+    million): megabytes of coordinates per redraw and a grey smudge on screen. Above
+    :data:`ALL_TIES_UP_TO` employees or :data:`MAX_DRAWN_TIES` ties we draw the
     breadth-first tree from the most senior employee instead (n - 1 edges).
     """
     n = adjacency.shape[0]
-    if n <= ALL_TIES_UP_TO:
+    if n <= ALL_TIES_UP_TO and adjacency.nnz // 2 <= MAX_DRAWN_TIES:
         return block_edges(adjacency)
     root = int(np.argmin(depth)) if depth is not None else 0
     order, pred = breadth_first_order(adjacency, root, directed=False, return_predecessors=True)

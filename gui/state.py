@@ -35,7 +35,7 @@ class Run:
     model: MarketModel = field(init=False, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     vendor_users: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False)
-    _layouts: dict[int, tuple[np.ndarray, np.ndarray, list]] = field(
+    _layouts: dict[int, tuple[np.ndarray, np.ndarray, list, bool]] = field(
         default_factory=dict, init=False, repr=False
     )
 
@@ -86,8 +86,10 @@ class Run:
         with self.lock:
             return {k: list(v) for k, v in self.model.datacollector.model_vars.items()}
 
-    def layout(self, enterprise: int) -> tuple[np.ndarray, np.ndarray, list]:
-        """(positions, drawn edges, their segments) of one org network; computed once, cached.
+    def layout(self, enterprise: int) -> tuple[np.ndarray, np.ndarray, list, bool]:
+        """(positions, drawn edges, their segments, all ties drawn?) of one org network.
+
+        Computed once per enterprise and cached.
 
         The org network does not change while the model runs (only who uses what), so
         switching back to an enterprise or stepping costs no layout work.
@@ -98,7 +100,13 @@ class Run:
             block = pop.adjacency[sl, sl]
             positions = radial_tree_layout(block, pop.emp_depth[sl])
             edges = drawn_edges(block, pop.emp_depth[sl])
-            self._layouts[enterprise] = (positions, edges, tie_segments(positions, edges))
+            all_ties = len(edges) == block.nnz // 2
+            self._layouts[enterprise] = (
+                positions,
+                edges,
+                tie_segments(positions, edges),
+                all_ties,
+            )
         return self._layouts[enterprise]
 
     def market_positions(self) -> np.ndarray:

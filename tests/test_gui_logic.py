@@ -187,7 +187,8 @@ def test_run_steps_records_and_exports():
     assert len(run.history()["arr_total"]) == 5
     assert all(len(u) == 5 for u in run.vendor_users.values())
     assert len(run.vendor_rows()) == 3 and sum(run.open_by_stage()) >= 0
-    pos, edges, segments = run.layout(0)
+    pos, edges, segments, all_ties = run.layout(0)
+    assert all_ties
     assert run.layout(0)[0] is pos  # cached
     assert len(segments) == len(edges)
     model_df = pd.read_csv(io.BytesIO(to_csv_bytes(run.model_frame())))
@@ -249,3 +250,29 @@ def test_page_renders_steps_and_survives_an_engine_failure(monkeypatch):
     monkeypatch.setattr(type(run), "step", broken)
     assert not app.do_step()
     assert "failed after week 1" in app.run_error.value and "IndexError" in app.run_error.value
+
+
+def test_every_preset_builds_steps_and_draws_in_the_page():
+    """Each shipped scenario through the page's own code path (no browser)."""
+    import solara
+
+    import gui.app as app
+
+    solara.render(app.Page(), handle_error=False)
+    assert "default" in app.SCENARIOS and len(app.SCENARIOS) >= 2
+    for name in app.SCENARIOS:
+        app.scenario_name.set(name)
+        app.rebuild("test")
+        assert app.run_error.value == "", (name, app.run_error.value)
+        assert app.do_step(), name
+        assert app.run.value.steps == 1
+
+
+def test_complete_graph_draws_a_tree():
+    """The Bass preset's complete graph: a million ties, drawn as its n - 1 tree edges."""
+    n = 1000
+    full = sp.csr_matrix(np.ones((n, n)) - np.eye(n))
+    pos = radial_tree_layout(full)
+    edges = drawn_edges(full)
+    assert pos.shape == (n, 2) and len(edges) == n - 1
+    assert np.allclose(pos[0], 0) and np.allclose(np.hypot(*pos[1:].T), 1.0, atol=0.11)
