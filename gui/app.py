@@ -527,7 +527,7 @@ def NetworkAndMap():
                 children=[
                     f"{'on-premise only; ' if ent.on_prem_only else ''}main vendor: "
                     f"{main.name if main else 'none'}; {champ_text}. Diamonds: buying committee."
-                    + ("" if all_ties else " Reporting tree only (large org).")
+                    + ("" if all_ties else " Too many ties to draw: a spanning tree of them.")
                 ],
                 style_="font-size: 12px; color: #555",
             )

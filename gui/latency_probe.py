@@ -1,10 +1,12 @@
 """Measure step-plus-redraw latency in the browser (used by a script and a browser test).
 
 The clock runs in the page: ``t0`` just before the Step button's click, the end at the
-last DOM change or the last finished ECharts draw (``window.__swLastRender``, set by
-:mod:`gui.echart`) before the page goes quiet for 300 ms. So the figure is what the
-strategist sees: the websocket round trip, the model step, the server-side render,
-the widget updates and the browser's drawing of every view.
+last on-screen DOM change or the last finished ECharts draw of an on-screen chart
+(``window.__swLastRender``, set by :mod:`gui.echart`) before the page goes quiet for
+300 ms. So the figure is what the strategist sees: the websocket round trip, the model
+step, the server-side render, the widget updates and the browser's drawing of every
+view in the window. Views scrolled out of sight catch up when the browser is idle;
+measure with a viewport tall enough for every view to count them all.
 """
 
 from __future__ import annotations
@@ -17,7 +19,18 @@ async (week) => {
   const btn = [...document.querySelectorAll('button')]
       .find(b => b.innerText.trim().toUpperCase() === 'STEP');
   let last = 0;
-  const obs = new MutationObserver(() => { last = performance.now(); });
+  const onScreen = (node) => {
+    const el = node.nodeType === 1 ? node : node.parentElement;
+    if (!el) return false;
+    const r = el.getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight && r.width > 0;
+  };
+  const obs = new MutationObserver((muts) => {
+    for (const m of muts) {
+      if (m.attributeName === 'data-rendered') continue;  // charts report via __swLastRender
+      if (onScreen(m.target)) { last = performance.now(); return; }
+    }
+  });
   obs.observe(document.body, {subtree: true, childList: true, characterData: true,
                               attributes: true});
   const sleep = (ms) => new Promise(r => setTimeout(r, ms));

@@ -271,8 +271,9 @@ def bubble_layout(sizes: np.ndarray) -> np.ndarray:
     if n == 0:
         return np.zeros((0, 2))
     order = np.argsort(-sizes, kind="stable")
-    area = np.cumsum(sizes[order]) - sizes[order] / 2
-    radius = np.sqrt(area / area[-1]) if area[-1] > 0 else np.zeros(n)
+    bigger = np.cumsum(sizes[order]) - sizes[order]  # area of the bubbles placed before
+    total = sizes.sum()
+    radius = np.sqrt(bigger / total) if total > 0 else np.zeros(n)
     angle = np.arange(n) * np.pi * (3 - np.sqrt(5))  # golden angle
     pos = np.zeros((n, 2))
     pos[order, 0] = radius * np.cos(angle)
@@ -307,7 +308,9 @@ def market_map_option(
             item: dict[str, Any] = {
                 "name": f"E{e}",
                 "value": [*pos[e].tolist(), int(sizes[e]), int(e)],
-                "symbolSize": round(max(3.0, 330 * float(np.sqrt(sizes[e] / total))), 1),
+                "symbolSize": round(
+                    min(300.0, max(3.0, 330 * float(np.sqrt(sizes[e] / total)))), 1
+                ),
             }
             if on_prem is not None and on_prem[e]:
                 item["itemStyle"] = {

@@ -64,7 +64,7 @@ def test_page_loads_with_every_view(page):
     page.locator(".sw-enterprise").click()
     page.get_by_role("option").first.click()  # the biggest enterprise
     expect(title).not_to_have_text(before)
-    expect(page.locator(".sw-org-note")).to_contain_text("Reporting tree only")
+    expect(page.locator(".sw-org-note")).to_contain_text("a spanning tree")
     names = [s["name"] for s in series(page, "org_network")]
     assert names[0] == "ties" and "buying committee" in names
 
