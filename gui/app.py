@@ -580,7 +580,10 @@ def Tables():
                 class_="sw-chart-title",
             )
             JsonTable(
-                EVENT_HEADERS, r.event_rows(), css_class="sw-events", no_data_text="no events yet"
+                EVENT_HEADERS,
+                r.event_rows(limit=100),
+                css_class="sw-events",
+                no_data_text="no events yet",
             )
 
 
