@@ -78,8 +78,11 @@ def end_contract(model: MarketModel, cid: int) -> None:
     pop.emp_mandated[sl][lose] = False
 
 
-def roll_out(model: MarketModel, e: int, vendor: Vendor) -> None:
-    """After an enterprise win, a share of non-users become users by mandate."""
+def roll_out(model: MarketModel, e: int, vendor: Vendor) -> int:
+    """After an enterprise win, a share of non-users become users by mandate.
+
+    Returns the vendor's users in the enterprise afterwards (the contract's seats).
+    """
     pop = model.population
     sl = slice(pop.ent_offset[e], pop.ent_offset[e] + pop.ent_size[e])
     idle = pop.emp_product[sl] == NO_PRODUCT
@@ -87,6 +90,7 @@ def roll_out(model: MarketModel, e: int, vendor: Vendor) -> None:
     pop.emp_product[sl][chosen] = vendor.index
     pop.emp_mandated[sl][chosen] = True
     pop.emp_since[sl][chosen] = model.steps
+    return int(np.count_nonzero(pop.emp_product[sl] == vendor.index))
 
 
 def enterprise_acv(model: MarketModel, e: int, vendor: Vendor) -> float:

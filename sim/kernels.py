@@ -37,13 +37,16 @@ def neighbour_counts(
     late (few candidates).
     """
     c, m = len(candidates), int(column.max(initial=-1)) + 1
-    degree = np.diff(adj.indptr)
-    users = np.flatnonzero(product >= 0)
-    users = users[column[product[users]] >= 0]
-    if degree[candidates].sum() <= degree[users].sum():
+    # column of each employee's product, -1 for non-users and uncounted vendors
+    column_of = np.concatenate([[-1], column])[product + 1]
+    users = np.flatnonzero(column_of >= 0)
+    indptr = adj.indptr
+    if (indptr[candidates + 1] - indptr[candidates]).sum() <= (
+        indptr[users + 1] - indptr[users]
+    ).sum():
         owner, nbr = gather_rows(adj, candidates)
-        col = column[np.where(product[nbr] >= 0, product[nbr], 0)]
-        keep = (product[nbr] >= 0) & (col >= 0)
+        col = column_of[nbr]
+        keep = col >= 0
         keys = owner[keep] * m + col[keep]
     else:
         owner, nbr = gather_rows(adj, users)
@@ -51,7 +54,7 @@ def neighbour_counts(
         local[candidates] = np.arange(c)
         li = local[nbr]
         keep = li >= 0
-        keys = li[keep] * m + column[product[users[owner[keep]]]]
+        keys = li[keep] * m + column_of[users[owner[keep]]]
     return np.bincount(keys, minlength=c * m).reshape(c, m)
 
 

@@ -173,6 +173,10 @@ class MarketModel(mesa.Model):
             self.contract_at = np.pad(self.contract_at, pad, constant_values=-1)
             self.opp_at = np.pad(self.opp_at, pad, constant_values=-1)
             self.users_ev = np.pad(self.users_ev, pad)
+            # per-vendor outcomes of the last step: an entrant has none yet
+            for name in ("vendor_arr", "vendor_users", "vendor_customers"):
+                if hasattr(self, name):
+                    setattr(self, name, np.pad(getattr(self, name), (0, grow)))
         vendor = Vendor(self, index, strategy, self.draw_traits(spec))
         self.vendor_list.append(vendor)
         return vendor
@@ -228,9 +232,10 @@ class MarketModel(mesa.Model):
         self.opp_at[enterprises, vendors] = ids
         self.step_opportunities += k
 
-    def close_opportunity(self, oid: int) -> None:
-        self.pipeline.active[oid] = False
-        self.opp_at[self.pipeline.enterprise[oid], self.pipeline.vendor[oid]] = -1
+    def close_opportunities(self, ids: np.ndarray) -> None:
+        """Take opportunities out of the pipeline (won, lost or dropped)."""
+        self.pipeline.active[ids] = False
+        self.opp_at[self.pipeline.enterprise[ids], self.pipeline.vendor[ids]] = -1
 
     def exit_vendor(self, vendor: Vendor) -> None:
         """A vendor out of cash exits: its contracts end, its users churn, its reps go."""
@@ -239,8 +244,7 @@ class MarketModel(mesa.Model):
         v = vendor.index
         for cid in self.contract_at[:, v][self.contract_at[:, v] >= 0]:
             contracting.end_contract(self, int(cid))
-        for oid in self.opp_at[:, v][self.opp_at[:, v] >= 0]:
-            self.close_opportunity(int(oid))
+        self.close_opportunities(self.opp_at[:, v][self.opp_at[:, v] >= 0])
         pop = self.population
         gone = pop.emp_product == v
         pop.emp_product[gone] = NO_PRODUCT

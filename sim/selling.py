@@ -117,12 +117,12 @@ def advance_pipeline(model: MarketModel) -> None:
     dropped = moved[
         (stage == 1) & (pipe.effort[moved] < model.qualification) & ~pipe.inbound[moved]
     ]
-    for oid in dropped:
-        model.close_opportunity(int(oid))
-        model.step_disqualified += 1
+    model.close_opportunities(dropped)
+    model.step_disqualified += len(dropped)
     done = moved[stage == N_STAGES]
     if not len(done):
         return
+    model.close_opportunities(done)
     e = pipe.enterprise[done]
     v = pipe.vendor[done]
     quality = np.array([model.vendor_list[int(x)].quality for x in v])
@@ -137,25 +137,14 @@ def advance_pipeline(model: MarketModel) -> None:
         * (1.0 - model.committee_drag) ** (committee - 1)
     )
     won = rng.random(len(done)) < np.minimum(1.0, p_win)
-    for oid, ent, ven, win in zip(done, e, v, won, strict=True):
-        model.close_opportunity(int(oid))
-        vendor = model.vendor_list[int(ven)]
-        ent = int(ent)
+    for ent, ven, win in zip(e.tolist(), v.tolist(), won.tolist(), strict=True):
+        vendor = model.vendor_list[ven]
         if win and sign(model, ent, vendor, ENTERPRISE, enterprise_acv(model, ent, vendor), 1):
-            roll_out(model, ent, vendor)
-            model.contracts.seats[model.contract_at[ent, vendor.index]] = max(
-                1,
-                int(
-                    np.count_nonzero(
-                        model.population.emp_product[model.enterprise_slice(ent)] == vendor.index
-                    )
-                ),
-            )
+            cid = model.contract_at[ent, ven]
+            model.contracts.seats[cid] = max(1, roll_out(model, ent, vendor))
             vendor.deals_won += 1
             model.step_deals_won += 1
-            model.log(
-                "won", vendor, ent, float(model.contracts.acv[model.contract_at[ent, vendor.index]])
-            )
+            model.log("won", vendor, ent, float(model.contracts.acv[cid]))
         else:
             vendor.deals_lost += 1
             model.step_deals_lost += 1

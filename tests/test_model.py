@@ -147,3 +147,11 @@ def test_mesa_batch_run_drives_the_model():
     runs = {(r["n_enterprises"], r["rng"]) for r in results}
     assert runs == {(3, 1), (3, 2), (5, 1), (5, 2)}
     assert all(r["Step"] == 4 and "arr_total" in r for r in results)
+
+
+def test_an_entrant_beyond_the_first_block_of_vendors_reads_as_empty():
+    model = MarketModel(rng=1, n_enterprises=3, n_vendors=8)
+    entrant = model.add_vendor("hybrid")  # the ninth vendor widens the per-vendor arrays
+    assert (entrant.arr, entrant.users, entrant.customers) == (0.0, 0, 0)
+    model.step()
+    assert entrant.arr >= 0
