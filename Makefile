@@ -13,7 +13,7 @@ HOST      ?= 127.0.0.1
 PORT      ?= 8765
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := False
 
-.PHONY: run test lint format bench clean install
+.PHONY: run simulate test lint format bench clean install
 
 $(PY):
 	@found=""; for p in $(CANDIDATES); do \
@@ -36,6 +36,9 @@ $(STAMP): $(PY) pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(VENV)/bin/salesweb serve --host $(HOST) --port $(PORT)
+
+simulate: $(STAMP)
 	$(VENV)/bin/salesweb simulate --scenario default
 
 test: $(STAMP)
