@@ -18,22 +18,16 @@ import time
 import urllib.request
 from pathlib import Path
 
+from experiments.chromium import ARGS, find_chromium
+
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--play-seconds", type=float, default=10.0)
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=find_chromium() or "/usr/bin/chromium")
     parser.add_argument(
         "--heights",
         default="1000,2600",

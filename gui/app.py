@@ -593,23 +593,16 @@ def Downloads():
     if r is None:
         return
     stem = f"salesweb_{r.scenario.name}_seed{r.seed}"
+    tables = (("model", "Model data", r.model_frame), ("vendors", "Vendor data", r.vendor_frame))
+    formats = (("csv", "CSV", to_csv_bytes), ("parquet", "Parquet", to_parquet_bytes))
     with solara.Row(gap="6px", style="flex-wrap: wrap", classes=["sw-downloads"]):
-        solara.FileDownload(
-            lambda: to_csv_bytes(r.model_frame()), f"{stem}_model.csv", label="Model data (CSV)"
-        )
-        solara.FileDownload(
-            lambda: to_parquet_bytes(r.model_frame()),
-            f"{stem}_model.parquet",
-            label="Model data (Parquet)",
-        )
-        solara.FileDownload(
-            lambda: to_csv_bytes(r.vendor_frame()), f"{stem}_vendors.csv", label="Vendor data (CSV)"
-        )
-        solara.FileDownload(
-            lambda: to_parquet_bytes(r.vendor_frame()),
-            f"{stem}_vendors.parquet",
-            label="Vendor data (Parquet)",
-        )
+        for tag, title, frame in tables:
+            for ext, fmt, encode in formats:
+                solara.FileDownload(
+                    lambda frame=frame, encode=encode: encode(frame()),
+                    f"{stem}_{tag}.{ext}",
+                    label=f"{title} ({fmt})",
+                )
     rv.Html(
         tag="div",
         children=["Each chart has its own PNG button."],

@@ -9,7 +9,6 @@ missing offline asset (a silent 404) cannot slip through.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,28 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from experiments.chromium import ARGS, find_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _chromium() -> str | None:
-    """Debian's Chromium, or the one named by SALESWEB_CHROMIUM (then only that one)."""
-    override = os.environ.get("SALESWEB_CHROMIUM")
-    if override:
-        return override if Path(override).is_file() else None
-    for path in CHROMIUM_CANDIDATES:
-        if Path(path).is_file():
-            return path
-    return shutil.which("chromium")
 
 
 def _missing(reason: str):
@@ -58,7 +39,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = _chromium()
+    path = find_chromium()
     if path is None:
         _missing("Chromium not found (apt-get install chromium); never `playwright install`")
     return path
@@ -107,7 +88,7 @@ def browser(chromium_path):
     # generous waits: on a loaded 2-core machine a redraw can take a second
     sync_api.expect.set_options(timeout=15_000)
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        b = pw.chromium.launch(executable_path=chromium_path, headless=True, args=ARGS)
         yield b
         b.close()
 
