@@ -63,8 +63,7 @@ class Enterprise(mesa.Agent):
 
     @property
     def employee_slice(self) -> slice:
-        off = int(self._pop.ent_offset[self.index])
-        return slice(off, off + self.size)
+        return self.model.enterprise_slice(self.index)
 
     @property
     def employees(self) -> EmployeeList:

@@ -102,7 +102,7 @@ def claims(seeds: list[int], steps: int = 156, n_enterprises: int = 80) -> list[
     """Every claim of MODEL.md "What the seeds say", at the given size."""
     size = {"n_enterprises": n_enterprises}
     users = lambda s: lambda m: vendor_of(m, s).users  # noqa: E731
-    arr = lambda s: lambda m: vendor_of(m, s).arr + vendor_of(m, s).cash  # noqa: E731
+    arr = lambda s: lambda m: arr_plus_cash(vendor_of(m, s))  # noqa: E731
     out = [
         compare(
             "viral collaboration product grows fastest bottoms-up (seed 000)",

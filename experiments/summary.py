@@ -48,6 +48,4 @@ def format_value(label: str, value: float | None) -> str:
         return "-"
     if label == "adoption":
         return f"{value:.1%}"
-    if "USD" in label:
-        return f"{value:,.0f}"
     return f"{value:,.0f}"

@@ -72,7 +72,7 @@ def end_contract(model: MarketModel, cid: int) -> None:
     model.contracts.active[cid] = False
     model.contract_at[e, v] = -1
     pop = model.population
-    sl = slice(pop.ent_offset[e], pop.ent_offset[e] + pop.ent_size[e])
+    sl = model.enterprise_slice(e)
     lose = (pop.emp_product[sl] == v) & pop.emp_mandated[sl]
     pop.emp_product[sl][lose] = NO_PRODUCT
     pop.emp_mandated[sl][lose] = False
@@ -84,7 +84,7 @@ def roll_out(model: MarketModel, e: int, vendor: Vendor) -> int:
     Returns the vendor's users in the enterprise afterwards (the contract's seats).
     """
     pop = model.population
-    sl = slice(pop.ent_offset[e], pop.ent_offset[e] + pop.ent_size[e])
+    sl = model.enterprise_slice(e)
     idle = pop.emp_product[sl] == NO_PRODUCT
     chosen = idle & (model.rng.random(int(pop.ent_size[e])) < model.rollout_share)
     pop.emp_product[sl][chosen] = vendor.index

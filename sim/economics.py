@@ -101,11 +101,11 @@ def entry(model: MarketModel) -> None:
     at random with probability ``mutation`` (or when nobody has ARR to copy).
     """
     rng = model.rng
-    if model.entry_rate <= 0 or len(model.alive_vendors()) >= model.max_vendors:
+    alive = model.alive_vendors()
+    if model.entry_rate <= 0 or len(alive) >= model.max_vendors:
         return
     if rng.random() >= min(1.0, model.entry_rate * market_attractiveness(model)):
         return
-    alive = model.alive_vendors()
     arr = np.array([v.arr for v in alive])
     if rng.random() < model.mutation or not len(alive) or arr.sum() <= 0:
         strategy = STRATEGIES[int(rng.integers(len(STRATEGIES)))]

@@ -275,7 +275,8 @@ class MarketModel(mesa.Model):
         self.step_touches = 0
         self.step_responses = 0
 
-    def _vendor_array(self, attr: str, dtype=np.float64) -> np.ndarray:
+    def vendor_traits(self, attr: str, dtype=np.float64) -> np.ndarray:
+        """One trait of every vendor ever (alive or not), indexed by vendor code."""
         return np.array([getattr(v, attr) for v in self.vendor_list], dtype=dtype)
 
     # ------------------------------------------------------------------ the step
@@ -305,8 +306,8 @@ class MarketModel(mesa.Model):
 
     def _self_serve_phase(self) -> None:
         pop = self.population
-        quality = self._vendor_array("quality")
-        collaborative = self._vendor_array("collaborative", bool)
+        quality = self.vendor_traits("quality")
+        collaborative = self.vendor_traits("collaborative", bool)
         if not len(quality):
             return
         churned = user_churn(
@@ -335,9 +336,9 @@ class MarketModel(mesa.Model):
                     else None
                 ),
                 vendors=codes,
-                reach=self._vendor_array("marketing_reach")[codes],
+                reach=self.vendor_traits("marketing_reach")[codes],
                 quality=quality[codes],
-                virality=self._vendor_array("virality")[codes],
+                virality=self.vendor_traits("virality")[codes],
                 collaborative=collaborative[codes],
                 adoption_threshold=self.adoption_threshold,
                 n_vendor_codes=self.vendor_capacity,

@@ -145,10 +145,29 @@ def _validate_mix(value: Any, bad: ParameterError) -> tuple[float, float, float]
     return tuple(s / total for s in shares)  # type: ignore[return-value]
 
 
+# Where a default comes from (MODEL.md, "Defaults and where they come from").
+SOURCES: dict[str, str] = {
+    "committee_size": "Gartner: 6-10 buyers; CEB: 5.4",
+    "span_of_control": "management surveys: 9-11 direct reports",
+    "base_win_rate": "B2B win rates 15-30%",
+    "sales_cycle_weeks": "median B2B cycle about 84 days, longer for bigger deals",
+    "rep_cost": "OTE about 200k a year; quota 4-6 x OTE",
+    "user_churn": "SMB logo churn about 3% a month",
+    "receptivity_initial": "cold email reply rates about 3.4% once buyers are oversubscribed",
+    "virality": "K-factor 0.1-0.6 per user (invites x conversion)",
+    "adoption_threshold": "collaboration tools need 2-3 teammates (Centola and Macy 2007)",
+    "enterprise_size_min": "Zipf firm sizes (Axtell 2001)",
+    "enterprise_size_max": "Zipf firm sizes (Axtell 2001)",
+    "cross_team_ties": "email networks: mean degree 10-25, clustering 0.3-0.5",
+    "team_plan_users": "freemium conversion (users to paid) about 2-5%",
+}
+
+
 def _p(
     name, default, kind, low=None, high=None, unit="", group="market", description="", choices=()
 ):
-    return Param(name, default, kind, low, high, unit, group, description, tuple(choices))
+    source = SOURCES.get(name, "")
+    return Param(name, default, kind, low, high, unit, group, description, tuple(choices), source)
 
 
 _PARAM_LIST: list[Param] = [
@@ -773,22 +792,6 @@ _PARAM_LIST: list[Param] = [
     ),
 ]
 
-SOURCES: dict[str, str] = {
-    "committee_size": "Gartner: 6-10 buyers; CEB: 5.4",
-    "span_of_control": "management surveys: 9-11 direct reports",
-    "base_win_rate": "B2B win rates 15-30%",
-    "sales_cycle_weeks": "median B2B cycle about 84 days, longer for bigger deals",
-    "rep_cost": "OTE about 200k a year; quota 4-6 x OTE",
-    "user_churn": "SMB logo churn about 3% a month",
-    "receptivity_initial": "cold email reply rates about 3.4% once buyers are oversubscribed",
-    "virality": "K-factor 0.1-0.6 per user (invites x conversion)",
-    "adoption_threshold": "collaboration tools need 2-3 teammates (Centola and Macy 2007)",
-    "enterprise_size_min": "Zipf firm sizes (Axtell 2001)",
-    "enterprise_size_max": "Zipf firm sizes (Axtell 2001)",
-    "cross_team_ties": "email networks: mean degree 10-25, clustering 0.3-0.5",
-    "team_plan_users": "freemium conversion (users to paid) about 2-5%",
-}
-_PARAM_LIST = [Param(**{**p.__dict__, "source": SOURCES.get(p.name, "")}) for p in _PARAM_LIST]
 
 PARAMETERS: dict[str, Param] = {p.name: p for p in _PARAM_LIST}
 """Every model parameter by name, in display order."""

@@ -125,7 +125,7 @@ def advance_pipeline(model: MarketModel) -> None:
     model.close_opportunities(done)
     e = pipe.enterprise[done]
     v = pipe.vendor[done]
-    quality = np.array([model.vendor_list[int(x)].quality for x in v])
+    quality = model.vendor_traits("quality")[v]
     champion = model.users_ev[e, v] > 0
     committee = model.population.ent_committee_size[e]
     p_win = (
