@@ -250,6 +250,7 @@ def sweep(
         f"on {engine.name} ({engine.workers} workers); "
         f"load with experiments.load({str(out)!r}), chart with salesweb report {out}",
         highlight=False,
+        soft_wrap=True,
     )
     if outcome.failed + outcome.skipped_failed:
         err.print(
@@ -301,6 +302,7 @@ def _print_plan(spec, runs, store) -> None:
         f"{spec.replicates} replicates = {len(runs)} runs ({len(keys)} distinct); "
         f"{stored} stored, {failed} failed, {len(keys) - stored - failed} to run",
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -321,14 +323,16 @@ class SweepProgress:
         self._task = None
 
     def __enter__(self) -> SweepProgress:
-        self._progress.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._progress.__exit__(*exc)
+        if self._task is not None:
+            self._progress.stop()
 
     def update(self, done: int, failed: int, total: int) -> None:
+        """Show the bar from the first report on (an early error leaves no blank line)."""
         if self._task is None:
+            self._progress.start()
             self._task = self._progress.add_task("sweep", total=total, completed=done, failed=0)
         self._progress.update(self._task, completed=done + failed, failed=failed)
 
@@ -348,7 +352,7 @@ def report(
         path = write_report(folder, out)
     except (StoreError, ReportError) as exc:
         raise fail(str(exc)) from None
-    console.print(f"report: {path}", highlight=False)
+    console.print(f"report: {path}", highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":

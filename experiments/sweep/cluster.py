@@ -22,7 +22,8 @@ from experiments.sweep.run import RunResult, RunTask, execute, failure_meta, lig
 from experiments.sweep.seeding import model_version
 from experiments.sweep.store import Store
 
-CONNECT_TIMEOUT = "20s"
+CONNECT_TIMEOUT = 20.0
+"""Seconds to reach a scheduler (a busy cluster on a slow network may need that long)."""
 WORKER_WAIT_SECONDS = 60
 
 
@@ -39,6 +40,8 @@ class DaskEngine:
         remote scheduler, which has the workers it has.
     scheduler_file : str or None
         Path of a scheduler file (``dask scheduler --scheduler-file``) instead of an address.
+    connect_timeout : float
+        Seconds to wait for the scheduler before giving up.
     """
 
     name = "dask"
@@ -48,11 +51,34 @@ class DaskEngine:
         address: str | None = None,
         workers: int | None = None,
         scheduler_file: str | None = None,
+        connect_timeout: float = CONNECT_TIMEOUT,
     ):
         self.address = address
         self.scheduler_file = scheduler_file
         self.workers = workers
+        self.connect_timeout = connect_timeout
         self._cluster: Any = None
+        self._client: Any = None
+
+    def open(self) -> None:
+        """Connect (or start the local cluster) and check the workers' model version.
+
+        Raises
+        ------
+        EngineError
+            The scheduler cannot be reached, or its workers cannot run this model.
+        """
+        if self._client is None:
+            self._client = self._connect()
+
+    def close(self) -> None:
+        """Disconnect; stop the local cluster if this engine started it."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
 
     def _connect(self):
         from distributed import Client, LocalCluster
@@ -69,9 +95,9 @@ class DaskEngine:
                 )
                 client = Client(self._cluster)
             elif self.scheduler_file is not None:
-                client = Client(scheduler_file=self.scheduler_file, timeout=CONNECT_TIMEOUT)
+                client = Client(scheduler_file=self.scheduler_file, timeout=self.connect_timeout)
             else:
-                client = Client(self.address, timeout=CONNECT_TIMEOUT)
+                client = Client(self.address, timeout=self.connect_timeout)
         except (OSError, TimeoutError, ValueError) as exc:
             where = self.scheduler_file or self.address
             raise EngineError(f"cannot reach the Dask scheduler at {where}: {exc}") from None
@@ -97,7 +123,8 @@ class DaskEngine:
     def run(self, tasks: Sequence[RunTask], store: Store) -> Iterator[RunResult]:
         from distributed import as_completed
 
-        client = self._connect()
+        self.open()
+        client = self._client
         try:
             futures = client.map(execute, tasks, key=[f"salesweb-run-{t.key}" for t in tasks])
             by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
@@ -113,7 +140,4 @@ class DaskEngine:
                 store.write_result(result, failure_meta(task))
                 yield light(result)
         finally:
-            client.close()
-            if self._cluster is not None:
-                self._cluster.close()
-                self._cluster = None
+            self.close()

@@ -36,6 +36,12 @@ class SerialEngine:
     name = "serial"
     workers = 1
 
+    def open(self) -> None:
+        """Nothing to start: runs happen in this process."""
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
     def run(self, tasks: Sequence[RunTask], store: Store) -> Iterator[RunResult]:
         for task in tasks:
             result = execute(task)
@@ -60,6 +66,12 @@ class LocalEngine:
     def __init__(self, workers: int | None = None, max_restarts: int = 3):
         self.workers = workers or os.cpu_count() or 1
         self.max_restarts = max_restarts
+
+    def open(self) -> None:
+        """Nothing to start yet: the pool starts with the first batch of runs."""
+
+    def close(self) -> None:
+        """Nothing to stop: the pool stops when its batch is done."""
 
     def run(self, tasks: Sequence[RunTask], store: Store) -> Iterator[RunResult]:
         pending = {t.key: t for t in tasks}

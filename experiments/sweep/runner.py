@@ -40,8 +40,14 @@ VERSIONED = (
 
 
 class Engine(Protocol):
+    """What :func:`run_sweep` needs of an engine (local processes, Dask, serial)."""
+
     name: str
     workers: int | None
+
+    def open(self) -> None: ...
+
+    def close(self) -> None: ...
 
     def run(self, tasks: list[RunTask], store: Store): ...
 
@@ -146,9 +152,13 @@ def run_sweep(
     """
     points, runs = plan_runs(spec)
     store = Store(folder)
-    store.open()
+    store.check()
+    old = store.read_manifest()
+    _check_same_spec(store, old, spec, extend)
+    engine.open()  # an unreachable cluster fails here, before the folder is touched
     try:
-        manifest = _start_manifest(store, spec, points, runs, extend, engine)
+        store.open()
+        manifest = _start_manifest(old, spec, points, engine)
         finished, failed = store.finished_keys(), store.failed_keys()
         unique = {p.task.key: p.task for p in runs}
         todo = [
@@ -191,26 +201,25 @@ def run_sweep(
         return outcome
     finally:
         store.close()
+        engine.close()
 
 
-def _start_manifest(store, spec, points, runs, extend, engine) -> dict[str, Any]:
-    old = store.read_manifest()
+def _check_same_spec(store: Store, old: dict | None, spec: Spec, extend: bool) -> None:
+    if old is None or old.get("spec_hash") == spec_hash(spec) or extend:
+        return
+    raise StoreError(
+        f"{store.folder} holds another sweep (spec {old.get('spec', {}).get('name')!r}, "
+        f"hash {old.get('spec_hash')}); use --extend to add this spec's runs to it, "
+        "or choose another --out"
+    )
+
+
+def _start_manifest(old: dict | None, spec: Spec, points, engine) -> dict[str, Any]:
+    """The new manifest; a replaced spec goes to ``history`` (``--extend``)."""
     h = spec_hash(spec)
-    history: list[dict[str, Any]] = []
-    if old is not None:
-        if old.get("spec_hash") != h:
-            if not extend:
-                raise StoreError(
-                    f"{store.folder} holds another sweep (spec {old.get('spec', {}).get('name')!r}, "
-                    f"hash {old.get('spec_hash')}); use --extend to add this spec's runs to it, "
-                    "or choose another --out"
-                )
-            history = [
-                *old.get("history", []),
-                {k: old.get(k) for k in ("spec", "spec_hash", "started")},
-            ]
-        else:
-            history = old.get("history", [])
+    history: list[dict[str, Any]] = [] if old is None else old.get("history", [])
+    if old is not None and old.get("spec_hash") != h:
+        history = [*history, {k: old.get(k) for k in ("spec", "spec_hash", "started")}]
     return {
         "format": FORMAT,
         "spec": spec.to_dict(),

@@ -70,8 +70,8 @@ class Store:
         return self.folder / MANIFEST
 
     # ------------------------------------------------------------------ setup
-    def open(self) -> None:
-        """Create the folders and take the lock; remove temporaries of a killed sweep."""
+    def check(self) -> None:
+        """Refuse a folder that cannot hold a sweep, without touching anything."""
         if self.folder.exists() and not self.folder.is_dir():
             raise StoreError(f"--out {str(self.folder)!r} is a file; give a folder")
         if not self.folder.parent.exists():
@@ -85,6 +85,10 @@ class Store:
                     f"--out {str(self.folder)!r} is not empty and holds no sweep "
                     f"(found {foreign[0]!r}); give a new or empty folder"
                 )
+
+    def open(self) -> None:
+        """Create the folders and take the lock; remove temporaries of a killed sweep."""
+        self.check()
         for kind in (SUMMARY, SERIES, FAILED):
             (self.folder / kind).mkdir(parents=True, exist_ok=True)
         fd = os.open(self.folder / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
