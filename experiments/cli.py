@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -32,7 +33,7 @@ USAGE_ERROR = 2
 
 def fail(message: str) -> typer.Exit:
     """Print one clear line and return the exit to raise (status 2)."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(USAGE_ERROR)
 
 
@@ -240,23 +241,26 @@ def sweep(
     except KeyboardInterrupt:
         err.print(
             f"interrupted: the finished runs are stored; go on with "
-            f"salesweb sweep --resume --out {out}",
+            f"salesweb sweep --resume --out {escape(str(out))}",
             highlight=False,
+            soft_wrap=True,
         )
         raise typer.Exit(130) from None
+    shown = escape(str(out))
     console.print(
         f"{outcome.total} runs: {outcome.computed} computed, {outcome.reused} reused, "
         f"{outcome.failed + outcome.skipped_failed} failed, in {outcome.seconds:.1f} s "
         f"on {engine.name} ({engine.workers} workers); "
-        f"load with experiments.load({str(out)!r}), chart with salesweb report {out}",
+        f"load with experiments.load({escape(repr(str(out)))}), chart with salesweb report {shown}",
         highlight=False,
         soft_wrap=True,
     )
     if outcome.failed + outcome.skipped_failed:
         err.print(
             f"[bold red]{outcome.failed + outcome.skipped_failed} runs failed[/]: tracebacks in "
-            f"{out / 'failed'}; run them again with --retry-failed",
+            f"{escape(str(out / 'failed'))}; run them again with --retry-failed",
             highlight=False,
+            soft_wrap=True,
         )
         raise typer.Exit(1)
 
@@ -352,7 +356,7 @@ def report(
         path = write_report(folder, out)
     except (StoreError, ReportError) as exc:
         raise fail(str(exc)) from None
-    console.print(f"report: {path}", highlight=False, soft_wrap=True)
+    console.print(f"report: {escape(str(path))}", highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":

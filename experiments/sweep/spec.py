@@ -385,6 +385,8 @@ def _varied(name: str, value: Any) -> Varied:
 def _grid_levels(name: str, grid: np.ndarray, where: str) -> tuple[Any, ...]:
     if PARAMETERS[name].kind == "int":
         grid = np.round(grid)
+    else:
+        grid = np.array([float(f"{x:.12g}") for x in grid])  # 0.6, not 0.6000000000000001
     levels = tuple(_params({name: float(x)}, where)[name] for x in grid)
     if len(set(levels)) != len(levels):
         raise SpecError(f"{where}: the range gives repeated integer levels {levels}; use step")
