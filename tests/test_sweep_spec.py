@@ -83,7 +83,8 @@ def test_cli_bad_spec_exits_2_and_creates_nothing(tmp_path):
     result = CliRunner().invoke(app, ["sweep", str(spec), "--out", str(out)])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:") and "'virality': 7" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("error:")
+    assert "[vary] virality: parameter 'virality': 7 is not allowed" in lines[0]
     assert not out.exists()
 
 
