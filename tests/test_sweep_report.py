@@ -27,9 +27,9 @@ def synthetic(kind: str, samples: int, **design):
         }
     )
     unit = build_design(spec).unit
-    # y = 10 u0 + u1 at every point; replicates add noise of mean zero that cancels
+    # y = 10 u0 + u1 at every point; the two replicates add noise that cancels in their mean
     rows = [
-        {"point": i, "replicate": r, "y": 10 * u[0] + u[1] + (0.5 if r else -0.5)}
+        {"point": i, "replicate": r, "y": 10 * u[0] + u[1] + (1 if r else -1) * 2 * np.cos(i)}
         for i, u in enumerate(unit)
         for r in range(2)
     ]
