@@ -131,3 +131,15 @@ def test_report_errors_are_one_line(tmp_path):
     result = CliRunner().invoke(app, ["report", str(tmp_path)])
     assert result.exit_code == 2 and result.output.startswith("error:")
     assert "holds no sweep" in result.output
+
+
+def test_series_groups_never_split_runs_of_one_value():
+    from experiments.sweep.charts import series_groups
+
+    values = pd.Series(np.repeat([0.0, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16], 5))
+    groups, labels = series_groups(values)
+    assert len(labels) == 4
+    assert (groups.groupby(values).nunique() == 1).all()  # one group per value
+    assert labels[0] == "0 to 0.005" and labels[-1] == "0.08 to 0.16"
+    few, few_labels = series_groups(pd.Series([0.1, 0.2, 0.1]))
+    assert few_labels == ["0.1", "0.2"] and list(few) == ["0.1", "0.2", "0.1"]

@@ -26,6 +26,8 @@ MAX_BINS = 10
 MAP_BINS = 5
 """Bins per continuous axis of the winner map: 25 cells keep a few runs in each."""
 SERIES_GROUPS = 4
+"""A parameter with more values than :data:`SERIES_MAX` is drawn in this many groups."""
+SERIES_MAX = 6
 PANEL = (3.6, 2.6)
 DPI = 100
 UNDECIDED = "none"
@@ -199,17 +201,30 @@ def plot_winner_map(table: pd.DataFrame, x: str, y: str, metric: str, path: Path
     return save(fig, path)
 
 
+def series_groups(values: pd.Series) -> tuple[pd.Series, list[str]]:
+    """Label each run by its value of a parameter, or by a range of whole values.
+
+    Up to :data:`SERIES_MAX` distinct values keep one group each; more are split into
+    :data:`SERIES_GROUPS` ranges of consecutive values with about as many values each,
+    so runs with the same value always share a group.
+    """
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    levels = sorted(values.unique()) if numeric else sorted(values.astype(str).unique())
+    if not numeric or len(levels) <= SERIES_MAX:
+        text = values if numeric else values.astype(str)
+        return text.map(_fmt), [_fmt(v) for v in levels]
+    names = {}
+    for chunk in np.array_split(np.asarray(levels), SERIES_GROUPS):
+        label = f"{_fmt(float(chunk[0]))} to {_fmt(float(chunk[-1]))}"
+        names.update(dict.fromkeys(chunk.tolist(), label))
+    return values.map(names), list(dict.fromkeys(names.values()))
+
+
 def plot_series(series: pd.DataFrame, by: str, outputs: list[str], path: Path) -> Path:
     """Time-series bands: median and 10-90% of runs per step, one colour per group of ``by``."""
     plt = _plt()
-    groups, labels, numeric = levels_of(series.drop_duplicates("run_key").set_index("run_key")[by])
-    if len(labels) > SERIES_GROUPS and numeric:
-        cut = pd.qcut(groups.rank(method="first"), SERIES_GROUPS, labels=False)
-        lows = groups.groupby(cut).min()
-        highs = groups.groupby(cut).max()
-        names = {k: f"{_fmt(lows[k])}-{_fmt(highs[k])}" for k in lows.index}
-        groups = cut.map(names)
-        labels = [names[k] for k in sorted(names)]
+    values = series.drop_duplicates("run_key").set_index("run_key")[by]
+    groups, labels = series_groups(values)
     group_of = series["run_key"].map(groups)
     colours = plt.get_cmap("viridis")(np.linspace(0.05, 0.85, len(labels)))
     fig, axes = _grid(len(outputs))
@@ -219,7 +234,7 @@ def plot_series(series: pd.DataFrame, by: str, outputs: list[str], path: Path) -
             g = rows.groupby("step")[output]
             med, lo, hi = g.median(), g.quantile(0.1), g.quantile(0.9)
             ax.fill_between(med.index, lo, hi, color=colour, alpha=0.2, lw=0)
-            ax.plot(med.index, med, color=colour, lw=1.5, label=_fmt(label))
+            ax.plot(med.index, med, color=colour, lw=1.5, label=label)
         ax.set_title(output, fontsize=9)
         ax.tick_params(labelsize=7)
         ax.set_xlabel("week", fontsize=8)

@@ -98,14 +98,15 @@ def _header(data: SweepData, constant: list[str]) -> list[str]:
         f"- varied: {vary}",
         f"- design `{spec.design.kind}`, {_plural(spec.replicates, 'replicate')} per point, "
         f"root seed {spec.root_seed} ({spec.seeding} seeding), "
-        f"{spec.steps or 'horizon'} steps",
+        f"{spec.steps or 'horizon (the parameter)'} steps",
         f"- runs: {counts.get('done', len(data.summary))} done, {counts.get('failed', 0)} failed, "
         f"{counts.get('pending', 0)} pending; {len(data.summary)} rows in this report",
         f"- model version `{m['model_version']}`, spec hash `{m['spec_hash']}`",
         "",
-        "Bands: the line is the mean of the runs, the dark band its 95% confidence interval, "
-        "the light band the 10th to 90th percentile of the runs; parameters not on the axis "
-        "are averaged over.",
+        "Bands against a parameter: the line is the mean of the runs, the blue band its 95% "
+        "confidence interval, the grey band the 10th to 90th percentile of the runs, the dots "
+        "the runs; parameters not on the axis are averaged over. Time series: the median and "
+        "the 10th to 90th percentile of the runs at each step.",
         "",
     ]
     if constant:
