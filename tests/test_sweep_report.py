@@ -140,6 +140,6 @@ def test_series_groups_never_split_runs_of_one_value():
     groups, labels = series_groups(values)
     assert len(labels) == 4
     assert (groups.groupby(values).nunique() == 1).all()  # one group per value
-    assert labels[0] == "0 to 0.005" and labels[-1] == "0.08 to 0.16"
+    assert labels == ["0 to 0.005", "0.01 to 0.02", "0.04 to 0.08", "0.16"]
     few, few_labels = series_groups(pd.Series([0.1, 0.2, 0.1]))
     assert few_labels == ["0.1", "0.2"] and list(few) == ["0.1", "0.2", "0.1"]

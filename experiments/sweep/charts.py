@@ -215,7 +215,8 @@ def series_groups(values: pd.Series) -> tuple[pd.Series, list[str]]:
         return text.map(_fmt), [_fmt(v) for v in levels]
     names = {}
     for chunk in np.array_split(np.asarray(levels), SERIES_GROUPS):
-        label = f"{_fmt(float(chunk[0]))} to {_fmt(float(chunk[-1]))}"
+        low, high = _fmt(float(chunk[0])), _fmt(float(chunk[-1]))
+        label = low if low == high else f"{low} to {high}"
         names.update(dict.fromkeys(chunk.tolist(), label))
     return values.map(names), list(dict.fromkeys(names.values()))
 
