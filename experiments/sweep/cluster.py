@@ -121,6 +121,7 @@ class DaskEngine:
         return client
 
     def run(self, tasks: Sequence[RunTask], store: Store) -> Iterator[RunResult]:
+        """Submit every run, store each result as it arrives, yield its status."""
         from distributed import as_completed
 
         self.open()

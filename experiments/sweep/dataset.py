@@ -53,10 +53,12 @@ class SweepData:
 
     @property
     def spec(self) -> Spec:
+        """The folder's current spec."""
         return Spec.from_dict(self.manifest["spec"])
 
     @property
     def varied(self) -> list[str]:
+        """Names of the varied parameters, in spec order."""
         return [v["name"] for v in self.manifest["spec"]["vary"]]
 
     @property

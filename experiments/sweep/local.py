@@ -43,6 +43,7 @@ class SerialEngine:
         """Nothing to stop."""
 
     def run(self, tasks: Sequence[RunTask], store: Store) -> Iterator[RunResult]:
+        """Run and store each task in turn; yield its status."""
         for task in tasks:
             result = execute(task)
             store.write_result(result, failure_meta(task))
@@ -74,6 +75,7 @@ class LocalEngine:
         """Nothing to stop: the pool stops when its batch is done."""
 
     def run(self, tasks: Sequence[RunTask], store: Store) -> Iterator[RunResult]:
+        """Run the tasks on the pool (rebuilt if a worker dies); yield each status."""
         pending = {t.key: t for t in tasks}
         restarts = 0
         while pending:

@@ -78,6 +78,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
+        """True unless the run raised."""
         return self.error is None
 
 

@@ -45,11 +45,14 @@ class Engine(Protocol):
     name: str
     workers: int | None
 
-    def open(self) -> None: ...
+    def open(self) -> None:
+        """Connect or start what the engine needs; raise EngineError if it cannot."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release what :meth:`open` took."""
 
-    def run(self, tasks: list[RunTask], store: Store): ...
+    def run(self, tasks: list[RunTask], store: Store):
+        """Run ``tasks``, store each result, yield a light ``RunResult`` per run."""
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,7 @@ class Varied:
 
     @property
     def is_range(self) -> bool:
+        """A ``{ low, high }`` range (else a list of levels)."""
         return self.low is not None
 
     def from_unit(self, u: np.ndarray) -> list[Any]:
@@ -180,6 +181,7 @@ class Spec:
 
     @property
     def varied_names(self) -> list[str]:
+        """Names of the varied parameters, in spec order."""
         return [v.name for v in self.vary]
 
     def to_dict(self) -> dict[str, Any]:

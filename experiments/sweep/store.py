@@ -60,13 +60,16 @@ class Store:
 
     # ------------------------------------------------------------------ paths
     def part(self, kind: str, key: str) -> Path:
+        """Path of a run's part file (``kind``: ``summary`` or ``series``)."""
         return self.folder / kind / f"{PART_PREFIX}{key}{PART_SUFFIX}"
 
     def failure_path(self, key: str) -> Path:
+        """Path of a failed run's record."""
         return self.folder / FAILED / f"{key}.json"
 
     @property
     def manifest_path(self) -> Path:
+        """``DIR/manifest.json``."""
         return self.folder / MANIFEST
 
     # ------------------------------------------------------------------ setup
@@ -105,6 +108,7 @@ class Store:
                 tmp.unlink(missing_ok=True)
 
     def close(self) -> None:
+        """Release the lock."""
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -146,10 +150,12 @@ class Store:
         return _keys(self.folder / FAILED, "", ".json") - self.finished_keys()
 
     def failure(self, key: str) -> dict[str, Any]:
+        """A failed run's record (parameters, seed, traceback)."""
         return json.loads(self.failure_path(key).read_text())
 
     # ------------------------------------------------------------------ manifest
     def read_manifest(self) -> dict[str, Any] | None:
+        """The manifest, or None in a folder without one."""
         if not self.manifest_path.exists():
             return None
         try:
