@@ -35,6 +35,7 @@ def test_a_second_sweep_of_the_same_spec_reuses_every_run(tmp_path):
     pd.testing.assert_frame_equal(experiments.load(out).summary, data.summary)
 
 
+@pytest.mark.filterwarnings("ignore:The inplace keyword")  # inside dask.dataframe, not ours
 def test_results_are_a_dataset(tmp_path):
     spec = load_spec(write_spec(tmp_path))
     out = tmp_path / "out"
