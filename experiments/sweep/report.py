@@ -208,7 +208,7 @@ def _sensitivity_section(data: SweepData, outputs: list[str], out: Path) -> list
     frames = []
     for ind in results:
         t = ind.table.sort_values(key, ascending=False)
-        cells = [f"{p} {t.loc[p, key]:.2f} ± {t.loc[p, key + '_conf']:.2f}" for p in t.index]
+        cells = [f"{p} {t.loc[p, key]:.3g} ± {t.loc[p, key + '_conf']:.2g}" for p in t.index]
         lines.append(f"| {ind.output} | " + " | ".join(cells) + " |")
         frames.append(ind.table.assign(output=ind.output).reset_index())
     csv = out / f"sensitivity_{spec.design.kind}.csv"
