@@ -41,11 +41,15 @@ class Vendor(mesa.Agent):
         self.rep_capacity: int = traits["rep_capacity"]
         self.burn: float = traits["burn"]
         self.cash: float = traits["initial_cash"]
+        self.initial_reps: int = traits["initial_reps"]
+        self.sales_start_week: int = traits["sales_start_week"]
+        # the week its sales motion starts (its first reps are hired then)
+        self.sales_start: int = model.steps + self.sales_start_week
         self.rep_cohorts: list[list[int]] = []
-        if self.tactic.outbound and traits["initial_reps"] > 0:
+        if self.tactic.outbound and self.initial_reps > 0 and self.sales_start_week == 0:
             # reps present at the start are ramped; entrants' reps ramp from now
             start = model.steps - (0 if model.steps else model.rep_ramp_weeks)
-            self.rep_cohorts.append([start, int(traits["initial_reps"])])
+            self.rep_cohorts.append([start, int(self.initial_reps)])
         self.alive = True
         self.entered = model.steps
         self.exited: int | None = None

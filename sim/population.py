@@ -130,6 +130,7 @@ def build_population(p: dict, rng: np.random.Generator) -> Population:
                 size,
                 span=span,
                 cross_team_ties=p["cross_team_ties"],
+                cross_team_locality=p["cross_team_locality"],
                 small_world_k=p["small_world_k"],
                 small_world_p=p["small_world_p"],
                 rng=rng,

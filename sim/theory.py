@@ -240,9 +240,10 @@ def predator_prey_coefficients(params: dict[str, Any]) -> PredatorPrey:
     -----
     Win probability (``sim.selling.advance_pipeline``) is
     ``base_win_rate * quality * 2 U * (1 + champion_boost * 0) * (1 - committee_drag)^(K-1)``
-    with the prospect's effort ``U`` uniform, so its mean is ``a = base_win_rate *
-    quality * (1 - committee_drag)^(K-1)`` when ``2a <= 1``. Bookings per win are the
-    ACV ``acv_per_employee * n^acv_elasticity * enterprise_uplift`` capped by the
+    (``effort_win_weight = 1``) with the prospect's effort ``U`` uniform, so its mean is
+    ``a = base_win_rate * quality * (1 - committee_drag)^(K-1)`` when ``2a <= 1``.
+    Bookings per win are the ACV of one seat at the enterprise tier,
+    ``12 * seat_price * enterprise_uplift`` (no rollout, no users inside), capped by the
     budget ``n * budget_per_employee``. Hires each week are
     ``rep_hiring_rate * bookings / (13 * rep_cost)`` (``sim.economics.staff``).
 
@@ -263,6 +264,9 @@ def predator_prey_coefficients(params: dict[str, Any]) -> PredatorPrey:
         "sales_cycle_weeks": p["sales_cycle_weeks"] <= N_STAGES,
         "warm_intro_share": p["warm_intro_share"] == 0,
         "qualification": p["qualification"] == 0,
+        "effort_win_weight": p["effort_win_weight"] == 1,
+        "lost_deal_cooloff_weeks": p["lost_deal_cooloff_weeks"] == 0,
+        "sales_start_week": p["sales_start_week"] == 0,
         "rollout_share": p["rollout_share"] == 0,
         "min_runway_weeks": p["min_runway_weeks"] == 0,
         "entry_rate": p["entry_rate"] == 0,
@@ -282,10 +286,8 @@ def predator_prey_coefficients(params: dict[str, Any]) -> PredatorPrey:
     buyers = n_ent * k
     a = p["base_win_rate"] * p["quality"] * (1.0 - p["committee_drag"]) ** (k - 1)
     win = _expected_capped_win(a)
-    acv = min(
-        p["acv_per_employee"] * size ** p["acv_elasticity"] * p["enterprise_uplift"],
-        size * p["budget_per_employee"],
-    )
+    # no rollout and no users: one seat at the enterprise tier (sim.contracting.seat_acv)
+    acv = min(12.0 * p["seat_price"] * p["enterprise_uplift"], size * p["budget_per_employee"])
     hires_per_booking = p["rep_hiring_rate"] / (QUARTER * p["rep_cost"])
     tau, f, gamma = float(p["touches_per_rep"]), p["touch_fatigue"], p["rep_attrition"]
     delay = N_STAGES - 1
