@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.kernels import gather_rows
 from sim.population import NO_PRODUCT
 from sim.tables import CONTRACT_KINDS, ENTERPRISE, SELF_SERVE_ENTERPRISE, TEAM
 
@@ -85,6 +86,8 @@ def sign(model: MarketModel, e: int, vendor: Vendor, kind: int, acv: float, seat
     if old >= 0:
         old_acv = float(model.contracts.acv[old])
         model.contracts.active[old] = False
+        if kind != TEAM:  # an agreement covers every user: the team plan's seats lapse
+            release_team_seats(model, e, v)
     else:
         vendor.new_customers_total += 1
     cid = int(
@@ -125,7 +128,39 @@ def end_contract(model: MarketModel, cid: int) -> None:
     lose = (pop.emp_product[sl] == v) & pop.emp_mandated[sl]
     pop.emp_product[sl][lose] = NO_PRODUCT
     pop.emp_mandated[sl][lose] = False
+    release_team_seats(model, e, v)
 
+
+def release_team_seats(model: MarketModel, e: int, v: int) -> None:
+    """The vendor's users in ``e`` no longer hold team-plan seats."""
+    pop = model.population
+    sl = model.enterprise_slice(e)
+    pop.emp_paid[sl] &= pop.emp_product[sl] != v
+
+
+def team_seats(model: MarketModel, e: int, v: int, purchaser: int | None = None) -> int:
+    """Seats of the vendor's team plan in ``e``: its paid users and their colleagues on it.
+
+    A team plan pays for a team, not for every user in the enterprise (seed 001: the
+    check starts small). At purchase the team is the purchaser and the colleagues
+    (network neighbours) who use the product; at each renewal it adds the colleagues
+    of its paid users who have started using the product since (land and expand
+    through the org network). Users who left the product hold no seat.
+    Marks the seats in ``emp_paid`` and returns their number.
+    """
+    pop = model.population
+    sl = model.enterprise_slice(e)
+    off = sl.start
+    on = pop.emp_product[sl] == v
+    paid = pop.emp_paid[sl] & on
+    if purchaser is not None:
+        paid[purchaser - off] = True
+    _, nbr = gather_rows(pop.adjacency, off + np.flatnonzero(paid))
+    local = nbr - off
+    paid[local[on[local]]] = True
+    pop.emp_paid[sl] = paid | (pop.emp_paid[sl] & ~on)
+    pop.emp_paid[sl] &= on
+    return int(np.count_nonzero(paid))
 
 def sell_agreement(model: MarketModel, e: int, vendor: Vendor) -> bool:
     """A rep's won deal: an agreement for the users plus a mandated rollout.
@@ -171,7 +206,8 @@ def bottoms_up_conversion(model: MarketModel) -> None:
 
     A team with ``team_plan_users`` users of a vendor and a purchaser who comes
     forward (:func:`draw_purchasers`) buys a team plan at ``inbound_close_rate`` a
-    week, at list price for the seats in use (a small check, seed 001). When the
+    week, at list price for the purchaser's team (:func:`team_seats`: a small check,
+    seed 001). When the
     users reach ``enterprise_trigger_share`` of an enterprise that holds no agreement
     of its own yet, the purchaser comes to the vendor: a ``bottoms_up`` vendor (or a
     hybrid before its sales start) closes inbound at ``inbound_close_rate`` a week an
@@ -188,9 +224,17 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     # team plans: enough users, no contract of the vendor yet
     col, ent = np.nonzero(((users >= model.team_plan_users) & (model.contract_at[:, codes] < 0)).T)
     buys = draw_purchasers(model, ent, codes[col]) & (rng.random(len(ent)) < model.inbound_close_rate)
+    pop = model.population
     for c, e in zip(col[buys], ent[buys], strict=True):
-        vendor, n = vendors[c], int(users[e, c])
-        sign(model, int(e), vendor, TEAM, seat_acv(vendor, n, TEAM, 0.0), n)
+        vendor, e = vendors[c], int(e)
+        sl = model.enterprise_slice(e)
+        own = np.flatnonzero((pop.emp_product[sl] == vendor.index) & ~pop.emp_mandated[sl])
+        if not len(own):
+            continue
+        purchaser = sl.start + int(own[int(rng.integers(len(own)))])
+        n = team_seats(model, e, vendor.index, purchaser)
+        if not sign(model, e, vendor, TEAM, seat_acv(vendor, n, TEAM, 0.0), n):
+            release_team_seats(model, e, vendor.index)
     # the purchaser comes: enough of the enterprise uses it and no agreement is held
     sizes = model.population.ent_size[:, None]
     ripe = (users >= model.enterprise_trigger_share * sizes) & (users >= model.team_plan_users)
@@ -237,7 +281,8 @@ def renewals(model: MarketModel) -> None:
     """Mechanism 6: contracts due this week renew (repriced to their use) or churn.
 
     A contract renews with :func:`renewal_probability`, ``usage = users / seats``.
-    It is repriced to the seats in use (:func:`seat_acv`): it expands with use and
+    It is repriced to the seats in use (:func:`seat_acv`; a team plan's seats are
+    its team's, :func:`team_seats`): it expands with use and
     contracts when users leave (land and expand, seed 001; a product that does not
     work loses users, so it shrinks and churns). An agreement whose enterprise uses a
     rival's product more than its own is displaced: it ends, and the rival's
@@ -262,6 +307,12 @@ def renewals(model: MarketModel) -> None:
             if rival >= 0:
                 end_contract(model, cid)
                 model.log("displaced", vendor, e, old, by=model.vendor_list[rival].name)
+                continue
+        if kind == TEAM:
+            users = team_seats(model, e, v)
+            if users == 0:
+                end_contract(model, cid)
+                model.log("churn", vendor, e, old, contract=CONTRACT_KINDS[kind])
                 continue
         discount = model.volume_discount if kind in AGREEMENT_KINDS else 0.0
         new = min(seat_acv(vendor, users, kind, discount), headroom(model, e, v))

@@ -252,6 +252,7 @@ class MarketModel(mesa.Model):
         gone = pop.emp_product == v
         pop.emp_product[gone] = NO_PRODUCT
         pop.emp_mandated[gone] = False
+        pop.emp_paid[gone] = False
         vendor.rep_cohorts = []
         self.log("exit", vendor, None, vendor.cash)
 
@@ -350,6 +351,7 @@ class MarketModel(mesa.Model):
             pop.emp_since[adopters] = self.steps
         pop.emp_product[churned] = NO_PRODUCT
         pop.emp_mandated[churned] = False
+        pop.emp_paid[churned] = False
 
     def _recover(self) -> None:
         """Mechanism 7: receptivity and brand recover towards 1 at ``receptivity_recovery``."""

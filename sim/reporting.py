@@ -122,33 +122,30 @@ def freemium_conversion(model: MarketModel, ids: np.ndarray) -> float:
     """Self-serve users on paid seats over all self-serve users (freemium benchmark 2-5%).
 
     A self-serve user is one who signed up (not mandated by an agreement). Users of a
-    vendor whose enterprise holds its agreement are all paid; a team plan pays for its
-    seats, so at most ``seats`` of its users are paid.
+    vendor whose enterprise holds its agreement are all paid; a team plan pays for
+    its team's seats (``emp_paid``).
     """
     pop = model.population
     free = (pop.emp_product >= 0) & ~pop.emp_mandated
     n_free = int(np.count_nonzero(free))
-    if not n_free or not len(ids):
-        return 0.0 if n_free else float("nan")
-    width = model.vendor_capacity
-    key = pop.emp_enterprise[free].astype(np.int64) * width + pop.emp_product[free]
-    contracts = model.contracts
-    pair = contracts.enterprise[ids].astype(np.int64) * width + contracts.vendor[ids]
-    sorted_keys = np.sort(key)
-    users = np.searchsorted(sorted_keys, pair, side="right") - np.searchsorted(
-        sorted_keys, pair, side="left"
-    )
-    team = contracts.kind[ids] == TEAM
-    paid = np.where(team, np.minimum(users, contracts.seats[ids]), users)
-    return float(paid.sum()) / n_free
+    if not n_free:
+        return float("nan")
+    held = model.agreement_at
+    covered = np.full(len(held), -1, dtype=np.int64)
+    has = held >= 0
+    covered[has] = model.contracts.vendor[held[has]]
+    by_agreement = free & (covered[pop.emp_enterprise] == pop.emp_product)
+    paid = by_agreement | (free & pop.emp_paid)
+    return float(np.count_nonzero(paid)) / n_free
 
 
 def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:
     """ARR now of the (enterprise, vendor) accounts that paid a year ago, over their ARR then.
 
     Trailing twelve months (:data:`NRR_WINDOW` weeks): expansion, contraction and
-    churn of existing accounts, no new logos (SaaS benchmark: median about 101%,
-    enterprise about 118%). NaN in the first year.
+    churn of existing accounts, no new logos, over the vendors alive now (the SaaS
+    benchmarks, median about 101% and enterprise about 118%, are reported by
+    surviving companies). NaN in the first year.
     """
     contracts = model.contracts
     keys = contracts.enterprise[ids].astype(np.int64) * _PAIR_KEY + contracts.vendor[ids]
@@ -162,6 +159,9 @@ def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:
     if len(history) <= NRR_WINDOW:
         return float("nan")
     old_keys, old_acv = history[0]
+    alive = model.vendor_traits("alive", bool)
+    survivors = alive[old_keys % _PAIR_KEY]
+    old_keys, old_acv = old_keys[survivors], old_acv[survivors]
     if not old_acv.sum():
         return float("nan")
     if not len(keys):

@@ -36,6 +36,7 @@ def turnover(model: MarketModel) -> None:
     pop.emp_openness[leavers] = draw_openness(means, model.openness_spread, rng)
     own = leavers[~pop.emp_mandated[leavers]]
     pop.emp_product[own] = NO_PRODUCT
+    pop.emp_paid[own] = False
     pop.emp_since[own] = -1
     seats = model.emp_buyer[leavers]
     pop.receptivity[seats[seats >= 0]] = model.receptivity_initial
