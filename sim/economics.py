@@ -57,6 +57,7 @@ def settle_cash(model: MarketModel) -> None:
         vendor.costs = marketing + sales + vendor.burn
         vendor.cash += vendor.revenue - vendor.costs
         vendor.sm_spend_total += marketing + sales
+        vendor.close_week()
     for vendor in model.alive_vendors():
         if vendor.cash < 0:
             model.exit_vendor(vendor)
