@@ -162,6 +162,23 @@ def team_seats(model: MarketModel, e: int, v: int, purchaser: int | None = None)
     pop.emp_paid[sl] &= on
     return int(np.count_nonzero(paid))
 
+def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:
+    """Roll the vendor's product out to ``share`` of the non-users of ``e`` (by mandate).
+
+    Returns how many employees were provisioned.
+    """
+    pop = model.population
+    sl = model.enterprise_slice(e)
+    idle = pop.emp_product[sl] == NO_PRODUCT
+    chosen = idle & (model.rng.random(int(pop.ent_size[e])) < share)
+    pop.emp_product[sl][chosen] = vendor.index
+    pop.emp_mandated[sl][chosen] = True
+    pop.emp_since[sl][chosen] = model.steps
+    n = int(np.count_nonzero(chosen))
+    model.users_ev[e, vendor.index] += n
+    return n
+
+
 def sell_agreement(model: MarketModel, e: int, vendor: Vendor) -> bool:
     """A rep's won deal: an agreement for the users plus a mandated rollout.
 
@@ -281,6 +298,9 @@ def renewals(model: MarketModel) -> None:
     """Mechanism 6: contracts due this week renew (repriced to their use) or churn.
 
     A contract renews with :func:`renewal_probability`, ``usage = users / seats``.
+    An agreement that renews is first rolled out to a further
+    ``expansion_rollout * quality`` of the enterprise's non-users (land and expand:
+    the purchaser extends a product that works to more departments, seed 001).
     It is repriced to the seats in use (:func:`seat_acv`; a team plan's seats are
     its team's, :func:`team_seats`): it expands with use and
     contracts when users leave (land and expand, seed 001; a product that does not
@@ -314,6 +334,9 @@ def renewals(model: MarketModel) -> None:
                 end_contract(model, cid)
                 model.log("churn", vendor, e, old, contract=CONTRACT_KINDS[kind])
                 continue
+        if kind in AGREEMENT_KINDS:
+            # land and expand (seed 001): a product that works is rolled out further
+            users += provision(model, e, vendor, model.expansion_rollout * vendor.quality)
         discount = model.volume_discount if kind in AGREEMENT_KINDS else 0.0
         new = min(seat_acv(vendor, users, kind, discount), headroom(model, e, v))
         if new <= 0:  # the budget is spent on rivals' contracts
