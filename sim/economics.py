@@ -121,6 +121,10 @@ def market_attractiveness(model: MarketModel) -> float:
 def entry(model: MarketModel) -> None:
     """Mechanism 9: an entrant arrives with probability ``entry_rate * attractiveness``.
 
+    Attractiveness is at least ``entry_floor``: founders keep probing a category even
+    when its incumbents book nothing, so a market whose vendors all starved is
+    re-entered once its buyers have rested (seed 004: vendors return).
+
     It copies the strategy of an incumbent drawn in proportion to ARR, or picks one
     at random with probability ``mutation`` (or when nobody has ARR to copy).
     """
@@ -128,7 +132,8 @@ def entry(model: MarketModel) -> None:
     alive = model.alive_vendors()
     if model.entry_rate <= 0 or len(alive) >= model.max_vendors:
         return
-    if rng.random() >= min(1.0, model.entry_rate * market_attractiveness(model)):
+    pull = max(market_attractiveness(model), model.entry_floor)
+    if rng.random() >= min(1.0, model.entry_rate * pull):
         return
     arr = np.array([v.arr for v in alive])
     if rng.random() < model.mutation or not len(alive) or arr.sum() <= 0:

@@ -172,6 +172,7 @@ SOURCES: dict[str, str] = {
     "attractiveness_cap": "entry saturates: a finite pool of founders and capital",
     "displacement_win_factor": "competitive displacements win far less often than greenfield deals (switching costs)",
     "expansion_rollout": "seed 001: land and expand; enterprise NRR about 118%",
+    "entry_floor": "seed 004: vendors return to a market whose buyers have rested",
     "switch_margin": "strategy switches need a clear gap (costly to change motion)",
     "budget_per_employee": "category spend about 300-600 USD per employee per year",
     "marketing_reach": "Bass innovation coefficient p about 0.03 per year (Sultan et al. 1990)",
@@ -387,7 +388,7 @@ _PARAM_LIST: list[Param] = [
     _p("quality", 0.7, "float", 0, 1, "score", "product", "How well the product works."),
     _p(
         "virality",
-        0.015,
+        0.0005,
         "float",
         0,
         1,
@@ -425,7 +426,7 @@ _PARAM_LIST: list[Param] = [
     # --- self-serve motion ----------------------------------------------------------
     _p(
         "marketing_spend",
-        5_000.0,
+        2_000.0,
         "float",
         0,
         1e7,
@@ -435,7 +436,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "marketing_reach",
-        0.002,
+        0.001,
         "float",
         0,
         1,
@@ -475,7 +476,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "enterprise_trigger_share",
-        0.2,
+        0.25,
         "float",
         0,
         1,
@@ -485,7 +486,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "inbound_close_rate",
-        0.1,
+        0.05,
         "float",
         0,
         1,
@@ -495,7 +496,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "user_is_buyer",
-        1.0,
+        0.2,
         "float",
         0,
         1,
@@ -526,7 +527,7 @@ _PARAM_LIST: list[Param] = [
     # --- direct motion --------------------------------------------------------------
     _p(
         "initial_reps",
-        4,
+        3,
         "int",
         0,
         1000,
@@ -556,7 +557,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "touches_per_rep",
-        40,
+        25,
         "int",
         0,
         1000,
@@ -566,7 +567,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "rep_capacity",
-        12,
+        20,
         "int",
         1,
         1000,
@@ -596,7 +597,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "touch_fatigue",
-        0.1,
+        0.6,
         "float",
         0,
         1,
@@ -616,7 +617,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "receptivity_recovery",
-        0.01,
+        0.002,
         "float",
         0,
         1,
@@ -636,7 +637,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "qualification",
-        0.0,
+        0.4,
         "float",
         0,
         0.95,
@@ -656,7 +657,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "base_win_rate",
-        0.2,
+        0.35,
         "float",
         0,
         1,
@@ -726,7 +727,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "enterprise_uplift",
-        2.0,
+        2.2,
         "float",
         1,
         10,
@@ -736,7 +737,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "expansion_rollout",
-        0.2,
+        0.3,
         "float",
         0,
         1,
@@ -756,7 +757,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "displacement_win_factor",
-        0.3,
+        0.25,
         "float",
         0,
         1,
@@ -786,7 +787,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "rep_hiring_rate",
-        0.25,
+        0.025,
         "float",
         0,
         10,
@@ -819,7 +820,7 @@ _PARAM_LIST: list[Param] = [
     # --- contracts ------------------------------------------------------------------
     _p(
         "renewal_base",
-        0.5,
+        0.75,
         "float",
         0,
         1,
@@ -840,7 +841,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "burn",
-        10_000.0,
+        7_000.0,
         "float",
         0,
         1e8,
@@ -867,6 +868,16 @@ _PARAM_LIST: list[Param] = [
         "probability",
         "vendors",
         "Chance an entrant picks a random strategy instead of copying.",
+    ),
+    _p(
+        "entry_floor",
+        0.05,
+        "float",
+        0,
+        10,
+        "x",
+        "vendors",
+        "Least attractiveness entrants see, even when incumbents book nothing.",
     ),
     _p(
         "attractiveness_cap",

@@ -94,7 +94,8 @@ def target_weights(model: MarketModel, sellers: list, codes: np.ndarray) -> np.n
 
     * a rival's agreement holds the enterprise beyond its renewal window: reps plan
       their territory around contract dates and pitch a displacement only in the
-      ``renewal_window_weeks`` before the rival's agreement renews.
+      ``renewal_window_weeks`` before the rival's agreement renews; there, the weight
+      is multiplied by ``displacement_win_factor`` (a displacement wins less often).
     """
     pop = model.population
     weights = np.column_stack(
@@ -105,8 +106,11 @@ def target_weights(model: MarketModel, sellers: list, codes: np.ndarray) -> np.n
             for v in sellers
         ]
     )
-    weights[model.agreement_holders()[:, None] == codes[None, :]] = 0.0
+    holder = model.agreement_holders()
+    weights[holder[:, None] == codes[None, :]] = 0.0
     weights[held_beyond_window(model)] = 0.0
+    # a displacement is worth less than a greenfield deal: reps weigh it by their chance
+    weights[holder >= 0] *= model.displacement_win_factor
     weights[model.cooloff_until[:, codes] > model.steps] = 0.0
     return weights
 
