@@ -107,12 +107,13 @@ def affordable_hires(model: MarketModel, vendor: Vendor) -> int:
 def market_attractiveness(model: MarketModel) -> float:
     """Recent bookings per active vendor per week, over a typical vendor's weekly cost.
 
-    Capped at ``attractiveness_cap``. An empty market counts as attractive (1.0):
-    whoever enters meets rested buyers.
+    Capped at ``attractiveness_cap``. A market with no vendor books nothing, so it
+    shows no attractiveness: entrants then arrive at the ``entry_floor`` only, and the
+    market fills again only once an entrant finds rested buyers and books well.
     """
     alive = model.alive_vendors()
     if not alive:
-        return 1.0
+        return 0.0
     weekly_bookings = sum(model.bookings_history[-QUARTER:]) / QUARTER / len(alive)
     typical_cost = model.burn + model.marketing_spend + model.initial_reps * model.rep_cost
     return float(min(model.attractiveness_cap, weekly_bookings / max(typical_cost, 1.0)))
