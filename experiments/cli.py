@@ -210,7 +210,9 @@ def calibrate(
     for name, row in table.iterrows():
         band = "" if row["low"] != row["low"] else f"{row['low']:g}-{row['high']:g}"
         verdict = "" if row["in_band"] is None else ("yes" if row["in_band"] else "NO")
-        out.add_row(str(name), f"{row['mean']:.4g}", f"{row['se']:.2g}", band, verdict, row["source"])
+        out.add_row(
+            str(name), f"{row['mean']:.4g}", f"{row['se']:.2g}", band, verdict, row["source"]
+        )
     console.print(out)
 
 

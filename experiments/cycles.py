@@ -150,7 +150,9 @@ def plot_cycle_study(study: CycleStudy, path) -> None:
     twin = top.twinx()
     twin.plot(t, study.reps[arm][0], color="tab:red", label="reps (all vendors)")
     twin.set_ylabel("reps", color="tab:red")
-    top.set_title(f"sales_web_cycle, seed {study.seeds[0]}: receptivity (prey) and reps (predators)")
+    top.set_title(
+        f"sales_web_cycle, seed {study.seeds[0]}: receptivity (prey) and reps (predators)"
+    )
     for name, color in (("fatigue on", "tab:blue"), ("fatigue off", "tab:gray")):
         cc = np.array([ll.correlations for ll in study.lead_lags(name)])
         lags = np.arange(cc.shape[1])

@@ -162,6 +162,7 @@ def team_seats(model: MarketModel, e: int, v: int, purchaser: int | None = None)
     pop.emp_paid[sl] &= on
     return int(np.count_nonzero(paid))
 
+
 def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:
     """Roll the vendor's product out to ``share`` of the non-users of ``e`` (by mandate).
 
@@ -240,7 +241,9 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     users = model.users_ev[:, codes]  # (enterprise, vendor) for self-serve vendors only
     # team plans: enough users, no contract of the vendor yet
     col, ent = np.nonzero(((users >= model.team_plan_users) & (model.contract_at[:, codes] < 0)).T)
-    buys = draw_purchasers(model, ent, codes[col]) & (rng.random(len(ent)) < model.inbound_close_rate)
+    buys = draw_purchasers(model, ent, codes[col]) & (
+        rng.random(len(ent)) < model.inbound_close_rate
+    )
     pop = model.population
     for c, e in zip(col[buys], ent[buys], strict=True):
         vendor, e = vendors[c], int(e)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.params import STRATEGIES
-from sim.tables import ENTERPRISE, TEAM
+from sim.tables import ENTERPRISE
 
 NRR_WINDOW = 52  # weeks: net revenue retention is trailing twelve months
 _PAIR_KEY = 1 << 24  # (enterprise, vendor) key = enterprise * _PAIR_KEY + vendor
