@@ -1,6 +1,6 @@
 """MarketModel: the enterprise software market as a Mesa model.
 
-One step is one week. The order of a step is MODEL.md's, mechanism by mechanism:
+One step is one week. The order of a step is docs/model.md's, mechanism by mechanism:
 see :meth:`MarketModel.step`. Employees and buyers are arrays
 (:class:`sim.population.Population`); vendors and enterprises are Mesa agents.
 """
@@ -293,7 +293,7 @@ class MarketModel(mesa.Model):
 
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
-        """Advance the market one week, mechanisms 1 to 11 of MODEL.md in order."""
+        """Advance the market one week, mechanisms 1 to 11 of docs/model.md in order."""
         self._reset_step_flows()
         self._self_serve_phase()  # 1-2: adoption and user churn
         self._refresh_users()

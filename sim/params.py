@@ -5,7 +5,7 @@ from :data:`PARAMETERS`, so a parameter is added in exactly one place. Validatio
 here too, so that every entry point (Python API, CLI, TOML scenario, GUI) rejects bad
 input with the same one-line message naming the parameter, the value and what is allowed.
 
-References for the defaults are in MODEL.md ("Defaults and where they come from").
+References for the defaults are in docs/model.md ("Defaults and where they come from").
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Param:
     choices : tuple of str
         Allowed values for ``kind == "choice"``.
     source : str
-        Where the default comes from (MODEL.md, "Defaults and where they come from").
+        Where the default comes from (docs/model.md, "Defaults and where they come from").
     """
 
     name: str
@@ -145,7 +145,7 @@ def _validate_mix(value: Any, bad: ParameterError) -> tuple[float, float, float]
     return tuple(s / total for s in shares)  # type: ignore[return-value]
 
 
-# Where a default comes from (MODEL.md, "Defaults and where they come from").
+# Where a default comes from (docs/model.md, "Defaults and where they come from").
 SOURCES: dict[str, str] = {
     "committee_size": "Gartner: 6-10 buyers; CEB: 5.4",
     "span_of_control": "management surveys: 9-11 direct reports",

@@ -1,4 +1,4 @@
-"""Per-step outputs: model-level metrics (MODEL.md "Outputs per step") and vendor columns.
+"""Per-step outputs: model-level metrics (docs/model.md "Outputs per step") and vendor columns.
 
 :func:`compute_metrics` computes every model-level figure once per step into model
 attributes; the DataCollector then only reads attributes by name, which keeps data
