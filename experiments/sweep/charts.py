@@ -119,12 +119,24 @@ def plot_against(summary: pd.DataFrame, param: str, outputs: list[str], path: Pa
         ax.tick_params(labelsize=7)
         if not numeric:
             ax.set_xticks(pos, [str(v) for v in labels], rotation=30, ha="right")
+        elif _spans_decades(pos):
+            positive = pos[pos > 0]
+            ax.set_xscale("symlog", linthresh=float(positive.min()), linscale=0.5)
+            if len(pos) <= 8:
+                ax.set_xticks(pos, [_fmt(float(v)) for v in pos], rotation=30, ha="right")
+                ax.minorticks_off()
         ax.set_xlabel(param, fontsize=8)
     fig.suptitle(
         f"Outputs against {param}: mean, 95% CI (blue), 10-90% of runs (grey), {len(summary)} runs",
         fontsize=11,
     )
     return save(fig, path)
+
+
+def _spans_decades(pos: np.ndarray) -> bool:
+    """Values over more than a factor 10 (say 0.00025 to 0.004) read better on a log axis."""
+    positive = pos[pos > 0]
+    return len(positive) >= 3 and positive.max() / positive.min() >= 10
 
 
 def winner_table(summary: pd.DataFrame, x: str, y: str, candidates: dict[str, str]) -> pd.DataFrame:
@@ -229,12 +241,13 @@ def plot_series(series: pd.DataFrame, by: str, outputs: list[str], path: Path) -
     group_of = series["run_key"].map(groups)
     colours = plt.get_cmap("viridis")(np.linspace(0.05, 0.85, len(labels)))
     fig, axes = _grid(len(outputs))
+    band_alpha = 0.2 if len(labels) <= 3 else 0.1  # many groups: lighter bands, lines stay clear
     for ax, output in zip(axes, outputs, strict=True):
         for colour, label in zip(colours, labels, strict=True):
             rows = series[group_of == label]
             g = rows.groupby("step")[output]
             med, lo, hi = g.median(), g.quantile(0.1), g.quantile(0.9)
-            ax.fill_between(med.index, lo, hi, color=colour, alpha=0.2, lw=0)
+            ax.fill_between(med.index, lo, hi, color=colour, alpha=band_alpha, lw=0)
             ax.plot(med.index, med, color=colour, lw=1.5, label=label)
         ax.set_title(output, fontsize=9)
         ax.tick_params(labelsize=7)
