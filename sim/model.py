@@ -31,7 +31,9 @@ from sim.params import (
 )
 from sim.population import NO_PRODUCT, build_population
 from sim.reporting import MODEL_REPORTERS, VENDOR_REPORTERS, compute_metrics
+from sim.step_clock import StepClock
 from sim.tables import ContractBook, Pipeline
+from sim.vendor_records import VendorRecords
 
 # Traits that are probabilities stay in [0, 1] when drawn with heterogeneity.
 _UNIT_TRAITS = {"quality", "virality", "marketing_reach"}
@@ -94,17 +96,18 @@ class MarketModel(mesa.Model):
         self.pipeline = Pipeline()
         self.events: deque[dict] = deque(maxlen=EVENT_LOG_LENGTH)
         self.bookings_history: list[float] = []
+        self.step_clock: StepClock | None = None
         self._reset_step_flows()
 
         for strategy, spec in zip(self._initial_strategies(), self._padded_specs(), strict=True):
             self.add_vendor(strategy, spec)
 
-        self.datacollector = mesa.DataCollector(
-            model_reporters=MODEL_REPORTERS, agenttype_reporters={Vendor: VENDOR_REPORTERS}
-        )
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self.vendor_records = VendorRecords(VENDOR_REPORTERS)  # live vendors only
         self._refresh_users()
         compute_metrics(self)
         self.datacollector.collect(self)
+        self.vendor_records.collect(self)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -282,25 +285,45 @@ class MarketModel(mesa.Model):
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
         """Advance the market one week, mechanisms 1 to 11 of MODEL.md in order."""
+        clock = self.step_clock  # None unless a profiler asked (sim.step_clock)
+        if clock:
+            clock.start()
         self._reset_step_flows()
         self._self_serve_phase()  # 1-2: adoption and user churn
         self._refresh_users()
+        if clock:
+            clock("1-2 self-serve adoption, user churn")
         contracting.bottoms_up_conversion(self)  # 3
+        if clock:
+            clock("3 bottoms-up conversion")
         selling.outbound_touches(self)  # 4
+        if clock:
+            clock("4 outbound touches")
         selling.advance_pipeline(self)  # 5
         self._refresh_users()
+        if clock:
+            clock("5 pipeline")
         contracting.renewals(self)  # 6
+        if clock:
+            clock("6 renewals")
         self._recover()  # 7
         economics.settle_cash(self)  # 8: cash and exit
         economics.staff(self)  # 8: attrition and hiring
         self.bookings_history.append(self.step_bookings)
         economics.entry(self)  # 9
         economics.adapt(self)  # 10
+        if clock:
+            clock("7-10 recovery, cash, staff, entry, adaptation")
         if self.generational_change:
             workforce.turnover(self)  # 11
         self._refresh_users()
+        if clock:
+            clock("11 generational change")
         compute_metrics(self)
         self.datacollector.collect(self)
+        self.vendor_records.collect(self)
+        if clock:
+            clock("outputs and data collection")
         if self.steps >= self.horizon:
             self.running = False
 
@@ -357,8 +380,12 @@ class MarketModel(mesa.Model):
 
     # ------------------------------------------------------------------ outputs
     def vendor_dataframe(self):
-        """Vendor-level data per step (index: step, vendor id) as a pandas DataFrame."""
-        return self.datacollector.get_agenttype_vars_dataframe(Vendor)
+        """Vendor-level data per step (index: step, vendor id) as a pandas DataFrame.
+
+        One row per vendor alive at the end of the step; an exiting vendor has one last
+        row (``alive`` False) in the week it exits (:class:`sim.vendor_records.VendorRecords`).
+        """
+        return self.vendor_records.dataframe()
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.params.items() if v != PARAMETERS[k].default}
