@@ -1,16 +1,18 @@
-"""Org-network generators and the one CSR adjacency that holds them all.
+"""Org networks of every enterprise at once, and the one CSR adjacency that holds them.
 
-Each generator is a pure function of its parameters and a seed (the NetworkX
-convention) and returns an undirected edge list ``(u, v)`` over local node ids
-``0..n-1``. :func:`build_adjacency` stacks the enterprises' edge lists into one
-symmetric CSR matrix over global employee ids, which the step kernels read with
-numpy only: no Python loop over employees, no networkx graph kept at run time.
+Enterprises are disconnected blocks of consecutive employee ids: enterprise ``e``
+holds ids ``offsets[e] .. offsets[e] + sizes[e] - 1`` and an employee's *local* id is
+its rank inside its enterprise. Each generator takes the sizes of all enterprises and
+returns one edge array over global ids, built with numpy across enterprises: no
+Python object per employee or per edge and no networkx graph, so a million employees
+build in seconds (networkx alone takes about 15 s for a graph of that size,
+STACK-NOTES.md). :func:`build_adjacency` turns the edges into the symmetric CSR matrix
+that the step kernels read.
 
 The management tree is the breadth-first ``span``-ary tree of
-``networkx.full_rary_tree`` (node ``i`` reports to ``(i - 1) // span``); it is
-computed with numpy because at 20,000 employees and 200 enterprises building
-networkx graphs would dominate model construction (tested equal in
-``tests/test_networks.py``).
+``networkx.full_rary_tree`` (node ``i`` reports to ``(i - 1) // span``). The
+small-world network follows ``networkx.watts_strogatz_graph`` in distribution
+(``tests/test_networks.py`` compares degrees and clustering).
 
 References
 ----------
@@ -22,9 +24,40 @@ network. Science 311 (email networks: mean degree 10-25, clustering 0.3-0.5).
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+
+# Redraws of a rewired small-world edge that hit an existing tie before the edge is
+# left where it was (networkx gives up only when the node is tied to everyone; with
+# a free partner a redraw fails with probability below k/n, so 64 rounds never run out
+# in practice).
+MAX_REWIRE_ROUNDS = 64
+
+
+def enterprise_offsets(sizes: np.ndarray) -> np.ndarray:
+    """First global id of each enterprise (the running sum of sizes)."""
+    return np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+
+
+def local_ids(sizes: np.ndarray) -> np.ndarray:
+    """Each employee's rank inside its enterprise, over all enterprises (int64)."""
+    n = int(np.sum(sizes))
+    return np.arange(n, dtype=np.int64) - np.repeat(enterprise_offsets(sizes), sizes)
+
+
+def tree_depth(local: np.ndarray, span: int) -> np.ndarray:
+    """Management level of local id ``i`` in the breadth-first ``span``-ary tree.
+
+    Level ``L >= 1`` starts at ``1 + span + ... + span**(L-1)``; the depth is the
+    number of level starts at or below ``i`` (0 for the chief executive).
+    """
+    depth = np.zeros(len(local), dtype=np.int16)
+    start, width, top = 1, span, int(local.max(initial=0))
+    while start <= top:
+        depth += local >= start
+        start += width
+        width *= span
+    return depth
 
 
 def management_tree(n: int, span: int) -> tuple[np.ndarray, np.ndarray]:
@@ -35,89 +68,201 @@ def management_tree(n: int, span: int) -> tuple[np.ndarray, np.ndarray]:
     """
     idx = np.arange(n)
     parent = np.where(idx == 0, -1, (idx - 1) // span)
-    depth = np.zeros(n, dtype=np.int16)
-    # depth[i] = depth[parent[i]] + 1; parents precede children, so level by level.
-    start, width, level = 1, span, 1
-    while start < n:
-        depth[start : start + width] = level
-        start += width
-        width *= span
-        level += 1
-    return parent, depth
+    return parent, tree_depth(idx, span)
 
 
-def departments(parent: np.ndarray, depth: np.ndarray) -> np.ndarray:
-    """Department of each node: its ancestor at depth 1 (the chief executive is 0)."""
-    dept = np.where(depth <= 1, np.arange(len(parent)), 0)
-    for level in range(2, int(depth.max(initial=0)) + 1):
-        at = np.flatnonzero(depth == level)
-        dept[at] = dept[parent[at]]
-    return dept
+def department_heads(local: np.ndarray, depth: np.ndarray, span: int) -> np.ndarray:
+    """Local id of each node's department: its ancestor at depth 1 (itself above that)."""
+    head = local.copy()
+    level = depth.astype(np.int64)
+    for d in range(int(level.max(initial=0)), 1, -1):
+        at = level == d
+        head[at] = (head[at] - 1) // span
+        level[at] -= 1
+    return head
 
 
 def hierarchy_edges(
-    n: int, span: int, cross_team_ties: float, rng: np.random.Generator
+    sizes: np.ndarray,
+    span: int,
+    cross_team_ties: float,
+    rng: np.random.Generator,
+    within_department: float = 0.8,
 ) -> np.ndarray:
-    """Edges of a management tree whose teams are cliques, plus random cross-team ties.
+    """Management trees whose teams are cliques, plus random cross-team ties.
 
     A team is a manager and their direct reports; everyone in it knows everyone
-    else. Each person then gets on average ``cross_team_ties`` extra ties, 80% of them
-    inside their own department.
+    else. In an enterprise of ``n`` people, ``Binomial(n * cross_team_ties, 1/2)``
+    extra ties join a uniformly drawn person to a member of their own department
+    (share ``within_department``) or to anyone in the enterprise, so each person
+    gets ``cross_team_ties`` extra ties on average.
+
+    The random draws are made enterprise by enterprise, in the order and with the
+    calls of the one-enterprise generator this replaced, so a seed builds the same
+    network as before; everything else is computed across enterprises at once.
 
     Returns
     -------
     ndarray of shape (m, 2)
-        Undirected edges, possibly with duplicates (removed by build_adjacency).
+        Undirected edges over global ids, possibly with duplicates and self-ties
+        (:func:`build_adjacency` drops them).
     """
-    if n < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    parent, depth = management_tree(n, span)
-    nodes = np.arange(1, n)
+    sizes = np.asarray(sizes, dtype=np.int64)
+    offsets = enterprise_offsets(sizes)
+    ends = np.repeat(offsets + sizes, sizes)
+    local = local_ids(sizes)
+    node = np.arange(len(local), dtype=np.int64)
     # manager <-> report
-    edges = [np.column_stack([parent[1:], nodes])]
-    # report <-> report within one team: consecutive siblings share a parent, so
-    # pair every node with each later sibling in the same block of `span`.
-    for offset in range(1, span):
-        a = nodes[:-offset]
-        b = nodes[offset:]
-        same = parent[a] == parent[b]
-        edges.append(np.column_stack([a[same], b[same]]))
-    n_extra = rng.binomial(n * cross_team_ties, 0.5) if cross_team_ties > 0 else 0
-    if n_extra:
-        dept = departments(parent, depth)
-        src = rng.integers(0, n, n_extra)
-        # within the department: pick a random member of src's department
-        order = np.argsort(dept, kind="stable")
-        sorted_dept = dept[order]
-        lo = np.searchsorted(sorted_dept, dept[src], side="left")
-        hi = np.searchsorted(sorted_dept, dept[src], side="right")
-        within = order[lo + (rng.random(n_extra) * (hi - lo)).astype(np.int64)]
-        anywhere = rng.integers(0, n, n_extra)
-        dst = np.where(rng.random(n_extra) < 0.8, within, anywhere)
-        edges.append(np.column_stack([src, dst]))
-    return np.concatenate(edges)
+    reports = node[local >= 1]
+    blocks = [np.column_stack([reports - local[reports] + (local[reports] - 1) // span, reports])]
+    # report <-> report: siblings are consecutive ids in a block of `span`; pair each
+    # with every later sibling of its block that exists.
+    position = (local[reports] - 1) % span
+    for gap in range(1, span):
+        a = reports[(position + gap < span) & (reports + gap < ends[reports])]
+        blocks.append(np.column_stack([a, a + gap]))
+    if cross_team_ties > 0:
+        blocks.append(
+            _cross_team_ties(sizes, offsets, local, span, cross_team_ties, within_department, rng)
+        )
+    return np.concatenate(blocks)
 
 
-def small_world_edges(n: int, k: int, p: float, rng: np.random.Generator) -> np.ndarray:
-    """Edges of a Watts-Strogatz graph (networkx generator, seeded from ``rng``)."""
-    if n < 2:
+def _cross_team_ties(
+    sizes: np.ndarray,
+    offsets: np.ndarray,
+    local: np.ndarray,
+    span: int,
+    ties: float,
+    within_department: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    draws: list[list[np.ndarray]] = [[], [], [], [], []]  # enterprise, src, u, anywhere, u
+    for e, n in enumerate(sizes.tolist()):
+        if n < 2:
+            continue
+        k = rng.binomial(n * ties, 0.5)
+        if not k:
+            continue
+        draws[0].append(np.full(k, e))
+        draws[1].append(rng.integers(0, n, k))
+        draws[2].append(rng.random(k))
+        draws[3].append(rng.integers(0, n, k))
+        draws[4].append(rng.random(k))
+    if not draws[0]:
         return np.empty((0, 2), dtype=np.int64)
-    k = min(k, n - 1)
-    if k < 2:
-        return complete_edges(n)
-    graph = nx.watts_strogatz_graph(n, k, p, seed=int(rng.integers(2**31)))
-    return np.array(graph.edges(), dtype=np.int64).reshape(-1, 2)
+    ent, src, u_member, anywhere, u_within = (np.concatenate(d) for d in draws)
+    base = offsets[ent]
+    src = base + src
+    # a member of src's department: members of one department, in id order, are one
+    # run of the ids sorted by (global) department head
+    head = offsets.repeat(sizes) + department_heads(local, tree_depth(local, span), span)
+    order = np.argsort(head, kind="stable")
+    sorted_head = head[order]
+    lo = np.searchsorted(sorted_head, head[src], side="left")
+    hi = np.searchsorted(sorted_head, head[src], side="right")
+    within = order[lo + (u_member * (hi - lo)).astype(np.int64)]
+    dst = np.where(u_within < within_department, within, base + anywhere)
+    return np.column_stack([src, dst])
 
 
-def complete_edges(n: int) -> np.ndarray:
-    """Every pair, as ``networkx.complete_graph`` would give (the Bass limit)."""
-    a, b = np.triu_indices(n, k=1)
-    return np.column_stack([a, b]).astype(np.int64)
+def small_world_edges(sizes: np.ndarray, k: int, p: float, rng: np.random.Generator) -> np.ndarray:
+    """Watts-Strogatz graphs, one per enterprise, as ``networkx.watts_strogatz_graph``.
+
+    Each enterprise of ``n`` people is a ring where everyone knows the ``k // 2``
+    nearest on each side (``k`` capped at ``n - 1``; below 2, everyone knows everyone).
+    Each ring tie ``(u, u + j)`` is rewired with probability ``p`` to ``(u, w)``, ``w``
+    uniform in the enterprise, redrawn while ``w`` is ``u`` or already tied to ``u``.
+
+    networkx rewires tie after tie, so a later redraw may take a partner freed by an
+    earlier rewiring; here all ties rewire at once and a redraw avoids every ring tie
+    and every other new tie. The two differ with probability about ``(k / n)^2`` per
+    tie, below what degree and clustering statistics resolve.
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    offsets = enterprise_offsets(sizes)
+    blocks = [_complete_blocks(sizes, offsets, sizes == 2)]  # k below 2: a pair is one tie
+    k_e = np.minimum(k, sizes - 1)
+    half = np.where(sizes > 2, k_e // 2, 0)
+    size_of = np.repeat(sizes, sizes)
+    half_of = np.repeat(half, sizes)
+    local = local_ids(sizes)
+    base = np.arange(len(local), dtype=np.int64) - local
+    ring_u, ring_v = [], []
+    for j in range(1, int(half.max(initial=0)) + 1):
+        u = np.flatnonzero(half_of >= j)
+        ring_u.append(u)
+        ring_v.append(base[u] + (local[u] + j) % size_of[u])
+    if not ring_u:
+        return np.concatenate(blocks)
+    u, v = np.concatenate(ring_u), np.concatenate(ring_v)
+    # enterprises whose ring already ties everyone to everyone cannot rewire
+    rewire = (rng.random(len(u)) < p) & (2 * half_of[u] < size_of[u] - 1)
+    moved = np.flatnonzero(rewire)
+    new_v = _rewire(u[moved], base[u[moved]], size_of[u[moved]], half_of[u[moved]], rng)
+    v[moved] = np.where(new_v >= 0, new_v, v[moved])
+    blocks.append(np.column_stack([u, v]))
+    return np.concatenate(blocks)
 
 
-def enterprise_edges(
+def _rewire(
+    u: np.ndarray, base: np.ndarray, size: np.ndarray, half: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """New partners for rewired ties ``(u, .)``: not ``u``, not a ring tie, no tie twice.
+
+    Returns the new partner of each tie, or ``-1`` where the redraws ran out (the
+    tie then stays on the ring, as networkx leaves it when ``u`` is tied to everyone).
+    """
+    n_total = int(base.max(initial=0) + size.max(initial=0)) + 1
+    out = np.full(len(u), -1, dtype=np.int64)
+    pending = np.arange(len(u))
+    taken = np.empty(0, dtype=np.int64)  # sorted unordered keys of accepted new ties
+    for _ in range(MAX_REWIRE_ROUNDS):
+        if not len(pending):
+            break
+        pu = u[pending]
+        w = base[pending] + (rng.random(len(pending)) * size[pending]).astype(np.int64)
+        gap = np.abs(w - pu)
+        ring_gap = np.minimum(gap, size[pending] - gap)
+        ok = ring_gap > half[pending]  # not u itself (gap 0) and not a ring tie
+        key = np.minimum(pu, w) * n_total + np.maximum(pu, w)
+        if len(taken):
+            pos = np.minimum(np.searchsorted(taken, key), len(taken) - 1)
+            ok &= taken[pos] != key
+        # among this round's draws the first of equal ties wins (refused draws get
+        # distinct negative keys so they block nobody)
+        key = np.where(ok, key, -1 - np.arange(len(key)))
+        order = np.argsort(key, kind="stable")
+        repeat = np.zeros(len(key), dtype=bool)
+        repeat[order[1:]] = key[order[1:]] == key[order[:-1]]
+        ok &= ~repeat
+        out[pending[ok]] = w[ok]
+        taken = np.sort(np.concatenate([taken, key[ok]]))
+        pending = pending[~ok]
+    return out
+
+
+def complete_edges(sizes: np.ndarray) -> np.ndarray:
+    """Every pair inside each enterprise, as ``networkx.complete_graph`` (the Bass limit)."""
+    sizes = np.asarray(sizes, dtype=np.int64)
+    return _complete_blocks(sizes, enterprise_offsets(sizes), sizes >= 2)
+
+
+def _complete_blocks(sizes: np.ndarray, offsets: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Every pair inside the chosen enterprises (one ``triu_indices`` per distinct size)."""
+    blocks = [np.empty((0, 2), dtype=np.int64)]
+    for n in np.unique(sizes[chosen & (sizes >= 2)]).tolist():
+        a, b = np.triu_indices(n, k=1)
+        starts = offsets[chosen & (sizes == n)]
+        blocks.append(
+            np.column_stack([(starts[:, None] + a).ravel(), (starts[:, None] + b).ravel()])
+        )
+    return np.concatenate(blocks)
+
+
+def org_edges(
     kind: str,
-    n: int,
+    sizes: np.ndarray,
     *,
     span: int,
     cross_team_ties: float,
@@ -125,30 +270,28 @@ def enterprise_edges(
     small_world_p: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Dispatch to the generator named by ``kind`` (the ``org_network`` parameter)."""
+    """Edges of every enterprise's network of the kind named by ``org_network``."""
     if kind == "hierarchy":
-        return hierarchy_edges(n, span, cross_team_ties, rng)
+        return hierarchy_edges(sizes, span, cross_team_ties, rng)
     if kind == "small_world":
-        return small_world_edges(n, small_world_k, small_world_p, rng)
+        return small_world_edges(sizes, small_world_k, small_world_p, rng)
     if kind == "complete":
-        return complete_edges(n)
+        return complete_edges(sizes)
     raise ValueError(f"unknown org_network {kind!r}")
 
 
-def build_adjacency(edge_blocks: list[np.ndarray], offsets: np.ndarray, n: int) -> sp.csr_array:
-    """Stack per-enterprise edge lists into one symmetric 0/1 CSR adjacency.
+def build_adjacency(edges: np.ndarray, n: int) -> sp.csr_array:
+    """One symmetric 0/1 CSR adjacency over ``n`` employees; self-ties and repeats dropped.
 
-    Self-loops and duplicate edges are dropped.
+    Column indices are int32 and sorted within each row, so equal edge sets give equal
+    matrices whatever the order of ``edges``.
     """
-    shifted = [e + off for e, off in zip(edge_blocks, offsets, strict=True) if len(e)]
-    if not shifted:
-        return sp.csr_array((n, n), dtype=np.int8)
-    edges = np.concatenate(shifted)
     edges = edges[edges[:, 0] != edges[:, 1]]
-    rows = np.concatenate([edges[:, 0], edges[:, 1]])
-    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    rows = np.concatenate([edges[:, 0], edges[:, 1]]).astype(np.int32)
+    cols = np.concatenate([edges[:, 1], edges[:, 0]]).astype(np.int32)
+    del edges
     adj = sp.coo_array((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
     adj.sum_duplicates()
     adj.data[:] = 1
-    adj.indices = adj.indices.astype(np.int32)
+    adj.indices = adj.indices.astype(np.int32, copy=False)
     return adj
