@@ -51,7 +51,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 bench: $(STAMP)
-	$(VENV)/bin/python experiments/bench.py
+	$(VENV)/bin/salesweb bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
