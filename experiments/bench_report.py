@@ -33,10 +33,10 @@ def print_report(result: dict[str, Any], console: Console) -> None:
         "market",
         "employees",
         "build s",
-        "ms/step median",
-        "ms/step worst (week)",
-        "M employee-steps/s",
-        "peak memory GB",
+        "median ms",
+        "worst ms (week)",
+        "M emp-steps/s",
+        "peak GB",
     ):
         table.add_column(col, justify="right")
     for m in result["markets"]:
