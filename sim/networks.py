@@ -281,7 +281,7 @@ def org_edges(
 
 
 def build_adjacency(edges: np.ndarray, n: int) -> sp.csr_array:
-    """One symmetric 0/1 CSR adjacency over ``n`` employees; self-ties and repeats dropped.
+    """One symmetric 0/1 CSR adjacency (float weights) over ``n`` employees; self-ties and repeats dropped.
 
     Column indices are int32 and sorted within each row, so equal edge sets give equal
     matrices whatever the order of ``edges``.
@@ -292,6 +292,7 @@ def build_adjacency(edges: np.ndarray, n: int) -> sp.csr_array:
     del edges
     adj = sp.coo_array((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
     adj.sum_duplicates()
-    adj.data[:] = 1
+    # weights 1.0 (not int8): a product A @ x then needs no conversion of A
+    adj.data = np.ones(adj.nnz, dtype=np.float64)
     adj.indices = adj.indices.astype(np.int32, copy=False)
     return adj
