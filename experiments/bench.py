@@ -169,6 +169,7 @@ def run_bench(
         result["markets"].append({"target_employees": size, **figures})
     result["load_after"] = os.getloadavg()
     result["ratio"] = throughput_ratio(result)
+    result["ratio_cpu"] = throughput_ratio(result, per="cpu_s")
     result["targets"] = targets(result)
     return result
 
@@ -180,12 +181,16 @@ def _market(result: dict[str, Any], size: int) -> dict[str, Any] | None:
     return None
 
 
-def throughput_ratio(result: dict[str, Any]) -> float | None:
-    """Employee-steps per second at 100,000 employees over the peer's agent-steps per second."""
+def throughput_ratio(result: dict[str, Any], per: str = "s") -> float | None:
+    """Employee-steps at 100,000 employees over the peer's agent-steps, per second.
+
+    ``per="cpu_s"`` divides by CPU seconds of each process instead of wall seconds:
+    on a shared machine, the ratio an idle core would show.
+    """
     m, peer = _market(result, THROUGHPUT_SIZE), result["peer"]
     if m is None or "error" in peer:
         return None
-    return m["employee_steps_per_s"] / peer["agent_steps_per_s"]
+    return m[f"employee_steps_per_{per}"] / peer[f"agent_steps_per_{per}"]
 
 
 def targets(result: dict[str, Any]) -> dict[str, bool]:

@@ -14,6 +14,7 @@ def _size_label(n: int) -> str:
 
 def print_report(result: dict[str, Any], console: Console) -> None:
     """Peer line, market table, profile by mechanism, targets."""
+    console.width = max(console.width, 120)
     peer = result["peer"]
     console.print(
         f"[bold]core {result['core']}[/] of {result['cores']} ({result['cpu']}); "
@@ -35,6 +36,7 @@ def print_report(result: dict[str, Any], console: Console) -> None:
         "build s",
         "median ms",
         "worst ms (week)",
+        "CPU ms median / worst",
         "M emp-steps/s",
         "peak GB",
     ):
@@ -42,7 +44,7 @@ def print_report(result: dict[str, Any], console: Console) -> None:
     for m in result["markets"]:
         label = _size_label(m["target_employees"])
         if "error" in m:
-            table.add_row(label, "-", "-", "-", "-", "-", f"failed: {m['error']}")
+            table.add_row(label, "-", "-", "-", "-", "-", "-", f"failed: {m['error']}")
             continue
         table.add_row(
             label,
@@ -50,6 +52,7 @@ def print_report(result: dict[str, Any], console: Console) -> None:
             f"{m['build_s']:.2f}",
             f"{m['step_ms_median']:.1f}",
             f"{m['step_ms_max']:.1f} ({m['worst_step']})",
+            f"{m['cpu_ms_median']:.1f} / {m['cpu_ms_max']:.1f}",
             f"{m['employee_steps_per_s'] / 1e6:.1f}",
             f"{m['peak_memory_gb']:.2f}",
         )
@@ -57,7 +60,7 @@ def print_report(result: dict[str, Any], console: Console) -> None:
     if result["ratio"] is not None:
         console.print(
             f"throughput at 100k employees over VirusOnNetwork at {peer['nodes']:,} nodes: "
-            f"[bold]{result['ratio']:.1f}x[/]"
+            f"[bold]{result['ratio']:.1f}x[/] (per CPU second: {result['ratio_cpu']:.1f}x)"
         )
     console.print(profile_table(result))
     for name, ok in result["targets"].items():
