@@ -49,7 +49,15 @@ class Table:
 
     def add(self, **values: Any) -> np.ndarray:
         """Append rows (scalars or equal-length arrays) and return their ids."""
-        k = max((_size(v) for v in values.values()), default=0)
+        k = 0
+        for v in values.values():  # np.size, with a fast path for the usual scalars
+            if isinstance(v, np.ndarray):
+                size = v.size
+            elif isinstance(v, int | float | np.generic):
+                size = 1
+            else:
+                size = int(np.size(v))
+            k = max(k, size)
         if k == 0:
             return np.empty(0, dtype=np.int64)
         missing = self._cols.keys() - values.keys() - {"active"}
@@ -77,15 +85,6 @@ class Table:
 
     def row(self, i: int) -> dict[str, Any]:
         return {name: col[i].item() for name, col in self._cols.items()}
-
-
-def _size(value: Any) -> int:
-    """``np.size`` with a fast path for the scalars most rows are made of."""
-    if isinstance(value, np.ndarray):
-        return value.size
-    if isinstance(value, int | float | np.generic):
-        return 1
-    return int(np.size(value))
 
 
 class ContractBook(Table):
