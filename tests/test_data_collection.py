@@ -1,8 +1,9 @@
-"""Vendor rows: the same figures Mesa's DataCollector records, for live vendors only."""
+"""Data collection: vendor rows for live vendors only, scalars per week, nothing per employee."""
 
 from __future__ import annotations
 
 import mesa
+import numpy as np
 import pandas as pd
 
 from agents.vendor import Vendor
@@ -49,3 +50,17 @@ def test_a_dead_vendor_has_no_row_after_its_exit_week():
         ]
         assert rows == len(live_or_exiting)
     assert model.steps == rows_per_step.index.max()
+
+
+def test_a_week_of_data_does_not_grow_with_employees():
+    """Every model-level figure is one scalar a week, in a market of any size."""
+    sizes = {}
+    for n_enterprises in (10, 80):
+        model = MarketModel(rng=2, n_enterprises=n_enterprises, n_vendors=6)
+        for _ in range(5):
+            model.step()
+        values = model.datacollector.model_vars
+        assert all(len(v) == 6 for v in values.values())
+        assert all(np.isscalar(x) for v in values.values() for x in v)
+        sizes[model.n_employees] = sum(len(v) for v in values.values())
+    assert len(set(sizes.values())) == 1 and len(sizes) == 2
