@@ -9,6 +9,7 @@ One run, pinned to one core, prints (issue 12, point 1):
   (median and worst), employee-steps per second and peak memory; the 100,000 line's
   throughput over the peer's is the headline ratio;
 - where a step's time goes, mechanism by mechanism (:mod:`sim.step_clock`);
+- the default scenario as shipped (200 enterprises, 12 vendors): seconds for its 260 weeks;
 - whether the targets of issue 12 hold.
 
 Every case runs in a fresh process pinned to the same core, so peak memory is the
@@ -38,6 +39,7 @@ THROUGHPUT_SIZE = 100_000  # the market compared with the peer
 PEER_NODES = 100_000
 PEER_STEPS = 20
 VENDORS = 50  # issue 12: "about 9,000 enterprises at the default size law, 50 vendors"
+DEFAULT_WEEKS = 260  # the default scenario's horizon, the figure issue 7 keeps under 2 s
 ROOT = Path(__file__).resolve().parents[1]
 
 # Issue 12, point 2: (figure, limit, which way) at 1,000,000 employees.
@@ -162,10 +164,12 @@ def run_bench(
     result: dict[str, Any] = {"core": pinned, "load_before": os.getloadavg(), **machine()}
     on_case(f"Mesa VirusOnNetwork, {peer_nodes:,} nodes, {peer_steps} steps")
     result["peer"] = run_case("virus_on_network", nodes=peer_nodes, steps=peer_steps, seed=seed)
+    on_case(f"default scenario, {DEFAULT_WEEKS} weeks")
+    result["default_scenario"] = run_case("market", steps=DEFAULT_WEEKS, seed=seed)
     result["markets"] = []
     for size, n_ent in plan:
         on_case(f"market of about {size:,} employees ({n_ent:,} enterprises), {steps} weeks")
-        figures = run_case("market", n_enterprises=n_ent, n_vendors=VENDORS, steps=steps, seed=seed)
+        figures = run_case("market", steps=steps, seed=seed, n_enterprises=n_ent, n_vendors=VENDORS)
         result["markets"].append({"target_employees": size, **figures})
     result["load_after"] = os.getloadavg()
     result["ratio"] = throughput_ratio(result)

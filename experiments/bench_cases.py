@@ -84,8 +84,8 @@ def virus_on_network(nodes: int, steps: int, seed: int) -> dict[str, Any]:
     }
 
 
-def market(n_enterprises: int, n_vendors: int, steps: int, seed: int) -> dict[str, Any]:
-    """Build a default market of ``n_enterprises`` and step it, timing every step.
+def market(steps: int, seed: int, scenario: str = "default", **params: Any) -> dict[str, Any]:
+    """Build a market from a scenario and parameters, and step it, timing every step.
 
     The step clock (:mod:`sim.step_clock`) is on: it costs about a microsecond a step
     and says where the time goes, mechanism by mechanism.
@@ -94,7 +94,7 @@ def market(n_enterprises: int, n_vendors: int, steps: int, seed: int) -> dict[st
     from sim.step_clock import StepClock
 
     t0 = time.perf_counter()
-    model = MarketModel(rng=seed, n_enterprises=n_enterprises, n_vendors=n_vendors)
+    model = MarketModel.from_scenario(scenario, rng=seed, **params)
     build = time.perf_counter() - t0
     memory_built = peak_memory_gb()
     model.step_clock = clock = StepClock()
@@ -109,9 +109,9 @@ def market(n_enterprises: int, n_vendors: int, steps: int, seed: int) -> dict[st
     return {
         "case": "market",
         "employees": model.n_employees,
-        "enterprises": n_enterprises,
+        "enterprises": len(model.enterprises),
         "edges": int(model.population.adjacency.nnz // 2),
-        "vendors_start": n_vendors,
+        "vendors_start": model.n_vendors,
         "vendors_alive_end": len(model.alive_vendors()),
         "vendors_ever": len(model.vendor_list),
         "steps": steps,

@@ -29,6 +29,15 @@ def print_report(result: dict[str, Any], console: Console) -> None:
             f"[bold]{peer['agent_steps_per_s'] / 1e6:.2f} M agent-steps/s[/] "
             f"({peer['step_ms_median']:.0f} ms/step, graph built in {peer['build_s']:.1f} s)"
         )
+    default = result["default_scenario"]
+    if "error" in default:
+        console.print(f"[red]default scenario failed:[/] {default['error']}")
+    else:
+        console.print(
+            f"default scenario ({default['employees']:,} employees, {default['vendors_start']} "
+            f"vendors): [bold]{default['run_s']:.2f} s[/] for {default['steps']} weeks, "
+            f"built in {default['build_s']:.2f} s"
+        )
     table = Table(title="MarketModel (default parameters, 50 vendors at the start)")
     for col in (
         "market",

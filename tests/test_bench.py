@@ -57,6 +57,10 @@ def test_bench_runs_every_case_and_writes_json(tmp_path):
     assert done.returncode == 0, done.stderr
     result = json.loads(out.read_text())
     assert result["peer"]["agent_steps_per_s"] > 0
+    assert result["default_scenario"]["steps"] == 260
+    assert result["default_scenario"]["enterprises"] == 200
+    assert result["default_scenario"]["steps"] == 260
+    assert result["default_scenario"]["enterprises"] == 200
     assert [m["target_employees"] for m in result["markets"]] == [1500, 3000]
     for m in result["markets"]:
         assert m["steps"] == 3 and m["step_ms_max"] >= m["step_ms_median"] > 0
