@@ -79,7 +79,8 @@ def colleague_exposure(
     cand_edges = int((indptr[candidates + 1] - indptr[candidates]).sum())
     if 8 * cand_edges <= adj.nnz:  # few candidates: no pass over everyone
         owner, nbr = gather_rows(adj, candidates)
-        return np.bincount(owner, weights=by_code[product[nbr] + 1], minlength=len(candidates))
+        sums = np.bincount(owner, weights=by_code[product[nbr] + 1], minlength=len(candidates))
+        return sums.astype(np.float64, copy=False)  # float even with no edges
     w = by_code[product + 1]
     users = np.flatnonzero(w)
     user_edges = int((indptr[users + 1] - indptr[users]).sum())
@@ -87,9 +88,11 @@ def colleague_exposure(
         return (adj @ w)[candidates]
     if cand_edges <= user_edges:
         owner, nbr = gather_rows(adj, candidates)
-        return np.bincount(owner, weights=w[nbr], minlength=len(candidates))
-    owner, nbr = gather_rows(adj, users)
-    return np.bincount(nbr, weights=w[users][owner], minlength=len(product))[candidates]
+        sums = np.bincount(owner, weights=w[nbr], minlength=len(candidates))
+    else:
+        owner, nbr = gather_rows(adj, users)
+        sums = np.bincount(nbr, weights=w[users][owner], minlength=len(product))[candidates]
+    return sums.astype(np.float64, copy=False)
 
 
 def self_serve_adoption(
@@ -155,7 +158,10 @@ def self_serve_adoption(
     vq_by_code[vendors] = vq
     exposure = colleague_exposure(adjacency, product, candidates, vq_by_code)
     # slack far above rounding (about 1e-15 here) keeps the bound an upper bound
-    bound = (openness * rq.sum() + exposure) * (1.0 + 1e-9) + 1e-12
+    bound = exposure
+    bound += openness * rq.sum()
+    bound *= 1.0 + 1e-9
+    bound += 1e-12
     u = rng.random(c)
     maybe = np.flatnonzero(u < bound)
     if not len(maybe):
