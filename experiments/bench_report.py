@@ -1,4 +1,4 @@
-"""The bench's figures as the tables ``salesweb bench`` prints and docs/performance.md keeps."""
+"""The bench's figures as the tables ``salesweb bench`` prints."""
 
 from __future__ import annotations
 
@@ -87,21 +87,6 @@ def profile_table(result: dict[str, Any]) -> Table:
     for name in names:
         table.add_row(name, *(f"{m['profile_ms_per_step'].get(name, 0.0):.2f}" for m in markets))
     return table
-
-
-def markdown_rows(result: dict[str, Any]) -> str:
-    """The market table as Markdown rows, for docs/performance.md."""
-    lines = []
-    for m in result["markets"]:
-        if "error" in m:
-            continue
-        lines.append(
-            f"| {result['commit']} | {_size_label(m['target_employees'])} | {m['employees']:,} "
-            f"| {m['build_s']:.2f} | {m['step_ms_median']:.1f} | {m['step_ms_max']:.1f} "
-            f"| {m['employee_steps_per_s'] / 1e6:.1f} | {m['peak_memory_gb']:.2f} "
-            f"| {_load(result['load_before'])} |"
-        )
-    return "\n".join(lines)
 
 
 def _load(avg: list[float] | tuple[float, ...]) -> str:
