@@ -87,15 +87,15 @@ def hierarchy_edges(
     span: int,
     cross_team_ties: float,
     rng: np.random.Generator,
-    within_department: float = 0.8,
+    locality: float = 0.5,
 ) -> np.ndarray:
     """Management trees whose teams are cliques, plus random cross-team ties.
 
     A team is a manager and their direct reports; everyone in it knows everyone
     else. In an enterprise of ``n`` people, ``Binomial(n * cross_team_ties, 1/2)``
     extra ties join a uniformly drawn person to a member of their own department
-    (share ``within_department``) or to anyone in the enterprise, so each person
-    gets ``cross_team_ties`` extra ties on average.
+    (share ``locality``, the ``cross_team_locality`` parameter) or to anyone in the
+    enterprise, so each person gets ``cross_team_ties`` extra ties on average.
 
     The random draws are made enterprise by enterprise, in the order and with the
     calls of the one-enterprise generator this replaced, so a seed builds the same
@@ -122,9 +122,7 @@ def hierarchy_edges(
         a = reports[(position + gap < span) & (reports + gap < ends[reports])]
         blocks.append(np.column_stack([a, a + gap]))
     if cross_team_ties > 0:
-        blocks.append(
-            _cross_team_ties(sizes, offsets, local, span, cross_team_ties, within_department, rng)
-        )
+        blocks.append(_cross_team_ties(sizes, offsets, local, span, cross_team_ties, locality, rng))
     return np.concatenate(blocks)
 
 
@@ -134,7 +132,7 @@ def _cross_team_ties(
     local: np.ndarray,
     span: int,
     ties: float,
-    within_department: float,
+    locality: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
     draws: list[list[np.ndarray]] = [[], [], [], [], []]  # enterprise, src, u, anywhere, u
@@ -162,7 +160,7 @@ def _cross_team_ties(
     lo = np.searchsorted(sorted_head, head[src], side="left")
     hi = np.searchsorted(sorted_head, head[src], side="right")
     within = order[lo + (u_member * (hi - lo)).astype(np.int64)]
-    dst = np.where(u_within < within_department, within, base + anywhere)
+    dst = np.where(u_within < locality, within, base + anywhere)
     return np.column_stack([src, dst])
 
 
@@ -269,10 +267,11 @@ def org_edges(
     small_world_k: int,
     small_world_p: float,
     rng: np.random.Generator,
+    cross_team_locality: float = 0.5,
 ) -> np.ndarray:
     """Edges of every enterprise's network of the kind named by ``org_network``."""
     if kind == "hierarchy":
-        return hierarchy_edges(sizes, span, cross_team_ties, rng)
+        return hierarchy_edges(sizes, span, cross_team_ties, rng, cross_team_locality)
     if kind == "small_world":
         return small_world_edges(sizes, small_world_k, small_world_p, rng)
     if kind == "complete":

@@ -49,7 +49,7 @@ def test_cross_team_ties_mostly_stay_in_the_department():
     sizes = np.array([400] * 20)
     span, ties = 8, 3.0
     plain = hierarchy_edges(sizes, span, 0.0, np.random.default_rng(1))
-    rich = hierarchy_edges(sizes, span, ties, np.random.default_rng(1))
+    rich = hierarchy_edges(sizes, span, ties, np.random.default_rng(1), locality=0.8)
     extra = rich[len(plain) :]
     # Binomial(n * ties, 1/2) ties per enterprise: ties/2 per person
     assert abs(len(extra) / sizes.sum() - ties / 2) < 0.05
