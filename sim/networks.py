@@ -135,21 +135,16 @@ def _cross_team_ties(
     locality: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    draws: list[list[np.ndarray]] = [[], [], [], [], []]  # enterprise, src, u, anywhere, u
+    draws = _TieDraws(int(np.sum(sizes[sizes >= 2]) * ties / 2))
     for e, n in enumerate(sizes.tolist()):
         if n < 2:
             continue
-        k = rng.binomial(n * ties, 0.5)
-        if not k:
-            continue
-        draws[0].append(np.full(k, e))
-        draws[1].append(rng.integers(0, n, k))
-        draws[2].append(rng.random(k))
-        draws[3].append(rng.integers(0, n, k))
-        draws[4].append(rng.random(k))
-    if not draws[0]:
+        k = int(rng.binomial(n * ties, 0.5))
+        if k:
+            draws.add(e, n, k, rng)
+    ent, src, u_member, anywhere, u_within = draws.arrays()
+    if not len(ent):
         return np.empty((0, 2), dtype=np.int64)
-    ent, src, u_member, anywhere, u_within = (np.concatenate(d) for d in draws)
     base = offsets[ent]
     src = base + src
     # a member of src's department: members of one department, in id order, are one
@@ -157,11 +152,57 @@ def _cross_team_ties(
     head = offsets.repeat(sizes) + department_heads(local, tree_depth(local, span), span)
     order = np.argsort(head, kind="stable")
     sorted_head = head[order]
-    lo = np.searchsorted(sorted_head, head[src], side="left")
-    hi = np.searchsorted(sorted_head, head[src], side="right")
-    within = order[lo + (u_member * (hi - lo)).astype(np.int64)]
+    new_run = np.concatenate([[True], sorted_head[1:] != sorted_head[:-1]])
+    run_start = np.flatnonzero(new_run)
+    run_length = np.diff(np.append(run_start, len(head)))
+    run_of = np.empty(len(head), dtype=np.int64)
+    run_of[order] = np.cumsum(new_run) - 1
+    run = run_of[src]
+    within = order[run_start[run] + (u_member * run_length[run]).astype(np.int64)]
     dst = np.where(u_within < locality, within, base + anywhere)
     return np.column_stack([src, dst])
+
+
+class _TieDraws:
+    """The per-enterprise draws of cross-team ties, written into arrays that grow.
+
+    The draws are those of the one-enterprise generator, call for call: the source,
+    a uniform to pick a department member, a partner anywhere, a uniform to choose.
+    """
+
+    def __init__(self, expected: int) -> None:
+        self.n = 0
+        capacity = expected + 10 * int(np.sqrt(expected)) + 16  # a binomial total fits
+        self._ent = np.empty(capacity, dtype=np.int64)
+        self._src = np.empty(capacity, dtype=np.int64)
+        self._u_member = np.empty(capacity)
+        self._anywhere = np.empty(capacity, dtype=np.int64)
+        self._u_within = np.empty(capacity)
+
+    def add(self, e: int, n: int, k: int, rng: np.random.Generator) -> None:
+        at, end = self.n, self.n + k
+        if end > len(self._ent):
+            for name in ("_ent", "_src", "_u_member", "_anywhere", "_u_within"):
+                old = getattr(self, name)
+                grown = np.empty(max(end, 2 * len(old)), dtype=old.dtype)
+                grown[:at] = old[:at]
+                setattr(self, name, grown)
+        self._ent[at:end] = e
+        self._src[at:end] = rng.integers(0, n, k)
+        rng.random(out=self._u_member[at:end])
+        self._anywhere[at:end] = rng.integers(0, n, k)
+        rng.random(out=self._u_within[at:end])
+        self.n = end
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        n = self.n
+        return (
+            self._ent[:n],
+            self._src[:n],
+            self._u_member[:n],
+            self._anywhere[:n],
+            self._u_within[:n],
+        )
 
 
 def small_world_edges(sizes: np.ndarray, k: int, p: float, rng: np.random.Generator) -> np.ndarray:
