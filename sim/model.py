@@ -18,6 +18,7 @@ from agents.enterprise import Enterprise
 from agents.tactics import TACTICS
 from agents.vendor import Vendor
 from sim import contracting, economics, selling, workforce
+from sim.event_log import EventLog
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
     PARAMETERS,
@@ -95,7 +96,7 @@ class MarketModel(mesa.Model):
         self._user_key_width = -1
         self.contracts = ContractBook()
         self.pipeline = Pipeline()
-        self.events: list[dict] = []  # the full history; the GUI shows the newest
+        self.events = EventLog()  # the full history, as dicts; the GUI shows the newest
         self.bookings_history: list[float] = []
         self.step_clock: StepClock | None = None
         self._reset_step_flows()
