@@ -66,6 +66,13 @@ def print_report(result: dict[str, Any], console: Console) -> None:
             f"{m['peak_memory_gb']:.2f}",
         )
     console.print(table)
+    collected = [
+        f"{_size_label(m['target_employees'])} {m['gc_full_collections']}"
+        + (f" (longest {m['gc_max_pause_ms']:.0f} ms)" if m["gc_full_collections"] else "")
+        for m in result["markets"]
+        if "error" not in m
+    ]
+    console.print(f"full garbage collections during the steps: {', '.join(collected)}")
     if result["ratio"] is not None:
         console.print(
             f"throughput at 100k employees over VirusOnNetwork at {peer['nodes']:,} nodes: "
