@@ -110,6 +110,7 @@ def self_serve_adoption(
     collaborative: np.ndarray,
     adoption_threshold: int,
     n_vendor_codes: int,
+    brand_row: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mechanism 1: who signs up for which self-serve product this week.
 
@@ -119,8 +120,13 @@ def self_serve_adoption(
         Employees who may adopt (no product, enterprise not on-prem only).
     adjacency, product : the org network and each employee's product code.
     openness : float array over candidates.
-    brand : float array (n_candidates, n_vendors), or None
-        The vendor's brand in each candidate's enterprise (None: intact everywhere).
+    brand : float array (n_rows, n_vendors), or None
+        The vendors' brand, one row per candidate, or per enterprise with
+        ``brand_row`` (None: intact everywhere).
+    brand_row : int array over candidates, optional
+        Row of ``brand`` for each candidate (its enterprise), so that the brand of
+        every (candidate, vendor) pair is never spelled out; only the few candidates
+        who may adopt read theirs.
     vendors : int array
         Codes of the self-serve vendors; the trait arrays are aligned with it.
 
@@ -169,7 +175,7 @@ def self_serve_adoption(
     stay = _stay_matrix(
         neighbour_counts(adjacency, product, candidates[maybe], column),
         openness[maybe],
-        None if brand is None else brand[maybe],
+        None if brand is None else brand[maybe if brand_row is None else brand_row[maybe]],
         rq,
         vq,
         collaborative,

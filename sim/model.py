@@ -267,7 +267,9 @@ class MarketModel(mesa.Model):
         """
         pop, width = self.population, self.vendor_capacity + 1
         if self._user_key_width != width:
-            self._user_key_base = pop.emp_enterprise.astype(np.int64) * width + 1
+            # int32 keys when they fit: half the memory traffic of the bincount
+            key_type = np.int32 if len(pop.ent_size) * width < 2**31 else np.int64
+            self._user_key_base = (pop.emp_enterprise.astype(np.int64) * width + 1).astype(key_type)
             self._user_key_width = width
         counts = np.bincount(
             self._user_key_base + pop.emp_product, minlength=len(pop.ent_size) * width
@@ -366,11 +368,8 @@ class MarketModel(mesa.Model):
                 adjacency=pop.adjacency,
                 product=pop.emp_product,
                 openness=pop.emp_openness[candidates],
-                brand=(
-                    self.brand[pop.emp_enterprise[candidates][:, None], codes[None, :]]
-                    if self.brand_erosion > 0
-                    else None
-                ),
+                brand=self.brand[:, codes] if self.brand_erosion > 0 else None,
+                brand_row=pop.emp_enterprise[candidates] if self.brand_erosion > 0 else None,
                 vendors=codes,
                 reach=np.array([economics.bought_reach(self, v) for v in self_serve]),
                 quality=quality[codes],

@@ -95,6 +95,7 @@ def dense_adoption(
     collaborative,
     adoption_threshold,
     n_vendor_codes,
+    brand_row=None,
 ):
     """The adoption rule computed for every (candidate, vendor) pair: the oracle."""
     m, c = len(vendors), len(candidates)
@@ -149,8 +150,15 @@ def test_adoption_draws_what_the_dense_rule_draws(seed):
         adoption_threshold=2,
         n_vendor_codes=codes,
     )
-    ours = self_serve_adoption(np.random.default_rng(100 + seed), **kwargs)
     oracle = dense_adoption(np.random.default_rng(100 + seed), **kwargs)
+    if seed == 3:  # brand by enterprise: each candidate reads its enterprise's row
+        table = rng.random((5, m))
+        row = rng.integers(0, 5, len(candidates))
+        kwargs |= dict(brand=table, brand_row=row)
+        oracle = dense_adoption(
+            np.random.default_rng(100 + seed), **{**kwargs, "brand": table[row], "brand_row": None}
+        )
+    ours = self_serve_adoption(np.random.default_rng(100 + seed), **kwargs)
     assert len(oracle[0]) > 0
     assert np.array_equal(ours[0], oracle[0]) and np.array_equal(ours[1], oracle[1])
 
