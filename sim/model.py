@@ -19,6 +19,7 @@ from agents.tactics import TACTICS
 from agents.vendor import Vendor
 from sim import contracting, economics, selling, workforce
 from sim.event_log import EventLog
+from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
     PARAMETERS,
@@ -80,6 +81,8 @@ class MarketModel(mesa.Model):
         self.n_employees = pop.n_employees
         self.median_enterprise_size = float(np.median(pop.ent_size))
         self.enterprises = [Enterprise(self, e) for e in range(len(pop.ent_size))]
+        # colleagues' virality summed per employee, kept between weeks (sim.exposure)
+        self.colleague_exposure = ColleagueExposure(pop.adjacency)
         self.emp_buyer = np.full(self.n_employees, -1, dtype=np.int64)
         self.emp_buyer[pop.buyer_employee] = np.arange(len(pop.buyer_employee))
 
@@ -377,6 +380,7 @@ class MarketModel(mesa.Model):
                 collaborative=collaborative[codes],
                 adoption_threshold=self.adoption_threshold,
                 n_vendor_codes=self.vendor_capacity,
+                exposure=self.colleague_exposure,
             )
             pop.emp_product[adopters] = products
             pop.emp_since[adopters] = self.steps

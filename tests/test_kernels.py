@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from sim.exposure import colleague_exposure
 from sim.kernels import (
-    colleague_exposure,
     neighbour_counts,
     sample_by_column,
     self_serve_adoption,
