@@ -18,7 +18,6 @@ from agents.enterprise import Enterprise
 from agents.tactics import TACTICS
 from agents.vendor import Vendor
 from sim import contracting, economics, selling, workforce
-from sim.event_log import EventLog
 from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
@@ -99,7 +98,7 @@ class MarketModel(mesa.Model):
         self._user_key_width = -1
         self.contracts = ContractBook()
         self.pipeline = Pipeline()
-        self.events = EventLog()  # the full history, as dicts; the GUI shows the newest
+        self.events: list[dict] = []  # the full history; the GUI shows the newest
         self.bookings_history: list[float] = []
         self.step_clock: StepClock | None = None
         self._reset_step_flows()
