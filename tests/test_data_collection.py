@@ -12,7 +12,7 @@ from sim.reporting import VENDOR_REPORTERS
 from tests.conftest import SMALL
 
 # Cash runs out within weeks, so vendors exit and entrants arrive during the run.
-HARSH = {**SMALL, "initial_cash": 60_000.0, "burn": 20_000.0, "entry_rate": 0.5}
+HARSH = {**SMALL, "initial_cash": 60_000.0, "burn": 20_000.0, "entry_rate": 1.0, "entry_floor": 0.5}
 
 
 def run_with_mesa_reference(steps: int) -> tuple[MarketModel, pd.DataFrame]:
