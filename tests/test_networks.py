@@ -12,8 +12,8 @@ from sim.networks import (
     enterprise_offsets,
     hierarchy_edges,
     management_tree,
-    small_world_edges,
 )
+from sim.small_world import small_world_edges
 
 
 def graphs_of(edges: np.ndarray, sizes: list[int]) -> list[nx.Graph]:
