@@ -133,6 +133,8 @@ def self_serve_adoption(
     bound *= 1.0 + 1e-9
     bound += 1e-9
     u = rng.random(c)
+    if rq.max() > 1.0 or vq.max() > 1.0 or (brand is not None and brand.max() > 1.0):
+        bound[:] = np.inf  # hazards outside [0, 1]: the bound does not hold, read everyone
     maybe = np.flatnonzero(u < bound)
     if not len(maybe):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)

@@ -123,15 +123,15 @@ def dense_adoption(
     return candidates[rows], vendors[pick]
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(7))
 def test_adoption_draws_what_the_dense_rule_draws(seed):
     """Same seed, same adopters and products as computing every pair's chance."""
     rng = np.random.default_rng(seed)
     n, codes = 600, 7
     a = sp.random_array((n, n), density=0.03, random_state=seed, format="csr")
     adj = ((a + a.T) > 0).astype(np.float64 if seed % 2 else np.int8).tocsr()
-    # seeds 2 and 4: nobody uses anything yet, marketing alone decides
-    users_share = 0.0 if seed in (2, 4) else 0.3
+    # seeds 2, 4 and 6: nobody uses anything yet, marketing alone decides
+    users_share = 0.0 if seed in (2, 4, 6) else 0.3
     product = np.where(rng.random(n) < users_share, rng.integers(0, codes, n), -1)
     candidates = np.flatnonzero(product < 0)[::2]
     vendors = np.array([0, 2, 3, 5, 6])
@@ -141,9 +141,12 @@ def test_adoption_draws_what_the_dense_rule_draws(seed):
         adjacency=adj,
         product=product,
         openness=rng.random(len(candidates)),
-        brand=rng.random((len(candidates), m)) if seed % 3 == 0 else None,
+        # seed 6: a brand above 1 (not reachable in a model) must still give the same draws
+        brand=rng.random((len(candidates), m)) * (3.0 if seed == 6 else 1.0)
+        if seed % 3 == 0
+        else None,
         vendors=vendors,
-        reach=rng.random(m) * {2: 0.2, 4: 0.3, 5: 0.9}.get(seed, 0.05),  # 5: bound above 1
+        reach=rng.random(m) * {2: 0.2, 4: 0.3, 5: 0.9, 6: 0.3}.get(seed, 0.05),  # 5: bound above 1
         quality=rng.random(m),
         virality=rng.random(m) * 0.3,
         collaborative=rng.random(m) < 0.5,
