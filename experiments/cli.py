@@ -42,7 +42,10 @@ def simulate(
     steps: Annotated[
         int | None, typer.Option(min=1, help="Weeks to run (default: the scenario's horizon).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the run (rng).")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Seed of the run (rng); default: the scenario file's seed, else 0."),
+    ] = None,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a parameter: --set key=value (repeatable)."),
@@ -57,12 +60,14 @@ def simulate(
 ) -> None:
     """Run one market headless and print its summary."""
     from sim.model import MarketModel
-    from sim.scenarios import ScenarioError
+    from sim.scenarios import ScenarioError, load_scenario
 
     try:
         overrides = dict(parse_assignment(a) for a in set_ or [])
         if out is not None:
             check_output_path(out)
+        if seed is None:
+            seed = load_scenario(scenario).seed or 0
         model = MarketModel.from_scenario(scenario, rng=seed, **overrides)
     except (ParameterError, ScenarioError, OutputError) as exc:
         raise fail(str(exc)) from None
