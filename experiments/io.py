@@ -6,13 +6,17 @@ there for spreadsheets.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 SUFFIXES = (".parquet", ".csv")
+METADATA_KEY = "salesweb"
+"""Parquet schema-metadata key, and CSV comment-line prefix, of a table's inputs."""
 
 
 class OutputError(ValueError):
@@ -31,16 +35,32 @@ def check_output_path(path: Path) -> Path:
     return path
 
 
-def write_table(df: pd.DataFrame, path: Path) -> Path:
-    """Write ``df`` to ``path`` (.parquet or .csv) through a temporary file and a rename."""
+def write_table(df: pd.DataFrame, path: Path, metadata: dict[str, Any] | None = None) -> Path:
+    """Write ``df`` to ``path`` (.parquet or .csv) through a temporary file and a rename.
+
+    ``metadata`` (the scenario, parameters and seeds that made the table) goes into
+    the Parquet schema metadata under ``"salesweb"``, or into one leading CSV comment
+    line ``# salesweb: {json}`` (``pandas.read_csv(..., comment="#")`` skips it).
+    """
     path = check_output_path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         if path.suffix == ".parquet":
-            df.to_parquet(tmp)
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(df)
+            if metadata is not None:
+                meta = dict(table.schema.metadata or {})
+                meta[METADATA_KEY.encode()] = json.dumps(metadata).encode()
+                table = table.replace_schema_metadata(meta)
+            pq.write_table(table, tmp)
         else:
-            df.to_csv(tmp)
+            with open(tmp, "w", encoding="utf-8", newline="") as f:
+                if metadata is not None:
+                    f.write(f"# {METADATA_KEY}: {json.dumps(metadata)}\n")
+                df.to_csv(f)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -53,7 +73,21 @@ def read_table(path: Path) -> pd.DataFrame:
     path = Path(path)
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
-    return pd.read_csv(path, index_col=0)
+    return pd.read_csv(path, index_col=0, comment="#")
+
+
+def read_metadata(path: Path) -> dict[str, Any] | None:
+    """The ``metadata`` :func:`write_table` stored with a table, or None."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        raw = (pq.read_schema(path).metadata or {}).get(METADATA_KEY.encode())
+        return json.loads(raw) if raw else None
+    with open(path, encoding="utf-8") as f:
+        first = f.readline()
+    prefix = f"# {METADATA_KEY}: "
+    return json.loads(first[len(prefix) :]) if first.startswith(prefix) else None
 
 
 def sibling(path: Path, tag: str) -> Path:
