@@ -189,7 +189,7 @@ def test_simulate_uses_the_files_seed(tmp_path):
          "--scenario", str(path), "--out", str(out), "--quiet"],
         check=True, cwd=ROOT, capture_output=True,
     )  # fmt: skip
-    ran = pd.read_csv(out, index_col=0, comment="#")
+    ran = pd.read_csv(out, index_col=0)
     expected, _ = frames(MarketModel(rng=8, focal={"strategy": "direct"}, **params), 6)
     np.testing.assert_array_equal(ran["arr_total"].to_numpy(), expected["arr_total"].to_numpy())
     np.testing.assert_array_equal(ran["users"].to_numpy(), expected["users"].to_numpy())
