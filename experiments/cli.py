@@ -252,11 +252,13 @@ def params(
     if group is not None and group not in GROUPS:
         raise fail(f"--group {group!r} is not a group; expected one of {', '.join(GROUPS)}")
     table = Table(title="Parameters (salesweb simulate --set name=value)")
-    for col in ("name", "group", "default", "allowed", "unit", "description"):
+    for col in ("name", "label", "group", "default", "allowed", "unit", "description"):
         table.add_column(col, overflow="fold", no_wrap=col == "name")
     for p in PARAMETERS.values():
         if group in (None, p.group):
-            table.add_row(p.name, p.group, str(p.default), p.allowed(), p.unit, p.description)
+            table.add_row(
+                p.name, p.label, p.group, str(p.default), p.allowed(), p.unit, p.description
+            )
     console.print(table)
 
 
