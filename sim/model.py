@@ -119,6 +119,7 @@ class MarketModel(mesa.Model):
                 spec = {**self.draw_traits(), **spec}  # every trait drawn: same stream
                 self.focal_vendor = self.add_vendor(strategy, spec)
                 self.focal_vendor.focal = True
+                self.focal_vendor.traits = spec  # what it started with, drawn or set
             else:
                 self.add_vendor(strategy, spec)
 
