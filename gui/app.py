@@ -34,7 +34,7 @@ from gui.session import (  # noqa: F401 - the session's state, as tests and scri
     scenario_name,
     tick,
 )
-from gui.sidebar import Sidebar
+from gui.sidebar import SidebarBottom, SidebarTop
 from gui.solara_fixes import fix_navigator_template
 from sim.scenarios import load_scenario
 
@@ -57,8 +57,11 @@ CSS = """
 .sw-speed .v-slider__tick-label { font-size: 11px; }
 @media (max-width: 760px) {
   .sw-layout { flex-direction: column; }
-  .sw-sidebar { width: 100%; min-width: 0; box-sizing: border-box; }
-  .sw-main { width: 100%; box-sizing: border-box; padding: 4px; }
+  /* on a phone: run controls, then the tabs, then the levers */
+  .sw-sidebar { display: contents; }
+  .sw-side-top { order: 1; width: 100%; box-sizing: border-box; padding: 8px; }
+  .sw-main { order: 2; width: 100%; box-sizing: border-box; padding: 4px; }
+  .sw-side-bottom { order: 3; width: 100%; box-sizing: border-box; padding: 8px; }
   .v-slide-group__prev, .v-slide-group__next { display: none !important; }
 }
 """
@@ -80,7 +83,9 @@ def Page():
 
     solara.use_effect(first_build, [])
     with solara.Div(classes=["sw-layout"]):
-        Sidebar()
+        with solara.Column(gap="8px", classes=["sw-sidebar"]):
+            SidebarTop()
+            SidebarBottom()
         with (
             solara.Column(classes=["sw-main"]),
             solara.lab.Tabs(value=main_tab),

@@ -108,6 +108,8 @@ def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
     burn_weekly = (cash_then - cash) / span if cash_then is not None and span > 0 else 0.0
     if not me.alive:
         runway = f"exited in week {me.exited}"
+    elif span == 0:
+        runway = "no history yet"
     elif burn_weekly <= 0:
         runway = "cash-flow positive"
     else:
@@ -141,7 +143,9 @@ def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
 
     new_arr = arr - arr_then if arr_then is not None else 0.0
     net_burn = burn_weekly * span
-    if net_burn <= 0:
+    if span == 0:
+        multiple, note = "n/a", "no history yet"
+    elif net_burn <= 0:
         multiple, note = "0x", "not burning cash"
     elif new_arr <= 0:
         multiple, note = "n/a", "burning with no new ARR"

@@ -350,7 +350,9 @@ def market_map_option(
         data = []
         for e in members:
             item: dict[str, Any] = {
-                "name": f"E{e}",
+                # the tooltip shows the name: ECharts' "{@dimension}" templates are
+                # label-only and printed raw in a tooltip
+                "name": f"E{e} ({int(sizes[e]):,} employees)",
                 "value": [*pos[e].tolist(), int(sizes[e]), int(e)],
                 "symbolSize": float(diameter[e]),
             }
@@ -370,7 +372,7 @@ def market_map_option(
                 "name": vendor_names[code] if code >= 0 else "no product",
                 "color": vendor_color(code) if code >= 0 else NO_PRODUCT_COLOR,
                 "data": data,
-                "tooltip": {"formatter": "{b}: {@[2]} employees, main vendor {a}"},
+                "tooltip": {"formatter": "{b}, main vendor {a}"},
             }
         )
     if on_prem is not None and np.any(on_prem):

@@ -44,7 +44,8 @@ FOCAL_LEVERS: tuple[str, ...] = tuple(
 """The focal company's levers shown on top (with its strategy): what a strategist moves."""
 
 SPEEDS: tuple[int, ...] = (1, 2, 3, 5, s.MAX_SPEED)
-"""Speed slider stops, weeks per second; the last is as fast as the page draws."""
+"""Speed slider stops, weeks per second; the last is as fast as the page draws (5.5-7
+weeks a second on a laptop, gui/README.md), so every stop plays at its own pace."""
 
 
 @solara.component
@@ -93,12 +94,20 @@ def LeverInput(
                 classes=[f"sw-input-{css}"],
             )
             if kind == "slider" and text is None:
+                step = slider_step(p)
+
+                def slid(v):
+                    # the slider snaps a value between its stops (a drawn trait) and
+                    # reports it back: only a move by at least half a stop is a change
+                    if abs(float(v) - float(value)) >= step / 2:
+                        set_value(p.validate(v))
+
                 rv.Slider(
                     v_model=value,
-                    on_v_model=lambda v: set_value(p.validate(v)),
+                    on_v_model=slid,
                     min=p.low,
                     max=p.high,
-                    step=slider_step(p),
+                    step=step,
                     dense=True,
                     hide_details=True,
                     class_=f"sw-slider-{css}",
@@ -178,6 +187,8 @@ def _focal_value(name: str) -> tuple[Any, str]:
     me = r.model.focal_vendor if r is not None else None
     if me is not None:
         current = me.strategy if name == "strategy" else me.traits[name]
+        if isinstance(current, float):
+            current = float(f"{current:.4g}")  # shown rounded; set it to fix it exactly
         return current, "Drawn for this seed; set it to fix it. "
     return s.scenario_base(s.scenario_name.value).get(name, STRATEGIES[0]), ""
 
@@ -351,11 +362,18 @@ def ScenarioFile():
 
 
 @solara.component
-def Sidebar():
-    with solara.Column(gap="8px", classes=["sw-sidebar"]):
+def SidebarTop():
+    """Scenario, seed and run controls: above the charts on a phone."""
+    with solara.Column(gap="8px", classes=["sw-side-top"]):
         ScenarioPicker()
         SeedInput()
         RunControls()
+
+
+@solara.component
+def SidebarBottom():
+    """The scenario file and the levers: below the charts on a phone."""
+    with solara.Column(gap="8px", classes=["sw-side-bottom"]):
         ScenarioFile()
         FocalLevers()
         ParamPanels()

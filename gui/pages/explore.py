@@ -131,7 +131,7 @@ def NetworkAndMap():
             s.enterprise.set(labels[text])
 
     def map_click(data):
-        name = str(data.get("name", ""))
+        name = str(data.get("name", "")).split(" ", 1)[0]
         if name.startswith("E") and name[1:].isdigit() and int(name[1:]) < len(pop.ent_size):
             s.enterprise.set(int(name[1:]))
 
