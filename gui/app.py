@@ -58,7 +58,7 @@ CSS = """
 @media (max-width: 760px) {
   .sw-layout { flex-direction: column; }
   /* on a phone: run controls, then the tabs, then the levers */
-  .sw-sidebar { display: contents; }
+  .sw-layout > .sw-sidebar.d-flex { display: contents !important; }
   .sw-side-top { order: 1; width: 100%; box-sizing: border-box; padding: 8px; }
   .sw-main { order: 2; width: 100%; box-sizing: border-box; padding: 4px; }
   .sw-side-bottom { order: 3; width: 100%; box-sizing: border-box; padding: 8px; }
