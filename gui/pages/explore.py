@@ -6,6 +6,8 @@ vendor) is named "(you)" in every legend and table and drawn heavier.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import solara
 from solara.alias import rv
@@ -28,11 +30,16 @@ def vendor_names(r: Run) -> list[str]:
     return [v.name + (FOCAL_MARK if v.focal else "") for v in r.model.vendor_list]
 
 
+KPI_CARDS = os.environ.get("SALESWEB_KPI_CARDS", "1") != "0"
+"""Off only for ``experiments/gui_latency.py --kpi-ab``, which times a step with and
+without the cards."""
+
+
 @solara.component
 def FocalKpis():
     _ = s.tick.value
     r = s.run.value
-    if r is None or r.track is None:
+    if r is None or r.track is None or not KPI_CARDS:
         return
     me = r.model.focal_vendor
     title = f"My company: {me.name}{FOCAL_MARK}, {me.strategy}, week {r.steps}"
