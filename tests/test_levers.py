@@ -93,7 +93,8 @@ def test_scenario_file_of_a_run_rebuilds_the_same_run(tmp_path):
     from gui.scenario_file import run_scenario_toml
     from sim.model import MarketModel
 
-    run = Run.build("yammer_viral", {"n_enterprises": 15}, seed=4, focal={"initial_reps": 3})
+    focal = {"strategy": "direct", "initial_reps": 9, "quality": 0.95}
+    run = Run.build("default", {"n_enterprises": 15}, seed=4, focal=focal)
     run.step(4)
     path = tmp_path / "copy.toml"
     path.write_text(run_scenario_toml(run))
