@@ -165,3 +165,15 @@ def test_market_map_bubbles_do_not_overlap_and_on_prem_has_a_legend_entry():
     assert first["name"].startswith("E0 (") and "{" not in option["series"][0]["tooltip"][
         "formatter"
     ].replace("{b}", "").replace("{a}", "")
+
+
+def test_decide_form_parsing_and_bounds():
+    from gui.pages.decide import MAX_RUN_WEEKS, parse_inputs
+
+    options, seeds, weeks, errors = parse_inputs("a: strategy=direct\n\nb: hybrid", "3", "20")
+    assert errors == [] and [o.label for o in options] == ["a", "b"] and (seeds, weeks) == (3, 20)
+    assert "give 2 to 6 options" in parse_inputs("a: strategy=direct", "3", "20")[3][0]
+    assert "seeds" in parse_inputs("a: strategy=direct\nb: hybrid", "0", "20")[3][0]
+    assert "line 1" in parse_inputs("a: reps=1\nb: hybrid", "3", "20")[3][0]
+    big = parse_inputs("a: strategy=direct\nb: hybrid\nc: direct", "50", "5200")[3]
+    assert big and f"{MAX_RUN_WEEKS:,} run-weeks" in big[0]

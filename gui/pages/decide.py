@@ -24,7 +24,10 @@ from sim.scenarios import ScenarioError
 
 MAX_OPTIONS = 6
 MAX_SEEDS = 50
-"""A study in the browser server is bounded (it shares the machine with every session)."""
+MAX_RUN_WEEKS = 40_000
+"""A study in the browser server is bounded (it shares the machine with every session):
+about 3 options x 50 seeds x 260 weeks, a minute or two on a laptop; `salesweb study`
+has no such bound."""
 
 PRESETS: dict[str, str] = {
     "The three strategies": (
@@ -72,6 +75,11 @@ def parse_inputs(text: str, seeds: str, weeks: str) -> tuple[list, int, int, lis
     n_weeks, err = parse_value(PARAMETERS["horizon"], weeks)
     if err:
         errors.append(f"weeks: {err}")
+    elif not errors and len(options) * n_seeds * n_weeks > MAX_RUN_WEEKS:
+        errors.append(
+            f"{len(options)} options x {n_seeds} seeds x {n_weeks} weeks is more than the "
+            f"browser runs ({MAX_RUN_WEEKS:,} run-weeks); use fewer, or salesweb study"
+        )
     return options, n_seeds, n_weeks or 0, errors
 
 
