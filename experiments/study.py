@@ -73,7 +73,7 @@ def parse_option(text: str) -> Option:
         key, eq, value = part.partition("=")
         key, value = key.strip(), value.strip()
         if not eq:
-            if not sep and part == label and part in STRATEGIES:
+            if part in STRATEGIES:
                 settings["strategy"] = part  # "hybrid" alone: that strategy
                 continue
             raise ParameterError(
