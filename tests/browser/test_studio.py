@@ -264,3 +264,9 @@ def test_phone_has_no_horizontal_overflow(browser, app_url, tab):
     finally:
         context.close()
     assert not problems.items, problems.items
+
+
+def test_server_start_and_page_load_print_no_samesite_warning(page):
+    expect(page.locator(".sw-step")).to_have_text(re.compile(r"Week 0 of"))
+    log = (ARTIFACTS / "server.log").read_text()
+    assert "samesite" not in log.lower(), log[-2000:]
