@@ -515,12 +515,25 @@ def _execute(
     return [done[(t[0], t[1])] for t in tasks]
 
 
+class _Flag:
+    """``is_set()`` over a callable, so run_one checks a cancel in this process too."""
+
+    def __init__(self, check: Callable[[], bool]):
+        self.is_set = check
+
+
 def _execute_here(tasks, progress, cancelled, total) -> list[RunOutcome] | None:
+    global _CANCEL
     out = []
-    for n, task in enumerate(tasks):
-        if cancelled is not None and cancelled():
-            return None
-        out.append(run_one(task))
-        if progress is not None:
-            progress((n + 1) * task[3], total)
+    _CANCEL = _Flag(cancelled) if cancelled is not None else None
+    try:
+        for n, task in enumerate(tasks):
+            result = run_one(task)
+            if result is None or (cancelled is not None and cancelled()):
+                return None
+            out.append(result)
+            if progress is not None:
+                progress((n + 1) * task[3], total)
+    finally:
+        _CANCEL = None
     return out

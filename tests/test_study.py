@@ -207,3 +207,14 @@ def test_cli_bad_input_is_one_error_line(args, message, tmp_path):
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], proc.stderr
+
+
+def test_cancel_stops_a_run_in_this_process_midway():
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 5  # a few weeks into the first run
+
+    assert small_study(cancel=cancelled, steps=400) is None
+    assert len(calls) < 20  # checked each week, stopped at once
