@@ -34,7 +34,10 @@ def describe_inputs(scenario: str, base: dict, a: dict, b: dict, seeds: list[int
     """The scenario, the sidebar's changes, A, B and the seeds, in one line."""
 
     def fmt(d: dict) -> str:
-        return ", ".join(f"{k}={v}" for k, v in d.items()) or "no changes"
+        def value(v):
+            return ":".join(f"{x:g}" for x in v) if isinstance(v, tuple) else v
+
+        return ", ".join(f"{k}={value(v)}" for k, v in d.items()) or "no changes"
 
     return (
         f"Scenario {scenario} with {fmt(base)} (sidebar); A: {fmt(a)}; B: {fmt(b)}; "

@@ -250,6 +250,14 @@ def test_phone_has_no_horizontal_overflow(browser, app_url, tab):
         page.goto(app_url)
         expect(page.locator(".sw-step")).to_have_text(re.compile(r"Week 0 of"), timeout=30_000)
         page.get_by_role("tab", name=tab).click()
+        shown = {"Explore": ".sw-kpis", "Compare": ".sw-compare-a", "Decide": ".sw-decide-options"}
+        expect(page.locator(shown[tab])).to_be_visible()
+        # the tab's slide transition has ended: its content starts at the left edge
+        page.wait_for_function(
+            "s => { const r = document.querySelector(s).getBoundingClientRect();"
+            " return r.left >= 0 && r.left < 30 && r.right <= window.innerWidth; }",
+            arg=shown[tab],
+        )
         if tab == "Explore":
             page.locator("[data-chart=market_map][data-rendered]").wait_for(timeout=30_000)
             step(page, 1)
