@@ -176,7 +176,7 @@ def NetworkAndMap():
             ),
             "market_map",
             "Market map: enterprises by employees, coloured by main vendor (click one)",
-            height=430,
+            height=380,  # the legend and the fixed 320-pixel map square
             on_click=map_click,
         )
 
