@@ -121,12 +121,12 @@ def print_summary(model, model_df, vendor_df, n_steps: int) -> None:
 @app.command()
 def study(
     option: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option(
             help='An option for the focal company: "label: key=value, key=value" (repeat; '
             "keys: strategy and the vendor traits). The first is the baseline."
         ),
-    ],
+    ] = None,
     scenario: Annotated[str, typer.Option(help="Preset name or path to a .toml file.")] = "default",
     seeds: Annotated[int, typer.Option(help="Seeds per option (the same for every option).")] = 20,
     steps: Annotated[
@@ -152,6 +152,12 @@ def study(
     from experiments.study import study as run_study
     from sim.scenarios import ScenarioError
 
+    if not option:
+        raise fail(
+            'give at least one --option "label: key=value, ...", e.g. "hybrid: strategy=hybrid"'
+        )
+    if seed < 0:
+        raise fail(f"--seed {seed} is not allowed; expected a whole number >= 0")
     if seeds < 1 or seeds > 10_000:
         raise fail(f"--seeds {seeds} is not allowed; expected a whole number in [1, 10000]")
     if steps is not None and not 1 <= steps <= 5200:

@@ -200,6 +200,8 @@ def test_cli_writes_both_tables_with_their_inputs(tmp_path, suffix):
         (["--option", "x: strategy=direct", "--scenario", "nowhere"], "unknown scenario"),
         (["--option", "x: strategy=direct", "--out", "/nonexistent/a.csv"], "does not exist"),
         (["--option", "x: strategy=direct", "--set", "n_vendors=0"], "n_vendors >= 1"),
+        (["--option", "x: strategy=direct", "--seed", "-1"], "--seed -1"),
+        ([], "give at least one --option"),
     ],
 )
 def test_cli_bad_input_is_one_error_line(args, message, tmp_path):
