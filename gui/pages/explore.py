@@ -245,7 +245,14 @@ def Downloads():
     if r is None:
         return
     stem = f"salesweb_{r.scenario.name}_seed{r.seed}"
-    tables = (("model", "Model data", r.model_frame), ("vendors", "Vendor data", r.vendor_frame))
+    me = r.model.focal_vendor
+
+    def vendor_frame():
+        df = r.vendor_frame()
+        df["focal"] = df["name"] == (me.name if me is not None else None)  # my company
+        return df
+
+    tables = (("model", "Model data", r.model_frame), ("vendors", "Vendor data", vendor_frame))
     formats = (("csv", "CSV", to_csv_bytes), ("parquet", "Parquet", parquet_with_inputs(r)))
     with solara.Row(gap="6px", style="flex-wrap: wrap", classes=["sw-downloads"]):
         for tag, title, frame in tables:

@@ -166,7 +166,8 @@ def test_downloads_csv_parquet_and_png(page):
     with page.expect_download() as info:
         page.get_by_role("button", name="Vendor data (Parquet)").click()
     vendors = pd.read_parquet(info.value.path())
-    assert {"name", "strategy", "arr", "cash", "cac"} <= set(vendors.columns)
+    assert {"name", "strategy", "arr", "cash", "cac", "focal"} <= set(vendors.columns)
+    assert vendors.loc[vendors["focal"], "name"].unique().tolist() == ["V00"]
     with page.expect_download() as info:
         page.locator("[data-png=arr_by_strategy]").click()
     assert info.value.suggested_filename == "arr_by_strategy.png"
