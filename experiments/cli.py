@@ -43,7 +43,10 @@ def simulate(
     steps: Annotated[
         int | None, typer.Option(min=1, help="Weeks to run (default: the scenario's horizon).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the run (rng).")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Seed of the run (rng); default: the scenario file's seed, else 0."),
+    ] = None,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a parameter: --set key=value (repeatable)."),
@@ -58,12 +61,14 @@ def simulate(
 ) -> None:
     """Run one market headless and print its summary."""
     from sim.model import MarketModel
-    from sim.scenarios import ScenarioError
+    from sim.scenarios import ScenarioError, load_scenario
 
     try:
         overrides = dict(parse_assignment(a) for a in set_ or [])
         if out is not None:
             check_output_path(out)
+        if seed is None:
+            seed = load_scenario(scenario).seed or 0
         model = MarketModel.from_scenario(scenario, rng=seed, **overrides)
     except (ParameterError, ScenarioError, OutputError) as exc:
         raise fail(str(exc)) from None
@@ -85,8 +90,15 @@ def simulate(
     vendor_df = model.vendor_dataframe()
     print_summary(model, model_df, vendor_df, n_steps)
     if out is not None:
-        write_table(model_df, out)
-        vendor_path = write_table(vendor_df, sibling(out, "vendors"))
+        meta = {
+            "kind": "salesweb simulate",
+            "scenario": scenario,
+            "seed": seed,
+            "steps": n_steps,
+            "overrides": {k: list(v) if isinstance(v, tuple) else v for k, v in overrides.items()},
+        }
+        write_table(model_df, out, meta)
+        vendor_path = write_table(vendor_df, sibling(out, "vendors"), meta)
         console.print(f"wrote {out} and {vendor_path}")
 
 
@@ -105,6 +117,118 @@ def print_summary(model, model_df, vendor_df, n_steps: int) -> None:
     for label, values in rows.items():
         table.add_row(label, *(format_value(label, values.get(c)) for c in (*STRATEGIES, "market")))
     console.print(table)
+
+
+@app.command()
+def study(
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            help='An option for the focal company: "label: key=value, key=value" (repeat; '
+            "keys: strategy and the vendor traits). The first is the baseline."
+        ),
+    ] = None,
+    scenario: Annotated[str, typer.Option(help="Preset name or path to a .toml file.")] = "default",
+    seeds: Annotated[int, typer.Option(help="Seeds per option (the same for every option).")] = 20,
+    steps: Annotated[
+        int | None, typer.Option(help="Weeks per run (default: the scenario's horizon).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Root seed the run seeds are spawned from.")] = 0,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Change a market parameter for every option: key=value."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: every core).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Per-option table to FILE (.csv or .parquet); per-run to FILE_seeds."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Compare options for the focal company over seeds (common random numbers)."""
+    import time
+
+    from experiments.study import study as run_study
+    from sim.scenarios import ScenarioError
+
+    if not option:
+        raise fail(
+            'give at least one --option "label: key=value, ...", e.g. "hybrid: strategy=hybrid"'
+        )
+    if seed < 0:
+        raise fail(f"--seed {seed} is not allowed; expected a whole number >= 0")
+    if seeds < 1 or seeds > 10_000:
+        raise fail(f"--seeds {seeds} is not allowed; expected a whole number in [1, 10000]")
+    if steps is not None and not 1 <= steps <= 5200:
+        raise fail(f"--steps {steps} is not allowed; expected a whole number in [1, 5200]")
+    if workers is not None and workers < 1:
+        raise fail(f"--workers {workers} is not allowed; expected at least 1")
+    try:
+        overrides = dict(parse_assignment(a) for a in set_ or [])
+        if out is not None:
+            check_output_path(out)
+        start = time.perf_counter()
+        with Progress(
+            TextColumn("[bold]study[/] weeks"),
+            MofNCompleteColumn(),
+            BarColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            disable=quiet,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("study", total=None)
+            result = run_study(
+                scenario,
+                option,
+                seeds,
+                steps,
+                workers=workers,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                root_seed=seed,
+                overrides=overrides,
+            )
+        elapsed = time.perf_counter() - start
+    except (ParameterError, ScenarioError, OutputError) as exc:
+        raise fail(str(exc)) from None
+    assert result is not None  # no cancel from the command line
+    print_study(result, elapsed)
+    if out is not None:
+        meta = result.metadata()
+        write_table(result.summary(), out, meta)
+        runs_path = write_table(
+            result.runs.set_index(["option", "seed"]), sibling(out, "seeds"), meta
+        )
+        console.print(f"wrote {out} and {runs_path}")
+
+
+def print_study(result, elapsed: float) -> None:
+    from experiments.study import money
+
+    summary = result.summary()
+    table = Table(title=f"study: {result.inputs_line()}", title_justify="left")
+    for col in ("option", "survival", "ARR p10", "ARR median", "ARR p90", "cash burned",
+                "lowest cash", "CAC payback (months)", "ARR share"):  # fmt: skip
+        table.add_column(col, justify="left" if col == "option" else "right")
+    for label, row in summary.iterrows():
+        payback = row["cac_payback_months_median"]
+        table.add_row(
+            str(label),
+            f"{row['survival_rate']:.0%}",
+            money(row["arr_p10"]),
+            money(row["arr_median"]),
+            money(row["arr_p90"]),
+            money(row["cash_burned_median"]),
+            money(row["cash_min_median"]),
+            "-" if payback != payback else f"{payback:.0f}",
+            f"{row['arr_share_median']:.1%}",
+        )
+    console.print(table)
+    console.print(result.verdict(), highlight=False, markup=False)
+    runs = len(result.options) * len(result.seeds)
+    console.print(f"{runs} runs of {result.steps} weeks in {elapsed:.1f} s", highlight=False)
 
 
 @app.command()
@@ -135,11 +259,13 @@ def params(
     if group is not None and group not in GROUPS:
         raise fail(f"--group {group!r} is not a group; expected one of {', '.join(GROUPS)}")
     table = Table(title="Parameters (salesweb simulate --set name=value)")
-    for col in ("name", "group", "default", "allowed", "unit", "description"):
+    for col in ("name", "label", "group", "default", "allowed", "unit", "description"):
         table.add_column(col, overflow="fold", no_wrap=col == "name")
     for p in PARAMETERS.values():
         if group in (None, p.group):
-            table.add_row(p.name, p.group, str(p.default), p.allowed(), p.unit, p.description)
+            table.add_row(
+                p.name, p.label, p.group, str(p.default), p.allowed(), p.unit, p.description
+            )
     console.print(table)
 
 

@@ -38,6 +38,11 @@ def solara_env() -> dict[str, str]:
     """Environment for the server: no telemetry, assets from the local cache only."""
     env = dict(os.environ)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    # Solara warns (12 lines, at the first page load) that it falls back to
+    # samesite=lax cookies over plain http, which is what a loopback or a room's
+    # LAN serves; the fallback is right for us, so the warning is noise.
+    quiet = "ignore:Cookies with samesite=none require https:UserWarning"
+    env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), quiet) if w)
     env.setdefault("SOLARA_ASSETS_PROXY", "True")
     cache = Path(sys.prefix) / "share" / "solara" / "cdn"
     if cache.is_dir():

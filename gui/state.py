@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gui.kpis import FocalTrack
 from gui.network_view import bubble_layout, drawn_edges, radial_tree_layout, tie_segments
 from sim.model import MarketModel
 from sim.scenarios import Scenario, load_scenario
@@ -32,6 +33,7 @@ class Run:
     scenario: Scenario
     overrides: dict[str, Any]
     seed: int
+    focal: dict[str, Any] | None = None  # MarketModel(focal=...): vendor 0 is "my company"
     model: MarketModel = field(init=False, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     vendor_users: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False)
@@ -40,17 +42,27 @@ class Run:
     )
 
     _market_positions: np.ndarray | None = field(default=None, init=False, repr=False)
+    track: FocalTrack | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        kwargs = self.scenario.model_kwargs(rng=self.seed, **self.overrides)
+        extra = {} if self.focal is None else {"focal": self.focal}
+        kwargs = self.scenario.model_kwargs(rng=self.seed, **extra, **self.overrides)
         self.model = MarketModel(**kwargs)
         self.model.scenario_name = self.scenario.name
+        if self.model.focal_vendor is not None:
+            self.track = FocalTrack(self.model)
         self._record()
 
     @classmethod
-    def build(cls, scenario_name: str, overrides: dict[str, Any], seed: int) -> Run:
+    def build(
+        cls,
+        scenario_name: str,
+        overrides: dict[str, Any],
+        seed: int,
+        focal: dict[str, Any] | None = None,
+    ) -> Run:
         """Build a run; raises ParameterError / ScenarioError on bad input."""
-        return cls(load_scenario(scenario_name), dict(overrides), int(seed))
+        return cls(load_scenario(scenario_name), dict(overrides), int(seed), focal)
 
     # ------------------------------------------------------------------ stepping
     def step(self, n: int = 1) -> int:
@@ -68,6 +80,8 @@ class Run:
     def _record(self) -> None:
         """Append each live vendor's users (adoption by vendor), one value per step."""
         m = self.model
+        if self.track is not None:
+            self.track.record()
         for v in m.vendor_list:
             if v.alive or v.index in self.vendor_users:
                 self.vendor_users.setdefault(v.index, []).append(v.users if v.alive else 0)

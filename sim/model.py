@@ -50,6 +50,13 @@ class MarketModel(mesa.Model):
         Per-vendor settings for the first vendors: ``{"strategy": "hybrid",
         "quality": 0.9, ...}`` with keys from :data:`sim.params.VENDOR_TRAITS`.
         Unset traits are drawn around the model-level value.
+    focal : dict, optional
+        Makes vendor 0 the focal company ("my company", ``model.focal_vendor``):
+        ``{"strategy": "hybrid", "initial_reps": 5}`` with keys ``strategy`` and
+        :data:`sim.params.VENDOR_TRAITS`. Its other traits are drawn as usual, and all of
+        them are drawn whatever the dict sets, so two focal settings on one seed see the
+        same rivals and the same random stream (common random numbers). ``None``
+        changes nothing.
     **params
         Any parameter of :data:`sim.params.PARAMETERS`.
 
@@ -62,7 +69,13 @@ class MarketModel(mesa.Model):
     11
     """
 
-    def __init__(self, rng: Any = None, vendors: list[dict] | None = None, **params: Any):
+    def __init__(
+        self,
+        rng: Any = None,
+        vendors: list[dict] | None = None,
+        focal: dict | None = None,
+        **params: Any,
+    ):
         super().__init__(rng=rng)
         values = defaults()
         values.update(validate_params(params))
@@ -71,6 +84,11 @@ class MarketModel(mesa.Model):
         for name, value in values.items():
             setattr(self, name, value)
         self.vendor_specs = _validate_vendor_specs(vendors or [], values["n_vendors"])
+        self.focal_spec = _focal_spec(focal, values["n_vendors"])
+        if self.focal_spec is not None:
+            first = self.vendor_specs[0] if self.vendor_specs else {}
+            self.vendor_specs[:1] = [{**first, **self.focal_spec}]
+        self.focal_vendor: Vendor | None = None
 
         self.population = build_population(values, self.rng)
         pop = self.population
@@ -98,7 +116,13 @@ class MarketModel(mesa.Model):
         self._reset_step_flows()
 
         for strategy, spec in zip(self._initial_strategies(), self._padded_specs(), strict=True):
-            self.add_vendor(strategy, spec)
+            if self.focal_spec is not None and self.focal_vendor is None:
+                spec = {**self.draw_traits(), **spec}  # every trait drawn: same stream
+                self.focal_vendor = self.add_vendor(strategy, spec)
+                self.focal_vendor.focal = True
+                self.focal_vendor.traits = spec  # what it started with, drawn or set
+            else:
+                self.add_vendor(strategy, spec)
 
         self.datacollector = mesa.DataCollector(
             model_reporters=MODEL_REPORTERS, agenttype_reporters={Vendor: VENDOR_REPORTERS}
@@ -114,7 +138,7 @@ class MarketModel(mesa.Model):
         from sim.scenarios import load_scenario
 
         scenario = load_scenario(name_or_path)
-        kwargs = scenario.model_kwargs(**overrides)
+        kwargs = scenario.model_kwargs(**overrides)  # the scenario's seed if rng is None
         model = cls(**kwargs)
         model.scenario_name = scenario.name
         return model
@@ -383,7 +407,7 @@ class MarketModel(mesa.Model):
         return f"MarketModel({inner})"
 
 
-def _validate_vendor_specs(specs: list[dict], n_vendors: int) -> list[dict]:
+def _validate_vendor_specs(specs: list[dict], n_vendors: int, who: str = "") -> list[dict]:
     if len(specs) > n_vendors:
         raise ParameterError(
             f"parameter 'vendors': {len(specs)} vendor specs but n_vendors={n_vendors}; "
@@ -397,17 +421,41 @@ def _validate_vendor_specs(specs: list[dict], n_vendors: int) -> list[dict]:
         if strategy is not None:
             if strategy not in TACTICS:
                 raise ParameterError(
-                    f"vendor {i}: strategy {strategy!r} is not allowed; expected one of {', '.join(STRATEGIES)}"
+                    f"{who or f'vendor {i}'}: strategy {strategy!r} is not allowed; expected one of {', '.join(STRATEGIES)}"
                 )
             clean["strategy"] = strategy
         for key in spec:
             if key not in VENDOR_TRAITS:
                 raise ParameterError(
-                    f"vendor {i}: {key!r} is not a vendor trait; allowed: strategy, {', '.join(VENDOR_TRAITS)}"
+                    f"{who or f'vendor {i}'}: {key!r} is not a vendor trait; allowed: strategy, {', '.join(VENDOR_TRAITS)}"
                 )
-        clean.update(validate_params(spec))
+        try:
+            clean.update(validate_params(spec))
+        except ParameterError as exc:
+            raise ParameterError(f"{who or f'vendor {i}'}: {exc}") from None
         out.append(clean)
     return out
+
+
+def validate_vendor_spec(spec: Any, who: str) -> dict:
+    """One vendor's settings, checked: ``strategy`` and vendor traits with valid values.
+
+    ``who`` names the vendor in the message ("vendor 2", "focal company").
+    """
+    if not isinstance(spec, dict):
+        raise ParameterError(
+            f"{who}: expected a table of settings such as {{strategy = 'hybrid'}}, got {spec!r}"
+        )
+    return _validate_vendor_specs([spec], 1, who=who)[0]
+
+
+def _focal_spec(focal: Any, n_vendors: int) -> dict | None:
+    if focal is None:
+        return None
+    spec = validate_vendor_spec(focal, "focal company")
+    if n_vendors < 1:
+        raise ParameterError("focal company: needs n_vendors >= 1 (vendor 0 is the focal company)")
+    return spec
 
 
 def _signature() -> inspect.Signature:
@@ -417,6 +465,7 @@ def _signature() -> inspect.Signature:
         inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
         inspect.Parameter("rng", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
         inspect.Parameter("vendors", kw, default=None),
+        inspect.Parameter("focal", kw, default=None),
     ]
     params += [inspect.Parameter(name, kw, default=p.default) for name, p in PARAMETERS.items()]
     return inspect.Signature(params)

@@ -174,7 +174,7 @@ def test_main_vendor_and_market_map():
     codes = main_vendor_codes(np.array([0, 0, 0, 1, 1, 2]), np.array([1, 1, 0, -1, -1, 2]), 3)
     assert codes.tolist() == [1, -1, 2]
     option = market_map_option(np.array([10, 20, 30]), codes, ["V0", "V1", "V2"], selected=1)
-    points = {d["name"]: (s["name"], d) for s in option["series"] for d in s["data"]}
+    points = {d["name"].split()[0]: (s["name"], d) for s in option["series"] for d in s["data"]}
     assert {k: v[0] for k, v in points.items()} == {"E0": "V1", "E1": "no product", "E2": "V2"}
     assert [points[f"E{e}"][1]["value"][2] for e in range(3)] == [10, 20, 30]
     assert points["E1"][1]["itemStyle"]["borderWidth"] == 3

@@ -15,6 +15,13 @@ A scenario file looks like::
     strategy = "hybrid"
     quality = 0.9
 
+    [focal]               # optional: vendor 0 is "my company" (MarketModel(focal=...))
+    strategy = "hybrid"
+    initial_reps = 5
+
+``seed = N`` under ``[scenario]`` is the seed a run uses when none is given (a file
+written by "copy as scenario file" reproduces the browser's run).
+
 The presets ship inside the package (``sim/scenarios/*.toml``); a user may pass a
 path to a file of their own. Parameters are validated on load, so a typo in a file
 fails with the file name and the closest parameter name.
@@ -48,17 +55,24 @@ class Scenario:
     params: dict[str, Any] = field(default_factory=dict)
     vendors: tuple[dict[str, Any], ...] = ()
     path: str = ""
+    focal: dict[str, Any] | None = None
+    seed: int | None = None
 
     def model_kwargs(self, **overrides: Any) -> dict[str, Any]:
         """Keyword arguments for :class:`sim.MarketModel`: the scenario's, then ``overrides``.
 
-        ``rng`` and ``vendors`` pass through; other overrides are validated here.
+        ``rng``, ``vendors`` and ``focal`` pass through; other overrides are validated
+        here. The scenario's ``seed`` is the ``rng`` when none is given.
         """
-        extra = {k: overrides.pop(k) for k in ("rng", "vendors") if k in overrides}
+        extra = {k: overrides.pop(k) for k in ("rng", "vendors", "focal") if k in overrides}
         kwargs = {**self.params, **validate_params(overrides)}
         if self.vendors and "vendors" not in extra:
             kwargs["vendors"] = [dict(v) for v in self.vendors]
+        if self.focal is not None and "focal" not in extra:
+            kwargs["focal"] = dict(self.focal)
         kwargs.update(extra)
+        if self.seed is not None and kwargs.get("rng") is None:
+            kwargs["rng"] = self.seed
         return kwargs
 
 
@@ -93,11 +107,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"scenario file {origin}: not valid TOML ({exc})") from None
-    unknown = set(data) - {"scenario", "params", "vendors"}
+    unknown = set(data) - {"scenario", "params", "vendors", "focal"}
     if unknown:
         raise ScenarioError(
             f"scenario file {origin}: unknown section(s) {sorted(unknown)}; "
-            "allowed: [scenario], [params], [[vendors]]"
+            "allowed: [scenario], [params], [[vendors]], [focal]"
         )
     meta = data.get("scenario", {})
     params = data.get("params", {})
@@ -108,8 +122,14 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         )
     try:
         params = validate_params(params)
+        focal = _focal_table(data.get("focal"))
     except ParameterError as exc:
         raise ParameterError(f"scenario file {origin}: {exc}") from None
+    seed = meta.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise ScenarioError(
+            f"scenario file {origin}: [scenario] seed = {seed!r}; expected a whole number >= 0"
+        )
     return Scenario(
         name=name,
         title=str(meta.get("title", name)),
@@ -118,7 +138,18 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         params=params,
         vendors=tuple(dict(v) for v in vendors),
         path=origin,
+        focal=focal,
+        seed=seed,
     )
+
+
+def _focal_table(table: Any) -> dict[str, Any] | None:
+    """The ``[focal]`` table, checked as the model checks ``focal=`` (None if absent)."""
+    if table is None:
+        return None
+    from sim.model import validate_vendor_spec
+
+    return validate_vendor_spec(table, "[focal]")
 
 
 def _read(name_or_path: str | Path) -> tuple[str, str, str]:

@@ -110,6 +110,8 @@ class PageProblems:
     def _console(self, msg) -> None:
         if msg.type == "error":
             self.items.append(f"console error: {msg.text}")
+        elif msg.type == "warning" and "Vue script" in msg.text:  # a template that fails
+            self.items.append(f"console warning: {msg.text}")
 
     def _response(self, resp) -> None:
         if resp.status >= 400:

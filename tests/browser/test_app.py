@@ -166,7 +166,15 @@ def test_downloads_csv_parquet_and_png(page):
     with page.expect_download() as info:
         page.get_by_role("button", name="Vendor data (Parquet)").click()
     vendors = pd.read_parquet(info.value.path())
-    assert {"name", "strategy", "arr", "cash", "cac"} <= set(vendors.columns)
+    assert {"name", "strategy", "arr", "cash", "cac", "focal"} <= set(vendors.columns)
+    assert vendors.loc[vendors["focal"], "name"].unique().tolist() == ["V00"]
+    import json
+
+    import pyarrow.parquet as pq
+
+    meta = json.loads(pq.read_schema(info.value.path()).metadata[b"salesweb"])
+    assert meta["seed"] == 1 and meta["scenario"] == "default" and meta["week"] == 1
+    assert "[params]" in meta["scenario_toml"] and "seed = 1" in meta["scenario_toml"]
     with page.expect_download() as info:
         page.locator("[data-png=arr_by_strategy]").click()
     assert info.value.suggested_filename == "arr_by_strategy.png"
