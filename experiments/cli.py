@@ -1,24 +1,67 @@
-"""The ``salesweb`` command line: simulate, scenarios, params, serve.
+"""The ``salesweb`` command line: simulate, scenarios, params, serve, validate.
 
 Bad input (an unknown parameter or scenario, a value out of range, a malformed
-TOML file, an unwritable output) prints one line starting with ``error:`` and
-exits with status 2, with no traceback.
+TOML file, an unwritable output, a market above the memory limit, an option Typer
+cannot parse) prints one line starting with ``error:`` and exits with status 2, with
+no traceback. Messages are printed as plain text: rich markup or emoji codes in a
+user's input (``[params]``, ``a:b:c``) are shown as typed.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
-from experiments.io import OutputError, check_output_path, sibling, write_table
+from experiments.io import (
+    OutputError,
+    check_output_path,
+    check_writable_folder,
+    sibling,
+    write_tables,
+)
 from sim.params import GROUPS, PARAMETERS, ParameterError, parse_assignment
 
-app = typer.Typer(
+USAGE_ERROR = 2
+MAX_STEPS = int(PARAMETERS["horizon"].high)
+"""Most weeks one ``simulate`` runs: the horizon's own upper bound (100 years)."""
+MAX_VALIDATION_SEEDS = 100
+"""Most seeds per setting of ``validate`` (12 take about a minute)."""
+
+
+class OneLineErrors(typer.Typer):
+    """A Typer app whose parsing errors (a bad option value, an unknown option) are one line.
+
+    Typer draws Click's usage errors in a box over several lines; here they get the
+    same ``error:`` line and status 2 as every other bad input.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().__call__(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            sys.exit(USAGE_ERROR)
+        except click.ClickException as exc:
+            where = f" (see {exc.ctx.command_path} --help)" if getattr(exc, "ctx", None) else ""
+            err.print(error_line(exc.format_message() + where), highlight=False, soft_wrap=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            err.print(error_line("aborted"), highlight=False)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+app = OneLineErrors(
     help="Sales Web: an agent-based simulator of enterprise software markets.",
     no_args_is_help=True,
     add_completion=False,
@@ -27,12 +70,15 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
-USAGE_ERROR = 2
+
+def error_line(message: str) -> Text:
+    """``error: message`` as rich Text: nothing in ``message`` is read as markup or emoji."""
+    return Text.assemble(("error:", "bold red"), " ", message)
 
 
 def fail(message: str) -> typer.Exit:
     """Print one clear line and return the exit to raise (status 2)."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(error_line(message), highlight=False, soft_wrap=True)
     return typer.Exit(USAGE_ERROR)
 
 
@@ -40,9 +86,10 @@ def fail(message: str) -> typer.Exit:
 def simulate(
     scenario: Annotated[str, typer.Option(help="Preset name or path to a .toml file.")] = "default",
     steps: Annotated[
-        int | None, typer.Option(min=1, help="Weeks to run (default: the scenario's horizon).")
+        int | None,
+        typer.Option(help=f"Weeks to run, 1 to {MAX_STEPS} (default: the scenario's horizon)."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the run (rng).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the run (rng), a non-negative integer.")] = 0,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a parameter: --set key=value (repeatable)."),
@@ -54,19 +101,64 @@ def simulate(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    memory_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--memory-limit",
+            metavar="GB",
+            help="Refuse a market estimated above this much memory (default: 4 GB).",
+        ),
+    ] = None,
 ) -> None:
     """Run one market headless and print its summary."""
+    from sim import budget
     from sim.model import MarketModel
     from sim.scenarios import ScenarioError
 
+    if steps is not None and not 1 <= steps <= MAX_STEPS:
+        raise fail(f"--steps {steps} is not allowed; expected an integer in [1, {MAX_STEPS}]")
+    if seed < 0:
+        raise fail(f"--seed {seed} is not allowed; expected a non-negative integer")
     try:
         overrides = dict(parse_assignment(a) for a in set_ or [])
-        if out is not None:
+        if out is not None:  # both files, before any computation
             check_output_path(out)
-        model = MarketModel.from_scenario(scenario, rng=seed, **overrides)
+            check_output_path(sibling(out, "vendors"))
+        model = MarketModel.from_scenario(
+            scenario, rng=seed, memory_limit_gb=memory_limit, **overrides
+        )
+        n_steps = steps or model.horizon
+        if n_steps > model.horizon:  # the construction check counted the horizon's weeks
+            budget.check(
+                model.params,
+                model.memory_budget.limit_gb,
+                sizes=model.population.ent_size,
+                steps=n_steps,
+            )
     except (ParameterError, ScenarioError, OutputError) as exc:
         raise fail(str(exc)) from None
-    n_steps = steps or model.horizon
+    stopped = run_weeks(model, n_steps, quiet)
+    model_df = model.datacollector.get_model_vars_dataframe()
+    vendor_df = model.vendor_dataframe()
+    print_summary(model, model_df, vendor_df, int(model.steps))
+    wrote = ""
+    if out is not None:
+        vendor_path = sibling(out, "vendors")
+        try:
+            write_tables({out: model_df, vendor_path: vendor_df})
+        except (OSError, OutputError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise fail(f"could not write {out} and {vendor_path}: {reason}") from None
+        console.print(f"wrote {out} and {vendor_path}", markup=False, highlight=False)
+        wrote = f"; the {int(model.steps)} weeks run are in {out}"
+    if stopped is not None:
+        raise fail(f"{stopped}{wrote}")
+
+
+def run_weeks(model, n_steps: int, quiet: bool) -> Exception | None:
+    """Step ``n_steps`` weeks with a progress bar; return the budget error that stopped it."""
+    from sim.budget import BudgetExceeded
+
     with Progress(
         TextColumn("[bold]simulating[/] week"),
         MofNCompleteColumn(),
@@ -78,15 +170,12 @@ def simulate(
     ) as progress:
         task = progress.add_task("run", total=n_steps)
         for _ in range(n_steps):
-            model.step()
+            try:
+                model.step()
+            except BudgetExceeded as exc:
+                return exc
             progress.advance(task)
-    model_df = model.datacollector.get_model_vars_dataframe()
-    vendor_df = model.vendor_dataframe()
-    print_summary(model, model_df, vendor_df, n_steps)
-    if out is not None:
-        write_table(model_df, out)
-        vendor_path = write_table(vendor_df, sibling(out, "vendors"))
-        console.print(f"wrote {out} and {vendor_path}")
+    return None
 
 
 def print_summary(model, model_df, vendor_df, n_steps: int) -> None:
@@ -95,7 +184,7 @@ def print_summary(model, model_df, vendor_df, n_steps: int) -> None:
 
     rows = summarize(model_df, vendor_df)
     table = Table(
-        title=f"{getattr(model, 'scenario_name', 'market')}: week {n_steps}, "
+        title=f"{escape(getattr(model, 'scenario_name', 'market'))}: week {n_steps}, "
         f"{model.n_employees:,} employees in {len(model.enterprises)} enterprises"
     )
     table.add_column("")
@@ -116,7 +205,7 @@ def scenarios() -> None:
     table.add_column("title")
     table.add_column("essay")
     for s in list_scenarios():
-        table.add_row(s.name, s.title, s.essay)
+        table.add_row(escape(s.name), escape(s.title), escape(s.essay))
     console.print(table)
 
 
@@ -146,11 +235,23 @@ def params(
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
+    session_memory_gb: Annotated[
+        float | None,
+        typer.Option(metavar="GB", help="Memory limit of one browser session's market (0.5)."),
+    ] = None,
+    heavy_jobs: Annotated[
+        int | None,
+        typer.Option(help="Builds and comparison runs at once, over all sessions (cores)."),
+    ] = None,
 ) -> None:
     """Serve the browser app."""
+    from gui.server import ServerError
     from gui.server import serve as serve_app
 
-    serve_app(host=host, port=port)
+    try:
+        serve_app(host=host, port=port, session_memory_gb=session_memory_gb, heavy_jobs=heavy_jobs)
+    except ServerError as exc:
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -159,7 +260,8 @@ def validate(
     seeds: Annotated[
         int,
         typer.Option(
-            min=5, help="Seeds per setting (the 3-standard-error checks need at least 5)."
+            help=f"Seeds per setting, 5 to {MAX_VALIDATION_SEEDS} (the 3-standard-error "
+            "checks need at least 5)."
         ),
     ] = 12,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
@@ -167,17 +269,28 @@ def validate(
     """Check the model against theory (Bass, predator-prey, networks); exit 1 if a check fails."""
     from experiments.validate import run_validation
 
+    if not 5 <= seeds <= MAX_VALIDATION_SEEDS:
+        raise fail(
+            f"--seeds {seeds} is not allowed; expected an integer in [5, {MAX_VALIDATION_SEEDS}]"
+        )
     if out.exists() and not out.is_dir():
         raise fail(f"--out {str(out)!r} is a file; give a folder")
-    if not out.parent.exists():
-        raise fail(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
-    checks = run_validation(out, seeds=seeds, progress=not quiet)
+    try:  # before a minute of computing: can the report be written there?
+        check_writable_folder(out if out.exists() else out.parent, f"--out {str(out)!r}")
+    except OutputError as exc:
+        raise fail(str(exc)) from None
+    try:
+        checks = run_validation(out, seeds=seeds, progress=not quiet)
+    except OSError as exc:
+        raise fail(f"could not write the report in {str(out)!r}: {exc.strerror or exc}") from None
     failed = [name for name, ok in checks.items() if not ok]
     console.print(
-        f"{len(checks) - len(failed)} of {len(checks)} checks pass; report: {out / 'validation.md'}"
+        f"{len(checks) - len(failed)} of {len(checks)} checks pass; report: {out / 'validation.md'}",
+        markup=False,
+        highlight=False,
     )
     for name in failed:
-        err.print(f"[bold red]FAIL[/] {name}", highlight=False)
+        err.print(Text.assemble(("FAIL", "bold red"), " ", name), highlight=False)
     if failed:
         raise typer.Exit(1)
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.tactics import TACTICS
+from sim import hiring
 from sim.params import STRATEGIES
 
 if TYPE_CHECKING:
-    from agents.vendor import Vendor
     from sim.model import MarketModel
 
 QUARTER = 13
@@ -50,7 +50,8 @@ def staff(model: MarketModel) -> None:
 
     Hires per round: ``rep_hiring_rate * bookings / (13 * rep_cost)`` (one rep per
     quarter of rep cost booked, at rate 1), rounded at random, and no more than keeps
-    ``min_runway_weeks`` of runway at the new cost.
+    ``min_runway_weeks`` of runway at the new cost or the memory budget allows
+    (:func:`sim.hiring.hires`).
     """
     rng = model.rng
     hiring_round = model.steps % model.hiring_interval == 0
@@ -61,24 +62,11 @@ def staff(model: MarketModel) -> None:
             vendor.lose_reps(int(rng.binomial(vendor.reps, model.rep_attrition)), rng)
         if not hiring_round:
             continue
-        wanted = model.rep_hiring_rate * vendor.bookings_since_hiring / (QUARTER * vendor.rep_cost)
-        hires = int(np.floor(wanted + rng.random()))
+        hires = hiring.hires(model, vendor, rng)  # bounded by cash and the memory budget
         vendor.bookings_since_hiring = 0.0
-        if hires <= 0:
-            continue
-        hires = min(hires, affordable_hires(model, vendor))
         if hires > 0:
             vendor.hire(hires, model.steps)
             model.log("hire", vendor, None, hires)
-
-
-def affordable_hires(model: MarketModel, vendor: Vendor) -> int:
-    """Most reps a vendor can add and still have ``min_runway_weeks`` of runway."""
-    if model.min_runway_weeks <= 0:
-        return 10**9
-    net_burn = vendor.costs - vendor.revenue
-    room = vendor.cash / model.min_runway_weeks - net_burn
-    return max(0, int(room // vendor.rep_cost)) if vendor.rep_cost > 0 else 10**9
 
 
 def market_attractiveness(model: MarketModel) -> float:

@@ -16,22 +16,22 @@ import mesa
 import numpy as np
 
 from agents.enterprise import Enterprise
-from agents.tactics import TACTICS
 from agents.vendor import Vendor
-from sim import contracting, economics, selling, workforce
+from sim import budget, contracting, economics, selling, workforce
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
     PARAMETERS,
     STRATEGIES,
     VENDOR_TRAITS,
-    ParameterError,
     check_consistency,
     defaults,
     validate_params,
 )
 from sim.population import NO_PRODUCT, build_population
 from sim.reporting import MODEL_REPORTERS, VENDOR_REPORTERS, compute_metrics
+from sim.seeds import check_rng
 from sim.tables import ContractBook, Pipeline
+from sim.vendor_specs import check_mix_acts, validate_vendor_specs
 
 # Traits that are probabilities stay in [0, 1] when drawn with heterogeneity.
 _UNIT_TRAITS = {"quality", "virality", "marketing_reach"}
@@ -52,6 +52,9 @@ class MarketModel(mesa.Model):
         Per-vendor settings for the first vendors: ``{"strategy": "hybrid",
         "quality": 0.9, ...}`` with keys from :data:`sim.params.VENDOR_TRAITS`.
         Unset traits are drawn around the model-level value.
+    memory_limit_gb : float, optional
+        Refuse a market whose estimated peak memory is above this many GB
+        (:mod:`sim.budget`); default :func:`sim.budget.default_limit_gb`.
     **params
         Any parameter of :data:`sim.params.PARAMETERS`.
 
@@ -64,7 +67,14 @@ class MarketModel(mesa.Model):
     11
     """
 
-    def __init__(self, rng: Any = None, vendors: list[dict] | None = None, **params: Any):
+    def __init__(
+        self,
+        rng: Any = None,
+        vendors: list[dict] | None = None,
+        memory_limit_gb: float | None = None,
+        **params: Any,
+    ):
+        check_rng(rng)
         super().__init__(rng=rng)
         values = defaults()
         values.update(validate_params(params))
@@ -72,9 +82,15 @@ class MarketModel(mesa.Model):
         self.params: dict[str, Any] = values
         for name, value in values.items():
             setattr(self, name, value)
-        self.vendor_specs = _validate_vendor_specs(vendors or [], values["n_vendors"])
+        self.vendor_specs = validate_vendor_specs(vendors, values["n_vendors"])
+        check_mix_acts(params, self.vendor_specs, values["n_vendors"])
+        limit = budget.check_limit(
+            budget.default_limit_gb() if memory_limit_gb is None else memory_limit_gb
+        )
+        budget.check(values, limit)  # before anything is allocated
 
-        self.population = build_population(values, self.rng)
+        self.population = build_population(values, self.rng, memory_limit_gb=limit)
+        self.memory_budget = budget.Budget(limit, budget.estimate(values, self.population.ent_size))
         pop = self.population
         self.n_employees = pop.n_employees
         self.median_enterprise_size = float(np.median(pop.ent_size))
@@ -282,6 +298,7 @@ class MarketModel(mesa.Model):
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
         """Advance the market one week, mechanisms 1 to 11 of MODEL.md in order."""
+        budget.check_step(self)  # a market that outgrew its memory limit stops here, intact
         self._reset_step_flows()
         self._self_serve_phase()  # 1-2: adoption and user churn
         self._refresh_users()
@@ -366,33 +383,6 @@ class MarketModel(mesa.Model):
         return f"MarketModel({inner})"
 
 
-def _validate_vendor_specs(specs: list[dict], n_vendors: int) -> list[dict]:
-    if len(specs) > n_vendors:
-        raise ParameterError(
-            f"parameter 'vendors': {len(specs)} vendor specs but n_vendors={n_vendors}; "
-            "give at most n_vendors specs"
-        )
-    out = []
-    for i, spec in enumerate(specs):
-        spec = dict(spec)
-        clean: dict[str, Any] = {}
-        strategy = spec.pop("strategy", None)
-        if strategy is not None:
-            if strategy not in TACTICS:
-                raise ParameterError(
-                    f"vendor {i}: strategy {strategy!r} is not allowed; expected one of {', '.join(STRATEGIES)}"
-                )
-            clean["strategy"] = strategy
-        for key in spec:
-            if key not in VENDOR_TRAITS:
-                raise ParameterError(
-                    f"vendor {i}: {key!r} is not a vendor trait; allowed: strategy, {', '.join(VENDOR_TRAITS)}"
-                )
-        clean.update(validate_params(spec))
-        out.append(clean)
-    return out
-
-
 def _signature() -> inspect.Signature:
     """Explicit keyword signature, so batch_run, SolaraViz and help() see every parameter."""
     kw = inspect.Parameter.KEYWORD_ONLY
@@ -400,6 +390,7 @@ def _signature() -> inspect.Signature:
         inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
         inspect.Parameter("rng", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
         inspect.Parameter("vendors", kw, default=None),
+        inspect.Parameter("memory_limit_gb", kw, default=None),
     ]
     params += [inspect.Parameter(name, kw, default=p.default) for name, p in PARAMETERS.items()]
     return inspect.Signature(params)

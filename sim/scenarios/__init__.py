@@ -29,8 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from sim.params import ParameterError, validate_params
+from sim.vendor_specs import validate_vendor_specs
 
 PRESET_PACKAGE = "sim.scenarios"
+SECTIONS = ("scenario", "params", "vendors")
+META_KEYS = ("title", "essay", "narrative")
+PASS_THROUGH = ("rng", "vendors", "memory_limit_gb")
+"""Keyword arguments of MarketModel that are not parameters: passed on unvalidated."""
 
 
 class ScenarioError(ValueError):
@@ -52,12 +57,19 @@ class Scenario:
     def model_kwargs(self, **overrides: Any) -> dict[str, Any]:
         """Keyword arguments for :class:`sim.MarketModel`: the scenario's, then ``overrides``.
 
-        ``rng`` and ``vendors`` pass through; other overrides are validated here.
+        ``rng``, ``vendors`` and ``memory_limit_gb`` pass through; other overrides are
+        validated here. An overriding ``strategy_mix`` acts even where the scenario's
+        ``[[vendors]]`` name each vendor's strategy: the mix then assigns every starting
+        vendor's strategy, and the vendors keep their other traits.
         """
-        extra = {k: overrides.pop(k) for k in ("rng", "vendors") if k in overrides}
+        extra = {k: overrides.pop(k) for k in PASS_THROUGH if k in overrides}
         kwargs = {**self.params, **validate_params(overrides)}
         if self.vendors and "vendors" not in extra:
-            kwargs["vendors"] = [dict(v) for v in self.vendors]
+            mix_given = "strategy_mix" in overrides
+            kwargs["vendors"] = [
+                {k: v for k, v in spec.items() if not (mix_given and k == "strategy")}
+                for spec in self.vendors
+            ]
         kwargs.update(extra)
         return kwargs
 
@@ -93,7 +105,12 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"scenario file {origin}: not valid TOML ({exc})") from None
-    unknown = set(data) - {"scenario", "params", "vendors"}
+    if not data:
+        raise ScenarioError(
+            f"scenario file {origin}: empty; expected a [scenario] table (title, narrative) "
+            "and a [params] table"
+        )
+    unknown = set(data) - set(SECTIONS)
     if unknown:
         raise ScenarioError(
             f"scenario file {origin}: unknown section(s) {sorted(unknown)}; "
@@ -102,12 +119,24 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     meta = data.get("scenario", {})
     params = data.get("params", {})
     vendors = data.get("vendors", [])
-    if not isinstance(meta, dict) or not isinstance(params, dict) or not isinstance(vendors, list):
+    if (
+        not isinstance(meta, dict)
+        or not isinstance(params, dict)
+        or not isinstance(vendors, list)
+        or not all(isinstance(v, dict) for v in vendors)
+    ):
         raise ScenarioError(
             f"scenario file {origin}: [scenario] and [params] must be tables, [[vendors]] an array of tables"
         )
+    unknown_meta = set(meta) - set(META_KEYS)
+    if unknown_meta:
+        raise ScenarioError(
+            f"scenario file {origin}: unknown key(s) {sorted(unknown_meta)} in [scenario]; "
+            f"allowed: {', '.join(META_KEYS)}"
+        )
     try:
         params = validate_params(params)
+        validate_vendor_specs(vendors)
     except ParameterError as exc:
         raise ParameterError(f"scenario file {origin}: {exc}") from None
     return Scenario(
@@ -122,11 +151,27 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 
 def _read(name_or_path: str | Path) -> tuple[str, str, str]:
+    if not isinstance(name_or_path, str | Path):
+        raise ScenarioError(
+            f"scenario {name_or_path!r} is not allowed; expected a preset name such as "
+            "'default' or the path of a .toml file"
+        )
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.exists():
+        if path.is_dir():
+            raise ScenarioError(f"scenario file {str(path)!r} is a directory; give a .toml file")
         if not path.is_file():
             raise ScenarioError(f"scenario file {str(path)!r} does not exist")
-        return path.read_text(encoding="utf-8"), path.stem, str(path)
+        try:
+            return path.read_text(encoding="utf-8"), path.stem, str(path)
+        except UnicodeDecodeError:
+            raise ScenarioError(
+                f"scenario file {str(path)!r} is not UTF-8 text; a scenario is a TOML file"
+            ) from None
+        except OSError as exc:
+            raise ScenarioError(
+                f"scenario file {str(path)!r} cannot be read ({exc.strerror})"
+            ) from None
     name = str(name_or_path)
     names = preset_names()
     if name not in names:
