@@ -9,11 +9,11 @@ user's input (``[params]``, ``a:b:c``) are shown as typed.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -37,6 +37,23 @@ MAX_VALIDATION_SEEDS = 100
 """Most seeds per setting of ``validate`` (12 take about a minute)."""
 
 
+def _click_exceptions() -> list[Any]:
+    """Click's exception modules: Typer >= 0.2x vendors Click as ``typer._click``."""
+    import importlib
+
+    found = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        with contextlib.suppress(ImportError):
+            found.append(importlib.import_module(name))
+    return found
+
+
+_CLICK = _click_exceptions()
+CLICK_ERRORS = tuple(m.ClickException for m in _CLICK)
+NO_ARGS = tuple(m.NoArgsIsHelpError for m in _CLICK if hasattr(m, "NoArgsIsHelpError"))
+ABORTS = (typer.Abort, *(m.Abort for m in _CLICK if hasattr(m, "Abort")))
+
+
 class OneLineErrors(typer.Typer):
     """A Typer app whose parsing errors (a bad option value, an unknown option) are one line.
 
@@ -48,14 +65,14 @@ class OneLineErrors(typer.Typer):
         kwargs["standalone_mode"] = False
         try:
             code = super().__call__(*args, **kwargs)
-        except click.exceptions.NoArgsIsHelpError as exc:
-            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+        except NO_ARGS as exc:
+            typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
             sys.exit(USAGE_ERROR)
-        except click.ClickException as exc:
+        except CLICK_ERRORS as exc:
             where = f" (see {exc.ctx.command_path} --help)" if getattr(exc, "ctx", None) else ""
             err.print(error_line(exc.format_message() + where), highlight=False, soft_wrap=True)
             sys.exit(exc.exit_code)
-        except click.exceptions.Abort:
+        except ABORTS:
             err.print(error_line("aborted"), highlight=False)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)

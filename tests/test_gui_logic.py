@@ -232,6 +232,7 @@ def test_server_command_is_offline_and_binds_where_told():
     assert solara_env()["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
 
 
+@pytest.mark.usefixtures("solara_session")
 def test_page_renders_steps_and_survives_an_engine_failure(monkeypatch):
     """The page without a browser: built on first render, stepped, and an engine error shown."""
     import solara
@@ -252,6 +253,7 @@ def test_page_renders_steps_and_survives_an_engine_failure(monkeypatch):
     assert "failed after week 1" in app.run_error.value and "IndexError" in app.run_error.value
 
 
+@pytest.mark.usefixtures("solara_session")
 def test_every_preset_builds_steps_and_draws_in_the_page():
     """Each shipped scenario through the page's own code path (no browser)."""
     import solara
