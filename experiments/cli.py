@@ -172,10 +172,12 @@ def simulate(
         raise fail(f"{stopped}{wrote}")
 
 
-def run_weeks(model, n_steps: int, quiet: bool) -> Exception | None:
-    """Step ``n_steps`` weeks with a progress bar; return the budget error that stopped it."""
-    from sim.budget import BudgetExceeded
+def run_weeks(model, n_steps: int, quiet: bool) -> str | None:
+    """Step ``n_steps`` weeks with a progress bar; return why it stopped early, if it did.
 
+    The memory budget stops a run whose next week would not fit
+    (``model.memory_exceeded``); the weeks run so far are kept.
+    """
     with Progress(
         TextColumn("[bold]simulating[/] week"),
         MofNCompleteColumn(),
@@ -187,11 +189,10 @@ def run_weeks(model, n_steps: int, quiet: bool) -> Exception | None:
     ) as progress:
         task = progress.add_task("run", total=n_steps)
         for _ in range(n_steps):
-            try:
-                model.step()
-            except BudgetExceeded as exc:
-                return exc
+            model.step()
             progress.advance(task)
+            if getattr(model, "memory_exceeded", None):
+                return model.memory_exceeded
     return None
 
 

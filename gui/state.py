@@ -23,6 +23,7 @@ import pandas as pd
 
 from gui.limits import heavy_slot, session_memory_gb
 from gui.network_view import bubble_layout, drawn_edges, radial_tree_layout, tie_segments
+from sim.budget import BudgetExceeded
 from sim.model import MarketModel
 from sim.scenarios import Scenario, load_scenario
 
@@ -71,6 +72,8 @@ class Run:
                 self.model.step()
                 self._record()
                 done += 1
+        if getattr(self.model, "memory_exceeded", None):  # the page shows why it stopped
+            raise BudgetExceeded(self.model.memory_exceeded)
         return done
 
     def _record(self) -> None:

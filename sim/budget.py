@@ -18,8 +18,8 @@ or :func:`set_default_limit_gb`; the browser server gives each session a lower o
 
 Two dynamics grow after construction and are bounded here too: reps (hiring is capped
 per vendor by :func:`rep_cap`, the reps whose touches fit in what the budget leaves)
-and the tables that grow week by week (:func:`check_step` stops a run, before a week
-starts, that has outgrown its limit).
+and the tables that grow week by week (:func:`check_step` stops a run whose next week
+would not fit; :func:`refuse_step` refuses to run it anyway).
 
 Where the numbers come from: the bytes per unit below are peak resident memory of fresh
 processes building and stepping markets that stress one part each, divided by the
@@ -286,7 +286,7 @@ def rep_cap(budget: Budget, touches_per_rep: float) -> int:
 
 
 class BudgetExceeded(ParameterError):
-    """A running market has outgrown its memory limit (raised before a week starts)."""
+    """A market stopped for outgrowing its memory limit was asked for another week."""
 
 
 def held_bytes(model: MarketModel) -> float:
@@ -316,18 +316,29 @@ def held_bytes(model: MarketModel) -> float:
 
 
 def check_step(model: MarketModel) -> None:
-    """Raise BudgetExceeded before a week whose market has outgrown its limit.
+    """After a week: stop a market that would outgrow its limit in the next one.
 
-    Construction checked the horizon's worth of weeks; a run far past the horizon, or
-    tables that grew beyond the estimate, stop here with the week reached intact.
+    Sets ``model.running = False`` (Mesa's way of saying a run is over, which
+    ``batch_run``, the CLI and the browser app obey) and ``model.memory_exceeded`` to
+    the reason. Construction checked the horizon's worth of weeks; this catches a run
+    far past the horizon and tables that grew beyond the estimate, with every week run
+    so far intact.
     """
-    budget: Budget | None = getattr(model, "memory_budget", None)
-    if budget is None:
+    plan: Budget | None = getattr(model, "memory_budget", None)
+    if plan is None:
         return
     held = held_bytes(model)
-    if held > budget.limit_gb * GB:
-        raise BudgetExceeded(
-            f"market outgrew its memory limit before week {model.steps + 1}: it holds and "
-            f"needs about {_gb(held)}, above {budget.limit_gb:g} GB; the weeks run so far "
-            "are intact; raise the limit (memory_limit_gb=..., --memory-limit) or run fewer weeks"
+    if held > plan.limit_gb * GB:
+        model.running = False
+        model.memory_exceeded = (
+            f"market outgrew its memory limit after week {model.steps}: the next week needs "
+            f"about {_gb(held)}, above {plan.limit_gb:g} GB; the weeks run so far are intact; "
+            "raise the limit (memory_limit_gb=..., --memory-limit) or run fewer weeks"
         )
+
+
+def refuse_step(model: MarketModel) -> None:
+    """Before a week: raise BudgetExceeded if :func:`check_step` stopped this market."""
+    reason = getattr(model, "memory_exceeded", None)
+    if reason:
+        raise BudgetExceeded(reason)

@@ -298,7 +298,7 @@ class MarketModel(mesa.Model):
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
         """Advance the market one week, mechanisms 1 to 11 of MODEL.md in order."""
-        budget.check_step(self)  # a market that outgrew its memory limit stops here, intact
+        budget.refuse_step(self)  # a market that outgrew its memory limit stays stopped
         self._reset_step_flows()
         self._self_serve_phase()  # 1-2: adoption and user churn
         self._refresh_users()
@@ -318,6 +318,7 @@ class MarketModel(mesa.Model):
         self._refresh_users()
         compute_metrics(self)
         self.datacollector.collect(self)
+        budget.check_step(self)  # stops the run (running = False) if next week would not fit
         if self.steps >= self.horizon:
             self.running = False
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from invariants import cash_snapshot, check_week
+
 from sim.model import MarketModel
 
 
