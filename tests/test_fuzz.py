@@ -98,6 +98,7 @@ def _case(params: dict, seed: int, conn) -> None:
         cap = int(vm + LIMIT_GB * 1e9 + HEADROOM)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         from invariants import cash_snapshot, check_week
+
         from sim.model import MarketModel
 
         try:
