@@ -131,7 +131,7 @@ def adapt(model: MarketModel) -> None:
             old = vendor.strategy
             vendor.strategy = best
             if TACTICS[best].outbound and vendor.reps == 0:
-                vendor.hire(model.initial_reps, model.steps)
+                vendor.hire(min(model.initial_reps, hiring.rep_room(model, vendor)), model.steps)
             if not TACTICS[best].outbound:
                 vendor.rep_cohorts = []
             model.log("switch", vendor, None, None, detail=f"{old} -> {best}")

@@ -4,8 +4,9 @@ Hiring follows bookings (``rep_hiring_rate`` reps per 13 weeks of rep cost booke
 two bounds keep it finite whatever the parameters: cash must pay the new team for
 ``min_runway_weeks`` and for at least one week (so ``min_runway_weeks = 0`` means "as
 long as cash pays this week", not "without limit"), and no vendor grows beyond the
-rep cap of its memory budget (:func:`sim.budget.rep_cap`). Free reps (``rep_cost =
-0``) are wanted without limit once there are bookings, and the cap decides.
+rep cap of its memory budget (:func:`sim.budget.rep_cap`), neither by hiring nor at
+its start (:func:`fit_to_cap`). Free reps (``rep_cost = 0``) are wanted without limit
+once there are bookings, and the cap decides.
 """
 
 from __future__ import annotations
@@ -51,6 +52,18 @@ def rep_room(model: MarketModel, vendor: Vendor) -> int:
     if budget is None:
         return sys.maxsize
     return max(0, rep_cap(budget, vendor.touches_per_rep) - vendor.reps)
+
+
+def fit_to_cap(model: MarketModel, vendor: Vendor) -> None:
+    """Trim a new vendor's starting reps to its rep cap.
+
+    Starting reps are drawn around ``initial_reps`` (and touches around
+    ``touches_per_rep``) with ``vendor_heterogeneity``; an entrant far past the horizon
+    was never counted by the construction check. Neither may exceed the cap.
+    """
+    room = rep_room(model, vendor) + vendor.reps
+    if vendor.reps > room:
+        vendor.rep_cohorts = [[vendor.rep_cohorts[0][0], room]] if room > 0 else []
 
 
 def hires(model: MarketModel, vendor: Vendor, rng: np.random.Generator) -> int:

@@ -17,7 +17,7 @@ import numpy as np
 
 from agents.enterprise import Enterprise
 from agents.vendor import Vendor
-from sim import budget, contracting, economics, selling, workforce
+from sim import budget, contracting, economics, hiring, selling, workforce
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
     PARAMETERS,
@@ -91,6 +91,7 @@ class MarketModel(mesa.Model):
 
         self.population = build_population(values, self.rng, memory_limit_gb=limit)
         self.memory_budget = budget.Budget(limit, budget.estimate(values, self.population.ent_size))
+        self.memory_exceeded: str | None = None  # why the budget stopped the run, if it did
         pop = self.population
         self.n_employees = pop.n_employees
         self.median_enterprise_size = float(np.median(pop.ent_size))
@@ -194,6 +195,7 @@ class MarketModel(mesa.Model):
                 if hasattr(self, name):
                     setattr(self, name, np.pad(getattr(self, name), (0, grow)))
         vendor = Vendor(self, index, strategy, self.draw_traits(spec))
+        hiring.fit_to_cap(self, vendor)  # no vendor starts above its memory budget's rep cap
         self.vendor_list.append(vendor)
         return vendor
 

@@ -4,9 +4,10 @@ Hypothesis draws every parameter of ``sim.params.PARAMETERS`` (each number at it
 bound, its upper bound, near the bottom of its range or anywhere in it). Each market
 is built and stepped in a child process whose address space is limited with
 ``resource.setrlimit`` to what it had plus the market's memory limit and some
-headroom: the budget must refuse what would not fit, so a ``MemoryError``, a crash or
-a traceback other than ``ParameterError`` fails the test, and so does a broken
-invariant (``tests/invariants.py``) after any of the 20 weeks.
+headroom: the budget must refuse what would not fit (or stop a run, with its reason,
+before a week that would not fit), so a ``MemoryError``, a crash or a traceback other
+than ``ParameterError`` fails the test, and so does a broken invariant
+(``tests/invariants.py``) after any of the 20 weeks.
 
 The children are forked from a fork server that has imported the model once (a fork of
 the multi-threaded test process could deadlock), so a case costs its own work, not the
@@ -107,6 +108,9 @@ def _case(params: dict, seed: int, conn) -> None:
             conn.send(("refused", str(exc)))
             return
         for _ in range(WEEKS):
+            if model.memory_exceeded:  # the budget stopped it: a clean, explained stop
+                conn.send(("stopped", model.memory_exceeded))
+                return
             before = cash_snapshot(model)
             model.step()
             check_week(model, before)
@@ -153,7 +157,7 @@ def run_case(params: dict, seed: int) -> tuple[str, object]:
 def test_any_parameters_are_refused_cleanly_or_run_soundly(params, seed):
     outcome, detail = run_case(params, seed)
     event(outcome)
-    assert outcome in ("refused", "ran"), f"{outcome}: {detail}"
+    assert outcome in ("refused", "ran", "stopped"), f"{outcome}: {detail}"
     if outcome == "ran":
         assert detail == WEEKS
     else:
