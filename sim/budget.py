@@ -18,8 +18,10 @@ or :func:`set_default_limit_gb`; the browser server gives each session a lower o
 
 Two dynamics grow after construction and are bounded here too: reps (hiring is capped
 per vendor by :func:`rep_cap`, the reps whose touches fit in what the budget leaves)
-and the tables that grow week by week (:func:`check_step` stops a run whose next week
-would not fit; :func:`refuse_step` refuses to run it anyway).
+and what accumulates week by week, whose growth depends on the dynamics more than on
+the parameters (the contract and pipeline tables, the event log): :func:`check_step`
+measures them after each week and stops a run whose next week would not fit;
+:func:`refuse_step` refuses to run it anyway.
 
 Where the numbers come from: the bytes per unit below are peak resident memory of fresh
 processes building and stepping markets that stress one part each, divided by the
@@ -64,10 +66,10 @@ VENDOR_ROW_BYTES = 350
 """Per vendor and week in the DataCollector (a tuple of nine Python values)."""
 WEEK_ROW_BYTES = 4000
 """Per week: the model-level row of the DataCollector and the bookings history."""
+EVENT_BYTES = 400
+"""Per entry of the event log (a dict of eight values; about 280 bytes measured)."""
 FIXED_BYTES = 20e6
-"""Agents, scenario, event log and the rest that does not grow with the market."""
-MAX_ATTRACTIVENESS = 3.0
-"""Cap of :func:`sim.economics.market_attractiveness`: entry chance is at most 3x entry_rate."""
+"""Agents, scenario and the rest that does not grow with the market."""
 
 _default_limit_gb = DEFAULT_LIMIT_GB
 
@@ -168,6 +170,16 @@ def ties_per_enterprise(p: dict[str, Any], sizes: np.ndarray) -> np.ndarray:
     return tree + s * extra / 2 + 3 * np.sqrt(s * extra / 2)
 
 
+def max_entry_chance(p: dict[str, Any]) -> float:
+    """Most entrants a week: one, with chance ``entry_rate`` times the market's pull.
+
+    The pull is attractiveness capped at ``attractiveness_cap`` and at least
+    ``entry_floor`` (:func:`sim.economics.entry`).
+    """
+    pull = max(p["attractiveness_cap"], p["entry_floor"])
+    return min(1.0, p["entry_rate"] * pull)
+
+
 def weeks_bound(p: dict[str, Any], steps: int | None) -> int:
     """Weeks the estimate covers: the horizon, or more if the caller runs longer."""
     return max(int(p["horizon"]), int(steps or 0))
@@ -214,8 +226,7 @@ def estimate(
 
     weeks = weeks_bound(p, steps)
     n_v = p["n_vendors"]
-    # at most one entrant a week, with chance entry_rate * attractiveness (<= 3)
-    entry_chance = min(1.0, p["entry_rate"] * MAX_ATTRACTIVENESS)
+    entry_chance = max_entry_chance(p)
     entrants = math.ceil(weeks * entry_chance)
     ever = n_v + entrants
     alive = min(max(n_v, p["max_vendors"]), ever)
@@ -311,6 +322,7 @@ def held_bytes(model: MarketModel) -> float:
         + touches * TOUCH_BYTES
         + rows * VENDOR_ROW_BYTES
         + weeks * WEEK_ROW_BYTES
+        + len(model.events) * EVENT_BYTES
         + FIXED_BYTES
     )
 

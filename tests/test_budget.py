@@ -45,7 +45,8 @@ CHEAP_REPS = {  # 7.3 billion reps by week 4 before hiring was bounded
     "min_runway_weeks": 0,
     "base_win_rate": 1,
     "sales_cycle_weeks": 1,
-    "acv_per_employee": 100_000,
+    "seat_price": 10_000,  # acv_per_employee=100000 before agreements were priced by seats
+    "enterprise_uplift": 10,
 }
 
 
@@ -151,11 +152,14 @@ def test_a_run_that_outgrows_its_limit_stops_with_its_weeks_intact():
     assert len(model.datacollector.get_model_vars_dataframe()) == 3
 
 
-def test_entry_chance_cap_matches_the_economics():
-    """The budget counts entrants with economics' attractiveness cap; they must agree."""
-    model = MarketModel(rng=1, n_enterprises=5)
+def test_entry_chance_bound_matches_the_economics():
+    """The budget counts entrants with economics' cap and floor; they must agree."""
+    model = MarketModel(rng=1, n_enterprises=5, entry_rate=0.1, attractiveness_cap=4.0)
     model.bookings_history = [1e15] * 13
-    assert economics.market_attractiveness(model) == budget.MAX_ATTRACTIVENESS
+    assert economics.market_attractiveness(model) == 4.0
+    assert budget.max_entry_chance(model.params) == pytest.approx(0.4)
+    floor = {**model.params, "entry_floor": 8.0}
+    assert budget.max_entry_chance(floor) == pytest.approx(0.8)
 
 
 def test_every_preset_fits_a_browser_session():
