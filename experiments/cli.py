@@ -10,7 +10,6 @@ user's input (``[params]``, ``a:b:c``) are shown as typed.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -318,11 +317,14 @@ def _out_folder(out: Path) -> Path:
     """An output folder that exists (created if its parent does) and is writable."""
     if out.exists() and not out.is_dir():
         raise fail(f"--out {str(out)!r} is a file; give a folder")
-    if not out.parent.exists():
-        raise fail(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
-    out.mkdir(exist_ok=True)
-    if not os.access(out, os.W_OK):
-        raise fail(f"--out {str(out)!r}: the folder is not writable")
+    try:  # a probe file, not os.access: it also sees read-only mounts, /proc, quotas, root
+        check_writable_folder(out if out.exists() else out.parent, f"--out {str(out)!r}")
+        out.mkdir(exist_ok=True)
+        check_writable_folder(out, f"--out {str(out)!r}")
+    except OutputError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"--out {str(out)!r}: {exc.strerror or exc}") from None
     return out
 
 
@@ -333,8 +335,12 @@ def calibrate(
 ) -> None:
     """Average the calibrated outputs over weeks 104-260 and compare them with their bands."""
     from experiments.calibration import calibration_table
+    from sim.scenarios import ScenarioError
 
-    table = calibration_table(list(range(1, seeds + 1)), scenario=scenario)
+    try:
+        table = calibration_table(list(range(1, seeds + 1)), scenario=scenario)
+    except (ParameterError, ScenarioError) as exc:
+        raise fail(str(exc)) from None
     out = Table(title=f"{scenario}: weeks 104-260, mean over {seeds} seeds")
     for col in ("output", "mean", "se", "band", "in band", "source"):
         out.add_column(col)
