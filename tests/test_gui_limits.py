@@ -128,3 +128,14 @@ def test_server_flags_are_checked(kwargs, fragment):
 def test_server_flags_reach_the_app():
     env = server_env(session_memory_gb=0.25, heavy_jobs=3)
     assert env[limits.MEMORY_ENV] == "0.25" and env[limits.JOBS_ENV] == "3"
+
+
+def test_a_session_run_stopped_by_its_budget_says_why():
+    """The page shows the reason (Run.step raises); the week run stays recorded."""
+    from sim import budget
+
+    run = Run.build("default", {"n_enterprises": 5}, seed=1)
+    run.model.memory_budget = budget.Budget(1e-4, run.model.memory_budget.estimate)
+    with pytest.raises(budget.BudgetExceeded, match="outgrew its memory limit after week 1"):
+        run.step(1)
+    assert run.steps == 1 and run.finished and len(run.history()["arr_total"]) == 2
