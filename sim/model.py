@@ -15,22 +15,22 @@ import mesa
 import numpy as np
 
 from agents.enterprise import Enterprise
-from agents.tactics import TACTICS
 from agents.vendor import Vendor
-from sim import contracting, economics, selling, workforce
+from sim import budget, contracting, economics, hiring, selling, workforce
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
     PARAMETERS,
     STRATEGIES,
     VENDOR_TRAITS,
-    ParameterError,
     check_consistency,
     defaults,
     validate_params,
 )
 from sim.population import NO_PRODUCT, build_population
 from sim.reporting import MODEL_REPORTERS, VENDOR_REPORTERS, compute_metrics
+from sim.seeds import check_rng
 from sim.tables import ContractBook, Pipeline
+from sim.vendor_specs import check_mix_acts, focal_spec, validate_vendor_specs
 
 # Traits that are probabilities stay in [0, 1] when drawn with heterogeneity.
 _UNIT_TRAITS = {"quality", "virality", "marketing_reach"}
@@ -57,6 +57,9 @@ class MarketModel(mesa.Model):
         them are drawn whatever the dict sets, so two focal settings on one seed see the
         same rivals and the same random stream (common random numbers). ``None``
         changes nothing.
+    memory_limit_gb : float, optional
+        Refuse a market whose estimated peak memory is above this many GB
+        (:mod:`sim.budget`); default :func:`sim.budget.default_limit_gb`.
     **params
         Any parameter of :data:`sim.params.PARAMETERS`.
 
@@ -74,8 +77,10 @@ class MarketModel(mesa.Model):
         rng: Any = None,
         vendors: list[dict] | None = None,
         focal: dict | None = None,
+        memory_limit_gb: float | None = None,
         **params: Any,
     ):
+        check_rng(rng)
         super().__init__(rng=rng)
         values = defaults()
         values.update(validate_params(params))
@@ -83,14 +88,21 @@ class MarketModel(mesa.Model):
         self.params: dict[str, Any] = values
         for name, value in values.items():
             setattr(self, name, value)
-        self.vendor_specs = _validate_vendor_specs(vendors or [], values["n_vendors"])
-        self.focal_spec = _focal_spec(focal, values["n_vendors"])
+        self.vendor_specs = validate_vendor_specs(vendors, values["n_vendors"])
+        check_mix_acts(params, self.vendor_specs, values["n_vendors"])
+        self.focal_spec = focal_spec(focal, values["n_vendors"])
         if self.focal_spec is not None:
             first = self.vendor_specs[0] if self.vendor_specs else {}
             self.vendor_specs[:1] = [{**first, **self.focal_spec}]
         self.focal_vendor: Vendor | None = None
+        limit = budget.check_limit(
+            budget.default_limit_gb() if memory_limit_gb is None else memory_limit_gb
+        )
+        budget.check(values, limit)  # before anything is allocated
 
-        self.population = build_population(values, self.rng)
+        self.population = build_population(values, self.rng, memory_limit_gb=limit)
+        self.memory_budget = budget.Budget(limit, budget.estimate(values, self.population.ent_size))
+        self.memory_exceeded: str | None = None  # why the budget stopped the run, if it did
         pop = self.population
         self.n_employees = pop.n_employees
         self.median_enterprise_size = float(np.median(pop.ent_size))
@@ -205,6 +217,7 @@ class MarketModel(mesa.Model):
                 if hasattr(self, name):
                     setattr(self, name, np.pad(getattr(self, name), (0, grow)))
         vendor = Vendor(self, index, strategy, self.draw_traits(spec))
+        hiring.fit_to_cap(self, vendor)  # no vendor starts above its memory budget's rep cap
         self.vendor_list.append(vendor)
         return vendor
 
@@ -318,6 +331,7 @@ class MarketModel(mesa.Model):
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
         """Advance the market one week, mechanisms 1 to 11 of docs/model.md in order."""
+        budget.refuse_step(self)  # a market that outgrew its memory limit stays stopped
         self._reset_step_flows()
         self._self_serve_phase()  # 1-2: adoption and user churn
         self._refresh_users()
@@ -337,6 +351,7 @@ class MarketModel(mesa.Model):
         self._refresh_users()
         compute_metrics(self)
         self.datacollector.collect(self)
+        budget.check_step(self)  # stops the run (running = False) if next week would not fit
         if self.steps >= self.horizon:
             self.running = False
 
@@ -397,6 +412,20 @@ class MarketModel(mesa.Model):
             self.brand += c * (1.0 - self.brand)
 
     # ------------------------------------------------------------------ outputs
+    def event_dataframe(self):
+        """The full event history (deals, contracts, churn, entry, exit, ...) as a DataFrame."""
+        import pandas as pd
+
+        columns = ["step", "event", "vendor", "strategy", "enterprise", "value"]
+        df = pd.DataFrame(self.events)
+        if df.empty:
+            return pd.DataFrame(columns=columns)
+        for col in df.columns.difference(columns):  # contract kind, detail, ...
+            df[col] = df[col].astype("string")
+        df["value"] = pd.to_numeric(df["value"], errors="coerce")
+        df["enterprise"] = df["enterprise"].astype("Int64")
+        return df
+
     def vendor_dataframe(self):
         """Vendor-level data per step (index: step, vendor id) as a pandas DataFrame."""
         return self.datacollector.get_agenttype_vars_dataframe(Vendor)
@@ -407,57 +436,6 @@ class MarketModel(mesa.Model):
         return f"MarketModel({inner})"
 
 
-def _validate_vendor_specs(specs: list[dict], n_vendors: int, who: str = "") -> list[dict]:
-    if len(specs) > n_vendors:
-        raise ParameterError(
-            f"parameter 'vendors': {len(specs)} vendor specs but n_vendors={n_vendors}; "
-            "give at most n_vendors specs"
-        )
-    out = []
-    for i, spec in enumerate(specs):
-        spec = dict(spec)
-        clean: dict[str, Any] = {}
-        strategy = spec.pop("strategy", None)
-        if strategy is not None:
-            if strategy not in TACTICS:
-                raise ParameterError(
-                    f"{who or f'vendor {i}'}: strategy {strategy!r} is not allowed; expected one of {', '.join(STRATEGIES)}"
-                )
-            clean["strategy"] = strategy
-        for key in spec:
-            if key not in VENDOR_TRAITS:
-                raise ParameterError(
-                    f"{who or f'vendor {i}'}: {key!r} is not a vendor trait; allowed: strategy, {', '.join(VENDOR_TRAITS)}"
-                )
-        try:
-            clean.update(validate_params(spec))
-        except ParameterError as exc:
-            raise ParameterError(f"{who or f'vendor {i}'}: {exc}") from None
-        out.append(clean)
-    return out
-
-
-def validate_vendor_spec(spec: Any, who: str) -> dict:
-    """One vendor's settings, checked: ``strategy`` and vendor traits with valid values.
-
-    ``who`` names the vendor in the message ("vendor 2", "focal company").
-    """
-    if not isinstance(spec, dict):
-        raise ParameterError(
-            f"{who}: expected a table of settings such as {{strategy = 'hybrid'}}, got {spec!r}"
-        )
-    return _validate_vendor_specs([spec], 1, who=who)[0]
-
-
-def _focal_spec(focal: Any, n_vendors: int) -> dict | None:
-    if focal is None:
-        return None
-    spec = validate_vendor_spec(focal, "focal company")
-    if n_vendors < 1:
-        raise ParameterError("focal company: needs n_vendors >= 1 (vendor 0 is the focal company)")
-    return spec
-
-
 def _signature() -> inspect.Signature:
     """Explicit keyword signature, so batch_run, SolaraViz and help() see every parameter."""
     kw = inspect.Parameter.KEYWORD_ONLY
@@ -466,6 +444,7 @@ def _signature() -> inspect.Signature:
         inspect.Parameter("rng", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
         inspect.Parameter("vendors", kw, default=None),
         inspect.Parameter("focal", kw, default=None),
+        inspect.Parameter("memory_limit_gb", kw, default=None),
     ]
     params += [inspect.Parameter(name, kw, default=p.default) for name, p in PARAMETERS.items()]
     return inspect.Signature(params)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from sim import budget
 from sim.networks import build_adjacency, enterprise_edges, management_tree
 
 IC, MANAGER, EXECUTIVE = 0, 1, 2
@@ -102,10 +103,19 @@ class Population:
         return np.diff(self.adjacency.indptr)
 
 
-def build_population(p: dict, rng: np.random.Generator) -> Population:
-    """Draw enterprises, their org networks, employees and committees from parameters ``p``."""
+def build_population(
+    p: dict, rng: np.random.Generator, memory_limit_gb: float | None = None
+) -> Population:
+    """Draw enterprises, their org networks, employees and committees from parameters ``p``.
+
+    With ``memory_limit_gb``, the drawn enterprise sizes are checked against the memory
+    budget (:func:`sim.budget.check`) before any employee or tie is allocated: a heavy
+    tail can draw an enterprise far above the typical one.
+    """
     n_ent = p["n_enterprises"]
     sizes = draw_enterprise_sizes(n_ent, p["enterprise_size_min"], p["enterprise_size_max"], rng)
+    if memory_limit_gb is not None:
+        budget.check(p, memory_limit_gb, sizes=sizes)
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     n = int(sizes.sum())
     on_prem = rng.random(n_ent) < p["on_prem_share"]
