@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from sim import budget
 from sim.networks import build_adjacency, enterprise_offsets, local_ids, org_edges, tree_depth
 
 IC, MANAGER, EXECUTIVE = 0, 1, 2
@@ -128,15 +129,23 @@ class Population:
         return np.diff(self.adjacency.indptr)
 
 
-def build_population(p: dict, rng: np.random.Generator) -> Population:
+def build_population(
+    p: dict, rng: np.random.Generator, memory_limit_gb: float | None = None
+) -> Population:
     """Draw enterprises, their org networks, employees and committees from parameters ``p``.
 
     Roles, levels and networks are computed across all enterprises at once
     (:mod:`sim.networks`); only the few random draws made per enterprise (cross-team
     ties, committees) loop over enterprises, never over employees.
+
+    With ``memory_limit_gb``, the drawn enterprise sizes are checked against the memory
+    budget (:func:`sim.budget.check`) before any employee or tie is allocated: a heavy
+    tail can draw an enterprise far above the typical one.
     """
     n_ent = p["n_enterprises"]
     sizes = draw_enterprise_sizes(n_ent, p["enterprise_size_min"], p["enterprise_size_max"], rng)
+    if memory_limit_gb is not None:
+        budget.check(p, memory_limit_gb, sizes=sizes)
     offsets = enterprise_offsets(sizes)
     n = int(sizes.sum())
     on_prem = rng.random(n_ent) < p["on_prem_share"]

@@ -51,6 +51,7 @@ def test_claim_holds_on_average(results, claim):
     assert result.holds, str(result)
 
 
+@pytest.mark.slow  # the `results` fixture runs every claim over 10 seeds (25 s)
 def test_dual_motion_changes_sign_with_acv(results):
     r = results["dual motion pays when ACV covers both motions (seed 003)"]
     assert r.left_mean > 0 > r.right_mean, str(r)
