@@ -62,6 +62,10 @@ CASES: dict[str, tuple[dict, int]] = {
         },
         5,
     ),
+    "a million employees (9,074 enterprises, 50 vendors)": (
+        {"n_enterprises": 9074, "n_vendors": 50},
+        26,
+    ),
     "outbound touches (20 vendors x 200 reps x 500)": (
         {
             "n_enterprises": 200,

@@ -52,18 +52,20 @@ TIE_BYTES = 150
 """Per org-network tie: edge lists, the COO and CSR copies while the adjacency is built."""
 MASK_BYTES = 2
 """Per ordered pair of the largest complete org network (``numpy.triu_indices`` mask)."""
-NETWORKX_TIE_BYTES = 300
-"""Per tie of the largest small-world enterprise: its networkx graph, built and dropped."""
 SEAT_BYTES = 100
 """Per buying-committee seat."""
 CELL_BYTES = 80
 """Per (enterprise, vendor column): four pair arrays, the users count, target weights."""
+ADOPTION_EMPLOYEE_BYTES = 80
+"""Per employee: the candidate-wide arrays of the adoption kernel (draws, bound) and
+the colleague exposure it keeps between weeks (:mod:`sim.exposure`)."""
 ADOPTION_BYTES = 40
-"""Per (employee, self-serve vendor): the dense hazard arrays of the adoption kernel."""
+"""Per (candidate, self-serve vendor) whose exact chances the adoption kernel reads:
+the dense hazard arrays of those rows (:func:`exact_share` of the candidates)."""
 TOUCH_BYTES = 80
 """Per outbound touch of one week (targets, buyers, draws, responses)."""
 VENDOR_ROW_BYTES = 350
-"""Per vendor and week in the DataCollector (a tuple of nine Python values)."""
+"""Per vendor and week in the vendor rows (nine Python values)."""
 WEEK_ROW_BYTES = 4000
 """Per week: the model-level row of the DataCollector and the bookings history."""
 EVENT_BYTES = 400
@@ -180,6 +182,23 @@ def max_entry_chance(p: dict[str, Any]) -> float:
     return min(1.0, p["entry_rate"] * pull)
 
 
+def exact_share(p: dict[str, Any], ties_per_employee: float) -> float:
+    """Bound on the expected share of candidates whose exact adoption chances are read.
+
+    The adoption kernel reads a candidate's per-vendor chances when a uniform draw
+    falls below ``openness * sum(reach * quality) + sum over user colleagues of
+    virality * quality`` (:func:`sim.kernels.self_serve_adoption`); with openness,
+    quality and brand at most 1, reach at most ``marketing_reach`` and every colleague
+    a user, its mean is at most ``max_vendors * marketing_reach + mean degree *
+    virality``, both times ``1 + vendor_heterogeneity`` for vendors drawn above the
+    model's value. Before this bound the kernel read every (candidate, vendor) pair.
+    """
+    spread = 1.0 + p["vendor_heterogeneity"]
+    vendors = max(p["n_vendors"], p["max_vendors"])
+    degree = 2.0 * ties_per_employee
+    return float(min(1.0, spread * (vendors * p["marketing_reach"] + degree * p["virality"])))
+
+
 def weeks_bound(p: dict[str, Any], steps: int | None) -> int:
     """Weeks the estimate covers: the horizon, or more if the caller runs longer."""
     return max(int(p["horizon"]), int(steps or 0))
@@ -220,8 +239,6 @@ def estimate(
     network = ties * TIE_BYTES
     if p["org_network"] == "complete":
         network += largest * largest * MASK_BYTES
-    elif p["org_network"] == "small_world" and len(sizes):
-        network += float(per_ent[biggest]) * NETWORKX_TIE_BYTES
     seats = float(np.minimum(sizes, p["committee_size"]).sum()) * scale
 
     weeks = weeks_bound(p, steps)
@@ -232,6 +249,7 @@ def estimate(
     alive = min(max(n_v, p["max_vendors"]), ever)
     columns = max(8, 2 * ever)  # the pair arrays grow by doubling
     # every vendor ever is collected every week: n_v each week plus entrants so far
+    # (an upper bound: sim.vendor_records keeps rows of live vendors only)
     vendor_rows = weeks * n_v + entry_chance * weeks * (weeks + 1) / 2
     heterogeneity = 1.0 + p["vendor_heterogeneity"]
     touches = n_v * p["initial_reps"] * p["touches_per_rep"] * heterogeneity
@@ -240,7 +258,11 @@ def estimate(
         "org network": network,
         "committees": seats * SEAT_BYTES,
         "enterprise x vendor arrays": n_ent * columns * CELL_BYTES,
-        "self-serve adoption": employees * alive * ADOPTION_BYTES,
+        "self-serve adoption": employees
+        * (
+            ADOPTION_EMPLOYEE_BYTES
+            + alive * ADOPTION_BYTES * exact_share(p, ties / max(employees, 1.0))
+        ),
         "outbound touches": touches * TOUCH_BYTES,
         "collected data": vendor_rows * VENDOR_ROW_BYTES + weeks * WEEK_ROW_BYTES,
         "fixed": FIXED_BYTES,
@@ -309,6 +331,7 @@ def held_bytes(model: MarketModel) -> float:
     tables = sum(col.nbytes for t in (model.pipeline, model.contracts) for col in t._cols.values())
     alive = model.alive_vendors()
     self_serve = sum(1 for v in alive if v.tactic.self_serve)
+    share = exact_share(model.params, pop.adjacency.nnz / 2 / max(n_emp, 1))
     touches = sum(v.reps * v.touches_per_rep for v in alive if v.tactic.outbound)
     weeks = model.steps + 1
     rows = len(model.vendor_list) * weeks
@@ -318,7 +341,7 @@ def held_bytes(model: MarketModel) -> float:
         + cells * CELL_BYTES
         + seats * SEAT_BYTES
         + 2 * tables
-        + n_emp * self_serve * ADOPTION_BYTES
+        + n_emp * (ADOPTION_EMPLOYEE_BYTES + self_serve * ADOPTION_BYTES * share)
         + touches * TOUCH_BYTES
         + rows * VENDOR_ROW_BYTES
         + weeks * WEEK_ROW_BYTES

@@ -17,6 +17,7 @@ import numpy as np
 from agents.enterprise import Enterprise
 from agents.vendor import Vendor
 from sim import budget, contracting, economics, hiring, selling, workforce
+from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
     PARAMETERS,
@@ -29,7 +30,9 @@ from sim.params import (
 from sim.population import NO_PRODUCT, build_population
 from sim.reporting import MODEL_REPORTERS, VENDOR_REPORTERS, compute_metrics
 from sim.seeds import check_rng
+from sim.step_clock import StepClock
 from sim.tables import ContractBook, Pipeline
+from sim.vendor_records import VendorRecords
 from sim.vendor_specs import check_mix_acts, focal_spec, validate_vendor_specs
 
 # Traits that are probabilities stay in [0, 1] when drawn with heterogeneity.
@@ -107,6 +110,8 @@ class MarketModel(mesa.Model):
         self.n_employees = pop.n_employees
         self.median_enterprise_size = float(np.median(pop.ent_size))
         self.enterprises = [Enterprise(self, e) for e in range(len(pop.ent_size))]
+        # colleagues' virality summed per employee, kept between weeks (sim.exposure)
+        self.colleague_exposure = ColleagueExposure(pop.adjacency)
         self.emp_buyer = np.full(self.n_employees, -1, dtype=np.int64)
         self.emp_buyer[pop.buyer_employee] = np.arange(len(pop.buyer_employee))
 
@@ -125,6 +130,7 @@ class MarketModel(mesa.Model):
         self.pipeline = Pipeline()
         self.events: list[dict] = []  # the full history; the GUI shows the newest
         self.bookings_history: list[float] = []
+        self.step_clock: StepClock | None = None
         self._reset_step_flows()
 
         for strategy, spec in zip(self._initial_strategies(), self._padded_specs(), strict=True):
@@ -136,12 +142,12 @@ class MarketModel(mesa.Model):
             else:
                 self.add_vendor(strategy, spec)
 
-        self.datacollector = mesa.DataCollector(
-            model_reporters=MODEL_REPORTERS, agenttype_reporters={Vendor: VENDOR_REPORTERS}
-        )
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self.vendor_records = VendorRecords(VENDOR_REPORTERS)  # live vendors only
         self._refresh_users()
         compute_metrics(self)
         self.datacollector.collect(self)
+        self.vendor_records.collect(self)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -300,7 +306,9 @@ class MarketModel(mesa.Model):
         """
         pop, width = self.population, self.vendor_capacity + 1
         if self._user_key_width != width:
-            self._user_key_base = pop.emp_enterprise.astype(np.int64) * width + 1
+            # int32 keys when they fit: half the memory traffic of the bincount
+            key_type = np.int32 if len(pop.ent_size) * width < 2**31 else np.int64
+            self._user_key_base = (pop.emp_enterprise.astype(np.int64) * width + 1).astype(key_type)
             self._user_key_width = width
         counts = np.bincount(
             self._user_key_base + pop.emp_product, minlength=len(pop.ent_size) * width
@@ -332,26 +340,46 @@ class MarketModel(mesa.Model):
     def step(self) -> None:
         """Advance the market one week, mechanisms 1 to 11 of docs/model.md in order."""
         budget.refuse_step(self)  # a market that outgrew its memory limit stays stopped
+        clock = self.step_clock  # None unless a profiler asked (sim.step_clock)
+        if clock:
+            clock.start()
         self._reset_step_flows()
         self._self_serve_phase()  # 1-2: adoption and user churn
         self._refresh_users()
+        if clock:
+            clock("1-2 self-serve adoption, user churn")
         contracting.bottoms_up_conversion(self)  # 3
+        if clock:
+            clock("3 bottoms-up conversion")
         selling.outbound_touches(self)  # 4
+        if clock:
+            clock("4 outbound touches")
         selling.advance_pipeline(self)  # 5
         self._refresh_users()
+        if clock:
+            clock("5 pipeline")
         contracting.renewals(self)  # 6
+        if clock:
+            clock("6 renewals")
         self._recover()  # 7
         economics.settle_cash(self)  # 8: cash and exit
         economics.staff(self)  # 8: sales start, attrition and hiring
         self.bookings_history.append(self.step_bookings)
         economics.entry(self)  # 9
         economics.adapt(self)  # 10
+        if clock:
+            clock("7-10 recovery, cash, staff, entry, adaptation")
         if self.generational_change:
             workforce.turnover(self)  # 11
         self._refresh_users()
+        if clock:
+            clock("11 generational change")
         compute_metrics(self)
         self.datacollector.collect(self)
+        self.vendor_records.collect(self)
         budget.check_step(self)  # stops the run (running = False) if next week would not fit
+        if clock:
+            clock("outputs and data collection")
         if self.steps >= self.horizon:
             self.running = False
 
@@ -381,11 +409,8 @@ class MarketModel(mesa.Model):
                 adjacency=pop.adjacency,
                 product=pop.emp_product,
                 openness=pop.emp_openness[candidates],
-                brand=(
-                    self.brand[pop.emp_enterprise[candidates][:, None], codes[None, :]]
-                    if self.brand_erosion > 0
-                    else None
-                ),
+                brand=self.brand[:, codes] if self.brand_erosion > 0 else None,
+                brand_row=pop.emp_enterprise[candidates] if self.brand_erosion > 0 else None,
                 vendors=codes,
                 reach=np.array([economics.bought_reach(self, v) for v in self_serve]),
                 quality=quality[codes],
@@ -393,6 +418,7 @@ class MarketModel(mesa.Model):
                 collaborative=collaborative[codes],
                 adoption_threshold=self.adoption_threshold,
                 n_vendor_codes=self.vendor_capacity,
+                exposure=self.colleague_exposure,
             )
             pop.emp_product[adopters] = products
             pop.emp_since[adopters] = self.steps
@@ -427,8 +453,12 @@ class MarketModel(mesa.Model):
         return df
 
     def vendor_dataframe(self):
-        """Vendor-level data per step (index: step, vendor id) as a pandas DataFrame."""
-        return self.datacollector.get_agenttype_vars_dataframe(Vendor)
+        """Vendor-level data per step (index: step, vendor id) as a pandas DataFrame.
+
+        One row per vendor alive at the end of the step; an exiting vendor has one last
+        row (``alive`` False) in the week it exits (:class:`sim.vendor_records.VendorRecords`).
+        """
+        return self.vendor_records.dataframe()
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.params.items() if v != PARAMETERS[k].default}

@@ -304,7 +304,7 @@ _PARAM_LIST: list[Param] = [
         200,
         "int",
         1,
-        5000,
+        10_000,  # about 1.1 million employees at the default size law (issue 12)
         "enterprises",
         "market",
         "Number of enterprises in the market.",

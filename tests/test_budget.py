@@ -13,7 +13,7 @@ import pytest
 
 from sim import budget, economics, population
 from sim.model import MarketModel
-from sim.params import ParameterError, defaults
+from sim.params import ParameterError, defaults, validate_params
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -197,3 +197,13 @@ def test_estimate_is_above_the_measured_peak(case):
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["measured"] < result["estimate"] < 4 * result["measured"], result
+
+
+def test_a_million_employees_fit_the_default_budget():
+    """Issue 12: about 9,000 enterprises at the default size law and 50 vendors is valid."""
+    from experiments.bench import enterprises_for
+
+    p = {**defaults(), "n_enterprises": enterprises_for(1_000_000), "n_vendors": 50}
+    assert validate_params({"n_enterprises": p["n_enterprises"]})
+    est = budget.check(p)  # the default limit
+    assert est.employees >= 1_000_000 and est.total < budget.default_limit_gb() * budget.GB
