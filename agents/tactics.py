@@ -11,10 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# How much more a hybrid rep prefers an enterprise that already has users
-# ("bottoms-up as lead generation for direct", seed 003).
-HYBRID_USER_PREFERENCE = 10.0
-
 
 @dataclass(frozen=True)
 class Tactic:
@@ -34,15 +30,19 @@ class Tactic:
     self_serve: bool
     outbound: bool
 
-    def target_weights(self, sizes: np.ndarray, users_here: np.ndarray) -> np.ndarray:
+    def target_weights(
+        self, sizes: np.ndarray, users_here: np.ndarray, user_preference: float
+    ) -> np.ndarray:
         """Weights over enterprises for this vendor's outbound touches.
 
         Direct reps go where the money is (weight by size); hybrid reps go first
-        where the product already has users.
+        where the product already has users, ``user_preference`` times more
+        (the ``hybrid_user_preference`` parameter: bottoms-up as lead generation for
+        direct, seed 003).
         """
         weights = sizes.astype(np.float64)
         if self.name == "hybrid":
-            weights = weights * np.where(users_here > 0, HYBRID_USER_PREFERENCE, 1.0)
+            weights = weights * np.where(users_here > 0, user_preference, 1.0)
         return weights
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -11,6 +12,9 @@ from agents.tactics import TACTICS, Tactic
 
 if TYPE_CHECKING:
     from sim.model import MarketModel
+
+
+PAYBACK_WEEKS = 52  # CAC payback is measured over the trailing year
 
 
 class Vendor(mesa.Agent):
@@ -45,11 +49,15 @@ class Vendor(mesa.Agent):
         self.rep_capacity: int = traits["rep_capacity"]
         self.burn: float = traits["burn"]
         self.cash: float = traits["initial_cash"]
+        self.initial_reps: int = traits["initial_reps"]
+        self.sales_start_week: int = traits["sales_start_week"]
+        # the week its sales motion starts (its first reps are hired then)
+        self.sales_start: int = model.steps + self.sales_start_week
         self.rep_cohorts: list[list[int]] = []
-        if self.tactic.outbound and traits["initial_reps"] > 0:
+        if self.tactic.outbound and self.initial_reps > 0 and self.sales_start_week == 0:
             # reps present at the start are ramped; entrants' reps ramp from now
             start = model.steps - (0 if model.steps else model.rep_ramp_weeks)
-            self.rep_cohorts.append([start, int(traits["initial_reps"])])
+            self.rep_cohorts.append([start, int(self.initial_reps)])
         self.alive = True
         self.entered = model.steps
         self.exited: int | None = None
@@ -63,6 +71,8 @@ class Vendor(mesa.Agent):
         self.deals_won = 0
         self.deals_lost = 0
         self.touches_total = 0
+        # (bookings_total, sm_spend_total) at the end of each of the last 52 weeks
+        self._ledger: deque[tuple[float, float]] = deque([(0.0, 0.0)], maxlen=PAYBACK_WEEKS + 1)
 
     # -- strategy -------------------------------------------------------------------
     @property
@@ -124,12 +134,23 @@ class Vendor(mesa.Agent):
             return float("nan")
         return self.sm_spend_total / self.new_customers_total
 
+    def close_week(self) -> None:
+        """Record this week's running totals for the trailing-year figures."""
+        self._ledger.append((self.bookings_total, self.sm_spend_total))
+
     @property
     def cac_payback_months(self) -> float:
-        """Months of a customer's average revenue it takes to earn back the CAC."""
-        if self.customers == 0 or self.arr <= 0:
+        """Months of new ARR it takes to earn back the sales and marketing spent on it.
+
+        ``12 * S&M spend / new ARR booked`` over the trailing year (since entry if
+        younger): the SaaS benchmark definition (median about 18 months, 2024
+        surveys). Infinite while nothing was booked.
+        """
+        (b0, s0), (b1, s1) = self._ledger[0], self._ledger[-1]
+        booked, spent = b1 - b0, s1 - s0
+        if booked <= 0:
             return float("inf")
-        return self.cac / (self.arr / self.customers / 12.0)
+        return 12.0 * spent / booked
 
     def __repr__(self) -> str:
         state = "alive" if self.alive else f"exited@{self.exited}"

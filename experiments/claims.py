@@ -186,7 +186,7 @@ def claims(seeds: list[int], steps: int = 156, n_enterprises: int = 80) -> list[
             (
                 "hybrid - bottoms_up, high ACV",
                 "dual_motion",
-                {"acv_per_employee": 1500.0},
+                {"seat_price": 40.0},
                 _hybrid_edge,
             ),
             ("hybrid - bottoms_up, low ACV", "dual_motion", {}, _hybrid_edge),

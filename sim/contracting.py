@@ -1,8 +1,18 @@
-"""Contracts: signing, bottoms-up conversion (mechanism 3) and renewals (mechanism 6).
+"""Contracts: pricing, signing, bottoms-up conversion (mechanism 3) and renewals (mechanism 6).
 
-One active contract per (enterprise, vendor) at most: ``model.contract_at[e, v]``
-holds its id. A bigger contract replaces a smaller one (a team plan becomes an
-enterprise agreement), and only the net increase counts as new bookings.
+Two levels of contract exist in an enterprise, as in seed 000:
+
+* **team plans** (``TEAM``): a team pays seat price for the seats it uses; several
+  vendors' team plans may coexist;
+* **the enterprise agreement** (``SELF_SERVE_ENTERPRISE`` when the purchaser buys the
+  enterprise tier for the seats in use, ``ENTERPRISE`` when a rep sells it with a
+  mandated rollout): an enterprise standardises, so it holds **at most one** agreement
+  in the category at a time (``model.agreement_at[e]``). A rival displaces it at
+  renewal, by winning a deal in the renewal window or by having more users inside.
+
+``model.contract_at[e, v]`` holds the vendor's active contract in the enterprise (a
+team plan or the agreement). A bigger contract replaces the vendor's smaller one (a
+team plan becomes an agreement) and only the net increase counts as new bookings.
 """
 
 from __future__ import annotations
@@ -11,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.kernels import gather_rows
 from sim.population import NO_PRODUCT
 from sim.tables import CONTRACT_KINDS, ENTERPRISE, SELF_SERVE_ENTERPRISE, TEAM
 
@@ -19,6 +30,23 @@ if TYPE_CHECKING:
     from sim.model import MarketModel
 
 WEEKS_PER_YEAR = 52
+MONTHS_PER_YEAR = 12.0
+AGREEMENT_KINDS = (SELF_SERVE_ENTERPRISE, ENTERPRISE)
+
+
+def seat_acv(vendor: Vendor, seats: int, kind: int, volume_discount: float) -> float:
+    """Annual price of ``seats`` seats: list price, times the uplift for an agreement.
+
+    ``seats * seat_price * 12 * uplift * seats ** -volume_discount``; a team plan pays
+    list price (no uplift, no discount). The uplift buys the support, security and
+    compliance line items of seed 000; the discount is the volume discount a
+    purchaser negotiates (``volume_discount``; 1,000 seats at 0.05 pay 71% of list).
+    """
+    seats = max(int(seats), 0)
+    annual = seats * vendor.seat_price * MONTHS_PER_YEAR
+    if kind == TEAM or seats == 0:
+        return float(annual)
+    return float(annual * vendor.enterprise_uplift * seats ** (-volume_discount))
 
 
 def committed_spend(model: MarketModel, e: int, exclude_vendor: int | None = None) -> float:
@@ -30,11 +58,27 @@ def committed_spend(model: MarketModel, e: int, exclude_vendor: int | None = Non
     return float(model.contracts.acv[ids].sum())
 
 
+def headroom(model: MarketModel, e: int, vendor_index: int) -> float:
+    """What enterprise ``e`` can still pay this vendor within its category budget."""
+    return float(model.population.ent_budget[e]) - committed_spend(
+        model, e, exclude_vendor=vendor_index
+    )
+
+
 def sign(model: MarketModel, e: int, vendor: Vendor, kind: int, acv: float, seats: int) -> bool:
-    """Sign (or upgrade to) a contract; returns False if the enterprise has no budget left."""
+    """Sign (or upgrade to) a contract; returns False if the enterprise has no budget left.
+
+    Signing an agreement ends a rival's agreement in the enterprise first (the
+    enterprise standardises on one vendor), so its budget is freed for the newcomer.
+    """
     v = vendor.index
-    headroom = model.population.ent_budget[e] - committed_spend(model, e, exclude_vendor=v)
-    acv = min(acv, headroom)
+    if kind in AGREEMENT_KINDS:
+        held = int(model.agreement_at[e])
+        if held >= 0 and int(model.contracts.vendor[held]) != v:
+            rival = model.vendor_list[int(model.contracts.vendor[held])]
+            end_contract(model, held)
+            model.log("displaced", rival, e, float(model.contracts.acv[held]), by=vendor.name)
+    acv = min(acv, headroom(model, e, v))
     if acv <= 0:
         return False
     old = int(model.contract_at[e, v])
@@ -42,18 +86,24 @@ def sign(model: MarketModel, e: int, vendor: Vendor, kind: int, acv: float, seat
     if old >= 0:
         old_acv = float(model.contracts.acv[old])
         model.contracts.active[old] = False
+        if kind != TEAM:  # an agreement covers every user: the team plan's seats lapse
+            release_team_seats(model, e, v)
     else:
         vendor.new_customers_total += 1
-    cid = model.contracts.add(
-        enterprise=e,
-        vendor=v,
-        kind=kind,
-        acv=acv,
-        seats=max(int(seats), 1),
-        start=model.steps,
-        renew_at=model.steps + WEEKS_PER_YEAR,
-    )[0]
+    cid = int(
+        model.contracts.add(
+            enterprise=e,
+            vendor=v,
+            kind=kind,
+            acv=acv,
+            seats=max(int(seats), 1),
+            start=model.steps,
+            renew_at=model.steps + WEEKS_PER_YEAR,
+        )[0]
+    )
     model.contract_at[e, v] = cid
+    if kind in AGREEMENT_KINDS:
+        model.agreement_at[e] = cid
     book(model, vendor, max(0.0, acv - old_acv))
     model.log("contract", vendor, e, acv, contract=CONTRACT_KINDS[kind])
     return True
@@ -71,48 +121,117 @@ def end_contract(model: MarketModel, cid: int) -> None:
     e, v = int(model.contracts.enterprise[cid]), int(model.contracts.vendor[cid])
     model.contracts.active[cid] = False
     model.contract_at[e, v] = -1
+    if model.agreement_at[e] == cid:
+        model.agreement_at[e] = -1
     pop = model.population
     sl = model.enterprise_slice(e)
     lose = (pop.emp_product[sl] == v) & pop.emp_mandated[sl]
     pop.emp_product[sl][lose] = NO_PRODUCT
     pop.emp_mandated[sl][lose] = False
+    release_team_seats(model, e, v)
 
 
-def roll_out(model: MarketModel, e: int, vendor: Vendor) -> int:
-    """After an enterprise win, a share of non-users become users by mandate.
+def release_team_seats(model: MarketModel, e: int, v: int) -> None:
+    """The vendor's users in ``e`` no longer hold team-plan seats."""
+    pop = model.population
+    sl = model.enterprise_slice(e)
+    pop.emp_paid[sl] &= pop.emp_product[sl] != v
 
-    Returns the vendor's users in the enterprise afterwards (the contract's seats).
+
+def team_seats(model: MarketModel, e: int, v: int, purchaser: int | None = None) -> int:
+    """Seats of the vendor's team plan in ``e``: its paid users and their colleagues on it.
+
+    A team plan pays for a team, not for every user in the enterprise (seed 001: the
+    check starts small). At purchase the team is the purchaser and the colleagues
+    (network neighbours) who use the product; at each renewal it adds the colleagues
+    of its paid users who have started using the product since (land and expand
+    through the org network). Users who left the product hold no seat.
+    Marks the seats in ``emp_paid`` and returns their number.
+    """
+    pop = model.population
+    sl = model.enterprise_slice(e)
+    off = sl.start
+    on = pop.emp_product[sl] == v
+    paid = pop.emp_paid[sl] & on
+    if purchaser is not None:
+        paid[purchaser - off] = True
+    _, nbr = gather_rows(pop.adjacency, off + np.flatnonzero(paid))
+    local = nbr - off
+    paid[local[on[local]]] = True
+    pop.emp_paid[sl] = paid | (pop.emp_paid[sl] & ~on)
+    pop.emp_paid[sl] &= on
+    return int(np.count_nonzero(paid))
+
+
+def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:
+    """Roll the vendor's product out to ``share`` of the non-users of ``e`` (by mandate).
+
+    Returns how many employees were provisioned.
+    """
+    pop = model.population
+    sl = model.enterprise_slice(e)
+    idle = pop.emp_product[sl] == NO_PRODUCT
+    chosen = idle & (model.rng.random(int(pop.ent_size[e])) < share)
+    pop.emp_product[sl][chosen] = vendor.index
+    pop.emp_mandated[sl][chosen] = True
+    pop.emp_since[sl][chosen] = model.steps
+    n = int(np.count_nonzero(chosen))
+    model.users_ev[e, vendor.index] += n
+    return n
+
+
+def sell_agreement(model: MarketModel, e: int, vendor: Vendor) -> bool:
+    """A rep's won deal: an agreement for the users plus a mandated rollout.
+
+    The purchaser mandates the product for ``rollout_share`` of the non-users; the
+    agreement is priced by every seat it covers (users and mandated) at the
+    enterprise tier (:func:`seat_acv`) within the budget. If the budget cannot pay,
+    nothing is signed and nobody is mandated.
     """
     pop = model.population
     sl = model.enterprise_slice(e)
     idle = pop.emp_product[sl] == NO_PRODUCT
     chosen = idle & (model.rng.random(int(pop.ent_size[e])) < model.rollout_share)
+    seats = int(model.users_ev[e, vendor.index]) + int(np.count_nonzero(chosen))
+    acv = seat_acv(vendor, max(seats, 1), ENTERPRISE, model.volume_discount)
+    if not sign(model, e, vendor, ENTERPRISE, acv, max(seats, 1)):
+        return False
     pop.emp_product[sl][chosen] = vendor.index
     pop.emp_mandated[sl][chosen] = True
     pop.emp_since[sl][chosen] = model.steps
-    return int(np.count_nonzero(pop.emp_product[sl] == vendor.index))
+    model.users_ev[e, vendor.index] = seats
+    return True
 
 
-def enterprise_acv(model: MarketModel, e: int, vendor: Vendor) -> float:
-    """``acv_per_employee * n_e ** acv_elasticity * enterprise_uplift`` (MODEL.md step 5)."""
-    size = float(model.population.ent_size[e])
-    return model.acv_per_employee * size**model.acv_elasticity * vendor.enterprise_uplift
+def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Whether each (enterprise, vendor) team's purchaser ever comes forward.
+
+    Drawn once per pair, the first time its team is big enough to buy, with
+    probability ``user_is_buyer`` (seed 003: where users are not the buyers, the
+    purchaser often never comes). Returns a boolean per pair.
+    """
+    state = model.purchaser[ent, codes]
+    new = state == 0
+    if new.any():
+        yes = model.rng.random(int(new.sum())) < model.user_is_buyer
+        state[new] = np.where(yes, 1, -1)
+        model.purchaser[ent[new], codes[new]] = state[new]
+    return state == 1
 
 
 def bottoms_up_conversion(model: MarketModel) -> None:
-    """Mechanism 3: team plans at ``team_plan_users``; the purchaser comes at the trigger share.
+    """Mechanism 3: team plans, then the purchaser comes for an agreement (seed 000).
 
-    A team plan is ``users * seat_price * 12`` a year (a small check, seed 001), bought
-    at ``inbound_close_rate * user_is_buyer`` a week once the team is big enough. When
-    the purchaser comes, a ``bottoms_up`` vendor closes inbound at
-    ``inbound_close_rate`` a week an agreement for the seats in use at the enterprise
-    tier (``* enterprise_uplift``: the support, security and compliance line items of
-    seed 000); a ``hybrid`` vendor puts a rep on it instead, who sells the
-    enterprise-wide contract (``acv_per_employee * n_e ** acv_elasticity * uplift``),
-    faster (double stage hazard) and with the champion inside.
-
-    Conversion is scaled by ``user_is_buyer``: where users are not the buyers,
-    bottoms-up leads barely convert (seed 003).
+    A team with ``team_plan_users`` users of a vendor and a purchaser who comes
+    forward (:func:`draw_purchasers`) buys a team plan at ``inbound_close_rate`` a
+    week, at list price for the purchaser's team (:func:`team_seats`: a small check,
+    seed 001). When the
+    users reach ``enterprise_trigger_share`` of an enterprise that holds no agreement
+    of its own yet, the purchaser comes to the vendor: a ``bottoms_up`` vendor (or a
+    hybrid before its sales start) closes inbound at ``inbound_close_rate`` a week an
+    agreement for the seats in use at the enterprise tier; a hybrid with reps puts one
+    on it instead (an inbound opportunity at the *sell* stage, with the champion
+    inside, which may add a mandated rollout).
     """
     rng = model.rng
     vendors = [v for v in model.alive_vendors() if v.tactic.self_serve]
@@ -120,69 +239,118 @@ def bottoms_up_conversion(model: MarketModel) -> None:
         return
     codes = np.array([v.index for v in vendors])
     users = model.users_ev[:, codes]  # (enterprise, vendor) for self-serve vendors only
-    buy_rate = model.inbound_close_rate * model.user_is_buyer
-    # team plans: enough users, no contract yet; vendor by vendor, enterprise by enterprise
-    teams = (users >= model.team_plan_users) & (model.contract_at[:, codes] < 0)
-    col, ent = np.nonzero(teams.T)
-    buy = rng.random(len(ent)) < buy_rate
-    for c, e in zip(col[buy], ent[buy], strict=True):
-        vendor, n = vendors[c], int(users[e, c])
-        sign(model, int(e), vendor, TEAM, n * vendor.seat_price * 12.0, n)
-    # the purchaser comes: enough of the enterprise uses it, no enterprise-wide deal
+    # team plans: enough users, no contract of the vendor yet
+    col, ent = np.nonzero(((users >= model.team_plan_users) & (model.contract_at[:, codes] < 0)).T)
+    buys = draw_purchasers(model, ent, codes[col]) & (
+        rng.random(len(ent)) < model.inbound_close_rate
+    )
+    pop = model.population
+    for c, e in zip(col[buys], ent[buys], strict=True):
+        vendor, e = vendors[c], int(e)
+        sl = model.enterprise_slice(e)
+        own = np.flatnonzero((pop.emp_product[sl] == vendor.index) & ~pop.emp_mandated[sl])
+        if not len(own):
+            continue
+        purchaser = sl.start + int(own[int(rng.integers(len(own)))])
+        n = team_seats(model, e, vendor.index, purchaser)
+        if not sign(model, e, vendor, TEAM, seat_acv(vendor, n, TEAM, 0.0), n):
+            release_team_seats(model, e, vendor.index)
+    # the purchaser comes: enough of the enterprise uses it and no agreement is held
     sizes = model.population.ent_size[:, None]
-    kind = model.contracts.kind_of(model.contract_at[:, codes])
-    ripe = (users >= model.enterprise_trigger_share * sizes) & (users > 0)
-    ripe &= (kind < SELF_SERVE_ENTERPRISE) & (model.opp_at[:, codes] < 0)
+    ripe = (users >= model.enterprise_trigger_share * sizes) & (users >= model.team_plan_users)
+    ripe &= (model.agreement_at[:, None] < 0) & (model.opp_at[:, codes] < 0)
+    ripe &= model.cooloff_until[:, codes] <= model.steps
     col, ent = np.nonzero(ripe.T)
     if not len(ent):
         return
-    by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors])[col]
-    # a hybrid vendor puts a rep on it: an inbound opportunity that starts at "sell"
-    calls = by_rep & (rng.random(len(ent)) < model.user_is_buyer)
-    model.open_opportunities(ent[calls], codes[col[calls]], inbound=True)
-    # otherwise the purchaser buys the enterprise tier (support, security, compliance)
-    # for the seats in use: the enterprise price point of seed 000, without a rep.
-    closes = ~by_rep & (rng.random(len(ent)) < buy_rate)
+    comes = draw_purchasers(model, ent, codes[col])
+    col, ent = col[comes], ent[comes]
+    by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors], dtype=bool)[col]
+    model.open_opportunities(ent[by_rep], codes[col[by_rep]], inbound=True)
+    closes = ~by_rep & (rng.random(len(ent)) < model.inbound_close_rate)
     for c, e in zip(col[closes], ent[closes], strict=True):
+        if model.agreement_at[e] >= 0:  # another vendor signed this week
+            continue
         vendor, n = vendors[c], int(users[e, c])
-        tier = vendor.seat_price * 12.0 * vendor.enterprise_uplift
-        sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, n * tier, n)
+        acv = seat_acv(vendor, n, SELF_SERVE_ENTERPRISE, model.volume_discount)
+        sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, acv, n)
+
+
+def renewal_probability(model: MarketModel, quality: float, usage: float) -> float:
+    """``renewal_base + (1 - renewal_base) * quality * min(1, usage)`` (mechanism 6)."""
+    return model.renewal_base + (1.0 - model.renewal_base) * quality * min(1.0, usage)
+
+
+def _challenger(model: MarketModel, e: int, incumbent: int) -> int:
+    """The alive self-serve rival with more users in ``e`` than the incumbent, or -1.
+
+    It must be ripe itself (users at the trigger share): the purchaser standardises on
+    what people use (seed 000).
+    """
+    users = model.users_ev[e].copy()
+    users[incumbent] = -1
+    best = int(np.argmax(users)) if len(users) else -1
+    if best < 0 or users[best] <= model.users_ev[e, incumbent]:
+        return -1
+    rival = model.vendor_list[best]
+    ripe = users[best] >= model.enterprise_trigger_share * model.population.ent_size[e]
+    return best if rival.alive and rival.tactic.self_serve and ripe else -1
 
 
 def renewals(model: MarketModel) -> None:
-    """Mechanism 6: contracts due this week renew (and expand) or churn.
+    """Mechanism 6: contracts due this week renew (repriced to their use) or churn.
 
-    Renewal probability ``renewal_base + (1 - renewal_base) * quality * min(1, usage)``
-    with ``usage = users / seats``. Seat-priced contracts reprice to current users;
-    an enterprise contract grows with ``usage`` above 1 (land and expand, seed 001).
-    A product that does not work loses users, so it neither expands nor renews.
+    A contract renews with :func:`renewal_probability`, ``usage = users / seats``.
+    An agreement that renews is first rolled out to a further
+    ``expansion_rollout * quality`` of the enterprise's non-users (land and expand:
+    the purchaser extends a product that works to more departments, seed 001).
+    It is repriced to the seats in use (:func:`seat_acv`; a team plan's seats are
+    its team's, :func:`team_seats`): it expands with use and
+    contracts when users leave (land and expand, seed 001; a product that does not
+    work loses users, so it shrinks and churns). An agreement whose enterprise uses a
+    rival's product more than its own is displaced: it ends, and the rival's
+    purchaser comes next week (:func:`_challenger`).
     """
     contracts = model.contracts
     due = contracts.active_ids()
     due = due[contracts.renew_at[due] <= model.steps]
-    for cid in due:
+    for cid in due.tolist():
         e, v = int(contracts.enterprise[cid]), int(contracts.vendor[cid])
         vendor = model.vendor_list[v]
-        users = int(model.users_ev[e, v])
-        usage = users / max(1, int(contracts.seats[cid]))
-        p_renew = model.renewal_base + (1.0 - model.renewal_base) * vendor.quality * min(1.0, usage)
         kind = int(contracts.kind[cid])
-        if users == 0 or model.rng.random() >= p_renew:
-            end_contract(model, int(cid))
-            model.log("churn", vendor, e, float(contracts.acv[cid]), contract=CONTRACT_KINDS[kind])
-            continue
+        users = int(model.users_ev[e, v])
         old = float(contracts.acv[cid])
-        if kind == ENTERPRISE:
-            new = old * max(1.0, usage)
-            contracts.seats[cid] = max(int(contracts.seats[cid]), users)
-        else:
-            tier = vendor.enterprise_uplift if kind == SELF_SERVE_ENTERPRISE else 1.0
-            new = users * vendor.seat_price * 12.0 * tier
-            contracts.seats[cid] = users
-        headroom = model.population.ent_budget[e] - committed_spend(model, e, exclude_vendor=v)
-        new = max(min(new, headroom), min(old, new))
+        usage = users / max(1, int(contracts.seats[cid]))
+        if users == 0 or model.rng.random() >= renewal_probability(model, vendor.quality, usage):
+            end_contract(model, cid)
+            model.log("churn", vendor, e, old, contract=CONTRACT_KINDS[kind])
+            continue
+        if kind in AGREEMENT_KINDS:
+            rival = _challenger(model, e, v)
+            if rival >= 0:
+                end_contract(model, cid)
+                model.log("displaced", vendor, e, old, by=model.vendor_list[rival].name)
+                continue
+        if kind == TEAM:
+            users = team_seats(model, e, v)
+            if users == 0:
+                end_contract(model, cid)
+                model.log("churn", vendor, e, old, contract=CONTRACT_KINDS[kind])
+                continue
+        if kind in AGREEMENT_KINDS:
+            # land and expand (seed 001): a product that works is rolled out further
+            users += provision(model, e, vendor, model.expansion_rollout * vendor.quality)
+        discount = model.volume_discount if kind in AGREEMENT_KINDS else 0.0
+        new = min(seat_acv(vendor, users, kind, discount), headroom(model, e, v))
+        if new <= 0:  # the budget is spent on rivals' contracts
+            end_contract(model, cid)
+            model.log("churn", vendor, e, old, contract=CONTRACT_KINDS[kind])
+            continue
         contracts.acv[cid] = new
+        contracts.seats[cid] = users
         contracts.renew_at[cid] += WEEKS_PER_YEAR
         if new > old:
             book(model, vendor, new - old)
             model.log("expansion", vendor, e, new - old, contract=CONTRACT_KINDS[kind])
+        elif new < old:
+            model.log("contraction", vendor, e, new - old, contract=CONTRACT_KINDS[kind])

@@ -19,7 +19,24 @@ if TYPE_CHECKING:
     from sim.model import MarketModel
 
 QUARTER = 13
-SWITCH_MARGIN = 0.75  # another strategy is "clearly better" at 3/4 of our payback or less
+
+
+def bought_reach(model: MarketModel, vendor: Vendor) -> float:
+    """Weekly marketing hazard a vendor's spend buys: a concave response curve.
+
+    ``marketing_reach * spend / (spend + marketing_saturation)``: diminishing returns,
+    half the maximum reach at ``marketing_saturation`` a week, and no reach without
+    spend (colleague adoption only). ``marketing_saturation = 0`` buys the full reach
+    with any spend (the Bass limit's ``p = marketing_reach``).
+
+    References
+    ----------
+    Little, J. D. C. (1979). Aggregate advertising models. Operations Research 27.
+    """
+    spend = vendor.marketing_spend
+    if spend <= 0:
+        return 0.0
+    return vendor.marketing_reach * spend / (spend + model.marketing_saturation)
 
 
 def settle_cash(model: MarketModel) -> None:
@@ -40,14 +57,17 @@ def settle_cash(model: MarketModel) -> None:
         vendor.costs = marketing + sales + vendor.burn
         vendor.cash += vendor.revenue - vendor.costs
         vendor.sm_spend_total += marketing + sales
+        vendor.close_week()
     for vendor in model.alive_vendors():
         if vendor.cash < 0:
             model.exit_vendor(vendor)
 
 
 def staff(model: MarketModel) -> None:
-    """Reps leave every week; every ``hiring_interval`` weeks vendors hire from bookings.
+    """Sales starts, reps leave every week, and every ``hiring_interval`` weeks vendors hire.
 
+    A vendor whose ``sales_start_week`` comes hires its ``initial_reps`` then (they
+    ramp); before it, a vendor hires no reps (a hybrid sells bottoms-up only).
     Hires per round: ``rep_hiring_rate * bookings / (13 * rep_cost)`` (one rep per
     quarter of rep cost booked, at rate 1), rounded at random, and no more than keeps
     ``min_runway_weeks`` of runway at the new cost.
@@ -55,8 +75,11 @@ def staff(model: MarketModel) -> None:
     rng = model.rng
     hiring_round = model.steps % model.hiring_interval == 0
     for vendor in model.alive_vendors():
-        if not vendor.tactic.outbound:
+        if not vendor.tactic.outbound or model.steps < vendor.sales_start:
             continue
+        if model.steps == vendor.sales_start and vendor.sales_start_week > 0:
+            vendor.hire(vendor.initial_reps, model.steps)
+            model.log("sales start", vendor, None, vendor.initial_reps)
         if vendor.reps and model.rep_attrition > 0:
             vendor.lose_reps(int(rng.binomial(vendor.reps, model.rep_attrition)), rng)
         if not hiring_round:
@@ -84,18 +107,24 @@ def affordable_hires(model: MarketModel, vendor: Vendor) -> int:
 def market_attractiveness(model: MarketModel) -> float:
     """Recent bookings per active vendor per week, over a typical vendor's weekly cost.
 
-    An empty market counts as attractive (1.0): whoever enters meets rested buyers.
+    Capped at ``attractiveness_cap``. A market with no vendor books nothing, so it
+    shows no attractiveness: entrants then arrive at the ``entry_floor`` only, and the
+    market fills again only once an entrant finds rested buyers and books well.
     """
     alive = model.alive_vendors()
     if not alive:
-        return 1.0
+        return 0.0
     weekly_bookings = sum(model.bookings_history[-QUARTER:]) / QUARTER / len(alive)
     typical_cost = model.burn + model.marketing_spend + model.initial_reps * model.rep_cost
-    return float(min(3.0, weekly_bookings / max(typical_cost, 1.0)))
+    return float(min(model.attractiveness_cap, weekly_bookings / max(typical_cost, 1.0)))
 
 
 def entry(model: MarketModel) -> None:
     """Mechanism 9: an entrant arrives with probability ``entry_rate * attractiveness``.
+
+    Attractiveness is at least ``entry_floor``: founders keep probing a category even
+    when its incumbents book nothing, so a market whose vendors all starved is
+    re-entered once its buyers have rested (seed 004: vendors return).
 
     It copies the strategy of an incumbent drawn in proportion to ARR, or picks one
     at random with probability ``mutation`` (or when nobody has ARR to copy).
@@ -104,7 +133,8 @@ def entry(model: MarketModel) -> None:
     alive = model.alive_vendors()
     if model.entry_rate <= 0 or len(alive) >= model.max_vendors:
         return
-    if rng.random() >= min(1.0, model.entry_rate * market_attractiveness(model)):
+    pull = max(market_attractiveness(model), model.entry_floor)
+    if rng.random() >= min(1.0, model.entry_rate * pull):
         return
     arr = np.array([v.arr for v in alive])
     if rng.random() < model.mutation or not len(alive) or arr.sum() <= 0:
@@ -119,7 +149,7 @@ def adapt(model: MarketModel) -> None:
     """Mechanism 10: each quarter a vendor may switch to a strategy that pays back faster.
 
     A vendor compares its CAC payback with the median payback of each other strategy;
-    if the best is below ``SWITCH_MARGIN`` times its own, it switches with probability
+    if the best is below ``switch_margin`` times its own, it switches with probability
     ``switch_rate``. A switch to a sales motion hires ``initial_reps`` who ramp.
     """
     if not model.adaptive_strategies or model.steps % QUARTER:
@@ -137,13 +167,13 @@ def adapt(model: MarketModel) -> None:
             continue
         best = min(others, key=others.get)
         if (
-            others[best] < SWITCH_MARGIN * payback[vendor]
+            others[best] < model.switch_margin * payback[vendor]
             and model.rng.random() < model.switch_rate
         ):
             old = vendor.strategy
             vendor.strategy = best
             if TACTICS[best].outbound and vendor.reps == 0:
-                vendor.hire(model.initial_reps, model.steps)
+                vendor.hire(vendor.initial_reps, model.steps)
             if not TACTICS[best].outbound:
                 vendor.rep_cohorts = []
             model.log("switch", vendor, None, None, detail=f"{old} -> {best}")

@@ -1,6 +1,6 @@
 """MarketModel: the enterprise software market as a Mesa model.
 
-One step is one week. The order of a step is MODEL.md's, mechanism by mechanism:
+One step is one week. The order of a step is docs/model.md's, mechanism by mechanism:
 see :meth:`MarketModel.step`. Employees and buyers are arrays
 (:class:`sim.population.Population`); vendors and enterprises are Mesa agents.
 """
@@ -8,7 +8,6 @@ see :meth:`MarketModel.step`. Employees and buyers are arrays
 from __future__ import annotations
 
 import inspect
-from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,6 @@ from sim.tables import ContractBook, Pipeline
 
 # Traits that are probabilities stay in [0, 1] when drawn with heterogeneity.
 _UNIT_TRAITS = {"quality", "virality", "marketing_reach"}
-EVENT_LOG_LENGTH = 5000
 
 
 class MarketModel(mesa.Model):
@@ -106,11 +104,14 @@ class MarketModel(mesa.Model):
         self.brand = np.ones((n_ent, 0))
         self.contract_at = np.full((n_ent, 0), -1, dtype=np.int64)
         self.opp_at = np.full((n_ent, 0), -1, dtype=np.int64)
+        self.purchaser = np.zeros((n_ent, 0), dtype=np.int8)  # 0 undrawn, 1 comes, -1 never
+        self.cooloff_until = np.zeros((n_ent, 0), dtype=np.int32)
         self.users_ev = np.zeros((n_ent, 0), dtype=np.int64)
+        self.agreement_at = np.full(n_ent, -1, dtype=np.int64)  # the one agreement, or -1
         self._user_key_width = -1
         self.contracts = ContractBook()
         self.pipeline = Pipeline()
-        self.events: deque[dict] = deque(maxlen=EVENT_LOG_LENGTH)
+        self.events: list[dict] = []  # the full history; the GUI shows the newest
         self.bookings_history: list[float] = []
         self._reset_step_flows()
 
@@ -196,6 +197,8 @@ class MarketModel(mesa.Model):
             self.brand = np.pad(self.brand, pad, constant_values=1.0)
             self.contract_at = np.pad(self.contract_at, pad, constant_values=-1)
             self.opp_at = np.pad(self.opp_at, pad, constant_values=-1)
+            self.purchaser = np.pad(self.purchaser, pad)
+            self.cooloff_until = np.pad(self.cooloff_until, pad)
             self.users_ev = np.pad(self.users_ev, pad)
             # per-vendor outcomes of the last step: an entrant has none yet
             for name in ("vendor_arr", "vendor_users", "vendor_customers"):
@@ -251,7 +254,7 @@ class MarketModel(mesa.Model):
             opened=self.steps,
             effort=np.ones(k) if inbound else self.rng.random(k),
             inbound=inbound,
-            hazard=np.minimum(1.0, hazard * (2.0 if inbound else 1.0)),
+            hazard=np.minimum(1.0, hazard * (self.inbound_speedup if inbound else 1.0)),
         )
         self.opp_at[enterprises, vendors] = ids
         self.step_opportunities += k
@@ -273,6 +276,7 @@ class MarketModel(mesa.Model):
         gone = pop.emp_product == v
         pop.emp_product[gone] = NO_PRODUCT
         pop.emp_mandated[gone] = False
+        pop.emp_paid[gone] = False
         vendor.rep_cohorts = []
         self.log("exit", vendor, None, vendor.cash)
 
@@ -299,13 +303,21 @@ class MarketModel(mesa.Model):
         self.step_touches = 0
         self.step_responses = 0
 
+    def agreement_holders(self) -> np.ndarray:
+        """Vendor code holding each enterprise's agreement, ``-1`` where none is held."""
+        held = self.agreement_at
+        holder = np.full(len(held), -1, dtype=np.int64)
+        has = held >= 0
+        holder[has] = self.contracts.vendor[held[has]]
+        return holder
+
     def vendor_traits(self, attr: str, dtype=np.float64) -> np.ndarray:
         """One trait of every vendor ever (alive or not), indexed by vendor code."""
         return np.array([getattr(v, attr) for v in self.vendor_list], dtype=dtype)
 
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
-        """Advance the market one week, mechanisms 1 to 11 of MODEL.md in order."""
+        """Advance the market one week, mechanisms 1 to 11 of docs/model.md in order."""
         self._reset_step_flows()
         self._self_serve_phase()  # 1-2: adoption and user churn
         self._refresh_users()
@@ -316,7 +328,7 @@ class MarketModel(mesa.Model):
         contracting.renewals(self)  # 6
         self._recover()  # 7
         economics.settle_cash(self)  # 8: cash and exit
-        economics.staff(self)  # 8: attrition and hiring
+        economics.staff(self)  # 8: sales start, attrition and hiring
         self.bookings_history.append(self.step_bookings)
         economics.entry(self)  # 9
         economics.adapt(self)  # 10
@@ -360,7 +372,7 @@ class MarketModel(mesa.Model):
                     else None
                 ),
                 vendors=codes,
-                reach=self.vendor_traits("marketing_reach")[codes],
+                reach=np.array([economics.bought_reach(self, v) for v in self_serve]),
                 quality=quality[codes],
                 virality=self.vendor_traits("virality")[codes],
                 collaborative=collaborative[codes],
@@ -369,8 +381,13 @@ class MarketModel(mesa.Model):
             )
             pop.emp_product[adopters] = products
             pop.emp_since[adopters] = self.steps
+            # inside an enterprise that holds the vendor's agreement a new user gets a
+            # seat of that agreement (IT provisions the standard tool), not a free sign-up
+            holder = self.agreement_holders()[pop.emp_enterprise[adopters]]
+            pop.emp_mandated[adopters] = holder == products
         pop.emp_product[churned] = NO_PRODUCT
         pop.emp_mandated[churned] = False
+        pop.emp_paid[churned] = False
 
     def _recover(self) -> None:
         """Mechanism 7: receptivity and brand recover towards 1 at ``receptivity_recovery``."""

@@ -56,13 +56,17 @@ def departments(parent: np.ndarray, depth: np.ndarray) -> np.ndarray:
 
 
 def hierarchy_edges(
-    n: int, span: int, cross_team_ties: float, rng: np.random.Generator
+    n: int,
+    span: int,
+    cross_team_ties: float,
+    rng: np.random.Generator,
+    locality: float = 0.5,
 ) -> np.ndarray:
     """Edges of a management tree whose teams are cliques, plus random cross-team ties.
 
     A team is a manager and their direct reports; everyone in it knows everyone
-    else. Each person then gets on average ``cross_team_ties`` extra ties, 80% of them
-    inside their own department.
+    else. Each person then gets on average ``cross_team_ties`` extra ties, a share
+    ``locality`` of them inside their own department (``cross_team_locality``).
 
     Returns
     -------
@@ -93,7 +97,7 @@ def hierarchy_edges(
         hi = np.searchsorted(sorted_dept, dept[src], side="right")
         within = order[lo + (rng.random(n_extra) * (hi - lo)).astype(np.int64)]
         anywhere = rng.integers(0, n, n_extra)
-        dst = np.where(rng.random(n_extra) < 0.8, within, anywhere)
+        dst = np.where(rng.random(n_extra) < locality, within, anywhere)
         edges.append(np.column_stack([src, dst]))
     return np.concatenate(edges)
 
@@ -124,10 +128,11 @@ def enterprise_edges(
     small_world_k: int,
     small_world_p: float,
     rng: np.random.Generator,
+    cross_team_locality: float = 0.5,
 ) -> np.ndarray:
     """Dispatch to the generator named by ``kind`` (the ``org_network`` parameter)."""
     if kind == "hierarchy":
-        return hierarchy_edges(n, span, cross_team_ties, rng)
+        return hierarchy_edges(n, span, cross_team_ties, rng, cross_team_locality)
     if kind == "small_world":
         return small_world_edges(n, small_world_k, small_world_p, rng)
     if kind == "complete":

@@ -5,7 +5,7 @@ from :data:`PARAMETERS`, so a parameter is added in exactly one place. Validatio
 here too, so that every entry point (Python API, CLI, TOML scenario, GUI) rejects bad
 input with the same one-line message naming the parameter, the value and what is allowed.
 
-References for the defaults are in MODEL.md ("Defaults and where they come from").
+References for the defaults are in docs/model.md ("Defaults and where they come from").
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Param:
     choices : tuple of str
         Allowed values for ``kind == "choice"``.
     source : str
-        Where the default comes from (MODEL.md, "Defaults and where they come from").
+        Where the default comes from (docs/model.md, "Defaults and where they come from").
     label : str
         The parameter in plain words, for a strategist ("reps at launch"); from
         :data:`LABELS`, else the name with spaces.
@@ -149,7 +149,7 @@ def _validate_mix(value: Any, bad: ParameterError) -> tuple[float, float, float]
     return tuple(s / total for s in shares)  # type: ignore[return-value]
 
 
-# Where a default comes from (MODEL.md, "Defaults and where they come from").
+# Where a default comes from (docs/model.md, "Defaults and where they come from").
 SOURCES: dict[str, str] = {
     "committee_size": "Gartner: 6-10 buyers; CEB: 5.4",
     "span_of_control": "management surveys: 9-11 direct reports",
@@ -158,12 +158,46 @@ SOURCES: dict[str, str] = {
     "rep_cost": "OTE about 200k a year; quota 4-6 x OTE",
     "user_churn": "SMB logo churn about 3% a month",
     "receptivity_initial": "cold email reply rates about 3.4% once buyers are oversubscribed",
-    "virality": "K-factor 0.1-0.6 per user (invites x conversion)",
+    "virality": "K-factor 0.1-0.6 per user: virality x quality x degree 13 x lifetime 145 weeks = 0.66",
     "adoption_threshold": "collaboration tools need 2-3 teammates (Centola and Macy 2007)",
     "enterprise_size_min": "Zipf firm sizes (Axtell 2001)",
     "enterprise_size_max": "Zipf firm sizes (Axtell 2001)",
     "cross_team_ties": "email networks: mean degree 10-25, clustering 0.3-0.5",
     "team_plan_users": "freemium conversion (users to paid) about 2-5%",
+    "cross_team_locality": "Kossinets and Watts 2006: most email ties stay within a unit",
+    "marketing_saturation": "advertising response curves are concave (Little 1979; Hanssens et al. 2001)",
+    "lost_deal_cooloff_weeks": "closed-lost accounts are typically re-engaged after 6-12 months",
+    "sales_start_week": "seed 003: hiring sales before organic growth raises CAC",
+    "effort_win_weight": "seed 002: the prospect's effort predicts the close",
+    "inbound_speedup": "inbound leads close in about half the time of outbound ones",
+    "hybrid_user_preference": "seed 003: bottoms-up as lead generation for direct",
+    "volume_discount": "enterprise volume discounts of 20-40% on list",
+    "renewal_window_weeks": "competitive displacement is pitched in the last quarter before renewal",
+    "attractiveness_cap": "entry saturates: a finite pool of founders and capital",
+    "displacement_win_factor": "competitive displacements win far less often than greenfield deals (switching costs)",
+    "expansion_rollout": "seed 001: land and expand; enterprise NRR about 118%",
+    "entry_floor": "seed 004: vendors return to a market whose buyers have rested",
+    "switch_margin": "strategy switches need a clear gap (costly to change motion)",
+    "budget_per_employee": "a cap above the calibrated category spend (about 300 USD per employee)",
+    "marketing_reach": "Bass p about 0.03 a year (Sultan et al. 1990): 8 vendors x 0.001 x 0.29 x 0.21 = 0.025",
+    "touch_fatigue": "calibrated: reply rate 1-8% (about 3.4%); a touch is one outreach sequence",
+    "receptivity_recovery": "calibrated with touch_fatigue: attention flux c B / f binds deals (docs/model.md)",
+    "touches_per_rep": "calibrated: reply rate 1-8% with buyers' attention binding",
+    "rep_capacity": "AE pipelines of 15-30 open opportunities",
+    "rep_hiring_rate": "calibrated: hiring equilibrium 13 x rep_attrition / rate = 5x cost (quota 4-6x)",
+    "renewal_base": "calibrated: net revenue retention 95-135%, gross logo churn about 10%",
+    "burn": "calibrated: CAC payback 12-30 months; R&D and G&A of a seed-stage vendor",
+    "initial_reps": "a seed-stage sales team",
+    "marketing_spend": "calibrated with marketing_reach: Bass p about 0.03 a year",
+    "rollout_share": "calibrated: spend per employee 50-600 USD a year",
+    "enterprise_uplift": "seed 000: the enterprise tier's support, security, compliance; calibrated spend",
+    "qualification": "BANT: about a third of early opportunities are qualified out; win rate 15-30%",
+    "user_is_buyer": "seed 003: the user is often not the buyer; calibrated freemium conversion 2-10%",
+    "inbound_close_rate": "calibrated: freemium conversion 2-10%",
+    "enterprise_trigger_share": "seed 000: the purchaser comes once use is widespread",
+    "seat_price": "a collaboration seat at about 25 USD a month",
+    "rep_attrition": "sales rep turnover about 35-40% a year",
+    "initial_cash": "a seed round of about 2M USD",
 }
 
 
@@ -341,13 +375,23 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "cross_team_ties",
-        2.0,
+        6.0,
         "float",
         0,
         20,
         "ties per person",
         "enterprises",
         "Random extra ties per person in the hierarchy, mostly within the department.",
+    ),
+    _p(
+        "cross_team_locality",
+        0.5,
+        "float",
+        0,
+        1,
+        "share of ties",
+        "enterprises",
+        "Share of cross-team ties inside the person's own department.",
     ),
     _p(
         "small_world_k",
@@ -440,7 +484,7 @@ _PARAM_LIST: list[Param] = [
     _p("quality", 0.7, "float", 0, 1, "score", "product", "How well the product works."),
     _p(
         "virality",
-        0.015,
+        0.0005,
         "float",
         0,
         1,
@@ -478,7 +522,7 @@ _PARAM_LIST: list[Param] = [
     # --- self-serve motion ----------------------------------------------------------
     _p(
         "marketing_spend",
-        5_000.0,
+        2_000.0,
         "float",
         0,
         1e7,
@@ -488,13 +532,23 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "marketing_reach",
-        0.002,
+        0.001,
         "float",
         0,
         1,
         "per week",
         "self_serve",
-        "Weekly sign-up hazard from marketing for a fully open person.",
+        "Most weekly sign-up hazard marketing can buy for a fully open person (spend saturated).",
+    ),
+    _p(
+        "marketing_saturation",
+        5_000.0,
+        "float",
+        0,
+        1e7,
+        "USD per week",
+        "self_serve",
+        "Marketing spend that buys half the maximum reach (0: any spend buys all of it).",
     ),
     _p(
         "seat_price",
@@ -518,7 +572,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "enterprise_trigger_share",
-        0.2,
+        0.25,
         "float",
         0,
         1,
@@ -528,7 +582,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "inbound_close_rate",
-        0.1,
+        0.05,
         "float",
         0,
         1,
@@ -538,13 +592,23 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "user_is_buyer",
-        1.0,
+        0.2,
         "float",
         0,
         1,
         "share",
         "self_serve",
-        "How far users are the buyers; scales bottoms-up conversion (seed 003).",
+        "Chance a ripe team's purchaser ever comes forward to buy (seed 003).",
+    ),
+    _p(
+        "lost_deal_cooloff_weeks",
+        26,
+        "int",
+        0,
+        520,
+        "weeks",
+        "direct",
+        "Weeks before a vendor may reopen an enterprise whose deal it lost.",
     ),
     _p(
         "user_churn",
@@ -559,13 +623,23 @@ _PARAM_LIST: list[Param] = [
     # --- direct motion --------------------------------------------------------------
     _p(
         "initial_reps",
-        4,
+        3,
         "int",
         0,
         1000,
         "reps",
         "direct",
         "Reps of a vendor with a sales motion at the start or on entry.",
+    ),
+    _p(
+        "sales_start_week",
+        0,
+        "int",
+        0,
+        520,
+        "weeks after entry",
+        "direct",
+        "Week a vendor with a sales motion hires its first reps (hybrid: before it, bottoms-up only).",
     ),
     _p(
         "rep_cost",
@@ -579,7 +653,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "touches_per_rep",
-        40,
+        25,
         "int",
         0,
         1000,
@@ -589,7 +663,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "rep_capacity",
-        12,
+        20,
         "int",
         1,
         1000,
@@ -619,7 +693,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "touch_fatigue",
-        0.1,
+        0.6,
         "float",
         0,
         1,
@@ -639,7 +713,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "receptivity_recovery",
-        0.01,
+        0.002,
         "float",
         0,
         1,
@@ -659,7 +733,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "qualification",
-        0.0,
+        0.4,
         "float",
         0,
         0.95,
@@ -668,8 +742,18 @@ _PARAM_LIST: list[Param] = [
         "Drop opportunities whose prospect effort is below this at qualify (seed 002).",
     ),
     _p(
+        "effort_win_weight",
+        1.0,
+        "float",
+        0,
+        1,
+        "",
+        "direct",
+        "How much the prospect's effort moves the win chance: x (1 + w (2 effort - 1)).",
+    ),
+    _p(
         "base_win_rate",
-        0.2,
+        0.35,
         "float",
         0,
         1,
@@ -708,6 +792,26 @@ _PARAM_LIST: list[Param] = [
         "Mean cycle identify-qualify-sell-close at median size.",
     ),
     _p(
+        "inbound_speedup",
+        2.0,
+        "float",
+        1,
+        10,
+        "x",
+        "direct",
+        "How much faster an inbound deal (the purchaser came) moves than an outbound one.",
+    ),
+    _p(
+        "hybrid_user_preference",
+        10.0,
+        "float",
+        1,
+        1000,
+        "x",
+        "direct",
+        "How much more a hybrid's reps target an enterprise where its product has users.",
+    ),
+    _p(
         "cycle_size_elasticity",
         0.2,
         "float",
@@ -718,34 +822,54 @@ _PARAM_LIST: list[Param] = [
         "How the cycle lengthens with enterprise size.",
     ),
     _p(
-        "acv_per_employee",
-        500.0,
-        "float",
-        0,
-        100_000,
-        "USD per year",
-        "direct",
-        "Enterprise ACV scale.",
-    ),
-    _p(
-        "acv_elasticity",
-        0.8,
-        "float",
-        0.1,
-        1.5,
-        "",
-        "direct",
-        "ACV = acv_per_employee * size**acv_elasticity * uplift.",
-    ),
-    _p(
         "enterprise_uplift",
-        2.0,
+        2.2,
         "float",
         1,
         10,
         "x",
         "direct",
         "Enterprise tier's multiple for support, security, compliance.",
+    ),
+    _p(
+        "expansion_rollout",
+        0.3,
+        "float",
+        0,
+        1,
+        "share of non-users per renewal",
+        "direct",
+        "Further rollout at each renewal of an agreement, times product quality (land and expand).",
+    ),
+    _p(
+        "volume_discount",
+        0.05,
+        "float",
+        0,
+        0.5,
+        "",
+        "direct",
+        "Per-seat price falls as seats**-volume_discount (1,000 seats at 0.05: 71% of list).",
+    ),
+    _p(
+        "displacement_win_factor",
+        0.25,
+        "float",
+        0,
+        1,
+        "x",
+        "direct",
+        "Win chance against a rival's agreement, relative to a greenfield deal at equal quality.",
+    ),
+    _p(
+        "renewal_window_weeks",
+        13,
+        "int",
+        0,
+        52,
+        "weeks",
+        "direct",
+        "Weeks before a rival's agreement renews in which reps may pitch to displace it.",
     ),
     _p(
         "rollout_share",
@@ -759,7 +883,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "rep_hiring_rate",
-        0.25,
+        0.025,
         "float",
         0,
         10,
@@ -792,7 +916,7 @@ _PARAM_LIST: list[Param] = [
     # --- contracts ------------------------------------------------------------------
     _p(
         "renewal_base",
-        0.5,
+        0.75,
         "float",
         0,
         1,
@@ -813,7 +937,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "burn",
-        10_000.0,
+        7_000.0,
         "float",
         0,
         1e8,
@@ -842,6 +966,26 @@ _PARAM_LIST: list[Param] = [
         "Chance an entrant picks a random strategy instead of copying.",
     ),
     _p(
+        "entry_floor",
+        0.05,
+        "float",
+        0,
+        10,
+        "x",
+        "vendors",
+        "Least attractiveness entrants see, even when incumbents book nothing.",
+    ),
+    _p(
+        "attractiveness_cap",
+        3.0,
+        "float",
+        0.1,
+        100,
+        "x",
+        "vendors",
+        "Cap on the market's attractiveness to entrants (bookings per vendor over its cost).",
+    ),
+    _p(
         "adaptive_strategies",
         False,
         "bool",
@@ -857,6 +1001,16 @@ _PARAM_LIST: list[Param] = [
         "per quarter",
         "vendors",
         "Chance of switching when another strategy is clearly better.",
+    ),
+    _p(
+        "switch_margin",
+        0.75,
+        "float",
+        0,
+        1,
+        "share of own payback",
+        "vendors",
+        "Another strategy is clearly better when its payback is below this share of ours.",
     ),
     # --- run ------------------------------------------------------------------------
     _p(
@@ -886,6 +1040,7 @@ VENDOR_TRAITS: tuple[str, ...] = (
     "seat_price",
     "enterprise_uplift",
     "initial_reps",
+    "sales_start_week",
     "rep_cost",
     "touches_per_rep",
     "rep_capacity",

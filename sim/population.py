@@ -85,6 +85,7 @@ class Population:
     emp_openness: np.ndarray
     emp_product: np.ndarray
     emp_mandated: np.ndarray
+    emp_paid: np.ndarray
     emp_since: np.ndarray
     buyer_employee: np.ndarray
     buyer_enterprise: np.ndarray
@@ -130,6 +131,7 @@ def build_population(p: dict, rng: np.random.Generator) -> Population:
                 size,
                 span=span,
                 cross_team_ties=p["cross_team_ties"],
+                cross_team_locality=p["cross_team_locality"],
                 small_world_k=p["small_world_k"],
                 small_world_p=p["small_world_p"],
                 rng=rng,
@@ -174,6 +176,7 @@ def build_population(p: dict, rng: np.random.Generator) -> Population:
         emp_openness=openness,
         emp_product=np.full(n, NO_PRODUCT, dtype=np.int32),
         emp_mandated=np.zeros(n, dtype=bool),
+        emp_paid=np.zeros(n, dtype=bool),
         emp_since=np.full(n, -1, dtype=np.int32),
         buyer_employee=buyer_employee,
         buyer_enterprise=buyer_enterprise,

@@ -1,4 +1,4 @@
-"""Per-step outputs: model-level metrics (MODEL.md "Outputs per step") and vendor columns.
+"""Per-step outputs: model-level metrics (docs/model.md "Outputs per step") and vendor columns.
 
 :func:`compute_metrics` computes every model-level figure once per step into model
 attributes; the DataCollector then only reads attributes by name, which keeps data
@@ -7,12 +7,16 @@ collection cheap enough for the 260-step budget.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.params import STRATEGIES
 from sim.tables import ENTERPRISE
+
+NRR_WINDOW = 52  # weeks: net revenue retention is trailing twelve months
+_PAIR_KEY = 1 << 24  # (enterprise, vendor) key = enterprise * _PAIR_KEY + vendor
 
 if TYPE_CHECKING:
     from sim.model import MarketModel
@@ -40,6 +44,13 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "customers",
     "cac_median",
     "mean_openness",
+    "reply_rate",
+    "win_rate",
+    "cac_payback_months",
+    "freemium_conversion",
+    "net_revenue_retention",
+    "spend_per_employee",
+    "agreements",
 )
 """Model-level columns of ``datacollector.get_model_vars_dataframe()``."""
 
@@ -90,3 +101,68 @@ def compute_metrics(model: MarketModel) -> None:
     cacs = [v.cac for v in alive if v.new_customers_total > 0]
     model.cac_median = float(np.median(cacs)) if cacs else float("nan")
     model.mean_openness = float(pop.emp_openness.mean()) if model.n_employees else float("nan")
+
+    model.reply_rate = _ratio(model.step_responses, model.step_touches)
+    model.win_rate = _ratio(model.step_deals_won, model.step_deals_won + model.step_deals_lost)
+    paybacks = [p for v in alive if v.customers and np.isfinite(p := v.cac_payback_months)]
+    model.cac_payback_months = float(np.median(paybacks)) if paybacks else float("nan")
+    model.freemium_conversion = freemium_conversion(model, ids)
+    model.net_revenue_retention = net_revenue_retention(model, ids)
+    paying = np.unique(contracts.enterprise[ids])
+    employees = float(pop.ent_size[paying].sum())
+    model.spend_per_employee = model.arr_total / employees if employees else float("nan")
+    model.agreements = int(np.count_nonzero(model.agreement_at >= 0))
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / den if den else float("nan")
+
+
+def freemium_conversion(model: MarketModel, ids: np.ndarray) -> float:
+    """Self-serve users on paid seats over all self-serve users (freemium benchmark 2-5%).
+
+    A self-serve user is one who signed up (not mandated by an agreement). Users of a
+    vendor whose enterprise holds its agreement are all paid; a team plan pays for
+    its team's seats (``emp_paid``).
+    """
+    pop = model.population
+    free = (pop.emp_product >= 0) & ~pop.emp_mandated
+    n_free = int(np.count_nonzero(free))
+    if not n_free:
+        return float("nan")
+    covered = model.agreement_holders()
+    by_agreement = free & (covered[pop.emp_enterprise] == pop.emp_product)
+    paid = by_agreement | (free & pop.emp_paid)
+    return float(np.count_nonzero(paid)) / n_free
+
+
+def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:
+    """ARR now of the (enterprise, vendor) accounts that paid a year ago, over their ARR then.
+
+    Trailing twelve months (:data:`NRR_WINDOW` weeks): expansion, contraction and
+    churn of existing accounts, no new logos, over the vendors alive now (the SaaS
+    benchmarks, median about 101% and enterprise about 118%, are reported by
+    surviving companies). NaN in the first year.
+    """
+    contracts = model.contracts
+    keys = contracts.enterprise[ids].astype(np.int64) * _PAIR_KEY + contracts.vendor[ids]
+    order = np.argsort(keys, kind="stable")
+    keys, acv = keys[order], contracts.acv[ids][order]
+    # a pair holds one contract at a time, but sum duplicates defensively
+    keys, start = np.unique(keys, return_index=True)
+    acv = np.add.reduceat(acv, start) if len(acv) else acv
+    history = model.__dict__.setdefault("_arr_history", deque(maxlen=NRR_WINDOW + 1))
+    history.append((keys, acv))
+    if len(history) <= NRR_WINDOW:
+        return float("nan")
+    old_keys, old_acv = history[0]
+    alive = model.vendor_traits("alive", bool)
+    survivors = alive[old_keys % _PAIR_KEY]
+    old_keys, old_acv = old_keys[survivors], old_acv[survivors]
+    if not old_acv.sum():
+        return float("nan")
+    if not len(keys):
+        return 0.0
+    pos = np.minimum(np.searchsorted(keys, old_keys), len(keys) - 1)
+    still = keys[pos] == old_keys
+    return float(acv[pos][still].sum() / old_acv.sum())

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.contracting import enterprise_acv, roll_out, sign
+from sim.contracting import sell_agreement
 from sim.kernels import sample_by_column
-from sim.tables import ENTERPRISE, STAGES
+from sim.tables import STAGES
 
 if TYPE_CHECKING:
     from sim.model import MarketModel
@@ -27,10 +27,11 @@ def outbound_touches(model: MarketModel) -> None:
 
     A vendor makes ``Poisson(touches_per_rep * effective_reps * spare)`` touches, where
     ``spare = 1 - open opportunities / (reps * rep_capacity)``. Enterprises are drawn
-    by the tactic's weights (an enterprise already under an enterprise contract with
-    the vendor is skipped), the buyer uniformly from its committee. A touch responds
+    by :func:`target_weights`, the buyer uniformly from its committee. A touch responds
     with probability ``receptivity`` (times ``warm_intro_boost`` for warm
-    introductions, share ``warm_intro_share``; seed 002).
+    introductions, share ``warm_intro_share``; seed 002); every touch wears the
+    buyer's receptivity down by ``touch_fatigue``. A response opens an opportunity,
+    unless a rival's agreement holds the enterprise beyond its renewal window.
     """
     pop, rng = model.population, model.rng
     sellers = [v for v in model.alive_vendors() if v.tactic.outbound and v.reps > 0]
@@ -47,11 +48,7 @@ def outbound_touches(model: MarketModel) -> None:
     per_rep = np.array([v.touches_per_rep for v in sellers], dtype=np.float64)
     n_touch = rng.poisson(per_rep * effective * spare)
 
-    # target weights, one column per seller; none where it already holds an enterprise contract
-    weights = np.column_stack(
-        [v.tactic.target_weights(pop.ent_size, model.users_ev[:, v.index]) for v in sellers]
-    )
-    weights[model.contracts.kind_of(model.contract_at[:, codes]) == ENTERPRISE] = 0.0
+    weights = target_weights(model, sellers, codes)
     n_touch[weights.sum(axis=0) <= 0] = 0
     if not n_touch.any():
         return
@@ -77,10 +74,63 @@ def outbound_touches(model: MarketModel) -> None:
         pair = np.bincount(ent * model.vendor_capacity + ven, minlength=model.brand.size)
         model.brand *= (1.0 - model.brand_erosion) ** pair.reshape(model.brand.shape)
 
-    if responded.any():
-        pairs = np.unique(ent[responded] * model.vendor_capacity + ven[responded])
+    # a buyer under a rival's agreement that does not renew soon answers "call us at
+    # renewal": the touch spent attention, but no opportunity opens
+    opens = responded & ~locked_until_renewal(model, ent, ven)
+    if opens.any():
+        pairs = np.unique(ent[opens] * model.vendor_capacity + ven[opens])
         e, v = np.divmod(pairs, model.vendor_capacity)
         model.open_opportunities(e, v, inbound=False)
+
+
+def target_weights(model: MarketModel, sellers: list, codes: np.ndarray) -> np.ndarray:
+    """Weights over enterprises for each seller's touches, one column per seller.
+
+    The tactic's weights (direct: by size; hybrid: ``hybrid_user_preference`` times
+    more where its product has users), set to zero where the vendor may not sell:
+
+    * the enterprise holds the vendor's own agreement;
+    * the vendor lost a deal there less than ``lost_deal_cooloff_weeks`` ago.
+
+    * a rival's agreement holds the enterprise beyond its renewal window: reps plan
+      their territory around contract dates and pitch a displacement only in the
+      ``renewal_window_weeks`` before the rival's agreement renews; there, the weight
+      is multiplied by ``displacement_win_factor`` (a displacement wins less often).
+    """
+    pop = model.population
+    weights = np.column_stack(
+        [
+            v.tactic.target_weights(
+                pop.ent_size, model.users_ev[:, v.index], model.hybrid_user_preference
+            )
+            for v in sellers
+        ]
+    )
+    holder = model.agreement_holders()
+    weights[holder[:, None] == codes[None, :]] = 0.0
+    weights[held_beyond_window(model)] = 0.0
+    # a displacement is worth less than a greenfield deal: reps weigh it by their chance
+    weights[holder >= 0] *= model.displacement_win_factor
+    weights[model.cooloff_until[:, codes] > model.steps] = 0.0
+    return weights
+
+
+def held_beyond_window(model: MarketModel) -> np.ndarray:
+    """Per enterprise: an agreement holds it and does not renew within ``renewal_window_weeks``."""
+    held = model.agreement_at
+    out = held >= 0
+    if out.any():
+        due_in = model.contracts.renew_at[held[out]] - model.steps
+        out[out] = due_in > model.renewal_window_weeks
+    return out
+
+
+def locked_until_renewal(
+    model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray
+) -> np.ndarray:
+    """True where a rival's agreement holds the enterprise beyond ``renewal_window_weeks``."""
+    holder = model.agreement_holders()[enterprises]
+    return held_beyond_window(model)[enterprises] & (holder != vendors)
 
 
 def stage_hazard(model: MarketModel, enterprises: np.ndarray) -> np.ndarray:
@@ -104,8 +154,9 @@ def advance_pipeline(model: MarketModel) -> None:
     ``qualification`` is dropped before the rep invests in it (seed 002: wait until the
     prospect's effort matches yours): it has held a quarter of a cycle of the rep's
     capacity instead of a whole one. Leaving *close*, it is won with probability
-    ``base_win_rate * quality * 2 * effort * (1 + champion_boost [a user inside])
-    * (1 - committee_drag) ** (committee - 1)``; ``2 * effort`` averages 1 over prospects.
+    :func:`win_probability`. A win signs an agreement (:func:`sim.contracting.sell_agreement`),
+    displacing a rival's; a loss keeps the vendor out of the enterprise for
+    ``lost_deal_cooloff_weeks``.
     """
     pipe, rng = model.pipeline, model.rng
     ids = pipe.active_ids()
@@ -125,27 +176,49 @@ def advance_pipeline(model: MarketModel) -> None:
     model.close_opportunities(done)
     e = pipe.enterprise[done]
     v = pipe.vendor[done]
-    quality = model.vendor_traits("quality")[v]
-    champion = model.users_ev[e, v] > 0
-    committee = model.population.ent_committee_size[e]
-    p_win = (
-        model.base_win_rate
-        * quality
-        * 2.0
-        * pipe.effort[done]
-        * (1.0 + model.champion_boost * champion)
-        * (1.0 - model.committee_drag) ** (committee - 1)
-    )
-    won = rng.random(len(done)) < np.minimum(1.0, p_win)
+    p_win = win_probability(model, e, v, pipe.effort[done])
+    won = rng.random(len(done)) < p_win
     for ent, ven, win in zip(e.tolist(), v.tolist(), won.tolist(), strict=True):
         vendor = model.vendor_list[ven]
-        if win and sign(model, ent, vendor, ENTERPRISE, enterprise_acv(model, ent, vendor), 1):
-            cid = model.contract_at[ent, ven]
-            model.contracts.seats[cid] = max(1, roll_out(model, ent, vendor))
+        if win and sell_agreement(model, ent, vendor):
             vendor.deals_won += 1
             model.step_deals_won += 1
-            model.log("won", vendor, ent, float(model.contracts.acv[cid]))
+            model.log("won", vendor, ent, float(model.contracts.acv[model.contract_at[ent, ven]]))
         else:
             vendor.deals_lost += 1
             model.step_deals_lost += 1
+            model.cooloff_until[ent, ven] = model.steps + model.lost_deal_cooloff_weeks
             model.log("lost", vendor, ent)
+
+
+def win_probability(
+    model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray, effort: np.ndarray
+) -> np.ndarray:
+    """Chance that a deal leaving *close* is won (mechanism 5), capped at 1.
+
+    ``base_win_rate * quality * (1 + effort_win_weight * (2 effort - 1))
+    * (1 + champion_boost [a user inside]) * (1 - committee_drag) ** (committee - 1)``.
+    The effort term averages 1 over prospects (effort is uniform), so
+    ``base_win_rate * quality`` is the win rate of a cold deal with a one-person
+    committee; ``effort_win_weight = 0`` makes effort irrelevant to the close.
+    Against a rival's agreement (a displacement at its renewal) the chance is further
+    multiplied by ``displacement_win_factor * quality / incumbent quality``: switching
+    costs favour the incumbent unless the challenger's product is clearly better.
+    """
+    quality = model.vendor_traits("quality")[vendors]
+    champion = model.users_ev[enterprises, vendors] > 0
+    committee = model.population.ent_committee_size[enterprises]
+    p = (
+        model.base_win_rate
+        * quality
+        * (1.0 + model.effort_win_weight * (2.0 * effort - 1.0))
+        * (1.0 + model.champion_boost * champion)
+        * (1.0 - model.committee_drag) ** (committee - 1)
+    )
+    holder = model.agreement_holders()[enterprises]
+    rival = (holder >= 0) & (holder != vendors)
+    if rival.any():
+        incumbent_quality = model.vendor_traits("quality")[holder[rival]]
+        edge = quality[rival] / np.maximum(incumbent_quality, 1e-9)
+        p[rival] *= model.displacement_win_factor * edge
+    return np.minimum(1.0, p)

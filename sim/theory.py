@@ -14,7 +14,7 @@ down from the code, mechanism by mechanism (``docs/theory.md`` has the derivatio
   only employee is the buyer (so buyers are well mixed), one direct vendor that
   cannot run out of cash, no entry. Buyers' mean receptivity ``R`` (prey) and reps
   ``Y`` (predators) follow :func:`mean_field_map`, whose continuous form is the
-  Lotka-Volterra-type system of MODEL.md with coefficients from
+  Lotka-Volterra-type system of docs/model.md with coefficients from
   :func:`predator_prey_coefficients`.
 
 The module also measures periods, lags and peaks in simulated series
@@ -114,7 +114,7 @@ def bass_recursion(p: float, v: float, n: int, steps: int) -> np.ndarray:
 def bass_pq(marketing_reach: float, virality: float, n: int) -> tuple[float, float]:
     """Bass ``(p, q)`` per week of the ``bass`` scenario: ``(marketing_reach, virality * n)``.
 
-    For small hazards ``1 - (1-p)(1-v)^k ~ p + v k = p + (v n) F``. (MODEL.md writes
+    For small hazards ``1 - (1-p)(1-v)^k ~ p + v k = p + (v n) F``. (docs/model.md writes
     ``virality * (n - 1)``, the count of colleagues; with ``F`` the share of all
     ``n`` employees it is ``v n``; the two differ by ``1/n``.)
     """
@@ -240,9 +240,10 @@ def predator_prey_coefficients(params: dict[str, Any]) -> PredatorPrey:
     -----
     Win probability (``sim.selling.advance_pipeline``) is
     ``base_win_rate * quality * 2 U * (1 + champion_boost * 0) * (1 - committee_drag)^(K-1)``
-    with the prospect's effort ``U`` uniform, so its mean is ``a = base_win_rate *
-    quality * (1 - committee_drag)^(K-1)`` when ``2a <= 1``. Bookings per win are the
-    ACV ``acv_per_employee * n^acv_elasticity * enterprise_uplift`` capped by the
+    (``effort_win_weight = 1``) with the prospect's effort ``U`` uniform, so its mean is
+    ``a = base_win_rate * quality * (1 - committee_drag)^(K-1)`` when ``2a <= 1``.
+    Bookings per win are the ACV of one seat at the enterprise tier,
+    ``12 * seat_price * enterprise_uplift`` (no rollout, no users inside), capped by the
     budget ``n * budget_per_employee``. Hires each week are
     ``rep_hiring_rate * bookings / (13 * rep_cost)`` (``sim.economics.staff``).
 
@@ -263,6 +264,9 @@ def predator_prey_coefficients(params: dict[str, Any]) -> PredatorPrey:
         "sales_cycle_weeks": p["sales_cycle_weeks"] <= N_STAGES,
         "warm_intro_share": p["warm_intro_share"] == 0,
         "qualification": p["qualification"] == 0,
+        "effort_win_weight": p["effort_win_weight"] == 1,
+        "lost_deal_cooloff_weeks": p["lost_deal_cooloff_weeks"] == 0,
+        "sales_start_week": p["sales_start_week"] == 0,
         "rollout_share": p["rollout_share"] == 0,
         "min_runway_weeks": p["min_runway_weeks"] == 0,
         "entry_rate": p["entry_rate"] == 0,
@@ -282,10 +286,8 @@ def predator_prey_coefficients(params: dict[str, Any]) -> PredatorPrey:
     buyers = n_ent * k
     a = p["base_win_rate"] * p["quality"] * (1.0 - p["committee_drag"]) ** (k - 1)
     win = _expected_capped_win(a)
-    acv = min(
-        p["acv_per_employee"] * size ** p["acv_elasticity"] * p["enterprise_uplift"],
-        size * p["budget_per_employee"],
-    )
+    # no rollout and no users: one seat at the enterprise tier (sim.contracting.seat_acv)
+    acv = min(12.0 * p["seat_price"] * p["enterprise_uplift"], size * p["budget_per_employee"])
     hires_per_booking = p["rep_hiring_rate"] / (QUARTER * p["rep_cost"])
     tau, f, gamma = float(p["touches_per_rep"]), p["touch_fatigue"], p["rep_attrition"]
     delay = N_STAGES - 1
@@ -416,7 +418,7 @@ def predicted_period(
         ``"map"`` (default): the weekly mean-field map with the pipeline delay,
         linearised at its fixed point, period ``2 pi / |arg mu|`` of its leading
         complex multiplier: what the code does. ``"ode"``: the continuous
-        Lotka-Volterra-type ODE of MODEL.md, ``2 pi / Im(lambda)``.
+        Lotka-Volterra-type ODE of docs/model.md, ``2 pi / Im(lambda)``.
     **overrides
         Parameter overrides, as for :meth:`sim.model.MarketModel.from_scenario`.
 

@@ -3,8 +3,11 @@
 Each week an employee is replaced with probability ``1 / (52 * tenure_years)``. The
 newcomer keeps the position (role, level, network ties and committee seat) but is a
 new person: a fresh age for the role, openness drawn from a mean that has risen by
-``openness_drift`` per year since the start, no product yet, and, on a committee, the
-receptivity of a buyer nobody has prospected (``receptivity_initial``).
+``openness_drift`` per year since the start, and, on a committee, the receptivity of
+a buyer nobody has prospected (``receptivity_initial``). A self-serve user's product
+leaves with them; a seat mandated by an enterprise agreement stays with the position
+(IT provisions the standard tool for the newcomer), so turnover alone does not shrink
+an agreement.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ def turnover(model: MarketModel) -> None:
     )
     pop.emp_age[leavers] = age
     pop.emp_openness[leavers] = draw_openness(means, model.openness_spread, rng)
-    pop.emp_product[leavers] = NO_PRODUCT
-    pop.emp_mandated[leavers] = False
-    pop.emp_since[leavers] = -1
+    own = leavers[~pop.emp_mandated[leavers]]
+    pop.emp_product[own] = NO_PRODUCT
+    pop.emp_paid[own] = False
+    pop.emp_since[own] = -1
     seats = model.emp_buyer[leavers]
     pop.receptivity[seats[seats >= 0]] = model.receptivity_initial
