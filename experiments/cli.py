@@ -273,11 +273,17 @@ def params(
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
+    rooms: Annotated[
+        Path | None,
+        typer.Option(help="Folder where workshop rooms are saved and resumed from."),
+    ] = None,
 ) -> None:
-    """Serve the browser app."""
+    """Serve the browser app (the explorer at /, workshop rooms at /workshop)."""
     from gui.server import serve as serve_app
 
-    serve_app(host=host, port=port)
+    if rooms is not None and rooms.exists() and not rooms.is_dir():
+        raise fail(f"--rooms {str(rooms)!r} is a file; give a folder")
+    serve_app(host=host, port=port, rooms=rooms)
 
 
 @app.command()

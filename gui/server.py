@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 APP = Path(__file__).with_name("app.py")
+ROOMS_DIR_ENV = "SALESWEB_ROOMS_DIR"  # as gui.workshop.rooms (not imported: it loads the model)
 
 
 def solara_command(host: str, port: int) -> list[str]:
@@ -50,7 +51,7 @@ def solara_env() -> dict[str, str]:
     return env
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8765, rooms: Path | None = None) -> None:
     """Serve the app at ``http://host:port`` until interrupted (replaces this process).
 
     Parameters
@@ -59,18 +60,26 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
         Address to bind; loopback by default. ``0.0.0.0`` serves every interface.
     port : int
         TCP port.
+    rooms : Path, optional
+        Folder where workshop rooms are saved and resumed from after a restart
+        (``SALESWEB_ROOMS_DIR``; default ``~/.local/state/salesweb/rooms``).
     """
     print(f"Sales Web explorer: http://{host}:{port}  (Ctrl-C stops it)", flush=True)
+    print(f"Workshop rooms: http://{host}:{port}/workshop", flush=True)
     cmd = solara_command(host, port)
-    os.execve(cmd[0], cmd, solara_env())
+    env = solara_env()
+    if rooms is not None:
+        env[ROOMS_DIR_ENV] = str(Path(rooms).resolve())
+    os.execve(cmd[0], cmd, env)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the Sales Web explorer.")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--rooms", type=Path, default=None, help="folder of saved workshop rooms")
     args = parser.parse_args(argv)
-    serve(args.host, args.port)
+    serve(args.host, args.port, args.rooms)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ teams.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -46,6 +47,8 @@ LOBBY, PRACTICE, PRACTICE_DONE, PLAYING, FINISHED = (
 PHASES = (LOBBY, PRACTICE, PRACTICE_DONE, PLAYING, FINISHED)
 OPEN_PHASES = (PRACTICE, PLAYING)
 MAX_NAME = 24
+
+log = logging.getLogger(__name__)
 
 
 class RoomError(ValueError):
@@ -396,7 +399,10 @@ class Room:
             for token, callback in subscribers:
                 try:
                     callback(version)
-                except Exception:  # a closed session: forget it, keep telling the others
+                except Exception as exc:  # a closed session: forget it, tell the others
+                    if type(exc).__name__ != "SessionClosed":
+                        log.warning("room %s: a session's update failed; dropped", self.code,
+                                    exc_info=True)  # fmt: skip
                     self.unsubscribe(token)
 
     def _later(self, work: Callable[[], None]) -> None:
