@@ -116,10 +116,11 @@ def verdict(room: Room) -> list[str]:
         return ["No round has been played yet."]
     lines = []
     best, rest = res[0], res[1:]
+    runs = _runs(best.path)
+    changes = f" ({' -> '.join(STRATEGY_WORDS[s] for s in runs)})" if len(runs) > 1 else ""
     lines.append(
         f"{best.name} finished first with {usd_short(best.arr)} ARR and "
-        f"{usd_short(best.cash)} cash, playing {STRATEGY_WORDS[best.strategy]} "
-        f"({' -> '.join(STRATEGY_WORDS[s] for s in _runs(best.path))})."
+        f"{usd_short(best.cash)} cash, playing {STRATEGY_WORDS[best.strategy]}{changes}."
     )
     by_strategy = {s: [r for r in res if r.strategy == s] for s in STRATEGIES}
     ranked = sorted(
@@ -163,7 +164,7 @@ def _why(best: TeamResult, rest: list[TeamResult]) -> str:
     others_won = float(np.median([r.deals_won for r in rest]))
     others_users = float(np.median([r.users for r in rest]))
     reasons = [
-        f"it won {best.deals_won} deals at a {_pct(best.win_rate)} win rate "
+        f"it won {best.deals_won} deal{'s' * (best.deals_won != 1)} at a {_pct(best.win_rate)} win rate "
         f"(the other teams: median {others_won:.0f} deals, {_pct(_pooled_win_rate(rest))} together)"
     ]
     if best.users > 1.5 * max(others_users, 1.0):
@@ -175,8 +176,8 @@ def _why(best: TeamResult, rest: list[TeamResult]) -> str:
     others = [r.arr / r.burned for r in rest if r.burned > 0]
     if efficiency is not None and others:
         reasons.append(
-            f"it earned {usd_short(efficiency)} of ARR per dollar of cash burned "
-            f"(others: median {usd_short(float(np.median(others)))})"
+            f"it earned {efficiency:,.2f} USD of ARR per dollar of cash burned "
+            f"(others: median {float(np.median(others)):,.2f})"
         )
     elif best.burned <= 0:
         reasons.append("it earned more cash than it spent")

@@ -132,7 +132,7 @@ def HostPage():
         if phase == LOBBY:
             SettingsForm(room, key)
         if board is not None:
-            Standings(board)
+            Standings(board, market=phase != FINISHED)
         if phase == FINISHED:
             DebriefView(room, audit=True)
 

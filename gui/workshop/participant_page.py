@@ -94,7 +94,7 @@ def TeamPage():
             if phase not in OPEN_PHASES and reports:
                 Research(room, team, reports, can_buy=False)
             chart(board.team_chart_json[team.id], "ws_team", "Your ARR and cash (USD thousands)")
-            Standings(board)
+            Standings(board, market=phase != FINISHED)
             if phase == FINISHED:
                 DebriefView(room)
         Teammates(room, team)

@@ -34,6 +34,8 @@ CSS = """
 .sw-ws-page .sw-json-table { max-width: 100%; overflow-x: auto; }
 .sw-ws-page .v-btn { max-width: 100%; white-space: normal; }
 .sw-ws-page .v-btn__content { white-space: normal; }
+.sw-ws-page .sw-kpi-row { grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); }
+.sw-ws-decision .v-input { margin-bottom: 6px; }
 @media (max-width: 760px) {
   .sw-ws-page { padding: 4px; }
   .sw-ws-page .v-card { margin: 4px 0 !important; }

@@ -38,11 +38,13 @@ _LEADERBOARD_HEADERS_JSON = json.dumps(LEADERBOARD_HEADERS)
 
 
 @solara.component
-def Standings(board: Board, title: str = "Leaderboard after the last round"):
-    """Leaderboard and the market's predator-prey chart (reps vs buyers' receptivity)."""
+def Standings(board: Board, market: bool = True, title: str = "Leaderboard after the last round"):
+    """Leaderboard and (``market``) the market's predator-prey chart (reps vs receptivity)."""
     with solara.Div(classes=["sw-ws-standings"]):
         rv.Html(tag="h3", children=[title], class_="sw-ws-h3")
         table(_LEADERBOARD_HEADERS_JSON, board.leaderboard_json, "sw-ws-leaderboard")
+        if not market:
+            return
         with solara.Div(classes=["sw-grid"]):
             chart(
                 board.market_json, "ws_market", "The market: reps, vendors and buyers' receptivity"
