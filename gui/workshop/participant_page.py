@@ -56,7 +56,6 @@ def TeamPage():
             submitted = room.pending.get(team.id)
             teams = room.team_names()
             reports = list(room.reports.get(team.id, []))
-            round_key = f"{phase}-{room.open_round}"
         rv.Html(tag="h2", children=[f"Team {team.name}"], class_="sw-ws-team-name")
         RoundLine(room)
         if phase == LOBBY:
@@ -84,7 +83,12 @@ def TeamPage():
                         "You may change it until the round advances; the last one counts.",
                         classes=["sw-ws-submitted"],
                     )
-                DecisionForm(room, team, state, submitted).key(f"form-{round_key}")
+                start = submitted or Decision(
+                    strategy=state["strategy"],
+                    marketing_spend=state["marketing_spend"],
+                    seat_price=state["seat_price"],
+                )
+                DecisionForm(room, team, start, state["reps"])
                 Research(room, team, reports)
             elif phase != FINISHED:
                 solara.Info(
@@ -100,22 +104,44 @@ def TeamPage():
         Teammates(room, team)
 
 
+def form_texts(decision: Decision) -> dict[str, str]:
+    """The form's fields for ``decision``, as a person would type them."""
+    d = decision
+    return {
+        "strategy": STRATEGY_WORDS[d.strategy],
+        "marketing": f"{d.marketing_spend:,.0f}",
+        "hires": str(d.hires),
+        "let_go": str(d.let_go),
+        "price": f"{d.seat_price:g}",
+        "invest": f"{d.investment:,.0f}",
+    }
+
+
 @solara.component
-def DecisionForm(room: Room, team: Team, state: dict, submitted: Decision | None):
-    """The round's decision; starts from the team's submission or its current settings."""
-    start = submitted or Decision(
-        strategy=state["strategy"],
-        marketing_spend=state["marketing_spend"],
-        seat_price=state["seat_price"],
-    )
+def DecisionForm(room: Room, team: Team, start: Decision, reps: int):
+    """The round's decision; starts from the team's submission or its current settings.
+
+    The form stays mounted from round to round and redraws only when its starting
+    decision or the team's reps change (then its fields start again from them): at
+    each advance every session of the room redraws at once, and recreating or
+    redrawing forms that did not change cost more than the rest of the redraw.
+    """
     limits = room.settings.limits
-    strategy, set_strategy = solara.use_state(STRATEGY_WORDS[start.strategy])
-    marketing, set_marketing = solara.use_state(f"{start.marketing_spend:,.0f}")
-    hires, set_hires = solara.use_state(str(start.hires))
-    let_go, set_let_go = solara.use_state(str(start.let_go))
-    price, set_price = solara.use_state(f"{start.seat_price:g}")
-    invest, set_invest = solara.use_state(f"{start.investment:,.0f}")
+    texts, set_texts = solara.use_state(form_texts(start))
+    shown = solara.use_ref(start)
+    if shown.current != start:  # a new round, or a teammate's submission
+        shown.current = start
+        texts = form_texts(start)
+        set_texts(texts)
     error, set_error = solara.use_state("")
+
+    def field(name: str):
+        return lambda value: set_texts({**texts, name: value})
+
+    strategy, marketing, hires = texts["strategy"], texts["marketing"], texts["hires"]
+    let_go, price, invest = texts["let_go"], texts["price"], texts["invest"]
+    set_strategy, set_marketing, set_hires = field("strategy"), field("marketing"), field("hires")
+    set_let_go, set_price, set_invest = field("let_go"), field("price"), field("invest")
 
     def submit():
         try:
@@ -149,7 +175,7 @@ def DecisionForm(room: Room, team: Team, state: dict, submitted: Decision | None
             )  # fmt: skip
             solara.InputText(
                 "Reps to let go", value=let_go, on_value=set_let_go,
-                message=f"you have {state['reps']}", classes=["sw-ws-let-go"],
+                message=f"you have {reps}", classes=["sw-ws-let-go"],
             )  # fmt: skip
         solara.InputText(
             "Monthly seat price (USD)", value=price, on_value=set_price,
