@@ -298,6 +298,10 @@ def summary_html(room: Room) -> str:
         else ""
     )
     verdict_html = "".join(f"<p>{e(line)}</p>" for line in verdict(room))
+    legend = " ".join(
+        f"<span style='color:{charts.vendor_color(r.team)}'>&#9632;</span> {e(r.name)}"
+        for r in res[:PRINT_ROWS]
+    )
     return (
         '<div class="sw-print-summary">'
         f"<h2>Sales Web workshop: room {e(room.code)}</h2>"
@@ -305,7 +309,7 @@ def summary_html(room: Room) -> str:
         f"of {s.weeks_per_round} weeks, {len(room.teams)} teams and {s.computer_vendors} computer vendors.</p>"
         "<table class='sw-print-table'><thead><tr><th>#</th><th>team</th><th>strategies</th>"
         f"<th>ARR</th><th>cash</th><th>customers</th></tr></thead><tbody>{rows}</tbody></table>{more}"
-        f"<h3>ARR by week</h3>{arr_svg(room)}"
+        f"<h3>ARR by week</h3>{arr_svg(room)}<p class='sw-print-legend'>{legend}</p>"
         f"<h3>Which strategy won, and why</h3>{verdict_html}"
         "</div>"
     )
