@@ -185,7 +185,9 @@ def test_research_costs_cash_and_needs_the_cash():
     room, (foxes, hares) = make_room(research_price=1_500_000.0)
     room.start(room.facilitator_key)
     cash = room.market.teams[foxes.id].cash
+    stream = room.market.model.rng.bit_generator.state
     report = room.buy(foxes.id, foxes.key, "competitors")
+    assert room.market.model.rng.bit_generator.state == stream  # the study's noise is its own
     assert room.market.teams[foxes.id].cash == cash - 1_500_000.0
     assert report["title"] == "Competitors' estimated ARR" and len(report["rows"]) >= 2
     assert room.board.team_state[foxes.id]["cash"] == cash - 1_500_000.0
