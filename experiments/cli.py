@@ -398,13 +398,25 @@ def serve(
         int | None,
         typer.Option(help="Builds and comparison runs at once, over all sessions (cores)."),
     ] = None,
+    rooms: Annotated[
+        Path | None,
+        typer.Option(help="Folder where workshop rooms are saved and resumed from."),
+    ] = None,
 ) -> None:
-    """Serve the browser app."""
+    """Serve the browser app (the explorer at /, workshop rooms at /workshop)."""
     from gui.server import ServerError
     from gui.server import serve as serve_app
 
+    if rooms is not None and rooms.exists() and not rooms.is_dir():
+        raise fail(f"--rooms {str(rooms)!r} is a file; give a folder")
     try:
-        serve_app(host=host, port=port, session_memory_gb=session_memory_gb, heavy_jobs=heavy_jobs)
+        serve_app(
+            host=host,
+            port=port,
+            session_memory_gb=session_memory_gb,
+            heavy_jobs=heavy_jobs,
+            rooms=rooms,
+        )
     except ServerError as exc:
         raise fail(str(exc)) from None
 

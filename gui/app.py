@@ -36,6 +36,8 @@ from gui.session import (  # noqa: F401 - the session's state, as tests and scri
 )
 from gui.sidebar import SidebarBottom, SidebarTop
 from gui.solara_fixes import fix_navigator_template
+from gui.workshop.routes import WorkshopLayout
+from gui.workshop.routes import routes as workshop_routes
 from sim.scenarios import load_scenario
 
 fix_navigator_template()
@@ -105,13 +107,21 @@ def Page():
 @solara.component
 def Layout(children=[]):  # noqa: B006 - Solara's signature
     """No app bar or drawer: the page lays itself out (sidebar + views)."""
+    workshop = solara.use_router().parts[:1] == ["workshop"]
+    title = "Sales Web workshop" if workshop else "Sales Web: explore an enterprise software market"
     with solara.Column(style="padding: 0; width: 100%"):
         rv.Html(
             tag="h2",
-            children=["Sales Web: explore an enterprise software market"],
+            children=[title],
             style_="margin: 8px 12px 0; font-size: clamp(18px, 4vw, 24px)",
         )
         solara.Column(children=children, style="padding: 0")
 
 
-__all__ = ["Page", "Layout", "load_scenario"]
+routes = [
+    solara.Route(path="/", component=Page, layout=Layout),
+    # /workshop: rooms where teams steer vendors of one shared market (gui/workshop)
+    solara.Route(path="workshop", layout=WorkshopLayout, children=workshop_routes),
+]
+
+__all__ = ["Page", "Layout", "load_scenario", "routes"]

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
+    from agents.vendor import Vendor
     from sim.model import MarketModel
 
 QUARTER = 13
@@ -39,9 +40,10 @@ WEEKS_PER_MONTH = 52 / 12
 
 @dataclass
 class FocalTrack:
-    """Per-step record of the focal vendor of ``model``."""
+    """Per-step record of the focal vendor of ``model`` (or of ``vendor``: a workshop team's)."""
 
     model: MarketModel
+    vendor: Vendor | None = None
     week: list[int] = field(default_factory=list)
     arr: list[float] = field(default_factory=list)
     cash: list[float] = field(default_factory=list)
@@ -49,9 +51,14 @@ class FocalTrack:
     customers: list[int] = field(default_factory=list)
     arr_by_customer: deque = field(default_factory=lambda: deque(maxlen=YEAR + 1))
 
+    @property
+    def me(self) -> Vendor:
+        """The vendor recorded: ``vendor`` if given, else the model's focal company."""
+        return self.vendor if self.vendor is not None else self.model.focal_vendor
+
     def record(self) -> None:
         m = self.model
-        me = m.focal_vendor
+        me = self.me
         self.week.append(int(m.steps))
         self.arr.append(me.arr)
         self.cash.append(float(me.cash))
@@ -85,7 +92,7 @@ def _ago(values: list[float], weeks: int) -> float | None:
 
 def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
     """Cards for the newest week: key, label, value, a line under it and a tooltip."""
-    me = track.model.focal_vendor
+    me = track.me
     week = track.week[-1]
     at = f"week {week}"
     arr, cash = track.arr[-1], track.cash[-1]

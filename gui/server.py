@@ -22,6 +22,7 @@ from gui.limits import DEFAULT_SESSION_MEMORY_GB, JOBS_ENV, MEMORY_ENV
 APP = Path(__file__).with_name("app.py")
 ROOT = APP.resolve().parents[1]
 MAX_HEAVY_JOBS = 64
+ROOMS_DIR_ENV = "SALESWEB_ROOMS_DIR"  # as gui.workshop.rooms (not imported: it loads the model)
 
 
 class ServerError(ValueError):
@@ -85,6 +86,7 @@ def serve(
     session_memory_gb: float | None = None,
     heavy_jobs: int | None = None,
     assets: Path | None = None,
+    rooms: Path | None = None,
 ) -> None:
     """Serve the app at ``http://host:port`` until interrupted (replaces this process).
 
@@ -100,6 +102,9 @@ def serve(
         Builds and comparison chunks running at once over all sessions (default: cores).
     assets : Path, optional
         Folder of the offline front-end (default: the ``solara-assets`` cache).
+    rooms : Path, optional
+        Folder where workshop rooms are saved and resumed from after a restart
+        (``SALESWEB_ROOMS_DIR``; default ``~/.local/state/salesweb/rooms``).
 
     Raises
     ------
@@ -108,7 +113,10 @@ def serve(
     """
     env = server_env(session_memory_gb, heavy_jobs, assets)
     print(f"Sales Web explorer: http://{host}:{port}  (Ctrl-C stops it)", flush=True)
+    print(f"Workshop rooms: http://{host}:{port}/workshop", flush=True)
     cmd = server_command(host, port)
+    if rooms is not None:
+        env[ROOMS_DIR_ENV] = str(Path(rooms).resolve())
     os.execve(cmd[0], cmd, env)
 
 
@@ -126,9 +134,12 @@ def main(argv: list[str] | None = None) -> None:
         "--heavy-jobs", type=int, default=None, help="builds and comparisons at once (cores)"
     )
     parser.add_argument("--assets", type=Path, default=None, help="offline front-end folder")
+    parser.add_argument("--rooms", type=Path, default=None, help="folder of saved workshop rooms")
     args = parser.parse_args(argv)
     try:
-        serve(args.host, args.port, args.session_memory_gb, args.heavy_jobs, args.assets)
+        serve(
+            args.host, args.port, args.session_memory_gb, args.heavy_jobs, args.assets, args.rooms
+        )
     except ServerError as exc:
         parser.exit(2, f"error: {exc}\n")
 

@@ -69,6 +69,7 @@ def staff(model: MarketModel) -> None:
 
     A vendor whose ``sales_start_week`` comes hires its ``initial_reps`` then (they
     ramp); before it, a vendor hires no reps (a hybrid sells bottoms-up only).
+    A steered vendor (a workshop team) is not hired for: its team decides.
     Hires per round: ``rep_hiring_rate * bookings / (13 * rep_cost)`` (one rep per
     quarter of rep cost booked, at rate 1), rounded at random, and no more than keeps
     ``min_runway_weeks`` of runway at the new cost or the memory budget allows
@@ -85,7 +86,7 @@ def staff(model: MarketModel) -> None:
             model.log("sales start", vendor, None, starting)
         if vendor.reps and model.rep_attrition > 0:
             vendor.lose_reps(int(rng.binomial(vendor.reps, model.rep_attrition)), rng)
-        if not hiring_round:
+        if not hiring_round or vendor.steered:  # a workshop team hires for itself
             continue
         hires = hiring.hires(model, vendor, rng)  # bounded by cash and the memory budget
         vendor.bookings_since_hiring = 0.0
@@ -153,7 +154,7 @@ def adapt(model: MarketModel) -> None:
             medians[s] = float(np.median(vals))
     for vendor in alive:
         others = {s: m for s, m in medians.items() if s != vendor.strategy}
-        if not others:
+        if not others or vendor.steered:  # a workshop team picks its own strategy
             continue
         best = min(others, key=others.get)
         if (
