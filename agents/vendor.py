@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -11,6 +12,9 @@ from agents.tactics import TACTICS, Tactic
 
 if TYPE_CHECKING:
     from sim.model import MarketModel
+
+
+PAYBACK_WEEKS = 52  # CAC payback is measured over the trailing year
 
 
 class Vendor(mesa.Agent):
@@ -63,6 +67,8 @@ class Vendor(mesa.Agent):
         self.deals_won = 0
         self.deals_lost = 0
         self.touches_total = 0
+        # (bookings_total, sm_spend_total) at the end of each of the last 52 weeks
+        self._ledger: deque[tuple[float, float]] = deque([(0.0, 0.0)], maxlen=PAYBACK_WEEKS + 1)
 
     # -- strategy -------------------------------------------------------------------
     @property
@@ -124,12 +130,23 @@ class Vendor(mesa.Agent):
             return float("nan")
         return self.sm_spend_total / self.new_customers_total
 
+    def close_week(self) -> None:
+        """Record this week's running totals for the trailing-year figures."""
+        self._ledger.append((self.bookings_total, self.sm_spend_total))
+
     @property
     def cac_payback_months(self) -> float:
-        """Months of a customer's average revenue it takes to earn back the CAC."""
-        if self.customers == 0 or self.arr <= 0:
+        """Months of new ARR it takes to earn back the sales and marketing spent on it.
+
+        ``12 * S&M spend / new ARR booked`` over the trailing year (since entry if
+        younger): the SaaS benchmark definition (median about 18 months, 2024
+        surveys). Infinite while nothing was booked.
+        """
+        (b0, s0), (b1, s1) = self._ledger[0], self._ledger[-1]
+        booked, spent = b1 - b0, s1 - s0
+        if booked <= 0:
             return float("inf")
-        return self.cac / (self.arr / self.customers / 12.0)
+        return 12.0 * spent / booked
 
     def __repr__(self) -> str:
         state = "alive" if self.alive else f"exited@{self.exited}"

@@ -57,9 +57,7 @@ def run_outputs(scenario: str, seed: int, steps: int, overrides: dict) -> dict[s
 
 def new_acv_per_rep_cost(model, lo: int, hi: int) -> float:
     """New ACV won by reps per rep-year, over a rep's loaded yearly cost (quota 4-6x)."""
-    won = sum(
-        e["value"] for e in model.events if e["event"] == "won" and lo <= e["step"] <= hi
-    )
+    won = sum(e["value"] for e in model.events if e["event"] == "won" and lo <= e["step"] <= hi)
     df = model.datacollector.get_model_vars_dataframe().iloc[lo : hi + 1]
     rep_years = float(df["reps_total"].sum()) / 52.0
     if rep_years <= 0:
@@ -106,4 +104,22 @@ if __name__ == "__main__":  # pragma: no cover - a study script
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 4
     extra = dict(parse_assignment(kv) for kv in sys.argv[2:])
     pd.set_option("display.width", 160)
-    print(calibration_table(list(range(1, n + 1)), **extra)[["mean", "se", "low", "high", "in_band"]])
+    print(
+        calibration_table(list(range(1, n + 1)), **extra)[["mean", "se", "low", "high", "in_band"]]
+    )
+
+
+def calibration_markdown(table: pd.DataFrame) -> str:
+    """The calibration table as Markdown (band, mean +- standard error, in band)."""
+    lines = [
+        "| output | band | mean over seeds | SE | in band | source |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, row in table.iterrows():
+        if row["in_band"] is None:
+            continue
+        lines.append(
+            f"| `{name}` | {row['low']:g}-{row['high']:g} | {row['mean']:.3g} | {row['se']:.2g} "
+            f"| {'yes' if row['in_band'] else 'no'} | {row['source']} |"
+        )
+    return "\n".join(lines)

@@ -7,6 +7,7 @@ exits with status 2, with no traceback.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -182,6 +183,58 @@ def validate(
         raise typer.Exit(1)
 
 
+def _out_folder(out: Path) -> Path:
+    """An output folder that exists (created if its parent does) and is writable."""
+    if out.exists() and not out.is_dir():
+        raise fail(f"--out {str(out)!r} is a file; give a folder")
+    if not out.parent.exists():
+        raise fail(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    out.mkdir(exist_ok=True)
+    if not os.access(out, os.W_OK):
+        raise fail(f"--out {str(out)!r}: the folder is not writable")
+    return out
+
+
+@app.command()
+def calibrate(
+    seeds: Annotated[int, typer.Option(min=2, max=1000, help="Seeds of the default market.")] = 10,
+    scenario: Annotated[str, typer.Option(help="Preset name or path to a .toml file.")] = "default",
+) -> None:
+    """Average the calibrated outputs over weeks 104-260 and compare them with their bands."""
+    from experiments.calibration import calibration_table
+
+    table = calibration_table(list(range(1, seeds + 1)), scenario=scenario)
+    out = Table(title=f"{scenario}: weeks 104-260, mean over {seeds} seeds")
+    for col in ("output", "mean", "se", "band", "in band", "source"):
+        out.add_column(col)
+    for name, row in table.iterrows():
+        band = "" if row["low"] != row["low"] else f"{row['low']:g}-{row['high']:g}"
+        verdict = "" if row["in_band"] is None else ("yes" if row["in_band"] else "NO")
+        out.add_row(
+            str(name), f"{row['mean']:.4g}", f"{row['se']:.2g}", band, verdict, row["source"]
+        )
+    console.print(out)
+
+
+@app.command()
+def cycle(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the chart and the report.")] = Path(
+        "docs/validation"
+    ),
+    seeds: Annotated[int, typer.Option(min=2, max=1000, help="Seeds per arm.")] = 10,
+) -> None:
+    """Run sales_web_cycle with touch fatigue on and off and measure who leads whom."""
+    from experiments.cycles import cycle_report, plot_cycle_study, run_cycle_study
+    from experiments.validate import _write_atomic
+
+    out = _out_folder(out)
+    study = run_cycle_study(list(range(1, seeds + 1)))
+    plot_cycle_study(study, out / "sales_web_cycle.png")
+    text = cycle_report(study)
+    _write_atomic(out / "sales_web_cycle.md", text)
+    console.print(text, markup=False, highlight=False)
+
+
 @app.command()
 def claims(
     seeds: Annotated[
@@ -213,15 +266,12 @@ def claims(
     from experiments.claims import run_claims
     from experiments.claims_report import COLUMNS, table_rows, write_report
 
-    if out.exists() and not out.is_dir():
-        raise fail(f"--out {str(out)!r} is a file; give a folder")
-    if not out.parent.exists():
-        raise fail(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
     known = {c.key: c for c in CLAIMS}
     unknown = [k for k in claim or [] if k not in known]
     if unknown:
         raise fail(f"--claim {unknown[0]!r} is not a claim; expected one of {', '.join(known)}")
     chosen = [known[k] for k in dict.fromkeys(claim)] if claim else list(CLAIMS)
+    out = _out_folder(out)
     size = {"n_enterprises": enterprises} if enterprises else {}
     seed_list = list(range(seeds))
     started = time.perf_counter()

@@ -162,6 +162,24 @@ def team_seats(model: MarketModel, e: int, v: int, purchaser: int | None = None)
     pop.emp_paid[sl] &= on
     return int(np.count_nonzero(paid))
 
+
+def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:
+    """Roll the vendor's product out to ``share`` of the non-users of ``e`` (by mandate).
+
+    Returns how many employees were provisioned.
+    """
+    pop = model.population
+    sl = model.enterprise_slice(e)
+    idle = pop.emp_product[sl] == NO_PRODUCT
+    chosen = idle & (model.rng.random(int(pop.ent_size[e])) < share)
+    pop.emp_product[sl][chosen] = vendor.index
+    pop.emp_mandated[sl][chosen] = True
+    pop.emp_since[sl][chosen] = model.steps
+    n = int(np.count_nonzero(chosen))
+    model.users_ev[e, vendor.index] += n
+    return n
+
+
 def sell_agreement(model: MarketModel, e: int, vendor: Vendor) -> bool:
     """A rep's won deal: an agreement for the users plus a mandated rollout.
 
@@ -223,7 +241,9 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     users = model.users_ev[:, codes]  # (enterprise, vendor) for self-serve vendors only
     # team plans: enough users, no contract of the vendor yet
     col, ent = np.nonzero(((users >= model.team_plan_users) & (model.contract_at[:, codes] < 0)).T)
-    buys = draw_purchasers(model, ent, codes[col]) & (rng.random(len(ent)) < model.inbound_close_rate)
+    buys = draw_purchasers(model, ent, codes[col]) & (
+        rng.random(len(ent)) < model.inbound_close_rate
+    )
     pop = model.population
     for c, e in zip(col[buys], ent[buys], strict=True):
         vendor, e = vendors[c], int(e)
@@ -281,6 +301,9 @@ def renewals(model: MarketModel) -> None:
     """Mechanism 6: contracts due this week renew (repriced to their use) or churn.
 
     A contract renews with :func:`renewal_probability`, ``usage = users / seats``.
+    An agreement that renews is first rolled out to a further
+    ``expansion_rollout * quality`` of the enterprise's non-users (land and expand:
+    the purchaser extends a product that works to more departments, seed 001).
     It is repriced to the seats in use (:func:`seat_acv`; a team plan's seats are
     its team's, :func:`team_seats`): it expands with use and
     contracts when users leave (land and expand, seed 001; a product that does not
@@ -314,6 +337,9 @@ def renewals(model: MarketModel) -> None:
                 end_contract(model, cid)
                 model.log("churn", vendor, e, old, contract=CONTRACT_KINDS[kind])
                 continue
+        if kind in AGREEMENT_KINDS:
+            # land and expand (seed 001): a product that works is rolled out further
+            users += provision(model, e, vendor, model.expansion_rollout * vendor.quality)
         discount = model.volume_discount if kind in AGREEMENT_KINDS else 0.0
         new = min(seat_acv(vendor, users, kind, discount), headroom(model, e, v))
         if new <= 0:  # the budget is spent on rivals' contracts

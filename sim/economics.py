@@ -57,6 +57,7 @@ def settle_cash(model: MarketModel) -> None:
         vendor.costs = marketing + sales + vendor.burn
         vendor.cash += vendor.revenue - vendor.costs
         vendor.sm_spend_total += marketing + sales
+        vendor.close_week()
     for vendor in model.alive_vendors():
         if vendor.cash < 0:
             model.exit_vendor(vendor)
@@ -106,12 +107,13 @@ def affordable_hires(model: MarketModel, vendor: Vendor) -> int:
 def market_attractiveness(model: MarketModel) -> float:
     """Recent bookings per active vendor per week, over a typical vendor's weekly cost.
 
-    Capped at ``attractiveness_cap``. An empty market counts as attractive (1.0):
-    whoever enters meets rested buyers.
+    Capped at ``attractiveness_cap``. A market with no vendor books nothing, so it
+    shows no attractiveness: entrants then arrive at the ``entry_floor`` only, and the
+    market fills again only once an entrant finds rested buyers and books well.
     """
     alive = model.alive_vendors()
     if not alive:
-        return 1.0
+        return 0.0
     weekly_bookings = sum(model.bookings_history[-QUARTER:]) / QUARTER / len(alive)
     typical_cost = model.burn + model.marketing_spend + model.initial_reps * model.rep_cost
     return float(min(model.attractiveness_cap, weekly_bookings / max(typical_cost, 1.0)))
@@ -120,6 +122,10 @@ def market_attractiveness(model: MarketModel) -> float:
 def entry(model: MarketModel) -> None:
     """Mechanism 9: an entrant arrives with probability ``entry_rate * attractiveness``.
 
+    Attractiveness is at least ``entry_floor``: founders keep probing a category even
+    when its incumbents book nothing, so a market whose vendors all starved is
+    re-entered once its buyers have rested (seed 004: vendors return).
+
     It copies the strategy of an incumbent drawn in proportion to ARR, or picks one
     at random with probability ``mutation`` (or when nobody has ARR to copy).
     """
@@ -127,7 +133,8 @@ def entry(model: MarketModel) -> None:
     alive = model.alive_vendors()
     if model.entry_rate <= 0 or len(alive) >= model.max_vendors:
         return
-    if rng.random() >= min(1.0, model.entry_rate * market_attractiveness(model)):
+    pull = max(market_attractiveness(model), model.entry_floor)
+    if rng.random() >= min(1.0, model.entry_rate * pull):
         return
     arr = np.array([v.arr for v in alive])
     if rng.random() < model.mutation or not len(alive) or arr.sum() <= 0:

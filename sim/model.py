@@ -1,6 +1,6 @@
 """MarketModel: the enterprise software market as a Mesa model.
 
-One step is one week. The order of a step is MODEL.md's, mechanism by mechanism:
+One step is one week. The order of a step is docs/model.md's, mechanism by mechanism:
 see :meth:`MarketModel.step`. Employees and buyers are arrays
 (:class:`sim.population.Population`); vendors and enterprises are Mesa agents.
 """
@@ -279,13 +279,21 @@ class MarketModel(mesa.Model):
         self.step_touches = 0
         self.step_responses = 0
 
+    def agreement_holders(self) -> np.ndarray:
+        """Vendor code holding each enterprise's agreement, ``-1`` where none is held."""
+        held = self.agreement_at
+        holder = np.full(len(held), -1, dtype=np.int64)
+        has = held >= 0
+        holder[has] = self.contracts.vendor[held[has]]
+        return holder
+
     def vendor_traits(self, attr: str, dtype=np.float64) -> np.ndarray:
         """One trait of every vendor ever (alive or not), indexed by vendor code."""
         return np.array([getattr(v, attr) for v in self.vendor_list], dtype=dtype)
 
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
-        """Advance the market one week, mechanisms 1 to 11 of MODEL.md in order."""
+        """Advance the market one week, mechanisms 1 to 11 of docs/model.md in order."""
         self._reset_step_flows()
         self._self_serve_phase()  # 1-2: adoption and user churn
         self._refresh_users()
@@ -349,6 +357,10 @@ class MarketModel(mesa.Model):
             )
             pop.emp_product[adopters] = products
             pop.emp_since[adopters] = self.steps
+            # inside an enterprise that holds the vendor's agreement a new user gets a
+            # seat of that agreement (IT provisions the standard tool), not a free sign-up
+            holder = self.agreement_holders()[pop.emp_enterprise[adopters]]
+            pop.emp_mandated[adopters] = holder == products
         pop.emp_product[churned] = NO_PRODUCT
         pop.emp_mandated[churned] = False
         pop.emp_paid[churned] = False

@@ -5,7 +5,7 @@ from :data:`PARAMETERS`, so a parameter is added in exactly one place. Validatio
 here too, so that every entry point (Python API, CLI, TOML scenario, GUI) rejects bad
 input with the same one-line message naming the parameter, the value and what is allowed.
 
-References for the defaults are in MODEL.md ("Defaults and where they come from").
+References for the defaults are in docs/model.md ("Defaults and where they come from").
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Param:
     choices : tuple of str
         Allowed values for ``kind == "choice"``.
     source : str
-        Where the default comes from (MODEL.md, "Defaults and where they come from").
+        Where the default comes from (docs/model.md, "Defaults and where they come from").
     """
 
     name: str
@@ -145,7 +145,7 @@ def _validate_mix(value: Any, bad: ParameterError) -> tuple[float, float, float]
     return tuple(s / total for s in shares)  # type: ignore[return-value]
 
 
-# Where a default comes from (MODEL.md, "Defaults and where they come from").
+# Where a default comes from (docs/model.md, "Defaults and where they come from").
 SOURCES: dict[str, str] = {
     "committee_size": "Gartner: 6-10 buyers; CEB: 5.4",
     "span_of_control": "management surveys: 9-11 direct reports",
@@ -154,7 +154,7 @@ SOURCES: dict[str, str] = {
     "rep_cost": "OTE about 200k a year; quota 4-6 x OTE",
     "user_churn": "SMB logo churn about 3% a month",
     "receptivity_initial": "cold email reply rates about 3.4% once buyers are oversubscribed",
-    "virality": "K-factor 0.1-0.6 per user (invites x conversion)",
+    "virality": "K-factor 0.1-0.6 per user: virality x quality x degree 13 x lifetime 145 weeks = 0.66",
     "adoption_threshold": "collaboration tools need 2-3 teammates (Centola and Macy 2007)",
     "enterprise_size_min": "Zipf firm sizes (Axtell 2001)",
     "enterprise_size_max": "Zipf firm sizes (Axtell 2001)",
@@ -171,10 +171,29 @@ SOURCES: dict[str, str] = {
     "renewal_window_weeks": "competitive displacement is pitched in the last quarter before renewal",
     "attractiveness_cap": "entry saturates: a finite pool of founders and capital",
     "displacement_win_factor": "competitive displacements win far less often than greenfield deals (switching costs)",
+    "expansion_rollout": "seed 001: land and expand; enterprise NRR about 118%",
+    "entry_floor": "seed 004: vendors return to a market whose buyers have rested",
     "switch_margin": "strategy switches need a clear gap (costly to change motion)",
-    "budget_per_employee": "category spend about 300-600 USD per employee per year",
-    "marketing_reach": "Bass innovation coefficient p about 0.03 per year (Sultan et al. 1990)",
-    "touch_fatigue": "seed 004: buyers are oversubscribed; replies fall with every touch",
+    "budget_per_employee": "a cap above the calibrated category spend (about 300 USD per employee)",
+    "marketing_reach": "Bass p about 0.03 a year (Sultan et al. 1990): 8 vendors x 0.001 x 0.29 x 0.21 = 0.025",
+    "touch_fatigue": "calibrated: reply rate 1-8% (about 3.4%); a touch is one outreach sequence",
+    "receptivity_recovery": "calibrated with touch_fatigue: attention flux c B / f binds deals (docs/model.md)",
+    "touches_per_rep": "calibrated: reply rate 1-8% with buyers' attention binding",
+    "rep_capacity": "AE pipelines of 15-30 open opportunities",
+    "rep_hiring_rate": "calibrated: hiring equilibrium 13 x rep_attrition / rate = 5x cost (quota 4-6x)",
+    "renewal_base": "calibrated: net revenue retention 95-135%, gross logo churn about 10%",
+    "burn": "calibrated: CAC payback 12-30 months; R&D and G&A of a seed-stage vendor",
+    "initial_reps": "a seed-stage sales team",
+    "marketing_spend": "calibrated with marketing_reach: Bass p about 0.03 a year",
+    "rollout_share": "calibrated: spend per employee 50-600 USD a year",
+    "enterprise_uplift": "seed 000: the enterprise tier's support, security, compliance; calibrated spend",
+    "qualification": "BANT: about a third of early opportunities are qualified out; win rate 15-30%",
+    "user_is_buyer": "seed 003: the user is often not the buyer; calibrated freemium conversion 2-10%",
+    "inbound_close_rate": "calibrated: freemium conversion 2-10%",
+    "enterprise_trigger_share": "seed 000: the purchaser comes once use is widespread",
+    "seat_price": "a collaboration seat at about 25 USD a month",
+    "rep_attrition": "sales rep turnover about 35-40% a year",
+    "initial_cash": "a seed round of about 2M USD",
 }
 
 
@@ -386,7 +405,7 @@ _PARAM_LIST: list[Param] = [
     _p("quality", 0.7, "float", 0, 1, "score", "product", "How well the product works."),
     _p(
         "virality",
-        0.015,
+        0.0005,
         "float",
         0,
         1,
@@ -424,7 +443,7 @@ _PARAM_LIST: list[Param] = [
     # --- self-serve motion ----------------------------------------------------------
     _p(
         "marketing_spend",
-        5_000.0,
+        2_000.0,
         "float",
         0,
         1e7,
@@ -434,7 +453,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "marketing_reach",
-        0.002,
+        0.001,
         "float",
         0,
         1,
@@ -474,7 +493,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "enterprise_trigger_share",
-        0.2,
+        0.25,
         "float",
         0,
         1,
@@ -484,7 +503,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "inbound_close_rate",
-        0.1,
+        0.05,
         "float",
         0,
         1,
@@ -494,7 +513,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "user_is_buyer",
-        1.0,
+        0.2,
         "float",
         0,
         1,
@@ -525,7 +544,7 @@ _PARAM_LIST: list[Param] = [
     # --- direct motion --------------------------------------------------------------
     _p(
         "initial_reps",
-        4,
+        3,
         "int",
         0,
         1000,
@@ -555,7 +574,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "touches_per_rep",
-        40,
+        25,
         "int",
         0,
         1000,
@@ -565,7 +584,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "rep_capacity",
-        12,
+        20,
         "int",
         1,
         1000,
@@ -595,7 +614,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "touch_fatigue",
-        0.1,
+        0.6,
         "float",
         0,
         1,
@@ -615,7 +634,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "receptivity_recovery",
-        0.01,
+        0.002,
         "float",
         0,
         1,
@@ -635,7 +654,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "qualification",
-        0.0,
+        0.4,
         "float",
         0,
         0.95,
@@ -655,7 +674,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "base_win_rate",
-        0.2,
+        0.35,
         "float",
         0,
         1,
@@ -725,13 +744,23 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "enterprise_uplift",
-        2.0,
+        2.2,
         "float",
         1,
         10,
         "x",
         "direct",
         "Enterprise tier's multiple for support, security, compliance.",
+    ),
+    _p(
+        "expansion_rollout",
+        0.3,
+        "float",
+        0,
+        1,
+        "share of non-users per renewal",
+        "direct",
+        "Further rollout at each renewal of an agreement, times product quality (land and expand).",
     ),
     _p(
         "volume_discount",
@@ -745,7 +774,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "displacement_win_factor",
-        0.3,
+        0.25,
         "float",
         0,
         1,
@@ -775,7 +804,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "rep_hiring_rate",
-        0.25,
+        0.025,
         "float",
         0,
         10,
@@ -808,7 +837,7 @@ _PARAM_LIST: list[Param] = [
     # --- contracts ------------------------------------------------------------------
     _p(
         "renewal_base",
-        0.5,
+        0.75,
         "float",
         0,
         1,
@@ -829,7 +858,7 @@ _PARAM_LIST: list[Param] = [
     ),
     _p(
         "burn",
-        10_000.0,
+        7_000.0,
         "float",
         0,
         1e8,
@@ -856,6 +885,16 @@ _PARAM_LIST: list[Param] = [
         "probability",
         "vendors",
         "Chance an entrant picks a random strategy instead of copying.",
+    ),
+    _p(
+        "entry_floor",
+        0.05,
+        "float",
+        0,
+        10,
+        "x",
+        "vendors",
+        "Least attractiveness entrants see, even when incumbents book nothing.",
     ),
     _p(
         "attractiveness_cap",

@@ -1,4 +1,4 @@
-"""Per-step outputs: model-level metrics (MODEL.md "Outputs per step") and vendor columns.
+"""Per-step outputs: model-level metrics (docs/model.md "Outputs per step") and vendor columns.
 
 :func:`compute_metrics` computes every model-level figure once per step into model
 attributes; the DataCollector then only reads attributes by name, which keeps data
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.params import STRATEGIES
-from sim.tables import ENTERPRISE, TEAM
+from sim.tables import ENTERPRISE
 
 NRR_WINDOW = 52  # weeks: net revenue retention is trailing twelve months
 _PAIR_KEY = 1 << 24  # (enterprise, vendor) key = enterprise * _PAIR_KEY + vendor
@@ -104,7 +104,7 @@ def compute_metrics(model: MarketModel) -> None:
 
     model.reply_rate = _ratio(model.step_responses, model.step_touches)
     model.win_rate = _ratio(model.step_deals_won, model.step_deals_won + model.step_deals_lost)
-    paybacks = [p for v in alive if np.isfinite(p := v.cac_payback_months)]
+    paybacks = [p for v in alive if v.customers and np.isfinite(p := v.cac_payback_months)]
     model.cac_payback_months = float(np.median(paybacks)) if paybacks else float("nan")
     model.freemium_conversion = freemium_conversion(model, ids)
     model.net_revenue_retention = net_revenue_retention(model, ids)
@@ -130,10 +130,7 @@ def freemium_conversion(model: MarketModel, ids: np.ndarray) -> float:
     n_free = int(np.count_nonzero(free))
     if not n_free:
         return float("nan")
-    held = model.agreement_at
-    covered = np.full(len(held), -1, dtype=np.int64)
-    has = held >= 0
-    covered[has] = model.contracts.vendor[held[has]]
+    covered = model.agreement_holders()
     by_agreement = free & (covered[pop.emp_enterprise] == pop.emp_product)
     paid = by_agreement | (free & pop.emp_paid)
     return float(np.count_nonzero(paid)) / n_free

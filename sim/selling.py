@@ -92,9 +92,10 @@ def target_weights(model: MarketModel, sellers: list, codes: np.ndarray) -> np.n
     * the enterprise holds the vendor's own agreement;
     * the vendor lost a deal there less than ``lost_deal_cooloff_weeks`` ago.
 
-    Enterprises under a rival's agreement are prospected too: their buyers' attention
-    is spent all the same, but a response opens an opportunity only in the
-    ``renewal_window_weeks`` before that agreement renews (:func:`outbound_touches`).
+    * a rival's agreement holds the enterprise beyond its renewal window: reps plan
+      their territory around contract dates and pitch a displacement only in the
+      ``renewal_window_weeks`` before the rival's agreement renews; there, the weight
+      is multiplied by ``displacement_win_factor`` (a displacement wins less often).
     """
     pop = model.population
     weights = np.column_stack(
@@ -105,31 +106,31 @@ def target_weights(model: MarketModel, sellers: list, codes: np.ndarray) -> np.n
             for v in sellers
         ]
     )
-    holder = agreement_holder(model)
+    holder = model.agreement_holders()
     weights[holder[:, None] == codes[None, :]] = 0.0
+    weights[held_beyond_window(model)] = 0.0
+    # a displacement is worth less than a greenfield deal: reps weigh it by their chance
+    weights[holder >= 0] *= model.displacement_win_factor
     weights[model.cooloff_until[:, codes] > model.steps] = 0.0
     return weights
 
 
-def agreement_holder(model: MarketModel) -> np.ndarray:
-    """Vendor code holding each enterprise's agreement, ``-1`` where none is held."""
+def held_beyond_window(model: MarketModel) -> np.ndarray:
+    """Per enterprise: an agreement holds it and does not renew within ``renewal_window_weeks``."""
     held = model.agreement_at
-    holder = np.full(len(held), -1, dtype=np.int64)
-    has = held >= 0
-    holder[has] = model.contracts.vendor[held[has]]
-    return holder
+    out = held >= 0
+    if out.any():
+        due_in = model.contracts.renew_at[held[out]] - model.steps
+        out[out] = due_in > model.renewal_window_weeks
+    return out
 
 
-def locked_until_renewal(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray):
+def locked_until_renewal(
+    model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray
+) -> np.ndarray:
     """True where a rival's agreement holds the enterprise beyond ``renewal_window_weeks``."""
-    held = model.agreement_at[enterprises]
-    has = held >= 0
-    if not has.any():
-        return has
-    ids = np.maximum(held, 0)
-    rival = has & (model.contracts.vendor[ids] != vendors)
-    due_in = model.contracts.renew_at[ids] - model.steps
-    return rival & (due_in > model.renewal_window_weeks)
+    holder = model.agreement_holders()[enterprises]
+    return held_beyond_window(model)[enterprises] & (holder != vendors)
 
 
 def stage_hazard(model: MarketModel, enterprises: np.ndarray) -> np.ndarray:
@@ -214,7 +215,7 @@ def win_probability(
         * (1.0 + model.champion_boost * champion)
         * (1.0 - model.committee_drag) ** (committee - 1)
     )
-    holder = agreement_holder(model)[enterprises]
+    holder = model.agreement_holders()[enterprises]
     rival = (holder >= 0) & (holder != vendors)
     if rival.any():
         incumbent_quality = model.vendor_traits("quality")[holder[rival]]

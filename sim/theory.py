@@ -14,7 +14,7 @@ down from the code, mechanism by mechanism (``docs/theory.md`` has the derivatio
   only employee is the buyer (so buyers are well mixed), one direct vendor that
   cannot run out of cash, no entry. Buyers' mean receptivity ``R`` (prey) and reps
   ``Y`` (predators) follow :func:`mean_field_map`, whose continuous form is the
-  Lotka-Volterra-type system of MODEL.md with coefficients from
+  Lotka-Volterra-type system of docs/model.md with coefficients from
   :func:`predator_prey_coefficients`.
 
 The module also measures periods, lags and peaks in simulated series
@@ -114,7 +114,7 @@ def bass_recursion(p: float, v: float, n: int, steps: int) -> np.ndarray:
 def bass_pq(marketing_reach: float, virality: float, n: int) -> tuple[float, float]:
     """Bass ``(p, q)`` per week of the ``bass`` scenario: ``(marketing_reach, virality * n)``.
 
-    For small hazards ``1 - (1-p)(1-v)^k ~ p + v k = p + (v n) F``. (MODEL.md writes
+    For small hazards ``1 - (1-p)(1-v)^k ~ p + v k = p + (v n) F``. (docs/model.md writes
     ``virality * (n - 1)``, the count of colleagues; with ``F`` the share of all
     ``n`` employees it is ``v n``; the two differ by ``1/n``.)
     """
@@ -418,7 +418,7 @@ def predicted_period(
         ``"map"`` (default): the weekly mean-field map with the pipeline delay,
         linearised at its fixed point, period ``2 pi / |arg mu|`` of its leading
         complex multiplier: what the code does. ``"ode"``: the continuous
-        Lotka-Volterra-type ODE of MODEL.md, ``2 pi / Im(lambda)``.
+        Lotka-Volterra-type ODE of docs/model.md, ``2 pi / Im(lambda)``.
     **overrides
         Parameter overrides, as for :meth:`sim.model.MarketModel.from_scenario`.
 
