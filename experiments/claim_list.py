@@ -10,6 +10,12 @@ from __future__ import annotations
 from experiments import claim_metrics as m
 from experiments.claim_metrics import Metric
 from experiments.claims import Claim, Requirement, Side
+from sim.params import PARAMETERS
+from sim.scenarios import load_scenario
+
+# the levers' values that come from a preset or a default, read where they are set
+CYCLE_FATIGUE = load_scenario("sales_web_cycle").params["touch_fatigue"]
+DEFAULT_FATIGUE = PARAMETERS["touch_fatigue"].default
 
 BU_EDGE = Metric("bottoms-up minus direct, ARR + cash (USD)", m.bottoms_up_edge_over_direct)
 NRR = Metric("ARR of accounts a year after landing / first ACV", m.account_retention_at_one_year)
@@ -57,7 +63,10 @@ FROZEN_USAGE = {
     "user_churn": 0.0,
     "renewal_base": 1.0,
     "generational_change": False,
+    "expansion_rollout": 0.0,
 }
+"""Usage after the sale frozen: no colleague spread, no user churn, no turnover, every
+contract renews, no further rollout of an agreement (marketing still brings users)."""
 
 CLAIMS: tuple[Claim, ...] = (
     Claim(
@@ -201,7 +210,7 @@ CLAIMS: tuple[Claim, ...] = (
         essay="seed 004",
         scenario="sales_web_cycle",
         lever="touch_fatigue",
-        left=Side("fatigue 0.15", {"touch_fatigue": 0.15}),
+        left=Side(f"fatigue {CYCLE_FATIGUE:g} (preset)", {"touch_fatigue": CYCLE_FATIGUE}),
         right=Side("no fatigue", {"touch_fatigue": 0.0}),
         metric=CYCLES,
         expected_sign=1,
@@ -236,7 +245,7 @@ CLAIMS: tuple[Claim, ...] = (
         scenario="default",
         lever="touch_fatigue",
         left=Side("no fatigue", {"touch_fatigue": 0.0}),
-        right=Side("fatigue 0.1", {"touch_fatigue": 0.1}),
+        right=Side(f"fatigue {DEFAULT_FATIGUE:g} (default)", {"touch_fatigue": DEFAULT_FATIGUE}),
         metric=DEALS,
         expected_sign=1,
         mechanism="fatigue accumulates across weeks",

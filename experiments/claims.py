@@ -137,7 +137,9 @@ class ClaimResult:
     steps: int | None = None
 
     def arm_mean(self, side: str, condition: str = "on") -> float:
-        return float(np.mean(self.values[condition][side]))
+        """Mean of one arm over the seeds where the metric is defined."""
+        values = self.values[condition][side]
+        return float(np.nanmean(values)) if np.isfinite(values).any() else math.nan
 
     def effect(self, condition: str = "on", name: str = "") -> PairedEffect:
         """Paired ``left - right`` over seeds: the claim's metric, or a secondary one."""
@@ -157,7 +159,8 @@ class ClaimResult:
     @property
     def interaction(self) -> PairedEffect:
         """On-effect minus off-effect, paired by seed: how much the mechanism contributes."""
-        return PairedEffect(self.on.differences - self.off.differences)
+        on, off = self.values["on"], self.values["off"]
+        return PairedEffect.of(on["left"] - on["right"], off["left"] - off["right"])
 
     @property
     def holds(self) -> bool:

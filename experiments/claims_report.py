@@ -91,6 +91,13 @@ def observations(r: ClaimResult) -> list[str]:
         )
     if on.n and on.se == 0 and on.mean != 0:
         out.append("Every seed gives the same difference: the lever acts as an identity here.")
+    for cond, eff in (("on", on), ("off", off)):
+        if eff.missing:
+            out.append(
+                f"With the mechanism {cond} the metric is undefined in {eff.missing} of "
+                f"{eff.missing + eff.n} seeds (in either arm); those seeds are left out of "
+                "that effect in both arms."
+            )
     if r.requirement_met is False:
         out.append(f"The issue's bar is not met: {r.claim.requirement.text}.")
     return out
@@ -234,15 +241,17 @@ def plot_claim(r: ClaimResult, path: Path) -> None:
     arms.set_xticks([0, 1], [_wrap(c.left.label), _wrap(c.right.label)], fontsize=8)
     arms.set_xlim(-0.3, 1.3)
     arms.set_ylabel(_wrap(c.metric.name, 40), fontsize=9)
-    arms.set_title(f"each seed, mechanism on ({r.on.n} seeds); blue: mean", fontsize=9)
+    arms.set_title(f"each seed, mechanism on ({len(r.seeds)} seeds); blue: mean", fontsize=9)
 
     # one jitter per seed, the same on and off, so a seed's two points are joined
-    jitter = np.random.default_rng(0).uniform(-0.12, 0.12, r.on.n)
-    on_d, off_d = r.on.differences, r.off.differences
-    for j, a, b in zip(jitter, on_d, off_d, strict=True):
+    raw = {c: r.values[c]["left"] - r.values[c]["right"] for c in ("on", "off")}  # NaN kept
+    jitter = np.random.default_rng(0).uniform(-0.12, 0.12, len(r.seeds))
+    for j, a, b in zip(jitter, raw["on"], raw["off"], strict=True):
         diffs.plot([j, 1 + j], [a, b], color="0.85", lw=0.6, zorder=0)
-    for x, (eff, color) in enumerate(((r.on, "tab:blue"), (r.off, "tab:orange"))):
-        diffs.scatter(x + jitter, eff.differences, s=14, color=color, alpha=0.75)
+    for x, (cond, eff, color) in enumerate(
+        (("on", r.on, "tab:blue"), ("off", r.off, "tab:orange"))
+    ):
+        diffs.scatter(x + jitter, raw[cond], s=14, color=color, alpha=0.75)
         se = eff.se if math.isfinite(eff.se) else 0.0
         diffs.errorbar(x + 0.25, eff.mean, yerr=Z * se, fmt="D", color="k", capsize=6, ms=6, lw=1.5)
     diffs.axhline(0, color="k", lw=0.8, ls="--")

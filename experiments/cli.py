@@ -1,4 +1,4 @@
-"""The ``salesweb`` command line: simulate, scenarios, params, serve, validate, claims.
+"""The ``salesweb`` command line: simulate, scenarios, params, serve, validate, calibrate, cycle, claims.
 
 Bad input (an unknown parameter or scenario, a value out of range, a malformed
 TOML file, an unwritable output) prints one line starting with ``error:`` and

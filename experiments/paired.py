@@ -33,20 +33,29 @@ class PairedEffect:
     Parameters
     ----------
     differences : numpy.ndarray
-        ``left - right`` per seed, seeds in order.
+        ``left - right`` per seed, seeds in order (complete pairs only).
+    missing : int
+        Seeds left out because the metric was undefined (NaN) in either arm.
     """
 
     differences: np.ndarray
+    missing: int = 0
 
     @classmethod
     def of(cls, left: np.ndarray, right: np.ndarray) -> PairedEffect:
-        """Pair ``left[i]`` with ``right[i]`` (the same seed in both arms)."""
+        """Pair ``left[i]`` with ``right[i]`` (the same seed in both arms).
+
+        A seed whose metric is undefined in either arm (a ratio with nothing to divide,
+        for example no account landed) leaves the pair out in both arms, so the pairing
+        holds; :attr:`missing` counts such seeds and the report shows them.
+        """
         left, right = np.asarray(left, dtype=float), np.asarray(right, dtype=float)
         if left.shape != right.shape or left.ndim != 1:
             raise ValueError(
                 f"paired arms need one value per seed each; got shapes {left.shape} and {right.shape}"
             )
-        return cls(left - right)
+        complete = ~(np.isnan(left) | np.isnan(right))
+        return cls(left[complete] - right[complete], int(np.count_nonzero(~complete)))
 
     @property
     def n(self) -> int:
@@ -71,7 +80,8 @@ class PairedEffect:
         return 0.0 if self.mean == 0 else math.copysign(math.inf, self.mean)
 
     def __str__(self) -> str:
-        return f"{self.mean:.4g} ± {self.se:.2g}"
+        gone = f" ({self.missing} seeds undefined)" if self.missing else ""
+        return f"{self.mean:.4g} ± {self.se:.2g}{gone}"
 
 
 def holds(effect: PairedEffect, expected_sign: int) -> bool:
