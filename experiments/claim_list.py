@@ -88,6 +88,7 @@ CLAIMS: tuple[Claim, ...] = (
         requirement=Requirement(
             "bottoms-up ahead for the viral product, direct ahead for infrastructure", _flips
         ),
+        note="One market, two vendors of equal quality and price (so equal ACV per seat), one bottoms-up and one direct; only the product changes, to the products of the `yammer_viral` and `datastax_direct` presets. Virality 0 in both arms removes colleague-to-colleague spread (collaborative still differs, through churn).",
     ),
     Claim(
         key="product_that_works_expands",
@@ -102,6 +103,7 @@ CLAIMS: tuple[Claim, ...] = (
         mechanism="usage grows or shrinks after the sale",
         mechanism_off=FROZEN_USAGE,
         secondary=(TRAILING_NRR,),
+        note="The metric is a ratio read at the same account age (a year after landing, lost accounts at 0), not a dollar total that grows with the number of contracts. The trailing NRR of the whole book is shown as a second line: it compares markets at different stages of saturation (a good product saturates its accounts sooner), so it is not the claim's test. The preset holds cash (no exits) and lets the team that uses the product buy it.",
     ),
     Claim(
         key="checks_start_small",
@@ -115,6 +117,7 @@ CLAIMS: tuple[Claim, ...] = (
         expected_sign=1,
         mechanism="usage grows or shrinks after the sale",
         mechanism_off=FROZEN_USAGE,
+        note="One run read two ways: the mean first ACV of accounts that landed on a team plan, and the same accounts' ACV a year later (lost ones at 0). Only accounts that landed at least a year before the end count.",
     ),
     Claim(
         key="sales_too_early",
@@ -133,6 +136,7 @@ CLAIMS: tuple[Claim, ...] = (
             "enterprise_trigger_share": 1.0,
         },
         secondary=(SALES_CAC,),
+        note="One hybrid vendor with the same four reps (no hiring, attrition or ramp); the metric is rep spend per rep-won deal over each team's first year of selling, so the same reps are compared over the same length of time. The warm advantage is switched off whole: no champion bonus, no targeting of enterprises with users, and no purchaser coming in (`enterprise_trigger_share = 1`), since inbound deals from ripe teams are warm too.",
     ),
     Claim(
         key="golden_goose",
@@ -146,6 +150,7 @@ CLAIMS: tuple[Claim, ...] = (
         expected_sign=-1,
         mechanism="outbound touches",
         mechanism_off={"touches_per_rep": 0},
+        note="Six hybrid vendors with cash enough to outlast the horizon. With no outbound touches the brand cannot erode, so the arms are the same run.",
     ),
     Claim(
         key="user_not_buyer",
@@ -160,6 +165,7 @@ CLAIMS: tuple[Claim, ...] = (
         mechanism="purchases the purchaser gates",
         mechanism_off={"inbound_close_rate": 0.0},
         requirement=Requirement("ARR at 0.1 below half of ARR at 1.0", _below_half),
+        note="Bottoms-up vendors only, with cash enough to outlast the horizon, so ARR measures conversion, not survival. With no inbound close every bottoms-up purchase is off, so ARR is 0 in both arms.",
     ),
     Claim(
         key="dual_motion",
@@ -176,6 +182,7 @@ CLAIMS: tuple[Claim, ...] = (
         requirement=Requirement(
             "the hybrid behind at low ACV, ahead at high ACV", _negative_at_low_acv
         ),
+        note="The hybrid keeps the same reps at every price (no hiring from bookings) and nobody exits, so the price only scales revenue: the edge is divided by a one-seat agreement's ACV (seat-years), in which units it moves with price only through what the reps cost. With reps at 1 USD a week it must not move.",
     ),
     Claim(
         key="careful_qualification",
@@ -189,6 +196,7 @@ CLAIMS: tuple[Claim, ...] = (
         expected_sign=-1,
         mechanism="the prospect's effort predicts the close",
         mechanism_off={"effort_win_weight": 0.0},
+        note="Direct vendors with a fixed sales team and cash enough to outlast the horizon. With `effort_win_weight = 0` the prospect's effort no longer predicts the close, so qualifying drops deals as good as the rest.",
     ),
     Claim(
         key="warm_network",
@@ -203,6 +211,7 @@ CLAIMS: tuple[Claim, ...] = (
         mechanism="warm introductions are answered more often",
         mechanism_off={"warm_intro_boost": 1.0},
         secondary=(REPLIES,),
+        note="Direct vendors with a fixed sales team and cash enough to outlast the horizon; replies per touch as a second line. With `warm_intro_boost = 1` a warm touch is a cold one.",
     ),
     Claim(
         key="co_evolution",
@@ -224,6 +233,7 @@ CLAIMS: tuple[Claim, ...] = (
         steps=520,
         requirement=Requirement("at least two full cycles in 520 weeks with fatigue", _two_cycles),
         secondary=(LEAD, EXITS),
+        note="The metric counts full cycles of buyers' mean receptivity (a rise and a fall of 0.05 each, on a quarter's moving average) over 520 weeks. Switched off, the sales force cannot follow the buyers: no hiring, no attrition, no entry, and cash enough that nobody exits. The issue's cross-correlation (receptivity now, reps later) and the exits are second lines.",
     ),
     Claim(
         key="generational_change",
@@ -237,6 +247,7 @@ CLAIMS: tuple[Claim, ...] = (
         expected_sign=1,
         mechanism="generational change",
         mechanism_off={"generational_change": False},
+        note="Without turnover nobody is replaced, so the drift has no one to act on.",
     ),
     Claim(
         key="attention_binds",
@@ -251,5 +262,6 @@ CLAIMS: tuple[Claim, ...] = (
         mechanism="fatigue accumulates across weeks",
         mechanism_off={"receptivity_recovery": 1.0},
         requirement=Requirement("at least 50% more deals won without fatigue", _half_again),
+        note="The default market. With receptivity recovering fully every week (`receptivity_recovery = 1`) fatigue cannot carry over from one week to the next.",
     ),
 )
