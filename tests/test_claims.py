@@ -116,6 +116,9 @@ def test_full_cycles_ignores_noise_and_a_monotone_path():
     assert cm.full_cycles(0.5 + 0.01 * rng.standard_normal(520), swing=0.05) == 0
     recovery = 1.0 - 0.5 * 0.98 ** np.arange(520)  # receptivity with no fatigue
     assert cm.full_cycles(recovery, swing=0.05) == 0
+    t = np.arange(520)
+    rising_with_ripples = 0.3 + 0.3 * t / 520 + 0.015 * np.sin(2 * np.pi * t / 40)
+    assert cm.full_cycles(rising_with_ripples, swing=0.05) == 0  # dips smaller than the swing
 
 
 def test_lead_correlations_peak_where_reps_follow_receptivity():
