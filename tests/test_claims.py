@@ -164,6 +164,35 @@ def test_account_histories_follow_contracts_expansions_churn_and_exit():
     assert cm.account_retention_at_one_year(model) == pytest.approx(2400.0 / 900.0)
 
 
+def test_sales_cac_counts_each_teams_first_year_from_its_own_start():
+    import pandas as pd
+
+    # sales start at week 10 with a team that grows by a rep a week (w reps at week w);
+    # a rep costs 100 a week; deals won at weeks 11, 62 and 63
+    weeks = np.arange(121)
+    reps = np.where(weeks >= 10, weeks, 0)
+    frame = pd.DataFrame(
+        {"reps": reps},
+        index=pd.MultiIndex.from_arrays([weeks, [7] * 121], names=["Step", "AgentID"]),
+    )
+    vendor = SimpleNamespace(
+        index=0, unique_id=7, rep_cost=100.0, sales_start=10, name="V00",
+        tactic=SimpleNamespace(outbound=True),
+    )  # fmt: skip
+    model = SimpleNamespace(
+        steps=120,
+        vendor_list=[vendor],
+        vendor_dataframe=lambda: frame,
+        events=_events(
+            (11, "won", "V00", 1, 1.0), (62, "won", "V00", 2, 1.0), (63, "won", "V00", 3, 1.0)
+        ),
+    )
+    # first year: weeks 11..62 pay for the reps on the books at the end of weeks 10..61,
+    # and two deals fall in it (week 63 is the second year)
+    assert cm.first_year_sales_cac(model) == pytest.approx(sum(range(10, 62)) * 100 / 2)
+    assert cm.sales_cac(model) == pytest.approx(sum(range(10, 120)) * 100 / 3)
+
+
 # ------------------------------------------------------------------------- runner
 
 TINY = {"n_enterprises": 4, "enterprise_size_max": 80}
