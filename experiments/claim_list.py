@@ -103,7 +103,7 @@ CLAIMS: tuple[Claim, ...] = (
         mechanism="usage grows or shrinks after the sale",
         mechanism_off=FROZEN_USAGE,
         secondary=(TRAILING_NRR,),
-        note="The metric is a ratio read at the same account age (a year after landing, lost accounts at 0), not a dollar total that grows with the number of contracts. The trailing NRR of the whole book is shown as a second line: it compares markets at different stages of saturation (a good product saturates its accounts sooner), so it is not the claim's test. The preset holds cash (no exits) and lets the team that uses the product buy it.",
+        note="The metric is a ratio read at the same account age (a year after landing, lost accounts at 0), not a dollar total that grows with the number of contracts. The trailing NRR of the whole book is a second line; it depends on how far the market has saturated when it is read, so it is not the claim's test. The preset holds cash (no exits) and lets the team that uses the product buy it.",
     ),
     Claim(
         key="checks_start_small",
@@ -113,7 +113,7 @@ CLAIMS: tuple[Claim, ...] = (
         lever="time: a year after the first check",
         left=Side("a year later", {}, LATER_ACV),
         right=Side("first check", {}, FIRST_ACV),
-        metric=FIRST_ACV,
+        metric=Metric("ACV of accounts that landed on a team plan (USD)", m.first_team_plan_acv),
         expected_sign=1,
         mechanism="usage grows or shrinks after the sale",
         mechanism_off=FROZEN_USAGE,

@@ -36,7 +36,18 @@ def fmt(x: float) -> str:
 
 
 def fmt_effect(e: PairedEffect) -> str:
-    return f"{fmt(e.mean)} ± {fmt(e.se)}"
+    """``mean ± SE``; an SE of float rounding only (below 1e-9 of the mean) shows as 0."""
+    se = 0.0 if _no_spread(e) else e.se
+    return f"{fmt(e.mean)} ± {fmt(se)}"
+
+
+def _z_text(e: PairedEffect) -> str:
+    return "no spread across seeds" if _no_spread(e) else f"{e.z:+.1f} SE"
+
+
+def _no_spread(e: PairedEffect) -> bool:
+    """Every seed gives the same difference, up to float rounding."""
+    return e.n > 1 and math.isfinite(e.se) and e.se <= 1e-9 * max(abs(e.mean), 1e-300)
 
 
 def yes_no(flag: bool | None) -> str:
@@ -89,8 +100,11 @@ def observations(r: ClaimResult) -> list[str]:
             if on.mean
             else f"With the mechanism off {fmt(off.mean)} remains."
         )
-    if on.n and on.se == 0 and on.mean != 0:
-        out.append("Every seed gives the same difference: the lever acts as an identity here.")
+    if _no_spread(on) and on.mean != 0:
+        out.append(
+            "Every seed gives the same difference: here the lever changes nothing in the "
+            "run's events, only what they are worth (an accounting identity)."
+        )
     for cond, eff in (("on", on), ("off", off)):
         if eff.missing:
             out.append(
@@ -141,18 +155,18 @@ def markdown(
 def claim_section(r: ClaimResult) -> list[str]:
     c = r.claim
     off = ", ".join(f"`{k} = {v}`" for k, v in c.mechanism_off.items())
-    weeks = r.steps or "the scenario's horizon"
+    metrics = c.metrics()
+    metric = (
+        f"left reads {metrics['left'].name}, right reads {metrics['right'].name}"
+        if c.left.metric or c.right.metric
+        else c.metric.name
+    )
     lines = [
         f"## {c.title} ({c.essay})",
         "",
-        f"Scenario `{c.scenario}`, {weeks} weeks. Lever: {c.lever}, *{c.left.label}* "
-        f"(left) against *{c.right.label}* (right). Metric: {c.metric.name}"
-        + (
-            f" (left reads {c.left.metric.name}, right reads {c.right.metric.name})"
-            if c.left.metric or c.right.metric
-            else ""
-        )
-        + f". Expected: left {'>' if c.expected_sign > 0 else '<'} right. Mechanism: "
+        f"Scenario `{c.scenario}`, {weeks_of(r)} weeks. Lever: {c.lever}, *{c.left.label}* "
+        f"(left) against *{c.right.label}* (right). Metric: {metric}. "
+        f"Expected: left {'>' if c.expected_sign > 0 else '<'} right. Mechanism: "
         f"{c.mechanism}; switched off by {off}.",
         "",
     ]
@@ -176,7 +190,7 @@ def claim_section(r: ClaimResult) -> list[str]:
             )
     lines += [
         "",
-        f"Holds: {yes_no(r.holds)} ({r.on.z:+.1f} SE). Vanishes: {yes_no(r.vanishes)}. "
+        f"Holds: {yes_no(r.holds)} ({_z_text(r.on)}). Vanishes: {yes_no(r.vanishes)}. "
         f"On minus off, paired: {fmt_effect(r.interaction)}."
         + (f" Bar ({c.requirement.text}): {yes_no(r.requirement_met)}." if c.requirement else ""),
     ]
@@ -185,6 +199,16 @@ def claim_section(r: ClaimResult) -> list[str]:
         lines += ["", *notes]
     lines += ["", f"![{c.title}](claim_{c.key}.png)"]
     return lines
+
+
+def weeks_of(r: ClaimResult) -> int:
+    """Weeks each run lasted: the claim's own, else its scenario's horizon."""
+    if r.steps:
+        return int(r.steps)
+    from sim.params import PARAMETERS
+    from sim.scenarios import load_scenario
+
+    return int(load_scenario(r.claim.scenario).params.get("horizon", PARAMETERS["horizon"].default))
 
 
 def write_report(

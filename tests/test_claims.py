@@ -341,6 +341,18 @@ def test_a_failed_chart_leaves_the_old_report_whole(tmp_path, monkeypatch):
     assert old.read_text() == "old report\n"
 
 
+def test_numbers_are_short_and_float_rounding_is_no_spread():
+    from experiments.claims_report import fmt, fmt_effect
+
+    assert [fmt(x) for x in (0.0715, 881.4, -36_800.0, 5_390_000.0)] == [
+        "0.0715",
+        "881",
+        "-36.8k",
+        "5.39M",
+    ]
+    assert fmt_effect(PairedEffect(np.array([19_600.0, 19_600.0 + 1e-8]))) == "19.6k ± 0"
+
+
 def test_report_says_when_the_lever_works_the_other_way_without_the_mechanism():
     r = _result("rev", [1.0, 1.1, 0.9, 1.0], [-1.0, -1.1, -0.9, -1.0])
     text = markdown([r], [0, 1, 2, 3], {}, 1.0)
@@ -387,6 +399,29 @@ def test_cli_claims_refuses_a_file_as_folder(tmp_path):
     f.write_text("x")
     res = _cli("claims", "--out", str(f))
     assert res.exit_code == 2 and "error:" in res.output
+
+
+# ------------------------------------------------------- on-premise holdouts (seed 000)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(5))
+def test_on_prem_enterprises_are_reached_only_by_direct_deals(seed):
+    """No lever here: self-service cannot enter an on-premise enterprise, reps can."""
+    from sim.model import MarketModel
+    from sim.population import NO_PRODUCT
+    from sim.tables import ENTERPRISE
+
+    model = MarketModel.from_scenario("on_prem_holdouts", rng=seed, n_enterprises=60)
+    for _ in range(104):
+        model.step()
+    pop, c = model.population, model.contracts
+    on_prem = pop.ent_on_prem
+    in_on_prem = on_prem[pop.emp_enterprise] & (pop.emp_product != NO_PRODUCT)
+    assert not (in_on_prem & ~pop.emp_mandated).any()  # every user there was mandated
+    signed = np.arange(c.n)
+    assert (c.kind[signed][on_prem[c.enterprise[signed]]] == ENTERPRISE).all()
+    assert on_prem[c.enterprise[signed]].any()  # and reps did reach some of them
 
 
 # ------------------------------------------------------------ every claim, 10 seeds
