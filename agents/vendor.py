@@ -26,7 +26,11 @@ class Vendor(mesa.Agent):
 
     Reps are held as cohorts ``[(hired_step, count), ...]`` so that a new rep ramps
     linearly to full productivity over ``rep_ramp_weeks``.
+
+    ``focal`` marks the strategist's own company (``MarketModel(focal=...)``).
     """
+
+    focal: bool = False
 
     def __init__(self, model: MarketModel, index: int, strategy: str, traits: dict[str, Any]):
         super().__init__(model)

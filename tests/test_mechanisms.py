@@ -162,9 +162,7 @@ def test_sales_start_week_delays_the_first_reps_and_touches():
                 assert v.reps >= v.initial_reps
     assert booked_early  # the gate was tested against vendors that could pay for reps
     started = [e for e in model.events if e["event"] == "sales start"]
-    assert {e["vendor"]: e["step"] for e in started} == {
-        k: s for k, s in starts.items() if s <= 50
-    }
+    assert {e["vendor"]: e["step"] for e in started} == {k: s for k, s in starts.items() if s <= 50}
 
 
 def test_a_mandated_seat_stays_with_the_position_through_turnover():
