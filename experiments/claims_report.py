@@ -196,7 +196,7 @@ def claim_section(r: ClaimResult) -> list[str]:
     ]
     notes = observations(r)
     if notes:
-        lines += ["", *notes]
+        lines += ["", *(f"- {note}" for note in notes)]
     lines += ["", f"![{c.title}](claim_{c.key}.png)"]
     return lines
 
