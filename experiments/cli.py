@@ -1,5 +1,5 @@
 """The ``salesweb`` command line: simulate, scenarios, params, serve, validate, sweep,
-report, study, calibrate, cycle, bench.
+report, study, calibrate, cycle, bench, claims.
 
 Bad input (an unknown parameter or scenario, a value out of range, a malformed
 TOML file, an unwritable output, a market above the memory limit, an option Typer
@@ -744,6 +744,79 @@ def cycle(
     text = cycle_report(study)
     _write_atomic(out / "sales_web_cycle.md", text)
     console.print(text, markup=False, highlight=False)
+
+
+@app.command()
+def claims(
+    seeds: Annotated[
+        int, typer.Option(min=2, help="Seeds per arm (common random numbers); 10 or more to judge.")
+    ] = 10,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for claims.md and a chart per claim.")
+    ] = Path("docs/validation"),
+    claim: Annotated[
+        list[str] | None,
+        typer.Option("--claim", help="Run only this claim (its key; repeatable)."),
+    ] = None,
+    enterprises: Annotated[
+        int | None,
+        typer.Option(min=1, help="Enterprises in every market (default: each scenario's)."),
+    ] = None,
+    weeks: Annotated[
+        int | None, typer.Option(min=1, help="Weeks per run (default: each claim's).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: every core).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run the essays' claims as paired experiments; exit 1 if one does not pass."""
+    import time
+
+    from experiments.claim_list import CLAIMS
+    from experiments.claims import run_claims
+    from experiments.claims_report import COLUMNS, table_rows, write_report
+
+    known = {c.key: c for c in CLAIMS}
+    unknown = [k for k in claim or [] if k not in known]
+    if unknown:
+        raise fail(f"--claim {unknown[0]!r} is not a claim; expected one of {', '.join(known)}")
+    chosen = [known[k] for k in dict.fromkeys(claim)] if claim else list(CLAIMS)
+    out = _out_folder(out)
+    size = {"n_enterprises": enterprises} if enterprises else {}
+    seed_list = list(range(seeds))
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("[bold]claims[/] run"),
+        MofNCompleteColumn(),
+        BarColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("runs", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        results = run_claims(
+            chosen, seed_list, size=size, steps=weeks, workers=workers, progress=advance
+        )
+    wall = time.perf_counter() - started
+    table = Table(title=f"Claims over {seeds} seeds ({wall:.0f} s)")
+    for col in COLUMNS:
+        table.add_column(col, justify="left" if col == "claim" else "right")
+    for row in table_rows(results, short=True):
+        table.add_row(*row)
+    console.print(table)
+    report = write_report(results, out, seed_list, size, wall)
+    failed = [r.claim.key for r in results if not r.passed]
+    console.print(f"{len(results) - len(failed)} of {len(results)} claims pass; report: {report}")
+    for key in failed:
+        err.print(f"[bold red]FAIL[/] {key}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":
