@@ -51,7 +51,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 bench: $(STAMP)
-	$(VENV)/bin/python experiments/bench.py
+	$(VENV)/bin/salesweb bench
 
 bench-sweep: $(STAMP)
 	$(VENV)/bin/python experiments/bench_sweep.py

@@ -26,7 +26,16 @@ class Vendor(mesa.Agent):
 
     Reps are held as cohorts ``[(hired_step, count), ...]`` so that a new rep ramps
     linearly to full productivity over ``rep_ramp_weeks``.
+
+    ``focal`` marks the strategist's own company (``MarketModel(focal=...)``).
+    ``steered`` marks a vendor whose people decide for it (a workshop team): the model
+    then neither hires reps for it nor switches its strategy (mechanisms 8 and 10);
+    everything else (selling, contracts, cash, attrition, exit) acts on it as on any
+    vendor.
     """
+
+    focal: bool = False
+    steered: bool = False
 
     def __init__(self, model: MarketModel, index: int, strategy: str, traits: dict[str, Any]):
         super().__init__(model)

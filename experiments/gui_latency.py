@@ -6,6 +6,11 @@ Step ``--steps`` times at the default scenario, timing each in the page (see
 weeks per second. Prints figures; asserts nothing (CONVENTIONS.md: timings are not tests).
 
     .venv/bin/python experiments/gui_latency.py --steps 30
+    .venv/bin/python experiments/gui_latency.py --kpi-ab --steps 30 --rounds 2
+
+``--kpi-ab`` measures what my company's KPI cards add to a step: servers with and
+without the cards (``SALESWEB_KPI_CARDS=0``) in alternating rounds, same viewport,
+plus the Python cost of recording and formatting the cards per step.
 """
 
 from __future__ import annotations
@@ -34,7 +39,12 @@ def main() -> None:
         help="viewport heights to measure; 1000 shows the charts above the fold (off-screen "
         "views wait until scrolled to), 2600 shows every view at once",
     )
+    parser.add_argument("--kpi-ab", action="store_true", help="time the KPI cards' cost")
+    parser.add_argument("--rounds", type=int, default=2, help="A/B rounds for --kpi-ab")
     args = parser.parse_args()
+    if args.kpi_ab:
+        kpi_ab(args)
+        return
 
     from playwright.sync_api import sync_playwright
 
@@ -86,6 +96,83 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def start_server(env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """The app on a free loopback port with extra environment; (process, url)."""
+    import os
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gui.server", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, **env_extra},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, url
+
+
+def kpi_python_cost(steps: int = 260) -> float:
+    """Mean microseconds per step to record my company's figures and build its cards."""
+    from gui.kpis import FocalTrack, kpi_cards
+    from sim.model import MarketModel
+
+    model = MarketModel(rng=1, focal={})
+    track = FocalTrack(model)
+    spent = 0.0
+    for _ in range(steps):
+        model.step()
+        t0 = time.perf_counter()
+        track.record()
+        kpi_cards(track)
+        spent += time.perf_counter() - t0
+    return 1e6 * spent / steps
+
+
+def kpi_ab(args) -> None:
+    """Step-plus-redraw latency with and without the KPI cards, alternating servers."""
+    import statistics
+
+    from playwright.sync_api import sync_playwright
+
+    from gui.latency_probe import measure_steps
+
+    print(f"record + format the cards in Python: {kpi_python_cost():.0f} us per step")
+    height = int(args.heights.split(",")[0])
+    results: dict[str, list[float]] = {"with cards": [], "without cards": []}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=args.chromium, headless=True, args=ARGS)
+        for _ in range(args.rounds):
+            for label, flag in (("with cards", "1"), ("without cards", "0")):
+                server, url = start_server({"SALESWEB_KPI_CARDS": flag})
+                try:
+                    page = browser.new_page(viewport={"width": 1500, "height": height})
+                    page.goto(url)
+                    page.locator(".sw-step", has_text="Week 0").wait_for(timeout=60_000)
+                    page.locator("[data-chart=market_map][data-rendered]").wait_for(timeout=60_000)
+                    stats = measure_steps(page, args.steps)
+                    results[label].append(stats["median_ms"])
+                    print(f"  {label:>13}: median {stats['median_ms']:.0f} ms, "
+                          f"p90 {stats['p90_ms']:.0f} ms")  # fmt: skip
+                    page.close()
+                finally:
+                    server.terminate()
+                    server.wait(timeout=10)
+        browser.close()
+    a = statistics.median(results["with cards"])
+    b = statistics.median(results["without cards"])
+    print(f"viewport 1500x{height}, {args.steps} steps x {args.rounds} rounds: median step "
+          f"{a:.0f} ms with the cards, {b:.0f} ms without: the cards add {a - b:+.0f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -118,15 +118,32 @@ def phase_portrait(history: Mapping[str, Sequence]) -> dict:
     }  # fmt: skip
 
 
-def arr_by_strategy(history: Mapping[str, Sequence]) -> dict:
-    """ARR of each strategy's vendors, stacked (USD millions)."""
+def arr_by_strategy(
+    history: Mapping[str, Sequence], focal_arr: Sequence[float] | None = None
+) -> dict:
+    """ARR of each strategy's vendors, stacked (USD millions), and my company's, dashed.
+
+    Only strategies some vendor has played so far are listed: a legend entry for a
+    strategy nobody plays reads as a zero the market measured.
+    """
     steps = _steps(history)
     option = _base(steps, "ARR (USD m)")
+    present = [
+        s
+        for s in STRATEGIES
+        if f"vendors_{s}" not in history or any(v for v in history[f"vendors_{s}"])
+    ]
     option["series"] = [
         {"name": s, "type": "line", "stack": "arr", "areaStyle": {}, "showSymbol": False,
          "color": STRATEGY_COLORS[s], "data": _ys(history[f"arr_{s}"], 1e-6)}
-        for s in STRATEGIES
+        for s in present
     ]  # fmt: skip
+    if focal_arr is not None:
+        option["series"].append(
+            {"name": "my company", "type": "line", "showSymbol": False, "color": "#000",
+             "lineStyle": {"type": "dashed", "width": 2}, "z": 5,
+             "data": _ys(focal_arr, 1e-6)}
+        )  # fmt: skip
     return option
 
 
@@ -159,17 +176,20 @@ def adoption_by_vendor(
     names: Mapping[int, str],
     n_employees: int,
     top: int = 12,
+    focal: int | None = None,
 ) -> dict:
     """Percent of all employees using each vendor's product, one line per vendor.
 
     ``vendor_users`` maps product code -> users per step (aligned to the last step;
     a vendor that entered late has a shorter list). Only the ``top`` vendors by
-    current users are drawn, so a long-running market stays readable.
+    current users are drawn, so a long-running market stays readable; the ``focal``
+    vendor (my company) is always drawn, with a thicker line.
     """
     n_steps = max((len(v) for v in vendor_users.values()), default=0)
     ranked = sorted(vendor_users, key=lambda k: -(vendor_users[k][-1] if vendor_users[k] else 0))
+    shown = set(ranked[:top]) | ({focal} if focal in vendor_users else set())
     series = []
-    for code in sorted(ranked[:top]):
+    for code in sorted(shown):
         users = vendor_users[code]
         start = n_steps - len(users)
         series.append(
@@ -178,6 +198,8 @@ def adoption_by_vendor(
                 "type": "line",
                 "showSymbol": False,
                 "color": vendor_color(code),
+                "lineStyle": {"width": 4 if code == focal else 1.5},
+                "z": 5 if code == focal else 2,
                 "data": [None] * start + [round(100 * u / max(1, n_employees), 4) for u in users],
             }
         )
@@ -238,3 +260,62 @@ def overlay(
             }
         )
     return option
+
+
+OPTION_COLORS: tuple[str, ...] = ("#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#00838f")
+"""Colours of a study's options, in order."""
+
+
+def fan(bands: Mapping[str, Sequence[Sequence[float]]], y_name: str, scale: float = 1.0) -> dict:
+    """Median line and 10th-90th percentile band per option over the weeks.
+
+    ``bands`` maps an option's label to three rows (p10, p50, p90) per week. The band
+    is drawn as ECharts draws bands: an invisible p10 line with the p90 - p10 width
+    stacked on it; the tooltip lists the medians only (a template over their indices).
+    """
+    n_steps = max((len(b[1]) for b in bands.values()), default=0)
+    option = _base(list(range(n_steps)), y_name)
+    series: list[dict] = []
+    medians = []
+    for i, (label, (p10, p50, p90)) in enumerate(bands.items()):
+        color = OPTION_COLORS[i % len(OPTION_COLORS)]
+        low = _ys(p10, scale)
+        width = [None if a is None or b is None else round(b - a, 6)
+                 for a, b in zip(low, _ys(p90, scale), strict=True)]  # fmt: skip
+        series.append({"name": f"{label} 10%", "type": "line", "stack": f"band{i}",
+                       "showSymbol": False, "lineStyle": {"opacity": 0}, "silent": True,
+                       "data": low})  # fmt: skip
+        series.append({"name": f"{label} 10-90%", "type": "line", "stack": f"band{i}",
+                       "showSymbol": False, "lineStyle": {"opacity": 0}, "silent": True,
+                       "areaStyle": {"color": color, "opacity": 0.15}, "data": width})  # fmt: skip
+        medians.append(len(series))
+        series.append({"name": label, "type": "line", "showSymbol": False, "color": color,
+                       "lineStyle": {"width": 2}, "data": _ys(p50, scale)})  # fmt: skip
+    option["series"] = series
+    option["legend"] = {"top": 0, "type": "scroll", "data": [s["name"] for s in series[2::3]]}
+    option["tooltip"] = {
+        "trigger": "axis",
+        "confine": True,
+        "formatter": "week {b}<br/>median:<br/>"
+        + "<br/>".join(f"{{a{i}}}: {{c{i}}}" for i in medians),
+    }
+    return option
+
+
+def survival_bars(labels: Sequence[str], rates: Sequence[float]) -> dict:
+    """Share of seeds in which my company is still alive at the horizon, per option."""
+    return {
+        "animation": False,
+        "grid": {"left": 56, "right": 16, "top": 20, "bottom": 40},
+        "tooltip": {"trigger": "axis", "confine": True},
+        "xAxis": {"type": "category", "data": list(labels), "axisLabel": {"interval": 0}},
+        "yAxis": {"type": "value", "min": 0, "max": 100, "name": "% of seeds alive",
+                  "nameLocation": "middle", "nameGap": 36},
+        "series": [{
+            "type": "bar", "name": "survival (%)",
+            "label": {"show": True, "position": "top", "formatter": "{c}%"},
+            "data": [{"value": round(100 * float(r), 1),
+                      "itemStyle": {"color": OPTION_COLORS[i % len(OPTION_COLORS)]}}
+                     for i, r in enumerate(rates)],
+        }],
+    }  # fmt: skip

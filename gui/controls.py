@@ -60,7 +60,8 @@ def format_value(param: Param, value: Any) -> str:
     if param.kind == "bool":
         return "true" if value else "false"
     if param.kind == "float":
-        return f"{float(value):g}"
+        value = float(value)
+        return f"{value:.0f}" if abs(value) >= 1e6 else f"{value:g}"
     return str(value)
 
 
@@ -86,8 +87,8 @@ def short_message(message: str) -> str:
 
 
 def label(param: Param) -> str:
-    """Control label: the parameter name with its unit."""
-    return f"{param.name} ({param.unit})" if param.unit else param.name
+    """Control label: the parameter in plain words, with its unit."""
+    return f"{param.label} ({param.unit})" if param.unit else param.label
 
 
 def hint(param: Param) -> str:
@@ -95,7 +96,7 @@ def hint(param: Param) -> str:
     rng = ""
     if param.kind in ("int", "float"):
         rng = f" Range {param.allowed().split(' in ', 1)[1]}."
-    return f"{param.description}{rng}"
+    return f"{param.description}{rng} ({param.name})"
 
 
 def effective_params(scenario_params: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

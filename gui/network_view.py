@@ -228,7 +228,7 @@ def org_network_option(
         )
     return {
         "animation": False,
-        "tooltip": {"trigger": "item"},
+        "tooltip": {"trigger": "item", "confine": True},
         "legend": {"top": 0, "type": "scroll", "data": [s["name"] for s in series[1:]]},
         "grid": {"left": 4, "right": 4, "top": 28, "bottom": 4},
         "xAxis": {"show": False, "min": -1.05, "max": 1.05},
@@ -259,26 +259,67 @@ def main_vendor_codes(
     return main
 
 
-def bubble_layout(sizes: np.ndarray) -> np.ndarray:
-    """Positions for a bubble map: biggest first on a sunflower spiral, in the unit disc.
+MAP_PX = 320
+"""Side of the market map's square plot area in pixels: fixed, so that bubble sizes
+(pixels) and positions (data units) share one scale and bubbles cannot overlap; it
+fits a 390-pixel phone."""
 
-    Enterprise ``k`` in size order sits at radius ~ sqrt(area of the bigger ones), so
-    bubbles of area proportional to size tile a disc without much overlap. Pure
-    function of the sizes, computed once per market.
+MAP_FILL = 0.55
+"""Share of the map's disc the bubbles cover before they are pushed apart."""
+
+MIN_BUBBLE_PX = 3.0
+
+
+def bubble_layout(sizes: np.ndarray, iterations: int = 300) -> np.ndarray:
+    """Non-overlapping bubbles for a market map: ``(n, 3)`` rows of ``x, y, radius``.
+
+    Radius grows with the square root of size (area ~ employees). Bubbles start on a
+    sunflower spiral, biggest in the middle, and overlapping pairs are pushed apart
+    (the smaller one further) until none overlap; the picture is then scaled into
+    the unit disc. Pure function of the sizes, computed once per market.
     """
+    from scipy.spatial import cKDTree
+
     sizes = np.asarray(sizes, dtype=float)
     n = len(sizes)
     if n == 0:
-        return np.zeros((0, 2))
+        return np.zeros((0, 3))
+    total = sizes.sum() if sizes.sum() > 0 else 1.0
+    radius = np.sqrt(MAP_FILL * np.maximum(sizes, 0) / total)
+    radius = np.maximum(radius, MIN_BUBBLE_PX / MAP_PX)
     order = np.argsort(-sizes, kind="stable")
-    bigger = np.cumsum(sizes[order]) - sizes[order]  # area of the bubbles placed before
-    total = sizes.sum()
-    radius = np.sqrt(bigger / total) if total > 0 else np.zeros(n)
+    bigger = np.cumsum(sizes[order]) - sizes[order]
+    ring = np.sqrt(bigger / total)
     angle = np.arange(n) * np.pi * (3 - np.sqrt(5))  # golden angle
     pos = np.zeros((n, 2))
-    pos[order, 0] = radius * np.cos(angle)
-    pos[order, 1] = radius * np.sin(angle)
-    return pos
+    pos[order, 0] = ring * np.cos(angle)
+    pos[order, 1] = ring * np.sin(angle)
+    gap = 0.5 / MAP_PX
+    reach = 2 * radius.max() + gap
+    for _ in range(iterations):
+        pairs = cKDTree(pos).query_pairs(reach, output_type="ndarray")
+        if not len(pairs):
+            break
+        i, j = pairs[:, 0], pairs[:, 1]
+        delta = pos[j] - pos[i]
+        dist = np.hypot(delta[:, 0], delta[:, 1])
+        overlap = radius[i] + radius[j] + gap - dist
+        hit = overlap > 0
+        if not hit.any():
+            break
+        i, j, delta, dist, overlap = i[hit], j[hit], delta[hit], dist[hit], overlap[hit]
+        tiny = dist < 1e-12
+        delta[tiny] = [1.0, 0.0]
+        dist[tiny] = 1.0
+        unit = delta / dist[:, None]
+        area_i, area_j = radius[i] ** 2, radius[j] ** 2
+        share_i = area_j / (area_i + area_j)  # the smaller bubble moves further
+        step = (overlap * 0.55)[:, None] * unit
+        np.add.at(pos, i, -step * share_i[:, None])
+        np.add.at(pos, j, step * (1 - share_i)[:, None])
+    extent = float(np.max(np.hypot(pos[:, 0], pos[:, 1]) + radius))
+    scale = 1.0 / extent if extent > 0 else 1.0
+    return np.column_stack([pos * scale, radius * scale])
 
 
 def market_map_option(
@@ -288,38 +329,42 @@ def market_map_option(
     on_prem: np.ndarray | None = None,
     selected: int | None = None,
     positions: np.ndarray | None = None,
+    focal: int | None = None,
 ) -> dict:
     """Bubble map of enterprises: area ~ employees, colour = main vendor (grey: none).
 
     One scatter series per main vendor (the legend names the colours); ``value`` is
     ``[x, y, employees, enterprise]``. A bubble chart rather than ECharts' treemap:
     the treemap took 70-250 ms per redraw for 200 enterprises, the scatter a few ms.
+    ``positions`` are :func:`bubble_layout`'s rows; the plot area is a fixed
+    :data:`MAP_PX` square, so a bubble's pixel size matches its layout radius. The
+    ``focal`` vendor's (my company's) enterprises get a thick black ring.
     """
     sizes = np.asarray(sizes)
-    pos = bubble_layout(sizes) if positions is None else positions
-    pos = np.round(pos, 4)
-    # bubble diameters so that their areas add up to about the disc's (~380 px wide)
-    total = float(sizes.sum()) if len(sizes) else 1.0
+    layout = bubble_layout(sizes) if positions is None else positions
+    pos = np.round(layout[:, :2], 4)
+    diameter = np.round(np.maximum(layout[:, 2] * MAP_PX, MIN_BUBBLE_PX / 2), 1)
     series = []
     for code in sorted({int(c) for c in main_codes}):
         members = np.flatnonzero(np.asarray(main_codes) == code)
         data = []
         for e in members:
             item: dict[str, Any] = {
-                "name": f"E{e}",
+                # the tooltip shows the name: ECharts' "{@dimension}" templates are
+                # label-only and printed raw in a tooltip
+                "name": f"E{e} ({int(sizes[e]):,} employees)",
                 "value": [*pos[e].tolist(), int(sizes[e]), int(e)],
-                "symbolSize": round(
-                    min(300.0, max(3.0, 330 * float(np.sqrt(sizes[e] / total)))), 1
-                ),
+                "symbolSize": float(diameter[e]),
             }
+            style: dict[str, Any] = {}
             if on_prem is not None and on_prem[e]:
-                item["itemStyle"] = {
-                    "borderColor": "#555",
-                    "borderWidth": 1,
-                    "borderType": "dashed",
-                }
+                style = {"borderColor": "#555", "borderWidth": 1, "borderType": "dashed"}
+            if focal is not None and code == focal:
+                style = {**style, "borderColor": "#000", "borderWidth": 2}
             if selected is not None and e == selected:
-                item["itemStyle"] = {"borderColor": "#000", "borderWidth": 3}
+                style = {"borderColor": "#000", "borderWidth": 3, "borderType": "solid"}
+            if style:
+                item["itemStyle"] = style
             data.append(item)
         series.append(
             {
@@ -327,17 +372,28 @@ def market_map_option(
                 "name": vendor_names[code] if code >= 0 else "no product",
                 "color": vendor_color(code) if code >= 0 else NO_PRODUCT_COLOR,
                 "data": data,
-                "tooltip": {"formatter": "{b}: {@employees} employees, main vendor {a}"},
-                "encode": {"x": 0, "y": 1, "tooltip": [2]},
-                "dimensions": ["x", "y", "employees", "enterprise"],
+                "tooltip": {"formatter": "{b}, main vendor {a}"},
             }
         )
+    if on_prem is not None and np.any(on_prem):
+        series.append(  # a legend entry for the dashed border, no points
+            {
+                "type": "scatter",
+                "name": ON_PREM_LEGEND,
+                "data": [],
+                "itemStyle": {"color": "#fff", "borderColor": "#555", "borderWidth": 1.5,
+                              "borderType": "dashed"},
+            }
+        )  # fmt: skip
     return {
         "animation": False,
-        "tooltip": {"trigger": "item"},
+        "tooltip": {"trigger": "item", "confine": True},
         "legend": {"top": 0, "type": "scroll"},
-        "grid": {"left": 4, "right": 4, "top": 28, "bottom": 4},
-        "xAxis": {"show": False, "min": -1.1, "max": 1.1},
-        "yAxis": {"show": False, "min": -1.1, "max": 1.1},
+        "grid": {"left": "center", "top": 40, "width": MAP_PX, "height": MAP_PX},
+        "xAxis": {"show": False, "min": -1, "max": 1},
+        "yAxis": {"show": False, "min": -1, "max": 1},
         "series": series,
     }
+
+
+ON_PREM_LEGEND = "on-premise only (dashed border)"

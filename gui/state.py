@@ -5,6 +5,10 @@ never at module level: module-level Python objects are shared by every session o
 the Solara server (STACK-NOTES.md), and two strategists must not step each other's
 market. The play loop (a background thread) and button clicks (the websocket thread)
 both step the model, so every access that mutates it holds :attr:`Run.lock`.
+
+A session's market is built under the session's memory limit and while holding a
+heavy-work slot (:mod:`gui.limits`), so one participant's huge market is refused and
+many Resets at once take turns.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gui.kpis import FocalTrack
+from gui.limits import heavy_slot, session_memory_gb
 from gui.network_view import bubble_layout, drawn_edges, radial_tree_layout, tie_segments
+from sim.budget import BudgetExceeded
 from sim.model import MarketModel
 from sim.scenarios import Scenario, load_scenario
 
@@ -32,6 +39,7 @@ class Run:
     scenario: Scenario
     overrides: dict[str, Any]
     seed: int
+    focal: dict[str, Any] | None = None  # MarketModel(focal=...): vendor 0 is "my company"
     model: MarketModel = field(init=False, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     vendor_users: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False)
@@ -40,17 +48,30 @@ class Run:
     )
 
     _market_positions: np.ndarray | None = field(default=None, init=False, repr=False)
+    track: FocalTrack | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        kwargs = self.scenario.model_kwargs(rng=self.seed, **self.overrides)
-        self.model = MarketModel(**kwargs)
+        extra = {} if self.focal is None else {"focal": self.focal}
+        kwargs = self.scenario.model_kwargs(
+            rng=self.seed, memory_limit_gb=session_memory_gb(), **extra, **self.overrides
+        )
+        with heavy_slot():
+            self.model = MarketModel(**kwargs)
         self.model.scenario_name = self.scenario.name
+        if self.model.focal_vendor is not None:
+            self.track = FocalTrack(self.model)
         self._record()
 
     @classmethod
-    def build(cls, scenario_name: str, overrides: dict[str, Any], seed: int) -> Run:
+    def build(
+        cls,
+        scenario_name: str,
+        overrides: dict[str, Any],
+        seed: int,
+        focal: dict[str, Any] | None = None,
+    ) -> Run:
         """Build a run; raises ParameterError / ScenarioError on bad input."""
-        return cls(load_scenario(scenario_name), dict(overrides), int(seed))
+        return cls(load_scenario(scenario_name), dict(overrides), int(seed), focal)
 
     # ------------------------------------------------------------------ stepping
     def step(self, n: int = 1) -> int:
@@ -63,11 +84,15 @@ class Run:
                 self.model.step()
                 self._record()
                 done += 1
+        if getattr(self.model, "memory_exceeded", None):  # the page shows why it stopped
+            raise BudgetExceeded(self.model.memory_exceeded)
         return done
 
     def _record(self) -> None:
         """Append each live vendor's users (adoption by vendor), one value per step."""
         m = self.model
+        if self.track is not None:
+            self.track.record()
         for v in m.vendor_list:
             if v.alive or v.index in self.vendor_users:
                 self.vendor_users.setdefault(v.index, []).append(v.users if v.alive else 0)

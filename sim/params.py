@@ -47,6 +47,9 @@ class Param:
         Allowed values for ``kind == "choice"``.
     source : str
         Where the default comes from (docs/model.md, "Defaults and where they come from").
+    label : str
+        The parameter in plain words, for a strategist ("reps at launch"); from
+        :data:`LABELS`, else the name with spaces.
     """
 
     name: str
@@ -59,6 +62,7 @@ class Param:
     description: str = ""
     choices: tuple[str, ...] = ()
     source: str = ""
+    label: str = ""
 
     def allowed(self) -> str:
         """Human-readable statement of what values are allowed."""
@@ -140,6 +144,9 @@ def _validate_mix(value: Any, bad: ParameterError) -> tuple[float, float, float]
     if len(shares) != 3 or any(not math.isfinite(s) or s < 0 for s in shares):
         raise bad
     total = sum(shares)
+    if not math.isfinite(total):  # 1e308 + 1e308: scale down first
+        shares = tuple(s / max(shares) for s in shares)
+        total = sum(shares)
     if total <= 0:
         raise bad
     return tuple(s / total for s in shares)  # type: ignore[return-value]
@@ -197,11 +204,97 @@ SOURCES: dict[str, str] = {
 }
 
 
+# Each parameter in plain words, as the browser's controls and `salesweb params` show it.
+LABELS: dict[str, str] = {
+    "n_enterprises": "enterprises in the market",
+    "n_vendors": "vendors at the start",
+    "strategy_mix": "strategy mix of the vendors",
+    "max_vendors": "most vendors at once",
+    "enterprise_size_min": "smallest enterprise",
+    "enterprise_size_max": "largest enterprise",
+    "on_prem_share": "on-premise-only enterprises",
+    "budget_per_employee": "category budget per employee",
+    "org_network": "org network shape",
+    "span_of_control": "reports per manager",
+    "cross_team_ties": "ties across teams",
+    "small_world_k": "small-world neighbours",
+    "small_world_p": "small-world rewiring",
+    "committee_size": "buying committee size",
+    "openness_mean": "openness to new tools",
+    "openness_spread": "spread of openness",
+    "openness_age_slope": "extra openness of the young",
+    "openness_drift": "yearly rise of openness",
+    "tenure_years": "years in a job",
+    "generational_change": "employees come and go",
+    "quality": "product quality",
+    "virality": "virality of the product",
+    "collaborative": "collaborative product",
+    "adoption_threshold": "colleagues needed to spread",
+    "vendor_heterogeneity": "how much vendors differ",
+    "marketing_spend": "marketing per week",
+    "marketing_reach": "reach of marketing",
+    "seat_price": "monthly seat price",
+    "team_plan_users": "users before a team plan",
+    "enterprise_trigger_share": "users' share that calls the purchaser",
+    "inbound_close_rate": "inbound deals closed per week",
+    "user_is_buyer": "users are the buyers",
+    "user_churn": "weekly user churn",
+    "initial_reps": "reps at launch",
+    "rep_cost": "cost of a rep",
+    "touches_per_rep": "touches per rep",
+    "rep_capacity": "deals a rep can carry",
+    "warm_intro_share": "warm introductions",
+    "warm_intro_boost": "reply boost of a warm intro",
+    "touch_fatigue": "attention one touch uses up",
+    "receptivity_initial": "buyers' attention at the start",
+    "receptivity_recovery": "attention recovery",
+    "brand_erosion": "brand lost per touch",
+    "qualification": "qualification bar",
+    "base_win_rate": "base win rate",
+    "champion_boost": "win boost of a champion",
+    "committee_drag": "win rate lost per committee member",
+    "sales_cycle_weeks": "sales cycle",
+    "cycle_size_elasticity": "longer cycles for bigger firms",
+    "cross_team_locality": "cross-team ties within the department",
+    "marketing_saturation": "marketing spend for half the reach",
+    "lost_deal_cooloff_weeks": "wait after a lost deal",
+    "effort_win_weight": "weight of the buyer's effort on winning",
+    "inbound_speedup": "speed of inbound deals",
+    "hybrid_user_preference": "hybrid reps' pull to enterprises with users",
+    "expansion_rollout": "rollout at each renewal",
+    "volume_discount": "volume discount",
+    "displacement_win_factor": "chance to displace a rival",
+    "renewal_window_weeks": "weeks to pitch before a rival renews",
+    "entry_floor": "least attractiveness to entrants",
+    "attractiveness_cap": "most attractiveness to entrants",
+    "switch_margin": "margin before switching strategy",
+    "enterprise_uplift": "enterprise tier multiple",
+    "rollout_share": "rollout after a win",
+    "rep_hiring_rate": "reps hired per bookings",
+    "hiring_interval": "weeks between hiring rounds",
+    "rep_attrition": "weekly rep attrition",
+    "rep_ramp_weeks": "rep ramp-up",
+    "min_runway_weeks": "runway kept when hiring",
+    "renewal_base": "renewal of an unused product",
+    "initial_cash": "cash at launch",
+    "burn": "fixed burn per week",
+    "entry_rate": "new vendors per week",
+    "mutation": "entrants trying a new strategy",
+    "adaptive_strategies": "vendors switch strategy",
+    "switch_rate": "switching speed",
+    "horizon": "weeks to run",
+    "sales_start_week": "start selling in week",
+}
+
+
 def _p(
     name, default, kind, low=None, high=None, unit="", group="market", description="", choices=()
 ):
     source = SOURCES.get(name, "")
-    return Param(name, default, kind, low, high, unit, group, description, tuple(choices), source)
+    label = LABELS.get(name, name.replace("_", " "))
+    return Param(
+        name, default, kind, low, high, unit, group, description, tuple(choices), source, label
+    )
 
 
 _PARAM_LIST: list[Param] = [
@@ -211,7 +304,7 @@ _PARAM_LIST: list[Param] = [
         200,
         "int",
         1,
-        5000,
+        10_000,  # about 1.1 million employees at the default size law (issue 12)
         "enterprises",
         "market",
         "Number of enterprises in the market.",
@@ -1019,14 +1112,14 @@ def markdown_table() -> str:
             "",
             f"## {group}",
             "",
-            "| name | default | allowed | unit | description | source |",
+            "| name | label | default | allowed | unit | description | source |",
         ]
-        lines.append("| --- | --- | --- | --- | --- | --- |")
+        lines.append("| --- | --- | --- | --- | --- | --- | --- |")
         for p in PARAMETERS.values():
             if p.group == group:
                 default = ":".join(f"{x:.3g}" for x in p.default) if p.kind == "mix" else p.default
                 lines.append(
-                    f"| `{p.name}` | {default} | {p.allowed()} | {p.unit} | {p.description} "
+                    f"| `{p.name}` | {p.label} | {default} | {p.allowed()} | {p.unit} | {p.description} "
                     f"| {p.source} |"
                 )
     return "\n".join(lines) + "\n"

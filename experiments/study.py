@@ -1,0 +1,539 @@
+"""A decision study: the focal company's options compared over seeds.
+
+"Should my startup sell bottoms-up, direct or hybrid?" is answered by running each
+option for the focal company (``MarketModel(focal=...)``) on the same seeds: option k
+and option j on seed i share one rng seed (common random numbers), so the same rivals
+enter the same market and a paired difference measures the option, not luck.
+
+Seeds come from one root seed through :class:`numpy.random.SeedSequence` (as the
+sweeps do): replicate i runs with ``SeedSequence(root).spawn(n)[i]`` turned into a
+32-bit integer, so any single run is reproduced by ``salesweb simulate --seed S``.
+Runs go to worker processes (``spawn``: safe from a threaded server); a killed worker
+loses only its unfinished runs, which are run again on a fresh pool.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.params import STRATEGIES, VENDOR_TRAITS, ParameterError
+from sim.scenarios import load_scenario
+
+CONFIDENCE = 0.95
+"""Level of the t interval on paired differences."""
+
+MAX_RETRIES = 2
+"""Fresh pools started after a worker died, before the study gives up."""
+
+FOCAL_KEYS: tuple[str, ...] = ("strategy", *VENDOR_TRAITS)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One plan for the focal company: a label and its settings (focal keys)."""
+
+    label: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        inner = ", ".join(f"{k}={v}" for k, v in self.settings.items())
+        return f"{self.label}: {inner}" if inner else self.label
+
+
+def parse_option(text: str) -> Option:
+    """``"hybrid early: strategy=hybrid, initial_reps=5"`` -> :class:`Option`.
+
+    The label is what stands before the first colon; without a colon the text must be
+    settings only and the label is the text itself. Keys are ``strategy`` and the
+    vendor traits; values are validated as the model validates them.
+    """
+    label, sep, rest = text.partition(":")
+    if not sep:
+        label, rest = text.strip(), text
+    label = label.strip()
+    if not label:
+        raise ParameterError(f"option {text!r}: give a label first, e.g. 'hybrid: strategy=hybrid'")
+    settings: dict[str, Any] = {}
+    for part in rest.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        key, eq, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not eq:
+            if part in STRATEGIES:
+                settings["strategy"] = part  # "hybrid" alone: that strategy
+                continue
+            raise ParameterError(
+                f"option {label!r}: {part!r} is not key=value, e.g. initial_reps=5"
+            )
+        settings[key] = value
+    return Option(label, check_settings(settings, f"option {label!r}"))
+
+
+def check_settings(settings: Mapping[str, Any], who: str) -> dict[str, Any]:
+    """Validate focal settings with the model's own rules (a ParameterError naming ``who``)."""
+    from sim.vendor_specs import validate_vendor_spec
+
+    return validate_vendor_spec(dict(settings), who)
+
+
+def as_options(options: Sequence[Option | str] | Mapping[str, Mapping[str, Any]]) -> list[Option]:
+    """Options from Option objects, ``"label: k=v"`` strings or a {label: settings} dict."""
+    if isinstance(options, Mapping):
+        items = [Option(str(k), check_settings(v, f"option {k!r}")) for k, v in options.items()]
+    else:
+        items = [
+            o if isinstance(o, Option) else parse_option(str(o)) for o in options
+        ]  # fmt: skip
+    if not items:
+        raise ParameterError("a study needs at least one option")
+    labels = [o.label for o in items]
+    dupes = sorted({x for x in labels if labels.count(x) > 1})
+    if dupes:
+        raise ParameterError(f"option labels must differ; repeated: {', '.join(dupes)}")
+    return items
+
+
+def study_seeds(n: int, root: int = 0) -> list[int]:
+    """``n`` run seeds spawned from ``root`` (32-bit integers, the same for every option)."""
+    if n < 1:
+        raise ParameterError(f"seeds: {n} is not allowed; expected at least 1")
+    children = np.random.SeedSequence(int(root)).spawn(int(n))
+    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+
+
+# ---------------------------------------------------------------------- one run
+@dataclass
+class RunOutcome:
+    """What one (option, seed) run left: per-week focal series and end figures."""
+
+    option: int
+    replicate: int
+    arr: np.ndarray  # focal ARR per week (week 0 included)
+    cash: np.ndarray
+    end: dict[str, float]
+
+
+_CANCEL: Any = None
+_COUNTER: Any = None
+
+
+def _init_worker(cancel: Any, counter: Any) -> None:
+    global _CANCEL, _COUNTER
+    _CANCEL, _COUNTER = cancel, counter
+
+
+def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
+    """Run one option on one seed; None if the study was cancelled meanwhile."""
+    from sim.model import MarketModel
+
+    option, replicate, kwargs, steps = task
+    model = MarketModel(**kwargs)
+    me = model.focal_vendor
+    arr, cash = [me.arr], [me.cash]
+    for week in range(steps):
+        if _CANCEL is not None and _CANCEL.is_set():
+            return None
+        model.step()
+        arr.append(me.arr)
+        cash.append(me.cash)
+        if _COUNTER is not None and (week % 10 == 9 or week == steps - 1):
+            with _COUNTER.get_lock():
+                _COUNTER.value += week % 10 + 1
+    cash_arr = np.asarray(cash)
+    flows = np.diff(cash_arr)
+    won, lost = me.deals_won, me.deals_lost
+    market_arr = float(model.arr_total)
+    end = {
+        "survived": float(me.alive),
+        "exit_week": float(me.exited) if me.exited is not None else math.nan,
+        "arr": float(arr[-1]),
+        "arr_share": float(arr[-1]) / market_arr if market_arr > 0 else 0.0,
+        "cash": float(cash_arr[-1]),
+        "cash_min": float(cash_arr.min()),
+        "cash_min_week": float(cash_arr.argmin()),
+        "cash_burned": float(-flows[flows < 0].sum()),
+        "cac_payback_months": float(me.cac_payback_months),
+        "win_rate": won / (won + lost) if won + lost else math.nan,
+        "customers": float(me.customers),
+        "users": float(me.users),
+        "reps": float(me.reps),
+        "market_arr": market_arr,
+    }
+    return RunOutcome(option, replicate, np.asarray(arr), cash_arr, end)
+
+
+# ---------------------------------------------------------------------- the study
+@dataclass
+class StudyResult:
+    """Every run of a study, with the inputs that produced it.
+
+    ``arr`` and ``cash`` are arrays of shape (options, seeds, steps + 1).
+    """
+
+    scenario: str
+    options: list[Option]
+    seeds: list[int]
+    root_seed: int
+    steps: int
+    overrides: dict[str, Any]
+    base_focal: dict[str, Any]
+    arr: np.ndarray
+    cash: np.ndarray
+    runs: pd.DataFrame  # one row per (option, seed)
+
+    @property
+    def labels(self) -> list[str]:
+        return [o.label for o in self.options]
+
+    def metadata(self) -> dict[str, Any]:
+        """The inputs, JSON-ready: scenario, market changes, base focal, options, seeds."""
+        return {
+            "kind": "salesweb study",
+            "scenario": self.scenario,
+            "overrides": {k: _jsonable(v) for k, v in self.overrides.items()},
+            "focal": {k: _jsonable(v) for k, v in self.base_focal.items()},
+            "options": [
+                {"label": o.label, "settings": {k: _jsonable(v) for k, v in o.settings.items()}}
+                for o in self.options
+            ],
+            "root_seed": self.root_seed,
+            "seeds": self.seeds,
+            "steps": self.steps,
+        }
+
+    def inputs_line(self) -> str:
+        """The inputs in one line, for any page or report that shows the result."""
+        changes = ", ".join(f"{k}={_short(v)}" for k, v in self.overrides.items())
+        focal = ", ".join(f"{k}={v}" for k, v in self.base_focal.items())
+        return (
+            f"Scenario {self.scenario}"
+            + (f" with {changes}" if changes else "")
+            + (f"; my company {focal}" if focal else "")
+            + f"; {len(self.seeds)} seeds from root seed {self.root_seed}"
+            + f" (run seeds {', '.join(map(str, self.seeds[:5]))}{', ...' if len(self.seeds) > 5 else ''})"
+            + f"; {self.steps} weeks; options: "
+            + "; ".join(o.describe() for o in self.options)
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """One row per option: the odds and the paired difference to the first option."""
+        rows = []
+        first = self.runs[self.runs["option"] == self.labels[0]].sort_values("replicate")
+        for option in self.options:
+            r = self.runs[self.runs["option"] == option.label].sort_values("replicate")
+            payback = r["cac_payback_months"].replace([np.inf, -np.inf], np.nan).dropna()
+            row: dict[str, Any] = {
+                "option": option.label,
+                "settings": option.describe(),
+                "seeds": len(r),
+                "survival_rate": r["survived"].mean(),
+                "arr_p10": r["arr"].quantile(0.1),
+                "arr_median": r["arr"].median(),
+                "arr_p90": r["arr"].quantile(0.9),
+                "cash_burned_median": r["cash_burned"].median(),
+                "cash_min_median": r["cash_min"].median(),
+                "cash_min_p10": r["cash_min"].quantile(0.1),
+                "cac_payback_months_median": payback.median() if len(payback) else math.nan,
+                "arr_share_median": r["arr_share"].median(),
+            }
+            for metric in ("arr", "survived", "cash_burned", "arr_share"):
+                d = paired_difference(r[metric].to_numpy(), first[metric].to_numpy())
+                for key, value in d.items():
+                    row[f"{metric}_vs_first_{key}"] = value
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("option")
+
+    def bands(self, metric: str = "arr") -> dict[str, np.ndarray]:
+        """Per option, an array (3, steps + 1): 10th, 50th and 90th percentile per week."""
+        data = getattr(self, metric)
+        return {
+            label: np.percentile(data[k], [10, 50, 90], axis=0)
+            for k, label in enumerate(self.labels)
+        }
+
+    def verdict(self) -> str:
+        """One line in plain words: each option against the first, on ARR and survival."""
+        if len(self.options) < 2:
+            only = self.summary().iloc[0]
+            return (
+                f"{self.labels[0]}: median ARR {money(only['arr_median'])}, survival "
+                f"{only['survival_rate']:.0%} over {len(self.seeds)} seeds (one option: nothing to compare)."
+            )
+        summary = self.summary()
+        base = self.labels[0]
+        parts = []
+        n = len(self.seeds)
+        for label in self.labels[1:]:
+            row = summary.loc[label]
+            wins = int(row["arr_vs_first_better"])
+            losses = int(row["arr_vs_first_worse"])
+            if wins > n / 2:
+                how = f"beats {base} on ARR in {wins} of {n} seeds"
+            elif losses > n / 2:
+                how = f"trails {base} on ARR in {losses} of {n} seeds"
+            else:
+                how = f"is even with {base} on ARR ({wins} better, {losses} worse of {n} seeds)"
+            lo, hi = row["arr_vs_first_ci_low"], row["arr_vs_first_ci_high"]
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                sure = "too few seeds for a confidence interval"
+            elif lo > 0 or hi < 0:
+                sure = f"{CONFIDENCE:.0%} CI of the mean {money(lo, sign=True)} to {money(hi, sign=True)}"
+            else:
+                sure = (
+                    f"not clearly different: {CONFIDENCE:.0%} CI of the mean "
+                    f"{money(lo, sign=True)} to {money(hi, sign=True)}"
+                )
+            parts.append(
+                f"{label} {how}, median {money(row['arr_vs_first_median'], sign=True)} ({sure}); "
+                f"survival {row['survival_rate']:.0%} vs {summary.loc[base, 'survival_rate']:.0%}"
+            )
+        return ". ".join(parts) + "."
+
+
+def paired_difference(values: np.ndarray, baseline: np.ndarray) -> dict[str, float]:
+    """Mean, t interval, median and counts of ``values - baseline`` over paired seeds.
+
+    The t interval (``CONFIDENCE``) treats seeds as independent replicates of the
+    paired difference; with one seed, or no spread, it is NaN or a point.
+    """
+    d = np.asarray(values, dtype=float) - np.asarray(baseline, dtype=float)
+    d = d[np.isfinite(d)]
+    n = len(d)
+    mean = float(d.mean()) if n else math.nan
+    if n >= 2:
+        half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * d.std(ddof=1) / math.sqrt(n))
+        lo, hi = mean - half, mean + half
+    else:
+        lo = hi = math.nan
+    return {
+        "mean": mean,
+        "ci_low": lo,
+        "ci_high": hi,
+        "median": float(np.median(d)) if n else math.nan,
+        "better": float((d > 0).sum()),
+        "worse": float((d < 0).sum()),
+    }
+
+
+def money(x: float, sign: bool = False) -> str:
+    """``2_100_000`` -> ``"2.1M"``, ``-350_000`` -> ``"-350k"`` (``"+2.1M"`` with ``sign``)."""
+    if not math.isfinite(x):
+        return "n/a"
+    prefix = "+" if sign and x > 0 else ("-" if x < 0 else "")
+    a = abs(x)
+    if a >= 999_950_000:
+        body = f"{a / 1e9:.1f}B"
+    elif a >= 999_500:
+        body = f"{a / 1e6:.1f}M"
+    elif a >= 999.5:
+        body = f"{a / 1e3:.0f}k"
+    else:
+        body = f"{a:.0f}"
+    return prefix + body
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, tuple):
+        return [float(x) for x in v]
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, tuple):
+        return ":".join(f"{x:.3g}" for x in v)
+    return str(v)
+
+
+def study(
+    scenario: str,
+    options: Sequence[Option | str] | Mapping[str, Mapping[str, Any]],
+    seeds: int | Sequence[int],
+    steps: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | Callable[[], bool] | None = None,
+    *,
+    root_seed: int = 0,
+    overrides: Mapping[str, Any] | None = None,
+    focal: Mapping[str, Any] | None = None,
+) -> StudyResult | None:
+    """Run every option for the focal company on the same seeds.
+
+    Parameters
+    ----------
+    scenario : str
+        Preset name or scenario file; its ``[focal]`` table is the base every option
+        starts from.
+    options : sequence or mapping
+        :class:`Option` objects, ``"label: key=value, ..."`` strings, or
+        ``{label: {key: value}}``; keys are ``strategy`` and the vendor traits.
+    seeds : int or sequence of int
+        How many seeds (spawned from ``root_seed``), or the run seeds themselves.
+    steps : int, optional
+        Weeks per run (default: the scenario's horizon).
+    workers : int, optional
+        Worker processes (default: every core); 1 runs in this process.
+    progress : callable, optional
+        ``progress(weeks_done, weeks_total)``, called from the calling thread.
+    cancel : threading.Event or callable, optional
+        Set (or returning True) to stop; the study then returns None.
+    root_seed : int
+        Root of the seed sequence.
+    overrides : mapping, optional
+        Market parameters changed from the scenario (the same for every option).
+    focal : mapping, optional
+        Focal settings every option starts from (over the scenario's ``[focal]``).
+
+    Returns
+    -------
+    StudyResult or None
+        None if cancelled. Raises ParameterError / ScenarioError before any run on
+        bad input.
+    """
+    scen = load_scenario(scenario)
+    opts = as_options(options)
+    base_focal = check_settings({**(scen.focal or {}), **(focal or {})}, "my company")
+    overrides = dict(overrides or {})
+    base = scen.model_kwargs(**overrides)
+    steps = int(steps if steps is not None else base.get("horizon", 260))
+    if steps < 1:
+        raise ParameterError(f"steps: {steps} is not allowed; expected at least 1")
+    run_seeds = study_seeds(seeds, root_seed) if isinstance(seeds, int) else [int(s) for s in seeds]
+    if not run_seeds:
+        raise ParameterError("seeds: give at least one seed")
+    tasks = []
+    for k, option in enumerate(opts):
+        settings = check_settings({**base_focal, **option.settings}, f"option {option.label!r}")
+        for i, seed in enumerate(run_seeds):
+            tasks.append((k, i, {**base, "focal": settings, "rng": seed}, steps))
+    # validate every option's market before spending time on any (tiny build, no steps)
+    from sim.model import MarketModel
+
+    for k in range(len(opts)):
+        kw = tasks[k * len(run_seeds)][2]
+        MarketModel(**{**kw, "n_enterprises": 1, "vendors": None})
+
+    is_cancelled = cancel.is_set if isinstance(cancel, threading.Event) else cancel
+    outcomes = _execute(tasks, workers, progress, is_cancelled, steps)
+    if outcomes is None:
+        return None
+    n_opt, n_seed = len(opts), len(run_seeds)
+    arr = np.zeros((n_opt, n_seed, steps + 1))
+    cash = np.zeros((n_opt, n_seed, steps + 1))
+    rows = []
+    for o in outcomes:
+        arr[o.option, o.replicate] = o.arr
+        cash[o.option, o.replicate] = o.cash
+        rows.append(
+            {"option": opts[o.option].label, "replicate": o.replicate,
+             "seed": run_seeds[o.replicate], **o.end}
+        )  # fmt: skip
+    runs = pd.DataFrame(rows)
+    runs["option"] = pd.Categorical(runs["option"], categories=[o.label for o in opts])
+    runs = runs.sort_values(["option", "replicate"]).reset_index(drop=True)
+    runs["option"] = runs["option"].astype(str)
+    return StudyResult(
+        scenario=scen.name,
+        options=opts,
+        seeds=run_seeds,
+        root_seed=int(root_seed),
+        steps=steps,
+        overrides=overrides,
+        base_focal=base_focal,
+        arr=arr,
+        cash=cash,
+        runs=runs,
+    )
+
+
+def _execute(
+    tasks: list[tuple],
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+    cancelled: Callable[[], bool] | None,
+    steps: int,
+) -> list[RunOutcome] | None:
+    total = len(tasks) * steps
+    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
+    if workers == 1:
+        return _execute_here(tasks, progress, cancelled, total)
+    ctx = mp.get_context("spawn")
+    cancel_event = ctx.Event()
+    counter = ctx.Value("q", 0)
+    done: dict[tuple[int, int], RunOutcome] = {}
+    attempts = 0
+    while len(done) < len(tasks):
+        todo = [t for t in tasks if (t[0], t[1]) not in done]
+        try:
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(todo)),
+                mp_context=ctx,
+                initializer=_init_worker,
+                initargs=(cancel_event, counter),
+            ) as pool:
+                pending = {pool.submit(run_one, t) for t in todo}
+                while pending:
+                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        out = fut.result()
+                        if out is not None:
+                            done[(out.option, out.replicate)] = out
+                    if progress is not None:
+                        progress(min(total, counter.value), total)
+                    if cancelled is not None and cancelled():
+                        cancel_event.set()
+                        for fut in pending:
+                            fut.cancel()
+                        return None
+        except BrokenProcessPool:
+            attempts += 1
+            if attempts > MAX_RETRIES:
+                raise RuntimeError(
+                    f"study: worker processes died {attempts} times; "
+                    f"{len(done)} of {len(tasks)} runs finished"
+                ) from None
+            with counter.get_lock():  # finished runs count, unfinished ones start over
+                counter.value = len(done) * steps
+    if progress is not None:
+        progress(total, total)
+    return [done[(t[0], t[1])] for t in tasks]
+
+
+class _Flag:
+    """``is_set()`` over a callable, so run_one checks a cancel in this process too."""
+
+    def __init__(self, check: Callable[[], bool]):
+        self.is_set = check
+
+
+def _execute_here(tasks, progress, cancelled, total) -> list[RunOutcome] | None:
+    global _CANCEL
+    out = []
+    _CANCEL = _Flag(cancelled) if cancelled is not None else None
+    try:
+        for n, task in enumerate(tasks):
+            result = run_one(task)
+            if result is None or (cancelled is not None and cancelled()):
+                return None
+            out.append(result)
+            if progress is not None:
+                progress((n + 1) * task[3], total)
+    finally:
+        _CANCEL = None
+    return out

@@ -1,0 +1,175 @@
+"""The focal company's KPIs, as a strategist reads them on a dashboard.
+
+:class:`FocalTrack` records, once per step, the few figures of the focal vendor the
+cards need (ARR, cash, users, customers, deals, and ARR per customer for net revenue
+retention); :func:`kpi_cards` turns the record into cards. Recording is a handful of
+array reads per step and the cards are a few formatted strings, so a step's redraw
+pays well under a millisecond for them (``experiments/gui_latency.py`` measures it).
+
+Definitions (SaaS conventions):
+
+* ARR growth: change of ARR over the last 13 weeks (a quarter).
+* Runway: cash over the average net burn of the last 13 weeks, in months
+  (52/12 weeks a month); none while cash grows.
+* CAC payback: months of a customer's average revenue to earn back the sales and
+  marketing spent per new customer (:attr:`agents.vendor.Vendor.cac_payback_months`).
+* Win rate: deals won over deals closed (won or lost), so far.
+* Net revenue retention: ARR today from the customers of 52 weeks ago over their ARR
+  then (expansion minus contraction and churn).
+* Burn multiple: net burn over net new ARR in the last 13 weeks (Sacks, 2020: below
+  1 is excellent, above 2 suspect).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from agents.vendor import Vendor
+    from sim.model import MarketModel
+
+QUARTER = 13
+YEAR = 52
+WEEKS_PER_MONTH = 52 / 12
+
+
+@dataclass
+class FocalTrack:
+    """Per-step record of the focal vendor of ``model`` (or of ``vendor``: a workshop team's)."""
+
+    model: MarketModel
+    vendor: Vendor | None = None
+    week: list[int] = field(default_factory=list)
+    arr: list[float] = field(default_factory=list)
+    cash: list[float] = field(default_factory=list)
+    users: list[int] = field(default_factory=list)
+    customers: list[int] = field(default_factory=list)
+    arr_by_customer: deque = field(default_factory=lambda: deque(maxlen=YEAR + 1))
+
+    @property
+    def me(self) -> Vendor:
+        """The vendor recorded: ``vendor`` if given, else the model's focal company."""
+        return self.vendor if self.vendor is not None else self.model.focal_vendor
+
+    def record(self) -> None:
+        m = self.model
+        me = self.me
+        self.week.append(int(m.steps))
+        self.arr.append(me.arr)
+        self.cash.append(float(me.cash))
+        self.users.append(me.users)
+        self.customers.append(me.customers)
+        c = m.contracts
+        ids = c.active_ids()
+        mine = ids[c.vendor[ids] == me.index]
+        self.arr_by_customer.append(
+            np.bincount(c.enterprise[mine], weights=c.acv[mine], minlength=len(m.enterprises))
+        )
+
+    def net_revenue_retention(self) -> float | None:
+        """ARR now of the customers of 52 weeks ago over their ARR then (None: too early)."""
+        if len(self.arr_by_customer) <= YEAR:
+            return None
+        then, now = self.arr_by_customer[0], self.arr_by_customer[-1]
+        cohort = then > 0
+        base = float(then[cohort].sum())
+        return float(now[cohort].sum()) / base if base > 0 else None
+
+
+def usd(x: float) -> str:
+    """``1234567.8`` -> ``"$1,234,568"`` (``"-$5,000"`` below zero)."""
+    return ("-" if x < 0 else "") + f"${abs(x):,.0f}"
+
+
+def _ago(values: list[float], weeks: int) -> float | None:
+    return values[-1 - weeks] if len(values) > weeks else None
+
+
+def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
+    """Cards for the newest week: key, label, value, a line under it and a tooltip."""
+    me = track.me
+    week = track.week[-1]
+    at = f"week {week}"
+    arr, cash = track.arr[-1], track.cash[-1]
+    arr_then, cash_then = _ago(track.arr, QUARTER), _ago(track.cash, QUARTER)
+    span = min(QUARTER, len(track.arr) - 1)
+    if arr_then is None and span > 0:
+        arr_then, cash_then = track.arr[0], track.cash[0]
+    cards = []
+
+    if arr_then is None:
+        growth = "no history yet"
+    elif arr_then > 0:
+        growth = f"{(arr - arr_then) / arr_then:+.1%} in {span} weeks"
+    else:
+        growth = "first revenue" if arr > 0 else "no revenue yet"
+    cards.append(_card("arr", "ARR", usd(arr), growth,
+                       f"Annual recurring revenue of your active contracts, USD per year, {at}; "
+                       f"growth against week {week - span}."))  # fmt: skip
+
+    burn_weekly = (cash_then - cash) / span if cash_then is not None and span > 0 else 0.0
+    if not me.alive:
+        runway = f"exited in week {me.exited}"
+    elif span == 0:
+        runway = "no history yet"
+    elif burn_weekly <= 0:
+        runway = "cash-flow positive"
+    else:
+        runway = f"runway {cash / burn_weekly / WEEKS_PER_MONTH:,.1f} months"
+    cards.append(_card("cash", "Cash", usd(cash), runway,
+                       f"Cash in the bank, USD, {at}. Runway: months until it runs out at the "
+                       f"average net burn of the last {QUARTER} weeks."))  # fmt: skip
+
+    payback = me.cac_payback_months
+    cards.append(_card(
+        "cac_payback", "CAC payback",
+        f"{payback:,.1f} months" if math.isfinite(payback) else "n/a",
+        "no paying customers yet" if not math.isfinite(payback) else "to earn back a customer",
+        f"Months of a customer's average revenue to earn back the sales and marketing spent "
+        f"per new customer, so far, {at}. SaaS median about 18 months."))  # fmt: skip
+
+    won, lost = me.deals_won, me.deals_lost
+    cards.append(_card(
+        "win_rate", "Win rate",
+        f"{won / (won + lost):.0%}" if won + lost else "n/a",
+        f"{won:,} won, {lost:,} lost",
+        f"Deals won over deals closed (won or lost), so far, {at}. B2B benchmark 15-30%."))  # fmt: skip
+
+    nrr = track.net_revenue_retention()
+    cards.append(_card(
+        "nrr", "Net revenue retention",
+        f"{nrr:.0%}" if nrr is not None else "n/a",
+        f"customers of week {week - YEAR}" if nrr is not None else "after a year of customers",
+        f"ARR today from the customers of 52 weeks ago over their ARR then (expansion minus "
+        f"churn), percent, {at}. Median about 101%."))  # fmt: skip
+
+    new_arr = arr - arr_then if arr_then is not None else 0.0
+    net_burn = burn_weekly * span
+    if span == 0:
+        multiple, note = "n/a", "no history yet"
+    elif net_burn <= 0:
+        multiple, note = "0x", "not burning cash"
+    elif new_arr <= 0:
+        multiple, note = "n/a", "burning with no new ARR"
+    else:
+        multiple, note = f"{net_burn / new_arr:,.1f}x", f"{usd(net_burn)} burned for {usd(new_arr)}"
+    cards.append(_card(
+        "burn_multiple", "Burn multiple", multiple, note,
+        f"Net cash burned over net new ARR in the last {span} weeks, {at}. "
+        "Below 1x excellent, above 2x suspect."))  # fmt: skip
+
+    cards.append(_card("users", "Users", f"{track.users[-1]:,}", "people using the product",
+                       f"Employees using your product, {at}."))  # fmt: skip
+    cards.append(_card("customers", "Customers", f"{track.customers[-1]:,}",
+                       "paying enterprises and teams",
+                       f"Contracts that pay you (team plans and enterprise agreements), {at}."))  # fmt: skip
+    return cards
+
+
+def _card(key: str, label: str, value: str, sub: str, tip: str) -> dict[str, str]:
+    return {"key": key, "label": label, "value": value, "sub": sub, "tip": tip}

@@ -1,0 +1,1 @@
+"""The app's pages (tabs): Explore one market, Compare two settings, Decide between options."""

@@ -1,0 +1,233 @@
+"""``/workshop/team``: a team's page: its KPI cards, its decision, research, the market.
+
+The page identifies the team by the link (room code, team number, team key): a reload
+or a teammate's device opens the same team, and a link whose key is not that team's is
+refused before anything is shown. Each round the team fills in its decision within the
+facilitator's limits; the last submission before the round advances counts, whoever
+on the team sent it. After each round the page shows the team's KPI cards (the
+decision studio's), the leaderboard and the market.
+"""
+
+from __future__ import annotations
+
+import solara
+from solara.alias import rv
+
+from gui.kpi_cards import KpiCardsWidget
+from gui.workshop import links
+from gui.workshop.debrief_view import DebriefView
+from gui.workshop.decisions import STRATEGY_WORDS, Decision, describe
+from gui.workshop.live import board_version, room_version, use_room
+from gui.workshop.research import STUDIES
+from gui.workshop.room import FINISHED, LOBBY, OPEN_PHASES, Room, RoomError, Team
+from gui.workshop.rooms import server_rooms
+from gui.workshop.views import Report, RoundLine, Standings, chart, parse_number
+
+STRATEGY_CHOICES = {STRATEGY_WORDS[s]: s for s in STRATEGY_WORDS}
+"""Plain words on the page -> the model's strategy names."""
+
+
+def resolve(search: str | None) -> tuple[Room | None, Team | None, str]:
+    """(room, team, "") from a team link, or (None, None, why it is refused)."""
+    q = links.query(search)
+    try:
+        room = server_rooms().get(q.get("room"))
+        return room, room.team(q.get("team"), q.get("key")), ""
+    except RoomError as exc:
+        return None, None, str(exc)
+
+
+@solara.component
+def TeamPage():
+    router = solara.use_router()
+    room, team, refused = resolve(router.search)
+    use_room(room)
+    _ = room_version.value, board_version.value
+    with solara.Column(classes=["sw-ws-page", "sw-ws-team"]):
+        if room is None or team is None:
+            solara.Error(f"Refused: {refused}", classes=["sw-ws-refused"])
+            with solara.Link(links.home()):
+                solara.Button("Join a room", text=True)
+            return
+        with room.lock:
+            phase = room.phase
+            board = room.board
+            alive = board is not None and board.team_state[team.id]["alive"]
+            submitted = room.pending.get(team.id)
+            teams = room.team_names()
+            reports = list(room.reports.get(team.id, []))
+        rv.Html(tag="h2", children=[f"Team {team.name}"], class_="sw-ws-team-name")
+        RoundLine(room)
+        if phase == LOBBY:
+            solara.Info(
+                f"Waiting for the facilitator to start. Teams in the room: {', '.join(teams)}.",
+                classes=["sw-ws-waiting"],
+            )
+        else:
+            state = board.team_state[team.id]
+            KpiCardsWidget.element(
+                cards_json=board.cards_json[team.id],
+                title=f"Your company: {STRATEGY_WORDS[state['strategy']]}, {state['reps']} reps, "
+                f"quality {state['quality']:.2f}, week {board.week}",
+            )
+            if not alive:
+                solara.Warning(
+                    f"Your company ran out of cash in week {state['exited']}. "
+                    "Watch the market: the debrief will ask what happened.",
+                    classes=["sw-ws-exited"],
+                )
+            elif phase in OPEN_PHASES:
+                if submitted is not None:
+                    solara.Success(
+                        f"Your team's decision for this round: {describe(submitted)}. "
+                        "You may change it until the round advances; the last one counts.",
+                        classes=["sw-ws-submitted"],
+                    )
+                start = submitted or Decision(
+                    strategy=state["strategy"],
+                    marketing_spend=state["marketing_spend"],
+                    seat_price=state["seat_price"],
+                )
+                DecisionForm(room, team, start, state["reps"])
+                Research(room, team, reports)
+            elif phase != FINISHED:
+                solara.Info(
+                    "The practice round is over. The facilitator starts the game next.",
+                    classes=["sw-ws-waiting"],
+                )
+            if phase not in OPEN_PHASES and reports:
+                Research(room, team, reports, can_buy=False)
+            chart(board.team_chart_json[team.id], "ws_team", "Your ARR and cash (USD thousands)")
+            Standings(board, market=phase != FINISHED)
+            if phase == FINISHED:
+                DebriefView(room)
+        Teammates(room, team)
+
+
+def form_texts(decision: Decision) -> dict[str, str]:
+    """The form's fields for ``decision``, as a person would type them."""
+    d = decision
+    return {
+        "strategy": STRATEGY_WORDS[d.strategy],
+        "marketing": f"{d.marketing_spend:,.0f}",
+        "hires": str(d.hires),
+        "let_go": str(d.let_go),
+        "price": f"{d.seat_price:g}",
+        "invest": f"{d.investment:,.0f}",
+    }
+
+
+@solara.component
+def DecisionForm(room: Room, team: Team, start: Decision, reps: int):
+    """The round's decision; starts from the team's submission or its current settings.
+
+    The form stays mounted from round to round and redraws only when its starting
+    decision or the team's reps change (then its fields start again from them): at
+    each advance every session of the room redraws at once, and recreating or
+    redrawing forms that did not change cost more than the rest of the redraw.
+    """
+    limits = room.settings.limits
+    texts, set_texts = solara.use_state(form_texts(start))
+    shown = solara.use_ref(start)
+    if shown.current != start:  # a new round, or a teammate's submission
+        shown.current = start
+        texts = form_texts(start)
+        set_texts(texts)
+    error, set_error = solara.use_state("")
+
+    def field(name: str):
+        return lambda value: set_texts({**texts, name: value})
+
+    strategy, marketing, hires = texts["strategy"], texts["marketing"], texts["hires"]
+    let_go, price, invest = texts["let_go"], texts["price"], texts["invest"]
+    set_strategy, set_marketing, set_hires = field("strategy"), field("marketing"), field("hires")
+    set_let_go, set_price, set_invest = field("let_go"), field("price"), field("invest")
+
+    def submit():
+        try:
+            decision = Decision(
+                strategy=STRATEGY_CHOICES[strategy],
+                marketing_spend=parse_number("marketing per week", marketing),
+                hires=parse_number("reps to hire", hires, integer=True),
+                let_go=parse_number("reps to let go", let_go, integer=True),
+                seat_price=parse_number("monthly seat price", price),
+                investment=parse_number("product investment", invest),
+            )
+            room.submit(team.id, team.key, decision)
+        except RoomError as exc:
+            set_error(str(exc))
+            return
+        set_error("")
+
+    with solara.Card("This round's decision", classes=["sw-ws-card", "sw-ws-decision"]):
+        solara.Select("Strategy", values=list(STRATEGY_CHOICES), value=strategy,
+                      on_value=set_strategy, classes=["sw-ws-strategy"])  # fmt: skip
+        solara.InputText(
+            "Marketing per week (USD)", value=marketing, on_value=set_marketing,
+            message=f"0 to {limits.max_marketing:,.0f}; paid while you sell bottoms-up or hybrid",
+            classes=["sw-ws-marketing"],
+        )  # fmt: skip
+        with solara.Row(classes=["sw-ws-row"]):
+            solara.InputText(
+                "Reps to hire", value=hires, on_value=set_hires,
+                message=f"up to {limits.max_hires}; they ramp up over a quarter",
+                classes=["sw-ws-hires"],
+            )  # fmt: skip
+            solara.InputText(
+                "Reps to let go", value=let_go, on_value=set_let_go,
+                message=f"you have {reps}", classes=["sw-ws-let-go"],
+            )  # fmt: skip
+        solara.InputText(
+            "Monthly seat price (USD)", value=price, on_value=set_price,
+            message=f"{limits.min_seat_price:g} to {limits.max_seat_price:g}; new contracts and renewals",
+            classes=["sw-ws-price"],
+        )  # fmt: skip
+        solara.InputText(
+            "Product investment (USD, paid now)", value=invest, on_value=set_invest,
+            message=f"up to {limits.max_investment:,.0f}; raises quality, less for each dollar more",
+            classes=["sw-ws-invest"],
+        )  # fmt: skip
+        solara.Button("Submit decision", on_click=submit, color="primary", classes=["sw-ws-submit"])
+        if error:
+            solara.Error(error, classes=["sw-ws-error"])
+
+
+@solara.component
+def Research(room: Room, team: Team, reports: list[dict], can_buy: bool = True):
+    """Buy a study (its price comes out of cash now) and read the team's reports."""
+    error, set_error = solara.use_state("")
+    price = room.settings.research_price
+
+    def buy(study: str):
+        try:
+            room.buy(team.id, team.key, study)
+        except RoomError as exc:
+            set_error(str(exc))
+            return
+        set_error("")
+
+    with solara.Card("Market research", classes=["sw-ws-card", "sw-ws-research"]):
+        if can_buy:
+            solara.Text(f"Each study costs ${price:,.0f} of cash, paid now.")
+            with solara.Row(classes=["sw-ws-row"]):
+                for study, title in STUDIES.items():
+                    solara.Button(
+                        f"Buy: {title}",
+                        on_click=lambda study=study: buy(study),
+                        classes=["sw-ws-buy", f"sw-ws-buy-{study}"],
+                        outlined=True,
+                    )
+        if error:
+            solara.Error(error, classes=["sw-ws-error"])
+        for report in reversed(reports):
+            Report(report)
+
+
+@solara.component
+def Teammates(room: Room, team: Team):
+    """How a teammate joins this team from another device."""
+    with solara.Div(classes=["sw-ws-teammates"]):
+        solara.Text(
+            f"Teammates join at /workshop with room code {room.code}, team name "
+            f"{team.name!r} and team key {team.key}, or open this page's link."
+        )

@@ -1,0 +1,107 @@
+"""Views both sides of a room show: the round line, the leaderboard, the market, a report.
+
+They draw the room's :class:`gui.workshop.board.Board` (computed once per round for all
+sessions), so a session's redraw is a few widgets with ready JSON strings.
+"""
+
+from __future__ import annotations
+
+import json
+
+import solara
+from solara.alias import rv
+
+from gui.echart import EchartWidget
+from gui.json_table import JsonTableWidget
+from gui.workshop.board import LEADERBOARD_HEADERS, Board
+from gui.workshop.countdown import Countdown
+from gui.workshop.live import room_version
+from gui.workshop.room import Room, RoomError
+
+
+def chart(option_json: str, name: str, title: str, height: int = 260):
+    """An ECharts widget from a ready JSON option (nothing for reacton to walk)."""
+    return EchartWidget.element(option_json=option_json, name=name, title=title, height=height)
+
+
+def table(headers_json: str, items_json: str, css_class: str, height: int = 0):
+    return JsonTableWidget.element(
+        items_json=items_json,
+        headers_json=headers_json,
+        css_class=css_class,
+        height=height,
+        no_data_text="no teams yet",
+    )
+
+
+_LEADERBOARD_HEADERS_JSON = json.dumps(LEADERBOARD_HEADERS)
+
+
+@solara.component
+def Standings(board: Board, market: bool = True, title: str = "Leaderboard after the last round"):
+    """Leaderboard and (``market``) the market's predator-prey chart (reps vs receptivity)."""
+    with solara.Div(classes=["sw-ws-standings"]):
+        rv.Html(tag="h3", children=[title], class_="sw-ws-h3")
+        table(_LEADERBOARD_HEADERS_JSON, board.leaderboard_json, "sw-ws-leaderboard")
+        if not market:
+            return
+        with solara.Div(classes=["sw-grid"]):
+            chart(
+                board.market_json, "ws_market", "The market: reps, vendors and buyers' receptivity"
+            )
+            chart(board.phase_json, "ws_phase", "Predator and prey: receptivity vs reps")
+
+
+@solara.component
+def RoundLine(room: Room):
+    """ "Room ABCD: round 2 of 6, week 13" and, with a deadline, the time left."""
+    _ = room_version.value
+    with room.lock:
+        label = room.round_label()
+        week = room.market.week if room.market is not None else 0
+        deadline = room.deadline
+    with solara.Div(classes=["sw-ws-round"]):
+        rv.Html(tag="span", children=[f"Room {room.code}: {label}, week {week}. "])
+        Countdown(deadline)
+
+
+@solara.component
+def Report(report: dict):
+    """One market-research report: title, week, rows, and how far to trust it."""
+    rows = report["rows"]
+    headers = list(rows[0]) if rows else []
+    with solara.Div(classes=["sw-ws-report"]):
+        rv.Html(
+            tag="div",
+            children=[f"{report['title']} (week {report['week']}, {report['round']})"],
+            class_="sw-ws-report-title",
+        )
+        with rv.SimpleTable(dense=True, class_="sw-ws-report-table"):
+            rv.Html(
+                tag="thead",
+                children=[
+                    rv.Html(tag="tr", children=[rv.Html(tag="th", children=[h]) for h in headers])
+                ],
+            )
+            rv.Html(
+                tag="tbody",
+                children=[
+                    rv.Html(tag="tr", children=[rv.Html(tag="td", children=[str(r[h])]) for h in headers])
+                    for r in rows
+                ],
+            )  # fmt: skip
+        rv.Html(tag="div", children=[report["note"]], class_="sw-ws-note")
+
+
+def parse_number(label: str, text: str, integer: bool = False) -> float | int:
+    """A number a person typed ("12,000", "$25", " 3 "); RoomError names the field."""
+    cleaned = (text or "").replace(",", "").replace("$", "").strip()
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise RoomError(f"{label}: {text!r} is not a number") from None
+    if integer:
+        if value != int(value):
+            raise RoomError(f"{label}: {text!r} is not a whole number")
+        return int(value)
+    return value

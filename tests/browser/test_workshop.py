@@ -1,0 +1,246 @@
+"""Workshop mode in real browsers: a facilitator and three teams play two rounds.
+
+Each person is a separate browser context (a separate Solara session). The test checks
+that every screen follows the room, that the leaderboard lists the three teams, that a
+participant cannot act for another team, that a reload keeps the team, and that a
+server restart between the rounds resumes the room. It waits for conditions, never a
+fixed time; the market is small (30 enterprises, 4 weeks a round) to keep it fast.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTIFACTS, PageProblems, _free_port
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Server:
+    """``python -m gui.server`` on a fixed port with a rooms folder; restartable."""
+
+    def __init__(self, rooms: Path):
+        self.port = _free_port()
+        self.rooms = rooms
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.log = open(ARTIFACTS / "workshop_server.log", "w")  # noqa: SIM115 - closed in stop
+
+    def start(self) -> None:
+        env = {**os.environ, "SALESWEB_ROOMS_DIR": str(self.rooms)}
+        cmd = [sys.executable, "-m", "gui.server", "--host", "127.0.0.1", "--port", str(self.port)]
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            if self.proc.poll() is not None:
+                pytest.fail(
+                    "the workshop server exited early; see test-artifacts/workshop_server.log"
+                )
+            try:
+                with urllib.request.urlopen(self.url + "/workshop", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("the workshop server did not answer within 60 s")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.proc = None
+
+
+@pytest.fixture
+def server(tmp_path, chromium_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    srv = Server(tmp_path / "rooms")
+    srv.start()
+    yield srv
+    srv.stop()
+    srv.log.close()
+
+
+class Person:
+    """One person's browser context, page and the problems its console reports."""
+
+    def __init__(self, browser, server: Server, name: str, width: int = 1280, height: int = 1600):
+        self.name = name
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.problems = PageProblems(server.url)
+        self.problems.attach(self.page)
+
+    def real_problems(self) -> list[str]:
+        """Problems, less requests aborted because the test left the page (reload, goto).
+
+        A missing asset is still caught: it answers 404 (or fails otherwise), not ERR_ABORTED.
+        """
+        return [p for p in self.problems.items if not p.endswith("net::ERR_ABORTED")]
+
+    def shot(self, label: str) -> None:
+        self.page.screenshot(
+            path=str(ARTIFACTS / f"workshop_{self.name}_{label}.png"), full_page=True
+        )
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def join(person: Person, server: Server, code: str, team: str) -> str:
+    page = person.page
+    page.goto(f"{server.url}/workshop?code={code}")
+    name = page.locator(".sw-ws-name input")
+    name.fill(team)
+    name.press("Tab")
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator(".sw-ws-team-name")).to_have_text(f"Team {team}")
+    return page.url
+
+
+def submit(page, strategy: str, hires: int = 0, marketing: str | None = None) -> None:
+    page.locator(".sw-ws-strategy").click()
+    page.get_by_role("option", name=strategy, exact=True).click()
+    if hires:
+        box = page.locator(".sw-ws-hires input")
+        box.fill(str(hires))
+        box.press("Tab")
+    if marketing is not None:
+        box = page.locator(".sw-ws-marketing input")
+        box.fill(marketing)
+        box.press("Tab")
+    page.get_by_role("button", name="Submit decision").click()
+
+
+def no_horizontal_overflow(page) -> bool:
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def test_a_facilitator_and_three_teams_play_two_rounds_across_a_restart(browser, server):
+    host = Person(browser, server, "facilitator", 1280, 1800)
+    people = [Person(browser, server, "foxes"), Person(browser, server, "hares"),
+              Person(browser, server, "owls", 390, 844)]  # fmt: skip
+    everyone = [host, *people]
+    try:
+        # the facilitator creates a room and sets a small, quick game
+        hp = host.page
+        hp.goto(server.url + "/workshop")
+        hp.get_by_role("button", name="Create a room").click()
+        code = hp.locator(".sw-ws-code-big").inner_text().strip()
+        assert re.fullmatch(r"[A-Z]{4}", code)
+        expect(hp.locator(".sw-ws-qr svg")).to_be_visible()
+        host_url = hp.url
+        for field, value in (("n_enterprises", "30"), ("rounds", "2"), ("weeks_per_round", "4"),
+                             ("computer_vendors", "3")):  # fmt: skip
+            box = hp.locator(f".sw-ws-set-{field} input")
+            box.fill(value)
+            box.press("Tab")
+        hp.get_by_role("button", name="Save settings").click()
+        expect(hp.locator(".sw-ws-settings-message")).to_have_text("Saved.")
+
+        # three teams join from their own browsers; the facilitator sees them arrive
+        urls = [
+            join(p, server, code, name)
+            for p, name in zip(people, ("Foxes", "Hares", "Owls"), strict=True)
+        ]
+        expect(hp.locator(".sw-ws-teams tbody tr")).to_have_count(3)
+        hp.get_by_role("button", name="Start the game").click()
+        for p in people:
+            expect(p.page.locator(".sw-ws-round")).to_contain_text("round 1 of 2, week 0")
+            expect(p.page.locator(".sw-kpi-cash .sw-kpi-value")).to_have_text("$2,000,000")
+
+        # Owls try to act for Foxes with their own key: refused, nothing to submit
+        owls = people[2].page
+        forged = re.sub(r"team=\d+", "team=0", urls[2])
+        owls.goto(forged)
+        expect(owls.locator(".sw-ws-refused")).to_contain_text("does not belong to team 'Foxes'")
+        expect(owls.locator(".sw-ws-decision")).to_have_count(0)
+        owls.goto(urls[2])  # their own link: a reload keeps the team
+        expect(owls.locator(".sw-ws-team-name")).to_have_text("Team Owls")
+
+        submit(people[0].page, "direct", hires=2)
+        expect(people[0].page.locator(".sw-ws-submitted")).to_contain_text("direct")
+        expect(hp.locator(".sw-ws-advance")).to_contain_text("1 of 3 submitted")
+        submit(people[1].page, "bottoms-up", marketing="9,000")
+        submit(owls, "hybrid")
+        # every team submitted: the round advances by itself and every screen follows
+        for person in everyone:
+            expect(person.page.locator(".sw-ws-round")).to_contain_text("round 2 of 2, week 4")
+        for p in people:
+            rows = p.page.locator(".sw-ws-leaderboard tbody tr")
+            expect(rows).to_have_count(3)
+            for name in ("Foxes", "Hares", "Owls"):
+                expect(p.page.locator(".sw-ws-leaderboard")).to_contain_text(name)
+        expect(people[0].page.locator(".sw-ws-leaderboard")).to_contain_text("direct")
+        people[0].page.reload()
+        expect(people[0].page.locator(".sw-ws-team-name")).to_have_text("Team Foxes")
+        expect(people[0].page.locator(".sw-ws-round")).to_contain_text("round 2 of 2")
+        assert no_horizontal_overflow(owls), "the phone page scrolls sideways"
+        for person in everyone:
+            person.shot("round2")
+            assert not person.real_problems(), f"{person.name}: " + "\n".join(
+                person.real_problems()
+            )
+
+        # the server restarts between the rounds; every page comes back to the room
+        cash = people[1].page.locator(".sw-kpi-cash .sw-kpi-value").inner_text()
+        server.stop()
+        server.start()
+        for person, url in zip(everyone, [host_url, *urls], strict=True):
+            person.page.goto(url)
+            person.problems.items.clear()  # the dropped websocket before the reload is expected
+        for person in everyone:
+            expect(person.page.locator(".sw-ws-round")).to_contain_text("round 2 of 2, week 4")
+        expect(people[1].page.locator(".sw-kpi-cash .sw-kpi-value")).to_have_text(cash)
+        expect(people[2].page.locator(".sw-ws-leaderboard tbody tr")).to_have_count(3)
+
+        # round 2: one team submits, the facilitator advances; the game ends in the debrief
+        submit(people[1].page, "bottoms-up", marketing="4,000")
+        expect(hp.locator(".sw-ws-advance")).to_contain_text("1 of 3 submitted")
+        hp.locator(".sw-ws-advance").click()
+        for person in everyone:
+            expect(person.page.locator(".sw-ws-round")).to_contain_text(
+                "game over after round 2, week 8"
+            )
+        expect(hp.locator(".sw-ws-verdict")).to_contain_text("finished first")
+        expect(hp.locator(".sw-ws-verdict")).to_contain_text("won on mean ARR")
+        expect(hp.locator(".sw-ws-audit tbody tr")).to_have_count(6)
+        expect(people[0].page.locator(".sw-ws-verdict")).to_contain_text("finished first")
+        assert no_horizontal_overflow(owls), "the phone debrief scrolls sideways"
+        for person in everyone:
+            person.shot("debrief")
+
+        # the printable summary fits one page
+        hp.get_by_role("button", name="Printable summary").click()
+        expect(hp.locator(".sw-print-summary")).to_contain_text("Which strategy won, and why")
+        pdf = hp.pdf(format="A4", print_background=True)
+        (ARTIFACTS / "workshop_summary.pdf").write_bytes(pdf)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+        for person in everyone:
+            assert not person.real_problems(), f"{person.name}: " + "\n".join(
+                person.real_problems()
+            )
+    finally:
+        for person in everyone:
+            person.close()
