@@ -19,7 +19,11 @@ kept, as ``salesweb sweep`` stores them) on the local engine and on a Dask
 - a peer in the same run: the same default runs on a plain ``ProcessPoolExecutor``
   with nothing stored (``bare``). Its own 1-to-2 scaling says what the machine allows
   at that moment (other people's work takes cores too); each engine's throughput as a
-  share of the bare pool's isolates what the sweep machinery costs.
+  share of the bare pool's isolates what the sweep machinery costs;
+- the CPU time of a run on 1 and on 2 workers (``time.process_time``): more CPU for the
+  same run on 2 workers means the two cores slow each other down (shared caches and
+  memory bandwidth, or a virtual machine's host taking its cores back), which no
+  engine can avoid.
 
 Timings never fail anything; the machine's load average is printed before and after
 so a busy machine shows. Run: ``make bench-sweep`` or
@@ -55,6 +59,7 @@ class Timing:
     steady: float
     model: list[float]
     gaps: list[float]
+    cpu: list[float]
 
     @property
     def throughput(self) -> float:
@@ -93,23 +98,24 @@ def time_sweep(engine_name: str, workers: int, runs: int, folder: Path) -> Timin
         mine.sort(key=lambda r: r.started)
         gaps += [b.started - a.started - a.model_seconds for a, b in itertools.pairwise(mine)]
     model = [r.model_seconds for r in results]
-    return Timing(engine_name, workers, wall, startup, steady, model, gaps)
+    cpu = [r.cpu_seconds for r in results]
+    return Timing(engine_name, workers, wall, startup, steady, model, gaps, cpu)
 
 
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def bare_run(seed: int) -> tuple[float, float, str]:
+def bare_run(seed: int) -> tuple[float, float, str, float]:
     """The peer: one default run with nothing around it (no seeds, keys, tables or files)."""
     from sim.model import MarketModel
 
-    started, t0 = time.time(), time.perf_counter()
+    started, t0, c0 = time.time(), time.perf_counter(), time.process_time()
     model = MarketModel(rng=seed)
     for _ in range(model.horizon):
         model.step()
     model.datacollector.get_model_vars_dataframe()
-    return started, time.perf_counter() - t0, str(os.getpid())
+    return started, time.perf_counter() - t0, str(os.getpid()), time.process_time() - c0
 
 
 def time_bare(workers: int, runs: int) -> Timing:
@@ -132,7 +138,8 @@ def time_bare(workers: int, runs: int) -> Timing:
         mine = sorted(d for d in done if d[2] == pid)
         gaps += [b[0] - a[0] - a[1] for a, b in itertools.pairwise(mine)]
     steady = max(d[0] + d[1] for d in done) - first
-    return Timing("bare", workers, wall, first - t0, steady, [d[1] for d in done], gaps)
+    model, cpu = [d[1] for d in done], [d[3] for d in done]
+    return Timing("bare", workers, wall, first - t0, steady, model, gaps, cpu)
 
 
 def main() -> None:
@@ -163,7 +170,8 @@ def main() -> None:
                     f"start-up {best.startup:4.1f} s, shutdown "
                     f"{best.wall - best.startup - best.steady:4.1f} s, "
                     f"{best.throughput:.2f} runs/s in between, "
-                    f"median run {statistics.median(best.model):.3f} s, overhead "
+                    f"median run {statistics.median(best.model):.3f} s "
+                    f"({statistics.median(best.cpu):.3f} s CPU), overhead "
                     f"{best.overhead * 1000:.1f} ms/run (seen from a worker "
                     f"{statistics.median(best.gaps) * 1000:.1f} ms)",
                     flush=True,
@@ -180,6 +188,11 @@ def main() -> None:
             f"{engine}: 2 workers reach {scaling:.0%} of twice the 1-worker throughput "
             f"({whole:.0%} counting start-up and shutdown); per-run overhead {over * 1000:.1f} ms = "
             f"{over / default_run:.1%} of a default run"
+        )
+    for engine in engines:
+        c1, c2 = (statistics.median(timings[(engine, w)].cpu) for w in (1, 2))
+        print(
+            f"{engine}: CPU time of a run {c1:.3f} s on 1 worker, {c2:.3f} s on 2 ({c2 / c1:.0%})"
         )
     for engine in engines[1:]:
         ratios = [timings[(engine, w)].throughput / timings[("bare", w)].throughput for w in (1, 2)]

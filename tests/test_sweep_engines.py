@@ -64,6 +64,20 @@ def test_a_dask_worker_killed_mid_sweep_its_runs_finish_elsewhere(tmp_path):
     assert_same_results(experiments.load(tmp_path / "dask"), experiments.load(tmp_path / "serial"))
 
 
+def test_scheduler_local_starts_workers_without_dask_s_malloc_trim():
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536, which made a run 1.55 times slower."""
+    engine = DaskEngine("local", workers=1)
+    engine.open()
+    try:
+        values = engine.client.run(os.getenv, "MALLOC_TRIM_THRESHOLD_")
+        address = engine.client.scheduler.address
+    finally:
+        engine.close()
+    assert list(values.values()) == [None]
+    assert address.startswith("tcp://127.0.0.1:")
+    assert os.getenv("MALLOC_TRIM_THRESHOLD_") is None  # nor set in this process
+
+
 def test_a_local_worker_killed_mid_sweep_the_pool_is_rebuilt(tmp_path):
     spec = load_spec(write_spec(tmp_path, replicates=5, steps=40, n=15, size=300))
     killed = []
