@@ -126,6 +126,9 @@ class Room:
     _next_token: int = 0
     _timer: threading.Timer | None = field(default=None, repr=False)
     _broadcast_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # its own lock: a broadcast may run while a thread holds the room's (the callbacks
+    # run in other threads, and a failing one is unsubscribed from there)
+    _subscribers_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # ------------------------------------------------------------------ who is who
     def check_facilitator(self, key: str | None) -> None:
@@ -375,13 +378,13 @@ class Room:
     # ------------------------------------------------------------------ broadcast
     def subscribe(self, callback: Callable[[int], None]) -> int:
         """Call ``callback(version)`` after every change; returns a token to unsubscribe."""
-        with self.lock:
+        with self._subscribers_lock:
             self._next_token += 1
             self._subscribers[self._next_token] = callback
             return self._next_token
 
     def unsubscribe(self, token: int) -> None:
-        with self.lock:
+        with self._subscribers_lock:
             self._subscribers.pop(token, None)
 
     @property
@@ -406,7 +409,7 @@ class Room:
         with self._broadcast_lock:
             if version < self.version:
                 return  # a newer broadcast follows and carries this change too
-            with self.lock:
+            with self._subscribers_lock:
                 subscribers = list(self._subscribers.items())
             t0 = time.perf_counter()
 
@@ -475,4 +478,5 @@ class Room:
         """Stop the room's timer (the server or a test is done with it)."""
         with self.lock:
             self._cancel_timer()
+        with self._subscribers_lock:
             self._subscribers.clear()
