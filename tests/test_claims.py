@@ -441,11 +441,8 @@ def results() -> dict[str, ClaimResult]:
 # of issue 7, not a test to tune. strict: the day one holds, its test says so.
 OPEN = "does not hold in the calibrated model (docs/validation/claims.md): issue 7 is open"
 KNOWN_FAILURES = {
-    ("holds", "checks_start_small"): "team plans shrink: first check 881, a year later 718",
     ("holds", "sales_too_early"): "at 70 enterprises early reps do not cost more per customer",
     ("holds", "careful_qualification"): "qualification 0.5 raises CAC (76.9k vs 72.4k)",
-    ("vanishes", "product_that_works_expands"): "quality still moves NRR with usage frozen",
-    ("vanishes", "checks_start_small"): "the shrinkage stays with the mechanism off",
     ("vanishes", "careful_qualification"): "effort-blind wins still change CAC",
     ("bar", "viral_vs_infrastructure"): "direct stays ahead for the viral product too",
 }
