@@ -13,7 +13,7 @@ HOST      ?= 127.0.0.1
 PORT      ?= 8765
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := False
 
-.PHONY: run simulate test lint format bench clean install
+.PHONY: run simulate test lint format bench bench-sweep clean install
 
 $(PY):
 	@found=""; for p in $(CANDIDATES); do \
@@ -51,7 +51,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 bench: $(STAMP)
-	$(VENV)/bin/python experiments/bench.py
+	$(VENV)/bin/salesweb bench
+
+bench-sweep: $(STAMP)
+	$(VENV)/bin/python experiments/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

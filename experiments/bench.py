@@ -1,75 +1,238 @@
-"""Benchmark: the default scenario, 260 weeks, data collection included.
+"""``salesweb bench``: the engine's speed at 10k, 100k and 1M employees, against Mesa.
 
-Prints wall-clock figures; never fails on timing. The peer in the same run is
-Mesa's own ``BoltzmannWealth`` example at a comparable number of agents (the
-agent-steps per second of a plain Mesa model on this machine), so the ratio says
-how much the array layout buys over one Python object per employee.
+One run, pinned to one core, prints (issue 12, point 1):
 
-Run: ``make bench`` or ``python experiments/bench.py [--repeats N]``.
+- Mesa's ``VirusOnNetwork`` at 100,000 nodes: agent-steps per second over 20 steps
+  (the peer; :mod:`experiments.bench_cases` says how its graph is built);
+- ``MarketModel`` at about 10,000, 100,000 and 1,000,000 employees (default
+  parameters, 50 vendors at the start, 260 weeks): build time, milliseconds per step
+  (median and worst), employee-steps per second and peak memory; the 100,000 line's
+  throughput over the peer's is the headline ratio;
+- where a step's time goes, mechanism by mechanism (:mod:`sim.step_clock`);
+- the default scenario as shipped (200 enterprises, 12 vendors): seconds for its 260 weeks;
+- whether the targets of issue 12 hold.
+
+Every case runs in a fresh process pinned to the same core, so peak memory is the
+case's own and one case's garbage does not slow the next. Timings are wall-clock
+figures of a shared machine: the load average before and after is recorded with them.
+Nothing here fails on a slow machine; it reports.
 """
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import time
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.params import PARAMETERS, defaults
+
+SIZES = (10_000, 100_000, 1_000_000)
+THROUGHPUT_SIZE = 100_000  # the market compared with the peer
+PEER_NODES = 100_000
+PEER_STEPS = 20
+VENDORS = 50  # issue 12: "about 9,000 enterprises at the default size law, 50 vendors"
+DEFAULT_WEEKS = 260  # the default scenario's horizon, the figure issue 7 keeps under 2 s
+ROOT = Path(__file__).resolve().parents[1]
+
+# Issue 12, point 2: (figure, limit, which way) at 1,000,000 employees.
+MILLION_TARGETS = (
+    ("build_s", 20.0, "<="),
+    ("step_ms_median", 100.0, "<="),
+    ("step_ms_max", 250.0, "<="),
+    ("peak_memory_gb", 3.0, "<"),
+)
+RATIO_TARGET = 30.0
 
 
-def time_market(seed: int, steps: int) -> tuple[float, float, int]:
-    from sim.model import MarketModel
-
-    t0 = time.perf_counter()
-    model = MarketModel(rng=seed)
-    t1 = time.perf_counter()
-    for _ in range(steps):
-        model.step()
-    model.datacollector.get_model_vars_dataframe()
-    t2 = time.perf_counter()
-    return t1 - t0, t2 - t1, model.n_employees
+class BenchError(ValueError):
+    """A bench option cannot be honoured (size out of the parameter range, bad core)."""
 
 
-def time_boltzmann(n_agents: int, steps: int) -> float:
-    from mesa.examples.basic.boltzmann_wealth_model.model import (
-        BoltzmannScenario,
-        BoltzmannWealth,
+def mean_enterprise_size(params: dict[str, Any] | None = None) -> float:
+    """Expected employees per enterprise under the truncated Zipf law, sizes floored.
+
+    ``E[floor S] = lo + sum_{s=lo+1}^{hi} P(S >= s)`` with
+    ``P(S >= s) = (lo/s - lo/hi) / (1 - lo/hi)`` (:func:`sim.population.draw_enterprise_sizes`).
+    110.2 at the defaults (20, 5000).
+    """
+    p = params or defaults()
+    lo, hi = p["enterprise_size_min"], p["enterprise_size_max"]
+    if lo >= hi:
+        return float(lo)
+    s = np.arange(lo + 1, hi + 1, dtype=np.float64)
+    return float(lo + np.sum((lo / s - lo / hi) / (1.0 - lo / hi)))
+
+
+def enterprises_for(employees: int) -> int:
+    """Enterprises that hold about ``employees`` at the default size law."""
+    n = max(1, round(employees / mean_enterprise_size()))
+    high = PARAMETERS["n_enterprises"].high
+    if n > high:
+        raise BenchError(
+            f"--sizes: {employees:,} employees needs {n:,} enterprises, above the "
+            f"n_enterprises limit of {high:,.0f}"
+        )
+    return n
+
+
+def pin_to_one_core(core: int | None = None) -> int:
+    """Pin this process (and the workers it starts) to one core; return which.
+
+    Without ``core``, the last core this process may run on.
+    """
+    allowed = sorted(os.sched_getaffinity(0))
+    if core is None:
+        core = allowed[-1]
+    if core not in allowed:
+        raise BenchError(f"--core {core}: not one of the cores allowed here {allowed}")
+    os.sched_setaffinity(0, {core})
+    return core
+
+
+def run_case(case: str, **kwargs: Any) -> dict[str, Any]:
+    """Run one case of :mod:`experiments.bench_cases` in a fresh Python process.
+
+    Returns its figures, or ``{"error": ...}`` if the worker died (out of memory,
+    killed): the cases already run are kept.
+    """
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    cmd = [sys.executable, "-m", "experiments.bench", "--worker", case, json.dumps(kwargs)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
+        return {"case": case, **kwargs, "error": last}
+    return json.loads(proc.stdout)
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on, and the code they measured."""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
     )
+    import mesa
+    import scipy
 
-    model = BoltzmannWealth(BoltzmannScenario(n=n_agents, width=150, height=150, rng=1))
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        model.step()
-    return time.perf_counter() - t0
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "mesa": mesa.__version__,
+        **git_commit(),
+    }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=260)
-    args = parser.parse_args()
-    build, run = [], []
-    for seed in range(args.repeats):
-        b, r, n = time_market(seed, args.steps)
-        build.append(b)
-        run.append(r)
-        print(f"seed {seed}: build {b:.2f} s, {args.steps} steps {r:.2f} s ({n:,} employees)")
-    median_run = statistics.median(run)
-    employee_steps = n * args.steps / median_run
-    print(
-        f"default scenario: median {median_run:.2f} s for {args.steps} steps "
-        f"({median_run / args.steps * 1000:.1f} ms/step), build {statistics.median(build):.2f} s"
-    )
-    peer_steps = 20
-    peer = time_boltzmann(n, peer_steps)
-    peer_rate = n * peer_steps / peer
-    print(
-        f"peer: mesa BoltzmannWealth, {n:,} agents, {peer_steps} steps: {peer:.2f} s "
-        f"({peer / peer_steps * 1000:.0f} ms/step)"
-    )
-    print(
-        f"employee-steps per second: Sales Web {employee_steps:,.0f} vs "
-        f"Mesa agent-steps per second {peer_rate:,.0f} (ratio {employee_steps / peer_rate:.0f}x)"
-    )
+def git_commit() -> dict[str, Any]:
+    """The commit of the code measured and whether the work tree had changes."""
+
+    def git(*args: str) -> str:
+        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return out.stdout.strip() if out.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    return {"commit": commit or None, "dirty": dirty if commit else None}
+
+
+def run_bench(
+    sizes: tuple[int, ...] = SIZES,
+    steps: int = 260,
+    peer_nodes: int = PEER_NODES,
+    peer_steps: int = PEER_STEPS,
+    seed: int = 1,
+    core: int | None = None,
+    on_case: Callable[[str], None] = lambda label: None,
+) -> dict[str, Any]:
+    """Every figure of the bench as one JSON-ready dict."""
+    plan = [(size, enterprises_for(size)) for size in sizes]
+    pinned = pin_to_one_core(core)
+    result: dict[str, Any] = {"core": pinned, "load_before": os.getloadavg(), **machine()}
+    on_case(f"Mesa VirusOnNetwork, {peer_nodes:,} nodes, {peer_steps} steps")
+    result["peer"] = run_case("virus_on_network", nodes=peer_nodes, steps=peer_steps, seed=seed)
+    on_case(f"default scenario, {DEFAULT_WEEKS} weeks")
+    result["default_scenario"] = run_case("market", steps=DEFAULT_WEEKS, seed=seed)
+    result["markets"] = []
+    for size, n_ent in plan:
+        on_case(f"market of about {size:,} employees ({n_ent:,} enterprises), {steps} weeks")
+        figures = run_case("market", steps=steps, seed=seed, n_enterprises=n_ent, n_vendors=VENDORS)
+        result["markets"].append({"target_employees": size, **figures})
+    result["load_after"] = os.getloadavg()
+    result["ratio"] = throughput_ratio(result)
+    result["ratio_cpu"] = throughput_ratio(result, per="cpu_s")
+    result["targets"] = targets(result)
+    return result
+
+
+def _market(result: dict[str, Any], size: int) -> dict[str, Any] | None:
+    for m in result["markets"]:
+        if m["target_employees"] == size and "error" not in m:
+            return m
+    return None
+
+
+def throughput_ratio(result: dict[str, Any], per: str = "s") -> float | None:
+    """Employee-steps at 100,000 employees over the peer's agent-steps, per second.
+
+    ``per="cpu_s"`` divides by CPU seconds of each process instead of wall seconds:
+    on a shared machine, the ratio an idle core would show.
+    """
+    m, peer = _market(result, THROUGHPUT_SIZE), result["peer"]
+    if m is None or "error" in peer:
+        return None
+    return m[f"employee_steps_per_{per}"] / peer[f"agent_steps_per_{per}"]
+
+
+def targets(result: dict[str, Any]) -> dict[str, bool]:
+    """Issue 12's targets that this run measured, each True when it holds."""
+    out = {}
+    million = _market(result, 1_000_000)
+    if million is not None:
+        for key, limit, way in MILLION_TARGETS:
+            value = million[key]
+            out[f"1M {key} {way} {limit:g}"] = value <= limit if way == "<=" else value < limit
+    if result["ratio"] is not None:
+        out[f"100k throughput >= {RATIO_TARGET:g}x VirusOnNetwork"] = (
+            result["ratio"] >= RATIO_TARGET
+        )
+    return out
+
+
+def write_json(result: dict[str, Any], path: Path) -> None:
+    """Write the figures whole or not at all (temporary file, then rename)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(result, f, indent=2)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _worker(case: str, kwargs_json: str) -> None:
+    from experiments.bench_cases import CASES
+
+    print(json.dumps(CASES[case](**json.loads(kwargs_json))))
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
+        _worker(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit("run the bench with: salesweb bench (see salesweb bench --help)")

@@ -1,263 +1,370 @@
-"""The essays' claims (MODEL.md, "What the seeds say") as experiments over seeds.
+"""The essays' claims (MODEL.md, "What the seeds say") as paired experiments.
 
-Each claim runs its scenario preset in two arms (or reads one run two ways) on the
-same seeds (common random numbers) and returns the per-seed figures and whether the
-claim held on average. The tests in ``tests/test_claims.py`` call these with small
-markets; a researcher can call them with larger ones.
+A :class:`Claim` names a scenario, one lever and its two values (the arms), a metric
+read off each finished run, the sign the essay expects for ``left - right``, and a
+mechanism-off counterfactual: overrides that switch off the mechanism the claim says
+produces the effect. :func:`run_claims` runs both arms on the same seeds (seed ``i``
+in both: common random numbers), with the mechanism on and off, in worker processes,
+and returns a :class:`ClaimResult` per claim with the paired effects and the verdicts
+(:mod:`experiments.paired`): the claim *holds* when the effect has the expected sign
+and clears two standard errors, and its effect *vanishes* when, with the mechanism
+off, it is within two standard errors of zero or below a fifth of its size.
+
+The definitions are in :mod:`experiments.claim_list`; ``salesweb claims`` runs them
+and writes the report (:mod:`experiments.claims_report`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+import multiprocessing
+import os
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from sim.model import MarketModel
-from sim.tables import TEAM
+from experiments.claim_metrics import Metric
+from experiments.paired import PairedEffect, holds, vanishes
+
+CONDITIONS = ("on", "off")
+SIDES = ("left", "right")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One arm of a claim: its label, the lever's value (overrides) and, rarely, its metric.
+
+    ``metric`` is set only when both arms read one run two ways (the same overrides):
+    then each side names what it reads.
+    """
+
+    label: str
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    metric: Metric | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A further bar the issue sets on a claim, checked on the mechanism-on arms' means.
+
+    ``check(left_mean, right_mean) -> (met, text)``; a module-level function.
+    """
+
+    text: str
+    check: Callable[[float, float], bool]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim of the essays as a paired experiment.
+
+    Parameters
+    ----------
+    key : str
+        Short name, used for the chart's file name.
+    title : str
+        The claim in the essay's words.
+    essay : str
+        The seed essay it comes from (``"seed 003"``).
+    scenario : str
+        Preset the runs start from.
+    lever : str
+        What varies between the arms (a parameter, or a product: several together).
+    left, right : Side
+        The two arms; ``left - right`` is the effect.
+    metric : Metric
+        What each run is measured by (unless a side has its own).
+    expected_sign : int
+        +1 if the essay expects ``left > right``, -1 if ``left < right``.
+    mechanism : str
+        The mechanism the claim says produces the effect.
+    mechanism_off : dict
+        Overrides applied to both arms (after the lever) to switch it off.
+    steps : int or None
+        Weeks per run; None: the scenario's ``horizon``.
+    requirement : Requirement or None
+        The issue's further bar on the arms (a ratio, a sign change).
+    secondary : tuple of Metric
+        Further lines reported with their paired effect, without a verdict.
+    note : str
+        What the preset holds fixed and why the metric is what it is.
+    """
+
+    key: str
+    title: str
+    essay: str
+    scenario: str
+    lever: str
+    left: Side
+    right: Side
+    metric: Metric
+    expected_sign: int
+    mechanism: str
+    mechanism_off: Mapping[str, Any]
+    steps: int | None = None
+    requirement: Requirement | None = None
+    secondary: tuple[Metric, ...] = ()
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.expected_sign not in (-1, 1):
+            raise ValueError(f"claim {self.key!r}: expected_sign must be +1 or -1")
+
+    def metrics(self) -> dict[str, Metric]:
+        """Every metric a run of this claim is read by: per side, then the secondary ones."""
+        out = {side: getattr(self, side).metric or self.metric for side in SIDES}
+        out.update({m.name: m for m in self.secondary})
+        return out
 
 
 @dataclass
 class ClaimResult:
-    """Per-seed values of the two sides of a claim and whether it held on average."""
+    """Per-seed values of every arm of a claim, and what they say.
 
-    claim: str
-    left: str
-    right: str
-    left_values: list[float] = field(default_factory=list)
-    right_values: list[float] = field(default_factory=list)
+    ``values[condition][name]`` holds one value per seed, where ``condition`` is
+    ``"on"`` or ``"off"`` and ``name`` is ``"left"``, ``"right"``, or a secondary
+    metric's name suffixed with ``"/left"`` or ``"/right"``.
+    """
+
+    claim: Claim
+    seeds: list[int]
+    values: dict[str, dict[str, np.ndarray]]
+    steps: int | None = None
+
+    def arm_mean(self, side: str, condition: str = "on") -> float:
+        """Mean of one arm over the seeds where the metric is defined."""
+        values = self.values[condition][side]
+        return float(np.nanmean(values)) if np.isfinite(values).any() else math.nan
+
+    def effect(self, condition: str = "on", name: str = "") -> PairedEffect:
+        """Paired ``left - right`` over seeds: the claim's metric, or a secondary one."""
+        vals = self.values[condition]
+        if name:
+            return PairedEffect.of(vals[f"{name}/left"], vals[f"{name}/right"])
+        return PairedEffect.of(vals["left"], vals["right"])
 
     @property
-    def left_mean(self) -> float:
-        return float(np.mean(self.left_values))
+    def on(self) -> PairedEffect:
+        return self.effect("on")
 
     @property
-    def right_mean(self) -> float:
-        return float(np.mean(self.right_values))
+    def off(self) -> PairedEffect:
+        return self.effect("off")
+
+    @property
+    def interaction(self) -> PairedEffect:
+        """On-effect minus off-effect, paired by seed: how much the mechanism contributes."""
+        on, off = self.values["on"], self.values["off"]
+        return PairedEffect.of(on["left"] - on["right"], off["left"] - off["right"])
 
     @property
     def holds(self) -> bool:
-        """The claim is ``left > right`` on average over seeds."""
-        return self.left_mean > self.right_mean
+        return holds(self.on, self.claim.expected_sign)
+
+    @property
+    def vanishes(self) -> bool:
+        return vanishes(self.on, self.off)
+
+    @property
+    def requirement_met(self) -> bool | None:
+        """The issue's further bar, on the arms' means; None when the claim has none."""
+        req = self.claim.requirement
+        if req is None:
+            return None
+        return bool(req.check(self.arm_mean("left"), self.arm_mean("right")))
+
+    @property
+    def passed(self) -> bool:
+        """Holds, vanishes with the mechanism off, and meets the requirement if any."""
+        return self.holds and self.vanishes and self.requirement_met is not False
 
     def __str__(self) -> str:
-        return f"{self.claim}: {self.left}={self.left_mean:.4g} > {self.right}={self.right_mean:.4g} -> {self.holds}"
+        c = self.claim
+        req = "" if self.requirement_met is None else f", requirement met: {self.requirement_met}"
+        return (
+            f"{c.title}: {c.left.label} {self.arm_mean('left'):.4g} vs {c.right.label} "
+            f"{self.arm_mean('right'):.4g}; effect {self.on} (off: {self.off}); "
+            f"holds: {self.holds}, vanishes: {self.vanishes}{req}"
+        )
 
 
-def run(scenario: str, seed: int, steps: int, **overrides) -> MarketModel:
-    model = MarketModel.from_scenario(scenario, rng=seed, **overrides)
-    for _ in range(steps):
+# ------------------------------------------------------------------------ runs
+
+
+@dataclass(frozen=True)
+class RunJob:
+    """One model run of one claim and what to read from it (picklable for the workers)."""
+
+    claim_key: str
+    condition: str
+    seed: int
+    scenario: str
+    overrides: Mapping[str, Any]
+    steps: int | None
+    reads: tuple[tuple[str, Metric], ...]  # (value name, metric)
+
+
+def run_job(job: RunJob) -> dict[str, float]:
+    """Build and run one market, return every value the job reads from it."""
+    from sim.model import MarketModel
+
+    model = MarketModel.from_scenario(job.scenario, rng=job.seed, **job.overrides)
+    for _ in range(job.steps or model.horizon):
         model.step()
-    return model
+    return {name: metric(model) for name, metric in job.reads}
 
 
-def vendor_of(model: MarketModel, strategy: str):
-    return next(v for v in model.vendor_list if v.strategy == strategy)
+def jobs_for(
+    claim: Claim, seeds: Iterable[int], size: Mapping[str, Any], steps: int | None
+) -> list[RunJob]:
+    """The runs a claim needs: per condition and seed, one run per distinct arm.
+
+    Both sides share a run when their overrides are equal (one run read two ways);
+    nothing is shared between claims or conditions.
+    """
+    metrics = claim.metrics()
+    jobs = []
+    for condition in CONDITIONS:
+        off = dict(claim.mechanism_off) if condition == "off" else {}
+        groups: dict[tuple, list[str]] = {}
+        for side in SIDES:
+            key = tuple(sorted(getattr(claim, side).overrides.items()))
+            groups.setdefault(key, []).append(side)
+        for key, sides in groups.items():
+            overrides = {**size, **dict(key), **off}
+            reads = []
+            for side in sides:
+                reads.append((side, metrics[side]))
+                reads += [(f"{m.name}/{side}", m) for m in claim.secondary]
+            for seed in seeds:
+                jobs.append(
+                    RunJob(
+                        claim.key,
+                        condition,
+                        int(seed),
+                        claim.scenario,
+                        overrides,
+                        steps or claim.steps,
+                        tuple(reads),
+                    )
+                )
+    return jobs
 
 
-def compare(
-    claim: str,
-    seeds: list[int],
-    left: tuple[str, str, dict, Callable[[MarketModel], float]],
-    right: tuple[str, str, dict, Callable[[MarketModel], float]],
-    steps: int,
-    size: dict,
-) -> ClaimResult:
-    """Run both arms on the same seeds; each arm is (label, scenario, overrides, metric)."""
-    result = ClaimResult(claim, left[0], right[0])
-    cache: dict[tuple, MarketModel] = {}
-    for seed in seeds:
-        for arm, values in ((left, result.left_values), (right, result.right_values)):
-            label, scenario, overrides, metric = arm
-            key = (scenario, tuple(sorted(overrides.items())), seed)
-            if key not in cache:
-                cache[key] = run(scenario, seed, steps, **size, **overrides)
-            values.append(float(metric(cache[key])))
-    return result
+def default_workers() -> int:
+    """Every core of the machine."""
+    return max(1, os.cpu_count() or 1)
 
 
-def _cac(model: MarketModel, strategy: str | None = None) -> float:
-    vendors = [v for v in model.vendor_list if strategy in (None, v.strategy)]
-    spent = sum(v.sm_spend_total for v in vendors)
-    won = sum(v.new_customers_total for v in vendors)
-    return spent / max(won, 1)
+def run_claims(
+    claims: Iterable[Claim],
+    seeds: Iterable[int],
+    size: Mapping[str, Any] | None = None,
+    steps: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    retries: int = 2,
+) -> list[ClaimResult]:
+    """Run every claim on the same seeds, mechanism on and off, in worker processes.
+
+    Parameters
+    ----------
+    claims : iterable of Claim
+    seeds : iterable of int
+        Seed ``i`` serves both arms (common random numbers).
+    size : dict, optional
+        Overrides applied to every run before the lever (for example
+        ``{"n_enterprises": 70}`` for a small market).
+    steps : int, optional
+        Weeks per run for every claim (default: each claim's own).
+    workers : int, optional
+        Worker processes (default: every core; 1 runs in this process).
+    progress : callable, optional
+        ``progress(done, total)`` after each run.
+    retries : int
+        Times a broken worker pool (a worker killed) is restarted for the runs not
+        yet done; finished runs are kept.
+
+    Returns
+    -------
+    list of ClaimResult, in the order of ``claims``.
+    """
+    claims, seeds = list(claims), [int(s) for s in seeds]
+    if len(seeds) < 2:
+        raise ValueError("a paired effect needs at least 2 seeds (10 or more to judge a claim)")
+    if len(set(seeds)) != len(seeds):
+        raise ValueError("seeds must be distinct")
+    if len({c.key for c in claims}) != len(claims):
+        raise ValueError("claim keys must be unique")
+    jobs = [j for c in claims for j in jobs_for(c, seeds, size or {}, steps)]
+    outputs = _map(jobs, workers or default_workers(), progress, retries)
+    results = []
+    for claim in claims:
+        values: dict[str, dict[str, list[float]]] = {c: {} for c in CONDITIONS}
+        for job, out in zip(jobs, outputs, strict=True):
+            if job.claim_key != claim.key:
+                continue
+            for name, value in out.items():
+                values[job.condition].setdefault(name, [math.nan] * len(seeds))
+                values[job.condition][name][seeds.index(job.seed)] = value
+        arrays = {c: {k: np.asarray(v) for k, v in d.items()} for c, d in values.items()}
+        results.append(ClaimResult(claim, seeds, arrays, steps or claim.steps))
+    return results
 
 
-def _self_serve_users(model: MarketModel) -> float:
-    pop = model.population
-    return float(np.count_nonzero((pop.emp_product >= 0) & ~pop.emp_mandated))
+def _map(
+    jobs: list[RunJob],
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+    retries: int,
+) -> list[dict[str, float]]:
+    """Run the jobs, in order of the list; a killed worker's runs are run again."""
+    results: list[dict[str, float] | None] = [None] * len(jobs)
+    done = 0
 
+    def finished(i: int, value: dict[str, float]) -> None:
+        nonlocal done
+        results[i] = value
+        done += 1
+        if progress is not None:
+            progress(done, len(jobs))
 
-def _first_and_last_acv(model: MarketModel) -> tuple[float, float]:
-    c = model.contracts
-    first = c.acv[: c.n][c.kind[: c.n] == TEAM]
-    active = c.active_ids()
-    return (
-        float(first.mean()) if len(first) else 0.0,
-        float(c.acv[active].mean()) if len(active) else 0.0,
-    )
-
-
-def claims(seeds: list[int], steps: int = 156, n_enterprises: int = 80) -> list[ClaimResult]:
-    """Every claim of MODEL.md "What the seeds say", at the given size."""
-    size = {"n_enterprises": n_enterprises}
-    users = lambda s: lambda m: vendor_of(m, s).users  # noqa: E731
-    arr = lambda s: lambda m: arr_plus_cash(vendor_of(m, s))  # noqa: E731
-    out = [
-        compare(
-            "viral collaboration product grows fastest bottoms-up (seed 000)",
-            seeds,
-            ("bottoms_up users", "yammer_viral", {}, users("bottoms_up")),
-            ("direct users", "yammer_viral", {}, users("direct")),
-            steps,
-            size,
-        ),
-        compare(
-            "infrastructure product does better direct (seed 000)",
-            seeds,
-            ("direct ARR+cash", "datastax_direct", {}, arr("direct")),
-            ("bottoms_up ARR+cash", "datastax_direct", {}, arr("bottoms_up")),
-            steps,
-            size,
-        ),
-        compare(
-            "a product that works expands (seed 001)",
-            seeds,
-            ("expansion, quality 0.9", "land_and_expand", {}, _expansion),
-            ("expansion, quality 0.2", "land_and_expand", {"quality": 0.2}, _expansion),
-            steps,
-            size,
-        ),
-        compare(
-            "bottoms-up checks start small and grow (seed 001)",
-            seeds,
-            (
-                "mean ACV of active contracts",
-                "land_and_expand",
-                {},
-                lambda m: _first_and_last_acv(m)[1],
-            ),
-            (
-                "mean first team-plan ACV",
-                "land_and_expand",
-                {},
-                lambda m: _first_and_last_acv(m)[0],
-            ),
-            steps,
-            size,
-        ),
-        compare(
-            "hiring sales before organic growth raises CAC (seed 003)",
-            seeds,
-            ("CAC, 10 reps from day one", "sales_too_early", {}, _cac),
-            ("CAC, reps hired from bookings", "sales_too_early", {"initial_reps": 0}, _cac),
-            steps,
-            size,
-        ),
-        compare(
-            "outbound erodes the brand and slows viral growth (seed 003)",
-            seeds,
-            (
-                "self-serve users, no erosion",
-                "golden_goose",
-                {"brand_erosion": 0.0},
-                _self_serve_users,
-            ),
-            ("self-serve users, erosion", "golden_goose", {}, _self_serve_users),
-            steps,
-            size,
-        ),
-        compare(
-            "when the user is not the buyer, bottoms-up leads barely convert (seed 003)",
-            seeds,
-            (
-                "paid share of ripe teams, user is buyer",
-                "user_not_buyer",
-                {"user_is_buyer": 1.0},
-                _conversion,
-            ),
-            ("paid share of ripe teams, user is not buyer", "user_not_buyer", {}, _conversion),
-            steps,
-            size,
-        ),
-        compare(
-            "dual motion pays when ACV covers both motions (seed 003)",
-            seeds,
-            (
-                "hybrid - bottoms_up, high ACV",
-                "dual_motion",
-                {"seat_price": 40.0},
-                _hybrid_edge,
-            ),
-            ("hybrid - bottoms_up, low ACV", "dual_motion", {}, _hybrid_edge),
-            steps,
-            size,
-        ),
-        compare(
-            "careful qualification lowers CAC (seed 002)",
-            seeds,
-            ("CAC, no qualification", "careful_qualification", {"qualification": 0.0}, _cac),
-            ("CAC, qualification 0.5", "careful_qualification", {}, _cac),
-            steps,
-            size,
-        ),
-        compare(
-            "reps with their own network get more replies per touch (seed 002)",
-            seeds,
-            ("replies per touch, warm 0.5", "warm_network", {}, _replies_per_touch),
-            (
-                "replies per touch, warm 0",
-                "warm_network",
-                {"warm_intro_share": 0.0},
-                _replies_per_touch,
-            ),
-            steps,
-            size,
-        ),
-        compare(
-            "reps with their own network win customers for less (seed 002)",
-            seeds,
-            ("CAC, warm 0", "warm_network", {"warm_intro_share": 0.0}, _cac),
-            ("CAC, warm 0.5", "warm_network", {}, _cac),
-            steps,
-            size,
-        ),
-        compare(
-            "openness rises as the workforce turns over (seed 000)",
-            seeds,
-            ("mean openness, drift", "generational_shift", {}, lambda m: m.mean_openness),
-            (
-                "mean openness, no drift",
-                "generational_shift",
-                {"openness_drift": 0.0},
-                lambda m: m.mean_openness,
-            ),
-            steps,
-            size,
-        ),
-    ]
-    return out
-
-
-def _conversion(model: MarketModel) -> float:
-    """Share of (enterprise, vendor) teams big enough for a team plan that pay for one."""
-    ripe = model.users_ev >= model.team_plan_users
-    return float((ripe & (model.contract_at >= 0)).sum() / max(1, ripe.sum()))
-
-
-def _expansion(model: MarketModel) -> float:
-    return float(sum(e["value"] for e in model.events if e["event"] == "expansion"))
-
-
-def _hybrid_edge(model: MarketModel) -> float:
-    """How much more the hybrid vendor is worth (cash + ARR) than the bottoms-up one."""
-    return arr_plus_cash(vendor_of(model, "hybrid")) - arr_plus_cash(vendor_of(model, "bottoms_up"))
-
-
-def arr_plus_cash(vendor) -> float:
-    return vendor.arr + vendor.cash if vendor.alive else vendor.cash
-
-
-def _replies_per_touch(model: MarketModel) -> float:
-    df = model.datacollector.get_model_vars_dataframe()
-    return float(df["responses"].sum() / max(1, df["touches"].sum()))
+    if workers <= 1:
+        for i, job in enumerate(jobs):
+            finished(i, run_job(job))
+        return results  # type: ignore[return-value]
+    # fork: workers start at once with the engine imported and can run functions
+    # defined anywhere (a test module, a script without a __main__ guard). Python 3.12
+    # warns when the parent has threads; the workers only run the single-threaded
+    # step loop, so the warning is silenced here.
+    ctx = multiprocessing.get_context("fork")
+    for attempt in range(retries + 1):
+        pending = [i for i, r in enumerate(results) if r is None]
+        if not pending:
+            break
+        broken = False
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks")
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(pending)), mp_context=ctx
+            ) as pool:
+                futures: dict[Future, int] = {pool.submit(run_job, jobs[i]): i for i in pending}
+                while futures:
+                    ready, _ = wait(futures, return_when=FIRST_COMPLETED)
+                    for fut in ready:
+                        i = futures.pop(fut)
+                        if isinstance(fut.exception(), BrokenProcessPool):
+                            broken = True  # run again in a fresh pool; finished runs stay
+                        else:
+                            finished(i, fut.result())
+        if broken and attempt == retries:
+            raise BrokenProcessPool(
+                f"worker processes died {retries + 1} times; "
+                f"{sum(r is None for r in results)} of {len(jobs)} runs not done"
+            )
+    return results  # type: ignore[return-value]

@@ -1,25 +1,85 @@
-"""The ``salesweb`` command line: simulate, scenarios, params, serve.
+"""The ``salesweb`` command line: simulate, scenarios, params, serve, validate, sweep,
+report, study, calibrate, cycle, bench, claims.
 
 Bad input (an unknown parameter or scenario, a value out of range, a malformed
-TOML file, an unwritable output) prints one line starting with ``error:`` and
-exits with status 2, with no traceback.
+TOML file, an unwritable output, a market above the memory limit, an option Typer
+cannot parse) prints one line starting with ``error:`` and exits with status 2, with
+no traceback. Messages are printed as plain text: rich markup or emoji codes in a
+user's input (``[params]``, ``a:b:c``) are shown as typed.
 """
 
 from __future__ import annotations
 
-import os
+import contextlib
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
-from experiments.io import OutputError, check_output_path, sibling, write_table
+from experiments.io import (
+    OutputError,
+    check_output_path,
+    check_writable_folder,
+    sibling,
+    write_tables,
+)
 from sim.params import GROUPS, PARAMETERS, ParameterError, parse_assignment
 
-app = typer.Typer(
+USAGE_ERROR = 2
+MAX_STEPS = int(PARAMETERS["horizon"].high)
+"""Most weeks one ``simulate`` runs: the horizon's own upper bound (100 years)."""
+MAX_VALIDATION_SEEDS = 100
+"""Most seeds per setting of ``validate`` (12 take about a minute)."""
+
+
+def _click_exceptions() -> list[Any]:
+    """Click's exception modules: Typer >= 0.2x vendors Click as ``typer._click``."""
+    import importlib
+
+    found = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        with contextlib.suppress(ImportError):
+            found.append(importlib.import_module(name))
+    return found
+
+
+_CLICK = _click_exceptions()
+CLICK_ERRORS = tuple(m.ClickException for m in _CLICK)
+NO_ARGS = tuple(m.NoArgsIsHelpError for m in _CLICK if hasattr(m, "NoArgsIsHelpError"))
+ABORTS = (typer.Abort, *(m.Abort for m in _CLICK if hasattr(m, "Abort")))
+
+
+class OneLineErrors(typer.Typer):
+    """A Typer app whose parsing errors (a bad option value, an unknown option) are one line.
+
+    Typer draws Click's usage errors in a box over several lines; here they get the
+    same ``error:`` line and status 2 as every other bad input.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().__call__(*args, **kwargs)
+        except NO_ARGS as exc:
+            typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            sys.exit(USAGE_ERROR)
+        except CLICK_ERRORS as exc:
+            where = f" (see {exc.ctx.command_path} --help)" if getattr(exc, "ctx", None) else ""
+            err.print(error_line(exc.format_message() + where), highlight=False, soft_wrap=True)
+            sys.exit(exc.exit_code)
+        except ABORTS:
+            err.print(error_line("aborted"), highlight=False)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+app = OneLineErrors(
     help="Sales Web: an agent-based simulator of enterprise software markets.",
     no_args_is_help=True,
     add_completion=False,
@@ -28,12 +88,15 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
-USAGE_ERROR = 2
+
+def error_line(message: str) -> Text:
+    """``error: message`` as rich Text: nothing in ``message`` is read as markup or emoji."""
+    return Text.assemble(("error:", "bold red"), " ", message)
 
 
 def fail(message: str) -> typer.Exit:
     """Print one clear line and return the exit to raise (status 2)."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(error_line(message), highlight=False, soft_wrap=True)
     return typer.Exit(USAGE_ERROR)
 
 
@@ -41,11 +104,15 @@ def fail(message: str) -> typer.Exit:
 def simulate(
     scenario: Annotated[str, typer.Option(help="Preset name or path to a .toml file.")] = "default",
     steps: Annotated[
-        int | None, typer.Option(min=1, help="Weeks to run (default: the scenario's horizon).")
+        int | None,
+        typer.Option(help=f"Weeks to run, 1 to {MAX_STEPS} (default: the scenario's horizon)."),
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option(help="Seed of the run (rng); default: the scenario file's seed, else 0."),
+        typer.Option(
+            help="Seed of the run (rng), a non-negative integer; default: the scenario "
+            "file's seed, else 0."
+        ),
     ] = None,
     set_: Annotated[
         list[str] | None,
@@ -54,25 +121,84 @@ def simulate(
     out: Annotated[
         Path | None,
         typer.Option(
-            help="Write per-step data to FILE (.parquet or .csv); vendors to FILE_vendors."
+            help="Write per-step data to FILE (.parquet or .csv); vendors to FILE_vendors, "
+            "the full event history to FILE_events."
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    memory_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--memory-limit",
+            metavar="GB",
+            help="Refuse a market estimated above this much memory (default: 4 GB).",
+        ),
+    ] = None,
 ) -> None:
     """Run one market headless and print its summary."""
+    from sim import budget
     from sim.model import MarketModel
     from sim.scenarios import ScenarioError, load_scenario
 
+    if steps is not None and not 1 <= steps <= MAX_STEPS:
+        raise fail(f"--steps {steps} is not allowed; expected an integer in [1, {MAX_STEPS}]")
+    if seed is not None and seed < 0:
+        raise fail(f"--seed {seed} is not allowed; expected a non-negative integer")
     try:
         overrides = dict(parse_assignment(a) for a in set_ or [])
-        if out is not None:
+        if out is not None:  # both files, before any computation
             check_output_path(out)
+            check_output_path(sibling(out, "vendors"))
+            check_output_path(sibling(out, "events"))
         if seed is None:
             seed = load_scenario(scenario).seed or 0
-        model = MarketModel.from_scenario(scenario, rng=seed, **overrides)
+        model = MarketModel.from_scenario(
+            scenario, rng=seed, memory_limit_gb=memory_limit, **overrides
+        )
+        n_steps = steps or model.horizon
+        if n_steps > model.horizon:  # the construction check counted the horizon's weeks
+            budget.check(
+                model.params,
+                model.memory_budget.limit_gb,
+                sizes=model.population.ent_size,
+                steps=n_steps,
+            )
     except (ParameterError, ScenarioError, OutputError) as exc:
         raise fail(str(exc)) from None
-    n_steps = steps or model.horizon
+    stopped = run_weeks(model, n_steps, quiet)
+    model_df = model.datacollector.get_model_vars_dataframe()
+    vendor_df = model.vendor_dataframe()
+    print_summary(model, model_df, vendor_df, int(model.steps))
+    wrote = ""
+    if out is not None:
+        vendor_path, events_path = sibling(out, "vendors"), sibling(out, "events")
+        meta = {
+            "kind": "salesweb simulate",
+            "scenario": scenario,
+            "seed": seed,
+            "steps": int(model.steps),
+            "overrides": {k: list(v) if isinstance(v, tuple) else v for k, v in overrides.items()},
+        }
+        tables = {out: model_df, vendor_path: vendor_df, events_path: model.event_dataframe()}
+        try:
+            write_tables(tables, meta)
+        except (OSError, OutputError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise fail(f"could not write {out} and its siblings: {reason}") from None
+        console.print(
+            f"wrote {out}, {vendor_path} and {events_path}", markup=False, highlight=False
+        )
+        wrote = f"; the {int(model.steps)} weeks run are in {out}"
+    if stopped is not None:
+        raise fail(f"{stopped}{wrote}")
+
+
+def run_weeks(model, n_steps: int, quiet: bool) -> str | None:
+    """Step ``n_steps`` weeks with a progress bar; return why it stopped early, if it did.
+
+    The memory budget stops a run whose next week would not fit
+    (``model.memory_exceeded``); the weeks run so far are kept.
+    """
     with Progress(
         TextColumn("[bold]simulating[/] week"),
         MofNCompleteColumn(),
@@ -86,20 +212,9 @@ def simulate(
         for _ in range(n_steps):
             model.step()
             progress.advance(task)
-    model_df = model.datacollector.get_model_vars_dataframe()
-    vendor_df = model.vendor_dataframe()
-    print_summary(model, model_df, vendor_df, n_steps)
-    if out is not None:
-        meta = {
-            "kind": "salesweb simulate",
-            "scenario": scenario,
-            "seed": seed,
-            "steps": n_steps,
-            "overrides": {k: list(v) if isinstance(v, tuple) else v for k, v in overrides.items()},
-        }
-        write_table(model_df, out, meta)
-        vendor_path = write_table(vendor_df, sibling(out, "vendors"), meta)
-        console.print(f"wrote {out} and {vendor_path}")
+            if getattr(model, "memory_exceeded", None):
+                return model.memory_exceeded
+    return None
 
 
 def print_summary(model, model_df, vendor_df, n_steps: int) -> None:
@@ -108,7 +223,7 @@ def print_summary(model, model_df, vendor_df, n_steps: int) -> None:
 
     rows = summarize(model_df, vendor_df)
     table = Table(
-        title=f"{getattr(model, 'scenario_name', 'market')}: week {n_steps}, "
+        title=f"{escape(getattr(model, 'scenario_name', 'market'))}: week {n_steps}, "
         f"{model.n_employees:,} employees in {len(model.enterprises)} enterprises"
     )
     table.add_column("")
@@ -196,12 +311,14 @@ def study(
     assert result is not None  # no cancel from the command line
     print_study(result, elapsed)
     if out is not None:
-        meta = result.metadata()
-        write_table(result.summary(), out, meta)
-        runs_path = write_table(
-            result.runs.set_index(["option", "seed"]), sibling(out, "seeds"), meta
-        )
-        console.print(f"wrote {out} and {runs_path}")
+        runs_path = sibling(out, "seeds")
+        tables = {out: result.summary(), runs_path: result.runs.set_index(["option", "seed"])}
+        try:
+            write_tables(tables, result.metadata())
+        except (OSError, OutputError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise fail(f"could not write {out} and {runs_path}: {reason}") from None
+        console.print(f"wrote {out} and {runs_path}", markup=False, highlight=False)
 
 
 def print_study(result, elapsed: float) -> None:
@@ -241,7 +358,7 @@ def scenarios() -> None:
     table.add_column("title")
     table.add_column("essay")
     for s in list_scenarios():
-        table.add_row(s.name, s.title, s.essay)
+        table.add_row(escape(s.name), escape(s.title), escape(s.essay))
     console.print(table)
 
 
@@ -273,17 +390,35 @@ def params(
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
+    session_memory_gb: Annotated[
+        float | None,
+        typer.Option(metavar="GB", help="Memory limit of one browser session's market (0.5)."),
+    ] = None,
+    heavy_jobs: Annotated[
+        int | None,
+        typer.Option(help="Builds and comparison runs at once, over all sessions (cores)."),
+    ] = None,
     rooms: Annotated[
         Path | None,
         typer.Option(help="Folder where workshop rooms are saved and resumed from."),
     ] = None,
 ) -> None:
     """Serve the browser app (the explorer at /, workshop rooms at /workshop)."""
+    from gui.server import ServerError
     from gui.server import serve as serve_app
 
     if rooms is not None and rooms.exists() and not rooms.is_dir():
         raise fail(f"--rooms {str(rooms)!r} is a file; give a folder")
-    serve_app(host=host, port=port, rooms=rooms)
+    try:
+        serve_app(
+            host=host,
+            port=port,
+            session_memory_gb=session_memory_gb,
+            heavy_jobs=heavy_jobs,
+            rooms=rooms,
+        )
+    except ServerError as exc:
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -292,7 +427,8 @@ def validate(
     seeds: Annotated[
         int,
         typer.Option(
-            min=5, help="Seeds per setting (the 3-standard-error checks need at least 5)."
+            help=f"Seeds per setting, 5 to {MAX_VALIDATION_SEEDS} (the 3-standard-error "
+            "checks need at least 5)."
         ),
     ] = 12,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
@@ -300,30 +436,269 @@ def validate(
     """Check the model against theory (Bass, predator-prey, networks); exit 1 if a check fails."""
     from experiments.validate import run_validation
 
+    if not 5 <= seeds <= MAX_VALIDATION_SEEDS:
+        raise fail(
+            f"--seeds {seeds} is not allowed; expected an integer in [5, {MAX_VALIDATION_SEEDS}]"
+        )
     if out.exists() and not out.is_dir():
         raise fail(f"--out {str(out)!r} is a file; give a folder")
-    if not out.parent.exists():
-        raise fail(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
-    checks = run_validation(out, seeds=seeds, progress=not quiet)
+    try:  # before a minute of computing: can the report be written there?
+        check_writable_folder(out if out.exists() else out.parent, f"--out {str(out)!r}")
+    except OutputError as exc:
+        raise fail(str(exc)) from None
+    try:
+        checks = run_validation(out, seeds=seeds, progress=not quiet)
+    except OSError as exc:
+        raise fail(f"could not write the report in {str(out)!r}: {exc.strerror or exc}") from None
     failed = [name for name, ok in checks.items() if not ok]
     console.print(
-        f"{len(checks) - len(failed)} of {len(checks)} checks pass; report: {out / 'validation.md'}"
+        f"{len(checks) - len(failed)} of {len(checks)} checks pass; report: {out / 'validation.md'}",
+        markup=False,
+        highlight=False,
     )
     for name in failed:
-        err.print(f"[bold red]FAIL[/] {name}", highlight=False)
+        err.print(Text.assemble(("FAIL", "bold red"), " ", name), highlight=False)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def sweep(
+    spec: Annotated[
+        Path | None,
+        typer.Argument(help="Sweep spec (.toml). With --resume it may be left out."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Sweep folder (created).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=0, help="Worker processes (default: every core; 0: in this process)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run on Dask: tcp://HOST:PORT of a scheduler, or 'local'."),
+    ] = None,
+    scheduler_file: Annotated[
+        Path | None, typer.Option(help="Run on Dask: the scheduler file of `dask scheduler`.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Go on with the sweep in --out (its spec if SPEC is left out).")
+    ] = False,
+    retry_failed: Annotated[bool, typer.Option(help="Run again the runs that failed.")] = False,
+    extend: Annotated[
+        bool, typer.Option(help="Accept a folder that holds another spec; reuse shared runs.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Validate and print the plan; run nothing.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run a sweep of seeded runs; stored runs are never recomputed. See docs/sweeps.md."""
+    from experiments.sweep.local import EngineError
+    from experiments.sweep.runner import plan_runs, run_sweep
+    from experiments.sweep.spec import SpecError
+    from experiments.sweep.store import Store, StoreError
+
+    if out is None:
+        raise fail("--out DIR is required: the folder that holds the sweep")
+    try:
+        the_spec = _sweep_spec(spec, out, resume)
+        engine = _engine(workers, scheduler, scheduler_file)
+        if dry_run:
+            _print_plan(the_spec, plan_runs(the_spec)[1], Store(out))
+            return
+        with SweepProgress(disable=quiet) as progress:
+            outcome = run_sweep(
+                the_spec,
+                out,
+                engine,
+                retry_failed=retry_failed,
+                extend=extend,
+                progress=progress.update,
+            )
+    except (SpecError, StoreError, EngineError) as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        err.print(
+            f"interrupted: the finished runs are stored; go on with "
+            f"salesweb sweep --resume --out {escape(str(out))}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(130) from None
+    shown = escape(str(out))
+    console.print(
+        f"{outcome.total} runs: {outcome.computed} computed, {outcome.reused} reused, "
+        f"{outcome.failed + outcome.skipped_failed} failed, in {outcome.seconds:.1f} s "
+        f"on {engine.name} ({engine.workers} workers); "
+        f"load with experiments.load({escape(repr(str(out)))}), chart with salesweb report {shown}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if outcome.failed + outcome.skipped_failed:
+        err.print(
+            f"[bold red]{outcome.failed + outcome.skipped_failed} runs failed[/]: tracebacks in "
+            f"{escape(str(out / 'failed'))}; run them again with --retry-failed",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+
+
+def _sweep_spec(spec: Path | None, out: Path, resume: bool):
+    from experiments.sweep.spec import Spec, SpecError, load_spec
+    from experiments.sweep.store import Store
+
+    if spec is not None:
+        return load_spec(spec)
+    if not resume:
+        raise SpecError("give a sweep spec (SPEC), or --resume to go on with the one in --out")
+    manifest = Store(out).read_manifest()
+    if manifest is None:
+        raise SpecError(f"--resume: {str(out)!r} holds no sweep to resume (no manifest.json)")
+    return Spec.from_dict(manifest["spec"])
+
+
+def _engine(workers: int | None, scheduler: str | None, scheduler_file: Path | None):
+    from experiments.sweep.local import LocalEngine, SerialEngine
+    from experiments.sweep.spec import SpecError
+
+    if scheduler is not None or scheduler_file is not None:
+        if scheduler is not None and scheduler_file is not None:
+            raise SpecError("give --scheduler or --scheduler-file, not both")
+        if scheduler is not None and scheduler != "local" and "://" not in scheduler:
+            raise SpecError(f"--scheduler {scheduler!r}: expected tcp://HOST:PORT or 'local'")
+        from experiments.sweep.cluster import DaskEngine
+
+        file = None if scheduler_file is None else str(scheduler_file)
+        return DaskEngine(scheduler, workers=workers, scheduler_file=file)
+    if workers == 0:
+        return SerialEngine()
+    return LocalEngine(workers)
+
+
+def _print_plan(spec, runs, store) -> None:
+    keys = {r.task.key for r in runs}
+    stored = len(keys & store.finished_keys())
+    failed = len(keys & store.failed_keys())
+    console.print(
+        f"{spec.name}: {spec.design.kind} design, {len({r.point for r in runs})} points x "
+        f"{spec.replicates} replicates = {len(runs)} runs ({len(keys)} distinct); "
+        f"{stored} stored, {failed} failed, {len(keys) - stored - failed} to run",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+class SweepProgress:
+    """A progress bar of runs done and failed, with the time left."""
+
+    def __init__(self, disable: bool):
+        self._progress = Progress(
+            TextColumn("[bold]sweep[/] runs"),
+            MofNCompleteColumn(),
+            TextColumn("failed {task.fields[failed]}"),
+            BarColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            disable=disable,
+            transient=True,
+        )
+        self._task = None
+
+    def __enter__(self) -> SweepProgress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._task is not None:
+            self._progress.stop()
+
+    def update(self, done: int, failed: int, total: int) -> None:
+        """Show the bar from the first report on (an early error leaves no blank line)."""
+        if self._task is None:
+            self._progress.start()
+            self._task = self._progress.add_task("sweep", total=total, completed=done, failed=0)
+        self._progress.update(self._task, completed=done + failed, failed=failed)
+
+
+@app.command()
+def report(
+    folder: Annotated[Path, typer.Argument(help="A sweep folder (salesweb sweep --out).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for report.md and the charts.")
+    ] = None,
+) -> None:
+    """Write charts and report.md for a sweep: outputs against parameters, winners, sensitivity."""
+    from experiments.sweep.report import ReportError, write_report
+    from experiments.sweep.store import StoreError
+
+    try:
+        path = write_report(folder, out)
+    except (StoreError, ReportError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"report: {escape(str(path))}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def bench(
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write every figure to FILE (JSON).")
+    ] = None,
+    sizes: Annotated[
+        str, typer.Option(help="Employees of each market, comma-separated.")
+    ] = "10000,100000,1000000",
+    steps: Annotated[int, typer.Option(min=1, help="Weeks each market runs.")] = 260,
+    peer_nodes: Annotated[
+        int, typer.Option(min=10, help="Nodes of Mesa's VirusOnNetwork.")
+    ] = 100_000,
+    peer_steps: Annotated[int, typer.Option(min=1, help="Steps of the peer.")] = 20,
+    seed: Annotated[int, typer.Option(help="Seed of every case.")] = 1,
+    core: Annotated[int | None, typer.Option(help="Core to pin to (default: the last).")] = None,
+) -> None:
+    """Time the engine at 10k, 100k and 1M employees against Mesa, on one core."""
+    from experiments.bench import BenchError, run_bench, write_json
+    from experiments.bench_report import print_report
+
+    try:
+        size_list = tuple(int(s.replace("_", "")) for s in sizes.split(","))
+    except ValueError:
+        raise fail(
+            f"--sizes {sizes!r}: expected employees as integers, e.g. 10000,100000"
+        ) from None
+    if any(s < 1 for s in size_list):
+        raise fail(f"--sizes {sizes!r}: every size must be at least 1 employee")
+    if json_out is not None and (json_out.is_dir() or not json_out.parent.is_dir()):
+        raise fail(f"--json {str(json_out)!r}: not a file in an existing folder")
+    try:
+        with err.status("starting") as status:
+            result = run_bench(
+                size_list,
+                steps=steps,
+                peer_nodes=peer_nodes,
+                peer_steps=peer_steps,
+                seed=seed,
+                core=core,
+                on_case=lambda label: status.update(f"running {label}"),
+            )
+    except BenchError as exc:
+        raise fail(str(exc)) from None
+    print_report(result, console)
+    if json_out is not None:
+        write_json(result, json_out)
+        console.print(f"wrote {json_out}")
 
 
 def _out_folder(out: Path) -> Path:
     """An output folder that exists (created if its parent does) and is writable."""
     if out.exists() and not out.is_dir():
         raise fail(f"--out {str(out)!r} is a file; give a folder")
-    if not out.parent.exists():
-        raise fail(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
-    out.mkdir(exist_ok=True)
-    if not os.access(out, os.W_OK):
-        raise fail(f"--out {str(out)!r}: the folder is not writable")
+    try:  # a probe file, not os.access: it also sees read-only mounts, /proc, quotas, root
+        check_writable_folder(out if out.exists() else out.parent, f"--out {str(out)!r}")
+        out.mkdir(exist_ok=True)
+        check_writable_folder(out, f"--out {str(out)!r}")
+    except OutputError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"--out {str(out)!r}: {exc.strerror or exc}") from None
     return out
 
 
@@ -334,8 +709,12 @@ def calibrate(
 ) -> None:
     """Average the calibrated outputs over weeks 104-260 and compare them with their bands."""
     from experiments.calibration import calibration_table
+    from sim.scenarios import ScenarioError
 
-    table = calibration_table(list(range(1, seeds + 1)), scenario=scenario)
+    try:
+        table = calibration_table(list(range(1, seeds + 1)), scenario=scenario)
+    except (ParameterError, ScenarioError) as exc:
+        raise fail(str(exc)) from None
     out = Table(title=f"{scenario}: weeks 104-260, mean over {seeds} seeds")
     for col in ("output", "mean", "se", "band", "in band", "source"):
         out.add_column(col)
@@ -365,6 +744,79 @@ def cycle(
     text = cycle_report(study)
     _write_atomic(out / "sales_web_cycle.md", text)
     console.print(text, markup=False, highlight=False)
+
+
+@app.command()
+def claims(
+    seeds: Annotated[
+        int, typer.Option(min=2, help="Seeds per arm (common random numbers); 10 or more to judge.")
+    ] = 10,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for claims.md and a chart per claim.")
+    ] = Path("docs/validation"),
+    claim: Annotated[
+        list[str] | None,
+        typer.Option("--claim", help="Run only this claim (its key; repeatable)."),
+    ] = None,
+    enterprises: Annotated[
+        int | None,
+        typer.Option(min=1, help="Enterprises in every market (default: each scenario's)."),
+    ] = None,
+    weeks: Annotated[
+        int | None, typer.Option(min=1, help="Weeks per run (default: each claim's).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: every core).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run the essays' claims as paired experiments; exit 1 if one does not pass."""
+    import time
+
+    from experiments.claim_list import CLAIMS
+    from experiments.claims import run_claims
+    from experiments.claims_report import COLUMNS, table_rows, write_report
+
+    known = {c.key: c for c in CLAIMS}
+    unknown = [k for k in claim or [] if k not in known]
+    if unknown:
+        raise fail(f"--claim {unknown[0]!r} is not a claim; expected one of {', '.join(known)}")
+    chosen = [known[k] for k in dict.fromkeys(claim)] if claim else list(CLAIMS)
+    out = _out_folder(out)
+    size = {"n_enterprises": enterprises} if enterprises else {}
+    seed_list = list(range(seeds))
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("[bold]claims[/] run"),
+        MofNCompleteColumn(),
+        BarColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("runs", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        results = run_claims(
+            chosen, seed_list, size=size, steps=weeks, workers=workers, progress=advance
+        )
+    wall = time.perf_counter() - started
+    table = Table(title=f"Claims over {seeds} seeds ({wall:.0f} s)")
+    for col in COLUMNS:
+        table.add_column(col, justify="left" if col == "claim" else "right")
+    for row in table_rows(results, short=True):
+        table.add_row(*row)
+    console.print(table)
+    report = write_report(results, out, seed_list, size, wall)
+    failed = [r.claim.key for r in results if not r.passed]
+    console.print(f"{len(results) - len(failed)} of {len(results)} claims pass; report: {report}")
+    for key in failed:
+        err.print(f"[bold red]FAIL[/] {key}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

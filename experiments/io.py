@@ -1,14 +1,21 @@
-"""Result files: tables written atomically, so a failed run never leaves half a file.
+"""Result files: written whole or not at all, in pairs, with the mode the umask gives.
 
 Parquet (pyarrow) keeps dtypes and is ten times smaller than CSV for sweeps; CSV is
-there for spreadsheets.
+there for spreadsheets. A run writes two tables (weeks and vendors) that belong
+together: :func:`write_tables` writes each to a temporary file first and replaces the
+targets only when all are complete, putting the old files back if a rename fails, so
+a reader never finds this run's weeks next to another run's vendors. Temporary files
+are created with mode ``0o666`` minus the umask, like any file a program creates
+(``tempfile.mkstemp`` would make them private, ``0o600``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
+import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +27,39 @@ METADATA_KEY = "salesweb"
 
 
 class OutputError(ValueError):
-    """An output path cannot be written (unknown format, missing folder)."""
+    """An output path cannot be written (unknown format, missing or read-only folder)."""
+
+
+def temp_path(folder: Path, name: str, suffix: str = ".tmp") -> Path:
+    """Create an empty, hidden file next to ``name`` in ``folder``; the umask sets its mode."""
+    for _ in range(100):
+        path = Path(folder) / f".{name}.{secrets.token_hex(4)}{suffix}"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    raise FileExistsError(f"no free temporary name for {name!r} in {str(folder)!r}")
+
+
+def check_writable_folder(folder: Path, what: str) -> Path:
+    """Fail now, before any computation, unless a file can be created in ``folder``.
+
+    Creating (and removing) a probe file is the only test that sees every reason a
+    write fails: permissions, a read-only mount, ``/proc``, a full quota.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        raise OutputError(f"{what}: folder {str(folder)!r} does not exist")
+    if not folder.is_dir():
+        raise OutputError(f"{what}: {str(folder)!r} is not a folder")
+    try:
+        temp_path(folder, "probe").unlink()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise OutputError(f"{what}: cannot write in folder {str(folder)!r} ({reason})") from None
+    return folder
 
 
 def check_output_path(path: Path) -> Path:
@@ -30,51 +69,102 @@ def check_output_path(path: Path) -> Path:
         raise OutputError(
             f"--out {str(path)!r}: unknown format {path.suffix or '(none)'!r}; use .parquet or .csv"
         )
-    if not path.parent.exists():
-        raise OutputError(f"--out {str(path)!r}: folder {str(path.parent)!r} does not exist")
+    if path.is_dir():
+        raise OutputError(f"--out {str(path)!r} is a folder; give a file such as run.parquet")
+    check_writable_folder(path.parent, f"--out {str(path)!r}")
     return path
 
 
 def write_table(df: pd.DataFrame, path: Path, metadata: dict[str, Any] | None = None) -> Path:
-    """Write ``df`` to ``path`` (.parquet or .csv) through a temporary file and a rename.
+    """Write ``df`` to ``path`` (.parquet or .csv) through a temporary file and a rename."""
+    return write_tables({Path(path): df}, metadata)[0]
 
-    ``metadata`` (the scenario, parameters and seeds that made the table) goes into
-    the Parquet schema metadata under ``"salesweb"``; a CSV gets a sidecar JSON file
-    (``run.csv`` -> ``run.json``), so the CSV itself stays plain for spreadsheets.
+
+def write_tables(
+    tables: Mapping[Path, pd.DataFrame], metadata: dict[str, Any] | None = None
+) -> list[Path]:
+    """Write several tables as one: all complete, or none of the old files replaced.
+
+    Parameters
+    ----------
+    tables : mapping of path to DataFrame
+        Targets ending in .parquet or .csv.
+    metadata : dict, optional
+        The scenario, parameters and seeds that made the tables: stored in each Parquet
+        file's schema metadata under ``"salesweb"``; a CSV gets a sidecar JSON file
+        (``run.csv`` -> ``run.json``), so the CSV itself stays plain for spreadsheets.
+
+    Returns
+    -------
+    list of Path
+        The targets, in order.
     """
-    path = check_output_path(path)
-    if metadata is not None and path.suffix == ".csv":
-        _write_atomic(path.with_suffix(".json"), lambda tmp: Path(tmp).write_text(
-            json.dumps(metadata, indent=1), encoding="utf-8"))  # fmt: skip
-
-    def write(tmp: str) -> None:
-        if path.suffix == ".csv":
-            df.to_csv(tmp)
-            return
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        table = pa.Table.from_pandas(df)
-        if metadata is not None:
-            meta = dict(table.schema.metadata or {})
-            meta[METADATA_KEY.encode()] = json.dumps(metadata).encode()
-            table = table.replace_schema_metadata(meta)
-        pq.write_table(table, tmp)
-
-    return _write_atomic(path, write)
-
-
-def _write_atomic(path: Path, write) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    paths = [check_output_path(p) for p in tables]
+    temps: dict[Path, Path] = {}
     try:
-        write(tmp)
-        os.replace(tmp, path)
+        for path, df in zip(paths, tables.values(), strict=True):
+            temps[path] = temp_path(path.parent, path.name)
+            _write_one(df, temps[path], path.suffix, metadata)
+            if metadata is not None and path.suffix == ".csv":
+                sidecar = path.with_suffix(".json")
+                temps[sidecar] = temp_path(path.parent, sidecar.name)
+                temps[sidecar].write_text(json.dumps(metadata, indent=1), encoding="utf-8")
+        _replace_all(temps)
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+    return paths
+
+
+def _write_one(df: pd.DataFrame, tmp: Path, suffix: str, metadata: dict[str, Any] | None) -> None:
+    if suffix == ".csv":
+        df.to_csv(tmp)
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df)
+    if metadata is not None:
+        meta = dict(table.schema.metadata or {})
+        meta[METADATA_KEY.encode()] = json.dumps(metadata).encode()
+        table = table.replace_schema_metadata(meta)
+    pq.write_table(table, tmp)
+
+
+def _replace_all(temps: dict[Path, Path]) -> None:
+    """Rename each temporary file over its target; on a failure restore the old targets."""
+    backups: dict[Path, Path | None] = {}
+    done: list[Path] = []
+    try:
+        for target, tmp in temps.items():
+            backups[target] = _backup(target)
+            os.replace(tmp, target)
+            done.append(target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for target in reversed(done):
+            old = backups[target]
+            if old is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(old, target)
         raise
-    return path
+    finally:
+        for old in backups.values():
+            if old is not None:
+                old.unlink(missing_ok=True)
+
+
+def _backup(target: Path) -> Path | None:
+    """A second name for the current ``target`` (a hard link, else a copy); None if absent."""
+    if not target.is_file():
+        return None
+    backup = temp_path(target.parent, target.name, ".bak")
+    backup.unlink()
+    try:
+        os.link(target, backup)
+    except OSError:
+        shutil.copy2(target, backup)
+    return backup
 
 
 def read_table(path: Path) -> pd.DataFrame:

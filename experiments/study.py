@@ -85,7 +85,7 @@ def parse_option(text: str) -> Option:
 
 def check_settings(settings: Mapping[str, Any], who: str) -> dict[str, Any]:
     """Validate focal settings with the model's own rules (a ParameterError naming ``who``)."""
-    from sim.model import validate_vendor_spec
+    from sim.vendor_specs import validate_vendor_spec
 
     return validate_vendor_spec(dict(settings), who)
 

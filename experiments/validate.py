@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -41,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from experiments.io import temp_path
 from sim import theory
 from sim.model import MarketModel
 from sim.params import defaults
@@ -585,11 +585,12 @@ def report(
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    tmp = temp_path(path.parent, path.name)  # the umask's mode, like any new file
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------- charts
@@ -605,14 +606,12 @@ def _plt():
 
 
 def _save(fig, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(fd)
+    tmp = temp_path(path.parent, path.name, ".png")
     try:
         fig.savefig(tmp, dpi=110, bbox_inches="tight")
-        os.chmod(tmp, 0o644)  # mkstemp makes files private; a chart is for sharing
         os.replace(tmp, path)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def plot_bass(bass: list[BassResult], path: Path) -> None:

@@ -45,21 +45,19 @@ def _free_port() -> int:
 
 def start_server(rooms_dir: Path) -> tuple[str, object]:
     """Serve gui/app.py with Solara's Starlette app in a thread; return (url, server)."""
-    from gui.server import APP, solara_env
+    from gui.server import server_env
 
-    os.environ.update(solara_env())
-    os.environ["SOLARA_APP"] = str(APP)
-    os.environ["SOLARA_MODE"] = "production"
+    os.environ.update(server_env())  # limits and the offline assets folder, as the server's
     os.environ["SALESWEB_ROOMS_DIR"] = str(rooms_dir)
-    import solara.server.starlette
     import uvicorn
+
+    from gui.asgi import app  # Solara's app behind the read-only asset route
 
     # plain http on loopback: Solara's samesite=lax fallback is right (gui/server.py)
     warnings.filterwarnings("ignore", "Cookies with samesite=none require https")
 
     port = _free_port()
-    config = uvicorn.Config(solara.server.starlette.app, host="127.0.0.1", port=port,
-                            log_level="warning")  # fmt: skip
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     threading.Thread(target=server.run, daemon=True, name="uvicorn").start()
     url = f"http://127.0.0.1:{port}"

@@ -1,42 +1,72 @@
 """Start the browser app: ``salesweb serve`` and ``make run`` call :func:`serve`.
 
-The app is served by ``solara run`` in production mode. Every front-end asset comes
-from Solara's offline cache (the ``solara-assets`` wheel, ``<venv>/share/solara/cdn``)
-through our own server, so the page works with no internet connection. Telemetry is
-off. ``python -m gui.server --host H --port P`` does the same without the CLI.
+The app is Solara's, served by uvicorn from :mod:`gui.asgi`, which adds our read-only
+route over Solara's offline front-end (:mod:`gui.assets`): the page works with no
+internet connection and no request can change or delete an asset. Telemetry is off.
+Each browser session's markets get a memory limit and heavy work takes turns
+(:mod:`gui.limits`). ``python -m gui.server --host H --port P`` does the same without
+the CLI.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
 
+from gui.assets import ASSETS_ENV, default_assets_dir
+from gui.limits import DEFAULT_SESSION_MEMORY_GB, JOBS_ENV, MEMORY_ENV
+
 APP = Path(__file__).with_name("app.py")
+ROOT = APP.resolve().parents[1]
+MAX_HEAVY_JOBS = 64
 ROOMS_DIR_ENV = "SALESWEB_ROOMS_DIR"  # as gui.workshop.rooms (not imported: it loads the model)
 
 
-def solara_command(host: str, port: int) -> list[str]:
-    """The ``solara run`` command line for the app on ``host:port``."""
+class ServerError(ValueError):
+    """A server option is out of range, or the offline assets are missing."""
+
+
+def server_command(host: str, port: int) -> list[str]:
+    """The uvicorn command line serving :mod:`gui.asgi` on ``host:port``."""
     return [
         sys.executable,
+        "-W",  # Solara warns at every page load on plain http (it falls back to samesite=lax)
+        "ignore:Cookies with samesite=none require https:UserWarning",
         "-m",
-        "solara",
-        "run",
-        str(APP),
+        "uvicorn",
+        "gui.asgi:app",
         "--host",
         host,
         "--port",
         str(port),
-        "--production",
-        "--no-open",
-        "--no-check-version",  # it queries PyPI, synchronously, at every start
+        "--log-level",
+        "warning",
+        "--app-dir",  # this checkout's gui, whatever the working directory
+        str(ROOT),
     ]
 
 
-def solara_env() -> dict[str, str]:
-    """Environment for the server: no telemetry, assets from the local cache only."""
+def server_env(
+    session_memory_gb: float | None = None,
+    heavy_jobs: int | None = None,
+    assets: Path | None = None,
+) -> dict[str, str]:
+    """Environment of the server process: its limits, the assets folder, no telemetry."""
+    memory = DEFAULT_SESSION_MEMORY_GB if session_memory_gb is None else session_memory_gb
+    if isinstance(memory, bool) or not math.isfinite(memory) or memory <= 0:
+        raise ServerError(f"--session-memory-gb {memory!r}: expected a number of GB above 0")
+    jobs = (os.cpu_count() or 2) if heavy_jobs is None else heavy_jobs
+    if not 1 <= jobs <= MAX_HEAVY_JOBS:
+        raise ServerError(f"--heavy-jobs {jobs!r}: expected an integer in [1, {MAX_HEAVY_JOBS}]")
+    folder = Path(assets or os.environ.get(ASSETS_ENV) or default_assets_dir())
+    if not (folder / "requirejs@2.3.6").is_dir():
+        raise ServerError(
+            f"the offline front-end is missing from {str(folder)!r}; "
+            "install it with: pip install 'solara-assets==1.58.2'"
+        )
     env = dict(os.environ)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     # Solara warns (12 lines, at the first page load) that it falls back to
@@ -44,14 +74,20 @@ def solara_env() -> dict[str, str]:
     # LAN serves; the fallback is right for us, so the warning is noise.
     quiet = "ignore:Cookies with samesite=none require https:UserWarning"
     env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), quiet) if w)
-    env.setdefault("SOLARA_ASSETS_PROXY", "True")
-    cache = Path(sys.prefix) / "share" / "solara" / "cdn"
-    if cache.is_dir():
-        env.setdefault("SOLARA_ASSETS_PROXY_CACHE_DIR", str(cache))
+    env[MEMORY_ENV] = repr(float(memory))
+    env[JOBS_ENV] = str(int(jobs))
+    env[ASSETS_ENV] = str(folder)
     return env
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, rooms: Path | None = None) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    session_memory_gb: float | None = None,
+    heavy_jobs: int | None = None,
+    assets: Path | None = None,
+    rooms: Path | None = None,
+) -> None:
     """Serve the app at ``http://host:port`` until interrupted (replaces this process).
 
     Parameters
@@ -60,14 +96,25 @@ def serve(host: str = "127.0.0.1", port: int = 8765, rooms: Path | None = None) 
         Address to bind; loopback by default. ``0.0.0.0`` serves every interface.
     port : int
         TCP port.
+    session_memory_gb : float, optional
+        Memory limit of each session's market (default 0.5 GB).
+    heavy_jobs : int, optional
+        Builds and comparison chunks running at once over all sessions (default: cores).
+    assets : Path, optional
+        Folder of the offline front-end (default: the ``solara-assets`` cache).
     rooms : Path, optional
         Folder where workshop rooms are saved and resumed from after a restart
         (``SALESWEB_ROOMS_DIR``; default ``~/.local/state/salesweb/rooms``).
+
+    Raises
+    ------
+    ServerError
+        An option is out of range or the offline front-end is missing.
     """
+    env = server_env(session_memory_gb, heavy_jobs, assets)
     print(f"Sales Web explorer: http://{host}:{port}  (Ctrl-C stops it)", flush=True)
     print(f"Workshop rooms: http://{host}:{port}/workshop", flush=True)
-    cmd = solara_command(host, port)
-    env = solara_env()
+    cmd = server_command(host, port)
     if rooms is not None:
         env[ROOMS_DIR_ENV] = str(Path(rooms).resolve())
     os.execve(cmd[0], cmd, env)
@@ -77,9 +124,24 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the Sales Web explorer.")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--session-memory-gb",
+        type=float,
+        default=None,
+        help=f"memory limit of one session's market (default {DEFAULT_SESSION_MEMORY_GB})",
+    )
+    parser.add_argument(
+        "--heavy-jobs", type=int, default=None, help="builds and comparisons at once (cores)"
+    )
+    parser.add_argument("--assets", type=Path, default=None, help="offline front-end folder")
     parser.add_argument("--rooms", type=Path, default=None, help="folder of saved workshop rooms")
     args = parser.parse_args(argv)
-    serve(args.host, args.port, args.rooms)
+    try:
+        serve(
+            args.host, args.port, args.session_memory_gb, args.heavy_jobs, args.assets, args.rooms
+        )
+    except ServerError as exc:
+        parser.exit(2, f"error: {exc}\n")
 
 
 if __name__ == "__main__":

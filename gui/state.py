@@ -5,6 +5,10 @@ never at module level: module-level Python objects are shared by every session o
 the Solara server (STACK-NOTES.md), and two strategists must not step each other's
 market. The play loop (a background thread) and button clicks (the websocket thread)
 both step the model, so every access that mutates it holds :attr:`Run.lock`.
+
+A session's market is built under the session's memory limit and while holding a
+heavy-work slot (:mod:`gui.limits`), so one participant's huge market is refused and
+many Resets at once take turns.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from gui.kpis import FocalTrack
+from gui.limits import heavy_slot, session_memory_gb
 from gui.network_view import bubble_layout, drawn_edges, radial_tree_layout, tie_segments
+from sim.budget import BudgetExceeded
 from sim.model import MarketModel
 from sim.scenarios import Scenario, load_scenario
 
@@ -46,8 +52,11 @@ class Run:
 
     def __post_init__(self) -> None:
         extra = {} if self.focal is None else {"focal": self.focal}
-        kwargs = self.scenario.model_kwargs(rng=self.seed, **extra, **self.overrides)
-        self.model = MarketModel(**kwargs)
+        kwargs = self.scenario.model_kwargs(
+            rng=self.seed, memory_limit_gb=session_memory_gb(), **extra, **self.overrides
+        )
+        with heavy_slot():
+            self.model = MarketModel(**kwargs)
         self.model.scenario_name = self.scenario.name
         if self.model.focal_vendor is not None:
             self.track = FocalTrack(self.model)
@@ -75,6 +84,8 @@ class Run:
                 self.model.step()
                 self._record()
                 done += 1
+        if getattr(self.model, "memory_exceeded", None):  # the page shows why it stopped
+            raise BudgetExceeded(self.model.memory_exceeded)
         return done
 
     def _record(self) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.tactics import TACTICS
+from sim import hiring
 from sim.params import STRATEGIES
 
 if TYPE_CHECKING:
@@ -71,7 +72,8 @@ def staff(model: MarketModel) -> None:
     A steered vendor (a workshop team) is not hired for: its team decides.
     Hires per round: ``rep_hiring_rate * bookings / (13 * rep_cost)`` (one rep per
     quarter of rep cost booked, at rate 1), rounded at random, and no more than keeps
-    ``min_runway_weeks`` of runway at the new cost.
+    ``min_runway_weeks`` of runway at the new cost or the memory budget allows
+    (:func:`sim.hiring.hires`).
     """
     rng = model.rng
     hiring_round = model.steps % model.hiring_interval == 0
@@ -79,30 +81,18 @@ def staff(model: MarketModel) -> None:
         if not vendor.tactic.outbound or model.steps < vendor.sales_start:
             continue
         if model.steps == vendor.sales_start and vendor.sales_start_week > 0:
-            vendor.hire(vendor.initial_reps, model.steps)
-            model.log("sales start", vendor, None, vendor.initial_reps)
+            starting = min(vendor.initial_reps, hiring.rep_room(model, vendor))
+            vendor.hire(starting, model.steps)
+            model.log("sales start", vendor, None, starting)
         if vendor.reps and model.rep_attrition > 0:
             vendor.lose_reps(int(rng.binomial(vendor.reps, model.rep_attrition)), rng)
         if not hiring_round or vendor.steered:  # a workshop team hires for itself
             continue
-        wanted = model.rep_hiring_rate * vendor.bookings_since_hiring / (QUARTER * vendor.rep_cost)
-        hires = int(np.floor(wanted + rng.random()))
+        hires = hiring.hires(model, vendor, rng)  # bounded by cash and the memory budget
         vendor.bookings_since_hiring = 0.0
-        if hires <= 0:
-            continue
-        hires = min(hires, affordable_hires(model, vendor))
         if hires > 0:
             vendor.hire(hires, model.steps)
             model.log("hire", vendor, None, hires)
-
-
-def affordable_hires(model: MarketModel, vendor: Vendor) -> int:
-    """Most reps a vendor can add and still have ``min_runway_weeks`` of runway."""
-    if model.min_runway_weeks <= 0:
-        return 10**9
-    net_burn = vendor.costs - vendor.revenue
-    room = vendor.cash / model.min_runway_weeks - net_burn
-    return max(0, int(room // vendor.rep_cost)) if vendor.rep_cost > 0 else 10**9
 
 
 def market_attractiveness(model: MarketModel) -> float:
@@ -174,7 +164,7 @@ def adapt(model: MarketModel) -> None:
             old = vendor.strategy
             vendor.strategy = best
             if TACTICS[best].outbound and vendor.reps == 0:
-                vendor.hire(vendor.initial_reps, model.steps)
+                vendor.hire(min(vendor.initial_reps, hiring.rep_room(model, vendor)), model.steps)
             if not TACTICS[best].outbound:
                 vendor.rep_cohorts = []
             model.log("switch", vendor, None, None, detail=f"{old} -> {best}")

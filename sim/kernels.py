@@ -1,9 +1,10 @@
 """Vectorized per-employee kernels: self-serve adoption and user churn.
 
 Each kernel is a function of arrays and a ``numpy.random.Generator``; none loops
-over employees in Python. The neighbour counts ``k_iv`` come from one gather over
-the CSR rows of current users (:func:`user_edges`), whose cost is proportional
-to the users' degrees, not to ``n_employees * n_vendors``.
+over employees in Python. Neighbour sums are read from whichever side of the CSR
+adjacency holds fewer edges (the candidates' rows or the users' rows), and adoption
+computes exact per-vendor chances only for the few candidates who might adopt, so a
+step's cost does not grow with ``n_employees * n_vendors``.
 """
 
 from __future__ import annotations
@@ -11,18 +12,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-
-def gather_rows(adj: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Concatenated CSR rows: for each listed row ``r`` and neighbour ``j``, yield (position of r, j)."""
-    starts = adj.indptr[rows]
-    lengths = adj.indptr[rows + 1] - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    owner = np.repeat(np.arange(len(rows)), lengths)
-    # position in `indices` of the r-th neighbour of a row: starts[row] + r
-    positions = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
-    return owner, adj.indices[positions]
+from sim.csr import gather_rows
+from sim.exposure import ColleagueExposure, colleague_exposure
 
 
 def neighbour_counts(
@@ -37,15 +28,18 @@ def neighbour_counts(
     late (few candidates).
     """
     c, m = len(candidates), int(column.max(initial=-1)) + 1
-    # column of each employee's product, -1 for non-users and uncounted vendors
-    column_of = np.concatenate([[-1], column])[product + 1]
-    users = np.flatnonzero(column_of >= 0)
+    lookup = np.concatenate([[-1], column])  # column by product code + 1
     indptr = adj.indptr
-    if (indptr[candidates + 1] - indptr[candidates]).sum() <= (
-        indptr[users + 1] - indptr[users]
-    ).sum():
+    cand_edges = int((indptr[candidates + 1] - indptr[candidates]).sum())
+    users = None
+    if 8 * cand_edges > adj.nnz:  # else the candidates' side is cheap: no pass over everyone
+        column_of = lookup[product + 1]
+        users = np.flatnonzero(column_of >= 0)
+        if cand_edges <= int((indptr[users + 1] - indptr[users]).sum()):
+            users = None
+    if users is None:
         owner, nbr = gather_rows(adj, candidates)
-        col = column_of[nbr]
+        col = lookup[product[nbr] + 1]
         keep = col >= 0
         keys = owner[keep] * m + col[keep]
     else:
@@ -73,6 +67,8 @@ def self_serve_adoption(
     collaborative: np.ndarray,
     adoption_threshold: int,
     n_vendor_codes: int,
+    brand_row: np.ndarray | None = None,
+    exposure: ColleagueExposure | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mechanism 1: who signs up for which self-serve product this week.
 
@@ -82,8 +78,16 @@ def self_serve_adoption(
         Employees who may adopt (no product, enterprise not on-prem only).
     adjacency, product : the org network and each employee's product code.
     openness : float array over candidates.
-    brand : float array (n_candidates, n_vendors), or None
-        The vendor's brand in each candidate's enterprise (None: intact everywhere).
+    brand : float array (n_rows, n_vendors), or None
+        The vendors' brand, one row per candidate, or per enterprise with
+        ``brand_row`` (None: intact everywhere).
+    brand_row : int array over candidates, optional
+        Row of ``brand`` for each candidate (its enterprise), so that the brand of
+        every (candidate, vendor) pair is never spelled out; only the few candidates
+        who may adopt read theirs.
+    exposure : ColleagueExposure, optional
+        The model's running sums of colleagues' virality (kept between weeks and
+        updated where products changed); without it they are computed afresh.
     vendors : int array
         Codes of the self-serve vendors; the trait arrays are aligned with it.
 
@@ -99,16 +103,76 @@ def self_serve_adoption(
     ``k < adoption_threshold`` (complex contagion, Centola and Macy 2007). Both are
     scaled by the brand. The chance of adopting anything is ``1 - prod (1-a)(1-b)``;
     the product is drawn in proportion to ``1 - (1-a)(1-b)``.
+
+    Only a few candidates a week can adopt, so the exact chance is computed for
+    those whose uniform draw falls below a cheap upper bound of it,
+    ``1 - prod (1-x) <= sum x`` with ``b <= k * virality * quality`` and brand at most
+    1: ``openness * sum(reach * quality) + sum over user colleagues of their
+    product's virality * quality`` (:func:`colleague_exposure`, one sparse product).
+    A candidate above the bound cannot adopt whatever the exact chance, so the draws
+    and the result are those of computing every candidate's chance (same uniforms,
+    same arithmetic on the rows that matter), at a cost that no longer grows with
+    ``n_candidates * n_vendors``.
     """
     m, c = len(vendors), len(candidates)
     if m == 0 or c == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     column = np.full(n_vendor_codes, -1, dtype=np.int64)
     column[vendors] = np.arange(m)
-    k = neighbour_counts(adjacency, product, candidates, column)
+    rq = reach * quality
+    vq = virality * quality
+    vq_by_code = np.zeros(n_vendor_codes)
+    vq_by_code[vendors] = vq
+    if exposure is None:
+        bound = colleague_exposure(adjacency, product, candidates, vq_by_code)
+    else:
+        bound = exposure.of(candidates, product, vq_by_code)
+    # slack far above rounding (below 1e-12 here, running sums included) keeps the
+    # bound an upper bound
+    bound += openness * rq.sum()
+    bound *= 1.0 + 1e-9
+    bound += 1e-9
+    u = rng.random(c)
+    if rq.max() > 1.0 or vq.max() > 1.0 or (brand is not None and brand.max() > 1.0):
+        bound[:] = np.inf  # hazards outside [0, 1]: the bound does not hold, read everyone
+    maybe = np.flatnonzero(u < bound)
+    if not len(maybe):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    stay = _stay_matrix(
+        neighbour_counts(adjacency, product, candidates[maybe], column),
+        openness[maybe],
+        None if brand is None else brand[maybe if brand_row is None else brand_row[maybe]],
+        rq,
+        vq,
+        collaborative,
+        adoption_threshold,
+    )
+    # product over the few vendor columns: a column loop beats prod(axis=1)
+    stay_all = stay[:, 0].copy()
+    for j in range(1, m):
+        stay_all *= stay[:, j]
+    rows = np.flatnonzero(u[maybe] < 1.0 - stay_all)
+    if not len(rows):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    cum = np.cumsum(1.0 - stay[rows], axis=1)
+    u = rng.random(len(rows)) * cum[:, -1]
+    pick = np.minimum((cum < u[:, None]).sum(axis=1), m - 1)
+    return candidates[maybe[rows]], vendors[pick]
 
+
+def _stay_matrix(
+    k: np.ndarray,
+    openness: np.ndarray,
+    brand: np.ndarray | None,
+    rq: np.ndarray,
+    vq: np.ndarray,
+    collaborative: np.ndarray,
+    adoption_threshold: int,
+) -> np.ndarray:
+    """``(1 - a)(1 - b)`` for each (candidate, vendor): the chance of not adopting it."""
+    m = len(rq)
     # Marketing: stay = 1 - a for every (candidate, vendor); dense, one multiply.
-    a = openness[:, None] * (reach * quality)[None, :]
+    a = openness[:, None] * rq[None, :]
     if brand is not None:
         a *= brand
     stay = 1.0 - a
@@ -119,24 +183,13 @@ def self_serve_adoption(
     if len(pairs):
         kk = flat_k[pairs]
         cols = pairs % m
-        b = 1.0 - (1.0 - virality * quality)[cols] ** kk
+        b = 1.0 - (1.0 - vq)[cols] ** kk
         if collaborative.any():
             b[collaborative[cols] & (kk < adoption_threshold)] = 0.0
         if brand is not None:
             b *= brand.reshape(-1)[pairs]
         stay.reshape(-1)[pairs] *= 1.0 - b
-    # product over the few vendor columns: a column loop beats prod(axis=1)
-    stay_all = stay[:, 0].copy()
-    for j in range(1, m):
-        stay_all *= stay[:, j]
-    p_any = 1.0 - stay_all
-    rows = np.flatnonzero(rng.random(c) < p_any)
-    if not len(rows):
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    cum = np.cumsum(1.0 - stay[rows], axis=1)
-    u = rng.random(len(rows)) * cum[:, -1]
-    pick = np.minimum((cum < u[:, None]).sum(axis=1), m - 1)
-    return candidates[rows], vendors[pick]
+    return stay
 
 
 def user_churn(

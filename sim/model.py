@@ -15,22 +15,25 @@ import mesa
 import numpy as np
 
 from agents.enterprise import Enterprise
-from agents.tactics import TACTICS
 from agents.vendor import Vendor
-from sim import contracting, economics, selling, workforce
+from sim import budget, contracting, economics, hiring, selling, workforce
+from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
     PARAMETERS,
     STRATEGIES,
     VENDOR_TRAITS,
-    ParameterError,
     check_consistency,
     defaults,
     validate_params,
 )
 from sim.population import NO_PRODUCT, build_population
 from sim.reporting import MODEL_REPORTERS, VENDOR_REPORTERS, compute_metrics
+from sim.seeds import check_rng
+from sim.step_clock import StepClock
 from sim.tables import ContractBook, Pipeline
+from sim.vendor_records import VendorRecords
+from sim.vendor_specs import check_mix_acts, focal_spec, validate_vendor_specs
 
 # Traits that are probabilities stay in [0, 1] when drawn with heterogeneity.
 _UNIT_TRAITS = {"quality", "virality", "marketing_reach"}
@@ -57,6 +60,9 @@ class MarketModel(mesa.Model):
         them are drawn whatever the dict sets, so two focal settings on one seed see the
         same rivals and the same random stream (common random numbers). ``None``
         changes nothing.
+    memory_limit_gb : float, optional
+        Refuse a market whose estimated peak memory is above this many GB
+        (:mod:`sim.budget`); default :func:`sim.budget.default_limit_gb`.
     **params
         Any parameter of :data:`sim.params.PARAMETERS`.
 
@@ -74,8 +80,10 @@ class MarketModel(mesa.Model):
         rng: Any = None,
         vendors: list[dict] | None = None,
         focal: dict | None = None,
+        memory_limit_gb: float | None = None,
         **params: Any,
     ):
+        check_rng(rng)
         super().__init__(rng=rng)
         values = defaults()
         values.update(validate_params(params))
@@ -83,18 +91,27 @@ class MarketModel(mesa.Model):
         self.params: dict[str, Any] = values
         for name, value in values.items():
             setattr(self, name, value)
-        self.vendor_specs = _validate_vendor_specs(vendors or [], values["n_vendors"])
-        self.focal_spec = _focal_spec(focal, values["n_vendors"])
+        self.vendor_specs = validate_vendor_specs(vendors, values["n_vendors"])
+        check_mix_acts(params, self.vendor_specs, values["n_vendors"])
+        self.focal_spec = focal_spec(focal, values["n_vendors"])
         if self.focal_spec is not None:
             first = self.vendor_specs[0] if self.vendor_specs else {}
             self.vendor_specs[:1] = [{**first, **self.focal_spec}]
         self.focal_vendor: Vendor | None = None
+        limit = budget.check_limit(
+            budget.default_limit_gb() if memory_limit_gb is None else memory_limit_gb
+        )
+        budget.check(values, limit)  # before anything is allocated
 
-        self.population = build_population(values, self.rng)
+        self.population = build_population(values, self.rng, memory_limit_gb=limit)
+        self.memory_budget = budget.Budget(limit, budget.estimate(values, self.population.ent_size))
+        self.memory_exceeded: str | None = None  # why the budget stopped the run, if it did
         pop = self.population
         self.n_employees = pop.n_employees
         self.median_enterprise_size = float(np.median(pop.ent_size))
         self.enterprises = [Enterprise(self, e) for e in range(len(pop.ent_size))]
+        # colleagues' virality summed per employee, kept between weeks (sim.exposure)
+        self.colleague_exposure = ColleagueExposure(pop.adjacency)
         self.emp_buyer = np.full(self.n_employees, -1, dtype=np.int64)
         self.emp_buyer[pop.buyer_employee] = np.arange(len(pop.buyer_employee))
 
@@ -113,6 +130,7 @@ class MarketModel(mesa.Model):
         self.pipeline = Pipeline()
         self.events: list[dict] = []  # the full history; the GUI shows the newest
         self.bookings_history: list[float] = []
+        self.step_clock: StepClock | None = None
         self._reset_step_flows()
 
         for strategy, spec in zip(self._initial_strategies(), self._padded_specs(), strict=True):
@@ -124,12 +142,12 @@ class MarketModel(mesa.Model):
             else:
                 self.add_vendor(strategy, spec)
 
-        self.datacollector = mesa.DataCollector(
-            model_reporters=MODEL_REPORTERS, agenttype_reporters={Vendor: VENDOR_REPORTERS}
-        )
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self.vendor_records = VendorRecords(VENDOR_REPORTERS)  # live vendors only
         self._refresh_users()
         compute_metrics(self)
         self.datacollector.collect(self)
+        self.vendor_records.collect(self)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -205,6 +223,7 @@ class MarketModel(mesa.Model):
                 if hasattr(self, name):
                     setattr(self, name, np.pad(getattr(self, name), (0, grow)))
         vendor = Vendor(self, index, strategy, self.draw_traits(spec))
+        hiring.fit_to_cap(self, vendor)  # no vendor starts above its memory budget's rep cap
         self.vendor_list.append(vendor)
         return vendor
 
@@ -287,7 +306,9 @@ class MarketModel(mesa.Model):
         """
         pop, width = self.population, self.vendor_capacity + 1
         if self._user_key_width != width:
-            self._user_key_base = pop.emp_enterprise.astype(np.int64) * width + 1
+            # int32 keys when they fit: half the memory traffic of the bincount
+            key_type = np.int32 if len(pop.ent_size) * width < 2**31 else np.int64
+            self._user_key_base = (pop.emp_enterprise.astype(np.int64) * width + 1).astype(key_type)
             self._user_key_width = width
         counts = np.bincount(
             self._user_key_base + pop.emp_product, minlength=len(pop.ent_size) * width
@@ -318,25 +339,47 @@ class MarketModel(mesa.Model):
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
         """Advance the market one week, mechanisms 1 to 11 of docs/model.md in order."""
+        budget.refuse_step(self)  # a market that outgrew its memory limit stays stopped
+        clock = self.step_clock  # None unless a profiler asked (sim.step_clock)
+        if clock:
+            clock.start()
         self._reset_step_flows()
         self._self_serve_phase()  # 1-2: adoption and user churn
         self._refresh_users()
+        if clock:
+            clock("1-2 self-serve adoption, user churn")
         contracting.bottoms_up_conversion(self)  # 3
+        if clock:
+            clock("3 bottoms-up conversion")
         selling.outbound_touches(self)  # 4
+        if clock:
+            clock("4 outbound touches")
         selling.advance_pipeline(self)  # 5
         self._refresh_users()
+        if clock:
+            clock("5 pipeline")
         contracting.renewals(self)  # 6
+        if clock:
+            clock("6 renewals")
         self._recover()  # 7
         economics.settle_cash(self)  # 8: cash and exit
         economics.staff(self)  # 8: sales start, attrition and hiring
         self.bookings_history.append(self.step_bookings)
         economics.entry(self)  # 9
         economics.adapt(self)  # 10
+        if clock:
+            clock("7-10 recovery, cash, staff, entry, adaptation")
         if self.generational_change:
             workforce.turnover(self)  # 11
         self._refresh_users()
+        if clock:
+            clock("11 generational change")
         compute_metrics(self)
         self.datacollector.collect(self)
+        self.vendor_records.collect(self)
+        budget.check_step(self)  # stops the run (running = False) if next week would not fit
+        if clock:
+            clock("outputs and data collection")
         if self.steps >= self.horizon:
             self.running = False
 
@@ -366,11 +409,8 @@ class MarketModel(mesa.Model):
                 adjacency=pop.adjacency,
                 product=pop.emp_product,
                 openness=pop.emp_openness[candidates],
-                brand=(
-                    self.brand[pop.emp_enterprise[candidates][:, None], codes[None, :]]
-                    if self.brand_erosion > 0
-                    else None
-                ),
+                brand=self.brand[:, codes] if self.brand_erosion > 0 else None,
+                brand_row=pop.emp_enterprise[candidates] if self.brand_erosion > 0 else None,
                 vendors=codes,
                 reach=np.array([economics.bought_reach(self, v) for v in self_serve]),
                 quality=quality[codes],
@@ -378,6 +418,7 @@ class MarketModel(mesa.Model):
                 collaborative=collaborative[codes],
                 adoption_threshold=self.adoption_threshold,
                 n_vendor_codes=self.vendor_capacity,
+                exposure=self.colleague_exposure,
             )
             pop.emp_product[adopters] = products
             pop.emp_since[adopters] = self.steps
@@ -397,65 +438,32 @@ class MarketModel(mesa.Model):
             self.brand += c * (1.0 - self.brand)
 
     # ------------------------------------------------------------------ outputs
+    def event_dataframe(self):
+        """The full event history (deals, contracts, churn, entry, exit, ...) as a DataFrame."""
+        import pandas as pd
+
+        columns = ["step", "event", "vendor", "strategy", "enterprise", "value"]
+        df = pd.DataFrame(self.events)
+        if df.empty:
+            return pd.DataFrame(columns=columns)
+        for col in df.columns.difference(columns):  # contract kind, detail, ...
+            df[col] = df[col].astype("string")
+        df["value"] = pd.to_numeric(df["value"], errors="coerce")
+        df["enterprise"] = df["enterprise"].astype("Int64")
+        return df
+
     def vendor_dataframe(self):
-        """Vendor-level data per step (index: step, vendor id) as a pandas DataFrame."""
-        return self.datacollector.get_agenttype_vars_dataframe(Vendor)
+        """Vendor-level data per step (index: step, vendor id) as a pandas DataFrame.
+
+        One row per vendor alive at the end of the step; an exiting vendor has one last
+        row (``alive`` False) in the week it exits (:class:`sim.vendor_records.VendorRecords`).
+        """
+        return self.vendor_records.dataframe()
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.params.items() if v != PARAMETERS[k].default}
         inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
         return f"MarketModel({inner})"
-
-
-def _validate_vendor_specs(specs: list[dict], n_vendors: int, who: str = "") -> list[dict]:
-    if len(specs) > n_vendors:
-        raise ParameterError(
-            f"parameter 'vendors': {len(specs)} vendor specs but n_vendors={n_vendors}; "
-            "give at most n_vendors specs"
-        )
-    out = []
-    for i, spec in enumerate(specs):
-        spec = dict(spec)
-        clean: dict[str, Any] = {}
-        strategy = spec.pop("strategy", None)
-        if strategy is not None:
-            if strategy not in TACTICS:
-                raise ParameterError(
-                    f"{who or f'vendor {i}'}: strategy {strategy!r} is not allowed; expected one of {', '.join(STRATEGIES)}"
-                )
-            clean["strategy"] = strategy
-        for key in spec:
-            if key not in VENDOR_TRAITS:
-                raise ParameterError(
-                    f"{who or f'vendor {i}'}: {key!r} is not a vendor trait; allowed: strategy, {', '.join(VENDOR_TRAITS)}"
-                )
-        try:
-            clean.update(validate_params(spec))
-        except ParameterError as exc:
-            raise ParameterError(f"{who or f'vendor {i}'}: {exc}") from None
-        out.append(clean)
-    return out
-
-
-def validate_vendor_spec(spec: Any, who: str) -> dict:
-    """One vendor's settings, checked: ``strategy`` and vendor traits with valid values.
-
-    ``who`` names the vendor in the message ("vendor 2", "focal company").
-    """
-    if not isinstance(spec, dict):
-        raise ParameterError(
-            f"{who}: expected a table of settings such as {{strategy = 'hybrid'}}, got {spec!r}"
-        )
-    return _validate_vendor_specs([spec], 1, who=who)[0]
-
-
-def _focal_spec(focal: Any, n_vendors: int) -> dict | None:
-    if focal is None:
-        return None
-    spec = validate_vendor_spec(focal, "focal company")
-    if n_vendors < 1:
-        raise ParameterError("focal company: needs n_vendors >= 1 (vendor 0 is the focal company)")
-    return spec
 
 
 def _signature() -> inspect.Signature:
@@ -466,6 +474,7 @@ def _signature() -> inspect.Signature:
         inspect.Parameter("rng", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
         inspect.Parameter("vendors", kw, default=None),
         inspect.Parameter("focal", kw, default=None),
+        inspect.Parameter("memory_limit_gb", kw, default=None),
     ]
     params += [inspect.Parameter(name, kw, default=p.default) for name, p in PARAMETERS.items()]
     return inspect.Signature(params)

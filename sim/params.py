@@ -144,6 +144,9 @@ def _validate_mix(value: Any, bad: ParameterError) -> tuple[float, float, float]
     if len(shares) != 3 or any(not math.isfinite(s) or s < 0 for s in shares):
         raise bad
     total = sum(shares)
+    if not math.isfinite(total):  # 1e308 + 1e308: scale down first
+        shares = tuple(s / max(shares) for s in shares)
+        total = sum(shares)
     if total <= 0:
         raise bad
     return tuple(s / total for s in shares)  # type: ignore[return-value]
@@ -301,7 +304,7 @@ _PARAM_LIST: list[Param] = [
         200,
         "int",
         1,
-        5000,
+        10_000,  # about 1.1 million employees at the default size law (issue 12)
         "enterprises",
         "market",
         "Number of enterprises in the market.",

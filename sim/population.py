@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from sim.networks import build_adjacency, enterprise_edges, management_tree
+from sim import budget
+from sim.networks import build_adjacency, enterprise_offsets, local_ids, org_edges, tree_depth
 
 IC, MANAGER, EXECUTIVE = 0, 1, 2
 ROLE_NAMES = ("individual contributor", "manager", "executive")
@@ -56,6 +57,32 @@ def draw_openness(means: np.ndarray, spread: float, rng: np.random.Generator) ->
     m = np.clip(means, 0.005, 0.995)
     kappa = 1.0 / spread - 1.0
     return rng.beta(m * kappa, (1.0 - m) * kappa)
+
+
+def draw_committees(
+    sizes: np.ndarray,
+    offsets: np.ndarray,
+    committee_size: np.ndarray,
+    span: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Global ids of each enterprise's buying committee, enterprise after enterprise.
+
+    The economic buyer is an executive (one of the top two levels: local ids below
+    ``span + 1``); IT/security, procurement and stakeholders are drawn without
+    replacement from everyone else. Drawing from ``size - 1`` ids and skipping the
+    economic buyer's id makes the same draws as choosing from the list without them.
+    """
+    members = np.empty(int(committee_size.sum()), dtype=np.int64)
+    at = 0
+    for size, k, off in zip(sizes.tolist(), committee_size.tolist(), offsets.tolist(), strict=True):
+        econ = int(rng.choice(min(size, span + 1)))
+        members[at] = off + econ
+        if k > 1:
+            rest = rng.choice(size - 1, size=k - 1, replace=False)
+            members[at + 1 : at + k] = off + rest + (rest >= econ)
+        at += k
+    return members
 
 
 def draw_ages(level: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -102,64 +129,60 @@ class Population:
         return np.diff(self.adjacency.indptr)
 
 
-def build_population(p: dict, rng: np.random.Generator) -> Population:
-    """Draw enterprises, their org networks, employees and committees from parameters ``p``."""
+def build_population(
+    p: dict, rng: np.random.Generator, memory_limit_gb: float | None = None
+) -> Population:
+    """Draw enterprises, their org networks, employees and committees from parameters ``p``.
+
+    Roles, levels and networks are computed across all enterprises at once
+    (:mod:`sim.networks`); only the few random draws made per enterprise (cross-team
+    ties, committees) loop over enterprises, never over employees.
+
+    With ``memory_limit_gb``, the drawn enterprise sizes are checked against the memory
+    budget (:func:`sim.budget.check`) before any employee or tie is allocated: a heavy
+    tail can draw an enterprise far above the typical one.
+    """
     n_ent = p["n_enterprises"]
     sizes = draw_enterprise_sizes(n_ent, p["enterprise_size_min"], p["enterprise_size_max"], rng)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    if memory_limit_gb is not None:
+        budget.check(p, memory_limit_gb, sizes=sizes)
+    offsets = enterprise_offsets(sizes)
     n = int(sizes.sum())
     on_prem = rng.random(n_ent) < p["on_prem_share"]
 
     emp_enterprise = np.repeat(np.arange(n_ent, dtype=np.int32), sizes)
-    depth = np.empty(n, dtype=np.int16)
-    level = np.empty(n, dtype=np.int8)
-    edge_blocks = []
     span = p["span_of_control"]
-    for e, size in enumerate(sizes):
-        size = int(size)
-        _, d = management_tree(size, span)
-        sl = slice(offsets[e], offsets[e] + size)
-        depth[sl] = d
-        # leaves are individual contributors; the top two levels are executives
-        is_manager = np.arange(size) * span + 1 < size
-        level[sl] = np.where(d <= 1, EXECUTIVE, np.where(is_manager, MANAGER, IC))
-        if size == 1:
-            level[sl] = EXECUTIVE
-        edge_blocks.append(
-            enterprise_edges(
-                p["org_network"],
-                size,
-                span=span,
-                cross_team_ties=p["cross_team_ties"],
-                cross_team_locality=p["cross_team_locality"],
-                small_world_k=p["small_world_k"],
-                small_world_p=p["small_world_p"],
-                rng=rng,
-            )
-        )
-    adjacency = build_adjacency(edge_blocks, offsets, n)
+    local = local_ids(sizes)
+    depth = tree_depth(local, span)
+    # leaves are individual contributors; the top two levels are executives
+    is_manager = local * span + 1 < np.repeat(sizes, sizes)
+    level = np.where(depth <= 1, EXECUTIVE, np.where(is_manager, MANAGER, IC)).astype(np.int8)
+    del local, is_manager
+    edges = org_edges(
+        p["org_network"],
+        sizes,
+        span=span,
+        cross_team_ties=p["cross_team_ties"],
+        cross_team_locality=p["cross_team_locality"],
+        small_world_k=p["small_world_k"],
+        small_world_p=p["small_world_p"],
+        rng=rng,
+    )
+    adjacency = build_adjacency(edges, n)
+    del edges
     age = draw_ages(level, rng)
     openness = draw_openness(
         openness_means(age, p["openness_mean"], p["openness_age_slope"], 0.0, 0.0),
         p["openness_spread"],
         rng,
     )
-
     committee_size = np.minimum(sizes, p["committee_size"]).astype(np.int64)
-    committee_offset = np.concatenate([[0], np.cumsum(committee_size)[:-1]]).astype(np.int64)
-    buyer_employee = np.empty(int(committee_size.sum()), dtype=np.int64)
-    buyer_role = np.empty_like(buyer_employee, dtype=np.int8)
-    for e in range(n_ent):
-        k, size, off = int(committee_size[e]), int(sizes[e]), int(offsets[e])
-        # economic buyer: an executive (the top of the tree); then IT, procurement,
-        # stakeholders drawn without replacement from the rest of the enterprise.
-        execs = np.flatnonzero(level[off : off + size] == EXECUTIVE)
-        econ = int(rng.choice(execs)) if len(execs) else 0
-        others = np.delete(np.arange(size), econ)
-        rest = rng.choice(others, size=k - 1, replace=False) if k > 1 else np.empty(0, int)
-        sl = slice(committee_offset[e], committee_offset[e] + k)
-        buyer_employee[sl] = off + np.concatenate([[econ], rest])
-        buyer_role[sl] = np.minimum(np.arange(k), len(BUYER_ROLES) - 1)
+    buyer_employee = draw_committees(sizes, offsets, committee_size, span, rng)
+    committee_offset = enterprise_offsets(committee_size)
+    buyer_role = np.minimum(
+        np.arange(len(buyer_employee)) - np.repeat(committee_offset, committee_size),
+        len(BUYER_ROLES) - 1,
+    ).astype(np.int8)
     buyer_enterprise = np.repeat(np.arange(n_ent), committee_size)
 
     return Population(

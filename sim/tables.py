@@ -19,7 +19,11 @@ class Table:
     """Columns of equal length that grow by doubling; rows are never deleted.
 
     Subclasses list their columns in ``COLUMNS`` as ``name: dtype``. Every table has
-    an ``active`` column; ended rows stay for the record.
+    an ``active`` column; ended rows stay for the record. ``table.acv`` is a view of
+    the first ``n`` rows of that column (writes go to the table); the views are plain
+    instance attributes, refreshed when rows are added, so reading a column costs an
+    attribute lookup (a market of a million employees reads them some ten thousand
+    times a week).
     """
 
     COLUMNS: dict[str, Any] = {}
@@ -28,36 +32,50 @@ class Table:
         self.n = 0
         self._cols = {name: np.zeros(capacity, dtype=dt) for name, dt in self.COLUMNS.items()}
         self._cols["active"] = np.zeros(capacity, dtype=bool)
+        self._refresh_views()
 
-    def __getattr__(self, name: str) -> np.ndarray:
-        cols = self.__dict__.get("_cols")
-        if cols is not None and name in cols:
-            return cols[name][: self.n]
-        raise AttributeError(name)
+    def _refresh_views(self) -> None:
+        n = self.n
+        for name, col in self._cols.items():
+            self.__dict__[name] = col[:n]
+
+    def __getstate__(self) -> dict[str, Any]:
+        # views would unpickle as copies detached from their columns: rebuild them
+        return {"n": self.n, "_cols": self._cols}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._refresh_views()
 
     def add(self, **values: Any) -> np.ndarray:
         """Append rows (scalars or equal-length arrays) and return their ids."""
-        k = max((np.size(v) for v in values.values()), default=0)
+        k = 0
+        for v in values.values():  # np.size, with a fast path for the usual scalars
+            if isinstance(v, np.ndarray):
+                size = v.size
+            elif isinstance(v, int | float | np.generic):
+                size = 1
+            else:
+                size = int(np.size(v))
+            k = max(k, size)
         if k == 0:
             return np.empty(0, dtype=np.int64)
-        need = self.n + k
+        missing = self._cols.keys() - values.keys() - {"active"}
+        if missing:
+            raise ValueError(f"missing column {sorted(missing)[0]!r}")
+        start, need = self.n, self.n + k
         cap = len(self._cols["active"])
         if need > cap:
             new_cap = max(need, 2 * cap)
             for name, col in self._cols.items():
                 grown = np.zeros(new_cap, dtype=col.dtype)
-                grown[: self.n] = col[: self.n]
+                grown[:start] = col[:start]
                 self._cols[name] = grown
-        ids = np.arange(self.n, need)
         for name, col in self._cols.items():
-            if name == "active":
-                col[ids] = True
-            elif name in values:
-                col[ids] = values[name]
-            else:
-                raise ValueError(f"missing column {name!r}")
+            col[start:need] = True if name == "active" else values[name]
         self.n = need
-        return ids
+        self._refresh_views()
+        return np.arange(start, need)
 
     def active_ids(self) -> np.ndarray:
         return np.flatnonzero(self._cols["active"][: self.n])

@@ -13,3 +13,26 @@ SMALL = {"n_enterprises": 25, "enterprise_size_max": 400}
 def small_model() -> MarketModel:
     """A 25-enterprise market, seed 7, not yet stepped."""
     return MarketModel(rng=7, **SMALL)
+
+
+@pytest.fixture
+def solara_session():
+    """A fresh Solara session (kernel context) for a test that renders the page.
+
+    Module-level ``solara.reactive`` values in ``gui/`` are per session when Solara's
+    server is loaded; otherwise they are one process-wide value, and a test that
+    changed the scenario or built a market would hand it to the next test. Inside a
+    fresh context every reactive value starts at its default, whatever ran before.
+    The context is dropped, not closed: closing tears down widgets the test's
+    renderer registered outside the context's comm manager.
+    """
+    import uuid
+
+    import solara.server.starlette  # noqa: F401 - makes reactive values per kernel context
+    from solara.server import kernel, kernel_context
+
+    context = kernel_context.VirtualKernelContext(
+        id=f"test-{uuid.uuid4().hex}", session_id="test", kernel=kernel.Kernel()
+    )
+    with context:
+        yield context

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -134,3 +135,236 @@ def test_parameter_docs_are_generated_from_the_registry():
     assert docs.read_text() == markdown_table(), (
         "run: salesweb params --markdown > docs/parameters.md"
     )
+
+
+# ---------------------------------------------------------------- issue 8: hostile input
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    """Run the CLI in this process: (exit status, stdout, stderr)."""
+    from experiments.cli import app
+
+    with pytest.raises(SystemExit) as info:
+        app(list(args))
+    out = capsys.readouterr()
+    return info.value.code, out.out, out.err
+
+
+def assert_one_error_line(code: int, err: str, *fragments: str) -> None:
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+def scenario_file(tmp_path, name: str, content: bytes | str):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragments"),
+    [
+        (b"\x00\x01\xff\xfe", ["is not UTF-8 text"]),
+        (b"[params]\nvirality = 0.1\n# caf\xe9\n", ["is not UTF-8 text"]),
+        ('[[vendors]]\nstrategy = ["direct"]\n', ["strategy ['direct'] is not allowed", "one of"]),
+        ("vendors = [1, 2]\n", ["[[vendors]] an array of tables"]),
+        ("", ["empty; expected a [scenario] table"]),
+        ('[scenario]\ntitel = "x"\n', ["unknown key(s) ['titel'] in [scenario]", "title"]),
+        ("[scenario]\n[foo]\n", ["allowed: [scenario], [params], [[vendors]]"]),
+        ("[[vendors]]\nquality = 7\n[params]\nn_vendors = 2\n", ["'quality': 7", "[0, 1]"]),
+    ],
+    ids=[
+        "binary",
+        "latin-1",
+        "strategy list",
+        "vendors ints",
+        "empty",
+        "scenario key",
+        "section",
+        "trait",
+    ],
+)
+def test_cli_bad_scenario_file_is_one_line(capsys, tmp_path, content, fragments):
+    path = scenario_file(tmp_path, "bad.toml", content)
+    code, _, err = run_cli(capsys, "simulate", "--scenario", path, "--steps", "1", "--quiet")
+    assert_one_error_line(code, err, *fragments)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["simulate", "--seed", "-1"], ["--seed -1", "non-negative integer"]),
+        (["simulate", "--steps", "-5"], ["--steps -5", "[1, 5200]"]),
+        (["simulate", "--steps", "100000"], ["--steps 100000", "[1, 5200]"]),
+        (["simulate", "--steps", "abc"], ["'--steps'", "integer"]),
+        (["simulate", "--bogus"], ["No such option: --bogus"]),
+        (["simulate", "--set", "strategy_mix=a:b:c"], ["'a:b:c'", "bottoms_up:direct:hybrid"]),
+        (["simulate", "--memory-limit", "0"], ["'memory_limit_gb': 0.0", "above 0"]),
+        (
+            ["simulate", "--set", "n_enterprises=5000"]
+            + ["--set", "enterprise_size_min=100000", "--set", "enterprise_size_max=100000"],
+            ["market too big: estimated", "memory limit of 4 GB", "--memory-limit"],
+        ),
+        (["validate", "--out", "v", "--seeds", "1000000000000"], ["[5, 100]"]),
+        (["validate", "--out", "/proc/report"], ["cannot write in folder '/proc'"]),
+    ],
+    ids=[
+        "seed",
+        "steps negative",
+        "steps huge",
+        "steps text",
+        "unknown option",
+        "emoji-like mix",
+        "memory limit",
+        "too big",
+        "validate seeds",
+        "validate out",
+    ],
+)
+def test_cli_bad_option_is_one_line(capsys, tmp_path, monkeypatch, args, fragments):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, *args)
+    assert_one_error_line(code, err, *fragments)
+
+
+def test_cli_scenario_directory_is_named_as_such(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "simulate", "--scenario", str(tmp_path), "--steps", "1")
+    assert_one_error_line(code, err, "is a directory")
+
+
+@pytest.mark.parametrize("where", ["out is a folder", "vendors is a folder", "proc"])
+def test_cli_unwritable_output_is_refused_before_the_run(capsys, tmp_path, where):
+    out = tmp_path / "run.csv"
+    if where == "out is a folder":
+        out.mkdir()
+    elif where == "vendors is a folder":
+        out.write_text("old")
+        (tmp_path / "run_vendors.csv").mkdir()
+    else:
+        out = Path("/proc/run.csv")
+    code, stdout, err = run_cli(
+        capsys, "simulate", "--steps", "2", "--set", "n_enterprises=3", "--out", str(out)
+    )
+    assert_one_error_line(code, err, "--out")
+    assert "ARR" not in stdout  # refused before the run, not after it
+    if where == "vendors is a folder":
+        assert out.read_text() == "old"
+
+
+def test_output_files_get_the_umask_mode(capsys, tmp_path):
+    import os
+
+    old = os.umask(0o027)
+    try:
+        code, _, err = run_cli(
+            capsys, "simulate", "--steps", "2", "--set", "n_enterprises=3", "--quiet",
+            "--out", str(tmp_path / "run.parquet"),
+        )  # fmt: skip
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    for name in ("run.parquet", "run_vendors.parquet"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o640, name
+
+
+def test_the_two_tables_are_replaced_together_or_not_at_all(tmp_path, monkeypatch):
+    """If the vendor table cannot be put in place, the old weekly table comes back."""
+    import os
+
+    from experiments import io
+
+    weeks, vendors = tmp_path / "run.csv", tmp_path / "run_vendors.csv"
+    io.write_tables({weeks: pd.DataFrame({"week": [1]}), vendors: pd.DataFrame({"v": [1]})})
+    before = weeks.read_bytes(), vendors.read_bytes()
+    real_replace = os.replace
+
+    def failing(src, dst):
+        if Path(dst) == vendors:
+            raise PermissionError(13, "Permission denied")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(io.os, "replace", failing)
+    with pytest.raises(PermissionError):
+        io.write_tables({weeks: pd.DataFrame({"week": [2]}), vendors: pd.DataFrame({"v": [2]})})
+    assert (weeks.read_bytes(), vendors.read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.csv", "run_vendors.csv"]
+
+
+def test_rich_markup_in_a_message_is_printed_as_typed(capsys):
+    from experiments.cli import fail
+
+    fail("allowed: [scenario], [params], [[vendors]]; a:b:c [bold]x[/]")
+    err = capsys.readouterr().err
+    assert err.strip() == "error: allowed: [scenario], [params], [[vendors]]; a:b:c [bold]x[/]"
+
+
+def test_a_run_stopped_by_its_memory_limit_keeps_its_weeks(tmp_path, monkeypatch, capsys):
+    """The budget stops the run; the CLI still writes the weeks it ran and says why."""
+    from sim import budget
+
+    def tiny_after_week_2(model):
+        if model.steps == 2:
+            model.memory_budget = budget.Budget(1e-4, model.memory_budget.estimate)
+        real_check(model)
+
+    real_check = budget.check_step
+    monkeypatch.setattr(budget, "check_step", tiny_after_week_2)
+    out = tmp_path / "run.csv"
+    code, _, err = run_cli(
+        capsys,
+        "simulate",
+        "--steps",
+        "10",
+        "--set",
+        "n_enterprises=3",
+        "--quiet",
+        "--out",
+        str(out),
+    )
+    assert_one_error_line(code, err, "outgrew its memory limit after week 2", "run.csv")
+    assert len(pd.read_csv(out, index_col=0)) == 3  # weeks 0, 1, 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragments"),
+    [
+        ({"rng": -1}, ["'rng': -1", "non-negative integer"]),
+        ({"rng": "x"}, ["'rng': 'x'"]),
+        ({"rng": 1.5}, ["'rng': 1.5"]),
+        ({"vendors": 3}, ["'vendors': 3", "list of dicts"]),
+        ({"vendors": [1]}, ["'vendors': [1]", "list of dicts"]),
+        ({"vendors": [{"strategy": ["direct"]}]}, ["strategy ['direct']", "one of"]),
+        ({"memory_limit_gb": "lots"}, ["'memory_limit_gb': 'lots'"]),
+        (
+            {"n_vendors": 1, "vendors": [{"strategy": "direct"}], "strategy_mix": "1:0:0"},
+            ["'strategy_mix'", "would have no effect", "fix the strategy of all 1"],
+        ),
+    ],
+)
+def test_api_bad_values_name_parameter_value_and_allowed(kwargs, fragments):
+    with pytest.raises(ParameterError) as info:
+        MarketModel(n_enterprises=2, **kwargs)
+    assert isinstance(info.value, ValueError) and "\n" not in str(info.value)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_api_scenario_that_is_not_a_name_or_path():
+    with pytest.raises(ScenarioError, match="None is not allowed; expected a preset name"):
+        MarketModel.from_scenario(None)
+
+
+def test_huge_but_finite_strategy_shares_are_normalised():
+    model = MarketModel(rng=1, n_enterprises=2, strategy_mix=(1e308, 1e308, 1))
+    strategies = [v.strategy for v in model.vendor_list]
+    assert strategies.count("bottoms_up") == strategies.count("direct") == 6
+
+
+def test_strategy_mix_acts_where_the_scenario_names_each_vendor():
+    """yammer_viral's [[vendors]] name both strategies; an overriding mix reassigns them."""
+    for mix, strategies in (("1:0:0", ["bottoms_up"] * 2), ("0:1:0", ["direct"] * 2)):
+        model = MarketModel.from_scenario("yammer_viral", rng=1, strategy_mix=mix)
+        assert [v.strategy for v in model.vendor_list] == strategies
+    plain = MarketModel.from_scenario("yammer_viral", rng=1)
+    assert [v.strategy for v in plain.vendor_list] == ["bottoms_up", "direct"]

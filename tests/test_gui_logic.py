@@ -223,15 +223,16 @@ def test_comparison_rejects_bad_sets_before_running():
 
 
 def test_server_command_is_offline_and_binds_where_told():
-    from gui.server import solara_command, solara_env
+    from gui.server import server_command, server_env
 
-    cmd = solara_command("0.0.0.0", 9999)
-    assert cmd[1:4] == ["-m", "solara", "run"] and cmd[4].endswith("gui/app.py")
+    cmd = server_command("0.0.0.0", 9999)
+    assert cmd[cmd.index("-m") + 1 : cmd.index("-m") + 3] == ["uvicorn", "gui.asgi:app"]
     assert cmd[cmd.index("--host") + 1] == "0.0.0.0" and cmd[cmd.index("--port") + 1] == "9999"
-    assert {"--production", "--no-open", "--no-check-version"} <= set(cmd)
-    assert solara_env()["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    env = server_env()
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
 
 
+@pytest.mark.usefixtures("solara_session")
 def test_page_renders_steps_and_survives_an_engine_failure(monkeypatch):
     """The page without a browser: built on first render, stepped, and an engine error shown."""
     import solara
@@ -252,6 +253,7 @@ def test_page_renders_steps_and_survives_an_engine_failure(monkeypatch):
     assert "failed after week 1" in app.run_error.value and "IndexError" in app.run_error.value
 
 
+@pytest.mark.usefixtures("solara_session")
 def test_every_preset_builds_steps_and_draws_in_the_page():
     """Each shipped scenario through the page's own code path (no browser)."""
     import solara

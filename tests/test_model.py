@@ -104,8 +104,25 @@ def test_hierarchy_network_looks_like_email_networks():
 
 
 def test_adoption_never_exceeds_one_product_or_the_population():
+    """Adoption is the share of employees on a product, counted employee by employee.
+
+    With strong virality and reach most employees adopt: the reported rate, the users
+    per vendor and the users per enterprise must each match a count over the
+    employees' product codes (one code per employee), and no enterprise has more users
+    than employees.
+    """
     model = run(9, steps=60, virality=0.2, marketing_reach=0.1)
-    assert 0 < model.adoption_rate <= 1
+    pop = model.population
+    users = pop.emp_product >= 0
+    assert 0.5 < users.mean() <= 1
+    assert model.adoption_rate == pytest.approx(users.mean())
+    assert model.users == users.sum()
+    per_vendor = np.bincount(pop.emp_product[users], minlength=len(model.vendor_list))
+    assert [v.users for v in model.vendor_list] == per_vendor.tolist()
+    per_enterprise = np.bincount(pop.emp_enterprise[users], minlength=len(pop.ent_size))
+    assert (per_enterprise <= pop.ent_size).all()
+    adoption = model.datacollector.get_model_vars_dataframe()["adoption_rate"]
+    assert adoption.between(0, 1).all() and adoption.iloc[-1] == model.adoption_rate
 
 
 def test_exit_ends_contracts_and_users():
@@ -150,8 +167,26 @@ def test_mesa_batch_run_drives_the_model():
 
 
 def test_an_entrant_beyond_the_first_block_of_vendors_reads_as_empty():
-    model = MarketModel(rng=1, n_enterprises=3, n_vendors=8)
-    entrant = model.add_vendor("hybrid")  # the ninth vendor widens the per-vendor arrays
+    """The ninth vendor widens the per-vendor arrays: it starts empty, then counts right.
+
+    After a week of strong marketing every vendor's users, ARR and customers must
+    match counts over the employees and the contracts, the entrant's included.
+    """
+    model = MarketModel(
+        rng=1, n_enterprises=6, n_vendors=8, marketing_reach=0.3, strategy_mix="1:0:1"
+    )
+    entrant = model.add_vendor("bottoms_up")  # the ninth vendor widens the arrays
+    assert model.vendor_capacity > 8
     assert (entrant.arr, entrant.users, entrant.customers) == (0.0, 0, 0)
-    model.step()
-    assert entrant.arr >= 0
+    assert (model.contract_at[:, entrant.index] == -1).all()
+    assert (model.opp_at[:, entrant.index] == -1).all()
+    for _ in range(3):
+        model.step()
+    pop, contracts = model.population, model.contracts
+    active = contracts.active_ids()
+    assert entrant.users > 0
+    for v in model.vendor_list:
+        assert v.users == np.count_nonzero(pop.emp_product == v.index), v
+        mine = active[contracts.vendor[active] == v.index]
+        assert v.arr == pytest.approx(contracts.acv[mine].sum()), v
+        assert v.customers == len(np.unique(contracts.enterprise[mine])), v

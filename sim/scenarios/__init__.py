@@ -36,8 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from sim.params import ParameterError, validate_params
+from sim.vendor_specs import validate_vendor_specs
 
 PRESET_PACKAGE = "sim.scenarios"
+SECTIONS = ("scenario", "params", "vendors", "focal")
+META_KEYS = ("title", "essay", "narrative", "seed")
+PASS_THROUGH = ("rng", "vendors", "focal", "memory_limit_gb")
+"""Keyword arguments of MarketModel that are not parameters: passed on unvalidated."""
 
 
 class ScenarioError(ValueError):
@@ -61,13 +66,20 @@ class Scenario:
     def model_kwargs(self, **overrides: Any) -> dict[str, Any]:
         """Keyword arguments for :class:`sim.MarketModel`: the scenario's, then ``overrides``.
 
-        ``rng``, ``vendors`` and ``focal`` pass through; other overrides are validated
-        here. The scenario's ``seed`` is the ``rng`` when none is given.
+        ``rng``, ``vendors``, ``focal`` and ``memory_limit_gb`` pass through; other
+        overrides are validated here. The scenario's ``seed`` is the ``rng`` when none is
+        given. An overriding ``strategy_mix`` acts even where the scenario's ``[[vendors]]``
+        name each vendor's strategy: the mix then assigns every starting vendor's
+        strategy, and the vendors keep their other traits.
         """
-        extra = {k: overrides.pop(k) for k in ("rng", "vendors", "focal") if k in overrides}
+        extra = {k: overrides.pop(k) for k in PASS_THROUGH if k in overrides}
         kwargs = {**self.params, **validate_params(overrides)}
         if self.vendors and "vendors" not in extra:
-            kwargs["vendors"] = [dict(v) for v in self.vendors]
+            mix_given = "strategy_mix" in overrides
+            kwargs["vendors"] = [
+                {k: v for k, v in spec.items() if not (mix_given and k == "strategy")}
+                for spec in self.vendors
+            ]
         if self.focal is not None and "focal" not in extra:
             kwargs["focal"] = dict(self.focal)
         kwargs.update(extra)
@@ -107,7 +119,12 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"scenario file {origin}: not valid TOML ({exc})") from None
-    unknown = set(data) - {"scenario", "params", "vendors", "focal"}
+    if not data:
+        raise ScenarioError(
+            f"scenario file {origin}: empty; expected a [scenario] table (title, narrative) "
+            "and a [params] table"
+        )
+    unknown = set(data) - set(SECTIONS)
     if unknown:
         raise ScenarioError(
             f"scenario file {origin}: unknown section(s) {sorted(unknown)}; "
@@ -116,13 +133,25 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     meta = data.get("scenario", {})
     params = data.get("params", {})
     vendors = data.get("vendors", [])
-    if not isinstance(meta, dict) or not isinstance(params, dict) or not isinstance(vendors, list):
+    if (
+        not isinstance(meta, dict)
+        or not isinstance(params, dict)
+        or not isinstance(vendors, list)
+        or not all(isinstance(v, dict) for v in vendors)
+    ):
         raise ScenarioError(
             f"scenario file {origin}: [scenario] and [params] must be tables, [[vendors]] an array of tables"
+        )
+    unknown_meta = set(meta) - set(META_KEYS)
+    if unknown_meta:
+        raise ScenarioError(
+            f"scenario file {origin}: unknown key(s) {sorted(unknown_meta)} in [scenario]; "
+            f"allowed: {', '.join(META_KEYS)}"
         )
     try:
         params = validate_params(params)
         focal = _focal_table(data.get("focal"))
+        validate_vendor_specs(vendors)
     except ParameterError as exc:
         raise ParameterError(f"scenario file {origin}: {exc}") from None
     seed = meta.get("seed")
@@ -147,17 +176,33 @@ def _focal_table(table: Any) -> dict[str, Any] | None:
     """The ``[focal]`` table, checked as the model checks ``focal=`` (None if absent)."""
     if table is None:
         return None
-    from sim.model import validate_vendor_spec
+    from sim.vendor_specs import validate_vendor_spec
 
     return validate_vendor_spec(table, "[focal]")
 
 
 def _read(name_or_path: str | Path) -> tuple[str, str, str]:
+    if not isinstance(name_or_path, str | Path):
+        raise ScenarioError(
+            f"scenario {name_or_path!r} is not allowed; expected a preset name such as "
+            "'default' or the path of a .toml file"
+        )
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.exists():
+        if path.is_dir():
+            raise ScenarioError(f"scenario file {str(path)!r} is a directory; give a .toml file")
         if not path.is_file():
             raise ScenarioError(f"scenario file {str(path)!r} does not exist")
-        return path.read_text(encoding="utf-8"), path.stem, str(path)
+        try:
+            return path.read_text(encoding="utf-8"), path.stem, str(path)
+        except UnicodeDecodeError:
+            raise ScenarioError(
+                f"scenario file {str(path)!r} is not UTF-8 text; a scenario is a TOML file"
+            ) from None
+        except OSError as exc:
+            raise ScenarioError(
+                f"scenario file {str(path)!r} cannot be read ({exc.strerror})"
+            ) from None
     name = str(name_or_path)
     names = preset_names()
     if name not in names:

@@ -4,11 +4,16 @@ The server is started once per session (it takes a few seconds); every test gets
 fresh browser context, hence a fresh Solara session with its own market. Every page
 records console errors and failed requests; :func:`page` fails the test on any, so a
 missing offline asset (a silent 404) cannot slip through.
+
+The server serves a copy of the offline front-end (hard links into a temporary
+folder: instant, no extra space), so a test that attacks the assets, or a regression
+that lets a request delete them, can never damage the venv everyone shares.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -46,13 +51,31 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(chromium_path) -> str:
+def assets_copy(tmp_path_factory) -> Path:
+    """The offline front-end, hard-linked into a temporary folder (copied if links fail)."""
+    from gui.assets import default_assets_dir
+
+    source = default_assets_dir()
+    if not source.is_dir():
+        _missing(f"the offline front-end is not installed at {source} (solara-assets)")
+    target = tmp_path_factory.mktemp("assets") / "cdn"
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path, assets_copy) -> str:
     """Start ``python -m gui.server`` on a free port; wait for HTTP 200; stop it at the end."""
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "server.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gui.server", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "gui.server", "--host", "127.0.0.1", "--port", str(port)]
+        + ["--assets", str(assets_copy)],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -222,18 +222,29 @@ def test_comparison_shows_both_runs(page):
 
 
 def test_step_redraw_latency_is_reported(page):
-    """Prints (does not assert) step-plus-redraw latency; see experiments/gui_latency.py."""
+    """Eight steps are timed in the page, each from the click to the redraw after it.
+
+    Asserts what the report means (the week advanced eight times and every figure is a
+    positive duration, the redraw no sooner than the counter), not how fast it was:
+    timings vary with the machine (experiments/gui_latency.py prints them).
+    """
     import json
+    import math
 
     from gui.latency_probe import measure_steps
 
     wait_charts(page)
+    start = week(page)
     stats = measure_steps(page, n=8)
-    (Path(__file__).resolve().parents[2] / "test-artifacts" / "step_latency.json").write_text(
-        json.dumps(stats, indent=2)
-    )
-    print(f"\nstep + redraw latency (default scenario): {stats}")
+    assert week(page) == start + 8
     assert stats["steps"] == 8
+    for key in ("median_ms", "p90_ms", "max_ms", "median_counter_ms"):
+        assert math.isfinite(stats[key]) and stats[key] > 0, (key, stats)
+    assert stats["median_ms"] <= stats["p90_ms"] <= stats["max_ms"]
+    assert stats["median_ms"] >= stats["median_counter_ms"]  # drawn after the counter moved
+    out = Path(__file__).resolve().parents[2] / "test-artifacts" / "step_latency.json"
+    out.write_text(json.dumps(stats, indent=2))
+    print(f"\nstep + redraw latency (default scenario): {stats}")
 
 
 def test_two_sessions_do_not_share_a_market(page, browser, app_url):

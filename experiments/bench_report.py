@@ -1,0 +1,100 @@
+"""The bench's figures as the tables ``salesweb bench`` prints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _size_label(n: int) -> str:
+    return f"{n / 1e6:g}M" if n >= 1_000_000 else f"{n / 1e3:g}k"
+
+
+def print_report(result: dict[str, Any], console: Console) -> None:
+    """Peer line, market table, profile by mechanism, targets."""
+    console.width = max(console.width, 120)
+    peer = result["peer"]
+    console.print(
+        f"[bold]core {result['core']}[/] of {result['cores']} ({result['cpu']}); "
+        f"load average before {_load(result['load_before'])}, after {_load(result['load_after'])}; "
+        f"commit {result['commit']}{' (with changes)' if result['dirty'] else ''}"
+    )
+    if "error" in peer:
+        console.print(f"[red]Mesa VirusOnNetwork failed:[/] {peer['error']}")
+    else:
+        console.print(
+            f"Mesa VirusOnNetwork, {peer['nodes']:,} nodes, {peer['steps']} steps: "
+            f"[bold]{peer['agent_steps_per_s'] / 1e6:.2f} M agent-steps/s[/] "
+            f"({peer['step_ms_median']:.0f} ms/step, graph built in {peer['build_s']:.1f} s)"
+        )
+    default = result["default_scenario"]
+    if "error" in default:
+        console.print(f"[red]default scenario failed:[/] {default['error']}")
+    else:
+        console.print(
+            f"default scenario ({default['employees']:,} employees, {default['vendors_start']} "
+            f"vendors): [bold]{default['run_s']:.2f} s[/] for {default['steps']} weeks, "
+            f"built in {default['build_s']:.2f} s"
+        )
+    table = Table(title="MarketModel (default parameters, 50 vendors at the start)")
+    for col in (
+        "market",
+        "employees",
+        "build s",
+        "median ms",
+        "worst ms (week)",
+        "CPU ms median / worst",
+        "M emp-steps/s",
+        "peak GB",
+    ):
+        table.add_column(col, justify="right")
+    for m in result["markets"]:
+        label = _size_label(m["target_employees"])
+        if "error" in m:
+            table.add_row(label, "-", "-", "-", "-", "-", "-", f"failed: {m['error']}")
+            continue
+        table.add_row(
+            label,
+            f"{m['employees']:,}",
+            f"{m['build_s']:.2f}",
+            f"{m['step_ms_median']:.1f}",
+            f"{m['step_ms_max']:.1f} ({m['worst_step']})",
+            f"{m['cpu_ms_median']:.1f} / {m['cpu_ms_max']:.1f}",
+            f"{m['employee_steps_per_s'] / 1e6:.1f}",
+            f"{m['peak_memory_gb']:.2f}",
+        )
+    console.print(table)
+    collected = [
+        f"{_size_label(m['target_employees'])} {m['gc_full_collections']}"
+        + (f" (longest {m['gc_max_pause_ms']:.0f} ms)" if m["gc_full_collections"] else "")
+        for m in result["markets"]
+        if "error" not in m
+    ]
+    console.print(f"full garbage collections during the steps: {', '.join(collected)}")
+    if result["ratio"] is not None:
+        console.print(
+            f"throughput at 100k employees over VirusOnNetwork at {peer['nodes']:,} nodes: "
+            f"[bold]{result['ratio']:.1f}x[/] (per CPU second: {result['ratio_cpu']:.1f}x)"
+        )
+    console.print(profile_table(result))
+    for name, ok in result["targets"].items():
+        console.print(f"{'[green]holds[/]' if ok else '[red]misses[/]'}  {name}")
+
+
+def profile_table(result: dict[str, Any]) -> Table:
+    """Milliseconds per step in each mechanism, one column per market size."""
+    markets = [m for m in result["markets"] if "error" not in m]
+    table = Table(title="Where a step's time goes (ms per step, mean over the run)")
+    table.add_column("mechanism")
+    for m in markets:
+        table.add_column(_size_label(m["target_employees"]), justify="right")
+    names = list(dict.fromkeys(n for m in markets for n in m["profile_ms_per_step"]))
+    for name in names:
+        table.add_row(name, *(f"{m['profile_ms_per_step'].get(name, 0.0):.2f}" for m in markets))
+    return table
+
+
+def _load(avg: list[float] | tuple[float, ...]) -> str:
+    return f"{avg[0]:.2f}"

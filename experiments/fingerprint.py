@@ -1,0 +1,156 @@
+"""Fingerprints of seeded runs: did a change alter what a seed produces, and where?
+
+A speed-up should leave every seeded result as it was, unless it was meant to change
+the random stream. This script runs every preset scenario (and each org network) on a
+small market for a year with a fixed seed and records a hash of each output: the built
+population (org network, roles, ages, openness, committees), the weekly model table
+column by column, the vendor rows and the final state of the employees. Run it on the
+code before a change and after, then compare::
+
+    python -m experiments.fingerprint --out before.json      # on the old commit
+    python -m experiments.fingerprint --out after.json --compare before.json
+
+The comparison names each (case, output) that differs. Vendor rows are compared for
+live vendors and the week a vendor exits, the rows both the old Mesa collector and
+:class:`sim.vendor_records.VendorRecords` keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+SEED = 20240611
+WEEKS = 52
+SMALL_MARKET = {"n_enterprises": 30}
+NETWORK_CASES = {
+    "network_small_world": {"org_network": "small_world"},
+    "network_complete": {"org_network": "complete", "enterprise_size_max": 150},
+}
+POPULATION_ARRAYS = (
+    "ent_size",
+    "ent_on_prem",
+    "emp_level",
+    "emp_depth",
+    "emp_age",
+    "emp_openness",
+    "buyer_employee",
+    "buyer_role",
+)
+
+
+def digest(*arrays: Any) -> str:
+    """A short hash of arrays' bytes (and dtypes), equal iff the values are."""
+    h = hashlib.sha256()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(str(a.dtype).encode())
+        h.update(a.tobytes())
+    return h.hexdigest()[:16]
+
+
+def frame_digests(df: pd.DataFrame, prefix: str) -> dict[str, str]:
+    """One hash per column (and one for the index), so a diff names the column."""
+    out = {
+        f"{prefix}.index": digest(*(df.index.get_level_values(i) for i in range(df.index.nlevels)))
+    }
+    for col in df.columns:
+        values = df[col].to_numpy()
+        if values.dtype == object:
+            values = np.array([str(v) for v in values])
+        out[f"{prefix}.{col}"] = digest(values)
+    return out
+
+
+def kept_vendor_rows(model: Any) -> pd.DataFrame:
+    """Vendor rows up to and including each vendor's exit week."""
+    df = model.vendor_dataframe()
+    exited = {v.unique_id: v.exited for v in model.vendor_list if v.exited is not None}
+    step = df.index.get_level_values("Step")
+    last = df.index.get_level_values("AgentID").map(lambda a: exited.get(a, np.inf))
+    return df[np.asarray(step <= last)]
+
+
+def fingerprint_case(name: str, overrides: dict[str, Any]) -> dict[str, str]:
+    from sim.model import MarketModel
+
+    scenario = name if name in _scenario_names() else "default"
+    model = MarketModel.from_scenario(scenario, rng=SEED, **{**SMALL_MARKET, **overrides})
+    pop = model.population
+    out = {
+        "population.adjacency": digest(
+            pop.adjacency.indptr.astype(np.int64), pop.adjacency.indices.astype(np.int64)
+        ),
+        **{f"population.{a}": digest(getattr(pop, a)) for a in POPULATION_ARRAYS},
+    }
+    for _ in range(WEEKS):
+        model.step()
+    out |= frame_digests(model.datacollector.get_model_vars_dataframe(), "weekly")
+    out |= frame_digests(kept_vendor_rows(model), "vendors")
+    out["final.emp_product"] = digest(pop.emp_product)
+    out["final.receptivity"] = digest(pop.receptivity)
+    return out
+
+
+def _scenario_names() -> list[str]:
+    from sim.scenarios import preset_names
+
+    return list(preset_names())
+
+
+def all_cases() -> dict[str, dict[str, Any]]:
+    cases: dict[str, dict[str, Any]] = {name: {} for name in _scenario_names()}
+    cases |= NETWORK_CASES
+    return cases
+
+
+def compare(after: dict, before: dict) -> list[str]:
+    """Lines naming each output that differs (or exists on one side only)."""
+    lines = []
+    for case in sorted(set(before) | set(after)):
+        a, b = after.get(case), before.get(case)
+        if a is None or b is None:
+            lines.append(f"{case}: only in {'before' if a is None else 'after'}")
+            continue
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                lines.append(f"{case}: {key} differs")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--compare", type=Path, help="an earlier fingerprint file")
+    parser.add_argument("--cases", nargs="*", help="only these cases")
+    args = parser.parse_args(argv)
+    cases = all_cases()
+    if args.cases:
+        cases = {k: v for k, v in cases.items() if k in args.cases}
+    result = {}
+    for name, overrides in cases.items():
+        result[name] = fingerprint_case(name, overrides)
+        print(f"{name}: {len(result[name])} outputs", file=sys.stderr)
+    fd, tmp = tempfile.mkstemp(dir=args.out.parent or ".", suffix=".tmp")
+    with os.fdopen(fd, "w") as f:
+        json.dump(result, f, indent=1, sort_keys=True)
+    os.replace(tmp, args.out)
+    if args.compare:
+        before = json.loads(args.compare.read_text())
+        diffs = compare(result, {k: v for k, v in before.items() if k in result})
+        print("\n".join(diffs) if diffs else "identical: every output of every case")
+        return 1 if diffs else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

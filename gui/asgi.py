@@ -1,0 +1,32 @@
+"""The browser server's ASGI app: Solara's app with the offline front-end served read-only.
+
+``gui.server`` starts uvicorn on ``gui.asgi:app``. Solara reads its settings from the
+environment when it is imported, so they are set here first, whatever the environment
+said: the app script, production mode, the asset proxy off and the page's CDN at
+:data:`gui.assets.ASSET_PREFIX` (``uvicorn gui.asgi:app`` alone is as safe).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from gui.assets import ASSET_PREFIX, WithOfflineAssets, assets_dir
+
+APP_SCRIPT = Path(__file__).with_name("app.py")
+
+SOLARA_ENV = {
+    "SOLARA_APP": str(APP_SCRIPT),
+    "SOLARA_MODE": "production",
+    "SOLARA_ASSETS_PROXY": "False",  # the proxy writes and deletes in the cache (gui/assets.py)
+    "SOLARA_ASSETS_CDN": ASSET_PREFIX,
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+}
+os.environ.update(SOLARA_ENV)
+
+import solara.server.starlette  # noqa: E402 - reads the environment above at import
+import solara.settings  # noqa: E402
+
+solara.settings.assets.proxy = False
+solara.settings.assets.cdn = ASSET_PREFIX
+app = WithOfflineAssets(solara.server.starlette.app, assets_dir())

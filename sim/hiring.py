@@ -1,0 +1,79 @@
+"""How many reps a vendor hires at a hiring round: wanted from bookings, paid by cash.
+
+Hiring follows bookings (``rep_hiring_rate`` reps per 13 weeks of rep cost booked), and
+two bounds keep it finite whatever the parameters: cash must pay the new team for
+``min_runway_weeks`` and for at least one week (so ``min_runway_weeks = 0`` means "as
+long as cash pays this week", not "without limit"), and no vendor grows beyond the
+rep cap of its memory budget (:func:`sim.budget.rep_cap`), neither by hiring nor at
+its start (:func:`fit_to_cap`). Free reps (``rep_cost = 0``) are wanted without limit
+once there are bookings, and the cap decides.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.budget import rep_cap
+
+if TYPE_CHECKING:
+    from agents.vendor import Vendor
+    from sim.model import MarketModel
+
+QUARTER = 13  # weeks, as sim.economics.QUARTER (imported from here would be circular)
+
+
+def wanted_hires(model: MarketModel, vendor: Vendor) -> float:
+    """``rep_hiring_rate * bookings / (13 * rep_cost)``; infinite for free reps with bookings."""
+    paid = model.rep_hiring_rate * vendor.bookings_since_hiring
+    if vendor.rep_cost > 0:
+        return paid / (QUARTER * vendor.rep_cost)
+    return math.inf if paid > 0 else 0.0
+
+
+def affordable_hires(model: MarketModel, vendor: Vendor) -> int:
+    """Most reps a vendor can add and still pay for ``max(1, min_runway_weeks)`` weeks.
+
+    Runway is ``cash / (net weekly burn + new reps' cost)``.
+    """
+    weeks = max(1.0, model.min_runway_weeks)
+    room = vendor.cash / weeks - (vendor.costs - vendor.revenue)
+    if vendor.rep_cost <= 0:
+        return sys.maxsize if room >= 0 else 0
+    return max(0, int(min(room // vendor.rep_cost, sys.maxsize)))
+
+
+def rep_room(model: MarketModel, vendor: Vendor) -> int:
+    """Reps the vendor may still add under its budget's rep cap."""
+    budget = getattr(model, "memory_budget", None)
+    if budget is None:
+        return sys.maxsize
+    return max(0, rep_cap(budget, vendor.touches_per_rep) - vendor.reps)
+
+
+def fit_to_cap(model: MarketModel, vendor: Vendor) -> None:
+    """Trim a new vendor's starting reps to its rep cap.
+
+    Starting reps are drawn around ``initial_reps`` (and touches around
+    ``touches_per_rep``) with ``vendor_heterogeneity``; an entrant far past the horizon
+    was never counted by the construction check. Neither may exceed the cap.
+    """
+    room = rep_room(model, vendor) + vendor.reps
+    if vendor.reps > room:
+        vendor.rep_cohorts = [[vendor.rep_cohorts[0][0], room]] if room > 0 else []
+
+
+def hires(model: MarketModel, vendor: Vendor, rng: np.random.Generator) -> int:
+    """Reps hired this round: wanted, rounded at random (one uniform draw), then bounded.
+
+    The draw is the same as without bounds, so a run where no bound binds is unchanged.
+    """
+    room = rep_room(model, vendor)
+    wanted = min(wanted_hires(model, vendor), room + 1.0)  # finite before rounding
+    count = int(np.floor(wanted + rng.random()))
+    if count <= 0:
+        return 0
+    return max(0, min(count, room, affordable_hires(model, vendor)))

@@ -1,0 +1,65 @@
+"""Per-week vendor rows that grow with the vendors alive, not with every vendor ever.
+
+Mesa's ``DataCollector`` with agent-type reporters writes a row for every vendor the
+model has ever had, every step, so a long run with many entries and exits spends
+more and more of each step recording the dead. :class:`VendorRecords` writes one
+row per vendor alive at the end of a step, plus a last row (``alive`` False) in the
+week a vendor exits, and nothing for it afterwards. Columns are stored as plain
+lists, one per reporter; :meth:`VendorRecords.dataframe` gives the frame Mesa's
+``get_agenttype_vars_dataframe`` gave (index ``Step``, ``AgentID``; one column per
+reporter, in order).
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from agents.vendor import Vendor
+    from sim.model import MarketModel
+
+
+class VendorRecords:
+    """Collects one row per live vendor per step.
+
+    Parameters
+    ----------
+    reporters : dict of str to str
+        Column name to the vendor attribute it reads (``sim.reporting.VENDOR_REPORTERS``).
+    """
+
+    def __init__(self, reporters: dict[str, str]) -> None:
+        self.columns = list(reporters)
+        self._getters = [attrgetter(attr) for attr in reporters.values()]
+        self._step: list[float] = []
+        self._agent: list[int] = []
+        self._values: list[list[Any]] = [[] for _ in self.columns]
+        self._current: list[Vendor] = []  # vendors alive at the last collection
+        self._seen = 0  # vendors of model.vendor_list already considered
+
+    def collect(self, model: MarketModel) -> None:
+        """Record every vendor alive now, and once more each vendor that exited since."""
+        entrants = model.vendor_list[self._seen :]
+        self._seen = len(model.vendor_list)
+        recorded = self._current + entrants
+        self._current = [v for v in recorded if v.alive]
+        time = model.time
+        for vendor in recorded:
+            self._step.append(time)
+            self._agent.append(vendor.unique_id)
+            for column, getter in zip(self._values, self._getters, strict=True):
+                column.append(getter(vendor))
+
+    def __len__(self) -> int:
+        return len(self._step)
+
+    def dataframe(self) -> pd.DataFrame:
+        """Rows by (``Step``, ``AgentID``), as Mesa's agent-type data frame."""
+        data: dict[str, list[Any]] = {"Step": self._step, "AgentID": self._agent}
+        data.update(zip(self.columns, self._values, strict=True))
+        return pd.DataFrame(data, columns=["Step", "AgentID", *self.columns]).set_index(
+            ["Step", "AgentID"]
+        )

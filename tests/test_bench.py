@@ -1,0 +1,89 @@
+"""salesweb bench: figures for every case, JSON written whole, bad options refused."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from experiments.bench import BenchError, enterprises_for, mean_enterprise_size, targets
+from sim.params import defaults
+from sim.population import draw_enterprise_sizes
+
+
+def cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "experiments.cli", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_mean_enterprise_size_is_the_size_laws():
+    p = defaults()
+    sizes = draw_enterprise_sizes(
+        200_000, p["enterprise_size_min"], p["enterprise_size_max"], np.random.default_rng(0)
+    )
+    se = sizes.std() / np.sqrt(len(sizes))
+    assert abs(sizes.mean() - mean_enterprise_size()) < 4 * se
+
+
+def test_a_million_employees_is_about_nine_thousand_enterprises():
+    assert 8_900 <= enterprises_for(1_000_000) <= 9_200
+    with pytest.raises(BenchError, match="n_enterprises limit"):
+        enterprises_for(5_000_000)
+
+
+def test_targets_name_each_limit_and_whether_it_holds():
+    million = {
+        "target_employees": 1_000_000,
+        "build_s": 5.0,
+        "step_ms_median": 120.0,
+        "step_ms_max": 200.0,
+        "peak_memory_gb": 1.0,
+    }
+    result = {"markets": [million], "ratio": 31.0}
+    got = targets(result)
+    assert got["1M step_ms_median <= 100"] is False
+    assert got["1M build_s <= 20"] is True
+    assert got["100k throughput >= 30x VirusOnNetwork"] is True
+
+
+def test_bench_runs_every_case_and_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    args = ["bench", "--sizes", "1500,3000", "--steps", "3", "--peer-nodes", "300"]
+    done = cli(*args, "--peer-steps", "2", "--json", str(out))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(out.read_text())
+    assert result["peer"]["agent_steps_per_s"] > 0
+    assert result["default_scenario"]["steps"] == 260
+    assert result["default_scenario"]["enterprises"] == 200
+    assert result["default_scenario"]["steps"] == 260
+    assert result["default_scenario"]["enterprises"] == 200
+    assert [m["target_employees"] for m in result["markets"]] == [1500, 3000]
+    for m in result["markets"]:
+        assert m["steps"] == 3 and m["step_ms_max"] >= m["step_ms_median"] > 0
+        assert "1-2 self-serve adoption, user churn" in m["profile_ms_per_step"]
+        assert 0 < m["peak_memory_gb"] < 3
+    assert "Mesa VirusOnNetwork" in done.stdout and "Where a step's time goes" in done.stdout
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sizes", "lots"], "expected employees as integers"),
+        (["--sizes", "0"], "at least 1 employee"),
+        (["--sizes", "9000000"], "n_enterprises limit"),
+        (["--json", "no/such/folder/b.json"], "not a file in an existing folder"),
+        (["--core", "999"], "not one of the cores"),
+    ],
+)
+def test_bad_bench_options_get_one_error_line(args, message, tmp_path):
+    done = cli(
+        "bench", "--sizes", "1000", "--steps", "1", "--peer-nodes", "100", *args, cwd=tmp_path
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("error:") and message in done.stderr
+    assert "Traceback" not in done.stderr
