@@ -159,7 +159,6 @@ def team_seats(model: MarketModel, e: int, v: int, purchaser: int | None = None)
     local = nbr - off
     paid[local[on[local]]] = True
     pop.emp_paid[sl] = paid | (pop.emp_paid[sl] & ~on)
-    pop.emp_paid[sl] &= on
     return int(np.count_nonzero(paid))
 
 

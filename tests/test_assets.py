@@ -7,6 +7,7 @@ test's own (the real cache is tested through the server in ``tests/browser``).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 
 import pytest
@@ -55,7 +56,9 @@ def request(app, path: str, method: str = "GET") -> tuple[int, bytes]:
 
         await asyncio.wait_for(app(scope, receive, send), timeout=10)
 
-    asyncio.run(run())
+    # a fresh thread has no event loop, whatever an earlier test left in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return status, body

@@ -436,19 +436,43 @@ def results() -> dict[str, ClaimResult]:
     return {r.claim.key: r for r in run_claims(CLAIMS, SEEDS, size=SMALL)}
 
 
+# Claims that do not hold in the calibrated model at this test's size (10 seeds, 70
+# enterprises, 156 weeks), measured and left failing on purpose: each is an open finding
+# of issue 7, not a test to tune. strict: the day one holds, its test says so.
+OPEN = "does not hold in the calibrated model (docs/validation/claims.md): issue 7 is open"
+KNOWN_FAILURES = {
+    ("holds", "sales_too_early"): "at 70 enterprises early reps do not cost more per customer",
+    ("holds", "careful_qualification"): "qualification 0.5 raises CAC (76.9k vs 72.4k)",
+    ("vanishes", "careful_qualification"): "effort-blind wins still change CAC",
+    ("bar", "viral_vs_infrastructure"): "direct stays ahead for the viral product too",
+}
+
+
+def _keys(kind: str, keys: list[str]) -> list:
+    return [
+        pytest.param(
+            k,
+            marks=pytest.mark.xfail(strict=True, reason=f"{OPEN}: {KNOWN_FAILURES[(kind, k)]}"),
+        )
+        if (kind, k) in KNOWN_FAILURES
+        else k
+        for k in keys
+    ]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("key", list(BY_KEY))
+@pytest.mark.parametrize("key", _keys("holds", list(BY_KEY)))
 def test_claim_holds(results, key):
     assert results[key].holds, str(results[key])
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("key", list(BY_KEY))
+@pytest.mark.parametrize("key", _keys("vanishes", list(BY_KEY)))
 def test_claim_vanishes_with_its_mechanism_off(results, key):
     assert results[key].vanishes, str(results[key])
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("key", [c.key for c in CLAIMS if c.requirement])
+@pytest.mark.parametrize("key", _keys("bar", [c.key for c in CLAIMS if c.requirement]))
 def test_claim_meets_the_issues_bar(results, key):
     assert results[key].requirement_met, str(results[key])

@@ -235,3 +235,18 @@ def test_a_team_plan_covers_the_purchasers_team_and_grows_through_colleagues():
     pop.emp_product[newcomer] = 0
     assert team_seats(model, 0, 0) == 5
     assert pop.emp_paid[newcomer] and not pop.emp_paid[strangers[:10]].any()
+
+
+def test_one_vendors_team_plan_leaves_a_rivals_seats_alone():
+    from sim.contracting import team_seats
+
+    model = MarketModel(rng=0, n_enterprises=1, enterprise_size_min=200, enterprise_size_max=200)
+    pop, adj = model.population, model.population.adjacency
+    a, b = 20, 150
+    team_a = np.r_[a, adj.indices[adj.indptr[a] : adj.indptr[a + 1]][:3]]
+    team_b = np.setdiff1d(np.r_[b, adj.indices[adj.indptr[b] : adj.indptr[b + 1]][:3]], team_a)
+    pop.emp_product[team_a] = 0
+    pop.emp_product[team_b] = 1
+    seats_b = team_seats(model, 0, 1, b)
+    team_seats(model, 0, 0, a)  # vendor 0 buys (or renews) its team plan
+    assert pop.emp_paid[team_b].sum() == seats_b  # vendor 1's seats are still paid

@@ -132,7 +132,7 @@ def HostPage():
         if phase == LOBBY:
             SettingsForm(room, key)
         if board is not None:
-            Standings(board, market=phase != FINISHED)
+            Standings(room, market=phase != FINISHED)
         if phase == FINISHED:
             DebriefView(room, audit=True)
 

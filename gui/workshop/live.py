@@ -29,6 +29,8 @@ room_version = solara.reactive(0)
 """The version of the room this session shows, as last told (per session)."""
 board_version = solara.reactive(0)
 """The room's board version, as last told: views that draw the board read this one."""
+room_phase = solara.reactive("")
+"""The room's phase, as last told: the page frames (lobby, rounds, debrief) read this one."""
 _render_context = solara.reactive(None)
 
 
@@ -50,6 +52,7 @@ def use_room(room: Room | None) -> int:
         _render_context.set(rc)
         room_version.set(room.version)
         board_version.set(room.board_version)
+        room_phase.set(room.phase)
 
         def told(version: int) -> None:
             if context.closed_event.is_set():
@@ -59,6 +62,7 @@ def use_room(room: Room | None) -> int:
                 with batch if batch is not None else contextlib.nullcontext():
                     room_version.set(version)
                     board_version.set(room.board_version)
+                    room_phase.set(room.phase)
 
         token = room.subscribe(told)
         return lambda: room.unsubscribe(token)

@@ -17,7 +17,7 @@ from gui.kpi_cards import KpiCardsWidget
 from gui.workshop import links
 from gui.workshop.debrief_view import DebriefView
 from gui.workshop.decisions import STRATEGY_WORDS, Decision, describe
-from gui.workshop.live import board_version, room_version, use_room
+from gui.workshop.live import board_version, room_phase, room_version, use_room
 from gui.workshop.research import STUDIES
 from gui.workshop.room import FINISHED, LOBBY, OPEN_PHASES, Room, RoomError, Team
 from gui.workshop.rooms import server_rooms
@@ -39,69 +39,103 @@ def resolve(search: str | None) -> tuple[Room | None, Team | None, str]:
 
 @solara.component
 def TeamPage():
+    """The page's frame; it redraws only when the room's phase changes.
+
+    Everything that changes at each round or submission lives in the small components
+    below, each reading only the version it depends on: at an advance every session
+    of the room redraws at once, in one server process, so a session redraws only its
+    cards, its chart, the leaderboard and the round line, not the whole page.
+    """
     router = solara.use_router()
     room, team, refused = resolve(router.search)
     use_room(room)
-    _ = room_version.value, board_version.value
+    _ = room_phase.value  # redraw the frame when the phase changes...
+    phase = room.phase if room is not None else ""  # ...and read it first hand
     with solara.Column(classes=["sw-ws-page", "sw-ws-team"]):
         if room is None or team is None:
             solara.Error(f"Refused: {refused}", classes=["sw-ws-refused"])
             with solara.Link(links.home()):
                 solara.Button("Join a room", text=True)
             return
-        with room.lock:
-            phase = room.phase
-            board = room.board
-            alive = board is not None and board.team_state[team.id]["alive"]
-            submitted = room.pending.get(team.id)
-            teams = room.team_names()
-            reports = list(room.reports.get(team.id, []))
         rv.Html(tag="h2", children=[f"Team {team.name}"], class_="sw-ws-team-name")
         RoundLine(room)
-        if phase == LOBBY:
-            solara.Info(
-                f"Waiting for the facilitator to start. Teams in the room: {', '.join(teams)}.",
-                classes=["sw-ws-waiting"],
-            )
+        if phase == LOBBY or room.board is None:
+            Waiting(room)
         else:
-            state = board.team_state[team.id]
-            KpiCardsWidget.element(
-                cards_json=board.cards_json[team.id],
-                title=f"Your company: {STRATEGY_WORDS[state['strategy']]}, {state['reps']} reps, "
-                f"quality {state['quality']:.2f}, week {board.week}",
-            )
-            if not alive:
-                solara.Warning(
-                    f"Your company ran out of cash in week {state['exited']}. "
-                    "Watch the market: the debrief will ask what happened.",
-                    classes=["sw-ws-exited"],
-                )
-            elif phase in OPEN_PHASES:
-                if submitted is not None:
-                    solara.Success(
-                        f"Your team's decision for this round: {describe(submitted)}. "
-                        "You may change it until the round advances; the last one counts.",
-                        classes=["sw-ws-submitted"],
-                    )
-                start = submitted or Decision(
-                    strategy=state["strategy"],
-                    marketing_spend=state["marketing_spend"],
-                    seat_price=state["seat_price"],
-                )
-                DecisionForm(room, team, start, state["reps"])
-                Research(room, team, reports)
-            elif phase != FINISHED:
-                solara.Info(
-                    "The practice round is over. The facilitator starts the game next.",
-                    classes=["sw-ws-waiting"],
-                )
-            if phase not in OPEN_PHASES and reports:
-                Research(room, team, reports, can_buy=False)
-            chart(board.team_chart_json[team.id], "ws_team", "Your ARR and cash (USD thousands)")
-            Standings(board, market=phase != FINISHED)
+            TeamDashboard(room, team)
+            TeamDecision(room, team, phase)
+            TeamChart(room, team)
+            Standings(room, market=phase != FINISHED)
             if phase == FINISHED:
                 DebriefView(room)
         Teammates(room, team)
+
+
+@solara.component
+def Waiting(room: Room):
+    _ = room_version.value
+    with room.lock:
+        teams = room.team_names()
+    solara.Info(
+        f"Waiting for the facilitator to start. Teams in the room: {', '.join(teams)}.",
+        classes=["sw-ws-waiting"],
+    )
+
+
+@solara.component
+def TeamDashboard(room: Room, team: Team):
+    """The team's KPI cards (the decision studio's), as of the last round."""
+    _ = board_version.value
+    board = room.board
+    state = board.team_state[team.id]
+    KpiCardsWidget.element(
+        cards_json=board.cards_json[team.id],
+        title=f"Your company: {STRATEGY_WORDS[state['strategy']]}, {state['reps']} reps, "
+        f"quality {state['quality']:.2f}, week {board.week}",
+    )
+
+
+@solara.component
+def TeamChart(room: Room, team: Team):
+    _ = board_version.value
+    chart(room.board.team_chart_json[team.id], "ws_team", "Your ARR and cash (USD thousands)")
+
+
+@solara.component
+def TeamDecision(room: Room, team: Team, phase: str):
+    """The round's decision and research, or why there is none to make."""
+    _ = room_version.value, board_version.value
+    with room.lock:
+        state = room.board.team_state[team.id]
+        submitted = room.pending.get(team.id)
+        reports = list(room.reports.get(team.id, []))
+    if not state["alive"]:
+        solara.Warning(
+            f"Your company ran out of cash in week {state['exited']}. "
+            "Watch the market: the debrief will ask what happened.",
+            classes=["sw-ws-exited"],
+        )
+    elif phase in OPEN_PHASES:
+        if submitted is not None:
+            solara.Success(
+                f"Your team's decision for this round: {describe(submitted)}. "
+                "You may change it until the round advances; the last one counts.",
+                classes=["sw-ws-submitted"],
+            )
+        start = submitted or Decision(
+            strategy=state["strategy"],
+            marketing_spend=state["marketing_spend"],
+            seat_price=state["seat_price"],
+        )
+        DecisionForm(room, team, start, state["reps"])
+        Research(room, team, reports)
+    elif phase != FINISHED:
+        solara.Info(
+            "The practice round is over. The facilitator starts the game next.",
+            classes=["sw-ws-waiting"],
+        )
+    if phase not in OPEN_PHASES and reports:
+        Research(room, team, reports, can_buy=False)
 
 
 def form_texts(decision: Decision) -> dict[str, str]:

@@ -32,6 +32,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,8 @@ LOBBY, PRACTICE, PRACTICE_DONE, PLAYING, FINISHED = (
 PHASES = (LOBBY, PRACTICE, PRACTICE_DONE, PLAYING, FINISHED)
 OPEN_PHASES = (PRACTICE, PLAYING)
 MAX_NAME = 24
+BROADCAST_THREADS = 4
+"""Sessions redrawn at once after a change (see :meth:`Room.broadcast`)."""
 
 log = logging.getLogger(__name__)
 
@@ -117,12 +120,15 @@ class Room:
     run_later: Callable[[Callable[[], None]], None] | None = field(default=None, repr=False)
     last_advance_seconds: float | None = None
     broadcasts: deque = field(default_factory=lambda: deque(maxlen=50), repr=False)
-    """(version, sessions told, seconds, CPU seconds of the broadcast thread) of the latest
-    broadcasts: what redrawing every session costs."""
+    """(version, sessions told, seconds) of the latest broadcasts: what redrawing every
+    session costs."""
     _subscribers: dict[int, Callable[[int], None]] = field(default_factory=dict, repr=False)
     _next_token: int = 0
     _timer: threading.Timer | None = field(default=None, repr=False)
     _broadcast_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # its own lock: a broadcast may run while a thread holds the room's (the callbacks
+    # run in other threads, and a failing one is unsubscribed from there)
+    _subscribers_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # ------------------------------------------------------------------ who is who
     def check_facilitator(self, key: str | None) -> None:
@@ -372,13 +378,13 @@ class Room:
     # ------------------------------------------------------------------ broadcast
     def subscribe(self, callback: Callable[[int], None]) -> int:
         """Call ``callback(version)`` after every change; returns a token to unsubscribe."""
-        with self.lock:
+        with self._subscribers_lock:
             self._next_token += 1
             self._subscribers[self._next_token] = callback
             return self._next_token
 
     def unsubscribe(self, token: int) -> None:
-        with self.lock:
+        with self._subscribers_lock:
             self._subscribers.pop(token, None)
 
     @property
@@ -394,14 +400,21 @@ class Room:
         self._later(lambda: self.broadcast(version))
 
     def broadcast(self, version: int) -> None:
-        """Call every subscriber with ``version``; one that fails is dropped."""
+        """Call every subscriber with ``version``; one that fails is dropped.
+
+        Sessions are told by :data:`BROADCAST_THREADS` threads at once: a session's
+        redraw spends part of its time waiting for the server's event loop to send
+        its widget updates, and another session's redraw fills that wait.
+        """
         with self._broadcast_lock:
             if version < self.version:
                 return  # a newer broadcast follows and carries this change too
-            with self.lock:
+            with self._subscribers_lock:
                 subscribers = list(self._subscribers.items())
-            t0, cpu0 = time.perf_counter(), time.thread_time()
-            for token, callback in subscribers:
+            t0 = time.perf_counter()
+
+            def tell(item: tuple[int, Callable[[int], None]]) -> None:
+                token, callback = item
                 try:
                     callback(version)
                 except Exception as exc:  # a closed session: forget it, tell the others
@@ -409,9 +422,14 @@ class Room:
                         log.warning("room %s: a session's update failed; dropped", self.code,
                                     exc_info=True)  # fmt: skip
                     self.unsubscribe(token)
-            self.broadcasts.append(
-                (version, len(subscribers), time.perf_counter() - t0, time.thread_time() - cpu0)
-            )
+
+            if len(subscribers) > 1 and BROADCAST_THREADS > 1:
+                with ThreadPoolExecutor(BROADCAST_THREADS, thread_name_prefix="tell") as pool:
+                    list(pool.map(tell, subscribers))
+            else:
+                for item in subscribers:
+                    tell(item)
+            self.broadcasts.append((version, len(subscribers), time.perf_counter() - t0))
 
     def _later(self, work: Callable[[], None]) -> None:
         if self.run_later is not None:
@@ -460,4 +478,5 @@ class Room:
         """Stop the room's timer (the server or a test is done with it)."""
         with self.lock:
             self._cancel_timer()
+        with self._subscribers_lock:
             self._subscribers.clear()

@@ -13,9 +13,9 @@ from solara.alias import rv
 
 from gui.echart import EchartWidget
 from gui.json_table import JsonTableWidget
-from gui.workshop.board import LEADERBOARD_HEADERS, Board
+from gui.workshop.board import LEADERBOARD_HEADERS
 from gui.workshop.countdown import Countdown
-from gui.workshop.live import room_version
+from gui.workshop.live import board_version, room_version
 from gui.workshop.room import Room, RoomError
 
 
@@ -38,8 +38,12 @@ _LEADERBOARD_HEADERS_JSON = json.dumps(LEADERBOARD_HEADERS)
 
 
 @solara.component
-def Standings(board: Board, market: bool = True, title: str = "Leaderboard after the last round"):
+def Standings(room: Room, market: bool = True, title: str = "Leaderboard after the last round"):
     """Leaderboard and (``market``) the market's predator-prey chart (reps vs receptivity)."""
+    _ = board_version.value
+    board = room.board
+    if board is None:
+        return
     with solara.Div(classes=["sw-ws-standings"]):
         rv.Html(tag="h3", children=[title], class_="sw-ws-h3")
         table(_LEADERBOARD_HEADERS_JSON, board.leaderboard_json, "sw-ws-leaderboard")
