@@ -75,6 +75,9 @@ class RunResult:
     worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     model_seconds: float = 0.0
     """Building and stepping the model alone (what the benchmark calls a run's own time)."""
+    cpu_seconds: float = 0.0
+    """CPU time of the same (``time.process_time``): unlike wall time, no other process
+    on the machine changes it."""
 
     @property
     def ok(self) -> bool:
@@ -87,7 +90,7 @@ def execute(task: RunTask) -> RunResult:
 
     Never raises for a failing model: the traceback comes back in ``error``.
     """
-    started, t0 = time.time(), time.perf_counter()
+    started, t0, c0 = time.time(), time.perf_counter(), time.process_time()
     try:
         from sim.model import MarketModel
 
@@ -96,6 +99,7 @@ def execute(task: RunTask) -> RunResult:
             model.step()
         frame = model.datacollector.get_model_vars_dataframe()
         model_seconds = time.perf_counter() - t0
+        cpu_seconds = time.process_time() - c0
         summary, series = _tables(task, model.params, frame)
     except Exception:  # noqa: BLE001 - any model failure is recorded, the sweep goes on
         return RunResult(
@@ -107,7 +111,13 @@ def execute(task: RunTask) -> RunResult:
     seconds = time.perf_counter() - t0
     summary["run_seconds"] = seconds
     return RunResult(
-        task.key, summary, series, started=started, seconds=seconds, model_seconds=model_seconds
+        task.key,
+        summary,
+        series,
+        started=started,
+        seconds=seconds,
+        model_seconds=model_seconds,
+        cpu_seconds=cpu_seconds,
     )
 
 
