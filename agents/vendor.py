@@ -56,6 +56,7 @@ class Vendor(mesa.Agent):
         self.cash: float = traits["initial_cash"]
         self.initial_reps: int = traits["initial_reps"]
         self.sales_start_week: int = traits["sales_start_week"]
+        self.qualification: float = traits["qualification"]
         # the week its sales motion starts (its first reps are hired then)
         self.sales_start: int = model.steps + self.sales_start_week
         self.rep_cohorts: list[list[int]] = []

@@ -30,9 +30,14 @@ CYCLES = Metric("full cycles of buyers' receptivity", m.receptivity_cycles)
 LEAD = Metric("peak corr(receptivity now, reps 13-104 weeks later)", m.receptivity_leads_reps)
 EXITS = Metric("exits of vendors with a sales motion", m.sales_vendor_exits)
 CAC = Metric("CAC: sales and marketing per new customer (USD)", m.cac)
+FOCAL_CAC = Metric("the focal vendor's CAC: sales and marketing per new customer (USD)", m.focal_cac)
 USERS = Metric("self-serve users at the end", m.self_serve_users)
 BU_ARR = Metric("bottoms-up ARR at the end (USD)", m.arr_bottoms_up)
-HYBRID_EDGE = Metric("hybrid minus bottoms-up, ARR + cash, in seat-years", m.hybrid_edge_in_acv)
+REP_WON_ACV = Metric("mean ACV of the deals the focal vendor's reps won (USD)", m.focal_rep_won_acv)
+SALES_WORTH = Metric(
+    "the focal vendor's ARR + cash as a hybrid minus as bottoms-up, in seat-years",
+    m.focal_worth_in_acv,
+)
 REPLIES = Metric("replies per touch", m.replies_per_touch)
 OPENNESS = Metric("mean openness at the end", m.mean_openness)
 DEALS = Metric("deals won by reps", m.deals_won)
@@ -88,7 +93,7 @@ CLAIMS: tuple[Claim, ...] = (
         requirement=Requirement(
             "bottoms-up ahead for the viral product, direct ahead for infrastructure", _flips
         ),
-        note="One market, two vendors of equal quality and price (so equal ACV per seat), one bottoms-up and one direct; only the product changes, to the products of the `yammer_viral` and `datastax_direct` presets. Virality 0 in both arms removes colleague-to-colleague spread (collaborative still differs, through churn).",
+        note="One market, two vendors of equal quality and price (so equal ACV per seat), one bottoms-up and one direct; only the product changes, to the products of the `yammer_viral` and `datastax_direct` presets. Virality 0 in both arms removes colleague-to-colleague spread (collaborative still differs, through churn). The market is the essay's, where the purchaser comes to the vendor once enough users value the product (`user_is_buyer = 1` in both arms). Even there the viral product's race is a lottery: over seeds 0-19 its bottoms-up vendor leads in 9 (by up to 13M) and trails in 11, where the direct vendor's reps signed most enterprises' one agreement first (75-125 of 200 against 8-21). Where the user is not the buyer the effect keeps its sign but direct stays ahead for both products: `salesweb claims --claim viral_vs_infrastructure --set user_is_buyer=0.2` (6 seeds: bottoms-up behind by 8.4M for the viral product, 15.6M for infrastructure; at 0.5 by 7.3M and 15.5M).",
     ),
     Claim(
         key="product_that_works_expands",
@@ -174,29 +179,33 @@ CLAIMS: tuple[Claim, ...] = (
         scenario="dual_motion",
         lever="seat_price",
         left=Side("seat price 40", {"seat_price": 40.0}),
-        right=Side("seat price 5", {"seat_price": 5.0}),
-        metric=HYBRID_EDGE,
+        right=Side("seat price 2", {"seat_price": 2.0}),
+        metric=SALES_WORTH,
+        secondary=(REP_WON_ACV,),
         expected_sign=1,
         mechanism="reps cost money",
         mechanism_off={"rep_cost": 1.0},
+        baseline={"vendors": [{"strategy": "bottoms_up"}, {"strategy": "bottoms_up"}]},
         requirement=Requirement(
-            "the hybrid behind at low ACV, ahead at high ACV", _negative_at_low_acv
+            "the hybrid behind its bottoms-up self at low ACV, ahead at high ACV",
+            _negative_at_low_acv,
         ),
-        note="The hybrid keeps the same reps at every price (no hiring from bookings) and nobody exits, so the price only scales revenue: the edge is divided by a one-seat agreement's ACV (seat-years), in which units it moves with price only through what the reps cost. With reps at 1 USD a week it must not move.",
+        note="What overlaying sales is worth to one company: the focal vendor as a hybrid minus the same vendor staying bottoms-up (same seed, same bottoms-up rival), at each price. The arms are set by the ACV the reps' deals carry (the second line): at 2 USD a seat a month the mean rep-won ACV is about 3k USD, between Christoph Janz's 'rabbits' (ACV about 1k, sold without reps) and 'deer' (about 10k, inside sales); at 40 USD about 64k, between 'deer' and 'elephants' (about 100k, field sales). The reps stay the same at every price (no hiring from bookings) and nobody exits, so the price only scales revenue: the edge is divided by a one-seat agreement's ACV (seat-years), in which units it moves with price only through what the reps cost, as a - b / price; the two arms give a and b, and the breakeven price b / a. With reps at 1 USD a week it must not move.",
     ),
     Claim(
         key="careful_qualification",
         title="Careful qualification lowers CAC",
         essay="seed 002",
         scenario="careful_qualification",
-        lever="qualification",
-        left=Side("qualification 0.5", {"qualification": 0.5}),
-        right=Side("no qualification", {"qualification": 0.0}),
-        metric=CAC,
+        lever="the focal vendor's qualification",
+        left=Side("focal qualifies at 0.5", {"vendors": [{"qualification": 0.5}]}),
+        right=Side("focal chases everything", {"vendors": [{"qualification": 0.0}]}),
+        metric=FOCAL_CAC,
         expected_sign=-1,
         mechanism="the prospect's effort predicts the close",
         mechanism_off={"effort_win_weight": 0.0},
-        note="Direct vendors with a fixed sales team and cash enough to outlast the horizon. With `effort_win_weight = 0` the prospect's effort no longer predicts the close, so qualifying drops deals as good as the rest.",
+        secondary=(CAC,),
+        note="Six direct vendors with a fixed sales team and cash enough to outlast the horizon; the five rivals chase every prospect (seed 002: very few sales people qualify well) and only the focal vendor's discipline changes. With `effort_win_weight = 0` the prospect's effort no longer predicts the close, so qualifying drops deals as good as the rest and only its cost is left. The CAC of the whole market is a second line: the focal vendor's freed capacity becomes more outbound touches on the buyers every vendor shares.",
     ),
     Claim(
         key="warm_network",

@@ -59,18 +59,23 @@ def bottoms_up_edge_over_direct(model: MarketModel) -> float:
     return _worth_of(model, "bottoms_up") - _worth_of(model, "direct")
 
 
-def hybrid_edge_in_acv(model: MarketModel) -> float:
-    """(ARR + cash of hybrids - that of bottoms-up vendors) over a one-seat agreement's ACV.
+def focal_worth_in_acv(model: MarketModel) -> float:
+    """The first (focal) vendor's ARR + cash over a one-seat agreement's ACV (seat-years).
 
-    Dividing by ``12 * seat_price * enterprise_uplift`` measures the edge in seat-years
-    at the enterprise tier: the revenue side of the edge scales with the price, the
-    cost of the reps does not, so in these units the edge moves with ACV only through
-    what the reps cost (with free reps it does not move at all).
+    ``12 * seat_price * enterprise_uplift`` is the focal vendor's own price, so a claim
+    that subtracts a baseline run at the same price gets the difference in seat-years:
+    its revenue side scales with the price, its costs do not.
     """
-    prices = {v.seat_price * 12.0 * v.enterprise_uplift for v in model.vendor_list}
-    if len(prices) != 1:
-        raise ValueError("hybrid_edge_in_acv needs every vendor at the same price")
-    return (_worth_of(model, "hybrid") - _worth_of(model, "bottoms_up")) / prices.pop()
+    focal = model.vendor_list[0]
+    return worth(focal) / (focal.seat_price * 12.0 * focal.enterprise_uplift)
+
+
+def focal_rep_won_acv(model: MarketModel) -> float:
+    """Mean first-year ACV of the deals the first (focal) vendor's reps won (USD)."""
+    events = model.event_dataframe()
+    focal = model.vendor_list[0].unique_id
+    won = events.loc[(events["event"] == "won") & (events["vendor"] == focal), "value"]
+    return float(won.mean()) if len(won) else float("nan")
 
 
 def arr_bottoms_up(model: MarketModel) -> float:
@@ -83,6 +88,13 @@ def cac(model: MarketModel) -> float:
     spent = sum(v.sm_spend_total for v in model.vendor_list)
     won = sum(v.new_customers_total for v in model.vendor_list)
     return spent / won if won else float("nan")
+
+
+def focal_cac(model: MarketModel) -> float:
+    """Sales and marketing spent per new customer by the first vendor, the focal one (USD)."""
+    focal = model.vendor_list[0]
+    won = focal.new_customers_total
+    return focal.sm_spend_total / won if won else float("nan")
 
 
 def _reps_by_week(model: MarketModel) -> dict[int, np.ndarray]:

@@ -91,6 +91,13 @@ class Claim:
         The issue's further bar on the arms (a ratio, a sign change).
     secondary : tuple of Metric
         Further lines reported with their paired effect, without a verdict.
+    baseline : dict or None
+        A counterfactual inside each arm. When set, every arm is also run with these
+        overrides added (same seed, same lever, mechanism off in the off condition), and
+        the arm's value is its run's metric minus the baseline run's (secondary lines
+        read the lever's run alone): the lever then moves a difference, such as what adding a sales team is worth to one company at
+        each price (the company with reps against the same company without, rivals
+        unchanged).
     note : str
         What the preset holds fixed and why the metric is what it is.
     """
@@ -109,6 +116,7 @@ class Claim:
     steps: int | None = None
     requirement: Requirement | None = None
     secondary: tuple[Metric, ...] = ()
+    baseline: Mapping[str, Any] | None = None
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -168,7 +176,7 @@ class ClaimResult:
 
     @property
     def vanishes(self) -> bool:
-        return vanishes(self.on, self.off)
+        return vanishes(self.on, self.off, self.claim.expected_sign)
 
     @property
     def requirement_met(self) -> bool | None:
@@ -233,27 +241,47 @@ def jobs_for(
         off = dict(claim.mechanism_off) if condition == "off" else {}
         groups: dict[tuple, list[str]] = {}
         for side in SIDES:
-            key = tuple(sorted(getattr(claim, side).overrides.items()))
+            # repr: overrides may hold lists (per-vendor specs), which do not hash
+            key = repr(sorted(getattr(claim, side).overrides.items()))
             groups.setdefault(key, []).append(side)
-        for key, sides in groups.items():
-            overrides = {**size, **dict(key), **off}
+        for sides in groups.values():
+            lever = getattr(claim, sides[0]).overrides
             reads = []
             for side in sides:
                 reads.append((side, metrics[side]))
                 reads += [(f"{m.name}/{side}", m) for m in claim.secondary]
-            for seed in seeds:
-                jobs.append(
-                    RunJob(
-                        claim.key,
-                        condition,
-                        int(seed),
-                        claim.scenario,
-                        overrides,
-                        steps or claim.steps,
-                        tuple(reads),
+            runs = [({**size, **lever, **off}, tuple(reads))]
+            if claim.baseline is not None:
+                # only the claim's metric is a difference; secondary lines read the lever's run
+                based = tuple((side + BASELINE, metrics[side]) for side in sides)
+                runs.append(({**size, **lever, **claim.baseline, **off}, based))
+            for overrides, run_reads in runs:
+                for seed in seeds:
+                    jobs.append(
+                        RunJob(
+                            claim.key,
+                            condition,
+                            int(seed),
+                            claim.scenario,
+                            overrides,
+                            steps or claim.steps,
+                            run_reads,
+                        )
                     )
-                )
     return jobs
+
+
+BASELINE = "~baseline"
+"""Suffix of a value read from a claim's baseline run (subtracted, then dropped)."""
+
+
+def _subtract_baselines(values: dict[str, list[float]]) -> dict[str, np.ndarray]:
+    """Each value minus its baseline run's value of the same seed, where there is one."""
+    out = {k: np.asarray(v, dtype=float) for k, v in values.items() if not k.endswith(BASELINE)}
+    for name in out:
+        if name + BASELINE in values:
+            out[name] = out[name] - np.asarray(values[name + BASELINE], dtype=float)
+    return out
 
 
 def default_workers() -> int:
@@ -312,7 +340,7 @@ def run_claims(
             for name, value in out.items():
                 values[job.condition].setdefault(name, [math.nan] * len(seeds))
                 values[job.condition][name][seeds.index(job.seed)] = value
-        arrays = {c: {k: np.asarray(v) for k, v in d.items()} for c, d in values.items()}
+        arrays = {c: _subtract_baselines(d) for c, d in values.items()}
         results.append(ClaimResult(claim, seeds, arrays, steps or claim.steps))
     return results
 

@@ -768,6 +768,14 @@ def claims(
     workers: Annotated[
         int | None, typer.Option(min=1, help="Worker processes (default: every core).")
     ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Change a parameter in every run, under the lever: key=value (repeatable); "
+            "for example the claims under another condition.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Run the essays' claims as paired experiments; exit 1 if one does not pass."""
@@ -782,8 +790,13 @@ def claims(
     if unknown:
         raise fail(f"--claim {unknown[0]!r} is not a claim; expected one of {', '.join(known)}")
     chosen = [known[k] for k in dict.fromkeys(claim)] if claim else list(CLAIMS)
+    try:
+        size = dict(parse_assignment(a) for a in set_ or [])
+    except ParameterError as exc:
+        raise fail(str(exc)) from None
     out = _out_folder(out)
-    size = {"n_enterprises": enterprises} if enterprises else {}
+    if enterprises:
+        size["n_enterprises"] = enterprises
     seed_list = list(range(seeds))
     started = time.perf_counter()
     with Progress(

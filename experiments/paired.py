@@ -96,14 +96,21 @@ def holds(effect: PairedEffect, expected_sign: int) -> bool:
     return bool(np.sign(effect.mean) == expected_sign and abs(effect.mean) > Z * effect.se)
 
 
-def vanishes(on: PairedEffect, off: PairedEffect) -> bool:
-    """With the mechanism off the effect is gone: within :data:`Z` SE of zero, or small.
+def vanishes(on: PairedEffect, off: PairedEffect, expected_sign: int) -> bool:
+    """With the mechanism off the claimed effect is gone: no effect in its direction remains.
 
-    Small means below :data:`VANISH_SHARE` of the mechanism-on effect in size. With no
-    spread at all (identical arms) an exact zero counts as within 0 SE of zero.
+    Gone means any of: within :data:`Z` SE of zero; below :data:`VANISH_SHARE` of the
+    mechanism-on effect in size; or of the opposite sign to the one the claim expects.
+    The last case is a lever with a cost as well as the benefit the claim names: switch
+    the benefit's mechanism off and the cost is what is left (qualifying out prospects
+    whose effort says nothing about the close only loses deals). The report shows the
+    off-effect and the on-minus-off interaction either way. With no spread at all
+    (identical arms) an exact zero counts as within 0 SE of zero.
     """
+    if expected_sign not in (-1, 1):
+        raise ValueError(f"expected_sign must be +1 or -1, got {expected_sign!r}")
     if not math.isfinite(off.mean) or math.isnan(off.se):
         return False
-    if abs(off.mean) <= Z * off.se:
+    if abs(off.mean) <= Z * off.se or np.sign(off.mean) == -expected_sign:
         return True
     return bool(math.isfinite(on.mean) and abs(off.mean) < VANISH_SHARE * abs(on.mean))

@@ -22,6 +22,7 @@ from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
     PARAMETERS,
     STRATEGIES,
+    POLICY_TRAITS,
     VENDOR_TRAITS,
     check_consistency,
     defaults,
@@ -185,7 +186,8 @@ class MarketModel(mesa.Model):
         """A vendor's own traits: the spec's values, else drawn around the model level.
 
         Each numeric trait is the model-level value times a lognormal factor of
-        spread ``vendor_heterogeneity`` and mean 1 (probabilities clipped to [0, 1]).
+        spread ``vendor_heterogeneity`` and mean 1 (probabilities clipped to [0, 1]);
+        policies (:data:`sim.params.POLICY_TRAITS`) are taken as they are.
         """
         spec = spec or {}
         h = self.vendor_heterogeneity
@@ -194,7 +196,7 @@ class MarketModel(mesa.Model):
             base = self.params[name]
             if name in spec:
                 traits[name] = spec[name]
-            elif isinstance(base, bool) or h == 0:
+            elif isinstance(base, bool) or h == 0 or name in POLICY_TRAITS:
                 traits[name] = base
             else:
                 value = base * float(np.exp(h * self.rng.standard_normal() - h * h / 2))

@@ -753,7 +753,7 @@ _PARAM_LIST: list[Param] = [
         0.95,
         "engagement threshold",
         "direct",
-        "Drop opportunities whose prospect effort is below this at qualify (seed 002).",
+        "Drop opportunities whose prospect effort is below this at qualify (seed 002); a vendor spec may set its own.",
     ),
     _p(
         "effort_win_weight",
@@ -1060,8 +1060,13 @@ VENDOR_TRAITS: tuple[str, ...] = (
     "rep_capacity",
     "initial_cash",
     "burn",
+    "qualification",
 )
 """Parameters each vendor draws its own value of (or a scenario sets per vendor)."""
+
+POLICY_TRAITS: frozenset[str] = frozenset({"qualification"})
+"""Vendor traits that are a company's policy, not a draw: every vendor takes the model
+level unless its spec sets its own (``vendor_heterogeneity`` does not spread them)."""
 
 
 def defaults() -> dict[str, Any]:

@@ -150,8 +150,8 @@ def stage_hazard(model: MarketModel, enterprises: np.ndarray) -> np.ndarray:
 def advance_pipeline(model: MarketModel) -> None:
     """Move opportunities through identify, qualify, sell, close (seed 004), and resolve them.
 
-    Entering *qualify*, an outbound opportunity whose prospect effort is below
-    ``qualification`` is dropped before the rep invests in it (seed 002: wait until the
+    Entering *qualify*, an outbound opportunity whose prospect effort is below its
+    vendor's ``qualification`` is dropped before the rep invests in it (seed 002: wait until the
     prospect's effort matches yours): it has held a quarter of a cycle of the rep's
     capacity instead of a whole one. Leaving *close*, it is won with probability
     :func:`win_probability`. A win signs an agreement (:func:`sim.contracting.sell_agreement`),
@@ -165,9 +165,8 @@ def advance_pipeline(model: MarketModel) -> None:
     moved = ids[rng.random(len(ids)) < pipe.hazard[ids]]
     pipe.stage[moved] += 1
     stage = pipe.stage[moved]
-    dropped = moved[
-        (stage == 1) & (pipe.effort[moved] < model.qualification) & ~pipe.inbound[moved]
-    ]
+    bar = model.vendor_traits("qualification")[pipe.vendor[moved]]
+    dropped = moved[(stage == 1) & (pipe.effort[moved] < bar) & ~pipe.inbound[moved]]
     model.close_opportunities(dropped)
     model.step_disqualified += len(dropped)
     done = moved[stage == N_STAGES]

@@ -92,14 +92,23 @@ def test_holds_rejects_a_bad_sign_and_nan():
         (0.3, 0.2, True),  # within 2 SE of zero
         (1.5, 0.1, True),  # significant but below a fifth of the on-effect (10)
         (3.0, 0.1, False),  # significant and 30% of the on-effect
-        (-3.0, 0.1, False),  # reversed: not gone either
+        (-3.0, 0.1, True),  # reversed: nothing in the claim's direction is left
+        (-30.0, 0.1, True),  # however large
         (0.0, 0.0, True),  # identical arms
     ],
 )
-def test_vanishes_within_two_standard_errors_or_below_a_fifth(off_mean, off_se, expected):
+def test_vanishes_when_nothing_in_the_claims_direction_is_left(off_mean, off_se, expected):
     on = _effect(10.0, 1.0)
     off = _effect(off_mean, off_se) if off_se else PairedEffect(np.zeros(10))
-    assert vanishes(on, off) is expected
+    assert vanishes(on, off, expected_sign=1) is expected
+    # the same numbers for a claim that expects a fall
+    mirrored = _effect(-off_mean, off_se) if off_se else off
+    assert vanishes(_effect(-10.0, 1.0), mirrored, expected_sign=-1) is expected
+
+
+def test_vanishes_needs_a_direction():
+    with pytest.raises(ValueError, match="expected_sign"):
+        vanishes(_effect(1.0, 0.1), _effect(0.0, 0.1), expected_sign=0)
 
 
 # ------------------------------------------------------------------------ metrics
@@ -214,7 +223,7 @@ def _tiny_claim(key="tiny", left=None, right=None, **kw) -> Claim:
         lever="openness_drift",
         left=Side("drift", left if left is not None else {"openness_drift": 0.05}),
         right=Side("none", right if right is not None else {"openness_drift": 0.0}),
-        metric=OPENNESS,
+        metric=kw.pop("metric", OPENNESS),
         expected_sign=1,
         mechanism="turnover",
         mechanism_off={"generational_change": False},
@@ -240,6 +249,35 @@ def test_sides_with_the_same_arm_read_one_run():
     jobs = jobs_for(claim, [1, 2], {}, None)
     assert len(jobs) == 4  # one run per condition and seed, read as left and right
     assert {name for name, _ in jobs[0].reads} == {"left", "right"}
+
+
+def _burn(model) -> float:
+    return float(model.vendor_list[0].burn)
+
+
+def test_a_baseline_run_is_subtracted_seed_by_seed():
+    # each arm's value is its run's metric minus the same run with the baseline added
+    claim = _tiny_claim(
+        left={"vendors": [{"burn": 5_000.0}]},
+        right={"vendors": [{"burn": 3_000.0}]},
+        metric=Metric("first vendor's burn", _burn),
+        baseline={"burn": 1_000.0, "vendors": [{"burn": 1_000.0}]},
+        secondary=(Metric("first vendor's burn, lever run", _burn),),
+    )
+    jobs = jobs_for(claim, [0, 1], TINY, None)
+    assert len(jobs) == 16  # 2 conditions x 2 arms x (run + baseline run) x 2 seeds
+    (r,) = run_claims([claim], [0, 1], size=TINY, workers=1)
+    assert r.values["on"]["left"].tolist() == [4_000.0, 4_000.0]
+    assert r.values["on"]["right"].tolist() == [2_000.0, 2_000.0]
+    # secondary lines read the lever's run alone
+    assert r.values["on"]["first vendor's burn, lever run/left"].tolist() == [5_000.0] * 2
+    assert not any(k.endswith("~baseline") for k in r.values["on"])
+
+
+def test_arms_may_set_vendors_one_by_one():
+    claim = _tiny_claim(left={"vendors": [{"burn": 5_000.0}]}, right={"vendors": [{"burn": 2.0}]})
+    jobs = jobs_for(claim, [0], TINY, None)
+    assert {j.overrides["vendors"][0]["burn"] for j in jobs} == {5_000.0, 2.0}
 
 
 def test_equal_arms_give_zero_differences_on_common_random_numbers():
@@ -381,11 +419,28 @@ def test_cli_claims_writes_the_report(tmp_path):
     assert (out / "claims.md").exists() and (out / "claim_generational_change.png").exists()
 
 
+def test_cli_claims_sets_a_parameter_in_every_run_and_says_so(tmp_path):
+    out = tmp_path / "report"
+    res = _cli(
+        "claims", "--seeds", "2", "--claim", "generational_change", "--enterprises", "3",
+        "--weeks", "4", "--workers", "1", "--quiet", "--out", str(out),
+        "--set", "openness_drift=0.05",
+    )  # fmt: skip
+    assert res.exit_code in (0, 1), res.output
+    text = (out / "claims.md").read_text()
+    assert "--set openness_drift=0.05" in text and "`n_enterprises = 3`" in text
+    # the lever's own arms still win over what --set gives every run
+    assert "drift 0.01 a year" in text
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (("--claim", "nope"), "is not a claim"),
         (("--seeds", "1"), "seeds"),
+        (("--set", "user_is_buyr=1"), "did you mean 'user_is_buyer'"),
+        (("--set", "user_is_buyer=2"), "user_is_buyer"),
+        (("--set", "user_is_buyer"), "expected key=value"),
     ],
 )
 def test_cli_claims_bad_input_is_one_error_line(tmp_path, args, message):
@@ -442,9 +497,10 @@ def results() -> dict[str, ClaimResult]:
 OPEN = "does not hold in the calibrated model (docs/validation/claims.md): issue 7 is open"
 KNOWN_FAILURES = {
     ("holds", "sales_too_early"): "at 70 enterprises early reps do not cost more per customer",
-    ("holds", "careful_qualification"): "qualification 0.5 raises CAC (76.9k vs 72.4k)",
-    ("vanishes", "careful_qualification"): "effort-blind wins still change CAC",
-    ("bar", "viral_vs_infrastructure"): "direct stays ahead for the viral product too",
+    ("holds", "careful_qualification"): "at 70 enterprises the focal CAC falls by 22k, "
+    "but with an SE of 16k (at full size, 20 seeds, it holds)",
+    ("bar", "viral_vs_infrastructure"): "in 156 weeks at 70 enterprises bottoms-up is "
+    "still behind direct for the viral product (by 1.7M)",
 }
 
 

@@ -165,6 +165,32 @@ def test_sales_start_week_delays_the_first_reps_and_touches():
     assert {e["vendor"]: e["step"] for e in started} == {k: s for k, s in starts.items() if s <= 50}
 
 
+def test_each_vendor_qualifies_by_its_own_bar():
+    # the model level says 0.5; the first vendor chases everything, the second qualifies hard
+    model = MarketModel(
+        rng=2,
+        n_enterprises=40,
+        strategy_mix="0:1:0",
+        n_vendors=3,
+        entry_rate=0.0,
+        qualification=0.5,
+        vendor_heterogeneity=0.5,  # a policy is not spread by heterogeneity
+        vendors=[{"qualification": 0.0}, {"qualification": 0.9}],
+    )
+    assert [v.qualification for v in model.vendor_list] == [0.0, 0.9, 0.5]
+    for _ in range(60):
+        model.step()
+    pipe, n = model.pipeline, model.pipeline.n
+    vendor, effort = pipe.vendor[:n], pipe.effort[:n]
+    dropped = ~pipe.active[:n] & (pipe.stage[:n] == 1)  # left the pipeline at qualify
+    per_vendor = np.bincount(vendor[dropped], minlength=3)
+    assert per_vendor[0] == 0  # qualification 0 drops nothing
+    assert per_vendor[1] > 0 and per_vendor[2] > 0
+    assert np.all(effort[dropped & (vendor == 1)] < 0.9)
+    assert np.all(effort[dropped & (vendor == 2)] < 0.5)
+    assert np.any(effort[dropped & (vendor == 1)] >= 0.5)  # a bar the model level would pass
+
+
 def test_a_mandated_seat_stays_with_the_position_through_turnover():
     from sim import workforce
 
