@@ -30,7 +30,9 @@ CYCLES = Metric("full cycles of buyers' receptivity", m.receptivity_cycles)
 LEAD = Metric("peak corr(receptivity now, reps 13-104 weeks later)", m.receptivity_leads_reps)
 EXITS = Metric("exits of vendors with a sales motion", m.sales_vendor_exits)
 CAC = Metric("CAC: sales and marketing per new customer (USD)", m.cac)
-FOCAL_CAC = Metric("the focal vendor's CAC: sales and marketing per new customer (USD)", m.focal_cac)
+FOCAL_CAC = Metric(
+    "the focal vendor's CAC: sales and marketing per new customer (USD)", m.focal_cac
+)
 USERS = Metric("self-serve users at the end", m.self_serve_users)
 BU_ARR = Metric("bottoms-up ARR at the end (USD)", m.arr_bottoms_up)
 REP_WON_ACV = Metric("mean ACV of the deals the focal vendor's reps won (USD)", m.focal_rep_won_acv)

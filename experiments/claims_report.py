@@ -122,7 +122,10 @@ def markdown(
 ) -> str:
     """The report page: how it was made, the table, then a section per claim with its chart."""
     n_pass = sum(r.passed for r in results)
-    market = ", ".join(f"`{k} = {v}`" for k, v in size.items()) or "nothing beyond each scenario's preset"
+    market = (
+        ", ".join(f"`{k} = {v}`" for k, v in size.items())
+        or "nothing beyond each scenario's preset"
+    )
     sets = "".join(f" --set {k}={v}" for k, v in size.items() if k != "n_enterprises")
     lines = [
         "# The essays' claims as experiments",

@@ -21,8 +21,8 @@ from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
     PARAMETERS,
-    STRATEGIES,
     POLICY_TRAITS,
+    STRATEGIES,
     VENDOR_TRAITS,
     check_consistency,
     defaults,
