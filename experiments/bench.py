@@ -25,13 +25,13 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from experiments.io import write_text
 from sim.params import PARAMETERS, defaults
 
 SIZES = (10_000, 100_000, 1_000_000)
@@ -213,16 +213,8 @@ def targets(result: dict[str, Any]) -> dict[str, bool]:
 
 
 def write_json(result: dict[str, Any], path: Path) -> None:
-    """Write the figures whole or not at all (temporary file, then rename)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(result, f, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the figures whole or not at all."""
+    write_text(path, json.dumps(result, indent=2) + "\n")
 
 
 def _worker(case: str, kwargs_json: str) -> None:

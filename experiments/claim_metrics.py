@@ -72,10 +72,9 @@ def focal_worth_in_acv(model: MarketModel) -> float:
 
 def focal_rep_won_acv(model: MarketModel) -> float:
     """Mean first-year ACV of the deals the first (focal) vendor's reps won (USD)."""
-    events = model.event_dataframe()
-    focal = model.vendor_list[0].unique_id
-    won = events.loc[(events["event"] == "won") & (events["vendor"] == focal), "value"]
-    return float(won.mean()) if len(won) else float("nan")
+    focal = model.vendor_list[0].name  # events name vendors as V00, V01, ...
+    won = [e["value"] for e in model.events if e["event"] == "won" and e["vendor"] == focal]
+    return float(np.mean(won)) if won else float("nan")
 
 
 def arr_bottoms_up(model: MarketModel) -> float:

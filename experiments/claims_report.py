@@ -8,14 +8,13 @@ into place, so an interrupted report never leaves half a file.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from experiments.claims import ClaimResult
+from experiments.io import save_figure, write_text
 from experiments.paired import VANISH_SHARE, PairedEffect, Z
 
 COLUMNS = ("claim", "left", "right", "effect ± SE", "off-effect ± SE", "holds", "vanishes", "bar")
@@ -229,20 +228,8 @@ def write_report(
     for r in results:
         plot_claim(r, out_dir / f"claim_{r.claim.key}.png")
     path = out_dir / "claims.md"
-    write_text_atomic(path, markdown(results, seeds, size, wall_seconds))
+    write_text(path, markdown(results, seeds, size, wall_seconds))
     return path
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes files private; a report is for sharing
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------- charts
@@ -294,7 +281,7 @@ def plot_claim(r: ClaimResult, path: Path) -> None:
     diffs.set_title(f"paired differences, mean ± {Z:g} SE (black)\n{verdict}", fontsize=9)
     fig.suptitle(f"{c.title} ({c.essay})", fontsize=11)
     fig.tight_layout()
-    save_figure_atomic(fig, path)
+    save_figure(fig, path)
     plt.close(fig)
 
 
@@ -311,15 +298,3 @@ def _wrap(text: str, width: int = 24) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width)) or text
-
-
-def save_figure_atomic(fig, path: Path) -> None:
-    """Save a Matplotlib figure as PNG through a temporary file and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=110, bbox_inches="tight")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)

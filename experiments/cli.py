@@ -193,21 +193,27 @@ def simulate(
         raise fail(f"{stopped}{wrote}")
 
 
-def run_weeks(model, n_steps: int, quiet: bool) -> str | None:
-    """Step ``n_steps`` weeks with a progress bar; return why it stopped early, if it did.
-
-    The memory budget stops a run whose next week would not fit
-    (``model.memory_exceeded``); the weeks run so far are kept.
-    """
-    with Progress(
-        TextColumn("[bold]simulating[/] week"),
+def progress_bar(label: str, quiet: bool) -> Progress:
+    """The commands' progress bar on stderr (label, done of total, bar, time left); it
+    disappears when done, so the output that follows reads as if it had never been."""
+    return Progress(
+        TextColumn(label),
         MofNCompleteColumn(),
         BarColumn(),
         TimeRemainingColumn(),
         console=err,
         disable=quiet,
         transient=True,
-    ) as progress:
+    )
+
+
+def run_weeks(model, n_steps: int, quiet: bool) -> str | None:
+    """Step ``n_steps`` weeks with a progress bar; return why it stopped early, if it did.
+
+    The memory budget stops a run whose next week would not fit
+    (``model.memory_exceeded``); the weeks run so far are kept.
+    """
+    with progress_bar("[bold]simulating[/] week", quiet) as progress:
         task = progress.add_task("run", total=n_steps)
         for _ in range(n_steps):
             model.step()
@@ -285,15 +291,7 @@ def study(
         if out is not None:
             check_output_path(out)
         start = time.perf_counter()
-        with Progress(
-            TextColumn("[bold]study[/] weeks"),
-            MofNCompleteColumn(),
-            BarColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            disable=quiet,
-            transient=True,
-        ) as bar:
+        with progress_bar("[bold]study[/] weeks", quiet) as bar:
             task = bar.add_task("study", total=None)
             result = run_study(
                 scenario,
@@ -736,13 +734,13 @@ def cycle(
 ) -> None:
     """Run sales_web_cycle with touch fatigue on and off and measure who leads whom."""
     from experiments.cycles import cycle_report, plot_cycle_study, run_cycle_study
-    from experiments.validate import _write_atomic
+    from experiments.io import write_text
 
     out = _out_folder(out)
     study = run_cycle_study(list(range(1, seeds + 1)))
     plot_cycle_study(study, out / "sales_web_cycle.png")
     text = cycle_report(study)
-    _write_atomic(out / "sales_web_cycle.md", text)
+    write_text(out / "sales_web_cycle.md", text)
     console.print(text, markup=False, highlight=False)
 
 
@@ -799,15 +797,7 @@ def claims(
         size["n_enterprises"] = enterprises
     seed_list = list(range(seeds))
     started = time.perf_counter()
-    with Progress(
-        TextColumn("[bold]claims[/] run"),
-        MofNCompleteColumn(),
-        BarColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    ) as progress:
+    with progress_bar("[bold]claims[/] run", quiet) as progress:
         task = progress.add_task("runs", total=None)
 
         def advance(done: int, total: int) -> None:

@@ -138,7 +138,8 @@ def run_cycle_study(
 
 def plot_cycle_study(study: CycleStudy, path) -> None:
     """Top: one seed's receptivity and reps over time. Bottom: lead-lag correlation, on and off."""
-    from experiments.validate import _plt, _save
+    from experiments.io import save_figure
+    from experiments.validate import _plt
 
     plt = _plt()
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), height_ratios=(3, 2))
@@ -166,7 +167,7 @@ def plot_cycle_study(study: CycleStudy, path) -> None:
     bottom.set_ylabel("correlation (detrended)")
     bottom.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
     plt.close(fig)
 
 

@@ -20,9 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -140,10 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, overrides in cases.items():
         result[name] = fingerprint_case(name, overrides)
         print(f"{name}: {len(result[name])} outputs", file=sys.stderr)
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent or ".", suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        json.dump(result, f, indent=1, sort_keys=True)
-    os.replace(tmp, args.out)
+    from experiments.io import write_text
+
+    write_text(args.out, json.dumps(result, indent=1, sort_keys=True))
     if args.compare:
         before = json.loads(args.compare.read_text())
         diffs = compare(result, {k: v for k, v in before.items() if k in result})

@@ -15,7 +15,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,34 @@ def temp_path(folder: Path, name: str, suffix: str = ".tmp") -> Path:
         os.close(fd)
         return path
     raise FileExistsError(f"no free temporary name for {name!r} in {str(folder)!r}")
+
+
+def write_atomic(path: Path, write: Callable[[Path], None], suffix: str = ".tmp") -> Path:
+    """Call ``write(tmp)`` on a hidden temporary file beside ``path``, then rename it there.
+
+    The one way every report, chart and manifest reaches the disk: a reader (or a crash)
+    sees the old file or the new one, never half of one.
+    """
+    path = Path(path)
+    tmp = temp_path(path.parent, path.name, suffix)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) whole or not at all."""
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def save_figure(fig, path: Path, dpi: int = 110) -> Path:
+    """Save a Matplotlib figure as PNG whole or not at all (the figure stays open)."""
+    return write_atomic(
+        path, lambda tmp: fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png"), ".png"
+    )
 
 
 def check_writable_folder(folder: Path, what: str) -> Path:

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from experiments.io import temp_path
+from experiments.io import save_figure, write_text
 from sim import theory
 from sim.model import MarketModel
 from sim.params import defaults
@@ -459,7 +459,7 @@ def run_validation(
     plot_predator_prey(pp, out_dir / "predator_prey.png")
     plot_predator_prey(pp[:1], out_dir / "predator_prey_scenario.png")
     plot_networks(nets, out_dir / "networks.png")
-    _write_atomic(out_dir / "validation.md", report(bass, pp, nets, checks, seeds))
+    write_text(out_dir / "validation.md", report(bass, pp, nets, checks, seeds))
     return checks
 
 
@@ -584,15 +584,6 @@ def report(
     return "\n".join(lines) + "\n"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = temp_path(path.parent, path.name)  # the umask's mode, like any new file
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 # ---------------------------------------------------------------------------- charts
 
 
@@ -603,15 +594,6 @@ def _plt():
     import matplotlib.pyplot as plt
 
     return plt
-
-
-def _save(fig, path: Path) -> None:
-    tmp = temp_path(path.parent, path.name, ".png")
-    try:
-        fig.savefig(tmp, dpi=110, bbox_inches="tight")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def plot_bass(bass: list[BassResult], path: Path) -> None:
@@ -645,7 +627,7 @@ def plot_bass(bass: list[BassResult], path: Path) -> None:
     axes[1, 0].legend(loc="lower right", fontsize=7)
     fig.suptitle("Bass limit: simulation vs theory")
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
     plt.close(fig)
 
 
@@ -703,7 +685,7 @@ def plot_predator_prey(pp: list[PredatorPreyResult], path: Path) -> None:
         ph.legend(fontsize=7, loc="upper right")
     fig.suptitle("Predator-prey limit: reps (foxes) and buyers' receptivity (hares)")
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
     plt.close(fig)
 
 
@@ -732,5 +714,5 @@ def plot_networks(nets: NetworkResult, path: Path) -> None:
         f"Same per-person hazards, three org networks (p={nets.p}, q={nets.q}, N={nets.n})"
     )
     ax.legend(loc="lower right", fontsize=8)
-    _save(fig, path)
+    save_figure(fig, path)
     plt.close(fig)

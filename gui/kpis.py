@@ -86,6 +86,17 @@ def usd(x: float) -> str:
     return ("-" if x < 0 else "") + f"${abs(x):,.0f}"
 
 
+def usd_short(x: float) -> str:
+    """``1234567`` -> ``"$1.23M"``, ``45600`` -> ``"$45.6k"`` (a leaderboard's width)."""
+    sign = "-" if x < 0 else ""
+    x = abs(x)
+    if x >= 1e6:
+        return f"{sign}${x / 1e6:,.2f}M"
+    if x >= 1e3:
+        return f"{sign}${x / 1e3:,.1f}k"
+    return f"{sign}${x:,.0f}"
+
+
 def _ago(values: list[float], weeks: int) -> float | None:
     return values[-1 - weeks] if len(values) > weeks else None
 

@@ -368,3 +368,46 @@ def test_strategy_mix_acts_where_the_scenario_names_each_vendor():
         assert [v.strategy for v in model.vendor_list] == strategies
     plain = MarketModel.from_scenario("yammer_viral", rng=1)
     assert [v.strategy for v in plain.vendor_list] == ["bottoms_up", "direct"]
+
+
+# ------------------------------------------------- reports and charts: whole or nothing
+
+
+def test_a_report_write_that_fails_leaves_the_old_file_and_no_debris(tmp_path):
+    from experiments import io
+
+    target = tmp_path / "report.md"
+    target.write_text("old")
+
+    def half_then_fail(tmp):
+        tmp.write_text("half a rep")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        io.write_atomic(target, half_then_fail)
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
+
+
+def test_reports_and_charts_get_the_umask_mode(tmp_path):
+    import os
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from experiments import io
+
+    old = os.umask(0o027)
+    try:
+        io.write_text(tmp_path / "report.md", "text")
+        fig = plt.figure()
+        io.save_figure(fig, tmp_path / "chart.png")
+        plt.close(fig)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "report.md").read_text() == "text"
+    assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for name in ("report.md", "chart.png"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o640, name

@@ -10,14 +10,13 @@ over (a marginal effect, as a modeller reads a one-way plot).
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from experiments.io import save_figure
 from gui.charts import STRATEGY_COLORS as GUI_STRATEGY_COLORS
 
 MAX_LEVELS = 12
@@ -45,17 +44,11 @@ def _plt():
 
 
 def save(fig, path: Path) -> Path:
-    """Save and close ``fig`` through a temporary file and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(fd)
+    """Save and close ``fig`` whole or not at all."""
     try:
-        fig.savefig(tmp, dpi=DPI, bbox_inches="tight")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        return save_figure(fig, path, dpi=DPI)
     finally:
-        Path(tmp).unlink(missing_ok=True)
         _plt().close(fig)
-    return path
 
 
 def _grid(n: int, cols: int = 4):

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.io import write_atomic
 from experiments.sweep import charts
 from experiments.sweep.dataset import SweepData, load
 from experiments.sweep.design import build_design
 from experiments.sweep.sensitivity import Indices, analyze
-from experiments.sweep.store import write_atomic
 
 
 class ReportError(ValueError):

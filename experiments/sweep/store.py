@@ -22,12 +22,11 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from experiments.io import write_atomic
 from experiments.sweep.run import RunResult
 
 MANIFEST = "manifest.json"
@@ -37,18 +36,6 @@ PART_PREFIX, PART_SUFFIX = "part-", ".parquet"
 
 class StoreError(RuntimeError):
     """The folder cannot hold this sweep (a file, another sweep's lock, foreign content)."""
-
-
-def write_atomic(path: Path, write: Callable[[str], None]) -> None:
-    """Call ``write(tmp)`` on a hidden temporary file next to ``path``, then rename it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Store:

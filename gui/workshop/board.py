@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gui import charts
-from gui.kpis import kpi_cards
+from gui.kpis import kpi_cards, usd_short
 from gui.workshop.decisions import STRATEGY_WORDS
 
 if TYPE_CHECKING:
@@ -33,17 +33,6 @@ LEADERBOARD_HEADERS = [
 
 def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
-
-
-def usd_short(x: float) -> str:
-    """``1234567`` -> ``"$1.23M"``, ``45600`` -> ``"$45.6k"`` (a leaderboard's width)."""
-    sign = "-" if x < 0 else ""
-    x = abs(x)
-    if x >= 1e6:
-        return f"{sign}${x / 1e6:,.2f}M"
-    if x >= 1e3:
-        return f"{sign}${x / 1e3:,.1f}k"
-    return f"{sign}${x:,.0f}"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gui import charts
-from gui.workshop.board import dumps, usd_short
+from gui.kpis import usd_short
+from gui.workshop.board import dumps
 from gui.workshop.decisions import STRATEGY_WORDS, describe
 from sim.params import STRATEGIES
 
