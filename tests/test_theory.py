@@ -68,6 +68,23 @@ def test_bass_closed_form_solves_the_bass_equation():
     )
 
 
+def test_degree_mean_field_on_equal_degrees_is_the_bass_recursion():
+    # everyone of degree k: k adopting colleagues per share, as the recursion's n
+    p, v, k, steps = 0.01, 0.02, 12, 80
+    hmf = theory.degree_mean_field(p, v, np.full(500, k), steps)
+    assert hmf == pytest.approx(theory.bass_recursion(p, v, k, steps), abs=1e-12)
+
+
+def test_unequal_degrees_spread_faster_at_first_than_equal_ones():
+    # the same mean degree (10) and per-colleague virality; the well-connected are
+    # persuaded first and persuade more (Pastor-Satorras and Vespignani 2001)
+    p, v, steps = 0.002, 0.03, 60
+    equal = theory.degree_mean_field(p, v, np.full(1000, 10), steps)
+    spread = theory.degree_mean_field(p, v, np.repeat([2, 18], 500), steps)
+    assert spread[20] > equal[20] + 0.01
+    assert np.all(np.diff(spread) >= 0) and spread[-1] <= 1.0
+
+
 def test_bass_recursion_tends_to_closed_form_as_hazards_shrink():
     """The weekly recursion is an Euler step: its gap to F(t) shrinks with p + q."""
     gaps = []
@@ -237,10 +254,13 @@ def test_reps_peaks_lag_receptivity_peaks(pp_results):
 
 
 @pytest.mark.slow
-def test_networks_adopt_below_the_complete_graph():
+def test_networks_adopt_below_the_complete_graph_and_their_degree_mean_field():
     nets = run_networks(0.01, 0.2, BASS_N, NET_SEEDS)
+    ex = nets.excess("small_world")
+    assert nets.below("small_world"), (ex.max(), ex.min())  # equal degrees
     for net in ("hierarchy", "small_world"):
-        assert nets.below(net), (net, nets.excess(net).max(), nets.excess(net).min())
+        exm = nets.excess_over_mean_field(net)
+        assert nets.below_mean_field(net), (net, exm.max(), exm.min())
 
 
 def test_validate_cli_refuses_a_file_as_out(tmp_path):
