@@ -513,10 +513,10 @@ OPEN = "does not hold in the calibrated model (docs/validation/claims.md): issue
 KNOWN_FAILURES = {
     ("holds", "sales_too_early"): "at 70 enterprises early reps do not cost more per customer",
     ("holds", "careful_qualification"): "at 70 enterprises the focal CAC falls by 22k, "
-    "but with an SE of 16k (at full size, 20 seeds, it holds)",
+    "but with an SE of 16k (at full size, 40 seeds, it holds)",
     ("bar", "viral_vs_infrastructure"): "at 70 enterprises the direct vendor's reps reach "
     "most of the market first: bottoms-up trails for the viral product too (by 0.9M; it "
-    "leads in 4 of 10 seeds, against 15 of 20 at full size)",
+    "leads in 4 of 10 seeds, against 29 of 40 at full size)",
 }
 
 
