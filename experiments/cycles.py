@@ -4,7 +4,7 @@ Seed 004 ("The Sales Web") says vendors and buyers co-evolve: outbound pressure 
 buyers' attention down, vendors starve and exit, attention recovers and vendors
 return. In a run this shows as receptivity (the prey) and reps (the predators)
 oscillating with receptivity ahead. :func:`lead_lag` measures the lag at which
-receptivity now best predicts reps later; :func:`count_cycles` counts full cycles.
+receptivity now best predicts reps later; :meth:`CycleStudy.cycles` counts full cycles.
 """
 
 from __future__ import annotations
@@ -58,27 +58,6 @@ def lead_lag(receptivity: np.ndarray, reps: np.ndarray, max_lag: int = 156) -> L
     return LeadLag(lag=lag, correlation=float(cc[lag]), correlations=cc)
 
 
-def count_cycles(x: np.ndarray, smooth: int = 13, min_prominence: float = 0.5) -> int:
-    """Full cycles of ``x``: peaks of its smoothed, standardised path between two troughs.
-
-    A peak counts when the series rises at least ``min_prominence`` standard
-    deviations above the troughs on both sides (noise does not count as a cycle).
-    """
-    z = _standardise(np.convolve(np.asarray(x, float), np.ones(smooth) / smooth, mode="valid"))
-    cycles, trough, peak, rising = 0, z[0] if len(z) else 0.0, -np.inf, False
-    for value in z:
-        if not rising:
-            trough = min(trough, value)
-            if value - trough >= min_prominence:
-                rising, peak = True, value
-        else:
-            peak = max(peak, value)
-            if peak - value >= min_prominence:
-                cycles += 1
-                rising, trough = False, value
-    return cycles
-
-
 # ---------------------------------------------------------------------------- a study
 
 
@@ -102,7 +81,12 @@ class CycleStudy:
         ]
 
     def cycles(self, arm: str) -> list[int]:
-        return [count_cycles(r[self.burn_in :]) for r in self.receptivity[arm]]
+        """Full cycles of receptivity per seed, after burn-in: a rise and a fall of
+        :data:`experiments.claim_metrics.SWING` each, as the co-evolution claim counts them
+        (an absolute swing: noise never counts, however flat the series)."""
+        from experiments.claim_metrics import SWING, full_cycles
+
+        return [full_cycles(r[self.burn_in :], SWING) for r in self.receptivity[arm]]
 
 
 ARMS = {"fatigue on": {}, "fatigue off": {"touch_fatigue": 0.0}}
@@ -124,10 +108,19 @@ def run_cycle_study(
     seeds: list[int], steps: int = 520, burn_in: int = 52, workers: int | None = None
 ) -> CycleStudy:
     """Run ``sales_web_cycle`` on ``seeds`` with touch fatigue on and off (same seeds)."""
+    import multiprocessing
+    import warnings
     from concurrent.futures import ProcessPoolExecutor
 
     out: dict[str, dict[str, np.ndarray]] = {"r": {}, "y": {}, "v": {}}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # fork, as experiments/claims.py: the workers only run the single-threaded step
+    # loop, so Python 3.12's warning about a parent with threads does not apply
+    ctx = multiprocessing.get_context("fork")
+    with (
+        warnings.catch_warnings(),
+        ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool,
+    ):
+        warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks")
         for arm, overrides in ARMS.items():
             rows = list(pool.map(_cycle_run, [(s, steps, overrides) for s in seeds]))
             out["r"][arm] = np.array([r for r, _, _ in rows])
@@ -173,6 +166,8 @@ def plot_cycle_study(study: CycleStudy, path) -> None:
 
 def cycle_report(study: CycleStudy) -> str:
     """Markdown: per-arm lead-lag peaks and cycle counts, seed by seed."""
+    from experiments.claim_metrics import SWING
+
     lines = [
         "# Hares and foxes: the sales web cycle",
         "",
@@ -180,8 +175,8 @@ def cycle_report(study: CycleStudy) -> str:
         f"{study.seeds[0]}-{study.seeds[-1]} with touch fatigue on (the preset) and off, "
         f"on the same seeds. After a {study.burn_in}-week burn-in, both series are detrended "
         "by a centred 157-week moving average; the lag is where the correlation of "
-        "receptivity now with reps later peaks (0-156 weeks), and a cycle is a rise and fall "
-        "of receptivity of at least half a standard deviation.",
+        "receptivity now with reps later peaks (0-156 weeks), and a cycle is a rise and a fall "
+        f"of receptivity's quarterly moving average by at least {SWING} each.",
         "",
         "![sales web cycle](sales_web_cycle.png)",
         "",
