@@ -151,3 +151,49 @@ def test_load_refuses_a_file_that_is_not_a_room(tmp_path):
     path.write_text(json.dumps([1, 2]))
     with pytest.raises(persistence.RoomFileError, match="not a Sales Web room file"):
         persistence.load(path)
+
+
+def _room_with_a_clock(rooms, minutes: float = 10.0):
+    room = rooms.create()
+    room.run_later = lambda work: work()
+    room.update_settings(room.facilitator_key, **SMALL, auto_advance=False)
+    room.update_settings(room.facilitator_key, deadline_minutes=minutes)
+    room.join("Foxes")
+    room.start(room.facilitator_key)
+    return room
+
+
+def test_a_restarted_server_keeps_the_open_rounds_deadline(tmp_path):
+    import time
+
+    rooms = Rooms(tmp_path)
+    room = _room_with_a_clock(rooms)
+    room.restore_deadline(time.time() + 120.0)  # eight of its ten minutes have gone
+    persistence.save(room, tmp_path)
+    again = Rooms(tmp_path).get(room.code)
+    try:
+        assert again.deadline == pytest.approx(room.deadline)
+        assert 100.0 < again.seconds_left() <= 120.0  # not ten fresh minutes
+    finally:
+        again.close()
+        rooms.close()
+
+
+def test_a_deadline_that_passed_while_the_server_was_down_advances_at_once(tmp_path):
+    import time
+
+    rooms = Rooms(tmp_path)
+    room = _room_with_a_clock(rooms)
+    room.close()  # its own timer must not be the one that advances
+    data = persistence.to_dict(room)
+    data["deadline"] = time.time() - 5.0
+    persistence.path_for(tmp_path, room.code).write_text(json.dumps(data))
+    again = Rooms(tmp_path).get(room.code)
+    try:
+        limit = time.monotonic() + 10
+        while again.open_round == 1 and time.monotonic() < limit:
+            time.sleep(0.05)
+        assert again.open_round == 2 and again.played[0].reason == "deadline"
+    finally:
+        again.close()
+        rooms.close()

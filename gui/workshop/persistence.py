@@ -48,6 +48,8 @@ def to_dict(room: Room) -> dict[str, Any]:
         "rounds": [r.to_dict() for r in room.played],
         "pending": {str(t): d.to_dict() for t, d in sorted(room.pending.items())},
         "pending_purchases": [p.to_dict() for p in room.pending_purchases],
+        # epoch seconds: a restarted server keeps the open round's clock, not a fresh one
+        "deadline": room.deadline,
     }
 
 
@@ -136,6 +138,9 @@ def from_dict(data: Any) -> Room:
             _decisions(data.get("pending", {}), len(teams)),
             _purchases(data.get("pending_purchases", []), len(teams)),
         )
+        deadline = data.get("deadline")
+        if deadline is not None:  # files written before the deadline was kept have none
+            room.restore_deadline(float(deadline))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         if isinstance(exc, RoomFileError):
             raise

@@ -456,15 +456,29 @@ class Room:
 
     def _open_round(self) -> None:
         """Open the next round and arm its deadline, if any."""
-        self._cancel_timer()
         minutes = self.settings.deadline_minutes
-        if minutes <= 0:
-            self.deadline = None
+        self._arm(time.time() + 60.0 * minutes if minutes > 0 else None)
+
+    def restore_deadline(self, deadline: float) -> None:
+        """After a restart: the open round keeps the deadline it had (epoch seconds).
+
+        A deadline that passed while the server was down advances the round at once,
+        as it would have; outside an open round there is nothing to restore.
+        """
+        with self.lock:
+            if self.phase in OPEN_PHASES and self.settings.deadline_minutes > 0:
+                self._arm(deadline)
+
+    def _arm(self, deadline: float | None) -> None:
+        """Set the open round's deadline and the timer that advances it."""
+        self._cancel_timer()
+        self.deadline = deadline
+        if deadline is None:
             return
-        self.deadline = time.time() + 60.0 * minutes
         number = self.open_round
         self._timer = threading.Timer(
-            60.0 * minutes, lambda: self.advance(reason="deadline", only_round=number)
+            max(0.0, deadline - time.time()),
+            lambda: self.advance(reason="deadline", only_round=number),
         )
         self._timer.daemon = True
         self._timer.start()
