@@ -11,7 +11,8 @@ take everyone's memory, and one participant's comparisons must not take every co
 * Heavy work: building a market and running comparison weeks hold one of
   :func:`heavy_jobs` slots (``--heavy-jobs``, default one per core). A comparison takes
   a slot per :data:`COMPARISON_CHUNK` weeks and gives it back, so another session's
-  Reset waits for a chunk, not for the whole comparison.
+  Reset waits for a chunk, not for the whole comparison. A decision study runs one
+  worker process per slot it holds (:func:`heavy_slots`: one, and more if free).
 
 ``gui.server`` passes its flags to this module through the environment of the server
 process it starts.
@@ -88,3 +89,36 @@ def heavy_slot(cancelled: Callable[[], bool] | None = None) -> Iterator[None]:
         with _lock:
             _busy -= 1
         slots.release()
+
+
+@contextmanager
+def heavy_slots(most: int, cancelled: Callable[[], bool] | None = None) -> Iterator[int]:
+    """Hold between one and ``most`` heavy-work slots; yield how many.
+
+    Waits for the first slot as :func:`heavy_slot` does, then takes as many more as
+    are free at that moment without waiting: a study of many runs uses every core of
+    an idle server and one core of a busy one, and the sessions building markets or
+    running comparisons keep their turns.
+
+    Raises
+    ------
+    Cancelled
+        ``cancelled()`` turned true while waiting for the first slot.
+    """
+    global _busy
+    slots = _slots
+    while not slots.acquire(timeout=WAIT):
+        if cancelled is not None and cancelled():
+            raise Cancelled
+    held = 1
+    while held < most and slots.acquire(blocking=False):
+        held += 1
+    with _lock:
+        _busy += held
+    try:
+        yield held
+    finally:
+        with _lock:
+            _busy -= held
+        for _ in range(held):
+            slots.release()

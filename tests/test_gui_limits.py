@@ -96,6 +96,34 @@ def test_a_comparison_waiting_for_a_slot_can_be_cancelled(one_slot):
     assert result is None and limits.busy() == 0
 
 
+@pytest.fixture
+def two_slots():
+    limits.configure(2)
+    yield
+    limits.configure(limits.heavy_jobs())
+
+
+def test_a_study_takes_every_free_slot_and_gives_them_all_back(two_slots):
+    with limits.heavy_slots(8) as held:
+        assert held == 2 and limits.busy() == 2
+    assert limits.busy() == 0
+    # another session is building a market
+    with limits.heavy_slot(), limits.heavy_slots(8) as held:
+        assert held == 1 and limits.busy() == 2
+    assert limits.busy() == 0
+    with limits.heavy_slots(1) as held:  # never more than asked
+        assert held == 1
+
+
+def test_a_study_waiting_for_its_first_slot_can_be_cancelled(one_slot):
+    cancel = threading.Event()
+    with limits.heavy_slot():
+        threading.Timer(0.3, cancel.set).start()
+        with pytest.raises(limits.Cancelled), limits.heavy_slots(4, cancelled=cancel.is_set):
+            pass
+    assert limits.busy() == 0
+
+
 def test_strategy_mix_moves_a_scenario_that_names_its_vendors():
     """Compare in yammer_viral: all bottoms-up against all direct is not B - A = 0."""
     result = run_comparison(

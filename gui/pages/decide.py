@@ -9,6 +9,7 @@ cancelled.
 
 from __future__ import annotations
 
+import os
 import threading
 
 import solara
@@ -19,6 +20,7 @@ from gui import session as s
 from gui.controls import parse_seed, parse_value
 from gui.echart import EChart
 from gui.json_table import JsonTable
+from gui.limits import Cancelled, heavy_slots
 from sim.params import PARAMETERS, VENDOR_TRAITS, ParameterError
 from sim.scenarios import ScenarioError
 
@@ -107,21 +109,27 @@ def start() -> None:
 
     def work():
         try:
-            out = study(
-                scenario,
-                options,
-                n_seeds,
-                n_weeks,
-                progress=lambda done, total: progress.set(done / max(1, total)),
-                cancel=cancel,
-                root_seed=root,
-                overrides=overrides,
-                focal=focal or {},
-            )
+            # one worker process per heavy-work slot: every core of an idle server, one
+            # of a busy one (gui/limits.py), so other sessions keep their turns
+            with heavy_slots(os.cpu_count() or 1, cancelled=cancel.is_set) as workers:
+                out = study(
+                    scenario,
+                    options,
+                    n_seeds,
+                    n_weeks,
+                    workers=workers,
+                    progress=lambda done, total: progress.set(done / max(1, total)),
+                    cancel=cancel,
+                    root_seed=root,
+                    overrides=overrides,
+                    focal=focal or {},
+                )
             if out is None:
                 note.set("Cancelled: nothing changed.")
             else:
                 result.set(out)
+        except Cancelled:
+            note.set("Cancelled: nothing changed.")
         except (ParameterError, ScenarioError, RuntimeError) as exc:
             error.set(str(exc))
         finally:
