@@ -8,7 +8,9 @@ in both: common random numbers), with the mechanism on and off, in worker proces
 and returns a :class:`ClaimResult` per claim with the paired effects and the verdicts
 (:mod:`experiments.paired`): the claim *holds* when the effect has the expected sign
 and clears two standard errors, and its effect *vanishes* when, with the mechanism
-off, it is within two standard errors of zero or below a fifth of its size.
+off, it is within two standard errors of zero, below a fifth of its size, or of the
+opposite sign. A claim may carry a ``baseline``: a counterfactual run inside each arm
+whose metric is subtracted seed by seed (the same company with and without its reps).
 
 The definitions are in :mod:`experiments.claim_list`; ``salesweb claims`` runs them
 and writes the report (:mod:`experiments.claims_report`).

@@ -549,3 +549,11 @@ def test_claim_vanishes_with_its_mechanism_off(results, key):
 @pytest.mark.parametrize("key", _keys("bar", [c.key for c in CLAIMS if c.requirement]))
 def test_claim_meets_the_issues_bar(results, key):
     assert results[key].requirement_met, str(results[key])
+
+
+def test_the_worked_example_of_docs_claims_runs_and_holds():
+    from experiments.claim_example import MARKET, SEEDS, WEEKS, claim
+
+    (r,) = run_claims([claim], SEEDS, size=MARKET, steps=WEEKS)  # what the docs print
+    assert r.holds and r.vanishes, str(r)
+    assert np.all(r.values["off"]["left"] == r.values["off"]["right"])  # no reach bought
