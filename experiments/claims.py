@@ -97,9 +97,9 @@ class Claim:
         A counterfactual inside each arm. When set, every arm is also run with these
         overrides added (same seed, same lever, mechanism off in the off condition), and
         the arm's value is its run's metric minus the baseline run's (secondary lines
-        read the lever's run alone): the lever then moves a difference, such as what adding a sales team is worth to one company at
-        each price (the company with reps against the same company without, rivals
-        unchanged).
+        read the lever's run alone): the lever then moves a difference, such as what
+        adding a sales team is worth to one company at each price (the company with
+        reps against the same company without, rivals unchanged).
     note : str
         What the preset holds fixed and why the metric is what it is.
     """
@@ -241,7 +241,7 @@ def jobs_for(
     jobs = []
     for condition in CONDITIONS:
         off = dict(claim.mechanism_off) if condition == "off" else {}
-        groups: dict[tuple, list[str]] = {}
+        groups: dict[str, list[str]] = {}
         for side in SIDES:
             # repr: overrides may hold lists (per-vendor specs), which do not hash
             key = repr(sorted(getattr(claim, side).overrides.items()))
