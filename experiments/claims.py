@@ -158,6 +158,25 @@ class ClaimResult:
             return PairedEffect.of(vals[f"{name}/left"], vals[f"{name}/right"])
         return PairedEffect.of(vals["left"], vals["right"])
 
+    def to_frame(self):
+        """Every value of every run, one row each: for re-analysis in pandas.
+
+        Columns ``claim``, ``condition`` (``on``/``off``), ``seed``, ``side`` (``left``
+        or ``right``), ``metric`` (the claim's metric or a secondary one) and ``value``
+        (after any baseline is subtracted; NaN where a run left it undefined).
+        """
+        import pandas as pd
+
+        rows = []
+        for condition, named in self.values.items():
+            for name, values in named.items():
+                metric, _, side = name.rpartition("/")
+                if not metric:  # the claim's own metric: named by its side alone
+                    metric, side = self.claim.metric.name, name
+                for seed, value in zip(self.seeds, values, strict=True):
+                    rows.append((self.claim.key, condition, seed, side, metric, float(value)))
+        return pd.DataFrame(rows, columns=["claim", "condition", "seed", "side", "metric", "value"])
+
     @property
     def on(self) -> PairedEffect:
         return self.effect("on")

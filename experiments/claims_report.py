@@ -1,7 +1,7 @@
 """The claims' report: a table, a Markdown page and one chart per claim.
 
-:func:`write_report` draws ``claim_<key>.png`` for every claim and then writes
-``claims.md`` next to them; every file goes to a temporary name first and is renamed
+:func:`write_report` draws ``claim_<key>.png`` for every claim, writes every run's
+value to ``claims.parquet`` (for pandas) and then ``claims.md`` next to them; every file goes to a temporary name first and is renamed
 into place, so an interrupted report never leaves half a file.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from experiments.claims import ClaimResult
-from experiments.io import save_figure, write_text
+from experiments.io import save_figure, write_table, write_text
 from experiments.paired import VANISH_SHARE, PairedEffect, Z
 
 COLUMNS = ("claim", "left", "right", "effect ± SE", "off-effect ± SE", "holds", "vanishes", "bar")
@@ -136,7 +136,8 @@ def markdown(
         f"set in every run: {market}; weeks: each claim's, else the scenario's horizon) in "
         f"{wall_seconds:.0f} s. Code: `experiments/claims.py` (runs and statistics), "
         "`experiments/claim_list.py` (the claims), `experiments/claim_metrics.py` (the "
-        "metrics).",
+        "metrics). Every run's value is in `claims.parquet` beside this page "
+        "(`pandas.read_parquet`: claim, condition, seed, side, metric, value).",
         "",
         "Each claim varies one lever between two arms run on the same seeds (common random "
         "numbers: seed *i* in both). *Effect* is the mean over seeds of the paired difference "
@@ -222,11 +223,20 @@ def write_report(
     size: dict,
     wall_seconds: float,
 ) -> Path:
-    """Draw every claim's chart, then write ``claims.md``; returns its path."""
+    """Draw every claim's chart, write every run's values to ``claims.parquet``, then
+    ``claims.md``; returns the latter's path."""
+    import pandas as pd
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for r in results:
         plot_claim(r, out_dir / f"claim_{r.claim.key}.png")
+    frames = [r.to_frame() for r in results]
+    write_table(
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
+        out_dir / "claims.parquet",
+        {"seeds": list(seeds), "set in every run": dict(size)},
+    )
     path = out_dir / "claims.md"
     write_text(path, markdown(results, seeds, size, wall_seconds))
     return path

@@ -270,6 +270,18 @@ def _burn(model) -> float:
     return float(model.vendor_list[0].burn)
 
 
+def test_every_run_value_goes_to_one_tidy_frame():
+    claim = _tiny_claim(secondary=(Metric("openness again", _openness),))
+    (r,) = run_claims([claim], [0, 1, 2], size=TINY, workers=1)
+    frame = r.to_frame()
+    assert len(frame) == 2 * 2 * 2 * 3  # conditions x sides x metrics x seeds
+    main = frame[(frame.metric == OPENNESS.name) & (frame.condition == "on")]
+    left = main[main.side == "left"].sort_values("seed")["value"].to_numpy()
+    right = main[main.side == "right"].sort_values("seed")["value"].to_numpy()
+    assert (left - right).mean() == pytest.approx(r.on.mean)
+    assert set(frame.metric) == {OPENNESS.name, "openness again"}
+
+
 def test_a_baseline_run_is_subtracted_seed_by_seed():
     # each arm's value is its run's metric minus the same run with the baseline added
     claim = _tiny_claim(
@@ -432,6 +444,11 @@ def test_cli_claims_writes_the_report(tmp_path):
     assert res.exit_code in (0, 1), res.output
     assert "generational_change" in res.output
     assert (out / "claims.md").exists() and (out / "claim_generational_change.png").exists()
+    import pandas as pd
+
+    runs = pd.read_parquet(out / "claims.parquet")
+    assert set(runs["condition"]) == {"on", "off"} and set(runs["seed"]) == {0, 1}
+    assert set(runs["side"]) == {"left", "right"} and set(runs["claim"]) == {"generational_change"}
 
 
 def test_cli_claims_sets_a_parameter_in_every_run_and_says_so(tmp_path):
