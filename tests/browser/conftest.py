@@ -67,6 +67,35 @@ def assets_copy(tmp_path_factory) -> Path:
     return target
 
 
+def wait_until_serving(proc: subprocess.Popen, url: str, what: str, log: Path) -> None:
+    """Poll ``url`` until it answers HTTP 200; fail if ``proc`` exits first or after 60 s."""
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"the {what} exited early; see {log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the {what} did not answer HTTP 200 within 60 s")
+        time.sleep(0.2)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Terminate a server, kill it if it does not stop within 10 s, and reap it."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def app_url(chromium_path, assets_copy) -> str:
     """Start ``python -m gui.server`` on a free port; wait for HTTP 200; stop it at the end."""
@@ -81,27 +110,11 @@ def app_url(chromium_path, assets_copy) -> str:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the app server exited early; see {ARTIFACTS / 'server.log'}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the app server did not answer HTTP 200 within 60 s")
-            time.sleep(0.2)
+        wait_until_serving(proc, url, "app server", ARTIFACTS / "server.log")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
         log.close()
 
 

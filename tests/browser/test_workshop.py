@@ -13,14 +13,18 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, PageProblems, _free_port
+from tests.browser.conftest import (
+    ARTIFACTS,
+    PageProblems,
+    _free_port,
+    stop_server,
+    wait_until_serving,
+)
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,30 +46,13 @@ class Server:
         self.proc = subprocess.Popen(
             cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.proc.poll() is not None:
-                pytest.fail(
-                    "the workshop server exited early; see test-artifacts/workshop_server.log"
-                )
-            try:
-                with urllib.request.urlopen(self.url + "/workshop", timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the workshop server did not answer within 60 s")
-            time.sleep(0.2)
+        wait_until_serving(
+            self.proc, self.url + "/workshop", "workshop server", ARTIFACTS / "workshop_server.log"
+        )
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        if self.proc is not None:
+            stop_server(self.proc)
         self.proc = None
 
 
