@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from experiments.claim_metrics import SWING, full_cycles
+
 
 def _standardise(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
@@ -84,8 +86,6 @@ class CycleStudy:
         """Full cycles of receptivity per seed, after burn-in: a rise and a fall of
         :data:`experiments.claim_metrics.SWING` each, as the co-evolution claim counts them
         (an absolute swing: noise never counts, however flat the series)."""
-        from experiments.claim_metrics import SWING, full_cycles
-
         return [full_cycles(r[self.burn_in :], SWING) for r in self.receptivity[arm]]
 
 
@@ -107,25 +107,20 @@ def _cycle_run(job: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def run_cycle_study(
     seeds: list[int], steps: int = 520, burn_in: int = 52, workers: int | None = None
 ) -> CycleStudy:
-    """Run ``sales_web_cycle`` on ``seeds`` with touch fatigue on and off (same seeds)."""
-    import multiprocessing
-    import warnings
-    from concurrent.futures import ProcessPoolExecutor
+    """Run ``sales_web_cycle`` on ``seeds`` with touch fatigue on and off (same seeds),
+    on ``workers`` processes (default: every core)."""
+    import os
 
+    from experiments.validate import _map
+
+    jobs = [(s, steps, overrides) for overrides in ARMS.values() for s in seeds]
+    rows = _map(_cycle_run, jobs, workers or os.cpu_count() or 1)
     out: dict[str, dict[str, np.ndarray]] = {"r": {}, "y": {}, "v": {}}
-    # fork, as experiments/claims.py: the workers only run the single-threaded step
-    # loop, so Python 3.12's warning about a parent with threads does not apply
-    ctx = multiprocessing.get_context("fork")
-    with (
-        warnings.catch_warnings(),
-        ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool,
-    ):
-        warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks")
-        for arm, overrides in ARMS.items():
-            rows = list(pool.map(_cycle_run, [(s, steps, overrides) for s in seeds]))
-            out["r"][arm] = np.array([r for r, _, _ in rows])
-            out["y"][arm] = np.array([y for _, y, _ in rows])
-            out["v"][arm] = np.array([v for _, _, v in rows])
+    for i, arm in enumerate(ARMS):
+        arm_rows = rows[i * len(seeds) : (i + 1) * len(seeds)]
+        out["r"][arm] = np.array([r for r, _, _ in arm_rows])
+        out["y"][arm] = np.array([y for _, y, _ in arm_rows])
+        out["v"][arm] = np.array([v for _, _, v in arm_rows])
     return CycleStudy(seeds, steps, burn_in, out["r"], out["y"], out["v"])
 
 
@@ -166,8 +161,6 @@ def plot_cycle_study(study: CycleStudy, path) -> None:
 
 def cycle_report(study: CycleStudy) -> str:
     """Markdown: per-arm lead-lag peaks and cycle counts, seed by seed."""
-    from experiments.claim_metrics import SWING
-
     lines = [
         "# Hares and foxes: the sales web cycle",
         "",
