@@ -76,19 +76,8 @@ def heavy_slot(cancelled: Callable[[], bool] | None = None) -> Iterator[None]:
     Cancelled
         ``cancelled()`` turned true while waiting.
     """
-    global _busy
-    slots = _slots
-    while not slots.acquire(timeout=WAIT):
-        if cancelled is not None and cancelled():
-            raise Cancelled
-    with _lock:
-        _busy += 1
-    try:
+    with heavy_slots(1, cancelled):
         yield
-    finally:
-        with _lock:
-            _busy -= 1
-        slots.release()
 
 
 @contextmanager
