@@ -144,6 +144,11 @@ class Vendor(mesa.Agent):
         """Record this week's running totals for the trailing-year figures."""
         self._ledger.append((self.bookings_total, self.sm_spend_total))
 
+    def bookings_over(self, weeks: int) -> float:
+        """New annual contract value booked over the last ``weeks`` weeks (at most 52)."""
+        back = min(weeks, len(self._ledger) - 1)
+        return self._ledger[-1][0] - self._ledger[-1 - back][0]
+
     @property
     def cac_payback_months(self) -> float:
         """Months of new ARR it takes to earn back the sales and marketing spent on it.

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.demand import budget_open, willing, willing_one
 from sim.kernels import gather_rows
 from sim.population import NO_PRODUCT
 from sim.tables import CONTRACT_KINDS, ENTERPRISE, SELF_SERVE_ENTERPRISE, TEAM
@@ -243,6 +244,7 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     buys = draw_purchasers(model, ent, codes[col]) & (
         rng.random(len(ent)) < model.inbound_close_rate
     )
+    buys &= willing(model, ent, codes[col])  # a plan on a card, if the seat is worth its price
     pop = model.population
     for c, e in zip(col[buys], ent[buys], strict=True):
         vendor, e = vendors[c], int(e)
@@ -259,6 +261,7 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     ripe = (users >= model.enterprise_trigger_share * sizes) & (users >= model.team_plan_users)
     ripe &= (model.agreement_at[:, None] < 0) & (model.opp_at[:, codes] < 0)
     ripe &= model.cooloff_until[:, codes] <= model.steps
+    ripe &= budget_open(model)[:, None]  # an agreement needs the category's budget line
     col, ent = np.nonzero(ripe.T)
     if not len(ent):
         return
@@ -267,6 +270,7 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors], dtype=bool)[col]
     model.open_opportunities(ent[by_rep], codes[col[by_rep]], inbound=True)
     closes = ~by_rep & (rng.random(len(ent)) < model.inbound_close_rate)
+    closes &= willing(model, ent, codes[col])
     for c, e in zip(col[closes], ent[closes], strict=True):
         if model.agreement_at[e] >= 0:  # another vendor signed this week
             continue
@@ -320,7 +324,8 @@ def renewals(model: MarketModel) -> None:
         users = int(model.users_ev[e, v])
         old = float(contracts.acv[cid])
         usage = users / max(1, int(contracts.seats[cid]))
-        if users == 0 or model.rng.random() >= renewal_probability(model, vendor.quality, usage):
+        renews = model.rng.random() < renewal_probability(model, vendor.quality, usage)
+        if users == 0 or not renews or not willing_one(model, e, vendor):  # worth its price?
             end_contract(model, cid)
             model.log("churn", vendor, e, old, contract=CONTRACT_KINDS[kind])
             continue

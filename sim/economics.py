@@ -89,7 +89,11 @@ def staff(model: MarketModel) -> None:
         if not hiring_round or vendor.steered:  # a workshop team hires for itself
             continue
         hires = hiring.hires(model, vendor, rng)  # bounded by cash and the memory budget
+        cut = hiring.layoffs(model, vendor)  # a team that does not book its keep shrinks
         vendor.bookings_since_hiring = 0.0
+        if cut > 0 and hires == 0:
+            vendor.lose_reps(cut, rng)
+            model.log("layoff", vendor, None, cut)
         if hires > 0:
             vendor.hire(hires, model.steps)
             model.log("hire", vendor, None, hires)

@@ -77,3 +77,27 @@ def hires(model: MarketModel, vendor: Vendor, rng: np.random.Generator) -> int:
     if count <= 0:
         return 0
     return max(0, min(count, room, affordable_hires(model, vendor)))
+
+
+def layoffs(model: MarketModel, vendor: Vendor) -> int:
+    """Reps let go at a hiring round: a team that does not book its keep shrinks.
+
+    Over the last ``2 * hiring_interval`` weeks (half a year at the default), a team
+    whose bookings are below ``layoff_floor`` times what its reps cost is cut to the
+    reps those bookings pay for at that floor (seed 004: vendors starve when buyers'
+    attention is gone; a sales leader does not carry a team that sells nothing).
+    Only once the whole window has passed since the vendor's sales started (its
+    reps had time to ramp), and never below one rep while anything was booked.
+    ``layoff_floor = 0`` switches layoffs off (attrition alone thins a team).
+    """
+    window = 2 * model.hiring_interval
+    if model.layoff_floor <= 0 or vendor.reps == 0 or vendor.rep_cost <= 0:
+        return 0
+    if model.steps - vendor.sales_start < window + model.rep_ramp_weeks:
+        return 0
+    booked = vendor.bookings_over(window)
+    keep_cost = model.layoff_floor * vendor.rep_cost * window
+    affordable = int(booked // keep_cost)
+    if booked > 0:
+        affordable = max(1, affordable)
+    return max(0, vendor.reps - affordable)

@@ -433,8 +433,17 @@ class MarketModel(mesa.Model):
         pop.emp_paid[churned] = False
 
     def _recover(self) -> None:
-        """Mechanism 7: receptivity and brand recover towards 1 at ``receptivity_recovery``."""
+        """Mechanism 7: receptivity and brand recover towards 1 at ``receptivity_recovery``.
+
+        Before recovering, buyers' attention is worn by the other categories' vendors:
+        ``background_touches`` touches a buyer a week, each using ``touch_fatigue``,
+        taken at their expectation ``exp(-background_touches * touch_fatigue)`` for a
+        Poisson number of touches (no random draw): buyers are oversubscribed by the
+        whole software industry, not by this category alone (seed 003).
+        """
         c = self.receptivity_recovery
+        if self.background_touches > 0:
+            self.population.receptivity *= np.exp(-self.background_touches * self.touch_fatigue)
         self.population.receptivity += c * (1.0 - self.population.receptivity)
         if self.brand_erosion > 0:
             self.brand += c * (1.0 - self.brand)

@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim import budget
+from sim.demand import draw_budget_weeks, draw_enterprise_values
 from sim.networks import build_adjacency, enterprise_offsets, local_ids, org_edges, tree_depth
 
 IC, MANAGER, EXECUTIVE = 0, 1, 2
@@ -85,6 +86,20 @@ def draw_committees(
     return members
 
 
+def buying_units(sizes: np.ndarray, p: dict) -> np.ndarray:
+    """Buying units per enterprise: one per ``buying_unit_size`` employees (at least one).
+
+    A large enterprise buys through several business units, each with a committee of
+    ``committee_size`` that reps can reach (seed 004: reps prospect buyers, not
+    firms); ``buying_unit_size = 0`` gives every enterprise one committee (the
+    reference model).
+    """
+    unit = p["buying_unit_size"]
+    if unit <= 0:
+        return np.ones(len(sizes), dtype=np.int64)
+    return np.maximum(1, np.ceil(sizes / unit)).astype(np.int64)
+
+
 def draw_ages(level: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Ages by role (level) from a clipped normal law."""
     return np.clip(rng.normal(_AGE_MEAN[level], _AGE_SD[level]), 21.0, 67.0)
@@ -103,6 +118,8 @@ class Population:
     ent_offset: np.ndarray
     ent_on_prem: np.ndarray
     ent_budget: np.ndarray
+    ent_value: np.ndarray  # what a seat is worth here, as a factor (sim.demand)
+    ent_budget_week: np.ndarray  # week the category's budget line opens (sim.demand)
     ent_committee_offset: np.ndarray
     ent_committee_size: np.ndarray
     emp_enterprise: np.ndarray
@@ -176,7 +193,9 @@ def build_population(
         p["openness_spread"],
         rng,
     )
-    committee_size = np.minimum(sizes, p["committee_size"]).astype(np.int64)
+    committee_size = np.minimum(sizes, p["committee_size"] * buying_units(sizes, p)).astype(
+        np.int64
+    )
     buyer_employee = draw_committees(sizes, offsets, committee_size, span, rng)
     committee_offset = enterprise_offsets(committee_size)
     buyer_role = np.minimum(
@@ -184,12 +203,23 @@ def build_population(
         len(BUYER_ROLES) - 1,
     ).astype(np.int8)
     buyer_enterprise = np.repeat(np.arange(n_ent), committee_size)
+    # drawn last, so the enterprises, networks and committees above are those of a
+    # market without demand (the draws before are unchanged)
+    # (each only when its mechanism is on, so a market without it draws nothing more)
+    value = np.ones(n_ent)
+    if p["seat_value"] > 0 and p["value_spread"] > 0:
+        value = draw_enterprise_values(n_ent, p["value_spread"], rng)
+    budget_week = np.zeros(n_ent, dtype=np.int64)
+    if p["budget_open_share"] < 1:
+        budget_week = draw_budget_weeks(n_ent, p["budget_open_share"], p["budget_line_growth"], rng)
 
     return Population(
         ent_size=sizes,
         ent_offset=offsets,
         ent_on_prem=on_prem,
         ent_budget=sizes * p["budget_per_employee"],
+        ent_value=value,
+        ent_budget_week=budget_week,
         ent_committee_offset=committee_offset,
         ent_committee_size=committee_size,
         emp_enterprise=emp_enterprise,

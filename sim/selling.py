@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.contracting import sell_agreement
+from sim.demand import budget_open, willing
 from sim.kernels import sample_by_column
 from sim.tables import STAGES
 
@@ -112,6 +113,7 @@ def target_weights(model: MarketModel, sellers: list, codes: np.ndarray) -> np.n
     # a displacement is worth less than a greenfield deal: reps weigh it by their chance
     weights[holder >= 0] *= model.displacement_win_factor
     weights[model.cooloff_until[:, codes] > model.steps] = 0.0
+    weights[~budget_open(model)] = 0.0  # no budget line for the category yet: no need
     return weights
 
 
@@ -206,7 +208,8 @@ def win_probability(
     """
     quality = model.vendor_traits("quality")[vendors]
     champion = model.users_ev[enterprises, vendors] > 0
-    committee = model.population.ent_committee_size[enterprises]
+    # the deal's committee: one buying unit's, however many units reps can reach
+    committee = np.minimum(model.population.ent_committee_size[enterprises], model.committee_size)
     p = (
         model.base_win_rate
         * quality
@@ -214,6 +217,7 @@ def win_probability(
         * (1.0 + model.champion_boost * champion)
         * (1.0 - model.committee_drag) ** (committee - 1)
     )
+    p *= willing(model, enterprises, vendors)  # the committee buys only below its worth
     holder = model.agreement_holders()[enterprises]
     rival = (holder >= 0) & (holder != vendors)
     if rival.any():
