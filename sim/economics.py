@@ -89,6 +89,8 @@ def staff(model: MarketModel) -> None:
         if not hiring_round or vendor.steered:  # a workshop team hires for itself
             continue
         hires = hiring.hires(model, vendor, rng)  # bounded by cash and the memory budget
+        if vendor.reps + hires < model.min_reps:  # a sales motion keeps its last seats filled
+            hires = min(model.min_reps - vendor.reps, hiring.affordable_hires(model, vendor))
         cut = hiring.layoffs(model, vendor)  # a team that does not book its keep shrinks
         vendor.bookings_since_hiring = 0.0
         if cut > 0 and hires == 0:

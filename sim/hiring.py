@@ -97,7 +97,7 @@ def layoffs(model: MarketModel, vendor: Vendor) -> int:
         return 0
     booked = vendor.bookings_over(window)
     keep_cost = model.layoff_floor * vendor.rep_cost * window
-    affordable = int(booked // keep_cost)
+    affordable = max(int(booked // keep_cost), model.min_reps)
     if booked > 0:
         affordable = max(1, affordable)
     return max(0, vendor.reps - affordable)

@@ -200,6 +200,7 @@ SOURCES: dict[str, str] = {
     "enterprise_trigger_share": "seed 000: the purchaser comes once use is widespread",
     "seat_price": "a collaboration seat at about 25 USD a month",
     "buying_unit_size": "large firms buy by business unit, each with its own committee (Gartner: 6-10 buyers per deal)",
+    "min_reps": "founder-led sales: a company with a sales motion keeps at least its first seller",
     "layoff_floor": "sales teams are cut when they miss plan: quota attainment below half for two quarters",
     "background_touches": "seed 003: buyers are oversubscribed; executives get dozens of cold pitches a week across categories",
     "seat_value": "willingness to pay: SaaS seats list at 10-100 USD a month; value-based pricing captures 10-30% of value",
@@ -290,6 +291,7 @@ LABELS: dict[str, str] = {
     "rep_ramp_weeks": "rep ramp-up",
     "min_runway_weeks": "runway kept when hiring",
     "layoff_floor": "bookings a team must bring to be kept",
+    "min_reps": "reps a sales motion keeps",
     "background_touches": "other vendors' touches on a buyer",
     "renewal_base": "renewal of an unused product",
     "initial_cash": "cash at launch",
@@ -1005,6 +1007,17 @@ _PARAM_LIST: list[Param] = [
         "weeks",
         "direct",
         "Weeks for a new rep to reach full productivity.",
+    ),
+    _p(
+        "min_reps",
+        0,
+        "int",
+        0,
+        100,
+        "reps",
+        "direct",
+        "Reps a vendor with a sales motion keeps once its sales start: it rehires up to this "
+        "many at a hiring round while cash allows (0: a team may dwindle to none).",
     ),
     _p(
         "layoff_floor",
