@@ -27,11 +27,33 @@ QUARTER = 13  # weeks, as sim.economics.QUARTER (imported from here would be cir
 
 
 def wanted_hires(model: MarketModel, vendor: Vendor) -> float:
-    """``rep_hiring_rate * bookings / (13 * rep_cost)``; infinite for free reps with bookings."""
+    """Reps a vendor wants to add this round, from its bookings.
+
+    With ``rep_quota = 0`` (the reference): ``rep_hiring_rate * bookings / (13 *
+    rep_cost)`` for the bookings since the last round; infinite for free reps with
+    bookings. With a quota, :func:`team_at_quota`.
+    """
+    if model.rep_quota > 0:
+        return team_at_quota(model, vendor)
     paid = model.rep_hiring_rate * vendor.bookings_since_hiring
     if vendor.rep_cost > 0:
         return paid / (QUARTER * vendor.rep_cost)
     return math.inf if paid > 0 else 0.0
+
+
+def team_at_quota(model: MarketModel, vendor: Vendor) -> float:
+    """Hires that bring the team to what its bookings carry at quota (capacity planning).
+
+    The team the last year's bookings pay for, each rep at ``rep_quota`` times a
+    rep-year's cost (quota 4-6x on-target earnings, Bridge Group 2024), minus the reps
+    it has: a team that books above quota grows, one below it does not backfill its
+    leavers (and below ``layoff_floor`` it is cut, :func:`layoffs`). Growth is at most
+    the team's size plus one a round (recruiting takes time).
+    """
+    if vendor.rep_cost <= 0:
+        return math.inf if vendor.bookings_over(52) > 0 else 0.0
+    carried = vendor.bookings_over(52) / (model.rep_quota * 52 * vendor.rep_cost)
+    return float(min(max(0.0, carried - vendor.reps), vendor.reps + 1))
 
 
 def affordable_hires(model: MarketModel, vendor: Vendor) -> int:

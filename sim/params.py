@@ -200,6 +200,7 @@ SOURCES: dict[str, str] = {
     "enterprise_trigger_share": "seed 000: the purchaser comes once use is widespread",
     "seat_price": "a collaboration seat at about 25 USD a month",
     "buying_unit_size": "large firms buy by business unit, each with its own committee (Gartner: 6-10 buyers per deal)",
+    "rep_quota": "quota 4-6x on-target earnings (Bridge Group SDR/AE metrics 2024); capacity planning hires to bookings at quota",
     "min_reps": "founder-led sales: a company with a sales motion keeps at least its first seller",
     "layoff_floor": "sales teams are cut when they miss plan: quota attainment below half for two quarters",
     "background_touches": "seed 003: buyers are oversubscribed; executives get dozens of cold pitches a week across categories",
@@ -292,6 +293,7 @@ LABELS: dict[str, str] = {
     "min_runway_weeks": "runway kept when hiring",
     "layoff_floor": "bookings a team must bring to be kept",
     "min_reps": "reps a sales motion keeps",
+    "rep_quota": "a rep's yearly quota",
     "background_touches": "other vendors' touches on a buyer",
     "renewal_base": "renewal of an unused product",
     "initial_cash": "cash at launch",
@@ -1007,6 +1009,17 @@ _PARAM_LIST: list[Param] = [
         "weeks",
         "direct",
         "Weeks for a new rep to reach full productivity.",
+    ),
+    _p(
+        "rep_quota",
+        0.0,
+        "float",
+        0,
+        50,
+        "multiple of a rep-year's cost",
+        "direct",
+        "Bookings a rep carries a year: hiring brings the team to the trailing year's bookings "
+        "over this quota (0: hire rep_hiring_rate per bookings, the reference rule).",
     ),
     _p(
         "min_reps",

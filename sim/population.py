@@ -86,18 +86,21 @@ def draw_committees(
     return members
 
 
-def buying_units(sizes: np.ndarray, p: dict) -> np.ndarray:
-    """Buying units per enterprise: one per ``buying_unit_size`` employees (at least one).
+def committee_sizes(sizes: np.ndarray, p: dict) -> np.ndarray:
+    """Reachable buyers per enterprise: ``committee_size`` per ``buying_unit_size`` employees.
 
-    A large enterprise buys through several business units, each with a committee of
-    ``committee_size`` that reps can reach (seed 004: reps prospect buyers, not
-    firms); ``buying_unit_size = 0`` gives every enterprise one committee (the
-    reference model).
+    A firm of ``buying_unit_size`` employees has the deal committee of
+    ``committee_size`` (Gartner: 6-10 buyers in a B2B purchase); a small business
+    decides with fewer people (one or two in a firm of twenty) and a large one buys
+    through several business units, each with its own committee that reps can reach
+    (seed 004: reps prospect buyers, not firms). So buyers, and the attention they
+    hold, grow with the firm. ``buying_unit_size = 0`` gives every enterprise
+    ``committee_size`` buyers (the reference model). Never more than the employees.
     """
-    unit = p["buying_unit_size"]
-    if unit <= 0:
-        return np.ones(len(sizes), dtype=np.int64)
-    return np.maximum(1, np.ceil(sizes / unit)).astype(np.int64)
+    if p["buying_unit_size"] <= 0:
+        return np.minimum(sizes, p["committee_size"]).astype(np.int64)
+    scaled = np.rint(p["committee_size"] * sizes / p["buying_unit_size"])
+    return np.minimum(sizes, np.maximum(1, scaled)).astype(np.int64)
 
 
 def draw_ages(level: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -193,9 +196,7 @@ def build_population(
         p["openness_spread"],
         rng,
     )
-    committee_size = np.minimum(sizes, p["committee_size"] * buying_units(sizes, p)).astype(
-        np.int64
-    )
+    committee_size = committee_sizes(sizes, p)
     buyer_employee = draw_committees(sizes, offsets, committee_size, span, rng)
     committee_offset = enterprise_offsets(committee_size)
     buyer_role = np.minimum(

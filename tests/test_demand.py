@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim import hiring
 from sim.demand import budget_open, draw_budget_weeks, seat_worth, willing
 from sim.model import MarketModel
-from sim.population import buying_units
+from sim.population import committee_sizes
 
 SMALL = {"n_enterprises": 30, "enterprise_size_max": 400, "horizon": 52}
 
@@ -106,13 +107,15 @@ def test_no_budget_line_no_agreement_and_no_pitch():
     assert df["touches"].sum() == 0  # reps do not pitch a firm with no budget
 
 
-def test_buying_units_give_large_firms_more_reachable_buyers():
-    sizes = np.array([20, 499, 500, 501, 5000])
-    assert buying_units(sizes, {"buying_unit_size": 500}).tolist() == [1, 1, 1, 2, 10]
-    assert buying_units(sizes, {"buying_unit_size": 0}).tolist() == [1, 1, 1, 1, 1]
+def test_buyers_grow_with_the_firm_one_committee_per_buying_unit():
+    sizes = np.array([1, 20, 100, 500, 5000])
+    on = committee_sizes(sizes, {"buying_unit_size": 500, "committee_size": 6})
+    assert on.tolist() == [1, 1, 1, 6, 60]
+    off = committee_sizes(sizes, {"buying_unit_size": 0, "committee_size": 6})
+    assert off.tolist() == [1, 6, 6, 6, 6]
     model = run(0, buying_unit_size=100, committee_size=6)
     pop = model.population
-    expected = np.minimum(pop.ent_size, 6 * np.ceil(pop.ent_size / 100))
+    expected = np.minimum(pop.ent_size, np.maximum(1, np.rint(6 * pop.ent_size / 100)))
     assert np.array_equal(pop.ent_committee_size, expected)
 
 
@@ -152,3 +155,15 @@ def test_a_team_that_books_nothing_is_laid_off_and_one_that_sells_is_kept():
 def test_no_layoffs_when_switched_off():
     model = run(60, layoff_floor=0.0, strategy_mix=(0, 1, 0), initial_reps=6, rep_attrition=0.0)
     assert not [e for e in model.events if e["event"] == "layoff"]
+
+
+def test_hiring_at_quota_grows_a_team_that_books_above_it_and_not_one_below():
+    model = run(0, rep_quota=4.0, strategy_mix=(0, 1, 0), n_vendors=1, entry_rate=0.0)
+    vendor = model.vendor_list[0]
+    year_cost = 52 * vendor.rep_cost
+    reps = vendor.reps
+    vendor._ledger.append((vendor.bookings_total + 4.0 * year_cost * (reps + 2), 0.0))
+    assert hiring.team_at_quota(model, vendor) == pytest.approx(2.0)
+    vendor._ledger.append((vendor._ledger[-1][0], 0.0))  # ... a year without bookings
+    vendor._ledger.extend([(vendor._ledger[-1][0], 0.0)] * 60)
+    assert hiring.team_at_quota(model, vendor) == 0.0
