@@ -201,6 +201,7 @@ SOURCES: dict[str, str] = {
     "seat_price": "a collaboration seat at about 25 USD a month",
     "rep_attrition": "sales rep turnover about 35-40% a year",
     "initial_cash": "a seed round of about 2M USD",
+    "gross_margin": "SaaS gross margins about 75-80% (KeyBanc SaaS survey)",
 }
 
 
@@ -284,6 +285,7 @@ LABELS: dict[str, str] = {
     "switch_rate": "switching speed",
     "horizon": "weeks to run",
     "sales_start_week": "start selling in week",
+    "gross_margin": "gross margin",
 }
 
 
@@ -1036,6 +1038,17 @@ _PARAM_LIST: list[Param] = [
         "weeks",
         "run",
         "Weeks a run lasts unless told otherwise (five years).",
+    ),
+    # --- reporting: read by the KPIs only, no mechanism uses it ------------------
+    _p(
+        "gross_margin",
+        0.8,
+        "float",
+        0.01,  # (0, 1]: CAC payback divides by it
+        1,
+        "share of revenue",
+        "vendors",
+        "Share of revenue left after the cost of serving it; CAC payback counts months of it.",
     ),
 ]
 
