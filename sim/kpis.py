@@ -73,7 +73,7 @@ def nrr_base_note(then: np.ndarray) -> str | None:
     accounts = int(np.count_nonzero(cohort))
     if accounts < NRR_MIN_ACCOUNTS:
         plural = "" if accounts == 1 else "s"
-        return f"{accounts} paying account{plural} a year ago (under {NRR_MIN_ACCOUNTS})"
+        return f"{accounts} paying account{plural} a year ago, fewer than {NRR_MIN_ACCOUNTS}"
     if float(then[cohort].sum()) < MIN_BASE_ARR:
         return f"base under {base_text(MIN_BASE_ARR)} ARR a year ago"
     return None
