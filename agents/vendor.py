@@ -9,12 +9,13 @@ import mesa
 import numpy as np
 
 from agents.tactics import TACTICS, Tactic
+from sim.kpis import YEAR, cac_payback_months
 
 if TYPE_CHECKING:
     from sim.model import MarketModel
 
 
-PAYBACK_WEEKS = 52  # CAC payback is measured over the trailing year
+PAYBACK_WEEKS = YEAR  # CAC payback is measured over the trailing year
 
 
 class Vendor(mesa.Agent):
@@ -149,19 +150,28 @@ class Vendor(mesa.Agent):
         back = min(weeks, len(self._ledger) - 1)
         return self._ledger[-1][0] - self._ledger[-1 - back][0]
 
-    @property
-    def cac_payback_months(self) -> float:
-        """Months of new ARR it takes to earn back the sales and marketing spent on it.
+    def trailing(self) -> tuple[float, float]:
+        """``(S&M spend, new ARR)`` over the trailing year (since entry if younger).
 
-        ``12 * S&M spend / new ARR booked`` over the trailing year (since entry if
-        younger): the SaaS benchmark definition (median about 18 months, 2024
-        surveys). Infinite while nothing was booked.
+        New ARR is what :func:`sim.contracting.book` records: a new contract's ACV
+        (less the team plan it replaces) and the increase of a contract at renewal,
+        new logos and expansion alike; contraction and churn do not subtract. A vendor
+        that exited keeps the figures of its last year alive.
         """
         (b0, s0), (b1, s1) = self._ledger[0], self._ledger[-1]
-        booked, spent = b1 - b0, s1 - s0
-        if booked <= 0:
-            return float("inf")
-        return 12.0 * spent / booked
+        return s1 - s0, b1 - b0
+
+    @property
+    def cac_payback_months(self) -> float:
+        """Months of gross profit on new ARR it takes to earn back sales and marketing.
+
+        ``S&M spend / (new ARR * gross_margin / 12)`` over the trailing year
+        (:meth:`trailing`; :func:`sim.kpis.cac_payback_months`): the SaaS benchmark
+        definition (median about 18 months, 2024 surveys). NaN when no new ARR was
+        booked in the year; 0 when there was new ARR and no spend.
+        """
+        spent, booked = self.trailing()
+        return cac_payback_months(spent, booked, self.model.gross_margin)
 
     def __repr__(self) -> str:
         state = "alive" if self.alive else f"exited@{self.exited}"

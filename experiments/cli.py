@@ -320,15 +320,14 @@ def study(
 
 
 def print_study(result, elapsed: float) -> None:
-    from experiments.study import money
+    from experiments.study import money, nrr_text, payback_text
 
     summary = result.summary()
     table = Table(title=f"study: {result.inputs_line()}", title_justify="left")
     for col in ("option", "survival", "ARR p10", "ARR median", "ARR p90", "cash burned",
-                "lowest cash", "CAC payback (months)", "ARR share"):  # fmt: skip
+                "lowest cash", "CAC payback (months)", "NRR", "ARR share"):  # fmt: skip
         table.add_column(col, justify="left" if col == "option" else "right")
     for label, row in summary.iterrows():
-        payback = row["cac_payback_months_median"]
         table.add_row(
             str(label),
             f"{row['survival_rate']:.0%}",
@@ -337,7 +336,8 @@ def print_study(result, elapsed: float) -> None:
             money(row["arr_p90"]),
             money(row["cash_burned_median"]),
             money(row["cash_min_median"]),
-            "-" if payback != payback else f"{payback:.0f}",
+            payback_text(row, len(result.seeds)),
+            nrr_text(row, len(result.seeds)),
             f"{row['arr_share_median']:.1%}",
         )
     console.print(table)

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim import kpis
 from sim.params import STRATEGIES, VENDOR_TRAITS, ParameterError
 from sim.scenarios import load_scenario
 
@@ -144,10 +145,14 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
     model = MarketModel(**kwargs)
     me = model.focal_vendor
     arr, cash = [me.arr], [me.cash]
+    cohort_week = steps - kpis.YEAR  # net revenue retention: accounts of a year before the end
+    cohort = _accounts_arr(model) if cohort_week == 0 else None
     for week in range(steps):
         if _CANCEL is not None and _CANCEL.is_set():
             return None
         model.step()
+        if week + 1 == cohort_week:
+            cohort = _accounts_arr(model)
         arr.append(me.arr)
         cash.append(me.cash)
         if _COUNTER is not None and (week % 10 == 9 or week == steps - 1):
@@ -156,6 +161,7 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
     cash_arr = np.asarray(cash)
     flows = np.diff(cash_arr)
     won, lost = me.deals_won, me.deals_lost
+    spent, new_arr = me.trailing()
     market_arr = float(model.arr_total)
     end = {
         "survived": float(me.alive),
@@ -167,6 +173,11 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
         "cash_min_week": float(cash_arr.argmin()),
         "cash_burned": float(-flows[flows < 0].sum()),
         "cac_payback_months": float(me.cac_payback_months),
+        "sm_spend_year": spent,
+        "new_arr_year": new_arr,
+        "nrr": kpis.net_revenue_retention(cohort, _accounts_arr(model))
+        if cohort is not None and me.alive
+        else math.nan,
         "win_rate": won / (won + lost) if won + lost else math.nan,
         "customers": float(me.customers),
         "users": float(me.users),
@@ -174,6 +185,14 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
         "market_arr": market_arr,
     }
     return RunOutcome(option, replicate, np.asarray(arr), cash_arr, end)
+
+
+def _accounts_arr(model: Any) -> np.ndarray:
+    """The focal company's ARR in each enterprise now (its accounts), USD a year."""
+    c, me = model.contracts, model.focal_vendor
+    ids = c.active_ids()
+    mine = ids[c.vendor[ids] == me.index]
+    return np.bincount(c.enterprise[mine], weights=c.acv[mine], minlength=len(model.enterprises))
 
 
 # ---------------------------------------------------------------------- the study
@@ -235,7 +254,9 @@ class StudyResult:
         first = self.runs[self.runs["option"] == self.labels[0]].sort_values("replicate")
         for option in self.options:
             r = self.runs[self.runs["option"] == option.label].sort_values("replicate")
-            payback = r["cac_payback_months"].replace([np.inf, -np.inf], np.nan).dropna()
+            payback = r["cac_payback_months"].dropna()  # NaN: no new ARR in the last year
+            no_spend = (r["sm_spend_year"] <= 0) & (r["new_arr_year"] > 0)
+            nrr = r["nrr"].dropna()
             row: dict[str, Any] = {
                 "option": option.label,
                 "settings": option.describe(),
@@ -248,6 +269,10 @@ class StudyResult:
                 "cash_min_median": r["cash_min"].median(),
                 "cash_min_p10": r["cash_min"].quantile(0.1),
                 "cac_payback_months_median": payback.median() if len(payback) else math.nan,
+                "cac_payback_seeds": len(payback),
+                "cac_payback_no_spend_seeds": int(no_spend.sum()),
+                "nrr_median": nrr.median() if len(nrr) else math.nan,
+                "nrr_seeds": len(nrr),
                 "arr_share_median": r["arr_share"].median(),
             }
             for metric in ("arr", "survived", "cash_burned", "arr_share"):
@@ -327,6 +352,35 @@ def paired_difference(values: np.ndarray, baseline: np.ndarray) -> dict[str, flo
         "better": float((d > 0).sum()),
         "worse": float((d < 0).sum()),
     }
+
+
+def payback_text(row: Mapping[str, Any], seeds: int) -> str:
+    """A summary row's CAC payback for a table: the median and the seeds it leaves out.
+
+    The median is over the seeds where payback is defined (new ARR in the last year);
+    seeds where it is undefined, and seeds where it is 0 because the company spent
+    nothing on sales and marketing in the year, are counted in words.
+    """
+    defined, free = int(row["cac_payback_seeds"]), int(row["cac_payback_no_spend_seeds"])
+    if not defined:
+        return "n/a: no new ARR"
+    notes = [f"n/a in {seeds - defined}"] if defined < seeds else []
+    notes += [f"no S&M spend in {free}"] if free else []
+    median = f"{row['cac_payback_months_median']:,.0f}"
+    return f"{median} ({', '.join(notes)} of {seeds} seeds)" if notes else median
+
+
+def nrr_text(row: Mapping[str, Any], seeds: int) -> str:
+    """A summary row's net revenue retention: the median over the seeds where it is defined.
+
+    Undefined for a company that exited, in a run shorter than a year, or below the
+    minimum base (:func:`sim.kpis.net_revenue_retention`); those seeds are counted.
+    """
+    defined = int(row["nrr_seeds"])
+    if not defined:
+        return "n/a"
+    median = f"{row['nrr_median']:.0%}"
+    return f"{median} (n/a in {seeds - defined} of {seeds} seeds)" if defined < seeds else median
 
 
 def money(x: float, sign: bool = False) -> str:

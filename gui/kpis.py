@@ -6,16 +6,20 @@ retention); :func:`kpi_cards` turns the record into cards. Recording is a handfu
 array reads per step and the cards are a few formatted strings, so a step's redraw
 pays well under a millisecond for them (``experiments/gui_latency.py`` measures it).
 
-Definitions (SaaS conventions):
+Definitions (SaaS conventions; docs/model.md "KPIs" has every formula, and the shared
+ones with their minimum bases are in :mod:`sim.kpis`):
 
-* ARR growth: change of ARR over the last 13 weeks (a quarter).
+* ARR growth: change of ARR over the last 13 weeks (a quarter); n/a while ARR a
+  quarter ago is under :data:`sim.kpis.MIN_BASE_ARR`.
 * Runway: cash over the average net burn of the last 13 weeks, in months
   (52/12 weeks a month); none while cash grows.
-* CAC payback: months of a customer's average revenue to earn back the sales and
-  marketing spent per new customer (:attr:`agents.vendor.Vendor.cac_payback_months`).
+* CAC payback: S&M spend of the last 52 weeks over a month of gross profit on the new
+  ARR booked in them (:attr:`agents.vendor.Vendor.cac_payback_months`); n/a with no
+  new ARR in the year.
 * Win rate: deals won over deals closed (won or lost), so far.
 * Net revenue retention: ARR today from the customers of 52 weeks ago over their ARR
-  then (expansion minus contraction and churn).
+  then (expansion minus contraction and churn); n/a below the minimum base
+  (:func:`sim.kpis.net_revenue_retention`).
 * Burn multiple: net burn over net new ARR in the last 13 weeks (Sacks, 2020: below
   1 is excellent, above 2 suspect).
 """
@@ -29,12 +33,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim import kpis
+
 if TYPE_CHECKING:
     from agents.vendor import Vendor
     from sim.model import MarketModel
 
 QUARTER = 13
-YEAR = 52
+YEAR = kpis.YEAR
 WEEKS_PER_MONTH = 52 / 12
 
 
@@ -71,14 +77,21 @@ class FocalTrack:
             np.bincount(c.enterprise[mine], weights=c.acv[mine], minlength=len(m.enterprises))
         )
 
-    def net_revenue_retention(self) -> float | None:
-        """ARR now of the customers of 52 weeks ago over their ARR then (None: too early)."""
+    def net_revenue_retention(self) -> float:
+        """ARR now of the customers of 52 weeks ago over their ARR then.
+
+        NaN in the first year and below the minimum base (:mod:`sim.kpis`).
+        """
         if len(self.arr_by_customer) <= YEAR:
-            return None
-        then, now = self.arr_by_customer[0], self.arr_by_customer[-1]
-        cohort = then > 0
-        base = float(then[cohort].sum())
-        return float(now[cohort].sum()) / base if base > 0 else None
+            return math.nan
+        return kpis.net_revenue_retention(self.arr_by_customer[0], self.arr_by_customer[-1])
+
+    def nrr_note(self) -> str:
+        """The line under the retention card: which cohort, or why there is no figure."""
+        if len(self.arr_by_customer) <= YEAR:
+            return "after a year of customers"
+        why = kpis.nrr_base_note(self.arr_by_customer[0])
+        return why if why is not None else f"customers of week {self.week[-1] - YEAR}"
 
 
 def usd(x: float) -> str:
@@ -115,10 +128,12 @@ def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
 
     if arr_then is None:
         growth = "no history yet"
-    elif arr_then > 0:
-        growth = f"{(arr - arr_then) / arr_then:+.1%} in {span} weeks"
-    else:
+    elif arr_then <= 0:
         growth = "first revenue" if arr > 0 else "no revenue yet"
+    elif math.isnan(g := kpis.growth(arr, arr_then)):
+        growth = f"growth n/a: base under {kpis.base_text(kpis.MIN_BASE_ARR)}"
+    else:
+        growth = f"{g:+.1%} in {span} weeks"
     cards.append(_card("arr", "ARR", usd(arr), growth,
                        f"Annual recurring revenue of your active contracts, USD per year, {at}; "
                        f"growth against week {week - span}."))  # fmt: skip
@@ -136,13 +151,7 @@ def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
                        f"Cash in the bank, USD, {at}. Runway: months until it runs out at the "
                        f"average net burn of the last {QUARTER} weeks."))  # fmt: skip
 
-    payback = me.cac_payback_months
-    cards.append(_card(
-        "cac_payback", "CAC payback",
-        f"{payback:,.1f} months" if math.isfinite(payback) else "n/a",
-        "no paying customers yet" if not math.isfinite(payback) else "to earn back a customer",
-        f"Months of a customer's average revenue to earn back the sales and marketing spent "
-        f"per new customer, so far, {at}. SaaS median about 18 months."))  # fmt: skip
+    cards.append(_payback_card(me, at))
 
     won, lost = me.deals_won, me.deals_lost
     cards.append(_card(
@@ -154,10 +163,10 @@ def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
     nrr = track.net_revenue_retention()
     cards.append(_card(
         "nrr", "Net revenue retention",
-        f"{nrr:.0%}" if nrr is not None else "n/a",
-        f"customers of week {week - YEAR}" if nrr is not None else "after a year of customers",
+        "n/a" if math.isnan(nrr) else f"{nrr:.0%}", track.nrr_note(),
         f"ARR today from the customers of 52 weeks ago over their ARR then (expansion minus "
-        f"churn), percent, {at}. Median about 101%."))  # fmt: skip
+        f"churn), percent, {at}; n/a under {kpis.NRR_MIN_ACCOUNTS} accounts or "
+        f"{kpis.base_text(kpis.MIN_BASE_ARR)} ARR a year ago. Median about 101%."))  # fmt: skip
 
     new_arr = arr - arr_then if arr_then is not None else 0.0
     net_burn = burn_weekly * span
@@ -180,6 +189,25 @@ def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
                        "paying enterprises and teams",
                        f"Contracts that pay you (team plans and enterprise agreements), {at}."))  # fmt: skip
     return cards
+
+
+def _payback_card(me: Vendor, at: str) -> dict[str, str]:
+    """CAC payback: n/a with no new ARR in the year; 0 months said to be spend-free."""
+    spent, new_arr = me.trailing()
+    payback = me.cac_payback_months
+    if math.isnan(payback):
+        value, sub = "n/a", f"no new ARR in the last {YEAR} weeks"
+    elif spent <= 0:
+        value, sub = f"{payback:,.1f} months", f"no sales or marketing spend in {YEAR} weeks"
+    else:
+        value = f"{payback:,.1f} months"
+        sub = f"{usd_short(spent)} S&M for {usd_short(new_arr)} new ARR"
+    margin = me.model.gross_margin
+    return _card(
+        "cac_payback", "CAC payback", value, sub,
+        f"Sales and marketing spent in the last {YEAR} weeks over a month of gross profit "
+        f"({margin:.0%} margin) on the new ARR booked in them (new customers and "
+        f"expansion), {at}. SaaS median about 18 months.")  # fmt: skip
 
 
 def _card(key: str, label: str, value: str, sub: str, tip: str) -> dict[str, str]:

@@ -152,7 +152,9 @@ def adapt(model: MarketModel) -> None:
     if not model.adaptive_strategies or model.steps % QUARTER:
         return
     alive = model.alive_vendors()
-    payback = {v: v.cac_payback_months for v in alive}
+    # payback is NaN where a vendor booked no new ARR in the year: it pays back never,
+    # so it counts as infinitely slow for itself and is left out of the medians
+    payback = {v: _or_inf(v.cac_payback_months) for v in alive}
     medians = {}
     for s in STRATEGIES:
         vals = [p for v, p in payback.items() if v.strategy == s and np.isfinite(p)]
@@ -174,3 +176,8 @@ def adapt(model: MarketModel) -> None:
             if not TACTICS[best].outbound:
                 vendor.rep_cohorts = []
             model.log("switch", vendor, None, None, detail=f"{old} -> {best}")
+
+
+def _or_inf(months: float) -> float:
+    """CAC payback with undefined (NaN: nothing booked) as never (``inf``), for comparing."""
+    return months if np.isfinite(months) else float("inf")

@@ -211,6 +211,7 @@ SOURCES: dict[str, str] = {
     "budget_line_growth": "SaaS categories grow 10-20% a year in firms budgeting for them",
     "rep_attrition": "sales rep turnover about 35-40% a year",
     "initial_cash": "a seed round of about 2M USD",
+    "gross_margin": "SaaS gross margins about 75-80% (KeyBanc SaaS survey)",
 }
 
 
@@ -304,6 +305,7 @@ LABELS: dict[str, str] = {
     "switch_rate": "switching speed",
     "horizon": "weeks to run",
     "sales_start_week": "start selling in week",
+    "gross_margin": "gross margin",
 }
 
 
@@ -1162,6 +1164,17 @@ _PARAM_LIST: list[Param] = [
         "weeks",
         "run",
         "Weeks a run lasts unless told otherwise (five years).",
+    ),
+    # --- reporting: read by the KPIs only, no mechanism uses it ------------------
+    _p(
+        "gross_margin",
+        0.8,
+        "float",
+        0.01,  # (0, 1]: CAC payback divides by it
+        1,
+        "share of revenue",
+        "vendors",
+        "Share of revenue left after the cost of serving it; CAC payback counts months of it.",
     ),
 ]
 

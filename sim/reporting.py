@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import kpis
 from sim.params import STRATEGIES
-from sim.tables import ENTERPRISE
+from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE
 
-NRR_WINDOW = 52  # weeks: net revenue retention is trailing twelve months
+NRR_WINDOW = kpis.YEAR  # weeks: net revenue retention is trailing twelve months
 _PAIR_KEY = 1 << 24  # (enterprise, vendor) key = enterprise * _PAIR_KEY + vendor
 
 if TYPE_CHECKING:
@@ -104,7 +105,8 @@ def compute_metrics(model: MarketModel) -> None:
 
     model.reply_rate = _ratio(model.step_responses, model.step_touches)
     model.win_rate = _ratio(model.step_deals_won, model.step_deals_won + model.step_deals_lost)
-    paybacks = [p for v in alive if v.customers and np.isfinite(p := v.cac_payback_months)]
+    # median over the alive vendors whose payback is defined (new ARR in the year)
+    paybacks = [p for v in alive if np.isfinite(p := v.cac_payback_months)]
     model.cac_payback_months = float(np.median(paybacks)) if paybacks else float("nan")
     model.freemium_conversion = freemium_conversion(model, ids)
     model.net_revenue_retention = net_revenue_retention(model, ids)
@@ -119,20 +121,26 @@ def _ratio(num: float, den: float) -> float:
 
 
 def freemium_conversion(model: MarketModel, ids: np.ndarray) -> float:
-    """Self-serve users on paid seats over all self-serve users (freemium benchmark 2-5%).
+    """Self-serve users on self-serve-bought seats over self-serve users (benchmark 2-5%).
 
-    A self-serve user is one who signed up (not mandated by an agreement). Users of a
-    vendor whose enterprise holds its agreement are all paid; a team plan pays for
-    its team's seats (``emp_paid``).
+    A self-serve user signed up (was not provisioned: ``emp_mandated`` is False). The
+    user has converted when the seat was bought without a rep: a team-plan seat
+    (``emp_paid``) or a seat of the vendor's self-serve enterprise agreement, the one
+    the purchaser signs inbound (``SELF_SERVE_ENTERPRISE``). Free users inside an
+    enterprise whose agreement with their vendor a rep won (``ENTERPRISE``) count in
+    neither part: the rep converted that account, and the question is whether
+    self-serve converts. NaN with no self-serve user outside such accounts.
     """
     pop = model.population
     free = (pop.emp_product >= 0) & ~pop.emp_mandated
-    n_free = int(np.count_nonzero(free))
+    ent = pop.emp_enterprise
+    own = free & (model.agreement_holders()[ent] == pop.emp_product)  # their vendor's agreement
+    kind = model.contracts.kind_of(model.agreement_at)[ent]
+    counted = free & ~(own & (kind == ENTERPRISE))
+    n_free = int(np.count_nonzero(counted))
     if not n_free:
         return float("nan")
-    covered = model.agreement_holders()
-    by_agreement = free & (covered[pop.emp_enterprise] == pop.emp_product)
-    paid = by_agreement | (free & pop.emp_paid)
+    paid = counted & (pop.emp_paid | (own & (kind == SELF_SERVE_ENTERPRISE)))
     return float(np.count_nonzero(paid)) / n_free
 
 
@@ -142,7 +150,8 @@ def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:
     Trailing twelve months (:data:`NRR_WINDOW` weeks): expansion, contraction and
     churn of existing accounts, no new logos, over the vendors alive now (the SaaS
     benchmarks, median about 101% and enterprise about 118%, are reported by
-    surviving companies). NaN in the first year.
+    surviving companies). NaN in the first year and below the minimum base
+    (:func:`sim.kpis.net_revenue_retention`).
     """
     contracts = model.contracts
     keys = contracts.enterprise[ids].astype(np.int64) * _PAIR_KEY + contracts.vendor[ids]
@@ -159,10 +168,9 @@ def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:
     alive = model.vendor_traits("alive", bool)
     survivors = alive[old_keys % _PAIR_KEY]
     old_keys, old_acv = old_keys[survivors], old_acv[survivors]
-    if not old_acv.sum():
-        return float("nan")
-    if not len(keys):
-        return 0.0
-    pos = np.minimum(np.searchsorted(keys, old_keys), len(keys) - 1)
-    still = keys[pos] == old_keys
-    return float(acv[pos][still].sum() / old_acv.sum())
+    now = np.zeros(len(old_keys))
+    if len(keys):
+        pos = np.minimum(np.searchsorted(keys, old_keys), len(keys) - 1)
+        still = keys[pos] == old_keys
+        now[still] = acv[pos][still]
+    return kpis.net_revenue_retention(old_acv, now)

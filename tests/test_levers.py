@@ -71,10 +71,11 @@ def test_net_revenue_retention_compares_the_same_customers_a_year_apart():
     run = Run.build("default", SMALL, seed=3, focal={})
     track = run.track
     track.arr_by_customer.clear()
-    then = np.array([100.0, 0.0, 50.0] + [0.0] * 17)
-    now = np.array([120.0, 999.0, 0.0] + [0.0] * 17)  # enterprise 1 is new: not counted
+    # six accounts, 150k a year ago (above the minimum base of sim.kpis)
+    then = np.array([100e3, 0.0, 10e3, 10e3, 10e3, 10e3, 10e3] + [0.0] * 13)
+    now = np.array([120e3, 999e3, 0.0, 10e3, 10e3, 10e3, 10e3] + [0.0] * 13)  # 1 is new
     track.arr_by_customer.extend([then] + [then] * 51 + [now])
-    assert track.net_revenue_retention() == pytest.approx(120 / 150)
+    assert track.net_revenue_retention() == pytest.approx(160 / 150, abs=1e-9)
 
 
 def test_burn_multiple_is_net_burn_over_net_new_arr():

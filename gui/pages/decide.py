@@ -156,6 +156,7 @@ SUMMARY_HEADERS = [
         ("cash burned (median)", "burned"),
         ("lowest cash (median)", "cash_min"),
         ("CAC payback, months", "payback"),
+        ("net revenue retention", "nrr"),
         ("ARR share", "share"),
         ("ARR vs first (95% CI)", "diff"),
     )
@@ -163,7 +164,7 @@ SUMMARY_HEADERS = [
 
 
 def summary_rows(res) -> list[dict]:
-    from experiments.study import money
+    from experiments.study import money, nrr_text, payback_text
 
     rows = []
     for label, r in res.summary().iterrows():
@@ -177,9 +178,8 @@ def summary_rows(res) -> list[dict]:
                 "arr_p90": money(r["arr_p90"]),
                 "burned": money(r["cash_burned_median"]),
                 "cash_min": money(r["cash_min_median"]),
-                "payback": "-"
-                if r["cac_payback_months_median"] != r["cac_payback_months_median"]
-                else f"{r['cac_payback_months_median']:.0f}",
+                "payback": payback_text(r, len(res.seeds)),
+                "nrr": nrr_text(r, len(res.seeds)),
                 "share": f"{r['arr_share_median']:.1%}",
                 "diff": "baseline"
                 if label == res.labels[0]
