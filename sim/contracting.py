@@ -156,9 +156,13 @@ def team_seats(model: MarketModel, e: int, v: int, purchaser: int | None = None)
     paid = pop.emp_paid[sl] & on
     if purchaser is not None:
         paid[purchaser - off] = True
-    _, nbr = gather_rows(pop.adjacency, off + np.flatnonzero(paid))
-    local = nbr - off
-    paid[local[on[local]]] = True
+    frontier = np.flatnonzero(paid)
+    while len(frontier):  # one hop for a team; to the whole connected workspace
+        _, nbr = gather_rows(pop.adjacency, off + frontier)
+        local = nbr - off
+        local = np.unique(local[on[local] & ~paid[local]])
+        paid[local] = True
+        frontier = local if model.team_plan_scope == "workspace" else local[:0]
     pop.emp_paid[sl] = paid | (pop.emp_paid[sl] & ~on)
     return int(np.count_nonzero(paid))
 
@@ -209,6 +213,11 @@ def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> n
     Drawn once per pair, the first time its team is big enough to buy, with
     probability ``user_is_buyer`` (seed 003: where users are not the buyers, the
     purchaser often never comes). Returns a boolean per pair.
+
+    With ``purchaser_per_team`` a pair whose purchaser did not come gets one more
+    draw for every further ``team_plan_users`` users: a purchaser comes by ``n``
+    users with probability ``1 - (1 - user_is_buyer) ** (n // team_plan_users)``
+    (each team of users has its own chance to hold someone who can buy).
     """
     state = model.purchaser[ent, codes]
     new = state == 0
@@ -216,7 +225,32 @@ def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> n
         yes = model.rng.random(int(new.sum())) < model.user_is_buyer
         state[new] = np.where(yes, 1, -1)
         model.purchaser[ent[new], codes[new]] = state[new]
+    if model.purchaser_per_team:
+        # one more chance for every further team of team_plan_users users (mechanism 3b)
+        teams = model.users_ev[ent, codes] // model.team_plan_users
+        drawn = model.purchaser_teams[ent, codes]
+        more = np.where(new, teams - 1, teams - drawn)
+        retry = (state == -1) & (more > 0)
+        if retry.any():
+            p = 1.0 - (1.0 - model.user_is_buyer) ** more[retry]
+            state[retry] = np.where(model.rng.random(int(retry.sum())) < p, 1, -1)
+            model.purchaser[ent[retry], codes[retry]] = state[retry]
+        model.purchaser_teams[ent, codes] = np.maximum(drawn, teams)
     return state == 1
+
+
+def purchaser_threshold(model: MarketModel) -> np.ndarray:
+    """Users of one vendor at which each enterprise's purchaser comes to it.
+
+    ``enterprise_trigger_share * size`` (seed 000: once use is widespread), or
+    ``enterprise_trigger_users`` where that is lower and set: a large firm's IT steps
+    in at tens of users (single sign-on, administration, security review), not at a
+    quarter of a 5,000-person firm.
+    """
+    threshold = model.enterprise_trigger_share * model.population.ent_size
+    if model.enterprise_trigger_users > 0:
+        threshold = np.minimum(threshold, model.enterprise_trigger_users)
+    return threshold
 
 
 def bottoms_up_conversion(model: MarketModel) -> None:
@@ -232,6 +266,10 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     agreement for the seats in use at the enterprise tier; a hybrid with reps puts one
     on it instead (an inbound opportunity at the *sell* stage, with the champion
     inside, which may add a mandated rollout).
+
+    With ``usage_opens_budget`` the purchaser who comes for an agreement opens the
+    category's budget line if the enterprise has none yet: spend on self-serve plans
+    and use at the trigger become a line item (shadow IT consolidated by IT).
     """
     rng = model.rng
     vendors = [v for v in model.alive_vendors() if v.tactic.self_serve]
@@ -257,16 +295,19 @@ def bottoms_up_conversion(model: MarketModel) -> None:
         if not sign(model, e, vendor, TEAM, seat_acv(vendor, n, TEAM, 0.0), n):
             release_team_seats(model, e, vendor.index)
     # the purchaser comes: enough of the enterprise uses it and no agreement is held
-    sizes = model.population.ent_size[:, None]
-    ripe = (users >= model.enterprise_trigger_share * sizes) & (users >= model.team_plan_users)
+    ripe = (users >= purchaser_threshold(model)[:, None]) & (users >= model.team_plan_users)
     ripe &= (model.agreement_at[:, None] < 0) & (model.opp_at[:, codes] < 0)
     ripe &= model.cooloff_until[:, codes] <= model.steps
-    ripe &= budget_open(model)[:, None]  # an agreement needs the category's budget line
+    if not model.usage_opens_budget:
+        ripe &= budget_open(model)[:, None]  # an agreement needs the category's budget line
     col, ent = np.nonzero(ripe.T)
     if not len(ent):
         return
     comes = draw_purchasers(model, ent, codes[col])
     col, ent = col[comes], ent[comes]
+    if model.usage_opens_budget:  # shadow IT becomes a line item (mechanism 3d)
+        weeks = model.population.ent_budget_week
+        weeks[ent] = np.minimum(weeks[ent], model.steps)
     by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors], dtype=bool)[col]
     model.open_opportunities(ent[by_rep], codes[col[by_rep]], inbound=True)
     closes = ~by_rep & (rng.random(len(ent)) < model.inbound_close_rate)
@@ -296,7 +337,7 @@ def _challenger(model: MarketModel, e: int, incumbent: int) -> int:
     if best < 0 or users[best] <= model.users_ev[e, incumbent]:
         return -1
     rival = model.vendor_list[best]
-    ripe = users[best] >= model.enterprise_trigger_share * model.population.ent_size[e]
+    ripe = users[best] >= purchaser_threshold(model)[e]
     return best if rival.alive and rival.tactic.self_serve and ripe else -1
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from agents.enterprise import Enterprise
 from agents.vendor import Vendor
 from sim import budget, contracting, economics, hiring, selling, workforce
+from sim.csr import gather_rows
 from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
@@ -123,6 +124,7 @@ class MarketModel(mesa.Model):
         self.contract_at = np.full((n_ent, 0), -1, dtype=np.int64)
         self.opp_at = np.full((n_ent, 0), -1, dtype=np.int64)
         self.purchaser = np.zeros((n_ent, 0), dtype=np.int8)  # 0 undrawn, 1 comes, -1 never
+        self.purchaser_teams = np.zeros((n_ent, 0), dtype=np.int32)  # teams drawn for
         self.cooloff_until = np.zeros((n_ent, 0), dtype=np.int32)
         self.users_ev = np.zeros((n_ent, 0), dtype=np.int64)
         self.agreement_at = np.full(n_ent, -1, dtype=np.int64)  # the one agreement, or -1
@@ -218,6 +220,7 @@ class MarketModel(mesa.Model):
             self.contract_at = np.pad(self.contract_at, pad, constant_values=-1)
             self.opp_at = np.pad(self.opp_at, pad, constant_values=-1)
             self.purchaser = np.pad(self.purchaser, pad)
+            self.purchaser_teams = np.pad(self.purchaser_teams, pad)
             self.cooloff_until = np.pad(self.cooloff_until, pad)
             self.users_ev = np.pad(self.users_ev, pad)
             # per-vendor outcomes of the last step: an entrant has none yet
@@ -422,6 +425,8 @@ class MarketModel(mesa.Model):
                 n_vendor_codes=self.vendor_capacity,
                 exposure=self.colleague_exposure,
             )
+            if self.team_invites > 0:  # a new workspace invites the team (mechanism 1b)
+                adopters, products = self._invites(adopters, products)
             pop.emp_product[adopters] = products
             pop.emp_since[adopters] = self.steps
             # inside an enterprise that holds the vendor's agreement a new user gets a
@@ -431,6 +436,37 @@ class MarketModel(mesa.Model):
         pop.emp_product[churned] = NO_PRODUCT
         pop.emp_mandated[churned] = False
         pop.emp_paid[churned] = False
+
+    def _invites(self, adopters: np.ndarray, products: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mechanism 1b: a user who starts a workspace brings colleagues at once.
+
+        An adopter none of whose colleagues uses the product starts a workspace and
+        invites them; each colleague with no product (and not adopting this week) joins
+        with probability ``min(1, team_invites * openness)``: people join a tool their
+        team asks them into, as far as they are open to a new one. A colleague invited
+        into two workspaces joins the first. Returns the adopters with the invitees.
+        """
+        pop = self.population
+        if not len(adopters):
+            return adopters, products
+        owner, nbr = gather_rows(pop.adjacency, adopters)
+        first = (
+            np.bincount(
+                owner, weights=pop.emp_product[nbr] == products[owner], minlength=len(adopters)
+            )
+            == 0
+        )
+        owner, nbr = gather_rows(pop.adjacency, adopters[first])
+        free = (pop.emp_product[nbr] == NO_PRODUCT) & ~np.isin(nbr, adopters)
+        owner, nbr = owner[free], nbr[free]
+        joins = self.rng.random(len(nbr)) < np.minimum(
+            1.0, self.team_invites * pop.emp_openness[nbr]
+        )
+        nbr, idx = np.unique(nbr[joins], return_index=True)
+        return (
+            np.concatenate([adopters, nbr]),
+            np.concatenate([products, products[first][owner[joins][idx]]]),
+        )
 
     def _recover(self) -> None:
         """Mechanism 7: receptivity and brand recover towards 1 at ``receptivity_recovery``.
