@@ -209,6 +209,7 @@ SOURCES: dict[str, str] = {
     "min_reps": "founder-led sales: a company with a sales motion keeps at least its first seller",
     "layoff_floor": "sales teams are cut when they miss plan: quota attainment below half for two quarters",
     "background_touches": "seed 003: buyers are oversubscribed; executives get dozens of cold pitches a week across categories",
+    "marketing_all_motions": "SaaS companies of every motion spend about a third of S&M on marketing (KeyBanc SaaS survey)",
     "seat_value": "willingness to pay: SaaS seats list at 10-100 USD a month; value-based pricing captures 10-30% of value",
     "value_spread": "willingness to pay varies several-fold across firms (van Westendorp price studies)",
     "usage_value": "network effects: a tool most colleagues use is worth more (seed 000)",
@@ -250,6 +251,7 @@ LABELS: dict[str, str] = {
     "marketing_spend": "marketing per week",
     "marketing_reach": "reach of marketing",
     "seat_price": "monthly seat price",
+    "marketing_all_motions": "direct vendors pay marketing too",
     "buying_unit_size": "employees per buying unit",
     "seat_value": "what a seat is worth",
     "value_spread": "spread of what a seat is worth",
@@ -595,6 +597,14 @@ _PARAM_LIST: list[Param] = [
         "USD per week",
         "self_serve",
         "Marketing spend that buys half the maximum reach (0: any spend buys all of it).",
+    ),
+    _p(
+        "marketing_all_motions",
+        False,
+        "bool",
+        group="self_serve",
+        description="Direct vendors pay their marketing spend too (events, content, demand "
+        "generation); it buys them no sign-ups (false: only self-serve motions pay marketing).",
     ),
     _p(
         "seat_price",

@@ -155,7 +155,9 @@ def advance_pipeline(model: MarketModel) -> None:
     Entering *qualify*, an outbound opportunity whose prospect effort is below its
     vendor's ``qualification`` is dropped before the rep invests in it (seed 002: wait until the
     prospect's effort matches yours): it has held a quarter of a cycle of the rep's
-    capacity instead of a whole one. Leaving *close*, it is won with probability
+    capacity instead of a whole one. With the demand curve on, discovery also drops a
+    prospect that values a seat below the vendor's price (the B of BANT: no budget at
+    this price), which would otherwise be lost at the close (:mod:`sim.demand`). Leaving *close*, it is won with probability
     :func:`win_probability`. A win signs an agreement (:func:`sim.contracting.sell_agreement`),
     displacing a rival's; a loss keeps the vendor out of the enterprise for
     ``lost_deal_cooloff_weeks``.
@@ -168,7 +170,12 @@ def advance_pipeline(model: MarketModel) -> None:
     pipe.stage[moved] += 1
     stage = pipe.stage[moved]
     bar = model.vendor_traits("qualification")[pipe.vendor[moved]]
-    dropped = moved[(stage == 1) & (pipe.effort[moved] < bar) & ~pipe.inbound[moved]]
+    entering = (stage == 1) & ~pipe.inbound[moved]
+    dropped_now = entering & (pipe.effort[moved] < bar)
+    if model.seat_value > 0 and entering.any():  # discovery finds the price above its worth
+        at = moved[entering]
+        dropped_now[entering] |= ~willing(model, pipe.enterprise[at], pipe.vendor[at])
+    dropped = moved[dropped_now]
     model.close_opportunities(dropped)
     model.step_disqualified += len(dropped)
     done = moved[stage == N_STAGES]
