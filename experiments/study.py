@@ -137,17 +137,32 @@ def _init_worker(cancel: Any, counter: Any) -> None:
 
 
 def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
-    """Run one option on one seed; None if the study was cancelled meanwhile."""
+    """Run one option on one seed; None if the study was cancelled meanwhile.
+
+    Besides the weekly ARR and cash it keeps what the lever studies read at the end:
+    peak users, the rep cost paid and rep-years held (reps cost what the week's cash
+    settlement charged), new ARR per rep-year, and last year's net revenue and logo
+    retention (:func:`retention`).
+    """
     from sim.model import MarketModel
 
     option, replicate, kwargs, steps = task
     model = MarketModel(**kwargs)
     me = model.focal_vendor
     arr, cash = [me.arr], [me.cash]
+    rep_weeks = rep_spend = 0.0
+    users_peak = me.users
+    year_ago = _arr_by_customer(model, me) if steps <= RETENTION_WEEKS else None
     for week in range(steps):
         if _CANCEL is not None and _CANCEL.is_set():
             return None
+        if me.alive:  # the reps held now are the ones this week's cash settlement pays
+            rep_weeks += me.reps
+            rep_spend += me.reps * me.rep_cost
         model.step()
+        users_peak = max(users_peak, me.users)
+        if week + 1 == steps - RETENTION_WEEKS:
+            year_ago = _arr_by_customer(model, me)
         arr.append(me.arr)
         cash.append(me.cash)
         if _COUNTER is not None and (week % 10 == 9 or week == steps - 1):
@@ -170,10 +185,44 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
         "win_rate": won / (won + lost) if won + lost else math.nan,
         "customers": float(me.customers),
         "users": float(me.users),
+        "users_peak": float(users_peak),
         "reps": float(me.reps),
         "market_arr": market_arr,
+        "rep_spend": rep_spend,
+        "rep_years": rep_weeks / 52.0,
+        "bookings": float(me.bookings_total),
+        "new_arr_per_rep_year": float(me.bookings_total) / (rep_weeks / 52.0)
+        if rep_weeks
+        else math.nan,
+        **retention(year_ago, _arr_by_customer(model, me)),
     }
     return RunOutcome(option, replicate, np.asarray(arr), cash_arr, end)
+
+
+RETENTION_WEEKS = 52
+"""Net revenue and logo retention compare the last week with this many weeks before it
+(with the first week when the run is shorter)."""
+
+
+def _arr_by_customer(model: Any, vendor: Any) -> np.ndarray:
+    """The vendor's ARR in each enterprise now (zero where it has no contract)."""
+    c = model.contracts
+    ids = c.active_ids()
+    mine = ids[c.vendor[ids] == vendor.index]
+    return np.bincount(c.enterprise[mine], weights=c.acv[mine], minlength=len(model.enterprises))
+
+
+def retention(then: np.ndarray | None, now: np.ndarray) -> dict[str, float]:
+    """Net revenue and logo retention of the accounts that paid ``then``: their ARR now
+    over their ARR then, and the share of them still paying; NaN with no such account.
+    A company that exited since keeps none (both 0)."""
+    cohort = then > 0 if then is not None else np.zeros(len(now), dtype=bool)
+    if not cohort.any():
+        return {"nrr": math.nan, "logo_retention": math.nan}
+    return {
+        "nrr": float(now[cohort].sum() / then[cohort].sum()),
+        "logo_retention": float((now[cohort] > 0).mean()),
+    }
 
 
 # ---------------------------------------------------------------------- the study
