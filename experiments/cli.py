@@ -901,17 +901,18 @@ def _print_levers(result, wall: float, report: Path) -> None:
     from experiments.claims_report import yes_no
     from experiments.levers import checks, summarise
 
-    verdicts = checks(summarise(result.frame), result.levers)
+    verdicts = checks(summarise(result.frame), result.levers, result.frame)
     table = Table(
         title=f"Levers: {len(result.seeds)} seeds, {result.steps} weeks ({wall:.0f} s)",
         title_justify="left",
     )
-    for col in ("lever", "motion", "outcome", "expected", "holds", "monotone", "diminishing"):
-        table.add_column(col)
+    for col in ("lever", "motion", "outcome", "expected", "holds", "monotone", "diminishing", "z"):
+        table.add_column(col, overflow="fold")
     for row in verdicts.itertuples():
         table.add_row(
             row.lever, row.strategy, row.outcome, row.expected, yes_no(row.holds),
             yes_no(row.monotone), yes_no(row.diminishing),
+            "-" if row.z != row.z else f"{row.z:+.1f} ({row.pairs})",
         )  # fmt: skip
     console.print(table)
     held = int(verdicts["holds"].sum())

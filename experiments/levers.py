@@ -336,23 +336,61 @@ def verdict(levels: Sequence[float], centres: Sequence[float], expect: Expect) -
     return out
 
 
-def checks(summary: pd.DataFrame, levers: Sequence[Lever]) -> pd.DataFrame:
-    """One row per (lever, expected outcome): the expectation and its verdict."""
+def checks(
+    summary: pd.DataFrame, levers: Sequence[Lever], frame: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per (lever, expected outcome): the expectation and its verdict, and with
+    the runs' ``frame`` the paired z of the comparison (:func:`paired_z`)."""
     rows = []
     for lever in levers:
         for expect in lever.expects:
             s = summary[(summary["lever"] == lever.name) & (summary["outcome"] == expect.outcome)]
             s = s.sort_values("level")
-            rows.append(
-                {
-                    "lever": lever.name,
-                    "strategy": lever.strategy,
-                    "outcome": expect.outcome,
-                    "expected": expect.describe(),
-                    **verdict(s["level"].to_numpy(), s["centre"].to_numpy(), expect),
-                }
-            )
+            row = {
+                "lever": lever.name,
+                "strategy": lever.strategy,
+                "outcome": expect.outcome,
+                "expected": expect.describe(),
+                **verdict(s["level"].to_numpy(), s["centre"].to_numpy(), expect),
+            }
+            if frame is not None:
+                mine = frame[(frame["lever"] == lever.name) & (frame["outcome"] == expect.outcome)]
+                row["z"], row["pairs"] = paired_z(mine, s, expect)
+            rows.append(row)
     return pd.DataFrame(rows)
+
+
+def paired_z(runs: pd.DataFrame, summary: pd.DataFrame, expect: Expect) -> tuple[float, int]:
+    """How sure the comparison behind ``holds`` is: the mean over seeds of the paired
+    difference (same seed, two levels) in the expected direction, over its standard
+    error. Top against bottom for up and down, the payback level against the bottom,
+    and for a peak the smaller of the highest centre against either end. Positive:
+    the expected way; infinite when every seed moves by the same amount, NaN with fewer
+    than two seeds or no difference at all. Returned with the seeds it pairs (those with
+    a value at both levels)."""
+    wide = runs.pivot(index="seed", columns="level", values="value")
+    levels = summary.dropna(subset=["centre"]).sort_values("level")["level"].to_numpy()
+    if len(levels) < 2:
+        return math.nan, 0
+
+    def z(low: float, high: float, sign: float = 1.0) -> tuple[float, int]:
+        d = (sign * (wide[high] - wide[low])).dropna().to_numpy()
+        if len(d) < 2 or not d.any():
+            return math.nan, len(d)
+        if d.std(ddof=1) == 0:  # every seed moved by the same amount: as sure as can be
+            return math.copysign(math.inf, d.mean()), len(d)
+        return float(d.mean() / (d.std(ddof=1) / math.sqrt(len(d)))), len(d)
+
+    if expect.direction in ("up", "down"):
+        return z(levels[0], levels[-1], 1.0 if expect.direction == "up" else -1.0)
+    if expect.direction == "pays_back":
+        at = [lv for lv in levels if math.isclose(lv, float(expect.at))]
+        return z(levels[0], at[0]) if at else (math.nan, 0)
+    centres = summary.set_index("level").loc[levels, "centre"].to_numpy()
+    top = levels[int(np.argmax(centres))]
+    if top in (levels[0], levels[-1]):
+        return math.nan, 0
+    return min(z(levels[0], top), z(levels[-1], top), key=lambda zn: zn[0])
 
 
 def _plain(v: Any) -> Any:

@@ -16,6 +16,9 @@ from experiments.claims_report import fmt, yes_no
 from experiments.io import save_figure, write_table, write_text
 from experiments.levers import OUTCOMES, RATES, Lever, LeverResult, checks, summarise
 
+SURE_Z = 2.0
+"""A paired z at least this far from zero tells a direction apart from noise."""
+
 
 def command_line(result: LeverResult) -> str:
     """The ``salesweb levers`` command that makes this result again."""
@@ -35,7 +38,7 @@ def command_line(result: LeverResult) -> str:
 def markdown(result: LeverResult, wall_seconds: float) -> str:
     """The report page: how it was made, every direction's verdict, then a section per lever."""
     summary = summarise(result.frame)
-    verdicts = checks(summary, result.levers)
+    verdicts = checks(summary, result.levers, result.frame)
     held = int(verdicts["holds"].sum())
     lines = [
         "# Levers that act like levers",
@@ -64,18 +67,33 @@ def markdown(result: LeverResult, wall_seconds: float) -> str:
         "the bottom level's in the expected direction (for a peak: the highest centre is at "
         "an interior level; for a payback: the centre at the modest level beats the bottom "
         "one). *Monotone*: also every step between neighbouring levels goes that way (ties "
-        "allowed). *Diminishing*: the gain per unit of lever falls from step to step. "
+        "allowed). *Diminishing*: the gain per unit of lever falls from step to step. *Paired "
+        "z*: how sure the comparison behind *holds* is, from each seed's difference between "
+        "the two levels compared (the same seed: common random numbers), its mean over its "
+        "standard error, positive in the expected direction, with the seeds paired in "
+        "brackets (those where the outcome has a value at both levels); inf when every "
+        "pair moved by the same amount; within about ±2 the verdict is noise. "
         "Outcomes are read at the horizon, so a company that died has no users, customers "
         "or ARR; peak users show what the lever bought before that.",
         "",
-        "| lever | motion | outcome | expected | holds | monotone | diminishing |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| lever | motion | outcome | expected | holds | monotone | diminishing | paired z |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in verdicts.itertuples():
         lines.append(
             f"| {row.lever} | {row.strategy} | {row.outcome} | {row.expected} | "
-            f"{yes_no(row.holds)} | {yes_no(row.monotone)} | {yes_no(row.diminishing)} |"
+            f"{yes_no(row.holds)} | {yes_no(row.monotone)} | {yes_no(row.diminishing)} | "
+            f"{_z(row.z, row.pairs)} |"
         )
+    unsure = verdicts[verdicts["holds"] & ~(verdicts["z"].abs() >= SURE_Z)]
+    if len(unsure):
+        lines += [
+            "",
+            f"Holding on medians, but with a paired z within ±{SURE_Z:g} (not yet told apart "
+            "from noise at this many seeds): "
+            + ", ".join(f"{r.lever} {r.outcome} ({_z(r.z, r.pairs)})" for r in unsure.itertuples())
+            + ".",
+        ]
     for lever in result.levers:
         lines += ["", *lever_section(lever, summary, verdicts)]
     return "\n".join(lines) + "\n"
@@ -88,7 +106,7 @@ def lever_section(lever: Lever, summary: pd.DataFrame, verdicts: pd.DataFrame) -
         f"## {lever.name}",
         "",
         f"{lever.claim} My company sells `{lever.strategy}`; `{lever.name}` takes "
-        + ", ".join(f"{v:g}" for v in lever.values)
+        + ", ".join(fmt(v) for v in lever.values)
         + (f" ({lever.unit})." if lever.unit else "."),
         "",
         f"![{lever.name}](levers_{lever.name}.png)",
@@ -108,7 +126,7 @@ def lever_section(lever: Lever, summary: pd.DataFrame, verdicts: pd.DataFrame) -
             f"- {row.outcome} {row.expected}: holds {yes_no(row.holds)}, monotone "
             f"{yes_no(row.monotone)}"
             + ("" if row.diminishing is None else f", diminishing {yes_no(row.diminishing)}")
-            + "."
+            + f"; paired z {_z(row.z, row.pairs)}."
         )
     return lines
 
@@ -122,7 +140,7 @@ def _table(s: pd.DataFrame, lever: Lever, cell) -> list[str]:
     for level, g in s.groupby("level", sort=True):
         by = g.set_index("outcome")
         lines.append(
-            f"| {level:g} | "
+            f"| {fmt(level)} | "
             + " | ".join(cell(by.loc[o]) if o in by.index else "-" for o in outcomes)
             + " |"
         )
@@ -154,6 +172,7 @@ def plot_lever(lever: Lever, summary: pd.DataFrame, verdicts: pd.DataFrame, path
             color = "black" if row["holds"] else "tab:red"
         ax.set_title(title, fontsize=8.5, color=color)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt(y)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt(x)))
         ax.set_xlabel(f"{lever.name} ({lever.unit})" if lever.unit else lever.name, fontsize=8)
         ax.tick_params(labelsize=7.5)
         ax.grid(alpha=0.3)
@@ -176,13 +195,20 @@ def write_report(result: LeverResult, out_dir: Path, wall_seconds: float) -> Pat
     """Write ``levers.parquet``, ``levers_<lever>.png`` for each lever, then ``levers.md``."""
     out_dir = Path(out_dir)
     summary = summarise(result.frame)
-    verdicts = checks(summary, result.levers)
+    verdicts = checks(summary, result.levers, result.frame)
     write_table(result.frame, out_dir / "levers.parquet", result.metadata())
     for lever in result.levers:
         plot_lever(lever, summary, verdicts, out_dir / f"levers_{lever.name}.png")
     path = out_dir / "levers.md"
     write_text(path, markdown(result, wall_seconds))
     return path
+
+
+def _z(z: float, pairs: int) -> str:
+    """``+4.5 (10)``: the paired z and the seeds it pairs; inf when all moved alike."""
+    if math.isnan(z):
+        return "-"
+    return (f"{z:+.1f}" if math.isfinite(z) else ("+" if z > 0 else "-") + "inf") + f" ({pairs})"
 
 
 def _said(row) -> str:

@@ -136,6 +136,22 @@ def test_checks_sort_levels_and_name_each_expectation():
     assert got.loc["users", "expected"] == "rises"
 
 
+def test_paired_z_compares_the_two_levels_seed_by_seed():
+    lever = Lever("x", (0.0, 1.0), "hybrid", ("users",), (Expect("users", "up"),), "claim")
+    rows = [
+        {"lever": "x", "level": lv, "seed": seed, "outcome": "users", "value": v}
+        for lv, values in ((0.0, [1, 2, 3, 4]), (1.0, [2, 4, 4, 6]))
+        for seed, v in enumerate(values)
+    ]
+    frame = pd.DataFrame(rows)
+    got = checks(summarise(frame), [lever], frame).iloc[0]
+    assert got["z"] == pytest.approx(1.5 / (np.std([1, 2, 1, 2], ddof=1) / 2)) and got["pairs"] == 4
+    down = dataclasses.replace(lever, expects=(Expect("users", "down"),))
+    assert checks(summarise(frame), [down], frame).iloc[0]["z"] < 0
+    alike = frame.assign(value=frame["value"].where(frame["level"] == 0, frame["seed"] + 2.0))
+    assert checks(summarise(alike), [lever], alike).iloc[0]["z"] == math.inf  # every seed +1
+
+
 # ---------------------------------------------------------------------- the runs
 
 
@@ -185,7 +201,8 @@ def test_report_writes_the_frame_a_chart_per_lever_and_the_page(tmp_path):
     page = write_report(result, tmp_path, 12.0)
     text = page.read_text()
     assert "salesweb levers --seeds 4 --weeks 104 --lever quality --set n_enterprises=50" in text
-    assert "| quality | hybrid | users | rises | yes | yes | - |" in text
+    assert "| quality | hybrid | users | rises | yes | yes | - | +1.0 (4) |" in text
+    assert "paired z within ±2 (not yet told apart from noise" in text  # d = 3, 3, 3, -3
     assert (tmp_path / "levers_quality.png").stat().st_size > 10_000
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "levers.parquet"), frame)
     assert read_metadata(tmp_path / "levers.parquet")["levers"]["quality"]["values"] == [0.5, 0.9]
