@@ -1026,7 +1026,8 @@ def _print_map(table, result, wall: float, report: Path) -> None:
         out.add_column(col, justify="left" if col == "winner" else "right")
     for row in table.itertuples():
         out.add_row(
-            f"{row.user_is_buyer:g}", f"{row.virality:g}", f"{row.seat_price:g}", row.winner,
+            f"{row.user_is_buyer:g}", f"{row.virality:g}", f"{row.seat_price:g}",
+            row.winner + (" (on the mean)" if row.by_mean else ""),
             "-" if row.winner == TIE else f"{row.win_share:.0%}",
             *(money(getattr(row, f"median_{m}")) for m in MOTIONS),
         )  # fmt: skip

@@ -187,8 +187,9 @@ def run_map(
 
 # ---------------------------------------------------------------------- winners
 def winners(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per cell: the winning motion, its win share, and per motion the median
-    worth, mean worth and survival.
+    """One row per cell: the winning motion, its win share, whether equal medians left
+    the choice to the mean (``by_mean``), and per motion the median worth, mean worth,
+    survival and win share.
 
     Raises ValueError if a cell does not hold every motion on the same seeds: a
     comparison without common random numbers would not be paired.
@@ -207,7 +208,8 @@ def winners(frame: pd.DataFrame) -> pd.DataFrame:
         best = wide.to_numpy() == wide.max(axis=1).to_numpy()[:, None]
         share = pd.Series((best / best.sum(axis=1, keepdims=True)).mean(axis=0), index=MOTIONS)
         top = median[median == median.max()].index
-        if len(top) > 1:  # equal medians: the higher mean decides, else a tie
+        by_mean = len(top) > 1
+        if by_mean:  # equal medians: the higher mean decides, else a tie
             means = mean[top]
             top = means[means == means.max()].index
         winner = top[0] if len(top) == 1 else TIE
@@ -216,6 +218,7 @@ def winners(frame: pd.DataFrame) -> pd.DataFrame:
         row.update(
             winner=winner,
             win_share=float(share[winner]) if winner != TIE else float("nan"),
+            by_mean=by_mean and winner != TIE,
             seeds=len(wide),
         )
         for m in MOTIONS:

@@ -47,7 +47,12 @@ def markdown(result: MapResult, wall_seconds: float) -> str:
     lines = [
         "# The winner map: bottoms-up, direct or hybrid?",
         "",
-        f"Cells won: {tally} (of {len(table)}).",
+        f"Cells won: {tally} (of {len(table)})"
+        + (
+            f"; {int(table['by_mean'].sum())} of them on the mean (equal medians)."
+            if table["by_mean"].any()
+            else "."
+        ),
         "",
         f"Regenerate with `{command_line(result)}` (this run: {wall_seconds:.0f} s). "
         f"Scenario `{result.scenario}`"
@@ -64,7 +69,8 @@ def markdown(result: MapResult, wall_seconds: float) -> str:
         f"comes forward). **Worth** = {WORTH_ARR_MULTIPLE:g} x ARR + cash at the horizon, and "
         "0 for a company that died (its ARR is gone and its cash at exit is below zero only "
         "in the week it exits). The **winner** has the highest median worth over seeds (equal "
-        "medians: the higher mean; still equal: a tie); its **win share** is the share of "
+        "medians: the higher mean, marked *on the mean* in the tables and hatched in the chart; "
+        "still equal: a tie); its **win share** is the share of "
         "seeds on which it is worth the most (a seed tied between k motions gives 1/k to each).",
         "",
         "![winner map](winner_map.png)",
@@ -83,8 +89,9 @@ def markdown(result: MapResult, wall_seconds: float) -> str:
         ]
         for row in part.sort_values(["virality", "seat_price"]).itertuples():
             share = "-" if row.winner == TIE else f"{row.win_share:.0%}"
+            winner = f"{row.winner} (on the mean)" if row.by_mean else row.winner
             lines.append(
-                f"| {row.virality:g} | {row.seat_price:g} | {row.winner} | {share} | "
+                f"| {row.virality:g} | {row.seat_price:g} | {winner} | {share} | "
                 + " | ".join(fmt(getattr(row, f"median_{m}")) for m in MOTIONS)
                 + " | "
                 + " | ".join(f"{getattr(row, f'survival_{m}'):.0%}" for m in MOTIONS)
@@ -95,9 +102,10 @@ def markdown(result: MapResult, wall_seconds: float) -> str:
 
 def plot_map(table: pd.DataFrame, path: Path, title: str) -> None:
     """A panel per ``user_is_buyer``: virality (rows) by seat price (columns), each cell
-    coloured by its winner and labelled with the win share and the winner's median worth."""
+    coloured by its winner and labelled with the win share and the winner's median worth;
+    hatched where equal medians left the choice to the mean."""
     from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Patch, Rectangle
 
     from experiments.validate import _plt
 
@@ -124,15 +132,25 @@ def plot_map(table: pd.DataFrame, path: Path, title: str) -> None:
                     text = (
                         f"{row['winner']}\nwins {row['win_share']:.0%}\n"
                         f"{fmt(row['median_' + row['winner']])}"
+                        + ("\non the mean" if row["by_mean"] else "")
                     )
-                ax.text(j, i, text, ha="center", va="center", fontsize=8)
+                if row["by_mean"]:
+                    ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="//",
+                                           edgecolor="white", lw=0))  # fmt: skip
+                ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "alpha": 0.75, "lw": 0})  # fmt: skip
         ax.set_xticks(range(len(price)), [f"{p:g}" for p in price])
         ax.set_yticks(range(len(vir)), [f"{v:g}" for v in vir])
         ax.set_xlabel("my seat price (USD a seat a month)")
         ax.set_ylabel("my virality (per colleague-week)")
         ax.set_title(f"user_is_buyer = {u:g}")
     handles = [Patch(color=COLOURS[n], label=n) for n in names]
-    fig.legend(handles=handles, loc="lower center", ncol=len(names), frameon=False)
+    handles.append(
+        Patch(
+            facecolor="#888888", hatch="//", edgecolor="white", label="equal medians: on the mean"
+        )
+    )
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     save_figure(fig, path)

@@ -61,7 +61,7 @@ def hand_map() -> pd.DataFrame:
 def test_the_winner_has_the_highest_median_not_the_highest_mean():
     table = winners(hand_map()).set_index(["user_is_buyer", "seat_price"])
     row = table.loc[(0.2, 25)]
-    assert row["winner"] == "hybrid" and row["median_hybrid"] == 2
+    assert row["winner"] == "hybrid" and row["median_hybrid"] == 2 and not row["by_mean"]
     assert row["mean_direct"] > row["mean_hybrid"]  # the planted outlier does not decide
     assert row["win_share"] == 0.5  # best on seeds 0 and 1
     assert row["wins_direct"] == 0.25 and row["wins_bottoms_up"] == 0.25
@@ -71,7 +71,8 @@ def test_equal_medians_go_to_the_higher_mean_and_all_equal_is_a_tie():
     table = winners(hand_map()).set_index(["user_is_buyer", "seat_price"])
     assert table.loc[(0.2, 100), "winner"] == TIE and np.isnan(table.loc[(0.2, 100), "win_share"])
     row = table.loc[(1.0, 25)]
-    assert row["winner"] == "direct"
+    assert row["winner"] == "direct" and row["by_mean"]
+    assert not table.loc[(0.2, 100), "by_mean"]  # a tie is not a win on the mean
     assert row["median_direct"] == row["median_hybrid"] == row["median_bottoms_up"] == 3
     # seed 0: a three-way tie gives a third to each; seeds 1-3: bottoms_up, hybrid, direct
     assert row["win_share"] == pytest.approx((1 / 3 + 1) / 4)
@@ -135,6 +136,7 @@ def test_report_writes_every_run_the_chart_and_the_page(tmp_path):
     )
     assert "## user_is_buyer = 0.2" in text and "## user_is_buyer = 1" in text
     assert "| 0.001 | 100 | bottoms_up | 100% |" in text and "| 0.001 | 100 | tie | - |" in text
+    assert "| 0.001 | 25 | direct (on the mean) | 33% |" in text
     assert (tmp_path / "winner_map.png").stat().st_size > 10_000
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "winner_map.parquet"), frame)
     assert read_metadata(tmp_path / "winner_map.parquet")["grid"]["seat_price"] == [25.0, 100.0]
