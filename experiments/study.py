@@ -138,7 +138,13 @@ def _init_worker(cancel: Any, counter: Any) -> None:
 
 
 def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
-    """Run one option on one seed; None if the study was cancelled meanwhile."""
+    """Run one option on one seed; None if the study was cancelled meanwhile.
+
+    Besides the weekly ARR and cash it keeps what the lever studies read at the end:
+    peak users, the rep cost paid and rep-years held (reps cost what the week's cash
+    settlement charged), new ARR per rep-year, and last year's net revenue and logo
+    retention (:func:`retention`).
+    """
     from sim.model import MarketModel
 
     option, replicate, kwargs, steps = task
@@ -147,12 +153,18 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
     arr, cash = [me.arr], [me.cash]
     cohort_week = steps - kpis.YEAR  # net revenue retention: accounts of a year before the end
     cohort = _accounts_arr(model) if cohort_week == 0 else None
+    rep_weeks = rep_spend = 0.0
+    users_peak = me.users
     for week in range(steps):
         if _CANCEL is not None and _CANCEL.is_set():
             return None
+        if me.alive:  # the reps held now are the ones this week's cash settlement pays
+            rep_weeks += me.reps
+            rep_spend += me.reps * me.rep_cost
         model.step()
         if week + 1 == cohort_week:
             cohort = _accounts_arr(model)
+        users_peak = max(users_peak, me.users)
         arr.append(me.arr)
         cash.append(me.cash)
         if _COUNTER is not None and (week % 10 == 9 or week == steps - 1):
@@ -181,8 +193,16 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
         "win_rate": won / (won + lost) if won + lost else math.nan,
         "customers": float(me.customers),
         "users": float(me.users),
+        "users_peak": float(users_peak),
         "reps": float(me.reps),
         "market_arr": market_arr,
+        "rep_spend": rep_spend,
+        "rep_years": rep_weeks / 52.0,
+        "bookings": float(me.bookings_total),
+        "new_arr_per_rep_year": float(me.bookings_total) / (rep_weeks / 52.0)
+        if rep_weeks
+        else math.nan,
+        "logo_retention": logo_retention(cohort, _accounts_arr(model)),
     }
     return RunOutcome(option, replicate, np.asarray(arr), cash_arr, end)
 
@@ -193,6 +213,16 @@ def _accounts_arr(model: Any) -> np.ndarray:
     ids = c.active_ids()
     mine = ids[c.vendor[ids] == me.index]
     return np.bincount(c.enterprise[mine], weights=c.acv[mine], minlength=len(model.enterprises))
+
+
+def logo_retention(then: np.ndarray | None, now: np.ndarray) -> float:
+    """Share of the accounts that paid a year before the end still paying now.
+
+    NaN with no such account; a company that exited since keeps none (0).
+    """
+    if then is None or not (then > 0).any():
+        return math.nan
+    return float((now[then > 0] > 0).mean())
 
 
 # ---------------------------------------------------------------------- the study

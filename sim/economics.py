@@ -52,7 +52,11 @@ def settle_cash(model: MarketModel) -> None:
         contracts.vendor[ids], weights=contracts.acv[ids] / 52.0, minlength=model.vendor_capacity
     )
     for vendor in model.alive_vendors():
-        marketing = vendor.marketing_spend if vendor.tactic.self_serve or model.marketing_all_motions else 0.0
+        marketing = (
+            vendor.marketing_spend
+            if vendor.tactic.self_serve or model.marketing_all_motions
+            else 0.0
+        )
         sales = vendor.reps * vendor.rep_cost
         vendor.revenue = float(revenue[vendor.index])
         vendor.costs = marketing + sales + vendor.burn

@@ -1,0 +1,397 @@
+"""Lever response: how my company's outcomes answer each lever it pulls.
+
+A decision study only means something if the levers act like levers: more marketing
+buys more users, more reps win more customers, better quality keeps them, more cash
+keeps the company alive, and a higher price sells fewer seats for more each. Item 3 of
+the model issue asks for each lever's response over seeds, with the direction every
+outcome is expected to move; this module holds those expectations and checks them, so
+a mechanism change that breaks a lever shows up as a failed direction, not as an odd
+study result months later.
+
+Every value of every lever is one option of a single decision study
+(:func:`experiments.study.study`): all of them run on the same seeds (common random
+numbers: the same rivals, the same market) in one worker pool, and only the focal
+company's trait differs. The result is a tidy frame, one row per (lever, level, seed,
+outcome).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.params import ParameterError
+
+OUTCOMES: dict[str, str] = {
+    "users": "users at the horizon",
+    "users_peak": "most users in any week (before a death takes them away)",
+    "customers": "paying enterprises at the horizon",
+    "arr": "ARR at the horizon (USD)",
+    "cash": "cash at the horizon (USD; at exit for a company that died)",
+    "survived": "share of seeds alive at the horizon",
+    "rep_spend": "rep cost paid over the run (USD)",
+    "new_arr_per_rep_year": "new ARR booked per rep-year (USD)",
+    "nrr": "net revenue retention, last year",
+    "logo_retention": "logo retention, last year",
+}
+"""Outcomes a lever may read: end figures of :func:`experiments.study.run_one`."""
+
+RATES = frozenset({"survived"})
+"""0/1 outcomes: their centre is the share of seeds (a median of 0s and 1s only says
+which side of one half the share is), their band the share ± one standard error."""
+
+DIRECTIONS = ("up", "down", "peak", "pays_back")
+
+
+@dataclass(frozen=True)
+class Expect:
+    """How one outcome should answer the lever.
+
+    ``up`` / ``down``: the top level's centre beats the bottom level's, and the centres
+    move monotonically (ties allowed). ``peak``: the highest centre is at an interior
+    level, rising to it and falling after. ``pays_back``: the centre at level ``at``
+    beats the bottom level's. ``diminishing``: the gain per unit of lever falls from
+    each level to the next (a concave response).
+    """
+
+    outcome: str
+    direction: str
+    diminishing: bool = False
+    at: float | None = None
+
+    def describe(self) -> str:
+        if self.direction == "pays_back":
+            text = f"higher at {self.at:g} than at the bottom level"
+        else:
+            text = {"up": "rises", "down": "falls", "peak": "peaks inside the range"}[
+                self.direction
+            ]
+        return text + (", with diminishing returns" if self.diminishing else "")
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One focal trait, the levels it takes, the motion it needs and what it should move."""
+
+    name: str
+    values: tuple[float, ...]
+    strategy: str
+    outcomes: tuple[str, ...]
+    expects: tuple[Expect, ...]
+    claim: str
+    unit: str = ""
+
+    def label(self, value: float) -> str:
+        return f"{self.name}={value:g}"
+
+    def settings(self, value: float) -> dict[str, Any]:
+        """My company's settings at one level: the lever's motion and the trait."""
+        return {"strategy": self.strategy, self.name: value}
+
+
+LEVERS: dict[str, Lever] = {
+    lever.name: lever
+    for lever in (
+        Lever(
+            "marketing_spend",
+            (0, 1_000, 2_000, 5_000, 10_000, 20_000),
+            "bottoms_up",
+            ("users", "users_peak", "customers", "arr", "cash", "survived"),
+            (
+                Expect("users", "up", diminishing=True),
+                Expect("users_peak", "up", diminishing=True),
+                Expect("customers", "up"),
+                Expect("arr", "up"),
+                Expect("cash", "pays_back", at=2_000),
+            ),
+            "More marketing buys more users with diminishing returns, and pays back at "
+            "modest spend for a product that converts.",
+            "USD a week",
+        ),
+        Lever(
+            "virality",
+            (0.0, 0.0005, 0.001, 0.002, 0.004, 0.008),
+            "bottoms_up",
+            ("users", "users_peak", "customers", "arr", "cash", "survived"),
+            (
+                Expect("users", "up"),
+                Expect("users_peak", "up"),
+                Expect("customers", "up"),
+                Expect("arr", "up"),
+            ),
+            "More virality spreads use further.",
+            "per colleague-week",
+        ),
+        Lever(
+            "initial_reps",
+            (1, 2, 3, 5, 8, 12),
+            "direct",
+            ("customers", "arr", "rep_spend", "new_arr_per_rep_year", "survived"),
+            (
+                Expect("customers", "up", diminishing=True),
+                Expect("arr", "up"),
+                Expect("rep_spend", "up"),
+                Expect("new_arr_per_rep_year", "down"),
+            ),
+            "More reps win more customers with diminishing returns (buyers' attention is shared).",
+            "reps",
+        ),
+        Lever(
+            "quality",
+            (0.3, 0.5, 0.7, 0.85, 1.0),
+            "hybrid",
+            ("arr", "nrr", "logo_retention", "users", "customers", "survived"),
+            (Expect("arr", "up"), Expect("nrr", "up"), Expect("logo_retention", "up")),
+            "Better quality raises ARR and retention.",
+            "score",
+        ),
+        Lever(
+            "initial_cash",
+            (250_000, 500_000, 1_000_000, 2_000_000, 4_000_000),
+            "hybrid",
+            ("survived", "cash", "arr"),
+            (Expect("survived", "up"),),
+            "More cash raises survival.",
+            "USD",
+        ),
+        Lever(
+            "seat_price",
+            (5, 10, 25, 50, 100, 200),
+            "hybrid",
+            ("customers", "arr", "users", "cash", "survived"),
+            (Expect("customers", "down"), Expect("arr", "peak")),
+            "Customers fall as the price rises, and ARR peaks at an interior price (a demand curve).",
+            "USD a seat a month",
+        ),
+    )
+}
+
+
+def choose(names: Sequence[str] | None) -> list[Lever]:
+    """The levers named (all of them for none), in the order given, or a ParameterError."""
+    if not names:
+        return list(LEVERS.values())
+    unknown = [n for n in names if n not in LEVERS]
+    if unknown:
+        raise ParameterError(
+            f"--lever {unknown[0]!r} is not a lever; expected one of {', '.join(LEVERS)}"
+        )
+    return [LEVERS[n] for n in dict.fromkeys(names)]
+
+
+# ---------------------------------------------------------------------- the runs
+@dataclass
+class LeverResult:
+    """Every run's outcomes as a tidy frame, with the inputs that produced them."""
+
+    levers: list[Lever]
+    frame: pd.DataFrame  # lever, level, seed, outcome, value
+    seeds: list[int]
+    steps: int
+    scenario: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+    root_seed: int = 0
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "kind": "salesweb levers",
+            "scenario": self.scenario,
+            "overrides": {k: _plain(v) for k, v in self.overrides.items()},
+            "levers": {
+                lv.name: {"values": list(lv.values), "strategy": lv.strategy} for lv in self.levers
+            },
+            "root_seed": self.root_seed,
+            "seeds": self.seeds,
+            "steps": self.steps,
+        }
+
+
+def run_levers(
+    levers: Sequence[Lever],
+    seeds: int,
+    steps: int | None = None,
+    *,
+    scenario: str = "default",
+    overrides: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    root_seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> LeverResult:
+    """Run every level of every lever for the focal company on the same ``seeds``."""
+    from experiments.study import Option, study
+
+    if not levers:
+        raise ParameterError("give at least one lever")
+    options, where = [], {}
+    for lever in levers:
+        for value in lever.values:
+            label = lever.label(value)
+            options.append(Option(label, lever.settings(value)))
+            where[label] = (lever.name, float(value))
+    result = study(
+        scenario,
+        options,
+        seeds,
+        steps,
+        workers=workers,
+        progress=progress,
+        root_seed=root_seed,
+        overrides=dict(overrides or {}),
+    )
+    assert result is not None  # nothing cancels it
+    frame = tidy(result.runs, where, {lv.name: lv.outcomes for lv in levers})
+    return LeverResult(
+        list(levers), frame, result.seeds, result.steps, result.scenario,
+        dict(overrides or {}), root_seed,
+    )  # fmt: skip
+
+
+def tidy(
+    runs: pd.DataFrame, where: Mapping[str, tuple[str, float]], outcomes: Mapping[str, Sequence]
+) -> pd.DataFrame:
+    """A study's runs (one row per option and seed) as rows of (lever, level, seed,
+    outcome, value), keeping each lever's own outcomes."""
+    parts = []
+    for label, (lever, level) in where.items():
+        rows = runs[runs["option"] == label]
+        long = rows.melt(id_vars=["seed"], value_vars=list(outcomes[lever]), var_name="outcome")
+        long.insert(0, "level", level)
+        long.insert(0, "lever", lever)
+        parts.append(long)
+    frame = pd.concat(parts, ignore_index=True)
+    frame["value"] = frame["value"].astype(float)
+    frame["seed"] = frame["seed"].astype(np.int64)
+    return frame[["lever", "level", "seed", "outcome", "value"]]
+
+
+# ---------------------------------------------------------------------- statistics
+def summarise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per lever, level and outcome: centre (median, or share for a rate), quartiles
+    (share ± SE for a rate), mean, standard error and seeds with a value."""
+
+    def one(values: pd.Series) -> pd.Series:
+        v = values.dropna().to_numpy()
+        n = len(v)
+        mean = float(v.mean()) if n else math.nan
+        se = float(v.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+        if values.name in RATES:
+            centre, low, high = mean, mean - (se if n > 1 else 0), mean + (se if n > 1 else 0)
+        else:
+            centre, low, high = (
+                (float(np.median(v)), *map(float, np.percentile(v, [25, 75])))
+                if n
+                else (math.nan,) * 3
+            )
+        return pd.Series(
+            {"centre": centre, "low": low, "high": high, "mean": mean, "se": se, "n": n}
+        )
+
+    rows = []
+    for (lever, level, outcome), g in frame.groupby(["lever", "level", "outcome"], sort=False):
+        stats = one(g["value"].rename(outcome))
+        rows.append({"lever": lever, "level": level, "outcome": outcome, **stats})
+    return pd.DataFrame(rows)
+
+
+def verdict(levels: Sequence[float], centres: Sequence[float], expect: Expect) -> dict[str, Any]:
+    """Whether ``centres`` (one per level, levels ascending) move as ``expect`` says.
+
+    Returns ``holds`` (the direction: top against bottom, the interior peak, or the
+    payback), ``monotone`` (every step in that direction, ties allowed; None where it
+    does not apply) and ``diminishing`` (None unless expected). Levels whose centre is
+    NaN (an outcome undefined on every seed) are left out; with fewer than two left,
+    nothing holds.
+    """
+    x = np.asarray(levels, dtype=float)
+    y = np.asarray(centres, dtype=float)
+    keep = np.isfinite(y)
+    x, y = x[keep], y[keep]
+    out: dict[str, Any] = {"holds": False, "monotone": None, "diminishing": None}
+    if len(y) < 2:
+        return out
+    steps = np.diff(y)
+    if expect.direction in ("up", "down"):
+        sign = 1.0 if expect.direction == "up" else -1.0
+        out["holds"] = bool(sign * (y[-1] - y[0]) > 0)
+        out["monotone"] = bool(out["holds"] and np.all(sign * steps >= 0))
+    elif expect.direction == "peak":
+        top = int(np.argmax(y))
+        out["holds"] = bool(0 < top < len(y) - 1 and y[top] > max(y[0], y[-1]))
+        out["monotone"] = bool(
+            out["holds"] and np.all(steps[:top] >= 0) and np.all(steps[top:] <= 0)
+        )
+    elif expect.direction == "pays_back":
+        at = np.flatnonzero(np.isclose(x, float(expect.at)))
+        out["holds"] = bool(len(at) and y[at[0]] > y[0])
+    else:
+        raise ValueError(f"unknown direction {expect.direction!r}; expected one of {DIRECTIONS}")
+    if expect.diminishing and out["holds"]:
+        slopes = steps / np.diff(x)
+        out["diminishing"] = bool(np.all(np.diff(slopes) <= 0))
+    return out
+
+
+def checks(
+    summary: pd.DataFrame, levers: Sequence[Lever], frame: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per (lever, expected outcome): the expectation and its verdict, and with
+    the runs' ``frame`` the paired z of the comparison (:func:`paired_z`)."""
+    rows = []
+    for lever in levers:
+        for expect in lever.expects:
+            s = summary[(summary["lever"] == lever.name) & (summary["outcome"] == expect.outcome)]
+            s = s.sort_values("level")
+            row = {
+                "lever": lever.name,
+                "strategy": lever.strategy,
+                "outcome": expect.outcome,
+                "expected": expect.describe(),
+                **verdict(s["level"].to_numpy(), s["centre"].to_numpy(), expect),
+            }
+            if frame is not None:
+                mine = frame[(frame["lever"] == lever.name) & (frame["outcome"] == expect.outcome)]
+                row["z"], row["pairs"] = paired_z(mine, s, expect)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def paired_z(runs: pd.DataFrame, summary: pd.DataFrame, expect: Expect) -> tuple[float, int]:
+    """How sure the comparison behind ``holds`` is: the mean over seeds of the paired
+    difference (same seed, two levels) in the expected direction, over its standard
+    error. Top against bottom for up and down, the payback level against the bottom,
+    and for a peak the smaller of the highest centre against either end. Positive:
+    the expected way; infinite when every seed moves by the same amount, NaN with fewer
+    than two seeds or no difference at all. Returned with the seeds it pairs (those with
+    a value at both levels)."""
+    wide = runs.pivot(index="seed", columns="level", values="value")
+    levels = summary.dropna(subset=["centre"]).sort_values("level")["level"].to_numpy()
+    if len(levels) < 2:
+        return math.nan, 0
+
+    def z(low: float, high: float, sign: float = 1.0) -> tuple[float, int]:
+        d = (sign * (wide[high] - wide[low])).dropna().to_numpy()
+        if len(d) < 2 or not d.any():
+            return math.nan, len(d)
+        if d.std(ddof=1) == 0:  # every seed moved by the same amount: as sure as can be
+            return math.copysign(math.inf, d.mean()), len(d)
+        return float(d.mean() / (d.std(ddof=1) / math.sqrt(len(d)))), len(d)
+
+    if expect.direction in ("up", "down"):
+        return z(levels[0], levels[-1], 1.0 if expect.direction == "up" else -1.0)
+    if expect.direction == "pays_back":
+        at = [lv for lv in levels if math.isclose(lv, float(expect.at))]
+        return z(levels[0], at[0]) if at else (math.nan, 0)
+    centres = summary.set_index("level").loc[levels, "centre"].to_numpy()
+    top = levels[int(np.argmax(centres))]
+    if top in (levels[0], levels[-1]):
+        return math.nan, 0
+    return min(z(levels[0], top), z(levels[-1], top), key=lambda zn: zn[0])
+
+
+def _plain(v: Any) -> Any:
+    return list(v) if isinstance(v, tuple) else v

@@ -1,0 +1,174 @@
+"""The winner map's files: ``winner_map.parquet``, ``winner_map.png`` and ``winner_map.md``.
+
+Written from the numbers, so rerunning ``salesweb map`` after a mechanism changes
+redraws the map; every file reaches the disk whole or not at all (:mod:`experiments.io`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.claims_report import fmt
+from experiments.io import save_figure, write_table, write_text
+from experiments.winner_map import MOTIONS, TIE, WORTH_ARR_MULTIPLE, Grid, MapResult, winners
+
+COLOURS = {"bottoms_up": "#4daf4a", "direct": "#377eb8", "hybrid": "#ff7f00", TIE: "#bbbbbb"}
+
+
+def command_line(result: MapResult) -> str:
+    """The ``salesweb map`` command that makes this result again."""
+    g, default = result.grid, Grid()
+    parts = [f"salesweb map --seeds {len(result.seeds)} --weeks {result.steps}"]
+    for axis in ("virality", "seat_price", "user_is_buyer"):
+        if getattr(g, axis) != getattr(default, axis):
+            values = ",".join(f"{v:g}" for v in getattr(g, axis))
+            parts.append(f"--{axis.replace('_', '-')} {values}")
+    if result.scenario != "default":
+        parts.append(f"--scenario {result.scenario}")
+    for k, v in result.overrides.items():
+        if k == "n_enterprises":
+            parts.append(f"--n-enterprises {v}")
+        else:
+            parts.append(f"--set {k}={','.join(map(str, v)) if isinstance(v, tuple) else v}")
+    if result.root_seed:
+        parts.append(f"--seed {result.root_seed}")
+    return " ".join(parts)
+
+
+def markdown(result: MapResult, wall_seconds: float) -> str:
+    """The page: how it was made, the chart, then a table per ``user_is_buyer`` level."""
+    table = winners(result.frame)
+    counts = table["winner"].value_counts()
+    tally = ", ".join(f"{m} {int(counts.get(m, 0))}" for m in (*MOTIONS, TIE) if counts.get(m, 0))
+    changes = ", ".join(f"`{k} = {v}`" for k, v in result.overrides.items())
+    lines = [
+        "# The winner map: bottoms-up, direct or hybrid?",
+        "",
+        f"Cells won: {tally} (of {len(table)})"
+        + (
+            f"; {int(table['by_mean'].sum())} of them on the mean (equal medians)."
+            if table["by_mean"].any()
+            else "."
+        ),
+        "",
+        f"Regenerate with `{command_line(result)}` (this run: {wall_seconds:.0f} s). "
+        f"Scenario `{result.scenario}`"
+        + (f" with {changes}" if changes else "")
+        + f", {result.steps} weeks, {len(result.seeds)} seeds spawned from root seed "
+        f"{result.root_seed}. Code: `experiments/winner_map.py` (runs, worth, winners), "
+        "`experiments/winner_map_report.py` (this page). Every run is in `winner_map.parquet` "
+        "(`pandas.read_parquet`: user_is_buyer, virality, seat_price, motion, seed, arr, cash, "
+        "survived, worth).",
+        "",
+        "In each cell my company (vendor 0) runs as each motion on the same seeds (common "
+        "random numbers: the same rivals, the same market). `virality` and `seat_price` are "
+        "my company's own; `user_is_buyer` is the market's (the chance a team's purchaser "
+        f"comes forward). **Worth** = {WORTH_ARR_MULTIPLE:g} x ARR + cash at the horizon, and "
+        "0 for a company that died (its ARR is gone and its cash at exit is below zero only "
+        "in the week it exits). The **winner** has the highest median worth over seeds (equal "
+        "medians: the higher mean, marked *on the mean* in the tables and hatched in the chart; "
+        "still equal: a tie); its **win share** is the share of "
+        "seeds on which it is worth the most (a seed tied between k motions gives 1/k to each).",
+        "",
+        "![winner map](winner_map.png)",
+    ]
+    for u, part in table.groupby("user_is_buyer", sort=True):
+        lines += [
+            "",
+            f"## user_is_buyer = {u:g}",
+            "",
+            "| virality | seat price | winner | win share | "
+            + " | ".join(f"median worth {m}" for m in MOTIONS)
+            + " | "
+            + " | ".join(f"survival {m}" for m in MOTIONS)
+            + " |",
+            "|" + " --- |" * (4 + 2 * len(MOTIONS)),
+        ]
+        for row in part.sort_values(["virality", "seat_price"]).itertuples():
+            share = "-" if row.winner == TIE else f"{row.win_share:.0%}"
+            winner = f"{row.winner} (on the mean)" if row.by_mean else row.winner
+            lines.append(
+                f"| {row.virality:g} | {row.seat_price:g} | {winner} | {share} | "
+                + " | ".join(fmt(getattr(row, f"median_{m}")) for m in MOTIONS)
+                + " | "
+                + " | ".join(f"{getattr(row, f'survival_{m}'):.0%}" for m in MOTIONS)
+                + " |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def plot_map(table: pd.DataFrame, path: Path, title: str) -> None:
+    """A panel per ``user_is_buyer``: virality (rows) by seat price (columns), each cell
+    coloured by its winner and labelled with the win share and the winner's median worth;
+    hatched where equal medians left the choice to the mean."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch, Rectangle
+
+    from experiments.validate import _plt
+
+    plt = _plt()
+    levels = sorted(table["user_is_buyer"].unique())
+    vir = sorted(table["virality"].unique())
+    price = sorted(table["seat_price"].unique())
+    names = [*MOTIONS, TIE]
+    cmap = ListedColormap([COLOURS[n] for n in names])
+    fig, axes = plt.subplots(
+        1, len(levels), figsize=(1.2 + 1.7 * len(price) * len(levels), 1.2 + 1.1 * len(vir)),
+        squeeze=False,
+    )  # fmt: skip
+    for ax, u in zip(axes[0], levels, strict=True):
+        part = table[table["user_is_buyer"] == u].set_index(["virality", "seat_price"])
+        codes = np.array([[names.index(part.loc[(v, p), "winner"]) for p in price] for v in vir])
+        ax.imshow(codes, cmap=cmap, vmin=-0.5, vmax=len(names) - 0.5, origin="lower", aspect="auto")
+        for i, v in enumerate(vir):
+            for j, p in enumerate(price):
+                row = part.loc[(v, p)]
+                if row["winner"] == TIE:
+                    text = "tie"
+                else:
+                    text = (
+                        f"{row['winner']}\nwins {row['win_share']:.0%}\n"
+                        f"{fmt(row['median_' + row['winner']])}"
+                        + ("\non the mean" if row["by_mean"] else "")
+                    )
+                if row["by_mean"]:
+                    ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="//",
+                                           edgecolor="white", lw=0))  # fmt: skip
+                ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "alpha": 0.75, "lw": 0})  # fmt: skip
+        ax.set_xticks(range(len(price)), [f"{p:g}" for p in price])
+        ax.set_yticks(range(len(vir)), [f"{v:g}" for v in vir])
+        ax.set_xlabel("my seat price (USD a seat a month)")
+        ax.set_ylabel("my virality (per colleague-week)")
+        ax.set_title(f"user_is_buyer = {u:g}")
+    handles = [Patch(color=COLOURS[n], label=n) for n in names]
+    handles.append(
+        Patch(
+            facecolor="#888888", hatch="//", edgecolor="white", label="equal medians: on the mean"
+        )
+    )
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    save_figure(fig, path)
+    plt.close(fig)
+
+
+def write_report(result: MapResult, out_dir: Path, wall_seconds: float) -> Path:
+    """Write ``winner_map.parquet``, ``winner_map.png`` and then ``winner_map.md``."""
+    out_dir = Path(out_dir)
+    table = winners(result.frame)
+    write_table(result.frame, out_dir / "winner_map.parquet", result.metadata())
+    plot_map(
+        table,
+        out_dir / "winner_map.png",
+        f"Winning motion for my company: highest median worth ({WORTH_ARR_MULTIPLE:g} x ARR + "
+        f"cash, 0 if dead) over {len(result.seeds)} seeds, {result.steps} weeks; "
+        "label: win share, winner's median worth",
+    )
+    path = out_dir / "winner_map.md"
+    write_text(path, markdown(result, wall_seconds))
+    return path

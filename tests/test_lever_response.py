@@ -1,0 +1,286 @@
+"""Lever response (`salesweb levers`): the machinery, and each lever's direction at test size."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.io import read_metadata
+from experiments.levers import (
+    LEVERS,
+    OUTCOMES,
+    Expect,
+    Lever,
+    LeverResult,
+    checks,
+    choose,
+    run_levers,
+    summarise,
+    verdict,
+)
+from sim.model import MarketModel
+from sim.params import VENDOR_TRAITS, ParameterError
+
+TINY = {"n_enterprises": 15, "enterprise_size_max": 300}
+
+# ---------------------------------------------------------------------- the checker
+
+
+def test_a_rising_response_holds_and_is_monotone():
+    up = Expect("users", "up")
+    assert verdict([0, 1, 2, 3], [1, 2, 2, 5], up) == {
+        "holds": True,
+        "monotone": True,
+        "diminishing": None,
+    }
+
+
+def test_a_planted_dip_breaks_monotone_but_not_the_direction():
+    got = verdict([0, 1, 2, 3], [1, 4, 3, 5], Expect("users", "up"))
+    assert got["holds"] and got["monotone"] is False
+
+
+def test_a_planted_reversal_fails_the_direction():
+    assert not verdict([0, 1, 2], [5, 4, 3], Expect("users", "up"))["holds"]
+    assert verdict([0, 1, 2], [5, 4, 3], Expect("users", "down"))["monotone"]
+    assert not verdict([0, 1, 2], [3, 3, 3], Expect("users", "up"))["holds"]  # flat: no
+
+
+def test_a_peak_must_be_inside_the_range():
+    peak = Expect("arr", "peak")
+    assert verdict([5, 25, 100], [1, 3, 2], peak) == {
+        "holds": True,
+        "monotone": True,
+        "diminishing": None,
+    }
+    assert not verdict([5, 25, 100], [1, 2, 3], peak)["holds"]  # still rising at the top
+    assert not verdict([5, 25, 100], [3, 2, 1], peak)["holds"]
+    two_peaks = verdict([1, 2, 3, 4, 5], [1, 3, 2, 3.5, 1], peak)
+    assert two_peaks["holds"] and two_peaks["monotone"] is False
+
+
+def test_payback_compares_the_modest_level_with_the_bottom():
+    pays = Expect("cash", "pays_back", at=2_000)
+    assert verdict([0, 1_000, 2_000, 5_000], [10, 5, 11, 0], pays)["holds"]
+    assert not verdict([0, 1_000, 2_000, 5_000], [10, 50, 9, 80], pays)["holds"]
+
+
+def test_diminishing_returns_need_falling_gains_per_unit():
+    concave = Expect("users", "up", diminishing=True)
+    # gains per unit: 10, 5, 1 -> diminishing; 1, 5, 10 -> increasing returns
+    assert verdict([0, 1, 2, 4], [0, 10, 15, 17], concave)["diminishing"] is True
+    assert verdict([0, 1, 2, 4], [0, 1, 6, 26], concave)["diminishing"] is False
+    # uneven spacing counts per unit of lever, not per step
+    assert verdict([0, 1, 11], [0, 10, 20], concave)["diminishing"] is True
+
+
+def test_levels_without_a_value_are_left_out_and_two_are_needed():
+    up = Expect("nrr", "up")
+    assert verdict([0, 1, 2], [math.nan, 0.5, 0.9], up)["holds"]
+    assert not verdict([0, 1, 2], [math.nan, math.nan, 0.9], up)["holds"]
+
+
+def test_an_unknown_lever_is_one_clear_error():
+    with pytest.raises(ParameterError, match="'nope' is not a lever; expected one of"):
+        choose(["quality", "nope"])
+    assert [lv.name for lv in choose(["quality", "quality"])] == ["quality"]
+    assert [lv.name for lv in choose(None)] == list(LEVERS)
+
+
+def test_every_lever_reads_known_outcomes_and_expects_only_what_it_reads():
+    for lever in LEVERS.values():
+        assert set(lever.outcomes) <= set(OUTCOMES), lever.name
+        assert {e.outcome for e in lever.expects} <= set(lever.outcomes), lever.name
+        assert lever.name in VENDOR_TRAITS and list(lever.values) == sorted(lever.values)
+        assert len(lever.values) >= 5, "a response curve needs levels to show its shape"
+
+
+# ---------------------------------------------------------------------- statistics
+
+
+def hand_frame() -> pd.DataFrame:
+    rows = []
+    for level, users, alive in (
+        (0.0, [1, 2, 3, 10], [1, 1, 0, 0]),
+        (1.0, [4, 5, 6, 7], [1, 1, 1, 0]),
+    ):
+        for seed, (u, a) in enumerate(zip(users, alive, strict=True)):
+            rows += [
+                {"lever": "x", "level": level, "seed": seed, "outcome": "users", "value": u},
+                {"lever": "x", "level": level, "seed": seed, "outcome": "survived", "value": a},
+            ]
+    return pd.DataFrame(rows)
+
+
+def test_summary_is_the_median_and_quartiles_and_a_share_for_survival():
+    s = summarise(hand_frame()).set_index(["level", "outcome"])
+    users = s.loc[(0.0, "users")]
+    assert users["centre"] == 2.5 and users["low"] == 1.75 and users["high"] == 4.75
+    assert users["mean"] == 4 and users["se"] == pytest.approx(np.std([1, 2, 3, 10], ddof=1) / 2)
+    alive = s.loc[(1.0, "survived")]
+    assert alive["centre"] == 0.75 and alive["low"] == pytest.approx(0.75 - alive["se"])
+
+
+def test_checks_sort_levels_and_name_each_expectation():
+    lever = Lever("x", (0.0, 1.0), "hybrid", ("users", "survived"),
+                  (Expect("users", "up"), Expect("survived", "up")), "claim")  # fmt: skip
+    frame = hand_frame().iloc[::-1]  # levels out of order
+    got = checks(summarise(frame), [lever]).set_index("outcome")
+    assert got.loc["users", "holds"] and got.loc["survived", "holds"]
+    assert got.loc["users", "expected"] == "rises"
+
+
+def test_paired_z_compares_the_two_levels_seed_by_seed():
+    lever = Lever("x", (0.0, 1.0), "hybrid", ("users",), (Expect("users", "up"),), "claim")
+    rows = [
+        {"lever": "x", "level": lv, "seed": seed, "outcome": "users", "value": v}
+        for lv, values in ((0.0, [1, 2, 3, 4]), (1.0, [2, 4, 4, 6]))
+        for seed, v in enumerate(values)
+    ]
+    frame = pd.DataFrame(rows)
+    got = checks(summarise(frame), [lever], frame).iloc[0]
+    assert got["z"] == pytest.approx(1.5 / (np.std([1, 2, 1, 2], ddof=1) / 2)) and got["pairs"] == 4
+    down = dataclasses.replace(lever, expects=(Expect("users", "down"),))
+    assert checks(summarise(frame), [down], frame).iloc[0]["z"] < 0
+    alike = frame.assign(value=frame["value"].where(frame["level"] == 0, frame["seed"] + 2.0))
+    assert checks(summarise(alike), [lever], alike).iloc[0]["z"] == math.inf  # every seed +1
+
+
+# ---------------------------------------------------------------------- the runs
+
+
+def test_frame_has_a_row_per_lever_level_seed_and_outcome():
+    two = [
+        dataclasses.replace(LEVERS["quality"], values=(0.5, 0.9)),
+        dataclasses.replace(LEVERS["initial_reps"], values=(1, 4)),
+    ]
+    result = run_levers(two, 2, 6, overrides=TINY, workers=1)
+    f = result.frame
+    assert list(f.columns) == ["lever", "level", "seed", "outcome", "value"]
+    assert len(f) == sum(len(lv.values) * 2 * len(lv.outcomes) for lv in two)
+    assert f["value"].dtype == float and f["level"].dtype == float
+    for lv in two:
+        mine = f[f["lever"] == lv.name]
+        assert sorted(mine["level"].unique()) == [float(v) for v in lv.values]
+        assert set(mine["outcome"]) == set(lv.outcomes)
+    # common random numbers: every level of every lever ran on the same seeds
+    by_level = f.groupby(["lever", "level"])["seed"].apply(lambda s: sorted(set(s)))
+    assert all(seeds == sorted(result.seeds) for seeds in by_level)
+
+
+@pytest.mark.parametrize("name", ["marketing_spend", "initial_reps", "seat_price"])
+def test_levels_of_a_lever_meet_the_same_rivals_on_a_seed(name):
+    lever = LEVERS[name]
+    low, high = (
+        MarketModel(rng=11, focal=lever.settings(v), **TINY)
+        for v in (lever.values[0], lever.values[-1])
+    )
+    assert getattr(low.focal_vendor, name) != getattr(high.focal_vendor, name)
+    for a, b in zip(low.vendor_list[1:], high.vendor_list[1:], strict=True):
+        assert a.strategy == b.strategy
+        assert all(getattr(a, t) == getattr(b, t) for t in ("quality", "virality", "seat_price",
+                                                            "marketing_spend", "rep_cost", "burn"))  # fmt: skip
+        assert a.cash == b.cash and a.reps == b.reps
+    np.testing.assert_array_equal(low.population.ent_size, high.population.ent_size)
+    np.testing.assert_array_equal(low.population.emp_openness, high.population.emp_openness)
+
+
+def test_report_writes_the_frame_a_chart_per_lever_and_the_page(tmp_path):
+    from experiments.levers_report import write_report
+
+    lever = Lever("quality", (0.5, 0.9), "hybrid", ("users", "survived"),
+                  (Expect("users", "up"),), "Better quality.", "score")  # fmt: skip
+    frame = hand_frame().replace({"lever": {"x": "quality"}, "level": {0.0: 0.5, 1.0: 0.9}})
+    result = LeverResult([lever], frame, [0, 1, 2, 3], 104, "default", {"n_enterprises": 50})
+    page = write_report(result, tmp_path, 12.0)
+    text = page.read_text()
+    assert "salesweb levers --seeds 4 --weeks 104 --lever quality --set n_enterprises=50" in text
+    assert "| quality | hybrid | users | rises | yes | yes | - | +1.0 (4) |" in text
+    assert "paired z within ±2 (not yet told apart from noise" in text  # d = 3, 3, 3, -3
+    assert (tmp_path / "levers_quality.png").stat().st_size > 10_000
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "levers.parquet"), frame)
+    assert read_metadata(tmp_path / "levers.parquet")["levers"]["quality"]["values"] == [0.5, 0.9]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lever", "charm"], "--lever 'charm' is not a lever; expected one of"),
+        (["--seeds", "0"], "--seeds 0 is not allowed"),
+        (["--weeks", "0"], "--weeks 0 is not allowed"),
+        (["--set", "viralty=0.1"], "did you mean 'virality'"),
+        (["--scenario", "nope"], "unknown scenario 'nope'"),
+    ],
+)
+def test_cli_refuses_bad_input_with_one_line(args, message, tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "experiments.cli", "levers", "--out", str(tmp_path), *args],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2, run.stderr
+    assert message in run.stderr and "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.iterdir())
+
+
+# ---------------------------------------------------------------------- directions
+# The issue's expectations at test size: a small market, two years, four seeds. Each
+# up/down direction compares the bottom level with the top one, so only those run
+# (with the payback level, and every level of a lever whose outcome should peak).
+
+SIZE = {"n_enterprises": 50}
+WEEKS, SEEDS = 104, 4
+
+KNOWN_FAILING = {
+    ("marketing_spend", "users"): "model issue item 3: marketing does not help its buyer",
+    ("marketing_spend", "customers"): "model issue item 3: marketing does not help its buyer",
+    ("marketing_spend", "arr"): "model issue item 3: marketing does not help its buyer",
+    ("marketing_spend", "cash"): "model issue item 3: marketing does not pay back",
+    ("initial_reps", "customers"): "model issue item 3: 12 reps burn a 2M seed round in a year",
+    ("initial_reps", "arr"): "model issue item 3: 12 reps burn a 2M seed round in a year",
+    ("seat_price", "arr"): "model issue item 3: no demand curve yet (ARR rises with price)",
+}
+"""Directions that fail on the model of this commit at test size. Strict: when a model
+change makes one hold, its XPASS fails the suite, and the entry is to be deleted."""
+
+
+def direction_levels(lever: Lever) -> Lever:
+    if any(e.direction == "peak" for e in lever.expects):
+        return lever
+    keep = {lever.values[0], lever.values[-1], *(e.at for e in lever.expects if e.at is not None)}
+    return dataclasses.replace(lever, values=tuple(v for v in lever.values if v in keep))
+
+
+@pytest.fixture(scope="module")
+def directions() -> pd.DataFrame:
+    levers = [direction_levels(lv) for lv in LEVERS.values()]
+    result = run_levers(levers, SEEDS, WEEKS, overrides=SIZE, workers=2)
+    return checks(summarise(result.frame), levers).set_index(["lever", "outcome"])
+
+
+EXPECTED = [
+    pytest.param(
+        lever.name,
+        e.outcome,
+        id=f"{lever.name}-{e.outcome}",
+        marks=[pytest.mark.xfail(strict=True, reason=KNOWN_FAILING[(lever.name, e.outcome)])]
+        if (lever.name, e.outcome) in KNOWN_FAILING
+        else [],
+    )
+    for lever in LEVERS.values()
+    for e in lever.expects
+]
+
+
+@pytest.mark.parametrize(("lever", "outcome"), EXPECTED)
+def test_each_lever_moves_its_outcome_the_expected_way(directions, lever, outcome):
+    row = directions.loc[(lever, outcome)]
+    assert row["holds"], f"{lever}: {outcome} should be {row['expected']} ({row['strategy']})"
