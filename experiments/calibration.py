@@ -124,3 +124,20 @@ def calibration_markdown(table: pd.DataFrame) -> str:
             f"| {'yes' if row['in_band'] else 'no'} | {row['source']} |"
         )
     return "\n".join(lines)
+
+
+def calibration_report(table: pd.DataFrame, scenario: str, first: int, last: int) -> str:
+    """The page ``salesweb calibrate --out`` writes: how it was made, then the table."""
+    in_band = [r["in_band"] for _, r in table.iterrows() if r["in_band"] is not None]
+    return (
+        "# Calibration of the default market\n\n"
+        f"Written by `salesweb calibrate --scenario {scenario} --seeds {last - first + 1} "
+        f"--first-seed {first} --out docs/validation/calibration.md`: the `{scenario}` "
+        f"scenario on seeds {first}-{last}, each output averaged over weeks "
+        f"{WINDOW[0]}-{WINDOW[1]} (new ACV per rep-year over weeks {REP_WINDOW[0]}-"
+        f"{REP_WINDOW[1]}), then the mean and its standard error over seeds. The defaults "
+        "were tuned on seeds 101-120, never on these.\n\n"
+        f"{sum(in_band)} of {len(in_band)} outputs are in their band.\n\n"
+        + calibration_markdown(table)
+        + "\n"
+    )

@@ -713,9 +713,16 @@ def calibrate(
             "101-120; report on seeds you never tuned on).",
         ),
     ] = 1,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Also write the table as Markdown to FILE (whole or not at all)."
+        ),
+    ] = None,
 ) -> None:
     """Average the calibrated outputs over weeks 104-260 and compare them with their bands."""
-    from experiments.calibration import calibration_table
+    from experiments.calibration import calibration_report, calibration_table
+    from experiments.io import write_text
     from sim.scenarios import ScenarioError
 
     try:
@@ -733,6 +740,13 @@ def calibrate(
             str(name), f"{row['mean']:.4g}", f"{row['se']:.2g}", band, verdict, row["source"]
         )
     console.print(out)
+    if out_file is not None:
+        text = calibration_report(table, scenario, first_seed, last)
+        try:
+            write_text(out_file, text)
+        except OSError as exc:
+            raise fail(f"cannot write {out_file}: {exc.strerror or exc}") from None
+        console.print(f"wrote {out_file}")
 
 
 @app.command()
