@@ -365,8 +365,11 @@ def renewals(model: MarketModel) -> None:
         users = int(model.users_ev[e, v])
         old = float(contracts.acv[cid])
         usage = users / max(1, int(contracts.seats[cid]))
-        renews = model.rng.random() < renewal_probability(model, vendor.quality, usage)
-        if users == 0 or not renews or not willing_one(model, e, vendor):  # worth its price?
+        if (
+            users == 0  # (before the draw: a contract nobody uses draws nothing)
+            or model.rng.random() >= renewal_probability(model, vendor.quality, usage)
+            or not willing_one(model, e, vendor)  # is a seat still worth its price?
+        ):
             end_contract(model, cid)
             model.log("churn", vendor, e, old, contract=CONTRACT_KINDS[kind])
             continue

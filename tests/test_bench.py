@@ -12,6 +12,7 @@ import pytest
 from experiments.bench import BenchError, enterprises_for, mean_enterprise_size, targets
 from sim.params import defaults
 from sim.population import draw_enterprise_sizes
+from sim.scenarios import load_scenario
 
 
 def cli(*args, cwd=None):
@@ -57,10 +58,9 @@ def test_bench_runs_every_case_and_writes_json(tmp_path):
     assert done.returncode == 0, done.stderr
     result = json.loads(out.read_text())
     assert result["peer"]["agent_steps_per_s"] > 0
+    default_size = load_scenario("default").params["n_enterprises"]
     assert result["default_scenario"]["steps"] == 260
-    assert result["default_scenario"]["enterprises"] == 200
-    assert result["default_scenario"]["steps"] == 260
-    assert result["default_scenario"]["enterprises"] == 200
+    assert result["default_scenario"]["enterprises"] == default_size
     assert [m["target_employees"] for m in result["markets"]] == [1500, 3000]
     for m in result["markets"]:
         assert m["steps"] == 3 and m["step_ms_max"] >= m["step_ms_median"] > 0

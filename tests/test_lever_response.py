@@ -246,7 +246,8 @@ KNOWN_FAILING = {
     ("marketing_spend", "cash"): "model issue item 3: marketing does not pay back",
     ("initial_reps", "customers"): "model issue item 3: 12 reps burn a 2M seed round in a year",
     ("initial_reps", "arr"): "model issue item 3: 12 reps burn a 2M seed round in a year",
-    ("seat_price", "arr"): "model issue item 3: no demand curve yet (ARR rises with price)",
+    ("quality", "nrr"): "net revenue retention is undefined below its minimum base (5 accounts, "
+    "50k) in most runs at this size; docs/validation/levers.md judges it at full size",
 }
 """Directions that fail on the model of this commit at test size. Strict: when a model
 change makes one hold, its XPASS fails the suite, and the entry is to be deleted."""

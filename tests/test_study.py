@@ -58,7 +58,7 @@ def test_a_study_run_is_the_model_run_with_that_seed():
 
     result = small_study()
     seed = result.seeds[1]
-    model = MarketModel(rng=seed, focal={"strategy": "direct"}, **SMALL)
+    model = MarketModel.from_scenario("default", rng=seed, focal={"strategy": "direct"}, **SMALL)
     arr = [model.focal_vendor.arr]
     for _ in range(12):
         model.step()

@@ -40,13 +40,14 @@ def test_teams_start_equal_and_steered_computer_vendors_not():
 def test_hired_reps_are_a_cohort_that_ramps_and_let_go_reps_leave():
     m = market()
     me = m.teams[0]
+    start = me.reps  # the market's reps at launch, ramped
     apply(m.model, me, Decision("direct", 0.0, hires=4))
-    assert me.rep_cohorts[-1] == [0, 4] and me.reps == 7
+    assert me.rep_cohorts[-1] == [0, 4] and me.reps == start + 4
     ramp = m.model.rep_ramp_weeks
-    assert me.effective_reps(0, ramp) == pytest.approx(3.0)  # the new four are not ramped yet
-    assert me.effective_reps(ramp // 2, ramp) == pytest.approx(3 + 4 * (ramp // 2) / ramp)
-    apply(m.model, me, Decision("direct", 0.0, let_go=5))
-    assert me.reps == 2
+    assert me.effective_reps(0, ramp) == pytest.approx(start)  # the new four are not ramped yet
+    assert me.effective_reps(ramp // 2, ramp) == pytest.approx(start + 4 * (ramp // 2) / ramp)
+    apply(m.model, me, Decision("direct", 0.0, let_go=start + 3))
+    assert me.reps == 1
 
 
 def test_a_switch_to_bottoms_up_lets_the_sales_team_go_and_stops_outbound():
