@@ -167,3 +167,15 @@ def test_hiring_at_quota_grows_a_team_that_books_above_it_and_not_one_below():
     vendor._ledger.append((vendor._ledger[-1][0], 0.0))  # ... a year without bookings
     vendor._ledger.extend([(vendor._ledger[-1][0], 0.0)] * 60)
     assert hiring.team_at_quota(model, vendor) == 0.0
+
+
+def test_every_parameter_is_described_in_the_model_page():
+    """docs/model.md names every parameter (the model issue: nothing left undocumented)."""
+    import re
+    from pathlib import Path
+
+    from sim.params import PARAMETERS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "model.md").read_text()
+    missing = [n for n in PARAMETERS if not re.search(rf"\b{n}\b", doc)]
+    assert not missing, f"describe these in docs/model.md: {missing}"
