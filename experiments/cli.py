@@ -751,19 +751,41 @@ def calibrate(
 
 @app.command()
 def cycle(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the chart and the report.")] = Path(
-        "docs/validation"
-    ),
-    seeds: Annotated[int, typer.Option(min=2, max=1000, help="Seeds per arm.")] = 10,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the charts and the report.")
+    ] = Path("docs/validation"),
+    seeds: Annotated[int, typer.Option(min=2, max=1000, help="Seeds per arm.")] = 20,
+    first_seed: Annotated[
+        int, typer.Option("--first-seed", help="First seed (tuning used 101-120).")
+    ] = 1001,
+    recovery_seeds: Annotated[
+        int, typer.Option(min=0, max=20, help="Seeds per market for the recovery half-life.")
+    ] = 2,
 ) -> None:
-    """Run sales_web_cycle with touch fatigue on and off and measure who leads whom."""
-    from experiments.cycles import cycle_report, plot_cycle_study, run_cycle_study
+    """Run sales_web_cycle with touch fatigue on and off: qualifying receptivity peaks,
+    reps' lag; and the recovery half-life of the default market and growing_market."""
+    from experiments.cycles import (
+        cycle_report,
+        plot_cycle_study,
+        plot_recovery,
+        recovery_half_life,
+        run_cycle_study,
+    )
     from experiments.io import write_text
 
     out = _out_folder(out)
-    study = run_cycle_study(list(range(1, seeds + 1)))
+    seed_list = list(range(first_seed, first_seed + seeds))
+    study = run_cycle_study(seed_list)
     plot_cycle_study(study, out / "sales_web_cycle.png")
-    text = cycle_report(study)
+    recoveries = [
+        recovery_half_life(market, seed)
+        for market in ("default", "growing_market", "sales_web_cycle")
+        for seed in seed_list[:recovery_seeds]
+    ]
+    if recoveries:
+        firsts = [r for r in recoveries if r.seed == seed_list[0]]
+        plot_recovery(firsts, out / "sales_web_recovery.png")
+    text = cycle_report(study, recoveries)
     write_text(out / "sales_web_cycle.md", text)
     console.print(text, markup=False, highlight=False)
 

@@ -111,11 +111,23 @@ def market_attractiveness(model: MarketModel) -> float:
     Capped at ``attractiveness_cap``. A market with no vendor books nothing, so it
     shows no attractiveness: entrants then arrive at the ``entry_floor`` only, and the
     market fills again only once an entrant finds rested buyers and books well.
+
+    With ``attractiveness_tenure > 0`` entrants read the incumbents' track record: the
+    last quarter's bookings of the vendors in the market at least that many weeks, per
+    such vendor (none: no attractiveness). Young entrants that have not sold yet then do
+    not make the market look crowded, so entry comes in waves while the incumbents book
+    well and stops only when their bookings fall (seed 004).
     """
     alive = model.alive_vendors()
-    if not alive:
+    if model.attractiveness_tenure > 0:  # the incumbents' track record, entrants left out
+        alive = [v for v in alive if model.steps - v.entered >= model.attractiveness_tenure]
+        if not alive:
+            return 0.0
+        weekly_bookings = sum(v.bookings_over(QUARTER) for v in alive) / QUARTER / len(alive)
+    elif not alive:
         return 0.0
-    weekly_bookings = sum(model.bookings_history[-QUARTER:]) / QUARTER / len(alive)
+    else:
+        weekly_bookings = sum(model.bookings_history[-QUARTER:]) / QUARTER / len(alive)
     typical_cost = model.burn + model.marketing_spend + model.initial_reps * model.rep_cost
     return float(min(model.attractiveness_cap, weekly_bookings / max(typical_cost, 1.0)))
 
@@ -128,7 +140,8 @@ def entry(model: MarketModel) -> None:
     re-entered once its buyers have rested (seed 004: vendors return).
 
     It copies the strategy of an incumbent drawn in proportion to ARR, or picks one
-    at random with probability ``mutation`` (or when nobody has ARR to copy).
+    at random with probability ``mutation`` (or when nobody has ARR to copy); with
+    ``entry_strategy`` set to a strategy, every entrant takes it.
     """
     rng = model.rng
     alive = model.alive_vendors()
@@ -136,6 +149,10 @@ def entry(model: MarketModel) -> None:
         return
     pull = max(market_attractiveness(model), model.entry_floor)
     if rng.random() >= min(1.0, model.entry_rate * pull):
+        return
+    if model.entry_strategy != "copy":  # the category's motion (no draw: a switch)
+        vendor = model.add_vendor(model.entry_strategy)
+        model.log("entry", vendor, None, None)
         return
     arr = np.array([v.arr for v in alive])
     if rng.random() < model.mutation or not len(alive) or arr.sum() <= 0:

@@ -13,12 +13,15 @@ import pytest
 
 from experiments.cycles import (
     ARMS,
+    PEAK_START,
     CycleStudy,
     cross_correlation,
     cycle_report,
     detrend,
     lead_lag,
+    receptivity_peaks,
     run_cycle_study,
+    smooth,
 )
 
 WEEKS = 520
@@ -89,3 +92,103 @@ def test_a_small_study_runs_both_arms_on_the_same_seeds_and_reports_them():
     text = cycle_report(study)
     assert "| fatigue on |" in text and "| fatigue off |" in text
     assert "seeds 1-2" in text
+
+
+# ------------------------------------------------------ the issue's peak rule
+
+
+def test_a_sine_with_three_clear_peaks_in_the_window_counts_three():
+    t = np.arange(WEEKS + 1)
+    # period 140, troughs at 104, 244, 384 and 524: peaks at 174, 314 and 454
+    sine = 0.4 - 0.15 * np.cos(2 * np.pi * (t - PEAK_START) / 140)
+    peaks = receptivity_peaks(sine)
+    assert peaks.count == 3
+    assert np.all(np.abs(peaks.weeks - np.array([174, 314, 454])) <= 1)
+    assert peaks.threshold == pytest.approx(0.3 * 0.4, rel=0.05)
+
+
+def test_white_noise_around_a_constant_counts_no_peak():
+    rng = np.random.default_rng(7)
+    counts = [
+        receptivity_peaks(0.4 + 0.05 * rng.standard_normal(WEEKS + 1)).count for _ in range(20)
+    ]
+    assert sum(counts) <= 1  # noise with sd 0.05 (12% of the mean), smoothed, never rises 30%
+    assert receptivity_peaks(np.full(WEEKS + 1, 0.97)).count == 0  # flat: no edge artefact
+
+
+def test_peaks_must_rise_thirty_percent_of_the_mean_on_both_sides():
+    t = np.arange(WEEKS + 1)
+    small = 0.4 - 0.05 * np.cos(2 * np.pi * (t - PEAK_START) / 140)  # rises 0.10 < 0.12
+    assert receptivity_peaks(small).count == 0
+    # a peak that rises on one side only (a step up then a plateau) does not count
+    step = np.where(t < 300, 0.2, 0.6)
+    assert receptivity_peaks(step).count == 0
+
+
+def test_peaks_before_week_104_are_the_launch_transient_and_not_counted():
+    t = np.arange(WEEKS + 1)
+    early = np.where(t < 100, 0.4 - 0.2 * np.cos(2 * np.pi * t / 50), 0.2)
+    assert receptivity_peaks(early).count == 0
+    assert receptivity_peaks(early, start=0).count >= 1
+
+
+def test_smoothing_is_a_centred_moving_average_without_padding():
+    x = np.arange(20.0)
+    sm = smooth(x, 9)
+    assert len(sm) == 12 and sm[0] == pytest.approx(4.0)  # week 4 = mean of weeks 0-8
+
+
+@pytest.mark.slow
+def test_the_cycle_preset_repeats_and_without_fatigue_it_does_not():
+    """Measured first (seeds 1-3, the preset's own 200 enterprises): 4, 2 and 4 peaks."""
+    from sim.model import MarketModel
+
+    def peaks(seed, **over):
+        model = MarketModel.from_scenario("sales_web_cycle", rng=seed, **over)
+        for _ in range(520):
+            model.step()
+        return receptivity_peaks(
+            model.datacollector.get_model_vars_dataframe()["buyer_receptivity"].to_numpy()
+        ).count
+
+    assert sum(peaks(s) >= 2 for s in (1, 2, 3)) >= 2
+    assert peaks(1, touch_fatigue=0.0) == 0
+
+
+# ------------------------------------------- the switches the cycle preset turns on
+
+
+def test_entry_strategy_makes_every_entrant_take_the_category_motion():
+    from sim.model import MarketModel
+
+    model = MarketModel(
+        rng=3,
+        n_enterprises=20,
+        n_vendors=2,
+        entry_rate=1.0,
+        entry_floor=1.0,
+        mutation=1.0,
+        entry_strategy="direct",
+        horizon=30,
+    )
+    for _ in range(30):
+        model.step()
+    entrants = [v for v in model.vendor_list if v.entered > 0]
+    assert len(entrants) >= 10
+    assert {v.strategy for v in entrants} == {"direct"}
+
+
+def test_attractiveness_tenure_reads_only_incumbents_of_that_age():
+    from sim import economics
+    from sim.model import MarketModel
+
+    model = MarketModel(rng=3, n_enterprises=20, n_vendors=3, attractiveness_tenure=10)
+    assert economics.market_attractiveness(model) == 0.0  # nobody has a track record yet
+    for vendor in model.alive_vendors():
+        vendor.entered = -10  # in the market for ten weeks
+    model.vendor_list[0]._ledger.append((13 * 31_800.0, 0.0))  # a quarter's bookings, one vendor
+    typical = model.burn + model.marketing_spend + model.initial_reps * model.rep_cost
+    expected = 13 * 31_800.0 / 13 / 3 / typical
+    assert economics.market_attractiveness(model) == pytest.approx(expected)
+    model.vendor_list[2].entered = -5  # too young: left out of the average
+    assert economics.market_attractiveness(model) == pytest.approx(expected * 3 / 2)
