@@ -763,7 +763,7 @@ def cycle(
     ] = 2,
 ) -> None:
     """Run sales_web_cycle with touch fatigue on and off: qualifying receptivity peaks,
-    reps' lag; and the recovery half-life of the default market and growing_market."""
+    reps' lag; and the recovery half-life of the default market and of sales_web_cycle."""
     from experiments.cycles import (
         cycle_report,
         plot_cycle_study,
@@ -779,7 +779,7 @@ def cycle(
     plot_cycle_study(study, out / "sales_web_cycle.png")
     recoveries = [
         recovery_half_life(market, seed)
-        for market in ("default", "growing_market", "sales_web_cycle")
+        for market in ("default", "sales_web_cycle")
         for seed in seed_list[:recovery_seeds]
     ]
     if recoveries:

@@ -335,17 +335,14 @@ def cycle_report(study: CycleStudy, recoveries: list[Recovery] | None = None) ->
             )
         lines += [
             "",
-            "Recovery alone is what `sales_web_cycle` shows (half-life = documented). In the "
-            "default market two other terms act: generational change replaces committee "
-            "members (about one in `52 * tenure_years` a week) with buyers at "
-            "`receptivity_initial` (0.3), so mean receptivity moves faster than "
-            "`receptivity_recovery` (0.002, 6.7 years) alone, but only towards a level "
-            "between 0.3 and 1; in `growing_market` the other categories' "
-            "`background_touches` wear attention every week, so once the category's reps "
-            "are gone receptivity settles within weeks at the level background wear and "
-            "recovery balance (about `c / (c + background_touches * touch_fatigue)`), far "
-            "below full attention: there, the category's own pressure is a small part of "
-            "what buyers face.",
+            "Recovery alone is what `sales_web_cycle` shows (half-life = documented, "
+            "`ln 2 / receptivity_recovery`). In the default market generational change also "
+            "acts: it replaces committee members (about one in `52 * tenure_years` a week) "
+            "with buyers at `receptivity_initial`, so mean receptivity moves a little faster "
+            "than recovery alone, towards a level between `receptivity_initial` and 1. "
+            "Where `background_touches` is on, other categories keep wearing attention, "
+            "and once this category's reps are gone receptivity settles within weeks at "
+            "about `c / (c + background_touches * touch_fatigue)`.",
         ]
     return "\n".join(lines) + "\n"
 
