@@ -1,5 +1,5 @@
 """The ``salesweb`` command line: simulate, scenarios, params, serve, validate, sweep,
-report, study, calibrate, cycle, bench, claims, levers, map.
+report, study, calibrate, cycle, bench, claims, levers, map, company.
 
 Bad input (an unknown parameter or scenario, a value out of range, a malformed
 TOML file, an unwritable output, a market above the memory limit, an option Typer
@@ -1079,6 +1079,92 @@ def _print_map(table, result, wall: float, report: Path) -> None:
         )  # fmt: skip
     console.print(out)
     console.print(f"report: {report}", markup=False, highlight=False)
+
+
+@app.command()
+def company(
+    seeds: Annotated[int, typer.Option(help="Seeds per option (the same for every option).")] = 20,
+    weeks: Annotated[
+        int | None, typer.Option(help="Weeks per run (default: the scenario's horizon).")
+    ] = None,
+    scenario: Annotated[str, typer.Option(help="Preset name or path to a .toml file.")] = "default",
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for company.md, the parquets and the charts.")
+    ] = Path("docs/validation"),
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Change a market parameter in every run: key=value."),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Root seed the run seeds are spawned from (never used for tuning).")
+    ] = 2026,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: every core).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """The company-level checks: reps that pay, a demand curve, where each motion wins;
+    exit 1 if an expectation fails."""
+    import time
+
+    from experiments.company_checks import CONDITIONS, run_company
+    from experiments.company_report import checks, write_report
+    from sim.scenarios import ScenarioError, load_scenario
+
+    _check_counts(seeds, weeks, seed, workers)
+    try:
+        overrides = dict(parse_assignment(a) for a in set_ or [])
+        fixed = sorted({k for c in CONDITIONS for k in c.market} & set(overrides))
+        if fixed:
+            raise ParameterError(
+                f"--set {fixed[0]}: the checks set it market by market; leave it to them"
+            )
+        load_scenario(scenario)
+    except (ParameterError, ScenarioError) as exc:
+        raise fail(str(exc)) from None
+    out = _out_folder(out)
+    started = time.perf_counter()
+    try:
+        with progress_bar("[bold]company[/] weeks", quiet) as bar:
+            task = bar.add_task("company", total=None)
+            result = run_company(
+                seeds,
+                weeks,
+                scenario=scenario,
+                overrides=overrides,
+                workers=workers,
+                root_seed=seed,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except (ParameterError, ScenarioError) as exc:
+        raise fail(str(exc)) from None
+    wall = time.perf_counter() - started
+    try:
+        report = write_report(result, out, wall)
+    except OSError as exc:
+        raise fail(f"could not write the report in {str(out)!r}: {exc.strerror or exc}") from None
+    rows = checks(result)
+    table = Table(
+        title=f"Company checks: {len(result.seeds)} seeds, {result.steps} weeks ({wall:.0f} s)",
+        title_justify="left",
+    )
+    for col in ("item", "expected", "measured", "holds"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(
+            row["item"], row["expected"], row["measured"], "yes" if row["holds"] else "NO"
+        )
+    console.print(table)
+    held = sum(r["holds"] for r in rows)
+    console.print(
+        f"{held} of {len(rows)} expectations hold; report: {report}", markup=False, highlight=False
+    )
+    for row in rows:
+        if not row["holds"]:
+            err.print(Text.assemble(("FAIL", "bold red"), f" {row['item']}: {row['expected']}"),
+                      highlight=False)  # fmt: skip
+    if held < len(rows):
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -85,14 +85,21 @@ class Lever:
     expects: tuple[Expect, ...]
     claim: str
     unit: str = ""
+    product: dict[str, Any] = field(default_factory=dict)
+    """My company's other traits the claim is about (e.g. a product that converts)."""
 
     def label(self, value: float) -> str:
         return f"{self.name}={value:g}"
 
     def settings(self, value: float) -> dict[str, Any]:
-        """My company's settings at one level: the lever's motion and the trait."""
-        return {"strategy": self.strategy, self.name: value}
+        """My company's settings at one level: the lever's motion, its product and the trait."""
+        return {"strategy": self.strategy, **self.product, self.name: value}
 
+
+CONVERTING_PRODUCT: dict[str, Any] = {"virality": 0.004}
+"""A product that converts: its users bring their colleagues (virality 0.004 a
+colleague-week, eight times the reference), so a sign-up marketing buys grows into a team
+that buys."""
 
 LEVERS: dict[str, Lever] = {
     lever.name: lever
@@ -110,8 +117,12 @@ LEVERS: dict[str, Lever] = {
                 Expect("cash", "pays_back", at=2_000),
             ),
             "More marketing buys more users with diminishing returns, and pays back at "
-            "modest spend for a product that converts.",
+            "modest spend for a product that converts (here a product whose users bring "
+            "colleagues: virality 0.004 a colleague-week; at the default "
+            "virality a bottoms-up company's sign-ups barely convert and marketing only "
+            "shortens its runway, docs/validation/levers.md shows both).",
             "USD a week",
+            product=CONVERTING_PRODUCT,
         ),
         Lever(
             "virality",

@@ -126,6 +126,8 @@ class RunOutcome:
     arr: np.ndarray  # focal ARR per week (week 0 included)
     cash: np.ndarray
     end: dict[str, float]
+    reps: np.ndarray | None = None  # focal reps at the end of each week (week 0 included)
+    rep_won: np.ndarray | None = None  # ACV of the deals its reps won in each week
 
 
 _CANCEL: Any = None
@@ -140,10 +142,12 @@ def _init_worker(cancel: Any, counter: Any) -> None:
 def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
     """Run one option on one seed; None if the study was cancelled meanwhile.
 
-    Besides the weekly ARR and cash it keeps what the lever studies read at the end:
-    peak users, the rep cost paid and rep-years held (reps cost what the week's cash
-    settlement charged), new ARR per rep-year, and last year's net revenue and logo
-    retention (:func:`retention`).
+    Besides the weekly ARR and cash it keeps the weekly reps and the ACV of the deals
+    its reps won each week (``won`` events, as :func:`experiments.calibration.new_acv_per_rep_cost`
+    counts them), and what the lever studies read at the end: peak users, the rep cost
+    paid and rep-years held (reps cost what the week's cash settlement charged), new ARR
+    per rep-year, the ACV and count of rep-won deals, and last year's net revenue and
+    logo retention (:func:`retention`).
     """
     from sim.model import MarketModel
 
@@ -151,6 +155,8 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
     model = MarketModel(**kwargs)
     me = model.focal_vendor
     arr, cash = [me.arr], [me.cash]
+    reps, rep_won, seen = [me.reps], [0.0], len(model.events)
+    won_deals = 0
     cohort_week = steps - kpis.YEAR  # net revenue retention: accounts of a year before the end
     cohort = _accounts_arr(model) if cohort_week == 0 else None
     rep_weeks = rep_spend = 0.0
@@ -167,6 +173,15 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
         users_peak = max(users_peak, me.users)
         arr.append(me.arr)
         cash.append(me.cash)
+        reps.append(me.reps)
+        won = [
+            e["value"]
+            for e in model.events[seen:]
+            if e["event"] == "won" and e["vendor"] == me.name
+        ]
+        seen = len(model.events)
+        rep_won.append(float(sum(won)))
+        won_deals += len(won)
         if _COUNTER is not None and (week % 10 == 9 or week == steps - 1):
             with _COUNTER.get_lock():
                 _COUNTER.value += week % 10 + 1
@@ -203,8 +218,14 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
         if rep_weeks
         else math.nan,
         "logo_retention": logo_retention(cohort, _accounts_arr(model)),
+        "rep_cost": float(me.rep_cost),
+        "rep_won_acv": float(sum(rep_won)),
+        "rep_won_deals": float(won_deals),
     }
-    return RunOutcome(option, replicate, np.asarray(arr), cash_arr, end)
+    return RunOutcome(
+        option, replicate, np.asarray(arr), cash_arr, end, np.asarray(reps, dtype=float),
+        np.asarray(rep_won),
+    )  # fmt: skip
 
 
 def _accounts_arr(model: Any) -> np.ndarray:
@@ -230,7 +251,9 @@ def logo_retention(then: np.ndarray | None, now: np.ndarray) -> float:
 class StudyResult:
     """Every run of a study, with the inputs that produced it.
 
-    ``arr`` and ``cash`` are arrays of shape (options, seeds, steps + 1).
+    ``arr``, ``cash``, ``reps`` (the focal company's reps at the end of each week) and
+    ``rep_won`` (the ACV its reps won in each week) are arrays of shape
+    (options, seeds, steps + 1).
     """
 
     scenario: str
@@ -243,6 +266,8 @@ class StudyResult:
     arr: np.ndarray
     cash: np.ndarray
     runs: pd.DataFrame  # one row per (option, seed)
+    reps: np.ndarray | None = None
+    rep_won: np.ndarray | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -520,10 +545,14 @@ def study(
     n_opt, n_seed = len(opts), len(run_seeds)
     arr = np.zeros((n_opt, n_seed, steps + 1))
     cash = np.zeros((n_opt, n_seed, steps + 1))
+    reps = np.zeros((n_opt, n_seed, steps + 1))
+    rep_won = np.zeros((n_opt, n_seed, steps + 1))
     rows = []
     for o in outcomes:
         arr[o.option, o.replicate] = o.arr
         cash[o.option, o.replicate] = o.cash
+        reps[o.option, o.replicate] = o.reps
+        rep_won[o.option, o.replicate] = o.rep_won
         rows.append(
             {"option": opts[o.option].label, "replicate": o.replicate,
              "seed": run_seeds[o.replicate], **o.end}
@@ -543,6 +572,8 @@ def study(
         arr=arr,
         cash=cash,
         runs=runs,
+        reps=reps,
+        rep_won=rep_won,
     )
 
 
