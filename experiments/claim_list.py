@@ -15,7 +15,9 @@ from sim.scenarios import load_scenario
 
 # the levers' values that come from a preset or a default, read where they are set
 CYCLE_FATIGUE = load_scenario("sales_web_cycle").params["touch_fatigue"]
-DEFAULT_FATIGUE = PARAMETERS["touch_fatigue"].default
+DEFAULT_FATIGUE = load_scenario("default").params.get(
+    "touch_fatigue", PARAMETERS["touch_fatigue"].default
+)  # the default market's, which the claim's right arm names
 
 BU_EDGE = Metric("bottoms-up minus direct, ARR + cash (USD)", m.bottoms_up_edge_over_direct)
 NRR = Metric("ARR of accounts a year after landing / first ACV", m.account_retention_at_one_year)

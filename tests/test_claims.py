@@ -536,15 +536,26 @@ KNOWN_FAILURES = {
     "most of the market first: bottoms-up trails for the viral product too (by 0.9M; it "
     "leads in 4 of 10 seeds, against 29 of 40 at full size)",
 }
+# Claims whose bar the default market no longer meets at any size since it became the
+# growing, quota-sized market of the model issue (measured, left failing on purpose).
+FAILS_AT_FULL_SIZE = {
+    ("bar", "attention_binds"): "the default market of the model issue: without fatigue "
+    "reps win 10% more deals at full size (766 vs 697, +70 ± 24, seeds 1001-1010) and 24% "
+    "at this size (66.8 vs 53.9), not 50%: sales teams sized to their bookings at quota "
+    "are bound by their capacity as much as by buyers' attention",
+}
+
+
+def _reason(kind: str, key: str) -> str | None:
+    if (kind, key) in KNOWN_FAILURES:
+        return f"{OPEN}: {KNOWN_FAILURES[(kind, key)]}"
+    return FAILS_AT_FULL_SIZE.get((kind, key))
 
 
 def _keys(kind: str, keys: list[str]) -> list:
     return [
-        pytest.param(
-            k,
-            marks=pytest.mark.xfail(strict=True, reason=f"{OPEN}: {KNOWN_FAILURES[(kind, k)]}"),
-        )
-        if (kind, k) in KNOWN_FAILURES
+        pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=reason))
+        if (reason := _reason(kind, k))
         else k
         for k in keys
     ]
