@@ -171,7 +171,8 @@ def test_a_stored_seed_reproduces_its_run_by_hand(tmp_path):
 
     run_sweep(load_spec(write_spec(tmp_path)), tmp_path / "out", SerialEngine())
     row = experiments.load(tmp_path / "out").summary.iloc[5]
-    model = MarketModel(
+    model = MarketModel.from_scenario(
+        "default",  # the spec's scenario
         rng=int(row["seed"]),
         n_enterprises=10,
         enterprise_size_max=150,
