@@ -71,6 +71,15 @@ def budget_open(model: MarketModel, enterprises: np.ndarray | None = None) -> np
     return weeks <= model.steps
 
 
+def _worth(model: MarketModel, quality, enterprises, users):
+    """``seat_value * quality * ent_value * (1 + usage_value * share)``, arrays or scalars."""
+    pop = model.population
+    share = np.minimum(users / np.maximum(pop.ent_size[enterprises], 1), 1.0)
+    return (
+        model.seat_value * quality * pop.ent_value[enterprises] * (1.0 + model.usage_value * share)
+    )
+
+
 def seat_worth(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray) -> np.ndarray:
     """Monthly worth of a seat of each vendor's product to each enterprise (pairs).
 
@@ -81,15 +90,8 @@ def seat_worth(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray)
     vendors = np.asarray(vendors, dtype=np.int64)
     if model.seat_value <= 0:
         return np.full(len(enterprises), np.inf)
-    pop = model.population
     quality = model.vendor_traits("quality")[vendors]
-    share = model.users_ev[enterprises, vendors] / np.maximum(pop.ent_size[enterprises], 1)
-    return (
-        model.seat_value
-        * quality
-        * pop.ent_value[enterprises]
-        * (1.0 + model.usage_value * np.minimum(share, 1.0))
-    )
+    return _worth(model, quality, enterprises, model.users_ev[enterprises, vendors])
 
 
 def willing(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray) -> np.ndarray:
@@ -102,10 +104,9 @@ def willing(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray) ->
 
 
 def willing_one(model: MarketModel, e: int, vendor) -> bool:
-    """:func:`willing` for one enterprise and one vendor (renewals go contract by contract)."""
+    """:func:`willing` for one enterprise and one vendor (renewals go contract by contract,
+    so the vendor's own attributes are read instead of every vendor's trait array)."""
     if model.seat_value <= 0:
         return True
-    pop = model.population
-    share = min(1.0, model.users_ev[e, vendor.index] / max(int(pop.ent_size[e]), 1))
-    worth = model.seat_value * vendor.quality * pop.ent_value[e] * (1.0 + model.usage_value * share)
-    return vendor.seat_price <= worth
+    worth = _worth(model, vendor.quality, e, model.users_ev[e, vendor.index])
+    return bool(vendor.seat_price <= worth)
