@@ -103,6 +103,7 @@ def run_breakeven(
     seeds: Sequence[int],
     prices: Sequence[float] = PRICES,
     size: Mapping[str, Any] | None = None,
+    steps: int | None = None,
     acv_metric: Callable | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -117,10 +118,10 @@ def run_breakeven(
         at = merge_overrides(size or {}, lever, {"focal": {"seat_price": float(price)}})
         for seed in seeds:
             reads = (("edge", claim.metric), ("acv", acv_metric))
-            jobs.append(RunJob(claim.key, f"{price:g}", seed, claim.scenario, at, None, reads))
+            jobs.append(RunJob(claim.key, f"{price:g}", seed, claim.scenario, at, steps, reads))
             based = merge_overrides(at, claim.baseline or {})
             reads = (("edge" + BASELINE, claim.metric),)
-            jobs.append(RunJob(claim.key, f"{price:g}", seed, claim.scenario, based, None, reads))
+            jobs.append(RunJob(claim.key, f"{price:g}", seed, claim.scenario, based, steps, reads))
     out = _map(jobs, workers or default_workers(), progress, retries=2)
     edges = np.full((len(seeds), len(prices)), np.nan)
     acvs = np.full_like(edges, np.nan)

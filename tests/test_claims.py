@@ -10,6 +10,7 @@ there fails with its numbers in the message; it is not tuned until it passes.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 from experiments import claim_metrics as cm
 from experiments.claim_list import CLAIMS
 from experiments.claim_metrics import Metric
-from experiments.claims import Claim, ClaimResult, Side, jobs_for, run_claims
+from experiments.claims import Claim, ClaimResult, Side, jobs_for, merge_overrides, run_claims
 from experiments.claims_report import markdown, write_report
 from experiments.paired import PairedEffect, holds, vanishes
 
@@ -301,6 +302,37 @@ def test_a_baseline_run_is_subtracted_seed_by_seed():
     assert not any(k.endswith("~baseline") for k in r.values["on"])
 
 
+def test_a_market_arm_runs_in_its_own_preset():
+    claim = _tiny_claim(left={}, right={})
+    claim = dataclasses.replace(
+        claim,
+        left=Side("shift", {}, scenario="generational_shift"),
+        right=Side("still", {}, scenario="same_generation"),
+    )
+    jobs = jobs_for(claim, [0], TINY, None)
+    assert len(jobs) == 4  # distinct presets never share a run
+    assert {(j.reads[0][0], j.scenario) for j in jobs} == {
+        ("left", "generational_shift"),
+        ("right", "same_generation"),
+    }
+
+
+def test_a_baseline_keeps_the_focal_decision_of_its_arm():
+    # the dual-motion baseline: the same company at the same price, bottoms-up
+    assert merge_overrides(
+        {"n_enterprises": 5},
+        {"focal": {"seat_price": 40.0, "strategy": "hybrid"}},
+        {"focal": {"strategy": "bottoms_up"}},
+    ) == {"n_enterprises": 5, "focal": {"seat_price": 40.0, "strategy": "bottoms_up"}}
+
+
+def test_the_mechanism_on_alone_runs_half_the_runs():
+    (r,) = run_claims([_tiny_claim()], [0, 1], size=TINY, workers=1, conditions=("on",))
+    assert set(r.values) == {"on"} and r.on.n == 2
+    with pytest.raises(ValueError, match="conditions"):
+        run_claims([_tiny_claim()], [0, 1], size=TINY, workers=1, conditions=("of",))
+
+
 def test_arms_may_set_vendors_one_by_one():
     claim = _tiny_claim(left={"vendors": [{"burn": 5_000.0}]}, right={"vendors": [{"burn": 2.0}]})
     jobs = jobs_for(claim, [0], TINY, None)
@@ -316,8 +348,6 @@ def test_equal_arms_give_zero_differences_on_common_random_numbers():
 
 def _replace_metric_sides(claim: Claim) -> Claim:
     """Give the two sides distinct overrides objects so they run separately."""
-    import dataclasses
-
     left = dataclasses.replace(claim.left, overrides={**claim.left.overrides, "burn": 10_000.0})
     right = dataclasses.replace(claim.right, overrides={**claim.right.overrides, "burn": 10_000.5})
     return dataclasses.replace(claim, left=left, right=right)
@@ -345,8 +375,6 @@ def _die_once(model) -> float:
 
 def test_a_killed_worker_costs_no_finished_run(tmp_path, monkeypatch):
     monkeypatch.setenv("SALESWEB_TEST_DIE_ONCE", str(tmp_path / "marker"))
-    import dataclasses
-
     claim = dataclasses.replace(_tiny_claim(), metric=Metric("openness", _die_once))
     done = []
     (r,) = run_claims(
@@ -461,8 +489,8 @@ def test_cli_claims_sets_a_parameter_in_every_run_and_says_so(tmp_path):
     assert res.exit_code in (0, 1), res.output
     text = (out / "claims.md").read_text()
     assert "--set openness_drift=0.05" in text and "`n_enterprises = 3`" in text
-    # the lever's own arms still win over what --set gives every run
-    assert "drift 0.01 a year" in text
+    # the arms are named markets; what --set gives every run is named once
+    assert "a more open generation" in text and "the same generation" in text
 
 
 @pytest.mark.parametrize(
@@ -570,7 +598,9 @@ def test_claim_meets_the_issues_bar(results, key):
 
 def test_the_worked_example_of_docs_claims_runs_and_holds():
     from experiments.claim_example import MARKET, SEEDS, WEEKS, claim
+    from experiments.claim_standard import violations
 
+    assert violations(claim) == []  # the docs' example meets the standard it teaches
     (r,) = run_claims([claim], SEEDS, size=MARKET, steps=WEEKS)  # what the docs print
     assert r.holds and r.vanishes, str(r)
     assert np.all(r.values["off"]["left"] == r.values["off"]["right"])  # no reach bought
