@@ -143,6 +143,7 @@ def run_of(metric: Metric, label: str = "run") -> Side:
 
 SMALL = {"n_enterprises": 60, "horizon": 156}
 SMALL_TWO = {"n_enterprises": 60, "horizon": 156}
+TWO_VENDORS = {}  # the presets' own size: a race of two vendors for 200 enterprises
 
 STORIES: tuple[Story, ...] = (
     Story(
@@ -154,6 +155,7 @@ STORIES: tuple[Story, ...] = (
         FOCAL_CAC,
         -1,
         SMALL,
+        xfail="measured at 60 enterprises, 156 weeks, seeds 0-3: the qualifying focal vendor's CAC is 2.4k higher on average (per seed -7.0k, -43.6k, +78.1k, -18.1k): the story is not shown at this size",
     ),
     Story(
         "datastax_direct",
@@ -196,6 +198,7 @@ STORIES: tuple[Story, ...] = (
         run_of(Metric("an entry after the first exit", _entries_after_an_exit), "returns"),
         run_of(ZERO, "none"),
         size={"n_enterprises": 80},
+        xfail="measured at 80 enterprises, 260 weeks, seeds 0-3: no entry after the first exit in any seed",
     ),
     Story(
         "dual_motion_low_acv",
@@ -276,6 +279,7 @@ STORIES: tuple[Story, ...] = (
         Side("week 52", {"sales_start_week": 52}),
         Metric("first-year rep spend per rep-won deal", cm.first_year_sales_cac),
         size=SMALL,
+        xfail="measured at 60 enterprises, 156 weeks, seeds 0-3: reps from week 0 cost 14k less per first-year deal, not more (per seed -21.1k, -22.0k, -26.4k, +13.5k); at full size, 10 seeds, +3.7k +- 3.0k (not shown either)",
     ),
     Story(
         "user_not_buyer",
@@ -303,7 +307,8 @@ STORIES: tuple[Story, ...] = (
         "bottoms-up rides the org network and grows fastest: ahead of direct",
         run_of(Metric("bottoms-up worth", _bu_worth), "bottoms-up"),
         run_of(Metric("direct worth", _direct_worth), "direct"),
-        size=SMALL_TWO,
+        size=TWO_VENDORS,
+        xfail="measured at the preset's size (200 enterprises, 260 weeks), seeds 0-3: the bottoms-up vendor trails the direct one by 7.9M (ahead in 1 of 4 seeds); where every purchaser comes forward (viral_purchaser_comes) it leads",
     ),
     Story(
         "viral_purchaser_comes",
@@ -312,7 +317,7 @@ STORIES: tuple[Story, ...] = (
         Side("bottoms-up", {}),
         Side("direct", {"focal": {"strategy": "direct"}}),
         FOCAL_WORTH,
-        size=SMALL_TWO,
+        size=TWO_VENDORS,
     ),
     Story(
         "same_generation",
@@ -323,6 +328,7 @@ STORIES: tuple[Story, ...] = (
         Metric("bottoms-up ARR", cm.arr_bottoms_up),
         -1,
         {"n_enterprises": 60, "horizon": 260},
+        xfail="measured at 60 enterprises, 260 weeks, seeds 0-3: bottoms-up ARR is 0.8k higher without the more open generation (per seed +1.8k, -0.6k, +2.6k, -0.6k): noise at this size",
     ),
     Story(
         "oversubscribed",
