@@ -434,6 +434,18 @@ def test_a_failed_chart_leaves_the_old_report_whole(tmp_path, monkeypatch):
     assert old.read_text() == "old report\n"
 
 
+def test_a_report_can_be_redrawn_from_its_runs_values():
+    from experiments.claims_report import results_from_frame
+
+    r = _result("up", [1.0, 1.2, np.nan, 1.1], [0.0, 0.1, -0.1, 0.0])
+    (back,) = results_from_frame(r.to_frame(), [r.claim])
+    assert back.seeds == r.seeds
+    for cond in ("on", "off"):
+        for side in ("left", "right"):
+            assert np.array_equal(back.values[cond][side], r.values[cond][side], equal_nan=True)
+    assert markdown([back], back.seeds, {}, 1.0) == markdown([r], r.seeds, {}, 1.0)
+
+
 def test_numbers_are_short_and_float_rounding_is_no_spread():
     from experiments.claims_report import fmt, fmt_effect
 
