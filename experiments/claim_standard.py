@@ -88,6 +88,13 @@ NEVER_LEVERS = frozenset(
 reads). No company decides them and no essay names them as a market, so no claim's
 lever may set them; the mechanism-off switches set them instead."""
 
+SWITCHABLE = frozenset({"virality", "rep_hiring_rate"})
+"""Parameters a switch may set that are not mechanism parameters alone: a product's
+virality (an essay names viral and infrastructure products, so a market may set it; set
+to 0 it switches colleague contagion off) and the hiring rate (a market's hiring policy;
+the dual-motion switch scales it with the reps' cost so the team stays the same). Every
+other switch parameter must be in :data:`NEVER_LEVERS`."""
+
 ROBUSTNESS_CANDIDATES = (
     "receptivity_recovery",
     "n_enterprises",
@@ -179,6 +186,11 @@ def violations(claim: Claim) -> list[str]:
         out.append(f"the switch {sorted(switch & lever)} is the lever")
     if switch & DECISIONS:
         out.append(f"the switch sets {sorted(switch & DECISIONS)}, a decision, not a mechanism")
+    elif switch - NEVER_LEVERS - SWITCHABLE:
+        out.append(
+            f"the switch sets {sorted(switch - NEVER_LEVERS - SWITCHABLE)}, not mechanism "
+            "parameters (NEVER_LEVERS)"
+        )
     if switch & {"focal", "vendors"}:
         out.append("the switch acts on the whole market, not on one vendor's spec")
     unset = [

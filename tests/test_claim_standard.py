@@ -19,6 +19,7 @@ from experiments.claim_standard import (
     DECISIONS,
     NEVER_LEVERS,
     ROBUSTNESS_CANDIDATES,
+    SWITCHABLE,
     identity_violations,
     lever_changes,
     violations,
@@ -40,6 +41,7 @@ def test_the_lists_name_parameters_and_do_not_overlap():
     assert set(NEVER_LEVERS) <= set(PARAMETERS)
     assert set(ROBUSTNESS_CANDIDATES) <= set(PARAMETERS)
     assert not DECISIONS & NEVER_LEVERS
+    assert not SWITCHABLE & (NEVER_LEVERS | DECISIONS)
 
 
 def test_every_switch_is_a_mechanism_no_lever_sets():
@@ -121,6 +123,12 @@ def test_a_switch_that_is_the_lever_is_caught():
         mechanism_off={"warm_intro_share": 0.0},
     )
     assert any("is the lever" in v for v in violations(fault))
+
+
+def test_a_switch_that_is_no_mechanism_parameter_is_caught():
+    # the old golden goose switched outbound touches off: a rep's workload, not erosion
+    fault = _claim(mechanism_off={"touches_per_rep": 0})
+    assert any("not mechanism parameters" in v for v in violations(fault))
 
 
 def test_a_switch_that_is_a_decision_is_caught():
