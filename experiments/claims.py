@@ -12,8 +12,10 @@ off, it is within two standard errors of zero, below a fifth of its size, or of 
 opposite sign. A claim may carry a ``baseline``: a counterfactual run inside each arm
 whose metric is subtracted seed by seed (the same company with and without its reps).
 
-The definitions are in :mod:`experiments.claim_list`; ``salesweb claims`` runs them
-and writes the report (:mod:`experiments.claims_report`).
+The definitions are in :mod:`experiments.claim_list`, each meeting the standard of
+:mod:`experiments.claim_standard` (the lever a decision of the focal company or a named
+market, the switch a mechanism's parameter); ``salesweb claims`` runs them and writes
+the report (:mod:`experiments.claims_report`).
 """
 
 from __future__ import annotations
