@@ -154,7 +154,7 @@ def run_sweep(
         every run stored so far.
     """
     points, runs = plan_runs(spec)
-    store = Store(folder)
+    store = Store(folder, model_version=model_version())
     store.check()
     old = store.read_manifest()
     _check_same_spec(store, old, spec, extend)
@@ -200,6 +200,7 @@ def run_sweep(
                 for k in unique
             }
             manifest["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+            manifest["rejected_workers"] = dict(getattr(engine, "rejected", {}))
             _write(store, manifest, runs, status)
         return outcome
     finally:
