@@ -108,7 +108,8 @@ def plan_runs(spec: Spec) -> tuple[list[dict[str, Any]], list[PlannedRun]]:
             kwargs["vendors"] = [dict(v) for v in spec.vendors]
         steps = spec.steps or int(full["horizon"])
         for r in range(spec.replicates):
-            seed = run_seed(spec.root_seed, kwargs, r, common=spec.seeding == "common")
+            stream = None if design.streams is None else design.streams[i]
+            seed = run_seed(spec.root_seed, kwargs, r, spec.seeding == "common", stream)
             key = run_key(kwargs, seed, steps, keep)
             task = RunTask(key, kwargs, seed, steps, keep["series_every"], spec.keep.stats, version)
             runs.append(PlannedRun(i, r, task))

@@ -50,9 +50,11 @@ from sim.params import PARAMETERS, ParameterError, validate_params
 DESIGNS: tuple[str, ...] = ("grid", "random", "lhs", "sobol", "morris")
 STATS: tuple[str, ...] = ("final", "mean", "min", "max")
 SEEDINGS: tuple[str, ...] = ("independent", "common")
+RANKING: tuple[str, ...] = ("sobol", "morris")
+"""Designs whose analysis ranks parameters (sensitivity indices)."""
 SECTIONS: dict[str, set[str]] = {
     "sweep": {"name", "description", "scenario", "replicates", "root_seed", "steps", "seeding"},
-    "design": {"kind", "samples", "second_order", "levels", "seed"},
+    "design": {"kind", "samples", "second_order", "levels", "seed", "dummy"},
     "base": set(),
     "vary": set(),
     "keep": {"series", "every", "stats"},
@@ -127,6 +129,12 @@ class Design:
     sample size N for ``sobol`` (N * (D + 2) points, N * (2D + 2) with second order;
     Saltelli 2002) and the number of trajectories for ``morris`` (N * (D + 1) points;
     Morris 1991, with ``levels`` grid levels, 4 by Campolongo et al. 2007).
+
+    ``dummy`` (Sobol' and Morris, on by default) adds one more column to the design,
+    a noise dummy that changes nothing but the run's random stream: its index is what
+    a change of seed alone earns, the noise floor below which a parameter's index
+    means nothing (the dummy-parameter check of Khorashadi Zadeh et al. 2017). It
+    costs one more column: N * (D + 3) Sobol' points, N * (D + 2) Morris points.
     """
 
     kind: str = "grid"
@@ -134,6 +142,12 @@ class Design:
     second_order: bool = False
     levels: int = 4
     seed: int | None = None
+    dummy: bool = False
+
+    @property
+    def columns_extra(self) -> int:
+        """Design columns beyond the varied parameters (1 with the noise dummy)."""
+        return int(self.dummy)
 
 
 @dataclass(frozen=True)
@@ -311,7 +325,16 @@ def parse_spec(
         replicates=_int(sweep, "replicates", 1, low=1, where="[sweep]"),
         root_seed=_int(sweep, "root_seed", 0, low=0, where="[sweep]"),
         steps=_int(sweep, "steps", None, low=1, where="[sweep]"),
-        seeding=_choice(sweep, "seeding", "independent", SEEDINGS, "[sweep]"),
+        # Sobol' and Morris compare points that differ in one parameter: with a seed per
+        # point, a parameter that does nothing still changes the draws and is credited
+        # with their noise, so they default to common random numbers.
+        seeding=_choice(
+            sweep,
+            "seeding",
+            "common" if design.kind in RANKING else "independent",
+            SEEDINGS,
+            "[sweep]",
+        ),
         keep=_keep(data.get("keep", {})),
         report=_report(data.get("report", {}), vary),
     )
@@ -403,6 +426,11 @@ def _design(values: dict[str, Any], vary: tuple[Varied, ...]) -> Design:
     second_order = values.get("second_order", False)
     if not isinstance(second_order, bool):
         raise SpecError("[design] second_order must be true or false")
+    dummy = values.get("dummy", kind in RANKING)
+    if not isinstance(dummy, bool):
+        raise SpecError("[design] dummy must be true or false")
+    if dummy and kind not in RANKING:
+        raise SpecError("[design] dummy is for sobol and morris designs")
     if kind == "grid":
         for v in vary:
             if v.levels is None:
@@ -427,7 +455,7 @@ def _design(values: dict[str, Any], vary: tuple[Varied, ...]) -> Design:
         raise SpecError("[design] morris needs samples >= 2 trajectories")
     if kind == "lhs" and samples < 2:
         raise SpecError("[design] lhs needs samples >= 2")
-    return Design(kind, samples, second_order, levels, seed)
+    return Design(kind, samples, second_order, levels, seed, dummy)
 
 
 def _keep(values: dict[str, Any]) -> Keep:
