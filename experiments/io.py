@@ -219,3 +219,48 @@ def sibling(path: Path, tag: str) -> Path:
     """``runs/a.parquet`` -> ``runs/a_<tag>.parquet``: where the vendor table goes."""
     path = Path(path)
     return path.with_name(f"{path.stem}_{tag}{path.suffix}")
+
+
+MAX_INPUT_BYTES = 1_000_000
+"""Largest spec or scenario file read (a real one is a few kilobytes): a bigger one is
+refused before it is read, so a multi-gigabyte file cannot fill the memory."""
+
+
+def input_file_problem(path: Path, what: str, max_bytes: int = MAX_INPUT_BYTES) -> str | None:
+    """Why ``path`` cannot be read as a small text input, in one line; None if it can.
+
+    Names special files as such (a directory, a character or block device such as
+    ``/dev/zero``, a FIFO, a socket, a broken link) instead of calling them missing,
+    and refuses files above ``max_bytes`` before reading a byte.
+    """
+    import stat
+
+    path = Path(path)
+    shown = repr(str(path))
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return f"{what} {shown} is a broken symbolic link"
+        return f"{what} {shown} does not exist"
+    except PermissionError:
+        return f"{what} {shown} cannot be read (permission denied)"
+    except OSError as exc:
+        return f"{what} {shown} cannot be read ({exc.strerror or exc})"
+    kinds = (
+        (stat.S_ISDIR, "a directory; give a file"),
+        (stat.S_ISCHR, "a character device, not a file"),
+        (stat.S_ISBLK, "a block device, not a file"),
+        (stat.S_ISFIFO, "a FIFO (named pipe), not a file"),
+        (stat.S_ISSOCK, "a socket, not a file"),
+    )
+    for test, words in kinds:
+        if test(st.st_mode):
+            return f"{what} {shown} is {words}"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{what} {shown} is not a regular file"
+    if st.st_size > max_bytes:
+        return f"{what} {shown} is {st.st_size:,} bytes; at most {max_bytes:,} are read"
+    if not os.access(path, os.R_OK):
+        return f"{what} {shown} cannot be read (permission denied)"
+    return None

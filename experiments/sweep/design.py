@@ -19,6 +19,7 @@ in the order and the space they were sampled in.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +63,8 @@ def count_points(spec: Spec) -> int:
     d, n = len(spec.vary) + spec.design.columns_extra, spec.design.samples or 0
     kind = spec.design.kind
     if kind == "grid":
-        return int(np.prod([len(v.levels or ()) for v in spec.vary])) if spec.vary else 1
+        # Python integers: no overflow however many levels (numpy's product would wrap)
+        return math.prod(len(v.levels or ()) for v in spec.vary)
     if kind == "sobol":
         return n * (2 * d + 2 if spec.design.second_order else d + 2)
     if kind == "morris":

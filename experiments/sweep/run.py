@@ -62,7 +62,10 @@ class RunTask:
     stats : tuple of str
         Summary statistics of each output over the run (``final``, ``mean``, ...).
     model_version : str
-        Recorded with the results, so stored runs of another model can be told apart.
+        The sweep's model version: a worker running another refuses the task.
+    memory_limit_gb : float or None
+        The run's memory limit (``salesweb sweep --memory-limit``; the model's default
+        if None). It does not change the results, so it is not part of the key.
     """
 
     key: str
@@ -72,6 +75,7 @@ class RunTask:
     series_every: int | None
     stats: tuple[str, ...]
     model_version: str
+    memory_limit_gb: float | None = None
 
 
 @dataclass
@@ -145,7 +149,7 @@ def execute(task: RunTask) -> RunResult:
     try:
         from sim.model import MarketModel
 
-        model = MarketModel(rng=task.seed, **task.kwargs)
+        model = MarketModel(rng=task.seed, memory_limit_gb=task.memory_limit_gb, **task.kwargs)
         for _ in range(task.steps):
             model.step()
         frame = model.datacollector.get_model_vars_dataframe()

@@ -57,11 +57,45 @@ class Engine(Protocol):
 
 @dataclass(frozen=True)
 class PlannedRun:
-    """One row of the design: a point, a replicate, and the run that answers it."""
+    """One row of the design: a point, a replicate, and the run that answers it.
+
+    ``estimate`` is the point's peak memory in bytes by :func:`sim.budget.estimate`,
+    worked out from its parameters before anything is allocated.
+    """
 
     point: int
     replicate: int
     task: RunTask
+    estimate: float = 0.0
+    largest: str = ""
+
+
+def over_budget(runs: list[PlannedRun], limit_gb: float | None) -> list[PlannedRun]:
+    """One planned run per design point whose memory estimate exceeds ``limit_gb``
+    (the model's default limit if None)."""
+    from sim.budget import GB, check_limit, default_limit_gb
+
+    limit = check_limit(default_limit_gb() if limit_gb is None else limit_gb) * GB
+    seen: dict[int, PlannedRun] = {}
+    for r in runs:
+        if r.estimate > limit and r.point not in seen:
+            seen[r.point] = r
+    return list(seen.values())
+
+
+def budget_message(over: list[PlannedRun], limit_gb: float | None, varied: list[str]) -> str:
+    """One line naming the first point over the memory limit and how many there are."""
+    from sim.budget import GB, default_limit_gb
+
+    first = over[0]
+    limit = default_limit_gb() if limit_gb is None else limit_gb
+    point = {k: first.task.kwargs[k] for k in varied}
+    return (
+        f"{len(over)} design point{'s' if len(over) > 1 else ''} over the memory limit of "
+        f"{limit:g} GB per run: point {first.point} ({_describe(point)}) needs about "
+        f"{first.estimate / GB:.3g} GB (mostly {first.largest}); shrink the market or raise "
+        "--memory-limit (each worker runs one market at a time)"
+    )
 
 
 @dataclass
@@ -82,8 +116,13 @@ def spec_hash(spec: Spec) -> str:
     return digest(spec.hashed_part(), 16)
 
 
-def plan_runs(spec: Spec) -> tuple[list[dict[str, Any]], list[PlannedRun]]:
+def plan_runs(
+    spec: Spec, memory_limit_gb: float | None = None
+) -> tuple[list[dict[str, Any]], list[PlannedRun]]:
     """The design's points and one run per (point, replicate), in design order.
+
+    Each run carries its point's memory estimate (:func:`over_budget` reads them) and
+    ``memory_limit_gb`` for the model.
 
     Raises
     ------
@@ -91,6 +130,7 @@ def plan_runs(spec: Spec) -> tuple[list[dict[str, Any]], list[PlannedRun]]:
         A point's parameters contradict each other (for example a minimum above its
         maximum); the message names the point.
     """
+    from sim.budget import estimate
     from sim.params import ParameterError, check_consistency, defaults
 
     design = build_design(spec)
@@ -107,12 +147,16 @@ def plan_runs(spec: Spec) -> tuple[list[dict[str, Any]], list[PlannedRun]]:
         if spec.vendors:
             kwargs["vendors"] = [dict(v) for v in spec.vendors]
         steps = spec.steps or int(full["horizon"])
+        est = estimate(full, steps=steps)
         for r in range(spec.replicates):
             stream = None if design.streams is None else design.streams[i]
             seed = run_seed(spec.root_seed, kwargs, r, spec.seeding == "common", stream)
             key = run_key(kwargs, seed, steps, keep)
-            task = RunTask(key, kwargs, seed, steps, keep["series_every"], spec.keep.stats, version)
-            runs.append(PlannedRun(i, r, task))
+            task = RunTask(
+                key, kwargs, seed, steps, keep["series_every"], spec.keep.stats, version,
+                memory_limit_gb,
+            )  # fmt: skip
+            runs.append(PlannedRun(i, r, task, est.total, est.largest()))
     return design.points, runs
 
 
@@ -128,6 +172,7 @@ def run_sweep(
     retry_failed: bool = False,
     extend: bool = False,
     progress: Callable[[int, int, int], None] | None = None,
+    memory_limit_gb: float | None = None,
 ) -> SweepOutcome:
     """Run ``spec`` into ``folder``: compute only what is not stored yet.
 
@@ -147,6 +192,9 @@ def run_sweep(
         are reused, and this spec becomes the folder's spec.
     progress : callable, optional
         Called as ``progress(done, failed, total)`` after every run.
+    memory_limit_gb : float, optional
+        Each run's memory limit (the model's default if None); a design point whose
+        estimate exceeds it is refused before anything runs.
 
     Raises
     ------
@@ -154,7 +202,10 @@ def run_sweep(
         Before any run for a bad spec or folder; an ``EngineError`` mid-sweep keeps
         every run stored so far.
     """
-    points, runs = plan_runs(spec)
+    points, runs = plan_runs(spec, memory_limit_gb)
+    over = over_budget(runs, memory_limit_gb)
+    if over:
+        raise SpecError(budget_message(over, memory_limit_gb, spec.varied_names))
     store = Store(folder, model_version=model_version())
     store.check()
     old = store.read_manifest()

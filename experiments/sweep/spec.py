@@ -61,6 +61,8 @@ SECTIONS: dict[str, set[str]] = {
     "report": {"outputs", "map", "series_by"},
 }
 RANGE_KEYS = {"low", "high", "num", "step", "log"}
+MAX_STEPS = int(PARAMETERS["horizon"].high)
+"""Most weeks a run may take: the horizon's own upper bound."""
 MAX_RUNS = 1_000_000
 """Refuse specs beyond a million runs: a typo (``samples = 100000`` with Sobol) would
 otherwise plan hours of work before anyone notices."""
@@ -265,13 +267,18 @@ def load_spec(path: str | Path) -> Spec:
     SpecError
         The file is missing or not TOML, or anything in it is not allowed.
     """
+    from experiments.io import input_file_problem
+
     path = Path(path)
-    if not path.is_file():
-        raise SpecError(f"sweep spec {str(path)!r} does not exist or is not a file")
+    problem = input_file_problem(path, "sweep spec")
+    if problem:
+        raise SpecError(problem)
     try:
         data = tomllib.loads(path.read_text())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SpecError(f"sweep spec {path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise SpecError(f"sweep spec {path}: arrays or tables nested too deeply") from None
     try:
         return parse_spec(data, base_dir=path.parent, default_name=path.stem)
     except SpecError as exc:
@@ -302,10 +309,18 @@ def parse_spec(
         raise SpecError("[sweep] scenario must be a preset name or a path")
     candidate = base_dir / scenario_ref
     ref: str | Path = candidate if scenario_ref.endswith(".toml") else scenario_ref
+    if isinstance(ref, Path):
+        from experiments.io import input_file_problem
+
+        problem = input_file_problem(ref, "scenario file")
+        if problem:
+            raise SpecError(f"[sweep] scenario: {problem}")
     try:
         scenario = load_scenario(ref)
     except (ScenarioError, ParameterError) as exc:
         raise SpecError(f"[sweep] scenario: {exc}") from None
+    except RecursionError:
+        raise SpecError("[sweep] scenario: arrays or tables nested too deeply") from None
 
     base = _params(data.get("base", {}), "[base]")
     vary = tuple(_varied(name, value) for name, value in data.get("vary", {}).items())
@@ -324,7 +339,7 @@ def parse_spec(
         design=design,
         replicates=_int(sweep, "replicates", 1, low=1, where="[sweep]"),
         root_seed=_int(sweep, "root_seed", 0, low=0, where="[sweep]"),
-        steps=_int(sweep, "steps", None, low=1, where="[sweep]"),
+        steps=_int(sweep, "steps", None, low=1, where="[sweep]", high=MAX_STEPS),
         # Sobol' and Morris compare points that differ in one parameter: with a seed per
         # point, a parameter that does nothing still changes the draws and is credited
         # with their noise, so they default to common random numbers.
@@ -363,6 +378,7 @@ def _varied(name: str, value: Any) -> Varied:
     if isinstance(value, list):
         if not value:
             raise SpecError(f"{where}: an empty list; give at least one value")
+        _check_levels(len(value), where)
         levels = tuple(_params({name: v}, where)[name] for v in value)
         if len(set(levels)) != len(levels):
             raise SpecError(f"{where}: the list repeats a value; give each level once")
@@ -394,6 +410,7 @@ def _varied(name: str, value: Any) -> Varied:
         num = value["num"]
         if not isinstance(num, int) or isinstance(num, bool) or num < 2:
             raise SpecError(f"{where}: num must be an integer >= 2, got {num!r}")
+        _check_levels(num, where)
         grid = np.geomspace(low, high, num) if log else np.linspace(low, high, num)
         levels = _grid_levels(name, grid, where)
     elif "step" in value:
@@ -402,9 +419,24 @@ def _varied(name: str, value: Any) -> Varied:
             raise SpecError(f"{where}: step must be a positive number, got {step!r}")
         if log:
             raise SpecError(f"{where}: step spaces levels evenly; with log = true use num")
-        n = math.floor((high - low) / step + 1e-9) + 1
+        ratio = (high - low) / step  # levels counted arithmetically, before any array
+        if not math.isfinite(ratio) or ratio + 1 > MAX_RUNS:
+            raise SpecError(
+                f"{where}: step = {step!r} gives {_count(ratio + 1)} levels; at most "
+                f"{MAX_RUNS:,} runs are allowed"
+            )
+        n = math.floor(ratio + 1e-9) + 1
         levels = _grid_levels(name, low + step * np.arange(n), where)
     return Varied(name, levels=levels, low=low, high=high, log=log)
+
+
+def _check_levels(n: int, where: str) -> None:
+    if n > MAX_RUNS:
+        raise SpecError(f"{where}: num = {n:,} levels; at most {MAX_RUNS:,} runs are allowed")
+
+
+def _count(x: float) -> str:
+    return f"{x:,.0f}" if math.isfinite(x) and x < 1e15 else f"{x:.3g}"
 
 
 def _grid_levels(name: str, grid: np.ndarray, where: str) -> tuple[Any, ...]:
@@ -511,12 +543,16 @@ def _str(values: dict[str, Any], key: str, default: str) -> str:
     return value
 
 
-def _int(values: dict[str, Any], key: str, default: Any, low: int, where: str) -> Any:
+def _int(
+    values: dict[str, Any], key: str, default: Any, low: int, where: str, high: int | None = None
+) -> Any:
     if key not in values:
         return default
     value = values[key]
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise SpecError(f"{where} {key} = {value!r}: expected an integer >= {low}")
+    if high is not None and value > high:
+        raise SpecError(f"{where} {key} = {value!r}: expected an integer <= {high:,}")
     return value
 
 
