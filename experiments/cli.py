@@ -1202,5 +1202,7 @@ def company(
         raise typer.Exit(1)
 
 
+from experiments import cli_research  # noqa: E402,F401  (discover, export)
+
 if __name__ == "__main__":
     app()
