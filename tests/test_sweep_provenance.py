@@ -143,3 +143,40 @@ def test_a_cluster_of_foreign_workers_only_is_refused_before_any_run(tmp_path):
         with pytest.raises(EngineError, match="run model version"):
             run_sweep(spec, tmp_path / "out", engine)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_worker_that_joins_mid_sweep_takes_runs(tmp_path):
+    """The Kubernetes or Slurm case: workers arrive while the sweep runs, and help."""
+    spec_path = write_spec(tmp_path, replicates=3, n=6, size=60, steps=4)
+    reference = _reference(spec_path, tmp_path)
+    from distributed import Client, Event
+
+    with (
+        dask_cluster(tmp_path, n_workers=1) as (scheduler_file, _),
+        Client(scheduler_file=str(scheduler_file)) as client,
+    ):
+        first = set(client.scheduler_info()["workers"])
+        hold = Event("hold-the-first-worker", client=client)
+        blocker = client.submit(hold.wait, 120, pure=False)
+        wait_for(lambda: any(client.processing().values()), 30, "the first worker busy")
+        engine = DaskEngine(scheduler_file=str(scheduler_file))
+        box: dict = {}
+        sweep = threading.Thread(
+            target=lambda: box.update(
+                outcome=run_sweep(load_spec(spec_path), tmp_path / "late", engine)
+            ),
+            daemon=True,
+        )
+        sweep.start()
+        with dask_worker(scheduler_file, tmp_path, "late-good"):
+            # runs are stored while the first worker is still held: the newcomer ran them
+            stored = lambda: len(Store(tmp_path / "late").finished_keys()) >= 3  # noqa: E731
+            wait_for(stored, 60, "runs stored by the late worker")
+            hold.set()
+            sweep.join(timeout=120)
+            assert blocker.result() is True
+        outcome = box["outcome"]
+    by = {r.worker for r in outcome.results}
+    assert outcome.failed == 0 and by - first  # the newcomer ran some of them
+    assert not engine.rejected
+    pd.testing.assert_frame_equal(_summary(tmp_path / "late"), reference)
