@@ -226,6 +226,25 @@ MAX_INPUT_BYTES = 1_000_000
 refused before it is read, so a multi-gigabyte file cannot fill the memory."""
 
 
+def kind_of(path: Path) -> str:
+    """What ``path`` is, in words: ``a file``, ``a directory``, ``a character device``
+    (``/dev/zero``), ``a block device``, ``a FIFO (named pipe)``, ``a socket``."""
+    import stat
+
+    mode = os.stat(path).st_mode
+    for test, words in (
+        (stat.S_ISREG, "a file"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return words
+    return "a special file"
+
+
 def input_file_problem(path: Path, what: str, max_bytes: int = MAX_INPUT_BYTES) -> str | None:
     """Why ``path`` cannot be read as a small text input, in one line; None if it can.
 
@@ -247,18 +266,10 @@ def input_file_problem(path: Path, what: str, max_bytes: int = MAX_INPUT_BYTES) 
         return f"{what} {shown} cannot be read (permission denied)"
     except OSError as exc:
         return f"{what} {shown} cannot be read ({exc.strerror or exc})"
-    kinds = (
-        (stat.S_ISDIR, "a directory; give a file"),
-        (stat.S_ISCHR, "a character device, not a file"),
-        (stat.S_ISBLK, "a block device, not a file"),
-        (stat.S_ISFIFO, "a FIFO (named pipe), not a file"),
-        (stat.S_ISSOCK, "a socket, not a file"),
-    )
-    for test, words in kinds:
-        if test(st.st_mode):
-            return f"{what} {shown} is {words}"
+    if stat.S_ISDIR(st.st_mode):
+        return f"{what} {shown} is a directory; give a file"
     if not stat.S_ISREG(st.st_mode):
-        return f"{what} {shown} is not a regular file"
+        return f"{what} {shown} is {kind_of(path)}, not a file"
     if st.st_size > max_bytes:
         return f"{what} {shown} is {st.st_size:,} bytes; at most {max_bytes:,} are read"
     if not os.access(path, os.R_OK):

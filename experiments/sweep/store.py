@@ -78,7 +78,10 @@ class Store:
     def check(self) -> None:
         """Refuse a folder that cannot hold a sweep, without touching anything."""
         if self.folder.exists() and not self.folder.is_dir():
-            raise StoreError(f"--out {str(self.folder)!r} is a file; give a folder")
+            from experiments.io import kind_of
+
+            kind = kind_of(self.folder)
+            raise StoreError(f"--out {str(self.folder)!r} is {kind}; give a folder")
         if not self.folder.parent.exists():
             raise StoreError(
                 f"--out {str(self.folder)!r}: folder {str(self.folder.parent)!r} does not exist"
