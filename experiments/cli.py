@@ -595,7 +595,7 @@ def _sweep_memory_limit(gb: float) -> None:
 
 
 def _print_plan(spec, runs, store, memory_limit: float | None = None) -> None:
-    from experiments.sweep.runner import budget_message, over_budget
+    from experiments.sweep.memory import budget_message, over_budget
     from experiments.sweep.spec import SpecError
     from sim.budget import GB
 

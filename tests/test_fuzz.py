@@ -247,7 +247,8 @@ spec_documents = st.dictionaries(
     )
 )
 def test_any_spec_file_is_refused_in_one_line_or_planned(text, tmp_path_factory):
-    from experiments.sweep.runner import over_budget, plan_runs
+    from experiments.sweep.memory import over_budget
+    from experiments.sweep.runner import plan_runs
     from experiments.sweep.spec import SpecError, load_spec
 
     path = tmp_path_factory.mktemp("spec") / "spec.toml"

@@ -18,6 +18,7 @@ from importlib import metadata
 from typing import Any, Protocol
 
 from experiments.sweep.design import build_design
+from experiments.sweep.memory import budget_message, over_budget
 from experiments.sweep.run import RunResult, RunTask
 from experiments.sweep.seeding import digest, model_version, run_key, run_seed
 from experiments.sweep.spec import Spec, SpecError
@@ -68,34 +69,6 @@ class PlannedRun:
     task: RunTask
     estimate: float = 0.0
     largest: str = ""
-
-
-def over_budget(runs: list[PlannedRun], limit_gb: float | None) -> list[PlannedRun]:
-    """One planned run per design point whose memory estimate exceeds ``limit_gb``
-    (the model's default limit if None)."""
-    from sim.budget import GB, check_limit, default_limit_gb
-
-    limit = check_limit(default_limit_gb() if limit_gb is None else limit_gb) * GB
-    seen: dict[int, PlannedRun] = {}
-    for r in runs:
-        if r.estimate > limit and r.point not in seen:
-            seen[r.point] = r
-    return list(seen.values())
-
-
-def budget_message(over: list[PlannedRun], limit_gb: float | None, varied: list[str]) -> str:
-    """One line naming the first point over the memory limit and how many there are."""
-    from sim.budget import GB, default_limit_gb
-
-    first = over[0]
-    limit = default_limit_gb() if limit_gb is None else limit_gb
-    point = {k: first.task.kwargs[k] for k in varied}
-    return (
-        f"{len(over)} design point{'s' if len(over) > 1 else ''} over the memory limit of "
-        f"{limit:g} GB per run: point {first.point} ({_describe(point)}) needs about "
-        f"{first.estimate / GB:.3g} GB (mostly {first.largest}); shrink the market or raise "
-        "--memory-limit (each worker runs one market at a time)"
-    )
 
 
 @dataclass
