@@ -488,6 +488,13 @@ def sweep(
     dry_run: Annotated[
         bool, typer.Option(help="Validate and print the plan; run nothing.")
     ] = False,
+    memory_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--memory-limit",
+            help="GB one run may use (default 4); points estimated above it are refused.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Run a sweep of seeded runs; stored runs are never recomputed. See docs/sweeps.md."""
@@ -499,10 +506,12 @@ def sweep(
     if out is None:
         raise fail("--out DIR is required: the folder that holds the sweep")
     try:
+        if memory_limit is not None:
+            _sweep_memory_limit(memory_limit)
         the_spec = _sweep_spec(spec, out, resume)
         engine = _engine(workers, scheduler, scheduler_file)
         if dry_run:
-            _print_plan(the_spec, plan_runs(the_spec)[1], Store(out))
+            _print_plan(the_spec, plan_runs(the_spec, memory_limit)[1], Store(out), memory_limit)
             return
         with SweepProgress(disable=quiet) as progress:
             outcome = run_sweep(
@@ -512,6 +521,7 @@ def sweep(
                 retry_failed=retry_failed,
                 extend=extend,
                 progress=progress.update,
+                memory_limit_gb=memory_limit,
             )
     except (SpecError, StoreError, EngineError) as exc:
         raise fail(str(exc)) from None
@@ -574,7 +584,21 @@ def _engine(workers: int | None, scheduler: str | None, scheduler_file: Path | N
     return LocalEngine(workers)
 
 
-def _print_plan(spec, runs, store) -> None:
+def _sweep_memory_limit(gb: float) -> None:
+    from experiments.sweep.spec import SpecError
+    from sim.budget import check_limit
+
+    try:
+        check_limit(gb)
+    except ParameterError:
+        raise SpecError(f"--memory-limit {gb!r}: expected a number of GB above 0") from None
+
+
+def _print_plan(spec, runs, store, memory_limit: float | None = None) -> None:
+    from experiments.sweep.memory import budget_message, over_budget
+    from experiments.sweep.spec import SpecError
+    from sim.budget import GB
+
     keys = {r.task.key for r in runs}
     stored = len(keys & store.finished_keys())
     failed = len(keys & store.failed_keys())
@@ -585,6 +609,17 @@ def _print_plan(spec, runs, store) -> None:
         highlight=False,
         soft_wrap=True,
     )
+    over = over_budget(runs, memory_limit)
+    for r in over[:10]:
+        console.print(
+            f"over the memory limit: point {r.point} needs about {r.estimate / GB:.3g} GB "
+            f"(mostly {r.largest})",
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
+    if over:
+        raise SpecError(budget_message(over, memory_limit, spec.varied_names))
 
 
 class SweepProgress:
@@ -1219,6 +1254,8 @@ def _claims_study(chosen, seeds, size, weeks, workers, quiet, out: Path, robust:
     write_text(out / name, text)
     console.print(text, markup=False, highlight=False)
 
+
+from experiments import cli_research  # noqa: E402,F401  (discover, export)
 
 if __name__ == "__main__":
     app()

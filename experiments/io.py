@@ -219,3 +219,59 @@ def sibling(path: Path, tag: str) -> Path:
     """``runs/a.parquet`` -> ``runs/a_<tag>.parquet``: where the vendor table goes."""
     path = Path(path)
     return path.with_name(f"{path.stem}_{tag}{path.suffix}")
+
+
+MAX_INPUT_BYTES = 1_000_000
+"""Largest spec or scenario file read (a real one is a few kilobytes): a bigger one is
+refused before it is read, so a multi-gigabyte file cannot fill the memory."""
+
+
+def kind_of(path: Path) -> str:
+    """What ``path`` is, in words: ``a file``, ``a directory``, ``a character device``
+    (``/dev/zero``), ``a block device``, ``a FIFO (named pipe)``, ``a socket``."""
+    import stat
+
+    mode = os.stat(path).st_mode
+    for test, words in (
+        (stat.S_ISREG, "a file"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return words
+    return "a special file"
+
+
+def input_file_problem(path: Path, what: str, max_bytes: int = MAX_INPUT_BYTES) -> str | None:
+    """Why ``path`` cannot be read as a small text input, in one line; None if it can.
+
+    Names special files as such (a directory, a character or block device such as
+    ``/dev/zero``, a FIFO, a socket, a broken link) instead of calling them missing,
+    and refuses files above ``max_bytes`` before reading a byte.
+    """
+    import stat
+
+    path = Path(path)
+    shown = repr(str(path))
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return f"{what} {shown} is a broken symbolic link"
+        return f"{what} {shown} does not exist"
+    except PermissionError:
+        return f"{what} {shown} cannot be read (permission denied)"
+    except OSError as exc:
+        return f"{what} {shown} cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(st.st_mode):
+        return f"{what} {shown} is a directory; give a file"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{what} {shown} is {kind_of(path)}, not a file"
+    if st.st_size > max_bytes:
+        return f"{what} {shown} is {st.st_size:,} bytes; at most {max_bytes:,} are read"
+    if not os.access(path, os.R_OK):
+        return f"{what} {shown} cannot be read (permission denied)"
+    return None

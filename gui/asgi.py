@@ -12,6 +12,12 @@ import os
 from pathlib import Path
 
 from gui.assets import ASSET_PREFIX, WithOfflineAssets, assets_dir
+from gui.session_limits import (
+    SessionLimits,
+    cull_timeout,
+    install_release_on_close,
+    max_sessions,
+)
 
 APP_SCRIPT = Path(__file__).with_name("app.py")
 
@@ -21,12 +27,19 @@ SOLARA_ENV = {
     "SOLARA_ASSETS_PROXY": "False",  # the proxy writes and deletes in the cache (gui/assets.py)
     "SOLARA_ASSETS_CDN": ASSET_PREFIX,
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    # disconnected sessions are closed in minutes, not Solara's 24 hours (gui.session_limits)
+    "SOLARA_KERNEL_CULL_TIMEOUT": cull_timeout(),
 }
 os.environ.update(SOLARA_ENV)
 
+import solara.server.settings  # noqa: E402
 import solara.server.starlette  # noqa: E402 - reads the environment above at import
 import solara.settings  # noqa: E402
 
 solara.settings.assets.proxy = False
 solara.settings.assets.cdn = ASSET_PREFIX
-app = WithOfflineAssets(solara.server.starlette.app, assets_dir())
+solara.server.settings.kernel.cull_timeout = SOLARA_ENV["SOLARA_KERNEL_CULL_TIMEOUT"]
+install_release_on_close()
+app = SessionLimits(
+    WithOfflineAssets(solara.server.starlette.app, assets_dir()), max_sessions(), cull_timeout()
+)

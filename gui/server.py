@@ -18,6 +18,9 @@ from pathlib import Path
 
 from gui.assets import ASSETS_ENV, default_assets_dir
 from gui.limits import DEFAULT_SESSION_MEMORY_GB, JOBS_ENV, MEMORY_ENV
+from gui.session_limits import CULL_ENV, MAX_ENV
+from gui.session_limits import cull_timeout as check_cull
+from gui.session_limits import max_sessions as check_max_sessions
 
 APP = Path(__file__).with_name("app.py")
 ROOT = APP.resolve().parents[1]
@@ -53,8 +56,15 @@ def server_env(
     session_memory_gb: float | None = None,
     heavy_jobs: int | None = None,
     assets: Path | None = None,
+    max_sessions: int | None = None,
+    session_cull: str | None = None,
 ) -> dict[str, str]:
-    """Environment of the server process: its limits, the assets folder, no telemetry."""
+    """Environment of the server process: its limits, the assets folder, no telemetry.
+
+    ``max_sessions`` and ``session_cull`` (a duration such as ``2m``) bound the memory of
+    all sessions together (:mod:`gui.session_limits`); None keeps the environment's
+    ``SALESWEB_MAX_SESSIONS`` / ``SALESWEB_SESSION_CULL`` or the defaults.
+    """
     memory = DEFAULT_SESSION_MEMORY_GB if session_memory_gb is None else session_memory_gb
     if isinstance(memory, bool) or not math.isfinite(memory) or memory <= 0:
         raise ServerError(f"--session-memory-gb {memory!r}: expected a number of GB above 0")
@@ -75,6 +85,22 @@ def server_env(
     quiet = "ignore:Cookies with samesite=none require https:UserWarning"
     env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), quiet) if w)
     env[MEMORY_ENV] = repr(float(memory))
+    if max_sessions is not None:
+        env[MAX_ENV] = str(max_sessions)
+    if session_cull is not None:
+        env[CULL_ENV] = session_cull
+    try:  # the same checks the server makes at start, so a bad value fails here, in one line
+        saved = {k: os.environ.get(k) for k in (MAX_ENV, CULL_ENV)}
+        os.environ.update({k: env[k] for k in (MAX_ENV, CULL_ENV) if k in env})
+        check_max_sessions(), check_cull()
+    except ValueError as exc:
+        raise ServerError(str(exc)) from None
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     env[JOBS_ENV] = str(int(jobs))
     env[ASSETS_ENV] = str(folder)
     return env
@@ -87,6 +113,8 @@ def serve(
     heavy_jobs: int | None = None,
     assets: Path | None = None,
     rooms: Path | None = None,
+    max_sessions: int | None = None,
+    session_cull: str | None = None,
 ) -> None:
     """Serve the app at ``http://host:port`` until interrupted (replaces this process).
 
@@ -105,13 +133,17 @@ def serve(
     rooms : Path, optional
         Folder where workshop rooms are saved and resumed from after a restart
         (``SALESWEB_ROOMS_DIR``; default ``~/.local/state/salesweb/rooms``).
+    max_sessions : int, optional
+        Live sessions at most; a visitor beyond gets a "server full" page (default 40).
+    session_cull : str, optional
+        How long a session whose tab is gone is kept (default ``2m``).
 
     Raises
     ------
     ServerError
         An option is out of range or the offline front-end is missing.
     """
-    env = server_env(session_memory_gb, heavy_jobs, assets)
+    env = server_env(session_memory_gb, heavy_jobs, assets, max_sessions, session_cull)
     print(f"Sales Web explorer: http://{host}:{port}  (Ctrl-C stops it)", flush=True)
     print(f"Workshop rooms: http://{host}:{port}/workshop", flush=True)
     cmd = server_command(host, port)
@@ -135,11 +167,18 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--assets", type=Path, default=None, help="offline front-end folder")
     parser.add_argument("--rooms", type=Path, default=None, help="folder of saved workshop rooms")
+    parser.add_argument(
+        "--max-sessions", type=int, default=None, help="live sessions at most (default 40)"
+    )
+    parser.add_argument(
+        "--session-cull", default=None, help="close a session its tab left this long ago (2m)"
+    )
     args = parser.parse_args(argv)
     try:
         serve(
-            args.host, args.port, args.session_memory_gb, args.heavy_jobs, args.assets, args.rooms
-        )
+            args.host, args.port, args.session_memory_gb, args.heavy_jobs, args.assets, args.rooms,
+            args.max_sessions, args.session_cull,
+        )  # fmt: skip
     except ServerError as exc:
         parser.exit(2, f"error: {exc}\n")
 

@@ -49,11 +49,58 @@ def comparable(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in ("run_seconds",) if c in frame.columns])
 
 
-def subprocess_env() -> dict[str, str]:
-    """Subprocesses import this checkout's code, not an installed copy."""
+def subprocess_env(code: Path = REPO) -> dict[str, str]:
+    """Subprocesses import this checkout's code (or the copy in ``code``), not an
+    installed copy."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and Path(p) != REPO]
+    env["PYTHONPATH"] = os.pathsep.join([str(code), *rest])
     return env
+
+
+def patched_copy(folder: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the code (``sim``, ``agents``, ``experiments``) with ``old`` replaced by
+    ``new`` in ``file``: another model version, as on a worker that was never updated."""
+    import shutil
+
+    copy = folder / "patched"
+    for package in ("sim", "agents", "experiments"):
+        shutil.copytree(
+            REPO / package, copy / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    target = copy / file
+    text = target.read_text()
+    assert old in text, f"{old!r} not in {file}"
+    target.write_text(text.replace(old, new))
+    return copy
+
+
+@contextlib.contextmanager
+def dask_worker(scheduler_file: Path, folder: Path, name: str, code: Path = REPO):
+    """One more ``dask worker`` (no nanny, one thread) importing the code in ``code``;
+    stopped on exit. Yields the process."""
+    dask = Path(sys.executable).with_name("dask")
+    command = [str(dask)] if dask.exists() else [sys.executable, "-m", "dask"]
+    args = ["worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1"]
+    args += ["--no-nanny", "--host", "127.0.0.1", "--no-dashboard", "--name", name]
+    with open(folder / f"{name}.log", "w") as log:
+        proc = subprocess.Popen(
+            [*command, *args],
+            env=subprocess_env(code),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+        )
+        try:
+            yield proc
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
 
 
 def wait_for(condition, timeout: float, what: str, interval: float = 0.05):
@@ -130,7 +177,8 @@ def dask_cluster(folder: Path, n_workers: int = 2, timeout: float = 60):
             from distributed import Client
 
             with Client(info["address"], timeout="10s") as client:
-                client.wait_for_workers(n_workers, timeout=timeout)
+                if n_workers:
+                    client.wait_for_workers(n_workers, timeout=timeout)
             return True
 
         registered()

@@ -16,6 +16,7 @@ imports: the 25 cases take about 10 s on 2 cores.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import resource
@@ -162,3 +163,107 @@ def test_any_parameters_are_refused_cleanly_or_run_soundly(params, seed):
         assert detail == WEEKS
     else:
         assert "\n" not in detail and "Traceback" not in detail
+
+
+# ------------------------------------------------------------------ sweep spec files
+SPEC_KEYS = sorted(
+    {k for keys in __import__("experiments.sweep.spec", fromlist=["SECTIONS"]).SECTIONS.values()
+     for k in keys}
+    | {"low", "high", "num", "step", "log", "x", "y", "metric"}
+    | {"virality", "quality", "n_enterprises", "strategy_mix", "org_network", "collaborative"}
+)  # fmt: skip
+SPEC_SECTIONS = ["sweep", "design", "base", "vary", "keep", "report", "params", "bogus"]
+
+
+def toml_values() -> st.SearchStrategy:
+    scalars = st.one_of(
+        st.sampled_from([0, 1, 2, -1, 3, 16, 10**9, 2**63 - 1, -(2**63)]),
+        st.integers(-5, 300),
+        st.sampled_from([0.0, 1e-12, 5e-324, 1e308, float("inf"), float("-inf"), float("nan")]),
+        st.floats(-10, 10, allow_nan=False),
+        st.booleans(),
+        st.sampled_from(
+            [
+                "grid",
+                "sobol",
+                "morris",
+                "lhs",
+                "random",
+                "common",
+                "final",
+                "mean",
+                "default",
+                "x.toml",
+                "/dev/zero",
+                "",
+                "1:0:0",
+            ]
+        ),  # fmt: skip
+        st.text(max_size=8),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4),
+            st.dictionaries(st.sampled_from(SPEC_KEYS), inner, max_size=4),
+        ),
+        max_leaves=12,
+    )
+
+
+def toml_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return {"inf": "inf", "-inf": "-inf", "nan": "nan"}.get(repr(value), repr(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_text(v) for v in value) + "]"
+    return "{ " + ", ".join(f"{json.dumps(k)} = {toml_text(v)}" for k, v in value.items()) + " }"
+
+
+spec_documents = st.dictionaries(
+    st.sampled_from(SPEC_SECTIONS),
+    st.dictionaries(st.sampled_from(SPEC_KEYS), toml_values(), max_size=5),
+    max_size=5,
+).map(
+    lambda doc: "".join(
+        f"[{section}]\n" + "".join(f"{json.dumps(k)} = {toml_text(v)}\n" for k, v in table.items())
+        for section, table in doc.items()
+    )
+)
+"""Spec files: known and unknown sections and keys, every kind of TOML value, nested."""
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.one_of(
+        spec_documents,
+        spec_documents.map(lambda t: t + "x = " + "[" * 3000 + "]" * 3000 + "\n"),
+        st.binary(max_size=64).map(lambda b: b.decode("latin-1")),
+    )
+)
+def test_any_spec_file_is_refused_in_one_line_or_planned(text, tmp_path_factory):
+    from experiments.sweep.memory import over_budget
+    from experiments.sweep.runner import plan_runs
+    from experiments.sweep.spec import SpecError, load_spec
+
+    path = tmp_path_factory.mktemp("spec") / "spec.toml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        spec = load_spec(path)
+    except SpecError as exc:
+        event("refused")
+        assert "\n" not in str(exc) and str(exc)
+        return
+    event("accepted")
+    from experiments.sweep.design import count_points
+
+    if count_points(spec) * spec.replicates <= 2000:
+        try:
+            over_budget(plan_runs(spec)[1], None)
+        except SpecError as exc:
+            assert "\n" not in str(exc)

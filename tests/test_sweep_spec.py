@@ -162,14 +162,20 @@ def test_random_design_maps_log_ranges_and_levels():
 
 @pytest.mark.parametrize(
     ("kind", "extra", "expected"),
-    [("sobol", {"second_order": False}, 8 * (3 + 2)), ("sobol", {"second_order": True}, 8 * 8)],
+    [
+        ("sobol", {"second_order": False, "dummy": False}, 8 * (3 + 2)),
+        ("sobol", {"second_order": True, "dummy": False}, 8 * 8),
+        ("sobol", {"second_order": False}, 8 * (4 + 2)),  # the noise dummy: one more column
+        ("sobol", {"second_order": True}, 8 * (2 * 4 + 2)),
+    ],
 )
 def test_sobol_point_counts(kind, extra, expected):
     vary = {"virality": {"low": 0.0, "high": 0.2}, "quality": [0.3, 0.6], "n_vendors": [4, 8]}
     spec = spec_of(design={"kind": kind, "samples": 8, **extra}, vary=vary)
     design = build_design(spec)
     assert len(design.points) == expected == count_points(spec)
-    assert design.unit is not None and design.unit.shape == (expected, 3)
+    columns = 3 + spec.design.dummy
+    assert design.unit is not None and design.unit.shape == (expected, columns)
 
 
 def test_morris_trajectories_move_one_parameter_at_a_time():
@@ -178,8 +184,8 @@ def test_morris_trajectories_move_one_parameter_at_a_time():
         vary={"virality": {"low": 0.0, "high": 0.2}, "quality": {"low": 0.1, "high": 0.9}},
     )
     unit = build_design(spec).unit
-    assert unit.shape == (5 * 3, 2)
-    steps = np.abs(np.diff(unit.reshape(5, 3, 2), axis=1))
+    assert unit.shape == (5 * 4, 3)  # two parameters and the noise dummy
+    steps = np.abs(np.diff(unit.reshape(5, 4, 3), axis=1))
     assert ((steps > 1e-12).sum(axis=2) == 1).all()
 
 

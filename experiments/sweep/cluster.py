@@ -10,8 +10,18 @@ business: it reruns the task elsewhere (Dask retries a task whose workers died u
 is recorded as that run's failure).
 
 Functions sent to the cluster come from this installed package, because the
-scheduler and workers unpickle them by reference; before any run the engine asks a
-worker for its model version and refuses a cluster that runs another model.
+scheduler and workers unpickle them by reference.
+
+Provenance is checked on every task, not once per cluster: each run compares the
+model version of the worker that holds it (a hash of that worker's own ``sim`` and
+``agents`` sources) with the sweep's, and refuses at once if they differ. The engine
+then notes the worker as foreign and submits the run again restricted to the workers
+not known to be foreign; a worker that joins mid-sweep is checked by the first task it
+receives, before any of its results can be stored. When no compatible worker is left
+the sweep stops with an ``EngineError`` (the runs stored so far are kept). A worker
+from a release without this check cannot even unpickle :func:`dask_task`, so its
+tasks fail rather than store anything. Foreign workers are listed in the manifest
+(``rejected_workers``).
 """
 
 from __future__ import annotations
@@ -19,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from experiments.sweep.local import EngineError, run_and_store
-from experiments.sweep.run import RunResult, RunTask, execute, failure_meta, light
+from experiments.sweep.local import EngineError
+from experiments.sweep.run import RunResult, RunTask, execute, failure_meta, light, provenance
 from experiments.sweep.seeding import model_version
 from experiments.sweep.store import Store
 
@@ -71,6 +81,9 @@ class DaskEngine:
         self.connect_timeout = connect_timeout
         self._cluster: Any = None
         self._client: Any = None
+        self.rejected: dict[str, str] = {}
+        """Address -> model version of every worker found running another model."""
+        self._retries = 0
 
     def open(self) -> None:
         """Connect (or start the local cluster) and check the workers' model version.
@@ -125,17 +138,22 @@ class DaskEngine:
             raise EngineError(f"cannot reach the Dask scheduler at {where}: {exc}") from None
         try:
             client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
-            theirs = client.submit(model_version, pure=False).result()
+            theirs = client.run(provenance)  # every worker present now
         except Exception as exc:  # noqa: BLE001 - any failure here means: not usable
             client.close()
             raise EngineError(
                 f"the Dask cluster cannot run Sales Web ({type(exc).__name__}: {exc}); "
                 "install the same salesweb package on the scheduler and every worker"
             ) from None
-        if theirs != model_version():
+        mine = model_version()
+        self.rejected.update(
+            {a: p["model_version"] for a, p in theirs.items() if p["model_version"] != mine}
+        )
+        if len(self.rejected) == len(theirs):
             client.close()
+            found = ", ".join(sorted(set(self.rejected.values())))
             raise EngineError(
-                f"Dask workers run model version {theirs}, this machine {model_version()}; "
+                f"Dask workers run model version {found}, this machine {mine}; "
                 "install the same Sales Web on the workers"
             )
         if self.workers is None:
@@ -151,26 +169,68 @@ class DaskEngine:
         # Our own LocalCluster shares this machine's disk: its workers store their runs,
         # as the local engine's do; a remote cluster sends the tables back to be stored.
         stored_by_workers = self._cluster is not None
+        folder = str(store.folder) if stored_by_workers else None
         keys = [f"salesweb-run-{t.key}" for t in tasks]
         try:
-            if stored_by_workers:
-                folders = [str(store.folder)] * len(tasks)
-                futures = client.map(run_and_store, tasks, folders, key=keys)
-            else:
-                futures = client.map(execute, tasks, key=keys)
+            futures = client.map(dask_task, tasks, folder=folder, key=keys, pure=False)
             by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
-            for future in as_completed(futures):
-                task = by_key[future.key]
+            pending = as_completed(futures)
+            for future in pending:
+                task = by_key.pop(future.key)
+                stored = stored_by_workers
                 try:
                     result = future.result()
-                    if not stored_by_workers:
-                        store.write_result(result, failure_meta(task))
                 except Exception as exc:  # noqa: BLE001 - KilledWorker and friends
                     result = RunResult(
                         task.key, error=f"{type(exc).__name__}: {exc}", worker="dask"
                     )
-                    store.write_result(result, failure_meta(task))
+                    stored = False
                 future.release()
+                if result.mismatch is not None:
+                    retry = self._resubmit(task, result, folder)
+                    by_key[retry.key] = task
+                    pending.add(retry)
+                    continue
+                if not stored:
+                    store.write_result(result, failure_meta(task))
                 yield light(result)
         finally:
             self.close()
+
+    def _resubmit(self, task: RunTask, refused: RunResult, folder: str | None):
+        """Note the foreign worker; run ``task`` again on workers not known to be foreign."""
+        self.rejected[refused.worker] = refused.mismatch or "?"
+        workers = self._client.scheduler_info().get("workers", {})
+        good = [a for a in workers if a not in self.rejected]
+        if not good:
+            raise EngineError(
+                f"every Dask worker runs another model version than the sweep "
+                f"({model_version()}): {', '.join(sorted(set(self.rejected.values())))}; "
+                "the runs stored so far are kept"
+            )
+        self._retries += 1
+        return self._client.submit(
+            dask_task,
+            task,
+            folder=folder,
+            key=f"salesweb-run-{task.key}-retry-{self._retries}",
+            workers=good,
+            allow_other_workers=False,
+            pure=False,
+        )
+
+
+def dask_task(task: RunTask, folder: str | None = None) -> RunResult:
+    """Worker side: run ``task`` here; store it if ``folder`` is given (a local cluster).
+
+    A refused task (``mismatch``: this worker runs another model version) comes back
+    with this worker's address and is never stored.
+    """
+    from distributed import get_worker
+
+    result = execute(task)
+    result.worker = get_worker().address
+    if result.mismatch is not None or folder is None:
+        return result
+    Store(folder, task.model_version).write_result(result, failure_meta(task))
+    return light(result)

@@ -30,11 +30,29 @@ class SweepData:
     Attributes
     ----------
     summary : DataFrame
-        One row per finished (point, replicate): ``point``, ``replicate``, ``run_key``,
-        ``seed``, the varied parameters, the outputs, then every other parameter.
+        One row per finished (point, replicate), columns in this order:
+
+        - ``point``: the design point's position in the design (from the manifest);
+        - ``replicate``: the replicate at that point, from 0;
+        - ``run_key``: hash of the run's parameters, seed, steps, what is kept and the
+          sweep's model version (equal keys, equal results);
+        - ``seed``: the model's ``rng`` (``salesweb simulate --seed``);
+        - the varied parameters, in spec order;
+        - the outputs: every column of the model's data collector at the last step,
+          then ``<output>_mean``, ``_min``, ``_max`` for the ``[keep] stats`` asked for
+          (an output named like a parameter or a reserved column gets ``out_``);
+        - ``steps``: weeks run;
+        - every other parameter (``strategy_mix`` as ``"b:d:h"`` text) and ``vendors``
+          (the scenario's vendor list as JSON);
+        - provenance, measured on the worker that ran it: ``model_version``
+          (``<package version>+<hash of the sim and agents sources>``), ``host``,
+          ``python_version``, ``numpy_version``, ``mesa_version``;
+        - ``run_seconds``: wall-clock seconds of the run on its worker (building,
+          stepping and collecting; not queueing or storing).
     series : DataFrame
-        The kept per-step rows of every finished run: ``run_key``, ``step``, ``point``,
-        ``replicate``, the varied parameters and the outputs (empty if not kept).
+        The kept per-step rows of every finished run: ``run_key``, ``step`` (0 is the
+        first week), ``point``, ``replicate``, the varied parameters and the outputs
+        (empty if not kept).
     manifest : dict
         ``DIR/manifest.json``.
     failures : DataFrame

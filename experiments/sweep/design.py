@@ -19,6 +19,7 @@ in the order and the space they were sampled in.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,20 +43,28 @@ class DesignPoints:
 
     points: list[dict[str, Any]]
     unit: np.ndarray | None = None
+    streams: list[int] | None = None
+    """Each point's random stream when the design has the noise dummy, else None."""
+
+
+NOISE_DUMMY = "(noise dummy)"
+"""The name of the noise dummy's column in SALib's problem and in the index tables."""
 
 
 def salib_problem(spec: Spec) -> dict[str, Any]:
-    """SALib's problem: every varied parameter on ``[0, 1]`` (mapped onto its values)."""
-    names = spec.varied_names
+    """SALib's problem: every varied parameter on ``[0, 1]`` (mapped onto its values),
+    then the noise dummy if the design has one."""
+    names = spec.varied_names + ([NOISE_DUMMY] if spec.design.dummy else [])
     return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
 
 
 def count_points(spec: Spec) -> int:
     """Number of points without drawing them (to refuse huge specs early)."""
-    d, n = len(spec.vary), spec.design.samples or 0
+    d, n = len(spec.vary) + spec.design.columns_extra, spec.design.samples or 0
     kind = spec.design.kind
     if kind == "grid":
-        return int(np.prod([len(v.levels or ()) for v in spec.vary])) if spec.vary else 1
+        # Python integers: no overflow however many levels (numpy's product would wrap)
+        return math.prod(len(v.levels or ()) for v in spec.vary)
     if kind == "sobol":
         return n * (2 * d + 2 if spec.design.second_order else d + 2)
     if kind == "morris":
@@ -78,11 +87,23 @@ def build_design(spec: Spec) -> DesignPoints:
     columns = [v.from_unit(unit[:, j]) for j, v in enumerate(spec.vary)]
     points = [dict(zip(spec.varied_names, row, strict=True)) for row in zip(*columns, strict=True)]
     keep_unit = unit if kind in ("sobol", "morris") else None
-    return DesignPoints(points, keep_unit)
+    streams = None
+    if spec.design.dummy:
+        # the dummy's coordinate picks a random stream: points that share it share draws
+        streams = [int(u * STREAMS) for u in np.clip(unit[:, len(spec.vary)], 0.0, 1.0)]
+    return DesignPoints(points, keep_unit, streams)
+
+
+STREAMS = 2**31
+"""The noise dummy's unit coordinate is cut into this many random streams."""
 
 
 def _unit_points(spec: Spec) -> np.ndarray:
-    d, n, seed = len(spec.vary), spec.design.samples or 0, design_seed(spec)
+    d, n, seed = (
+        len(spec.vary) + spec.design.columns_extra,
+        spec.design.samples or 0,
+        design_seed(spec),
+    )
     kind = spec.design.kind
     if kind == "random":
         return np.random.default_rng(np.random.SeedSequence(seed)).random((n, d))

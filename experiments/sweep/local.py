@@ -120,7 +120,7 @@ class LocalEngine:
 def run_and_store(task: RunTask, folder: str) -> RunResult:
     """Worker side: run, store the parts, send back only the status and timing."""
     result = execute(task)
-    Store(folder).write_result(result, failure_meta(task))
+    Store(folder, task.model_version).write_result(result, failure_meta(task))
     return light(result)
 
 

@@ -18,7 +18,11 @@ from experiments.io import write_atomic
 from experiments.sweep import charts
 from experiments.sweep.dataset import SweepData, load
 from experiments.sweep.design import build_design
-from experiments.sweep.sensitivity import Indices, analyze
+from experiments.sweep.sensitivity import Indices, analyze, noise_floor, noise_warnings
+
+CONVERGENCE_MAX = 6
+"""Outputs in the convergence chart (the first of the report's outputs: list the ones
+that matter first in ``[report] outputs``)."""
 
 
 class ReportError(ValueError):
@@ -202,8 +206,8 @@ def _sensitivity_section(data: SweepData, outputs: list[str], out: Path) -> list
         "",
         f"![sensitivity]({png.name})",
         "",
-        "| output | " + " | ".join(f"#{i + 1}" for i in range(len(spec.vary))) + " |",
-        "| --- |" + " --- |" * len(spec.vary),
+        "| output | " + " | ".join(f"#{i + 1}" for i in range(len(results[0].table))) + " |",
+        "| --- |" + " --- |" * len(results[0].table),
     ]
     frames = []
     for ind in results:
@@ -214,10 +218,59 @@ def _sensitivity_section(data: SweepData, outputs: list[str], out: Path) -> list
     csv = out / f"sensitivity_{spec.design.kind}.csv"
     table = pd.concat(frames, ignore_index=True)
     write_atomic(csv, lambda tmp: table.to_csv(tmp, index=False))
-    lines += ["", f"All indices: [{csv.name}]({csv.name})."]
+    lines += ["", f"All indices: [{csv.name}]({csv.name}).", ""]
+    lines += _noise_lines(spec, results)
+    lines += _convergence_lines(data, unit, [r.output for r in results], out)
     if skipped:
         lines += [f"Not computed (a point without runs, or no variation): {', '.join(skipped)}."]
     return [*lines, ""]
+
+
+def _noise_lines(spec, results: list[Indices]) -> list[str]:
+    floors = {r.output: noise_floor(r) for r in results}
+    lines = ["### Noise", ""]
+    lines.append(
+        f"Seeding: {spec.seeding}"
+        + (
+            " (common random numbers: points differ in their parameters, not their draws)."
+            if spec.seeding == "common"
+            else " (each point draws its own seed: its noise is credited to the parameters)."
+        )
+    )
+    if any(f is not None for f in floors.values()):
+        shown = ", ".join(f"{o} {f:.3g}" for o, f in floors.items() if f is not None)
+        lines.append(
+            "The noise floor is the upper end of the noise dummy's interval (a design column "
+            f"that changes only the random stream): {shown}."
+        )
+    else:
+        lines.append("No noise dummy in this design (`[design] dummy = false`): no noise floor.")
+    warnings = [w for r in results for w in noise_warnings(r, spec.seeding)]
+    lines += ["", *(f"- **warning**: {w}" for w in warnings)] if warnings else []
+    return [*lines, ""]
+
+
+def _convergence_lines(data: SweepData, unit, outputs: list[str], out: Path) -> list[str]:
+    from experiments.sweep.convergence import convergence_table, plot_convergence
+
+    spec = data.spec
+    tables = {o: convergence_table(spec, unit, data.summary, o) for o in outputs[:CONVERGENCE_MAX]}
+    tables = {o: t for o, t in tables.items() if t["N"].nunique() > 1}
+    if not tables:
+        return []
+    png = plot_convergence(tables, spec.design.kind, out / f"convergence_{spec.design.kind}.png")
+    sizes = sorted({int(n) for t in tables.values() for n in t["N"]})
+    return [
+        "### Convergence",
+        "",
+        f"The same indices of the first {len(tables)} outputs from the first "
+        f"{', '.join(map(str, sizes))} base samples of the "
+        "design (each a complete smaller design); intervals that still shrink, or a ranking "
+        "that still changes, call for a larger N.",
+        "",
+        f"![convergence]({png.name})",
+        "",
+    ]
 
 
 def _plural(n: int, word: str) -> str:

@@ -3,16 +3,24 @@
 The model is a black box: the outputs are whatever columns its data collector
 reports, read at run time, so new outputs appear in sweeps without a change here.
 A run that raises returns its traceback instead of results; the sweep goes on.
+
+Provenance is computed where the run happens, never copied from the client: the
+worker hashes its own ``sim`` and ``agents`` sources (:func:`provenance`) and refuses
+a task planned for another model version before building anything, so a worker
+started from an edited copy of the code cannot store results under trusted keys.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import platform
 import socket
 import time
 import traceback
 from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import metadata
 from typing import Any
 
 import numpy as np
@@ -25,6 +33,10 @@ RESERVED = (
     "seed",
     "steps",
     "model_version",
+    "host",
+    "python_version",
+    "numpy_version",
+    "mesa_version",
     "run_seconds",
     "step",
 )
@@ -50,7 +62,10 @@ class RunTask:
     stats : tuple of str
         Summary statistics of each output over the run (``final``, ``mean``, ...).
     model_version : str
-        Recorded with the results, so stored runs of another model can be told apart.
+        The sweep's model version: a worker running another refuses the task.
+    memory_limit_gb : float or None
+        The run's memory limit (``salesweb sweep --memory-limit``; the model's default
+        if None). It does not change the results, so it is not part of the key.
     """
 
     key: str
@@ -60,6 +75,7 @@ class RunTask:
     series_every: int | None
     stats: tuple[str, ...]
     model_version: str
+    memory_limit_gb: float | None = None
 
 
 @dataclass
@@ -78,6 +94,9 @@ class RunResult:
     cpu_seconds: float = 0.0
     """CPU time of the same (``time.process_time``): unlike wall time, no other process
     on the machine changes it."""
+    mismatch: str | None = None
+    """The model version of a worker that refused the task because it runs another
+    model (the engine runs the task elsewhere, or fails loudly); None otherwise."""
 
     @property
     def ok(self) -> bool:
@@ -85,22 +104,67 @@ class RunResult:
         return self.error is None
 
 
+@cache
+def provenance() -> dict[str, str]:
+    """Where and with what a run is computed, measured in the process that runs it.
+
+    ``model_version`` is :func:`experiments.sweep.seeding.model_version` of this
+    process's own ``sim`` and ``agents``; ``host`` the machine's name; the rest the
+    versions of Python, numpy and mesa imported here.
+    """
+    from experiments.sweep.seeding import model_version
+
+    try:
+        mesa = metadata.version("mesa")
+    except metadata.PackageNotFoundError:
+        mesa = "not installed"
+    return {
+        "model_version": model_version(),
+        "host": socket.gethostname(),
+        "python_version": platform.python_version(),
+        "numpy_version": np.__version__,
+        "mesa_version": mesa,
+    }
+
+
 def execute(task: RunTask) -> RunResult:
     """Build the market, run it ``task.steps`` weeks and collect its outputs.
 
-    Never raises for a failing model: the traceback comes back in ``error``.
+    Never raises for a failing model: the traceback comes back in ``error``. A worker
+    whose model version is not the task's refuses it at once (``mismatch``), before
+    any model is built.
     """
     started, t0, c0 = time.time(), time.perf_counter(), time.process_time()
+    mine = provenance()["model_version"]
+    if mine != task.model_version:
+        return RunResult(
+            task.key,
+            error=(
+                f"model version mismatch: {socket.gethostname()} runs {mine}, "
+                f"the sweep {task.model_version}"
+            ),
+            started=started,
+            mismatch=mine,
+        )
     try:
         from sim.model import MarketModel
 
-        model = MarketModel(rng=task.seed, **task.kwargs)
+        model = MarketModel(rng=task.seed, memory_limit_gb=task.memory_limit_gb, **task.kwargs)
         for _ in range(task.steps):
             model.step()
         frame = model.datacollector.get_model_vars_dataframe()
         model_seconds = time.perf_counter() - t0
         cpu_seconds = time.process_time() - c0
         summary, series = _tables(task, model.params, frame)
+    except MemoryError:
+        # numpy's ArrayMemoryError included: too big for this worker's memory (or its
+        # --memory-limit); recorded as this run's failure with the reason, the sweep goes on
+        return RunResult(
+            task.key,
+            error=f"out of memory: {traceback.format_exc(limit=-1).strip().splitlines()[-1]}",
+            started=started,
+            seconds=time.perf_counter() - t0,
+        )
     except Exception:  # noqa: BLE001 - any model failure is recorded, the sweep goes on
         return RunResult(
             task.key,
@@ -130,7 +194,7 @@ def _tables(
         "run_key": task.key,
         "seed": task.seed,
         "steps": task.steps,
-        "model_version": task.model_version,
+        **provenance(),  # measured here, on the worker that ran it
     }
     row.update({name: parameter_cell(name, value) for name, value in params.items()})
     row["vendors"] = json.dumps(task.kwargs.get("vendors") or [], sort_keys=True)

@@ -18,6 +18,7 @@ from importlib import metadata
 from typing import Any, Protocol
 
 from experiments.sweep.design import build_design
+from experiments.sweep.memory import budget_message, over_budget
 from experiments.sweep.run import RunResult, RunTask
 from experiments.sweep.seeding import digest, model_version, run_key, run_seed
 from experiments.sweep.spec import Spec, SpecError
@@ -57,11 +58,17 @@ class Engine(Protocol):
 
 @dataclass(frozen=True)
 class PlannedRun:
-    """One row of the design: a point, a replicate, and the run that answers it."""
+    """One row of the design: a point, a replicate, and the run that answers it.
+
+    ``estimate`` is the point's peak memory in bytes by :func:`sim.budget.estimate`,
+    worked out from its parameters before anything is allocated.
+    """
 
     point: int
     replicate: int
     task: RunTask
+    estimate: float = 0.0
+    largest: str = ""
 
 
 @dataclass
@@ -82,8 +89,13 @@ def spec_hash(spec: Spec) -> str:
     return digest(spec.hashed_part(), 16)
 
 
-def plan_runs(spec: Spec) -> tuple[list[dict[str, Any]], list[PlannedRun]]:
+def plan_runs(
+    spec: Spec, memory_limit_gb: float | None = None
+) -> tuple[list[dict[str, Any]], list[PlannedRun]]:
     """The design's points and one run per (point, replicate), in design order.
+
+    Each run carries its point's memory estimate (:func:`over_budget` reads them) and
+    ``memory_limit_gb`` for the model.
 
     Raises
     ------
@@ -91,6 +103,7 @@ def plan_runs(spec: Spec) -> tuple[list[dict[str, Any]], list[PlannedRun]]:
         A point's parameters contradict each other (for example a minimum above its
         maximum); the message names the point.
     """
+    from sim.budget import estimate
     from sim.params import ParameterError, check_consistency, defaults
 
     design = build_design(spec)
@@ -107,11 +120,16 @@ def plan_runs(spec: Spec) -> tuple[list[dict[str, Any]], list[PlannedRun]]:
         if spec.vendors:
             kwargs["vendors"] = [dict(v) for v in spec.vendors]
         steps = spec.steps or int(full["horizon"])
+        est = estimate(full, steps=steps)
         for r in range(spec.replicates):
-            seed = run_seed(spec.root_seed, kwargs, r, common=spec.seeding == "common")
+            stream = None if design.streams is None else design.streams[i]
+            seed = run_seed(spec.root_seed, kwargs, r, spec.seeding == "common", stream)
             key = run_key(kwargs, seed, steps, keep)
-            task = RunTask(key, kwargs, seed, steps, keep["series_every"], spec.keep.stats, version)
-            runs.append(PlannedRun(i, r, task))
+            task = RunTask(
+                key, kwargs, seed, steps, keep["series_every"], spec.keep.stats, version,
+                memory_limit_gb,
+            )  # fmt: skip
+            runs.append(PlannedRun(i, r, task, est.total, est.largest()))
     return design.points, runs
 
 
@@ -127,6 +145,7 @@ def run_sweep(
     retry_failed: bool = False,
     extend: bool = False,
     progress: Callable[[int, int, int], None] | None = None,
+    memory_limit_gb: float | None = None,
 ) -> SweepOutcome:
     """Run ``spec`` into ``folder``: compute only what is not stored yet.
 
@@ -146,6 +165,9 @@ def run_sweep(
         are reused, and this spec becomes the folder's spec.
     progress : callable, optional
         Called as ``progress(done, failed, total)`` after every run.
+    memory_limit_gb : float, optional
+        Each run's memory limit (the model's default if None); a design point whose
+        estimate exceeds it is refused before anything runs.
 
     Raises
     ------
@@ -153,8 +175,11 @@ def run_sweep(
         Before any run for a bad spec or folder; an ``EngineError`` mid-sweep keeps
         every run stored so far.
     """
-    points, runs = plan_runs(spec)
-    store = Store(folder)
+    points, runs = plan_runs(spec, memory_limit_gb)
+    over = over_budget(runs, memory_limit_gb)
+    if over:
+        raise SpecError(budget_message(over, memory_limit_gb, spec.varied_names))
+    store = Store(folder, model_version=model_version())
     store.check()
     old = store.read_manifest()
     _check_same_spec(store, old, spec, extend)
@@ -200,6 +225,7 @@ def run_sweep(
                 for k in unique
             }
             manifest["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+            manifest["rejected_workers"] = dict(getattr(engine, "rejected", {}))
             _write(store, manifest, runs, status)
         return outcome
     finally:

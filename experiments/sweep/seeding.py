@@ -7,7 +7,10 @@ the intermediate children. ``point_id`` is a hash of the run's full parameters, 
 the point's position in the design, so a point keeps its seeds when a grid gains a
 level or a second spec shares the point. With ``seeding = "common"`` the key is
 ``(r,)`` alone: replicate ``r`` meets the same random numbers at every point (common
-random numbers, which sharpen comparisons between points).
+random numbers, which sharpen comparisons between points; the default of Sobol' and
+Morris designs). A design's noise dummy adds the point's stream to the key: points
+that share it share their draws, and the dummy's index measures what a change of
+draws alone does.
 
 A run key is a hash of (parameters, seed, steps, what is kept, model version): equal
 keys mean equal results, so a stored run is never computed twice.
@@ -46,7 +49,13 @@ def digest(data: Any, length: int = 16) -> str:
     return hashlib.sha256(canonical(data).encode()).hexdigest()[:length]
 
 
-def run_seed(root: int, params: dict[str, Any], replicate: int, common: bool = False) -> int:
+def run_seed(
+    root: int,
+    params: dict[str, Any],
+    replicate: int,
+    common: bool = False,
+    stream: int | None = None,
+) -> int:
     """Seed of one run (``rng`` of :class:`sim.model.MarketModel`).
 
     Parameters
@@ -58,7 +67,10 @@ def run_seed(root: int, params: dict[str, Any], replicate: int, common: bool = F
     replicate : int
         Replicate index at this point, from 0.
     common : bool
-        Common random numbers: the seed depends on the replicate only.
+        Common random numbers: the seed depends on the replicate only (and the stream).
+    stream : int or None
+        The point's random stream, drawn by a design's noise dummy
+        (:data:`experiments.sweep.design.NOISE_DUMMY`); None without one.
 
     Returns
     -------
@@ -67,6 +79,8 @@ def run_seed(root: int, params: dict[str, Any], replicate: int, common: bool = F
     """
     point_id = int(digest(params, 16), 16)
     key = (replicate,) if common else (point_id, replicate)
+    if stream is not None:
+        key = (*key, stream)
     state = np.random.SeedSequence(root, spawn_key=key).generate_state(1, np.uint64)[0]
     return int(state >> np.uint64(1))
 

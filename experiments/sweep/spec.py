@@ -50,15 +50,19 @@ from sim.params import PARAMETERS, ParameterError, validate_params
 DESIGNS: tuple[str, ...] = ("grid", "random", "lhs", "sobol", "morris")
 STATS: tuple[str, ...] = ("final", "mean", "min", "max")
 SEEDINGS: tuple[str, ...] = ("independent", "common")
+RANKING: tuple[str, ...] = ("sobol", "morris")
+"""Designs whose analysis ranks parameters (sensitivity indices)."""
 SECTIONS: dict[str, set[str]] = {
     "sweep": {"name", "description", "scenario", "replicates", "root_seed", "steps", "seeding"},
-    "design": {"kind", "samples", "second_order", "levels", "seed"},
+    "design": {"kind", "samples", "second_order", "levels", "seed", "dummy"},
     "base": set(),
     "vary": set(),
     "keep": {"series", "every", "stats"},
     "report": {"outputs", "map", "series_by"},
 }
 RANGE_KEYS = {"low", "high", "num", "step", "log"}
+MAX_STEPS = int(PARAMETERS["horizon"].high)
+"""Most weeks a run may take: the horizon's own upper bound."""
 MAX_RUNS = 1_000_000
 """Refuse specs beyond a million runs: a typo (``samples = 100000`` with Sobol) would
 otherwise plan hours of work before anyone notices."""
@@ -127,6 +131,12 @@ class Design:
     sample size N for ``sobol`` (N * (D + 2) points, N * (2D + 2) with second order;
     Saltelli 2002) and the number of trajectories for ``morris`` (N * (D + 1) points;
     Morris 1991, with ``levels`` grid levels, 4 by Campolongo et al. 2007).
+
+    ``dummy`` (Sobol' and Morris, on by default) adds one more column to the design,
+    a noise dummy that changes nothing but the run's random stream: its index is what
+    a change of seed alone earns, the noise floor below which a parameter's index
+    means nothing (the dummy-parameter check of Khorashadi Zadeh et al. 2017). It
+    costs one more column: N * (D + 3) Sobol' points, N * (D + 2) Morris points.
     """
 
     kind: str = "grid"
@@ -134,6 +144,12 @@ class Design:
     second_order: bool = False
     levels: int = 4
     seed: int | None = None
+    dummy: bool = False
+
+    @property
+    def columns_extra(self) -> int:
+        """Design columns beyond the varied parameters (1 with the noise dummy)."""
+        return int(self.dummy)
 
 
 @dataclass(frozen=True)
@@ -251,13 +267,18 @@ def load_spec(path: str | Path) -> Spec:
     SpecError
         The file is missing or not TOML, or anything in it is not allowed.
     """
+    from experiments.io import input_file_problem
+
     path = Path(path)
-    if not path.is_file():
-        raise SpecError(f"sweep spec {str(path)!r} does not exist or is not a file")
+    problem = input_file_problem(path, "sweep spec")
+    if problem:
+        raise SpecError(problem)
     try:
         data = tomllib.loads(path.read_text())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SpecError(f"sweep spec {path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise SpecError(f"sweep spec {path}: arrays or tables nested too deeply") from None
     try:
         return parse_spec(data, base_dir=path.parent, default_name=path.stem)
     except SpecError as exc:
@@ -288,10 +309,18 @@ def parse_spec(
         raise SpecError("[sweep] scenario must be a preset name or a path")
     candidate = base_dir / scenario_ref
     ref: str | Path = candidate if scenario_ref.endswith(".toml") else scenario_ref
+    if isinstance(ref, Path):
+        from experiments.io import input_file_problem
+
+        problem = input_file_problem(ref, "scenario file")
+        if problem:
+            raise SpecError(f"[sweep] scenario: {problem}")
     try:
         scenario = load_scenario(ref)
     except (ScenarioError, ParameterError) as exc:
         raise SpecError(f"[sweep] scenario: {exc}") from None
+    except RecursionError:
+        raise SpecError("[sweep] scenario: arrays or tables nested too deeply") from None
 
     base = _params(data.get("base", {}), "[base]")
     vary = tuple(_varied(name, value) for name, value in data.get("vary", {}).items())
@@ -310,8 +339,17 @@ def parse_spec(
         design=design,
         replicates=_int(sweep, "replicates", 1, low=1, where="[sweep]"),
         root_seed=_int(sweep, "root_seed", 0, low=0, where="[sweep]"),
-        steps=_int(sweep, "steps", None, low=1, where="[sweep]"),
-        seeding=_choice(sweep, "seeding", "independent", SEEDINGS, "[sweep]"),
+        steps=_int(sweep, "steps", None, low=1, where="[sweep]", high=MAX_STEPS),
+        # Sobol' and Morris compare points that differ in one parameter: with a seed per
+        # point, a parameter that does nothing still changes the draws and is credited
+        # with their noise, so they default to common random numbers.
+        seeding=_choice(
+            sweep,
+            "seeding",
+            "common" if design.kind in RANKING else "independent",
+            SEEDINGS,
+            "[sweep]",
+        ),
         keep=_keep(data.get("keep", {})),
         report=_report(data.get("report", {}), vary),
     )
@@ -340,6 +378,7 @@ def _varied(name: str, value: Any) -> Varied:
     if isinstance(value, list):
         if not value:
             raise SpecError(f"{where}: an empty list; give at least one value")
+        _check_levels(len(value), where)
         levels = tuple(_params({name: v}, where)[name] for v in value)
         if len(set(levels)) != len(levels):
             raise SpecError(f"{where}: the list repeats a value; give each level once")
@@ -371,6 +410,7 @@ def _varied(name: str, value: Any) -> Varied:
         num = value["num"]
         if not isinstance(num, int) or isinstance(num, bool) or num < 2:
             raise SpecError(f"{where}: num must be an integer >= 2, got {num!r}")
+        _check_levels(num, where)
         grid = np.geomspace(low, high, num) if log else np.linspace(low, high, num)
         levels = _grid_levels(name, grid, where)
     elif "step" in value:
@@ -379,9 +419,24 @@ def _varied(name: str, value: Any) -> Varied:
             raise SpecError(f"{where}: step must be a positive number, got {step!r}")
         if log:
             raise SpecError(f"{where}: step spaces levels evenly; with log = true use num")
-        n = math.floor((high - low) / step + 1e-9) + 1
+        ratio = (high - low) / step  # levels counted arithmetically, before any array
+        if not math.isfinite(ratio) or ratio + 1 > MAX_RUNS:
+            raise SpecError(
+                f"{where}: step = {step!r} gives {_count(ratio + 1)} levels; at most "
+                f"{MAX_RUNS:,} runs are allowed"
+            )
+        n = math.floor(ratio + 1e-9) + 1
         levels = _grid_levels(name, low + step * np.arange(n), where)
     return Varied(name, levels=levels, low=low, high=high, log=log)
+
+
+def _check_levels(n: int, where: str) -> None:
+    if n > MAX_RUNS:
+        raise SpecError(f"{where}: num = {n:,} levels; at most {MAX_RUNS:,} runs are allowed")
+
+
+def _count(x: float) -> str:
+    return f"{x:,.0f}" if math.isfinite(x) and x < 1e15 else f"{x:.3g}"
 
 
 def _grid_levels(name: str, grid: np.ndarray, where: str) -> tuple[Any, ...]:
@@ -403,6 +458,11 @@ def _design(values: dict[str, Any], vary: tuple[Varied, ...]) -> Design:
     second_order = values.get("second_order", False)
     if not isinstance(second_order, bool):
         raise SpecError("[design] second_order must be true or false")
+    dummy = values.get("dummy", kind in RANKING)
+    if not isinstance(dummy, bool):
+        raise SpecError("[design] dummy must be true or false")
+    if dummy and kind not in RANKING:
+        raise SpecError("[design] dummy is for sobol and morris designs")
     if kind == "grid":
         for v in vary:
             if v.levels is None:
@@ -427,7 +487,7 @@ def _design(values: dict[str, Any], vary: tuple[Varied, ...]) -> Design:
         raise SpecError("[design] morris needs samples >= 2 trajectories")
     if kind == "lhs" and samples < 2:
         raise SpecError("[design] lhs needs samples >= 2")
-    return Design(kind, samples, second_order, levels, seed)
+    return Design(kind, samples, second_order, levels, seed, dummy)
 
 
 def _keep(values: dict[str, Any]) -> Keep:
@@ -483,12 +543,16 @@ def _str(values: dict[str, Any], key: str, default: str) -> str:
     return value
 
 
-def _int(values: dict[str, Any], key: str, default: Any, low: int, where: str) -> Any:
+def _int(
+    values: dict[str, Any], key: str, default: Any, low: int, where: str, high: int | None = None
+) -> Any:
     if key not in values:
         return default
     value = values[key]
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise SpecError(f"{where} {key} = {value!r}: expected an integer >= {low}")
+    if high is not None and value > high:
+        raise SpecError(f"{where} {key} = {value!r}: expected an integer <= {high:,}")
     return value
 
 

@@ -38,11 +38,26 @@ class StoreError(RuntimeError):
     """The folder cannot hold this sweep (a file, another sweep's lock, foreign content)."""
 
 
-class Store:
-    """A sweep folder (see the module docstring)."""
+class ProvenanceError(StoreError):
+    """A result computed by another model version than the sweep's: never stored."""
 
-    def __init__(self, folder: str | Path):
+
+class Store:
+    """A sweep folder (see the module docstring).
+
+    Parameters
+    ----------
+    folder : path
+        The sweep folder.
+    model_version : str or None
+        The sweep's model version. When given, :meth:`write_result` refuses a result
+        whose ``model_version`` (measured on the worker that computed it) differs, so
+        nothing computed by another model ever sits under this sweep's run keys.
+    """
+
+    def __init__(self, folder: str | Path, model_version: str | None = None):
         self.folder = Path(folder)
+        self.model_version = model_version
         self._lock_fd: int | None = None
 
     # ------------------------------------------------------------------ paths
@@ -63,7 +78,10 @@ class Store:
     def check(self) -> None:
         """Refuse a folder that cannot hold a sweep, without touching anything."""
         if self.folder.exists() and not self.folder.is_dir():
-            raise StoreError(f"--out {str(self.folder)!r} is a file; give a folder")
+            from experiments.io import kind_of
+
+            kind = kind_of(self.folder)
+            raise StoreError(f"--out {str(self.folder)!r} is {kind}; give a folder")
         if not self.folder.parent.exists():
             raise StoreError(
                 f"--out {str(self.folder)!r}: folder {str(self.folder.parent)!r} does not exist"
@@ -102,9 +120,21 @@ class Store:
 
     # ------------------------------------------------------------------ runs
     def write_result(self, result: RunResult, meta: dict[str, Any] | None = None) -> None:
-        """Store a finished run (series, then summary) or its failure record."""
+        """Store a finished run (series, then summary) or its failure record.
+
+        Raises
+        ------
+        ProvenanceError
+            The result was computed by another model version than the store's.
+        """
         if result.ok:
             assert result.summary is not None
+            theirs = result.summary.get("model_version")
+            if self.model_version is not None and theirs != self.model_version:
+                raise ProvenanceError(
+                    f"run {result.key}: computed by model version {theirs} on "
+                    f"{result.summary.get('host')}, the sweep is {self.model_version}; not stored"
+                )
             import pyarrow as pa
             import pyarrow.parquet as pq
 

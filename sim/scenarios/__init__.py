@@ -126,6 +126,8 @@ def load_scenario(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> Sce
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"scenario file {origin}: not valid TOML ({exc})") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ScenarioError(f"scenario file {origin}: arrays or tables nested too deeply") from None
     if not data:
         raise ScenarioError(
             f"scenario file {origin}: empty; expected a [scenario] table (title, narrative) "
