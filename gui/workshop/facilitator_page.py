@@ -19,6 +19,7 @@ from solara.alias import rv
 
 from gui.workshop import links
 from gui.workshop.debrief_view import DebriefView
+from gui.workshop.guard import guarded
 from gui.workshop.live import board_version, room_version, use_room
 from gui.workshop.qr import qr_svg
 from gui.workshop.room import (
@@ -84,17 +85,12 @@ def HostPage():
             solara.Error(f"Refused: {refused}", classes=["sw-ws-refused"])
             return
 
-        def act(action):
-            def run():
-                try:
-                    action()
-                except RoomError as exc:
-                    set_error(str(exc))
-                    return
+        def act(action, what: str = "that action"):
+            def ok():
                 set_error("")
                 set_confirm_reset(False)
 
-            return run
+            return guarded(action, set_error, what, ok)
 
         with room.lock:
             phase, board = room.phase, room.board
@@ -193,6 +189,8 @@ def SettingsForm(room: Room, key: str):
 
     def save():
         try:
+            if scenario not in preset_names():
+                raise RoomError(f"scenario: choose one of {', '.join(preset_names())}")
             changes, limits = {"scenario": scenario, "auto_advance": auto}, {}
             for name, label, integer, in_limits in SETTING_FIELDS:
                 text = texts[name].strip()
@@ -222,7 +220,11 @@ def SettingsForm(room: Room, key: str):
         solara.Checkbox(
             label="Advance when every team has submitted", value=auto, on_value=set_auto
         )
-        solara.Button("Save settings", on_click=save, classes=["sw-ws-save-settings"])
+        solara.Button(
+            "Save settings",
+            on_click=guarded(save, set_message, "saving the settings"),
+            classes=["sw-ws-save-settings"],
+        )
         if message:
             (solara.Success if message == "Saved." else solara.Error)(
                 message, classes=["sw-ws-settings-message"]

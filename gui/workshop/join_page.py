@@ -10,7 +10,7 @@ from __future__ import annotations
 import solara
 
 from gui.workshop import links
-from gui.workshop.room import RoomError
+from gui.workshop.guard import guarded
 from gui.workshop.rooms import server_rooms
 
 
@@ -24,21 +24,13 @@ def JoinPage():
     error, set_error = solara.use_state("")
 
     def join():
-        try:
-            room = server_rooms().get(code)
-            team = room.join(name, key or None)
-        except RoomError as exc:
-            set_error(str(exc))
-            return
+        room = server_rooms().get(code)
+        team = room.join(name, key or None)
         set_error("")
         router.push(links.team_page(room.code, team.id, team.key))
 
     def create():
-        try:
-            room = server_rooms().create()
-        except RoomError as exc:
-            set_error(str(exc))
-            return
+        room = server_rooms().create()
         router.push(links.host_page(room.code, room.facilitator_key))
 
     with solara.Column(classes=["sw-ws-page", "sw-ws-join"]):
@@ -52,7 +44,12 @@ def JoinPage():
                 on_value=set_key,
                 classes=["sw-ws-key"],
             )
-            solara.Button("Join", on_click=join, color="primary", classes=["sw-ws-join-button"])
+            solara.Button(
+                "Join",
+                on_click=guarded(join, set_error, "joining the room"),
+                color="primary",
+                classes=["sw-ws-join-button"],
+            )
             if error:
                 solara.Error(error, classes=["sw-ws-error"])
         with solara.Card("Run a workshop", classes=["sw-ws-card"]):
@@ -60,4 +57,8 @@ def JoinPage():
                 "Create a room, choose the scenario and the rounds, and share its code. "
                 "Keep the facilitator link: it is the key to the room's controls."
             )
-            solara.Button("Create a room", on_click=create, classes=["sw-ws-create"])
+            solara.Button(
+                "Create a room",
+                on_click=guarded(create, set_error, "creating a room"),
+                classes=["sw-ws-create"],
+            )

@@ -17,6 +17,7 @@ from gui.kpi_cards import KpiCardsWidget
 from gui.workshop import links
 from gui.workshop.debrief_view import DebriefView
 from gui.workshop.decisions import STRATEGY_WORDS, Decision, describe
+from gui.workshop.guard import guarded
 from gui.workshop.live import board_version, room_phase, room_version, use_room
 from gui.workshop.research import STUDIES
 from gui.workshop.room import FINISHED, LOBBY, OPEN_PHASES, Room, RoomError, Team
@@ -178,20 +179,17 @@ def DecisionForm(room: Room, team: Team, start: Decision, reps: int):
     set_let_go, set_price, set_invest = field("let_go"), field("price"), field("invest")
 
     def submit():
-        try:
-            decision = Decision(
-                strategy=STRATEGY_CHOICES[strategy],
-                marketing_spend=parse_number("marketing per week", marketing),
-                hires=parse_number("reps to hire", hires, integer=True),
-                let_go=parse_number("reps to let go", let_go, integer=True),
-                seat_price=parse_number("monthly seat price", price),
-                investment=parse_number("product investment", invest),
-            )
-            room.submit(team.id, team.key, decision)
-        except RoomError as exc:
-            set_error(str(exc))
-            return
-        set_error("")
+        if strategy not in STRATEGY_CHOICES:
+            raise RoomError(f"strategy: choose one of {', '.join(STRATEGY_CHOICES)}")
+        decision = Decision(
+            strategy=STRATEGY_CHOICES[strategy],
+            marketing_spend=parse_number("marketing per week", marketing),
+            hires=parse_number("reps to hire", hires, integer=True),
+            let_go=parse_number("reps to let go", let_go, integer=True),
+            seat_price=parse_number("monthly seat price", price),
+            investment=parse_number("product investment", invest),
+        )
+        room.submit(team.id, team.key, decision)
 
     with solara.Card("This round's decision", classes=["sw-ws-card", "sw-ws-decision"]):
         solara.Select("Strategy", values=list(STRATEGY_CHOICES), value=strategy,
@@ -221,7 +219,12 @@ def DecisionForm(room: Room, team: Team, start: Decision, reps: int):
             message=f"up to {limits.max_investment:,.0f}; raises quality, less for each dollar more",
             classes=["sw-ws-invest"],
         )  # fmt: skip
-        solara.Button("Submit decision", on_click=submit, color="primary", classes=["sw-ws-submit"])
+        solara.Button(
+            "Submit decision",
+            on_click=guarded(submit, set_error, "submitting the decision", lambda: set_error("")),
+            color="primary",
+            classes=["sw-ws-submit"],
+        )
         if error:
             solara.Error(error, classes=["sw-ws-error"])
 
@@ -232,13 +235,12 @@ def Research(room: Room, team: Team, reports: list[dict], can_buy: bool = True):
     error, set_error = solara.use_state("")
     price = room.settings.research_price
 
-    def buy(study: str):
-        try:
-            room.buy(team.id, team.key, study)
-        except RoomError as exc:
-            set_error(str(exc))
-            return
-        set_error("")
+    buy = guarded(
+        lambda study: room.buy(team.id, team.key, study),
+        set_error,
+        "buying the study",
+        lambda: set_error(""),
+    )
 
     with solara.Card("Market research", classes=["sw-ws-card", "sw-ws-research"]):
         if can_buy:

@@ -7,6 +7,7 @@ sessions), so a session's redraw is a few widgets with ready JSON strings.
 from __future__ import annotations
 
 import json
+import math
 
 import solara
 from solara.alias import rv
@@ -97,15 +98,33 @@ def Report(report: dict):
         rv.Html(tag="div", children=[report["note"]], class_="sw-ws-note")
 
 
+MAX_NUMBER_TEXT = 40
+"""Longest text read as a number ("12,000,000.00" is 13): longer is refused unread."""
+
+
 def parse_number(label: str, text: str, integer: bool = False) -> float | int:
-    """A number a person typed ("12,000", "$25", " 3 "); RoomError names the field."""
-    cleaned = (text or "").replace(",", "").replace("$", "").strip()
+    """A number a person typed ("12,000", "$25", " 3 "); RoomError names the field.
+
+    Refused with the form's message: text that is not a number, too long to be one,
+    not finite (``nan``, ``inf``, ``1e400``, which Python reads as infinity), and for
+    whole numbers anything with a fraction. ``-0`` reads as 0. The ranges themselves
+    are the room's limits, checked by :func:`gui.workshop.decisions.validate`.
+    """
+    raw = text if isinstance(text, str) else ""
+    if len(raw) > MAX_NUMBER_TEXT:
+        raise RoomError(f"{label}: that is not a number (at most {MAX_NUMBER_TEXT} characters)")
+    cleaned = raw.replace(",", "").replace("$", "").replace("_", "x").strip()
+    shown = raw.strip()
     try:
         value = float(cleaned)
     except ValueError:
-        raise RoomError(f"{label}: {text!r} is not a number") from None
+        raise RoomError(f"{label}: {shown!r} is not a number") from None
+    if not math.isfinite(value):
+        raise RoomError(f"{label}: {shown!r} is not a number you can use; type digits, like 5")
+    if value == 0:
+        value = 0.0  # -0 reads as 0
     if integer:
         if value != int(value):
-            raise RoomError(f"{label}: {text!r} is not a whole number")
+            raise RoomError(f"{label}: {shown!r} is not a whole number")
         return int(value)
     return value
