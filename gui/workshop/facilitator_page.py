@@ -18,6 +18,7 @@ import solara.lab
 from solara.alias import rv
 
 from gui.workshop import links
+from gui.workshop.controls_panel import ControlsPanel
 from gui.workshop.debrief_view import DebriefView
 from gui.workshop.guard import guarded
 from gui.workshop.live import board_version, room_version, use_room
@@ -31,7 +32,7 @@ from gui.workshop.room import (
     RoomError,
 )
 from gui.workshop.rooms import server_rooms
-from gui.workshop.views import RoundLine, Standings, parse_number, table
+from gui.workshop.views import Notices, RoundLine, Standings, parse_number, table
 from sim.scenarios import preset_names
 
 TEAM_HEADERS = json.dumps(
@@ -98,6 +99,7 @@ def HostPage():
             took = room.last_advance_seconds
         JoinPanel(room)
         RoundLine(room)
+        Notices(room)
         with solara.Row(classes=["sw-ws-row", "sw-ws-controls"]):
             if phase == LOBBY:
                 solara.Button("Start practice round", on_click=act(lambda: room.start(key, practice=True)),
@@ -121,6 +123,8 @@ def HostPage():
                                   classes=["sw-ws-reset"])  # fmt: skip
         if error:
             solara.Error(error, classes=["sw-ws-error"])
+        if phase != LOBBY:
+            ControlsPanel(room, key)
         if took is not None:
             rv.Html(tag="div", children=[f"The last round took {took:.2f} s to compute."],
                     class_="sw-ws-note")  # fmt: skip
@@ -128,7 +132,7 @@ def HostPage():
         if phase == LOBBY:
             SettingsForm(room, key)
         if board is not None:
-            Standings(room, market=phase != FINISHED)
+            Standings(room, market=phase != FINISHED, facilitator=True)
         if phase == FINISHED:
             DebriefView(room, audit=True)
 
@@ -143,6 +147,10 @@ def JoinPanel(room: Room):
             rv.Html(tag="div", children=["Join code"], class_="sw-ws-label")
             rv.Html(tag="div", children=[room.code], class_="sw-ws-code-big")
             rv.Html(tag="div", children=[url], class_="sw-ws-url")
+            rv.Html(tag="a", children=["Projector view (no key in its link): ",
+                                       origin + links.screen_page(room.code)],
+                    attributes={"href": links.screen_page(room.code), "target": "_blank"},
+                    class_="sw-ws-screen-link")  # fmt: skip
             if "127.0.0.1" in origin or "localhost" in origin:
                 rv.Html(tag="div", class_="sw-ws-note", children=[
                     "This address works on this computer only: open this page through the "

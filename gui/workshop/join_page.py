@@ -10,6 +10,7 @@ from __future__ import annotations
 import solara
 
 from gui.workshop import links
+from gui.workshop.access import check_password
 from gui.workshop.guard import guarded
 from gui.workshop.rooms import server_rooms
 
@@ -22,6 +23,8 @@ def JoinPage():
     name, set_name = solara.use_state("")
     key, set_key = solara.use_state("")
     error, set_error = solara.use_state("")
+    password, set_password = solara.use_state("")
+    create_error, set_create_error = solara.use_state("")
 
     def join():
         room = server_rooms().get(code)
@@ -30,6 +33,7 @@ def JoinPage():
         router.push(links.team_page(room.code, team.id, team.key))
 
     def create():
+        check_password(password)
         room = server_rooms().create()
         router.push(links.host_page(room.code, room.facilitator_key))
 
@@ -55,10 +59,23 @@ def JoinPage():
         with solara.Card("Run a workshop", classes=["sw-ws-card"]):
             solara.Text(
                 "Create a room, choose the scenario and the rounds, and share its code. "
-                "Keep the facilitator link: it is the key to the room's controls."
+                "Keep the facilitator link: it is the key to the room's controls. "
+                "The facilitator password was printed when the server started."
             )
-            solara.Button(
-                "Create a room",
-                on_click=guarded(create, set_error, "creating a room"),
-                classes=["sw-ws-create"],
+            solara.InputText(
+                "Facilitator password",
+                value=password,
+                on_value=set_password,
+                password=True,
+                classes=["sw-ws-password"],
             )
+            with solara.Row(classes=["sw-ws-row"]):
+                solara.Button(
+                    "Create a room",
+                    on_click=guarded(create, set_create_error, "creating a room"),
+                    classes=["sw-ws-create"],
+                )
+                with solara.Link(links.rooms_page()):
+                    solara.Button("Manage rooms", text=True, classes=["sw-ws-manage"])
+            if create_error:
+                solara.Error(create_error, classes=["sw-ws-create-error"])

@@ -12,6 +12,8 @@ from gui.workshop.debrief_view import SummaryPage
 from gui.workshop.facilitator_page import HostPage
 from gui.workshop.join_page import JoinPage
 from gui.workshop.participant_page import TeamPage
+from gui.workshop.rooms_page import RoomsPage
+from gui.workshop.screen_page import ScreenPage
 
 CSS = """
 .sw-ws-page { max-width: 1200px; width: 100%; box-sizing: border-box; padding: 8px; }
@@ -55,4 +57,8 @@ routes = [
     solara.Route(path="team", component=TeamPage, label="Team"),
     solara.Route(path="host", component=HostPage, label="Facilitator"),
     solara.Route(path="summary", component=SummaryPage, label="Summary"),
+    solara.Route(path="rooms", component=RoomsPage, label="Rooms"),
+    # /workshop/ABCD/screen: Solara's router skips the code (no route matches it) and
+    # matches "screen"; the page reads the code from the path
+    solara.Route(path="screen", component=ScreenPage, label="Projector"),
 ]

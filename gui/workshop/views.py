@@ -39,15 +39,32 @@ _LEADERBOARD_HEADERS_JSON = json.dumps(LEADERBOARD_HEADERS)
 
 
 @solara.component
-def Standings(room: Room, market: bool = True, title: str = "Leaderboard after the last round"):
-    """Leaderboard and (``market``) the market's predator-prey chart (reps vs receptivity)."""
-    _ = board_version.value
+def Standings(
+    room: Room,
+    market: bool = True,
+    title: str = "Leaderboard after the last round",
+    facilitator: bool = False,
+):
+    """Leaderboard and (``market``) the market's predator-prey chart (reps vs receptivity).
+
+    While the facilitator hides the leaderboard, teams see a note instead; the
+    facilitator sees it with a reminder that the teams do not.
+    """
+    _ = board_version.value, room_version.value
     board = room.board
     if board is None:
         return
+    visible = room.leaderboard_visible
     with solara.Div(classes=["sw-ws-standings"]):
         rv.Html(tag="h3", children=[title], class_="sw-ws-h3")
-        table(_LEADERBOARD_HEADERS_JSON, board.leaderboard_json, "sw-ws-leaderboard")
+        if visible or facilitator:
+            if not visible:
+                rv.Html(tag="div", children=["Hidden from the teams until you reveal it."],
+                        class_="sw-ws-note sw-ws-board-hidden-note")  # fmt: skip
+            table(_LEADERBOARD_HEADERS_JSON, board.leaderboard_json, "sw-ws-leaderboard")
+        else:
+            solara.Info("The facilitator will reveal the leaderboard.",
+                        classes=["sw-ws-board-hidden"])  # fmt: skip
         if not market:
             return
         with solara.Div(classes=["sw-grid"]):
@@ -58,15 +75,32 @@ def Standings(room: Room, market: bool = True, title: str = "Leaderboard after t
 
 
 @solara.component
+def Notices(room: Room):
+    """The facilitator's message to every team, and whether the room is closed."""
+    _ = room_version.value
+    with room.lock:
+        message, closed = room.message, room.closed
+    if closed:
+        solara.Warning("The facilitator closed this room: nothing can change any more.",
+                       classes=["sw-ws-room-closed"])  # fmt: skip
+    if message:
+        solara.Info(f"From the facilitator: {message}", classes=["sw-ws-message"])
+
+
+@solara.component
 def RoundLine(room: Room):
     """ "Room ABCD: round 2 of 6, week 13" and, with a deadline, the time left."""
     _ = room_version.value
     with room.lock:
         label = room.round_label()
         week = room.market.week if room.market is not None else 0
-        deadline = room.deadline
+        deadline, paused = room.deadline, room.paused_left
     with solara.Div(classes=["sw-ws-round"]):
         rv.Html(tag="span", children=[f"Room {room.code}: {label}, week {week}. "])
+        if paused is not None:
+            left = int(round(paused))
+            rv.Html(tag="span", class_="sw-ws-paused",
+                    children=[f"Clock paused ({left // 60}:{left % 60:02d} left)."])  # fmt: skip
         Countdown(deadline)
 
 
