@@ -204,7 +204,10 @@ def _market_story(room: Room) -> str:
 
 
 def audit_rows(room: Room) -> list[dict[str, Any]]:
-    """One row per (round, team): the decision, the research bought, how the round advanced."""
+    """One row per (round, team): the decision, the research bought, how the round advanced.
+
+    Then one row per facilitator action during play (pause, extend, rename...).
+    """
     names = room.team_names()
     rows = []
     for number, played in enumerate(room.played, start=1):
@@ -222,6 +225,17 @@ def audit_rows(room: Room) -> list[dict[str, Any]]:
                     "reason": played.reason,
                 }
             )
+    for event in room.events:  # the facilitator's controls (gui.workshop.controls)
+        detail = event.get("detail", "")
+        rows.append(
+            {
+                "round": event.get("round", ""),
+                "team": "(facilitator)",
+                "decision": event.get("action", "") + (f": {detail}" if detail else ""),
+                "research": "-",
+                "reason": f"week {event.get('week', '')}",
+            }
+        )
     return rows
 
 

@@ -20,6 +20,7 @@ from solara.alias import rv
 from gui.workshop import links
 from gui.workshop.controls_panel import ControlsPanel
 from gui.workshop.debrief_view import DebriefView
+from gui.workshop.exports_panel import ExportsPanel
 from gui.workshop.guard import guarded
 from gui.workshop.live import board_version, room_version, use_room
 from gui.workshop.qr import qr_svg
@@ -111,9 +112,6 @@ def HostPage():
                 solara.Button(f"Advance round ({n_submitted} of {n_teams} submitted)",
                               on_click=act(lambda: room.advance(key)), color="primary",
                               classes=["sw-ws-advance"])  # fmt: skip
-            if phase == FINISHED:
-                with solara.Link(links.summary_page(room.code, key)):
-                    solara.Button("Printable summary", classes=["sw-ws-print-link"])
             if phase != LOBBY:
                 if confirm_reset:
                     solara.Button("Really reset: back to the lobby", color="error",
@@ -125,6 +123,8 @@ def HostPage():
             solara.Error(error, classes=["sw-ws-error"])
         if phase != LOBBY:
             ControlsPanel(room, key)
+        if board is not None and room.played:
+            ExportsPanel(room, key)
         if took is not None:
             rv.Html(tag="div", children=[f"The last round took {took:.2f} s to compute."],
                     class_="sw-ws-note")  # fmt: skip
