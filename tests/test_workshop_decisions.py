@@ -167,7 +167,7 @@ def played_room():
              Decision("hybrid", 5000.0, hires=2)]  # fmt: skip
     for team, plan in zip(teams, plans, strict=True):
         room.submit(team.id, team.key, plan)
-    room.buy(teams[1].id, teams[1].key, "win_rates")
+    room.buy(teams[1].id, teams[1].key, "receptivity")
     for _ in range(3):
         room.advance(room.facilitator_key)
     return room, teams
@@ -195,7 +195,7 @@ def test_the_audit_has_a_row_per_round_and_team_and_the_summary_escapes_names():
     rows = debrief.audit_rows(room)
     assert len(rows) == 3 * 3
     assert rows[0]["decision"].startswith("direct") and "hire 6" in rows[0]["decision"]
-    assert rows[1]["research"] == "win_rates"
+    assert rows[1]["research"] == "receptivity"
     assert rows[3]["decision"] == "no decision: kept its settings"
     html = debrief.summary_html(room)
     assert "<b>Foxes</b>" not in html and "&lt;b&gt;Foxes&lt;/b&gt;" in html

@@ -22,7 +22,7 @@ from gui.workshop.debrief_view import DebriefView
 from gui.workshop.decisions import STRATEGY_WORDS, Decision, describe
 from gui.workshop.guard import guarded
 from gui.workshop.live import board_version, room_phase, room_version, use_room
-from gui.workshop.research import STUDIES
+from gui.workshop.research import STUDIES, nothing_yet
 from gui.workshop.room import FINISHED, LOBBY, OPEN_PHASES, Room, RoomError, Team
 from gui.workshop.rooms import server_rooms
 from gui.workshop.views import Notices, Report, RoundLine, Standings, chart, parse_number
@@ -281,6 +281,11 @@ def Research(room: Room, team: Team, reports: list[dict], can_buy: bool = True):
         lambda: set_error(""),
     )
 
+    unsold: dict[str, str | None] = {}
+    if can_buy:
+        with room.lock:
+            weeks = room.settings.weeks_per_round
+            unsold = {s: nothing_yet(s, room.market.model, team.id, weeks) for s in STUDIES}
     with solara.Card("Market research", classes=["sw-ws-card", "sw-ws-research"]):
         if can_buy:
             solara.Text(f"Each study costs ${price:,.0f} of cash, paid now.")
@@ -291,7 +296,12 @@ def Research(room: Room, team: Team, reports: list[dict], can_buy: bool = True):
                         on_click=lambda study=study: buy(study),
                         classes=["sw-ws-buy", f"sw-ws-buy-{study}"],
                         outlined=True,
+                        disabled=unsold[study] is not None,
                     )
+            for study, why in unsold.items():
+                if why is not None:
+                    rv.Html(tag="div", class_="sw-ws-note sw-ws-unsold",
+                            children=[f"{STUDIES[study]}: not for sale yet: {why}."])  # fmt: skip
         if error:
             solara.Error(error, classes=["sw-ws-error"])
         for report in reversed(reports):

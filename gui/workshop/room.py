@@ -40,7 +40,7 @@ from gui.workshop import codes
 from gui.workshop.board import Board, build_board
 from gui.workshop.decisions import Decision, DecisionError
 from gui.workshop.market import Purchase, RoomMarket
-from gui.workshop.research import STUDIES, ResearchError, run_study, study_rng
+from gui.workshop.research import STUDIES, ResearchError, nothing_yet, run_study, study_rng
 from gui.workshop.settings import MAX_TEAMS, RoomSettings, SettingsError, check_market
 
 LOBBY, PRACTICE, PRACTICE_DONE, PLAYING, FINISHED = (
@@ -378,6 +378,9 @@ class Room:
         with self.lock:
             self._require_usable()
             self._require_open()
+            why = nothing_yet(study, self.market.model, team.id, self.settings.weeks_per_round)
+            if why is not None:
+                raise RoomError(f"{STUDIES[study]}: not for sale now ({why}); nothing was charged")
             report = self._pay_and_report(Purchase(team.id, study))
             self._new_board()  # the team's cash changed
             self._changed()
@@ -389,6 +392,7 @@ class Room:
             self.market.pay_for_research(purchase.team, self.settings.research_price)
         except DecisionError as exc:
             raise RoomError(str(exc)) from None
+        self.market.sync_cash(purchase.team)  # one cash figure: cards, leaderboard, exports
         self.pending_purchases.append(purchase)
         rng = study_rng(self.market.seed, self.open_round, purchase.team, purchase.study)
         names = {t.id: t.name for t in self.teams}

@@ -12,6 +12,7 @@ from gui.workshop.debrief_view import SummaryPage
 from gui.workshop.facilitator_page import HostPage
 from gui.workshop.join_page import JoinPage
 from gui.workshop.participant_page import TeamPage
+from gui.workshop.reconnect import Reconnect
 from gui.workshop.rooms_page import RoomsPage
 from gui.workshop.screen_page import ScreenPage
 
@@ -49,6 +50,7 @@ CSS = """
 def WorkshopLayout(children=[]):  # noqa: B006 - Solara's signature
     solara.Title("Sales Web workshop")
     solara.Style(CSS)
+    Reconnect()
     solara.Column(children=children, style="padding: 0; width: 100%")
 
 
