@@ -45,6 +45,8 @@ CSS = """
 .sw-ws-chip { font-size: 26px; padding: 6px 16px; border-radius: 24px; background: #eceff1;
   color: #455a64; }
 .sw-ws-chip.done { background: #2e7d32; color: white; }
+.sw-ws-screen .sw-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.sw-ws-screen .sw-ws-verdict p { font-size: 26px; max-width: none; line-height: 1.35; }
 """
 
 
