@@ -180,7 +180,7 @@ def test_the_debrief_names_the_winner_its_strategy_and_why():
     assert lines[0].startswith(f"{res[0].name} finished first")
     assert debrief.STRATEGY_WORDS[res[0].strategy] in lines[0]
     assert "won on mean ARR" in lines[1]
-    assert lines[2].startswith("Why: it won")
+    assert lines[2].startswith(f"Why {res[0].name} won, strongest reason first: 1) ")
     assert "Buyers' attention went from 0.30" in " ".join(lines)
     assert [r.strategy for r in sorted(res, key=lambda r: r.team)] == [
         "direct",

@@ -9,10 +9,11 @@ have numbers behind them:
   (:func:`audit_rows`);
 * the market's predator-prey chart: the reps of every vendor against buyers'
   receptivity (``gui.charts.predator_prey`` and ``phase_portrait``);
-* the verdict (:func:`verdict`): the winning team and the strategy it mostly played,
-  the strategies ranked by their teams' mean ARR, the winner's edge over the others
-  on the drivers (deals won and win rate, users, cash burned per ARR earned), what
-  happened to buyers' attention, and who ran out of cash;
+* the verdict (:func:`verdict`): the winning team and its strategy path, the teams
+  that never decided (and where they finished), the strategy paths ranked by their
+  teams' mean ARR, the reasons the winner won ranked from the data
+  (:mod:`gui.workshop.reasons`: ARR per dollar burned, win rate, churn, timing,
+  users), what happened to buyers' attention, and who ran out of cash;
 * a one-page printable summary (:func:`summary_html`, with print CSS).
 """
 
@@ -27,9 +28,9 @@ import numpy as np
 
 from gui import charts
 from gui.kpis import usd_short
+from gui.workshop import reasons
 from gui.workshop.board import dumps
 from gui.workshop.decisions import STRATEGY_WORDS, describe
-from sim.params import STRATEGIES
 
 if TYPE_CHECKING:
     from gui.workshop.room import Room
@@ -100,16 +101,6 @@ def results(room: Room) -> list[TeamResult]:
     return out
 
 
-def _pct(x: float | None) -> str:
-    return "no deals closed" if x is None else f"{x:.0%}"
-
-
-def _pooled_win_rate(rows: list[TeamResult]) -> float | None:
-    won = sum(r.deals_won for r in rows)
-    closed = won + sum(r.deals_lost for r in rows)
-    return won / closed if closed else None
-
-
 def verdict(room: Room) -> list[str]:
     """Which strategy won and why, as a few plain sentences computed from the market."""
     res = results(room)
@@ -117,31 +108,18 @@ def verdict(room: Room) -> list[str]:
         return ["No round has been played yet."]
     lines = []
     best, rest = res[0], res[1:]
-    runs = _runs(best.path)
+    runs = reasons.runs(best.path)
     changes = f" ({' -> '.join(STRATEGY_WORDS[s] for s in runs)})" if len(runs) > 1 else ""
     lines.append(
         f"{best.name} finished first with {usd_short(best.arr)} ARR and "
         f"{usd_short(best.cash)} cash, playing {STRATEGY_WORDS[best.strategy]}{changes}."
     )
-    by_strategy = {s: [r for r in res if r.strategy == s] for s in STRATEGIES}
-    ranked = sorted(
-        (s for s in STRATEGIES if by_strategy[s]),
-        key=lambda s: -float(np.mean([r.arr for r in by_strategy[s]])),
-    )
-    parts = []
-    for s in ranked:
-        rows = by_strategy[s]
-        alive = sum(r.alive for r in rows)
-        parts.append(
-            f"{STRATEGY_WORDS[s]} {usd_short(float(np.mean([r.arr for r in rows])))} "
-            f"({len(rows)} team{'s' * (len(rows) != 1)}, {alive} still in the market)"
-        )
-    lines.append(
-        f"By the strategy teams played most, {STRATEGY_WORDS[ranked[0]]} won on mean ARR: "
-        + "; ".join(parts) + "."
-    )  # fmt: skip
+    idle = reasons.never_decided_line(room, res)
+    if idle:
+        lines.append(idle)
+    lines.append(reasons.paths_line(res))
     if rest:
-        lines.append(_why(best, rest))
+        lines.append(reasons.why_line(room, res))
     lines.append(_market_story(room))
     exited = [r for r in res if not r.alive]
     if exited:
@@ -153,36 +131,6 @@ def verdict(room: Room) -> list[str]:
             "Reps and marketing cost cash every week; ARR arrives only as deals close."
         )
     return lines
-
-
-def _runs(path: list[str]) -> list[str]:
-    """``[a, a, b, b, a]`` -> ``[a, b, a]``: the strategy changes a team made."""
-    return [s for i, s in enumerate(path) if i == 0 or path[i - 1] != s]
-
-
-def _why(best: TeamResult, rest: list[TeamResult]) -> str:
-    """The winner's edge over the median of the others on each driver."""
-    others_won = float(np.median([r.deals_won for r in rest]))
-    others_users = float(np.median([r.users for r in rest]))
-    reasons = [
-        f"it won {best.deals_won} deal{'s' * (best.deals_won != 1)} at a {_pct(best.win_rate)} win rate "
-        f"(the other teams: median {others_won:.0f} deals, {_pct(_pooled_win_rate(rest))} together)"
-    ]
-    if best.users > 1.5 * max(others_users, 1.0):
-        reasons.append(
-            f"its product spread to {best.users:,} users (others: median {others_users:,.0f}), "
-            "and users pull their purchasers in"
-        )
-    efficiency = best.arr / best.burned if best.burned > 0 else None
-    others = [r.arr / r.burned for r in rest if r.burned > 0]
-    if efficiency is not None and others:
-        reasons.append(
-            f"it earned {efficiency:,.2f} USD of ARR per dollar of cash burned "
-            f"(others: median {float(np.median(others)):,.2f})"
-        )
-    elif best.burned <= 0:
-        reasons.append("it earned more cash than it spent")
-    return "Why: " + "; ".join(reasons) + "."
 
 
 def _market_story(room: Room) -> str:
@@ -302,7 +250,7 @@ def summary_html(room: Room) -> str:
     s = room.settings
     res = results(room)
     rows = "".join(
-        f"<tr><td>{i}</td><td>{e(r.name)}</td><td>{e(' -> '.join(STRATEGY_WORDS[x] for x in _runs(r.path)))}</td>"
+        f"<tr><td>{i}</td><td>{e(r.name)}</td><td>{e(' -> '.join(STRATEGY_WORDS[x] for x in reasons.runs(r.path)))}</td>"
         f"<td>{e(usd_short(r.arr))}</td><td>{e(usd_short(r.cash) if r.alive else 'out of cash')}</td>"
         f"<td>{r.customers}</td></tr>"
         for i, r in enumerate(res[:PRINT_ROWS], start=1)
