@@ -106,6 +106,7 @@ def show_leaderboard(room: Room, key: str | None, visible: bool) -> None:
         if room.leaderboard_visible == bool(visible):
             return
         room.leaderboard_visible = bool(visible)
+        room.board_version += 1  # the views that draw the board redraw; the rest do not
         _event(room, "leaderboard revealed" if visible else "leaderboard hidden", "")
 
 

@@ -22,7 +22,7 @@ from gui.workshop.debrief_view import DebriefView
 from gui.workshop.decisions import STRATEGY_WORDS, Decision, describe
 from gui.workshop.guard import guarded
 from gui.workshop.live import board_version, room_phase, room_version, use_room
-from gui.workshop.research import STUDIES, nothing_yet
+from gui.workshop.research import STUDIES
 from gui.workshop.room import FINISHED, LOBBY, OPEN_PHASES, Room, RoomError, Team
 from gui.workshop.rooms import server_rooms
 from gui.workshop.views import Notices, Report, RoundLine, Standings, chart, parse_number
@@ -108,7 +108,13 @@ def TeamChart(room: Room, team: Team):
 
 @solara.component
 def TeamDecision(room: Room, team: Team, phase: str):
-    """The round's decision and research, or why there is none to make."""
+    """The round's decision and research, or why there is none to make.
+
+    Banners that come and go (submitted, out of cash) sit in a container of their own,
+    so the form and the research keep their place among the children: reacton matches
+    children by position, and a banner appearing before the form made every session
+    recreate the whole form (about 40 widgets) at each submission and advance.
+    """
     _ = room_version.value, board_version.value
     with room.lock:
         state = room.board.team_state[team.id]
@@ -119,28 +125,9 @@ def TeamDecision(room: Room, team: Team, phase: str):
         submitted = room.pending.get(target.id)
         by = room.submitted_by.get(target.id)
         target_state = room.board.team_state[target.id]
-    if not state["alive"]:
-        if advised is None:
-            solara.Warning(
-                f"Your company ran out of cash in week {state['exited']}. Watch the market: "
-                "the debrief will ask what happened. The facilitator can make your team an "
-                "advisor of a team still in the market, so you keep playing.",
-                classes=["sw-ws-exited"],
-            )
-        else:
-            solara.Warning(
-                f"Your company ran out of cash in week {state['exited']}. You now advise "
-                f"team {advised.name}: its decision below is yours to make with it.",
-                classes=["sw-ws-exited", "sw-ws-advisor"],
-            )
+    with solara.Div(classes=["sw-ws-banners"]):
+        Banners(state, advised, target, submitted, phase, target_state)
     if phase in OPEN_PHASES and target_state["alive"] and (state["alive"] or advised):
-        if submitted is not None:
-            solara.Success(
-                f"{'Team ' + target.name if advised else 'Your team'}'s decision for this "
-                f"round: {describe(submitted)}. You may change it until the round advances; "
-                "the last one counts.",
-                classes=["sw-ws-submitted"],
-            )
         start = submitted or Decision(
             strategy=target_state["strategy"],
             marketing_spend=target_state["marketing_spend"],
@@ -156,6 +143,32 @@ def TeamDecision(room: Room, team: Team, phase: str):
         )
     if phase not in OPEN_PHASES and reports:
         Research(room, team, reports, can_buy=False)
+
+
+def Banners(state, advised, target, submitted, phase, target_state) -> None:
+    """Out of cash (advising or not) and the submitted decision (no component: inline)."""
+    if not state["alive"]:
+        if advised is None:
+            solara.Warning(
+                f"Your company ran out of cash in week {state['exited']}. Watch the market: "
+                "the debrief will ask what happened. The facilitator can make your team an "
+                "advisor of a team still in the market, so you keep playing.",
+                classes=["sw-ws-exited"],
+            )
+        else:
+            solara.Warning(
+                f"Your company ran out of cash in week {state['exited']}. You now advise "
+                f"team {advised.name}: its decision below is yours to make with it.",
+                classes=["sw-ws-exited", "sw-ws-advisor"],
+            )
+    deciding = phase in OPEN_PHASES and target_state["alive"] and (state["alive"] or advised)
+    if deciding and submitted is not None:
+        solara.Success(
+            f"{'Team ' + target.name if advised else 'Your team'}'s decision for this "
+            f"round: {describe(submitted)}. You may change it until the round advances; "
+            "the last one counts.",
+            classes=["sw-ws-submitted"],
+        )
 
 
 def form_texts(decision: Decision) -> dict[str, str]:
@@ -222,13 +235,14 @@ def DecisionForm(
 
     title = "This round's decision" + (f" for team {advised.name}" if advised else "")
     with solara.Card(title, classes=["sw-ws-card", "sw-ws-decision"]):
-        if by is not None and by[0] != device:
-            solara.Info(
-                f"{by[1] or 'A teammate'} changed the decision at "
-                f"{time.strftime('%H:%M', time.localtime(by[2]))} on another device; "
-                "the form shows it now.",
-                classes=["sw-ws-overwritten"],
-            )
+        with solara.Div(classes=["sw-ws-banners"]):  # its own place: the fields keep theirs
+            if by is not None and by[0] != device:
+                solara.Info(
+                    f"{by[1] or 'A teammate'} changed the decision at "
+                    f"{time.strftime('%H:%M', time.localtime(by[2]))} on another device; "
+                    "the form shows it now.",
+                    classes=["sw-ws-overwritten"],
+                )
         solara.Select("Strategy", values=list(STRATEGY_CHOICES), value=strategy,
                       on_value=set_strategy, classes=["sw-ws-strategy"])  # fmt: skip
         solara.InputText(
@@ -284,8 +298,7 @@ def Research(room: Room, team: Team, reports: list[dict], can_buy: bool = True):
     unsold: dict[str, str | None] = {}
     if can_buy:
         with room.lock:
-            weeks = room.settings.weeks_per_round
-            unsold = {s: nothing_yet(s, room.market.model, team.id, weeks) for s in STUDIES}
+            unsold = dict(room.unsold.get(team.id, {}))
     with solara.Card("Market research", classes=["sw-ws-card", "sw-ws-research"]):
         if can_buy:
             solara.Text(f"Each study costs ${price:,.0f} of cash, paid now.")
@@ -296,16 +309,17 @@ def Research(room: Room, team: Team, reports: list[dict], can_buy: bool = True):
                         on_click=lambda study=study: buy(study),
                         classes=["sw-ws-buy", f"sw-ws-buy-{study}"],
                         outlined=True,
-                        disabled=unsold[study] is not None,
+                        disabled=unsold.get(study) is not None,
                     )
-            for study, why in unsold.items():
-                if why is not None:
-                    rv.Html(tag="div", class_="sw-ws-note sw-ws-unsold",
-                            children=[f"{STUDIES[study]}: not for sale yet: {why}."])  # fmt: skip
+            with solara.Div(classes=["sw-ws-unsold-notes"]):
+                for study, why in unsold.items():
+                    if why is not None:
+                        rv.Html(tag="div", class_="sw-ws-note sw-ws-unsold",
+                                children=[f"{STUDIES[study]}: not for sale yet: {why}."])  # fmt: skip
         if error:
             solara.Error(error, classes=["sw-ws-error"])
-        for report in reversed(reports):
-            Report(report)
+        for number, report in reversed(list(enumerate(reports))):
+            Report(report).key(f"report-{number}")  # a new report does not shift the others
 
 
 @solara.component

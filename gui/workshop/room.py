@@ -137,6 +137,8 @@ class Room:
     """Teams the facilitator removed: their vendor keeps its settings, no one steers it."""
     advisors: dict[int, int] = field(default_factory=dict)
     """Bankrupt team -> the team it advises (it decides with that team)."""
+    unsold: dict[int, dict[str, str | None]] = field(default_factory=dict)
+    """Team -> study -> why it is not for sale now (None: for sale); with each board."""
     submitted_by: dict[int, tuple[str, str, float]] = field(default_factory=dict)
     """Team -> (device, who, epoch seconds) of the pending decision's last submission."""
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
@@ -378,7 +380,7 @@ class Room:
         with self.lock:
             self._require_usable()
             self._require_open()
-            why = nothing_yet(study, self.market.model, team.id, self.settings.weeks_per_round)
+            why = self.unsold.get(team.id, {}).get(study)
             if why is not None:
                 raise RoomError(f"{STUDIES[study]}: not for sale now ({why}); nothing was charged")
             report = self._pay_and_report(Purchase(team.id, study))
@@ -532,6 +534,11 @@ class Room:
 
     def _new_board(self) -> None:
         self.board = build_board(self.market, self.team_names(), self.removed)
+        weeks = self.settings.weeks_per_round
+        self.unsold = {
+            t.id: {s: nothing_yet(s, self.market.model, t.id, weeks) for s in STUDIES}
+            for t in self.teams
+        }  # once per board, not once per session's redraw
         self.board_version += 1
 
     def _open_round(self) -> None:

@@ -50,7 +50,7 @@ def Standings(
     While the facilitator hides the leaderboard, teams see a note instead; the
     facilitator sees it with a reminder that the teams do not.
     """
-    _ = board_version.value, room_version.value
+    _ = board_version.value  # hiding or revealing bumps it too (gui.workshop.controls)
     board = room.board
     if board is None:
         return
