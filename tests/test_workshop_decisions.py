@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from gui.workshop import debrief
+from gui.workshop import debrief, summary
 from gui.workshop.decisions import (
     INVESTMENT_SCALE,
     Decision,
@@ -197,6 +197,7 @@ def test_the_audit_has_a_row_per_round_and_team_and_the_summary_escapes_names():
     assert rows[0]["decision"].startswith("direct") and "hire 6" in rows[0]["decision"]
     assert rows[1]["research"] == "receptivity"
     assert rows[3]["decision"] == "no decision: kept its settings"
-    html = debrief.summary_html(room)
+    html = summary.summary_html(room)
     assert "<b>Foxes</b>" not in html and "&lt;b&gt;Foxes&lt;/b&gt;" in html
-    assert html.count("<polyline") == 3
+    assert html.count("<polyline") == 3 + 3 + 2  # ARR and cash per team; reps, receptivity
+    assert "Round 1, &lt;b&gt;Foxes&lt;/b&gt;: hybrid -&gt; direct; hired 6" in html

@@ -14,12 +14,11 @@ have numbers behind them:
   teams' mean ARR, the reasons the winner won ranked from the data
   (:mod:`gui.workshop.reasons`: ARR per dollar burned, win rate, churn, timing,
   users), what happened to buyers' attention, and who ran out of cash;
-* a one-page printable summary (:func:`summary_html`, with print CSS).
+* the one-page printable summary is :mod:`gui.workshop.summary`.
 """
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -209,89 +208,3 @@ def charts_json(room: Room) -> dict[str, str]:
         "predator_prey": dumps(charts.predator_prey(h)),
         "phase": dumps(charts.phase_portrait(h)),
     }
-
-
-def arr_svg(room: Room, width: int = 640, height: int = 200) -> str:
-    """A small SVG of every team's ARR (prints sharp, needs no script)."""
-    tracks = room.market.tracks
-    weeks = tracks[0].week
-    top = max([max(t.arr) for t in tracks] + [1.0])
-    span = max(weeks[-1] - weeks[0], 1)
-
-    def xy(w: int, a: float) -> str:
-        return f"{40 + (w - weeks[0]) / span * (width - 50):.1f},{height - 20 - a / top * (height - 30):.1f}"
-
-    lines = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="sw-print-chart" role="img" aria-label="ARR of every team by week">',
-        f'<line x1="40" y1="{height - 20}" x2="{width - 10}" y2="{height - 20}" stroke="#999"/>',
-        f'<text x="2" y="14" font-size="10">{html.escape(usd_short(top))}</text>',
-        f'<text x="2" y="{height - 22}" font-size="10">$0</text>',
-        f'<text x="{width - 60}" y="{height - 6}" font-size="10">week {weeks[-1]}</text>',
-    ]
-    for team in room.teams:
-        t = tracks[team.id]
-        points = " ".join(xy(w, a) for w, a in zip(t.week, t.arr, strict=True))
-        lines.append(
-            f'<polyline fill="none" stroke="{charts.vendor_color(team.id)}" stroke-width="1.5" '
-            f'points="{points}"><title>{html.escape(team.name)}</title></polyline>'
-        )
-    lines.append("</svg>")
-    return "".join(lines)
-
-
-PRINT_ROWS = 12
-"""Teams listed by name in the printed summary (the rest are counted), to fit one page."""
-
-
-def summary_html(room: Room) -> str:
-    """The one-page summary (HTML; every name escaped): results, verdict, ARR chart."""
-    e = html.escape
-    s = room.settings
-    res = results(room)
-    rows = "".join(
-        f"<tr><td>{i}</td><td>{e(r.name)}</td><td>{e(' -> '.join(STRATEGY_WORDS[x] for x in reasons.runs(r.path)))}</td>"
-        f"<td>{e(usd_short(r.arr))}</td><td>{e(usd_short(r.cash) if r.alive else 'out of cash')}</td>"
-        f"<td>{r.customers}</td></tr>"
-        for i, r in enumerate(res[:PRINT_ROWS], start=1)
-    )
-    more = (
-        f"<p>and {len(res) - PRINT_ROWS} more teams (the debrief page lists them).</p>"
-        if len(res) > PRINT_ROWS
-        else ""
-    )
-    verdict_html = "".join(f"<p>{e(line)}</p>" for line in verdict(room))
-    legend = " ".join(
-        f"<span style='color:{charts.vendor_color(r.team)}'>&#9632;</span> {e(r.name)}"
-        for r in res[:PRINT_ROWS]
-    )
-    return (
-        '<div class="sw-print-summary">'
-        f"<h2>Sales Web workshop: room {e(room.code)}</h2>"
-        f"<p class='sw-print-meta'>Scenario {e(s.scenario)}, seed {s.seed}, {len(room.played)} rounds "
-        f"of {s.weeks_per_round} weeks, {len(room.teams)} teams and {s.computer_vendors} computer vendors.</p>"
-        "<table class='sw-print-table'><thead><tr><th>#</th><th>team</th><th>strategies</th>"
-        f"<th>ARR</th><th>cash</th><th>customers</th></tr></thead><tbody>{rows}</tbody></table>{more}"
-        f"<h3>ARR by week</h3>{arr_svg(room)}<p class='sw-print-legend'>{legend}</p>"
-        f"<h3>Which strategy won, and why</h3>{verdict_html}"
-        "</div>"
-    )
-
-
-PRINT_CSS = """
-.sw-print-summary { font-size: 12px; max-width: 720px; }
-.sw-print-summary h2 { font-size: 18px; margin: 0 0 4px; }
-.sw-print-summary h3 { font-size: 14px; margin: 10px 0 4px; }
-.sw-print-summary p { margin: 4px 0; }
-.sw-print-table { border-collapse: collapse; width: 100%; }
-.sw-print-table th, .sw-print-table td { border-bottom: 1px solid #ddd; padding: 2px 6px;
-  text-align: left; }
-.sw-print-chart { width: 100%; height: auto; max-height: 220px; }
-@media print {
-  @page { size: A4; margin: 12mm; }
-  body * { visibility: hidden; }
-  .sw-print-summary, .sw-print-summary * { visibility: visible; }
-  .sw-print-summary { position: absolute; left: 0; top: 0; width: 100%; max-width: none; }
-}
-"""
-"""Print CSS: only the summary is printed, on one A4 page."""
