@@ -37,18 +37,22 @@ def lines_svg(
     marks: list[int] = (),
     width: int = 340,
     height: int = 150,
+    money: bool = True,
 ) -> str:
     """A small SVG line chart: ``series`` of (name, color, values, on the right axis).
 
     Values on the right axis (a share, 0-1) are scaled to the chart's height; the left
     axis runs from 0 (or the lowest value, if below 0) to the highest. ``marks`` are
-    weeks drawn as dashed vertical lines (round boundaries).
+    weeks drawn as dashed vertical lines (round boundaries). ``money``: the left axis is USD.
     """
     e = html.escape
     left = [v for _, _, vals, right in series if not right for v in vals if v == v]
     top, bottom = max(left + [1.0]), min(left + [0.0])
     span_w = max(weeks[-1] - weeks[0], 1)
     x0, x1, y0, y1 = 40, width - 8, height - 16, 8
+
+    def say(v: float) -> str:
+        return usd_short(v) if money else f"{v:,.0f}"
 
     def x(w: float) -> float:
         return x0 + (w - weeks[0]) / span_w * (x1 - x0)
@@ -61,8 +65,8 @@ def lines_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'class="sw-print-chart" role="img" aria-label="{e(label)}">',
         f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#999"/>',
-        f'<text x="2" y="14" font-size="9">{e(usd_short(top))}</text>',
-        f'<text x="2" y="{y0}" font-size="9">{e(usd_short(bottom))}</text>',
+        f'<text x="2" y="14" font-size="9">{e(say(top))}</text>',
+        f'<text x="2" y="{y0}" font-size="9">{e(say(bottom))}</text>',
         f'<text x="{x1 - 44}" y="{height - 3}" font-size="9">week {weeks[-1]}</text>',
     ]
     for w in marks:
@@ -140,7 +144,7 @@ def summary_html(room: Room) -> str:
         list(range(len(h["reps_total"]))),
         [("reps (all vendors)", "#c62828", [float(x) for x in h["reps_total"]], False),
          ("buyer receptivity (right, 0-1)", "#00897b", [float(x) for x in h["buyer_receptivity"]], True)],
-        "Predator and prey: the market's reps and buyers' receptivity", marks,
+        "Predator and prey: the market's reps and buyers' receptivity", marks, money=False,
     )  # fmt: skip
     decisions = key_decisions(room)
     listed = "".join(f"<li>{e(line)}</li>" for line in decisions[:KEY_DECISIONS])
