@@ -105,7 +105,7 @@ def test_reasons_come_strongest_first_whatever_the_order_of_the_drivers(monkeypa
 
     class R:
         def __init__(self, team):
-            self.team, self.name = team, f"T{team}"
+            self.team, self.name, self.burned = team, f"T{team}", 1.0
 
     ranked = reasons.ranked_reasons(None, [R(0), R(1), R(2)])
     assert [text.split(":")[0] for _, text in ranked] == [

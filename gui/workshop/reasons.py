@@ -5,17 +5,20 @@ happened, so a winner with fewer deals than the median was "explained" by its de
 (issue 20). Here every team gets the same :data:`DRIVERS`, each measured from the
 market, and the winner's reasons are the drivers on which it beat the median of the
 other teams, strongest first. The strength of a driver is a scale-free gap:
-``(winner - median) / (|winner| + |median|)`` (its sign turned for a driver where
-lower is better), 1 when the others had none of it, 0 when the winner was typical;
+``(winner - median) / max(|winner| + |median|, floor)`` (its sign turned for a driver
+where lower is better; the floor keeps a tiny difference from counting, e.g. 5
+points of win rate), 1 when the others had none of it, 0 when the winner was typical;
 drivers where the winner was worse are said too ("not a reason").
 
 Drivers (all from the market; see :mod:`gui.workshop.debrief` for the team results):
 
 * **ARR per dollar burned**: ARR at the end over the cash spent since the start
-  (research and investment included); the capital efficiency investors ask for.
+  (research and investment included); the capital efficiency investors ask for. A
+  team whose cash grew has no ratio; a winner whose cash grew says so first.
 * **win rate**: deals won over deals closed.
 * **churn**: ARR lost to churned contracts over ARR won and kept (lower is better),
-  counted from the market's event log ("churn" events of the team's vendor).
+  counted from the market's event log ("churn" events of the team's vendor, less the
+  contracts its own exit ended).
 * **timing**: the week of the team's first ARR (earlier is better).
 * **users**: people using the product at the end (bottoms-up's lever).
 """
@@ -41,31 +44,30 @@ class Driver:
     label: str
     higher_is_better: bool
     unit: str  # how a value reads: "ratio", "pct", "week", "count"
+    floor: float  # a difference smaller than this is no edge (the gap's smallest scale)
 
 
 DRIVERS = (
-    Driver("arr_per_burn", "ARR per dollar of cash burned", True, "ratio"),
-    Driver("win_rate", "win rate", True, "pct"),
-    Driver("churn", "ARR lost to churn", False, "pct"),
-    Driver("first_revenue", "first revenue", False, "week"),
-    Driver("users", "users", True, "count"),
+    Driver("arr_per_burn", "ARR per dollar of cash burned", True, "ratio", 0.1),
+    Driver("win_rate", "win rate", True, "pct", 0.05),
+    Driver("churn", "ARR lost to churn", False, "pct", 0.05),
+    Driver("first_revenue", "first revenue", False, "week", 2.0),
+    Driver("users", "users", True, "count", 10.0),
 )
-NO_BURN = 1e9
-"""ARR per dollar burned of a team that burned nothing (it beats every ratio)."""
 
 
 def measures(room: Room, result: TeamResult) -> dict[str, float | None]:
     """The team's value of every driver (None when it has no such figure)."""
     track = room.market.tracks[result.team]
     vendor = room.market.teams[result.team]
-    churned = sum(
+    churned = sum(  # the contracts a company's own exit ended are its exit, not churn
         float(e["value"] or 0.0)
         for e in room.market.model.events
-        if e["event"] == "churn" and e["vendor"] == vendor.name
+        if e["event"] == "churn" and e["vendor"] == vendor.name and e["step"] != vendor.exited
     )
     first = next((w for w, a in zip(track.week, track.arr, strict=True) if a > 0), None)
     return {
-        "arr_per_burn": result.arr / result.burned if result.burned > 0 else NO_BURN,
+        "arr_per_burn": result.arr / result.burned if result.burned > 0 else None,
         "win_rate": result.win_rate,
         "churn": churned / (churned + result.arr) if churned + result.arr > 0 else None,
         "first_revenue": None if first is None else float(first),
@@ -76,8 +78,6 @@ def measures(room: Room, result: TeamResult) -> dict[str, float | None]:
 def _say(driver: Driver, value: float | None) -> str:
     if value is None:
         return {"pct": "none closed", "week": "never"}.get(driver.unit, "none")
-    if driver.key == "arr_per_burn" and value >= NO_BURN:
-        return "no cash burned"
     return {
         "ratio": f"{value:,.2f} USD",
         "pct": f"{value:.0%}",
@@ -91,14 +91,15 @@ def ranked_reasons(room: Room, results: list[TeamResult]) -> list[tuple[float, s
     values = [measures(room, r) for r in results]
     best, rest = values[0], values[1:]
     out = []
+    if results[0].burned <= 0:  # a ratio cannot say it: the winner's cash grew
+        out.append((1.0, "no cash burned: it earned more than it spent"))
     for d in DRIVERS:
         mine = best[d.key]
         theirs = [v[d.key] for v in rest if v[d.key] is not None]
         if mine is None or not theirs:
             continue
         median = float(np.median(theirs))
-        scale = abs(mine) + abs(median)
-        gap = 0.0 if scale == 0 else (mine - median) / scale
+        gap = (mine - median) / max(abs(mine) + abs(median), d.floor)
         gap = gap if d.higher_is_better else -gap
         out.append((gap, f"{d.label}: {_say(d, mine)} (others' median {_say(d, median)})"))
     out.sort(key=lambda item: -item[0])
