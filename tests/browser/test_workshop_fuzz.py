@@ -11,7 +11,7 @@ has no traceback or ERROR line.
 
 The waits are on conditions: each value's message quotes the value (or, for the long
 string, the length limit), so the next value's message cannot be mistaken for the
-previous one.
+previous one. At the end the rooms page closes and archives the room.
 """
 
 from __future__ import annotations
@@ -146,6 +146,16 @@ def test_hostile_values_in_every_field_get_the_pages_words(browser, server):
         fill(rp, ".sw-ws-password", PASSWORD)
         rp.get_by_role("button", name="Show the rooms").click()
         expect(rp.locator(".sw-ws-room-line")).to_contain_text(code)
+
+        # the rooms page closes the room (teams see it at once), then archives it
+        rp.get_by_role("button", name="Close").click()
+        expect(rp.locator(".sw-ws-room-line")).to_contain_text(f"Room {code}: closed")
+        expect(tp.locator(".sw-ws-room-closed")).to_contain_text("closed this room")
+        rp.get_by_role("button", name="Archive").click()
+        rp.get_by_role("button", name="Really archive: take it off the server").click()
+        expect(rp.locator(".sw-ws-room-line")).to_have_count(0)
+        expect(rp.get_by_text("0 of 12 rooms")).to_be_visible()
+        assert list((server.rooms / "archive").glob(f"{code}-*.json"))
 
         # every page read its hostile names as text; nothing escaped anywhere
         for person in people:
