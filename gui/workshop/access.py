@@ -30,7 +30,8 @@ _lock = threading.Lock()
 
 def new_password() -> str:
     """A password to read off a screen and type: three groups of four (60 bits)."""
-    return "-".join(codes._draw(4) for _ in range(3)).lower()
+    groups = ("".join(secrets.choice(codes.ALPHABET) for _ in range(4)) for _ in range(3))
+    return "-".join(groups).lower()
 
 
 def facilitator_password() -> str:
