@@ -400,10 +400,22 @@ def serve(
         Path | None,
         typer.Option(help="Folder where workshop rooms are saved and resumed from."),
     ] = None,
+    facilitator_password: Annotated[
+        str | None,
+        typer.Option(
+            help="Password to create and manage workshop rooms (default: drawn and printed)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the browser app (the explorer at /, workshop rooms at /workshop)."""
     from gui.server import ServerError
     from gui.server import serve as serve_app
+    from gui.workshop.access import password_for_serve
+
+    try:
+        password_for_serve(facilitator_password)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
 
     if rooms is not None and rooms.exists() and not rooms.is_dir():
         raise fail(f"--rooms {str(rooms)!r} is a file; give a folder")

@@ -4,8 +4,8 @@
 process on a loopback port (as ``experiments/workshop_load.py`` does), plays a room of
 four teams through the room API with four different plans, and photographs the pages
 in headless Chromium: the facilitator's lobby (join code, QR code, settings), a team's
-page on a 390-pixel phone mid-game, the facilitator's debrief and the printable
-summary.
+page on a 390-pixel phone mid-game, the projector view (1920x1080) mid-round with two
+of four teams submitted, the facilitator's debrief and the printable summary.
 """
 
 from __future__ import annotations
@@ -62,17 +62,28 @@ def main(argv: list[str] | None = None) -> None:
     ).new_page()
     hawks = teams[2]
     phone.goto(url + links.team_page(room.code, hawks.id, hawks.key))
-    for number in range(1, 7):
-        for team in teams:
-            plan = PLANS[team.name]
-            strategy, marketing, hires, invest = plan[min(number - 1, len(plan) - 1)]
-            vendor = room.market.teams[team.id]
-            if not vendor.alive:
-                continue
+    screen = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    screen.goto(url + links.screen_page(room.code))
+
+    def decide(team, number):
+        plan = PLANS[team.name]
+        strategy, marketing, hires, invest = plan[min(number - 1, len(plan) - 1)]
+        vendor = room.market.teams[team.id]
+        if vendor.alive:
             invest = min(invest, max(vendor.cash - 1.0, 0.0))
             room.submit(
                 team.id, team.key, Decision(strategy, marketing, hires=hires, investment=invest)
             )
+
+    for number in range(1, 7):
+        if number == 3:  # the projector mid-round: two teams in, two to come
+            decide(teams[0], number)
+            decide(teams[1], number)
+            screen.locator(".sw-ws-submitted-list").filter(has_text="Submitted: 2 of").wait_for()
+            screen.locator("[data-chart=ws_screen_market][data-rendered]").wait_for()
+            screen.screenshot(path=str(args.out / "workshop_screen.png"))
+        for team in teams:
+            decide(team, number)
         if number == 3:
             room.buy(hawks.id, hawks.key, "win_rates")
             phone.locator(".sw-ws-report").first.wait_for()
@@ -89,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     host.screenshot(path=str(args.out / "workshop_summary.png"), full_page=True)
     pw.stop()
     server.should_exit = True
-    for name in ("lobby", "phone", "debrief", "summary"):
+    for name in ("lobby", "phone", "screen", "debrief", "summary"):
         print(args.out / f"workshop_{name}.png")
 
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from gui.workshop import debrief
+from gui.workshop import debrief, summary
 from gui.workshop.decisions import (
     INVESTMENT_SCALE,
     Decision,
@@ -167,7 +167,7 @@ def played_room():
              Decision("hybrid", 5000.0, hires=2)]  # fmt: skip
     for team, plan in zip(teams, plans, strict=True):
         room.submit(team.id, team.key, plan)
-    room.buy(teams[1].id, teams[1].key, "win_rates")
+    room.buy(teams[1].id, teams[1].key, "receptivity")
     for _ in range(3):
         room.advance(room.facilitator_key)
     return room, teams
@@ -180,7 +180,7 @@ def test_the_debrief_names_the_winner_its_strategy_and_why():
     assert lines[0].startswith(f"{res[0].name} finished first")
     assert debrief.STRATEGY_WORDS[res[0].strategy] in lines[0]
     assert "won on mean ARR" in lines[1]
-    assert lines[2].startswith("Why: it won")
+    assert lines[2].startswith(f"Why {res[0].name} won, strongest reason first: 1) ")
     assert "Buyers' attention went from 0.30" in " ".join(lines)
     assert [r.strategy for r in sorted(res, key=lambda r: r.team)] == [
         "direct",
@@ -195,8 +195,9 @@ def test_the_audit_has_a_row_per_round_and_team_and_the_summary_escapes_names():
     rows = debrief.audit_rows(room)
     assert len(rows) == 3 * 3
     assert rows[0]["decision"].startswith("direct") and "hire 6" in rows[0]["decision"]
-    assert rows[1]["research"] == "win_rates"
+    assert rows[1]["research"] == "receptivity"
     assert rows[3]["decision"] == "no decision: kept its settings"
-    html = debrief.summary_html(room)
+    html = summary.summary_html(room)
     assert "<b>Foxes</b>" not in html and "&lt;b&gt;Foxes&lt;/b&gt;" in html
-    assert html.count("<polyline") == 3
+    assert html.count("<polyline") == 3 + 3 + 2  # ARR and cash per team; reps, receptivity
+    assert "Round 1, &lt;b&gt;Foxes&lt;/b&gt;: hybrid -&gt; direct; hired 6" in html

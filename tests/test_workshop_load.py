@@ -19,11 +19,12 @@ import pytest
 
 from experiments.chromium import find_chromium
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ROOT = Path(__file__).resolve().parents[1]
 BOUND = 15.0  # seconds: far above the 2 s target, far below "screens stopped updating"
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_thirty_teams_every_screen_follows_every_round():
     browsers = 2 if find_chromium() else 0
     proc = subprocess.run(
@@ -43,3 +44,14 @@ def test_thirty_teams_every_screen_follows_every_round():
     assert out["subscribers"] == 30 and out["websocket_screens"] + out["browser_screens"] == 30
     assert len(out["rounds"]) == 3
     assert all(0 < r["all_screens"] < BOUND for r in out["rounds"])
+
+
+def test_the_competing_load_ends_by_itself():
+    import time
+
+    from experiments.workshop_load import competing_load
+
+    t0 = time.monotonic()
+    (job,) = competing_load(1, 1.0)
+    assert job.wait(timeout=20) == 0
+    assert time.monotonic() - t0 >= 1.0

@@ -10,6 +10,7 @@ import pytest
 
 from gui.workshop import persistence
 from gui.workshop.decisions import Decision
+from gui.workshop.research import nothing_yet
 from gui.workshop.room import PLAYING
 from gui.workshop.rooms import Rooms
 from sim.params import STRATEGIES
@@ -40,11 +41,10 @@ def play(room, teams, rounds: int, seed: int) -> None:
             if not vendor.alive:
                 continue
             if rng.random() < 0.4:
-                room.buy(
-                    team.id,
-                    team.key,
-                    ["receptivity", "competitors", "win_rates"][int(rng.integers(3))],
-                )
+                study = ["receptivity", "competitors", "win_rates"][int(rng.integers(3))]
+                weeks = room.settings.weeks_per_round
+                if nothing_yet(study, room.market.model, team.id, weeks) is None:
+                    room.buy(team.id, team.key, study)  # a study with nothing to show is not sold
             if rng.random() < 0.8:
                 room.submit(team.id, team.key, random_decision(rng, vendor.reps))
         room.advance(room.facilitator_key)

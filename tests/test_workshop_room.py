@@ -186,13 +186,13 @@ def test_research_costs_cash_and_needs_the_cash():
     room.start(room.facilitator_key)
     cash = room.market.teams[foxes.id].cash
     stream = room.market.model.rng.bit_generator.state
-    report = room.buy(foxes.id, foxes.key, "competitors")
+    report = room.buy(foxes.id, foxes.key, "receptivity")
     assert room.market.model.rng.bit_generator.state == stream  # the study's noise is its own
     assert room.market.teams[foxes.id].cash == cash - 1_500_000.0
-    assert report["title"] == "Competitors' estimated ARR" and len(report["rows"]) >= 2
+    assert report["title"] == "Buyer receptivity by segment" and len(report["rows"]) == 3
     assert room.board.team_state[foxes.id]["cash"] == cash - 1_500_000.0
     with pytest.raises(RoomError, match="costs"):
-        room.buy(foxes.id, foxes.key, "win_rates")
+        room.buy(foxes.id, foxes.key, "receptivity")
     with pytest.raises(RoomError, match="study"):
         room.buy(hares.id, hares.key, "horoscope")
 
@@ -222,3 +222,27 @@ def test_settings_are_fixed_once_the_game_starts_and_bad_ones_named():
     with pytest.raises(RoomError, match="fixed"):
         room.update_settings(room.facilitator_key, rounds=9)
     assert isinstance(room.settings, RoomSettings) and room.settings.rounds == 3
+
+
+def test_a_study_with_nothing_to_show_is_not_sold_and_costs_nothing():
+    room, (foxes, _) = make_room(computer_vendors=1)
+    room.start(room.facilitator_key)
+    cash = room.market.teams[foxes.id].cash
+    for study in ("win_rates", "competitors"):  # week 0: no deal closed, no rival revenue
+        with pytest.raises(RoomError, match="not for sale now.*nothing was charged"):
+            room.buy(foxes.id, foxes.key, study)
+    assert room.market.teams[foxes.id].cash == cash and not room.reports
+
+
+def test_one_cash_figure_after_research_cards_leaderboard_and_state():
+    import json
+
+    room, (foxes, _) = make_room()
+    room.start(room.facilitator_key)
+    room.buy(foxes.id, foxes.key, "receptivity")
+    cash = room.market.teams[foxes.id].cash
+    row = next(r for r in room.board.leaderboard if r["team_id"] == foxes.id)
+    cards = {c["key"]: c for c in json.loads(room.board.cards_json[foxes.id])}
+    assert row["cash"] == round(cash) and room.board.team_state[foxes.id]["cash"] == cash
+    assert room.market.tracks[foxes.id].cash[-1] == cash
+    assert cards["cash"]["value"] == f"${cash:,.0f}"

@@ -62,10 +62,17 @@ def team_chart(weeks: list[int], arr: list[float], cash: list[float], name: str)
     return option
 
 
-def build_board(market: RoomMarket, names: list[str]) -> Board:
-    """The board of ``market`` now; ``names`` are the teams' names by team number."""
+def build_board(
+    market: RoomMarket, names: list[str], removed: set[int] | frozenset[int] = frozenset()
+) -> Board:
+    """The board of ``market`` now; ``names`` are the teams' names by team number.
+
+    Teams in ``removed`` (the facilitator removed them) leave the leaderboard.
+    """
     rows = []
     for team, vendor in enumerate(market.teams):
+        if team in removed:
+            continue
         rows.append(
             {
                 "team_id": team,

@@ -9,16 +9,16 @@ have numbers behind them:
   (:func:`audit_rows`);
 * the market's predator-prey chart: the reps of every vendor against buyers'
   receptivity (``gui.charts.predator_prey`` and ``phase_portrait``);
-* the verdict (:func:`verdict`): the winning team and the strategy it mostly played,
-  the strategies ranked by their teams' mean ARR, the winner's edge over the others
-  on the drivers (deals won and win rate, users, cash burned per ARR earned), what
-  happened to buyers' attention, and who ran out of cash;
-* a one-page printable summary (:func:`summary_html`, with print CSS).
+* the verdict (:func:`verdict`): the winning team and its strategy path, the teams
+  that never decided (and where they finished), the strategy paths ranked by their
+  teams' mean ARR, the reasons the winner won ranked from the data
+  (:mod:`gui.workshop.reasons`: ARR per dollar burned, win rate, churn, timing,
+  users), what happened to buyers' attention, and who ran out of cash;
+* the one-page printable summary is :mod:`gui.workshop.summary`.
 """
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,9 +27,9 @@ import numpy as np
 
 from gui import charts
 from gui.kpis import usd_short
+from gui.workshop import reasons
 from gui.workshop.board import dumps
 from gui.workshop.decisions import STRATEGY_WORDS, describe
-from sim.params import STRATEGIES
 
 if TYPE_CHECKING:
     from gui.workshop.room import Room
@@ -100,16 +100,6 @@ def results(room: Room) -> list[TeamResult]:
     return out
 
 
-def _pct(x: float | None) -> str:
-    return "no deals closed" if x is None else f"{x:.0%}"
-
-
-def _pooled_win_rate(rows: list[TeamResult]) -> float | None:
-    won = sum(r.deals_won for r in rows)
-    closed = won + sum(r.deals_lost for r in rows)
-    return won / closed if closed else None
-
-
 def verdict(room: Room) -> list[str]:
     """Which strategy won and why, as a few plain sentences computed from the market."""
     res = results(room)
@@ -117,31 +107,18 @@ def verdict(room: Room) -> list[str]:
         return ["No round has been played yet."]
     lines = []
     best, rest = res[0], res[1:]
-    runs = _runs(best.path)
+    runs = reasons.runs(best.path)
     changes = f" ({' -> '.join(STRATEGY_WORDS[s] for s in runs)})" if len(runs) > 1 else ""
     lines.append(
         f"{best.name} finished first with {usd_short(best.arr)} ARR and "
         f"{usd_short(best.cash)} cash, playing {STRATEGY_WORDS[best.strategy]}{changes}."
     )
-    by_strategy = {s: [r for r in res if r.strategy == s] for s in STRATEGIES}
-    ranked = sorted(
-        (s for s in STRATEGIES if by_strategy[s]),
-        key=lambda s: -float(np.mean([r.arr for r in by_strategy[s]])),
-    )
-    parts = []
-    for s in ranked:
-        rows = by_strategy[s]
-        alive = sum(r.alive for r in rows)
-        parts.append(
-            f"{STRATEGY_WORDS[s]} {usd_short(float(np.mean([r.arr for r in rows])))} "
-            f"({len(rows)} team{'s' * (len(rows) != 1)}, {alive} still in the market)"
-        )
-    lines.append(
-        f"By the strategy teams played most, {STRATEGY_WORDS[ranked[0]]} won on mean ARR: "
-        + "; ".join(parts) + "."
-    )  # fmt: skip
+    idle = reasons.never_decided_line(room, res)
+    if idle:
+        lines.append(idle)
+    lines.append(reasons.paths_line(res))
     if rest:
-        lines.append(_why(best, rest))
+        lines.append(reasons.why_line(room, res))
     lines.append(_market_story(room))
     exited = [r for r in res if not r.alive]
     if exited:
@@ -153,36 +130,6 @@ def verdict(room: Room) -> list[str]:
             "Reps and marketing cost cash every week; ARR arrives only as deals close."
         )
     return lines
-
-
-def _runs(path: list[str]) -> list[str]:
-    """``[a, a, b, b, a]`` -> ``[a, b, a]``: the strategy changes a team made."""
-    return [s for i, s in enumerate(path) if i == 0 or path[i - 1] != s]
-
-
-def _why(best: TeamResult, rest: list[TeamResult]) -> str:
-    """The winner's edge over the median of the others on each driver."""
-    others_won = float(np.median([r.deals_won for r in rest]))
-    others_users = float(np.median([r.users for r in rest]))
-    reasons = [
-        f"it won {best.deals_won} deal{'s' * (best.deals_won != 1)} at a {_pct(best.win_rate)} win rate "
-        f"(the other teams: median {others_won:.0f} deals, {_pct(_pooled_win_rate(rest))} together)"
-    ]
-    if best.users > 1.5 * max(others_users, 1.0):
-        reasons.append(
-            f"its product spread to {best.users:,} users (others: median {others_users:,.0f}), "
-            "and users pull their purchasers in"
-        )
-    efficiency = best.arr / best.burned if best.burned > 0 else None
-    others = [r.arr / r.burned for r in rest if r.burned > 0]
-    if efficiency is not None and others:
-        reasons.append(
-            f"it earned {efficiency:,.2f} USD of ARR per dollar of cash burned "
-            f"(others: median {float(np.median(others)):,.2f})"
-        )
-    elif best.burned <= 0:
-        reasons.append("it earned more cash than it spent")
-    return "Why: " + "; ".join(reasons) + "."
 
 
 def _market_story(room: Room) -> str:
@@ -204,7 +151,10 @@ def _market_story(room: Room) -> str:
 
 
 def audit_rows(room: Room) -> list[dict[str, Any]]:
-    """One row per (round, team): the decision, the research bought, how the round advanced."""
+    """One row per (round, team): the decision, the research bought, how the round advanced.
+
+    Then one row per facilitator action during play (pause, extend, rename...).
+    """
     names = room.team_names()
     rows = []
     for number, played in enumerate(room.played, start=1):
@@ -222,6 +172,17 @@ def audit_rows(room: Room) -> list[dict[str, Any]]:
                     "reason": played.reason,
                 }
             )
+    for event in room.events:  # the facilitator's controls (gui.workshop.controls)
+        detail = event.get("detail", "")
+        rows.append(
+            {
+                "round": event.get("round", ""),
+                "team": "(facilitator)",
+                "decision": event.get("action", "") + (f": {detail}" if detail else ""),
+                "research": "-",
+                "reason": f"week {event.get('week', '')}",
+            }
+        )
     return rows
 
 
@@ -247,89 +208,3 @@ def charts_json(room: Room) -> dict[str, str]:
         "predator_prey": dumps(charts.predator_prey(h)),
         "phase": dumps(charts.phase_portrait(h)),
     }
-
-
-def arr_svg(room: Room, width: int = 640, height: int = 200) -> str:
-    """A small SVG of every team's ARR (prints sharp, needs no script)."""
-    tracks = room.market.tracks
-    weeks = tracks[0].week
-    top = max([max(t.arr) for t in tracks] + [1.0])
-    span = max(weeks[-1] - weeks[0], 1)
-
-    def xy(w: int, a: float) -> str:
-        return f"{40 + (w - weeks[0]) / span * (width - 50):.1f},{height - 20 - a / top * (height - 30):.1f}"
-
-    lines = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="sw-print-chart" role="img" aria-label="ARR of every team by week">',
-        f'<line x1="40" y1="{height - 20}" x2="{width - 10}" y2="{height - 20}" stroke="#999"/>',
-        f'<text x="2" y="14" font-size="10">{html.escape(usd_short(top))}</text>',
-        f'<text x="2" y="{height - 22}" font-size="10">$0</text>',
-        f'<text x="{width - 60}" y="{height - 6}" font-size="10">week {weeks[-1]}</text>',
-    ]
-    for team in room.teams:
-        t = tracks[team.id]
-        points = " ".join(xy(w, a) for w, a in zip(t.week, t.arr, strict=True))
-        lines.append(
-            f'<polyline fill="none" stroke="{charts.vendor_color(team.id)}" stroke-width="1.5" '
-            f'points="{points}"><title>{html.escape(team.name)}</title></polyline>'
-        )
-    lines.append("</svg>")
-    return "".join(lines)
-
-
-PRINT_ROWS = 12
-"""Teams listed by name in the printed summary (the rest are counted), to fit one page."""
-
-
-def summary_html(room: Room) -> str:
-    """The one-page summary (HTML; every name escaped): results, verdict, ARR chart."""
-    e = html.escape
-    s = room.settings
-    res = results(room)
-    rows = "".join(
-        f"<tr><td>{i}</td><td>{e(r.name)}</td><td>{e(' -> '.join(STRATEGY_WORDS[x] for x in _runs(r.path)))}</td>"
-        f"<td>{e(usd_short(r.arr))}</td><td>{e(usd_short(r.cash) if r.alive else 'out of cash')}</td>"
-        f"<td>{r.customers}</td></tr>"
-        for i, r in enumerate(res[:PRINT_ROWS], start=1)
-    )
-    more = (
-        f"<p>and {len(res) - PRINT_ROWS} more teams (the debrief page lists them).</p>"
-        if len(res) > PRINT_ROWS
-        else ""
-    )
-    verdict_html = "".join(f"<p>{e(line)}</p>" for line in verdict(room))
-    legend = " ".join(
-        f"<span style='color:{charts.vendor_color(r.team)}'>&#9632;</span> {e(r.name)}"
-        for r in res[:PRINT_ROWS]
-    )
-    return (
-        '<div class="sw-print-summary">'
-        f"<h2>Sales Web workshop: room {e(room.code)}</h2>"
-        f"<p class='sw-print-meta'>Scenario {e(s.scenario)}, seed {s.seed}, {len(room.played)} rounds "
-        f"of {s.weeks_per_round} weeks, {len(room.teams)} teams and {s.computer_vendors} computer vendors.</p>"
-        "<table class='sw-print-table'><thead><tr><th>#</th><th>team</th><th>strategies</th>"
-        f"<th>ARR</th><th>cash</th><th>customers</th></tr></thead><tbody>{rows}</tbody></table>{more}"
-        f"<h3>ARR by week</h3>{arr_svg(room)}<p class='sw-print-legend'>{legend}</p>"
-        f"<h3>Which strategy won, and why</h3>{verdict_html}"
-        "</div>"
-    )
-
-
-PRINT_CSS = """
-.sw-print-summary { font-size: 12px; max-width: 720px; }
-.sw-print-summary h2 { font-size: 18px; margin: 0 0 4px; }
-.sw-print-summary h3 { font-size: 14px; margin: 10px 0 4px; }
-.sw-print-summary p { margin: 4px 0; }
-.sw-print-table { border-collapse: collapse; width: 100%; }
-.sw-print-table th, .sw-print-table td { border-bottom: 1px solid #ddd; padding: 2px 6px;
-  text-align: left; }
-.sw-print-chart { width: 100%; height: auto; max-height: 220px; }
-@media print {
-  @page { size: A4; margin: 12mm; }
-  body * { visibility: hidden; }
-  .sw-print-summary, .sw-print-summary * { visibility: visible; }
-  .sw-print-summary { position: absolute; left: 0; top: 0; width: 100%; max-width: none; }
-}
-"""
-"""Print CSS: only the summary is printed, on one A4 page."""

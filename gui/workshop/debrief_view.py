@@ -12,7 +12,7 @@ import json
 import solara
 from solara.alias import rv
 
-from gui.workshop import debrief, links
+from gui.workshop import debrief, links, summary
 from gui.workshop.live import board_version, room_version, use_room
 from gui.workshop.room import FINISHED, Room, RoomError
 from gui.workshop.rooms import server_rooms
@@ -64,14 +64,14 @@ def SummaryPage():
     use_room(room)
     _ = room_version.value
     solara.Style(
-        debrief.PRINT_CSS + "@media print { .sw-ws-noprint { display: none !important; } }"
+        summary.PRINT_CSS + "@media print { .sw-ws-noprint { display: none !important; } }"
     )
     if room is None:
         solara.Error(f"Refused: {refused}", classes=["sw-ws-refused"])
         return
     with room.lock:
         ready = room.phase == FINISHED or (room.market is not None and room.played)
-        html = debrief.summary_html(room) if ready else ""
+        html = summary.summary_html(room) if ready else ""
     with solara.Column(classes=["sw-ws-page", "sw-ws-summary"]):
         with solara.Row(classes=["sw-ws-noprint"]):
             solara.HTML(

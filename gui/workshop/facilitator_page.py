@@ -18,7 +18,10 @@ import solara.lab
 from solara.alias import rv
 
 from gui.workshop import links
+from gui.workshop.controls_panel import ControlsPanel
 from gui.workshop.debrief_view import DebriefView
+from gui.workshop.exports_panel import ExportsPanel
+from gui.workshop.guard import guarded
 from gui.workshop.live import board_version, room_version, use_room
 from gui.workshop.qr import qr_svg
 from gui.workshop.room import (
@@ -30,7 +33,7 @@ from gui.workshop.room import (
     RoomError,
 )
 from gui.workshop.rooms import server_rooms
-from gui.workshop.views import RoundLine, Standings, parse_number, table
+from gui.workshop.views import Notices, RoundLine, Standings, parse_number, table
 from sim.scenarios import preset_names
 
 TEAM_HEADERS = json.dumps(
@@ -84,17 +87,12 @@ def HostPage():
             solara.Error(f"Refused: {refused}", classes=["sw-ws-refused"])
             return
 
-        def act(action):
-            def run():
-                try:
-                    action()
-                except RoomError as exc:
-                    set_error(str(exc))
-                    return
+        def act(action, what: str = "that action"):
+            def ok():
                 set_error("")
                 set_confirm_reset(False)
 
-            return run
+            return guarded(action, set_error, what, ok)
 
         with room.lock:
             phase, board = room.phase, room.board
@@ -102,6 +100,7 @@ def HostPage():
             took = room.last_advance_seconds
         JoinPanel(room)
         RoundLine(room)
+        Notices(room)
         with solara.Row(classes=["sw-ws-row", "sw-ws-controls"]):
             if phase == LOBBY:
                 solara.Button("Start practice round", on_click=act(lambda: room.start(key, practice=True)),
@@ -113,9 +112,6 @@ def HostPage():
                 solara.Button(f"Advance round ({n_submitted} of {n_teams} submitted)",
                               on_click=act(lambda: room.advance(key)), color="primary",
                               classes=["sw-ws-advance"])  # fmt: skip
-            if phase == FINISHED:
-                with solara.Link(links.summary_page(room.code, key)):
-                    solara.Button("Printable summary", classes=["sw-ws-print-link"])
             if phase != LOBBY:
                 if confirm_reset:
                     solara.Button("Really reset: back to the lobby", color="error",
@@ -125,6 +121,10 @@ def HostPage():
                                   classes=["sw-ws-reset"])  # fmt: skip
         if error:
             solara.Error(error, classes=["sw-ws-error"])
+        if phase != LOBBY:
+            ControlsPanel(room, key)
+        if board is not None and room.played:
+            ExportsPanel(room, key)
         if took is not None:
             rv.Html(tag="div", children=[f"The last round took {took:.2f} s to compute."],
                     class_="sw-ws-note")  # fmt: skip
@@ -132,7 +132,7 @@ def HostPage():
         if phase == LOBBY:
             SettingsForm(room, key)
         if board is not None:
-            Standings(room, market=phase != FINISHED)
+            Standings(room, market=phase != FINISHED, facilitator=True)
         if phase == FINISHED:
             DebriefView(room, audit=True)
 
@@ -147,6 +147,10 @@ def JoinPanel(room: Room):
             rv.Html(tag="div", children=["Join code"], class_="sw-ws-label")
             rv.Html(tag="div", children=[room.code], class_="sw-ws-code-big")
             rv.Html(tag="div", children=[url], class_="sw-ws-url")
+            rv.Html(tag="a", children=["Projector view (no key in its link): ",
+                                       origin + links.screen_page(room.code)],
+                    attributes={"href": links.screen_page(room.code), "target": "_blank"},
+                    class_="sw-ws-screen-link")  # fmt: skip
             if "127.0.0.1" in origin or "localhost" in origin:
                 rv.Html(tag="div", class_="sw-ws-note", children=[
                     "This address works on this computer only: open this page through the "
@@ -193,6 +197,8 @@ def SettingsForm(room: Room, key: str):
 
     def save():
         try:
+            if scenario not in preset_names():
+                raise RoomError(f"scenario: choose one of {', '.join(preset_names())}")
             changes, limits = {"scenario": scenario, "auto_advance": auto}, {}
             for name, label, integer, in_limits in SETTING_FIELDS:
                 text = texts[name].strip()
@@ -222,7 +228,11 @@ def SettingsForm(room: Room, key: str):
         solara.Checkbox(
             label="Advance when every team has submitted", value=auto, on_value=set_auto
         )
-        solara.Button("Save settings", on_click=save, classes=["sw-ws-save-settings"])
+        solara.Button(
+            "Save settings",
+            on_click=guarded(save, set_message, "saving the settings"),
+            classes=["sw-ws-save-settings"],
+        )
         if message:
             (solara.Success if message == "Saved." else solara.Error)(
                 message, classes=["sw-ws-settings-message"]

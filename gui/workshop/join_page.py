@@ -10,7 +10,8 @@ from __future__ import annotations
 import solara
 
 from gui.workshop import links
-from gui.workshop.room import RoomError
+from gui.workshop.access import check_password
+from gui.workshop.guard import guarded
 from gui.workshop.rooms import server_rooms
 
 
@@ -22,23 +23,18 @@ def JoinPage():
     name, set_name = solara.use_state("")
     key, set_key = solara.use_state("")
     error, set_error = solara.use_state("")
+    password, set_password = solara.use_state("")
+    create_error, set_create_error = solara.use_state("")
 
     def join():
-        try:
-            room = server_rooms().get(code)
-            team = room.join(name, key or None)
-        except RoomError as exc:
-            set_error(str(exc))
-            return
+        room = server_rooms().get(code)
+        team = room.join(name, key or None)
         set_error("")
         router.push(links.team_page(room.code, team.id, team.key))
 
     def create():
-        try:
-            room = server_rooms().create()
-        except RoomError as exc:
-            set_error(str(exc))
-            return
+        check_password(password)
+        room = server_rooms().create()
         router.push(links.host_page(room.code, room.facilitator_key))
 
     with solara.Column(classes=["sw-ws-page", "sw-ws-join"]):
@@ -52,12 +48,34 @@ def JoinPage():
                 on_value=set_key,
                 classes=["sw-ws-key"],
             )
-            solara.Button("Join", on_click=join, color="primary", classes=["sw-ws-join-button"])
+            solara.Button(
+                "Join",
+                on_click=guarded(join, set_error, "joining the room"),
+                color="primary",
+                classes=["sw-ws-join-button"],
+            )
             if error:
                 solara.Error(error, classes=["sw-ws-error"])
         with solara.Card("Run a workshop", classes=["sw-ws-card"]):
             solara.Text(
                 "Create a room, choose the scenario and the rounds, and share its code. "
-                "Keep the facilitator link: it is the key to the room's controls."
+                "Keep the facilitator link: it is the key to the room's controls. "
+                "The facilitator password was printed when the server started."
             )
-            solara.Button("Create a room", on_click=create, classes=["sw-ws-create"])
+            solara.InputText(
+                "Facilitator password",
+                value=password,
+                on_value=set_password,
+                password=True,
+                classes=["sw-ws-password"],
+            )
+            with solara.Row(classes=["sw-ws-row"]):
+                solara.Button(
+                    "Create a room",
+                    on_click=guarded(create, set_create_error, "creating a room"),
+                    classes=["sw-ws-create"],
+                )
+                with solara.Link(links.rooms_page()):
+                    solara.Button("Manage rooms", text=True, classes=["sw-ws-manage"])
+            if create_error:
+                solara.Error(create_error, classes=["sw-ws-create-error"])

@@ -6,6 +6,8 @@
   link with another team's number and this key is refused.
 * ``/workshop/host?room=ABCD&key=F``: the facilitator's page.
 * ``/workshop/summary?room=ABCD&key=F``: the printable one-page summary.
+* ``/workshop/rooms``: the server's rooms, listed, closed and archived (password).
+* ``/workshop/ABCD/screen``: the projector view; no key, nothing a team could misuse.
 
 The join link printed and shown as a QR code uses the address the facilitator's
 browser reached the server by (its ``Host`` header), or ``SALESWEB_PUBLIC_URL`` when
@@ -49,3 +51,13 @@ def origin(headers: dict | None) -> str:
         return public
     host = ((headers or {}).get("host") or ["127.0.0.1:8765"])[0]
     return f"http://{host}"
+
+
+def rooms_page() -> str:
+    """``/workshop/rooms``: the server's rooms (behind the facilitator password)."""
+    return f"{BASE}/rooms"
+
+
+def screen_page(code: str) -> str:
+    """``/workshop/ABCD/screen``: the projector view (no key: it shows nothing secret)."""
+    return f"{BASE}/{code}/screen"

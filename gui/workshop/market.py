@@ -132,6 +132,14 @@ class RoomMarket:
             self._record()
         self.rounds_played += 1
 
+    def sync_cash(self, team: int) -> None:
+        """The team's cash as of now in its week's record (after a purchase between weeks).
+
+        The KPI cards read the record and the leaderboard the vendor: a study paid
+        between two weeks must show in both (issue 20), and in the exports.
+        """
+        self.tracks[team].cash[-1] = float(self.teams[team].cash)
+
     def _record(self) -> None:
         for track in self.tracks:
             track.record()

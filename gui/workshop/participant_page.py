@@ -10,18 +10,22 @@ decision studio's), the leaderboard and the market.
 
 from __future__ import annotations
 
+import time
+
 import solara
 from solara.alias import rv
+from solara.server.kernel_context import get_current_context
 
 from gui.kpi_cards import KpiCardsWidget
 from gui.workshop import links
 from gui.workshop.debrief_view import DebriefView
 from gui.workshop.decisions import STRATEGY_WORDS, Decision, describe
+from gui.workshop.guard import guarded
 from gui.workshop.live import board_version, room_phase, room_version, use_room
 from gui.workshop.research import STUDIES
 from gui.workshop.room import FINISHED, LOBBY, OPEN_PHASES, Room, RoomError, Team
 from gui.workshop.rooms import server_rooms
-from gui.workshop.views import Report, RoundLine, Standings, chart, parse_number
+from gui.workshop.views import Notices, Report, RoundLine, Standings, chart, parse_number
 
 STRATEGY_CHOICES = {STRATEGY_WORDS[s]: s for s in STRATEGY_WORDS}
 """Plain words on the page -> the model's strategy names."""
@@ -59,6 +63,7 @@ def TeamPage():
             return
         rv.Html(tag="h2", children=[f"Team {team.name}"], class_="sw-ws-team-name")
         RoundLine(room)
+        Notices(room)
         if phase == LOBBY or room.board is None:
             Waiting(room)
         else:
@@ -103,39 +108,67 @@ def TeamChart(room: Room, team: Team):
 
 @solara.component
 def TeamDecision(room: Room, team: Team, phase: str):
-    """The round's decision and research, or why there is none to make."""
+    """The round's decision and research, or why there is none to make.
+
+    Banners that come and go (submitted, out of cash) sit in a container of their own,
+    so the form and the research keep their place among the children: reacton matches
+    children by position, and a banner appearing before the form made every session
+    recreate the whole form (about 40 widgets) at each submission and advance.
+    """
     _ = room_version.value, board_version.value
     with room.lock:
         state = room.board.team_state[team.id]
-        submitted = room.pending.get(team.id)
         reports = list(room.reports.get(team.id, []))
-    if not state["alive"]:
-        solara.Warning(
-            f"Your company ran out of cash in week {state['exited']}. "
-            "Watch the market: the debrief will ask what happened.",
-            classes=["sw-ws-exited"],
-        )
-    elif phase in OPEN_PHASES:
-        if submitted is not None:
-            solara.Success(
-                f"Your team's decision for this round: {describe(submitted)}. "
-                "You may change it until the round advances; the last one counts.",
-                classes=["sw-ws-submitted"],
-            )
+        advised_id = room.advisors.get(team.id)
+        advised = room.teams[advised_id] if advised_id is not None else None
+        target = advised or team
+        submitted = room.pending.get(target.id)
+        by = room.submitted_by.get(target.id)
+        target_state = room.board.team_state[target.id]
+    with solara.Div(classes=["sw-ws-banners"]):
+        Banners(state, advised, target, submitted, phase, target_state)
+    if phase in OPEN_PHASES and target_state["alive"] and (state["alive"] or advised):
         start = submitted or Decision(
-            strategy=state["strategy"],
-            marketing_spend=state["marketing_spend"],
-            seat_price=state["seat_price"],
+            strategy=target_state["strategy"],
+            marketing_spend=target_state["marketing_spend"],
+            seat_price=target_state["seat_price"],
         )
-        DecisionForm(room, team, start, state["reps"])
-        Research(room, team, reports)
-    elif phase != FINISHED:
+        DecisionForm(room, team, start, target_state["reps"], by, advised)
+        if state["alive"]:
+            Research(room, team, reports)
+    elif phase not in OPEN_PHASES and phase != FINISHED:
         solara.Info(
             "The practice round is over. The facilitator starts the game next.",
             classes=["sw-ws-waiting"],
         )
     if phase not in OPEN_PHASES and reports:
         Research(room, team, reports, can_buy=False)
+
+
+def Banners(state, advised, target, submitted, phase, target_state) -> None:
+    """Out of cash (advising or not) and the submitted decision (no component: inline)."""
+    if not state["alive"]:
+        if advised is None:
+            solara.Warning(
+                f"Your company ran out of cash in week {state['exited']}. Watch the market: "
+                "the debrief will ask what happened. The facilitator can make your team an "
+                "advisor of a team still in the market, so you keep playing.",
+                classes=["sw-ws-exited"],
+            )
+        else:
+            solara.Warning(
+                f"Your company ran out of cash in week {state['exited']}. You now advise "
+                f"team {advised.name}: its decision below is yours to make with it.",
+                classes=["sw-ws-exited", "sw-ws-advisor"],
+            )
+    deciding = phase in OPEN_PHASES and target_state["alive"] and (state["alive"] or advised)
+    if deciding and submitted is not None:
+        solara.Success(
+            f"{'Team ' + target.name if advised else 'Your team'}'s decision for this "
+            f"round: {describe(submitted)}. You may change it until the round advances; "
+            "the last one counts.",
+            classes=["sw-ws-submitted"],
+        )
 
 
 def form_texts(decision: Decision) -> dict[str, str]:
@@ -152,7 +185,14 @@ def form_texts(decision: Decision) -> dict[str, str]:
 
 
 @solara.component
-def DecisionForm(room: Room, team: Team, start: Decision, reps: int):
+def DecisionForm(
+    room: Room,
+    team: Team,
+    start: Decision,
+    reps: int,
+    by: tuple[str, str, float] | None = None,
+    advised: Team | None = None,
+):
     """The round's decision; starts from the team's submission or its current settings.
 
     The form stays mounted from round to round and redraws only when its starting
@@ -168,6 +208,8 @@ def DecisionForm(room: Room, team: Team, start: Decision, reps: int):
         texts = form_texts(start)
         set_texts(texts)
     error, set_error = solara.use_state("")
+    who, set_who = solara.use_state("")
+    device = solara.use_memo(lambda: get_current_context().id, [])
 
     def field(name: str):
         return lambda value: set_texts({**texts, name: value})
@@ -178,22 +220,29 @@ def DecisionForm(room: Room, team: Team, start: Decision, reps: int):
     set_let_go, set_price, set_invest = field("let_go"), field("price"), field("invest")
 
     def submit():
-        try:
-            decision = Decision(
-                strategy=STRATEGY_CHOICES[strategy],
-                marketing_spend=parse_number("marketing per week", marketing),
-                hires=parse_number("reps to hire", hires, integer=True),
-                let_go=parse_number("reps to let go", let_go, integer=True),
-                seat_price=parse_number("monthly seat price", price),
-                investment=parse_number("product investment", invest),
-            )
-            room.submit(team.id, team.key, decision)
-        except RoomError as exc:
-            set_error(str(exc))
-            return
-        set_error("")
+        if strategy not in STRATEGY_CHOICES:
+            raise RoomError(f"strategy: choose one of {', '.join(STRATEGY_CHOICES)}")
+        decision = Decision(
+            strategy=STRATEGY_CHOICES[strategy],
+            marketing_spend=parse_number("marketing per week", marketing),
+            hires=parse_number("reps to hire", hires, integer=True),
+            let_go=parse_number("reps to let go", let_go, integer=True),
+            seat_price=parse_number("monthly seat price", price),
+            investment=parse_number("product investment", invest),
+        )
+        room.submit(team.id, team.key, decision, device=device, who=who,
+                    for_team=None if advised is None else advised.id)  # fmt: skip
 
-    with solara.Card("This round's decision", classes=["sw-ws-card", "sw-ws-decision"]):
+    title = "This round's decision" + (f" for team {advised.name}" if advised else "")
+    with solara.Card(title, classes=["sw-ws-card", "sw-ws-decision"]):
+        with solara.Div(classes=["sw-ws-banners"]):  # its own place: the fields keep theirs
+            if by is not None and by[0] != device:
+                solara.Info(
+                    f"{by[1] or 'A teammate'} changed the decision at "
+                    f"{time.strftime('%H:%M', time.localtime(by[2]))} on another device; "
+                    "the form shows it now.",
+                    classes=["sw-ws-overwritten"],
+                )
         solara.Select("Strategy", values=list(STRATEGY_CHOICES), value=strategy,
                       on_value=set_strategy, classes=["sw-ws-strategy"])  # fmt: skip
         solara.InputText(
@@ -221,7 +270,14 @@ def DecisionForm(room: Room, team: Team, start: Decision, reps: int):
             message=f"up to {limits.max_investment:,.0f}; raises quality, less for each dollar more",
             classes=["sw-ws-invest"],
         )  # fmt: skip
-        solara.Button("Submit decision", on_click=submit, color="primary", classes=["sw-ws-submit"])
+        solara.InputText("Your name (optional: shown to your teammates)", value=who,
+                         on_value=set_who, classes=["sw-ws-who"])  # fmt: skip
+        solara.Button(
+            "Submit decision",
+            on_click=guarded(submit, set_error, "submitting the decision", lambda: set_error("")),
+            color="primary",
+            classes=["sw-ws-submit"],
+        )
         if error:
             solara.Error(error, classes=["sw-ws-error"])
 
@@ -232,14 +288,17 @@ def Research(room: Room, team: Team, reports: list[dict], can_buy: bool = True):
     error, set_error = solara.use_state("")
     price = room.settings.research_price
 
-    def buy(study: str):
-        try:
-            room.buy(team.id, team.key, study)
-        except RoomError as exc:
-            set_error(str(exc))
-            return
-        set_error("")
+    buy = guarded(
+        lambda study: room.buy(team.id, team.key, study),
+        set_error,
+        "buying the study",
+        lambda: set_error(""),
+    )
 
+    unsold: dict[str, str | None] = {}
+    if can_buy:
+        with room.lock:
+            unsold = dict(room.unsold.get(team.id, {}))
     with solara.Card("Market research", classes=["sw-ws-card", "sw-ws-research"]):
         if can_buy:
             solara.Text(f"Each study costs ${price:,.0f} of cash, paid now.")
@@ -250,11 +309,17 @@ def Research(room: Room, team: Team, reports: list[dict], can_buy: bool = True):
                         on_click=lambda study=study: buy(study),
                         classes=["sw-ws-buy", f"sw-ws-buy-{study}"],
                         outlined=True,
+                        disabled=unsold.get(study) is not None,
                     )
+            with solara.Div(classes=["sw-ws-unsold-notes"]):
+                for study, why in unsold.items():
+                    if why is not None:
+                        rv.Html(tag="div", class_="sw-ws-note sw-ws-unsold",
+                                children=[f"{STUDIES[study]}: not for sale yet: {why}."])  # fmt: skip
         if error:
             solara.Error(error, classes=["sw-ws-error"])
-        for report in reversed(reports):
-            Report(report)
+        for number, report in reversed(list(enumerate(reports))):
+            Report(report).key(f"report-{number}")  # a new report does not shift the others
 
 
 @solara.component

@@ -50,6 +50,17 @@ def to_dict(room: Room) -> dict[str, Any]:
         "pending_purchases": [p.to_dict() for p in room.pending_purchases],
         # epoch seconds: a restarted server keeps the open round's clock, not a fresh one
         "deadline": room.deadline,
+        # the facilitator's controls (all optional: older files have none)
+        "paused_left": room.paused_left,
+        "last_activity": room.last_activity,
+        "closed": room.closed,
+        "events": room.events,
+        "leaderboard_visible": room.leaderboard_visible,
+        "message": room.message,
+        "message_time": room.message_time,
+        "removed": sorted(room.removed),
+        "advisors": {str(a): b for a, b in sorted(room.advisors.items())},
+        "submitted_by": {str(t): list(v) for t, v in sorted(room.submitted_by.items())},
     }
 
 
@@ -138,9 +149,10 @@ def from_dict(data: Any) -> Room:
             _decisions(data.get("pending", {}), len(teams)),
             _purchases(data.get("pending_purchases", []), len(teams)),
         )
+        _controls(room, data)
         deadline = data.get("deadline")
-        if deadline is not None:  # files written before the deadline was kept have none
-            room.restore_deadline(float(deadline))
+        if room.paused_left is None and deadline is not None:
+            room.restore_deadline(float(deadline))  # older files have no deadline
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         if isinstance(exc, RoomFileError):
             raise
@@ -152,6 +164,34 @@ def from_dict(data: Any) -> Room:
         }.get(type(exc), type(exc).__name__)
         raise RoomFileError(f"{kind}: {exc}") from None
     return room
+
+
+def _controls(room: Room, data: dict[str, Any]) -> None:
+    """The facilitator's controls from a file (every field optional)."""
+    n = len(room.teams)
+    paused = data.get("paused_left")
+    room.paused_left = None if paused is None else float(paused)
+    room.last_activity = float(data.get("last_activity", room.created))
+    room.closed = bool(data.get("closed", False))
+    events = data.get("events", [])
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise RoomFileError("events: expected a list of tables")
+    room.events = events
+    room.leaderboard_visible = bool(data.get("leaderboard_visible", True))
+    room.message = str(data.get("message", ""))
+    room.message_time = data.get("message_time")
+    removed = {int(t) for t in data.get("removed", [])}
+    advisors = {int(a): int(b) for a, b in data.get("advisors", {}).items()}
+    if any(not 0 <= t < n for t in (*removed, *advisors, *advisors.values())):
+        raise RoomFileError("removed or advisors: no such team")
+    room.removed, room.advisors = removed, advisors
+    room.submitted_by = {
+        int(t): (str(v[0]), str(v[1]), float(v[2]))
+        for t, v in data.get("submitted_by", {}).items()
+        if int(t) in room.pending
+    }
+    if room.market is not None:
+        room._new_board()
 
 
 def load(path: Path) -> Room:

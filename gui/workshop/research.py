@@ -156,3 +156,21 @@ def _win_rates(model, team_vendor, names, rng, last_weeks) -> list[dict[str, Any
             }
         )
     return rows
+
+
+def nothing_yet(study: str, model: MarketModel, team_vendor: int, last_weeks: int) -> str | None:
+    """Why ``study`` would report nothing now (None if it has something to show).
+
+    Such a study is not sold (issue 20: a win-rate study bought at week 0 cost 50k and
+    showed all zeros): no competitor with revenue yet, or no deal closed in the last
+    round. A receptivity survey always has buyers to ask.
+    """
+    if study == "competitors":
+        rivals = [v for v in model.alive_vendors() if v.index != team_vendor]
+        if not any(v.arr > 0 for v in rivals):
+            return "no competitor has any revenue yet; it is for sale once one has"
+    elif study == "win_rates":
+        rows = _win_rates(model, team_vendor, {}, None, last_weeks)
+        if not any(r["won"] + r["lost"] for r in rows):
+            return f"no deal has closed in the last {last_weeks} weeks yet"
+    return None

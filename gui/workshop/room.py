@@ -40,7 +40,7 @@ from gui.workshop import codes
 from gui.workshop.board import Board, build_board
 from gui.workshop.decisions import Decision, DecisionError
 from gui.workshop.market import Purchase, RoomMarket
-from gui.workshop.research import STUDIES, ResearchError, run_study, study_rng
+from gui.workshop.research import STUDIES, ResearchError, nothing_yet, run_study, study_rng
 from gui.workshop.settings import MAX_TEAMS, RoomSettings, SettingsError, check_market
 
 LOBBY, PRACTICE, PRACTICE_DONE, PLAYING, FINISHED = (
@@ -84,6 +84,12 @@ class PlayedRound:
         }
 
 
+def clean_who(who: Any) -> str:
+    """A person's name as a teammate's tab announces it (short, printable; may be empty)."""
+    text = " ".join(str(who or "").split())[:MAX_NAME]
+    return "".join(ch for ch in text if ch.isprintable())
+
+
 def clean_name(name: Any) -> str:
     """A team name as shown: stripped, inner spaces collapsed; RoomError if unusable."""
     text = " ".join(str(name or "").split())
@@ -115,6 +121,26 @@ class Room:
     version: int = 0
     board_version: int = 0
     created: float = field(default_factory=time.time)
+    last_activity: float = field(default_factory=time.time)
+    """Epoch seconds of the last change: idle rooms expire (:meth:`Rooms.expire_idle`)."""
+    closed: bool = False
+    """Closed by the facilitator: results stay readable, nothing can change."""
+    events: list[dict[str, Any]] = field(default_factory=list)
+    """The facilitator's actions during play (pause, extend, rename...), for the audit."""
+    paused_left: float | None = None
+    """Seconds the open round had left when the clock was paused (None: running)."""
+    leaderboard_visible: bool = True
+    message: str = ""
+    """The facilitator's message to every team (empty: none)."""
+    message_time: float | None = None
+    removed: set[int] = field(default_factory=set)
+    """Teams the facilitator removed: their vendor keeps its settings, no one steers it."""
+    advisors: dict[int, int] = field(default_factory=dict)
+    """Bankrupt team -> the team it advises (it decides with that team)."""
+    unsold: dict[int, dict[str, str | None]] = field(default_factory=dict)
+    """Team -> study -> why it is not for sale now (None: for sale); with each board."""
+    submitted_by: dict[int, tuple[str, str, float]] = field(default_factory=dict)
+    """Team -> (device, who, epoch seconds) of the pending decision's last submission."""
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     on_change: Callable[[Room], None] | None = field(default=None, repr=False)
     run_later: Callable[[Callable[[], None]], None] | None = field(default=None, repr=False)
@@ -145,6 +171,8 @@ class Room:
                 team = None
             if team is None:
                 raise RoomError(f"room {self.code} has no team {team_id!r}")
+            if team.id in self.removed:
+                raise RoomError(f"team {team.name!r} was removed by the facilitator")
             if not codes.same_key(key, team.key):
                 raise RoomError(f"room {self.code}: this key does not belong to team {team.name!r}")
             return team
@@ -157,6 +185,7 @@ class Room:
         """
         name = clean_name(name)
         with self.lock:
+            self._require_usable()
             for team in self.teams:
                 if team.name.casefold() == name.casefold():
                     if key and codes.same_key(key, team.key):
@@ -181,6 +210,7 @@ class Room:
     def update_settings(self, key: str | None, **changes: Any) -> RoomSettings:
         self.check_facilitator(key)
         with self.lock:
+            self._require_usable()
             if self.phase != LOBBY:
                 raise RoomError("settings are fixed once a round has started; reset the room first")
             try:
@@ -196,6 +226,7 @@ class Room:
         """Build the market and open round 1 (of the game, or the practice round)."""
         self.check_facilitator(key)
         with self.lock:
+            self._require_usable()
             allowed = (LOBBY,) if practice else (LOBBY, PRACTICE_DONE)
             if self.phase not in allowed:
                 raise RoomError(
@@ -215,6 +246,7 @@ class Room:
             self._cancel_timer()
             self.phase = LOBBY
             self.played, self.pending, self.pending_purchases = [], {}, []
+            self.paused_left, self.submitted_by = None, {}
             self.reports, self.market, self.board, self.deadline = {}, None, None, None
             self.board_version += 1
             self._changed()
@@ -231,6 +263,9 @@ class Room:
         if key is not None or reason == "facilitator":
             self.check_facilitator(key)
         with self.lock:
+            if self.closed and reason != "facilitator":
+                return False
+            self._require_usable()
             if self.phase not in OPEN_PHASES:
                 if reason == "facilitator":
                     raise RoomError("no round is open")
@@ -249,7 +284,7 @@ class Room:
         played = PlayedRound(dict(self.pending), list(self.pending_purchases), reason)
         self.market.play_round(played.decisions)
         self.played.append(played)
-        self.pending, self.pending_purchases = {}, []
+        self.pending, self.pending_purchases, self.submitted_by = {}, [], {}
         if self.phase == PRACTICE:
             self.phase = PRACTICE_DONE
             self.deadline = None
@@ -299,16 +334,37 @@ class Room:
             self._new_board()
 
     # ------------------------------------------------------------------ teams
-    def submit(self, team_id: int, key: str | None, decision: Decision) -> Decision:
-        """Record a team's decision for the open round (the last one before the advance counts)."""
+    def submit(
+        self,
+        team_id: int,
+        key: str | None,
+        decision: Decision,
+        device: str = "",
+        who: str = "",
+        for_team: int | None = None,
+    ) -> Decision:
+        """Record a team's decision for the open round (the last one before the advance counts).
+
+        ``device`` and ``who`` say which browser tab sent it and by whom ("Ana"), so a
+        teammate's other tab can announce the change. ``for_team``: an advisor (a
+        bankrupt team, :func:`gui.workshop.controls.make_advisor`) decides for the
+        team it advises.
+        """
         team = self.team(team_id, key)
         with self.lock:
+            self._require_usable()
             self._require_open()
+            if for_team is not None:
+                if self.advisors.get(team.id) != for_team:
+                    raise RoomError(f"team {team.name!r} does not advise that team")
+                who = f"{clean_who(who) or 'the advisors'} ({team.name})"
+                team = self.teams[for_team]
             try:
                 decision = self.market.validate(team.id, decision)
             except DecisionError as exc:
                 raise RoomError(str(exc)) from None
             self.pending[team.id] = decision
+            self.submitted_by[team.id] = (device, clean_who(who), time.time())
             everyone = self.all_submitted()
             round_now = self.open_round
             self._changed()
@@ -322,7 +378,11 @@ class Room:
         if study not in STUDIES:
             raise RoomError(f"study {study!r}: expected one of {', '.join(STUDIES)}")
         with self.lock:
+            self._require_usable()
             self._require_open()
+            why = self.unsold.get(team.id, {}).get(study)
+            if why is not None:
+                raise RoomError(f"{STUDIES[study]}: not for sale now ({why}); nothing was charged")
             report = self._pay_and_report(Purchase(team.id, study))
             self._new_board()  # the team's cash changed
             self._changed()
@@ -334,6 +394,7 @@ class Room:
             self.market.pay_for_research(purchase.team, self.settings.research_price)
         except DecisionError as exc:
             raise RoomError(str(exc)) from None
+        self.market.sync_cash(purchase.team)  # one cash figure: cards, leaderboard, exports
         self.pending_purchases.append(purchase)
         rng = study_rng(self.market.seed, self.open_round, purchase.team, purchase.study)
         names = {t.id: t.name for t in self.teams}
@@ -369,7 +430,11 @@ class Room:
         with self.lock:
             if self.market is None:
                 return False
-            alive = [t.id for t in self.teams if self.market.teams[t.id].alive]
+            alive = [
+                t.id
+                for t in self.teams
+                if self.market.teams[t.id].alive and t.id not in self.removed
+            ]
             return bool(alive) and all(t in self.pending for t in alive)
 
     def seconds_left(self) -> float | None:
@@ -394,6 +459,7 @@ class Room:
     def _changed(self) -> None:
         """After a change (lock held): bump the version, save, tell every session."""
         self.version += 1
+        self.last_activity = time.time()
         if self.on_change is not None:
             self.on_change(self)
         version = self.version
@@ -438,6 +504,22 @@ class Room:
             threading.Thread(target=work, daemon=True, name=f"room-{self.code}").start()
 
     # ------------------------------------------------------------------ internals
+    def _require_usable(self) -> None:
+        if self.closed:
+            raise RoomError(f"room {self.code} was closed by the facilitator")
+
+    def log_event(self, action: str, detail: str) -> None:
+        """Add a facilitator action to the audit (lock held; the caller saves)."""
+        self.events.append(
+            {
+                "time": time.time(),
+                "round": self.round_label(),
+                "week": self.market.week if self.market is not None else 0,
+                "action": action,
+                "detail": detail,
+            }
+        )
+
     def _require_open(self) -> None:
         if self.phase not in OPEN_PHASES:
             raise RoomError(f"no round is open ({self.round_label()})")
@@ -451,12 +533,18 @@ class Room:
         self._new_board()
 
     def _new_board(self) -> None:
-        self.board = build_board(self.market, self.team_names())
+        self.board = build_board(self.market, self.team_names(), self.removed)
+        weeks = self.settings.weeks_per_round
+        self.unsold = {
+            t.id: {s: nothing_yet(s, self.market.model, t.id, weeks) for s in STUDIES}
+            for t in self.teams
+        }  # once per board, not once per session's redraw
         self.board_version += 1
 
     def _open_round(self) -> None:
         """Open the next round and arm its deadline, if any."""
         minutes = self.settings.deadline_minutes
+        self.paused_left = None
         self._arm(time.time() + 60.0 * minutes if minutes > 0 else None)
 
     def restore_deadline(self, deadline: float) -> None:

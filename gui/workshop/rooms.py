@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 from gui.workshop import codes, persistence
@@ -26,6 +27,10 @@ ROOMS_DIR_ENV = "SALESWEB_ROOMS_DIR"
 MAX_ROOMS_ENV = "SALESWEB_MAX_ROOMS"
 MAX_ROOMS = 12
 """Rooms one server holds: at 0.5 GB of budget each, 6 GB of a 24 GB machine."""
+IDLE_ENV = "SALESWEB_ROOM_IDLE_MINUTES"
+IDLE_MINUTES = 240.0
+"""A room unchanged this long is archived by itself (a class lasts an hour or two)."""
+ARCHIVE = "archive"
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +40,15 @@ def default_directory() -> Path:
     if env:
         return Path(env)
     return Path.home() / ".local" / "state" / "salesweb" / "rooms"
+
+
+def idle_minutes() -> float:
+    """Minutes after which an unchanged room is archived (``SALESWEB_ROOM_IDLE_MINUTES``)."""
+    try:
+        value = float(os.environ.get(IDLE_ENV) or IDLE_MINUTES)
+    except ValueError:
+        return IDLE_MINUTES
+    return value if value > 0 and value == value else IDLE_MINUTES
 
 
 def max_rooms() -> int:
@@ -55,9 +69,12 @@ class Rooms:
         Most rooms at once.
     """
 
-    def __init__(self, directory: Path | None, limit: int = MAX_ROOMS):
+    def __init__(
+        self, directory: Path | None, limit: int = MAX_ROOMS, idle_minutes: float = IDLE_MINUTES
+    ):
         self.directory = None if directory is None else Path(directory)
         self.limit = limit
+        self.idle_seconds = 60.0 * idle_minutes
         self.lock = threading.Lock()
         self.rooms: dict[str, Room] = {}
         self.load_errors: list[str] = []
@@ -84,12 +101,19 @@ class Rooms:
         self.rooms[room.code] = room
 
     def create(self, settings: RoomSettings | None = None) -> Room:
-        """A new room with a fresh join code and facilitator key (saved at once)."""
+        """A new room with a fresh join code and facilitator key (saved at once).
+
+        Idle rooms are archived first (:meth:`expire_idle`), so a full server makes
+        room by itself once a class has gone home.
+        """
+        self.expire_idle()
         with self.lock:
             if len(self.rooms) >= self.limit:
                 raise RoomError(
-                    f"this server already runs {self.limit} rooms, its limit; "
-                    "end one (delete its file) or start another server"
+                    f"this server already runs {self.limit} rooms, its limit: archive a "
+                    "finished room on the rooms page (/workshop/rooms), or wait: rooms "
+                    f"unchanged for {self.idle_seconds / 60:g} minutes are archived by "
+                    f"themselves (the server's {MAX_ROOMS_ENV} sets the limit)"
                 )
             code = codes.new_join_code(set(self.rooms))
             room = Room(
@@ -112,6 +136,47 @@ class Rooms:
             )
         return room
 
+    def listing(self) -> list[Room]:
+        """Every room, newest first (idle ones archived first)."""
+        self.expire_idle()
+        with self.lock:
+            return sorted(self.rooms.values(), key=lambda r: -r.created)
+
+    def archive(self, code: str) -> Path | None:
+        """Take a room off the server: it stops, its file moves to ``<folder>/archive``.
+
+        Returns where the file went (None for a room kept in memory only). The slot it
+        held is free at once.
+        """
+        room = self.get(code)
+        with self.lock:
+            self.rooms.pop(room.code, None)
+        room.close()
+        with room.lock:
+            room.on_change = None
+        if self.directory is None:
+            return None
+        source = persistence.path_for(self.directory, room.code)
+        target_dir = self.directory / ARCHIVE
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / f"{room.code}-{int(time.time())}.json"
+        if source.exists():
+            os.replace(source, target)
+        log.info("room %s archived to %s", room.code, target)
+        return target
+
+    def expire_idle(self, now: float | None = None) -> list[str]:
+        """Archive every room unchanged for :attr:`idle_seconds`; returns their codes."""
+        now = time.time() if now is None else now
+        with self.lock:
+            idle = [c for c, r in self.rooms.items() if now - r.last_activity > self.idle_seconds]
+        for code in idle:
+            try:
+                self.archive(code)
+            except (RoomError, OSError):
+                log.warning("room %s: could not archive", code, exc_info=True)
+        return idle
+
     def close(self) -> None:
         with self.lock:
             for room in self.rooms.values():
@@ -127,5 +192,5 @@ def server_rooms() -> Rooms:
     global _server_rooms
     with _server_lock:
         if _server_rooms is None:
-            _server_rooms = Rooms(default_directory(), max_rooms())
+            _server_rooms = Rooms(default_directory(), max_rooms(), idle_minutes())
         return _server_rooms

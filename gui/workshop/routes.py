@@ -6,12 +6,19 @@ for what each address holds.
 
 from __future__ import annotations
 
+import logging
+
 import solara
 
 from gui.workshop.debrief_view import SummaryPage
 from gui.workshop.facilitator_page import HostPage
 from gui.workshop.join_page import JoinPage
 from gui.workshop.participant_page import TeamPage
+from gui.workshop.reconnect import Reconnect
+from gui.workshop.rooms_page import RoomsPage
+from gui.workshop.screen_page import ScreenPage
+
+log = logging.getLogger("gui.workshop")
 
 CSS = """
 .sw-ws-page { max-width: 1200px; width: 100%; box-sizing: border-box; padding: 8px; }
@@ -43,10 +50,42 @@ CSS = """
 """
 
 
+PAGE_FAILED = (
+    "Sorry: this page could not be drawn because of a problem on the server (it is logged "
+    "for the facilitator). Reload the page; your team and the room are saved."
+)
+
+
 @solara.component
 def WorkshopLayout(children=[]):  # noqa: B006 - Solara's signature
+    """Every workshop page: its style, the reconnect watcher, and :func:`Boundary`."""
     solara.Title("Sales Web workshop")
     solara.Style(CSS)
+    Reconnect()
+    Boundary(children=children)
+
+
+@solara.component
+def Boundary(children=[]):  # noqa: B006 - as a layout's
+    """An error boundary: a page that fails while drawing shows :data:`PAGE_FAILED`.
+
+    Buttons have :mod:`gui.workshop.guard`; this catches what fails in drawing, so
+    nobody sees a traceback there either. The details go to the server's log once.
+    It holds nothing but the hook and the children, and shows one element when a child
+    failed (measured: more made reacton loop re-rendering the failed child).
+    """
+    exception, _ = solara.use_exception()
+
+    def report():
+        if exception is not None:
+            log.error("workshop page failed to draw", exc_info=exception)
+
+    solara.use_effect(report, [id(exception)])
+    if exception is not None:
+        # one element only: a second one beside it (or a container) makes reacton
+        # re-render the failed children in a loop
+        solara.Error(PAGE_FAILED, classes=["sw-ws-page-failed"])
+        return
     solara.Column(children=children, style="padding: 0; width: 100%")
 
 
@@ -55,4 +94,8 @@ routes = [
     solara.Route(path="team", component=TeamPage, label="Team"),
     solara.Route(path="host", component=HostPage, label="Facilitator"),
     solara.Route(path="summary", component=SummaryPage, label="Summary"),
+    solara.Route(path="rooms", component=RoomsPage, label="Rooms"),
+    # /workshop/ABCD/screen: Solara's router skips the code (no route matches it) and
+    # matches "screen"; the page reads the code from the path
+    solara.Route(path="screen", component=ScreenPage, label="Projector"),
 ]

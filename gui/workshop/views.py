@@ -7,6 +7,7 @@ sessions), so a session's redraw is a few widgets with ready JSON strings.
 from __future__ import annotations
 
 import json
+import math
 
 import solara
 from solara.alias import rv
@@ -38,15 +39,32 @@ _LEADERBOARD_HEADERS_JSON = json.dumps(LEADERBOARD_HEADERS)
 
 
 @solara.component
-def Standings(room: Room, market: bool = True, title: str = "Leaderboard after the last round"):
-    """Leaderboard and (``market``) the market's predator-prey chart (reps vs receptivity)."""
-    _ = board_version.value
+def Standings(
+    room: Room,
+    market: bool = True,
+    title: str = "Leaderboard after the last round",
+    facilitator: bool = False,
+):
+    """Leaderboard and (``market``) the market's predator-prey chart (reps vs receptivity).
+
+    While the facilitator hides the leaderboard, teams see a note instead; the
+    facilitator sees it with a reminder that the teams do not.
+    """
+    _ = board_version.value  # hiding or revealing bumps it too (gui.workshop.controls)
     board = room.board
     if board is None:
         return
+    visible = room.leaderboard_visible
     with solara.Div(classes=["sw-ws-standings"]):
         rv.Html(tag="h3", children=[title], class_="sw-ws-h3")
-        table(_LEADERBOARD_HEADERS_JSON, board.leaderboard_json, "sw-ws-leaderboard")
+        if visible or facilitator:
+            if not visible:
+                rv.Html(tag="div", children=["Hidden from the teams until you reveal it."],
+                        class_="sw-ws-note sw-ws-board-hidden-note")  # fmt: skip
+            table(_LEADERBOARD_HEADERS_JSON, board.leaderboard_json, "sw-ws-leaderboard")
+        else:
+            solara.Info("The facilitator will reveal the leaderboard.",
+                        classes=["sw-ws-board-hidden"])  # fmt: skip
         if not market:
             return
         with solara.Div(classes=["sw-grid"]):
@@ -57,15 +75,32 @@ def Standings(room: Room, market: bool = True, title: str = "Leaderboard after t
 
 
 @solara.component
+def Notices(room: Room):
+    """The facilitator's message to every team, and whether the room is closed."""
+    _ = room_version.value
+    with room.lock:
+        message, closed = room.message, room.closed
+    if closed:
+        solara.Warning("The facilitator closed this room: nothing can change any more.",
+                       classes=["sw-ws-room-closed"])  # fmt: skip
+    if message:
+        solara.Info(f"From the facilitator: {message}", classes=["sw-ws-message"])
+
+
+@solara.component
 def RoundLine(room: Room):
     """ "Room ABCD: round 2 of 6, week 13" and, with a deadline, the time left."""
     _ = room_version.value
     with room.lock:
         label = room.round_label()
         week = room.market.week if room.market is not None else 0
-        deadline = room.deadline
+        deadline, paused = room.deadline, room.paused_left
     with solara.Div(classes=["sw-ws-round"]):
         rv.Html(tag="span", children=[f"Room {room.code}: {label}, week {week}. "])
+        if paused is not None:
+            left = int(round(paused))
+            rv.Html(tag="span", class_="sw-ws-paused",
+                    children=[f"Clock paused ({left // 60}:{left % 60:02d} left)."])  # fmt: skip
         Countdown(deadline)
 
 
@@ -97,15 +132,33 @@ def Report(report: dict):
         rv.Html(tag="div", children=[report["note"]], class_="sw-ws-note")
 
 
+MAX_NUMBER_TEXT = 40
+"""Longest text read as a number ("12,000,000.00" is 13): longer is refused unread."""
+
+
 def parse_number(label: str, text: str, integer: bool = False) -> float | int:
-    """A number a person typed ("12,000", "$25", " 3 "); RoomError names the field."""
-    cleaned = (text or "").replace(",", "").replace("$", "").strip()
+    """A number a person typed ("12,000", "$25", " 3 "); RoomError names the field.
+
+    Refused with the form's message: text that is not a number, too long to be one,
+    not finite (``nan``, ``inf``, ``1e400``, which Python reads as infinity), and for
+    whole numbers anything with a fraction. ``-0`` reads as 0. The ranges themselves
+    are the room's limits, checked by :func:`gui.workshop.decisions.validate`.
+    """
+    raw = text if isinstance(text, str) else ""
+    if len(raw) > MAX_NUMBER_TEXT:
+        raise RoomError(f"{label}: that is not a number (at most {MAX_NUMBER_TEXT} characters)")
+    cleaned = raw.replace(",", "").replace("$", "").replace("_", "x").strip()
+    shown = raw.strip()
     try:
         value = float(cleaned)
     except ValueError:
-        raise RoomError(f"{label}: {text!r} is not a number") from None
+        raise RoomError(f"{label}: {shown!r} is not a number") from None
+    if not math.isfinite(value):
+        raise RoomError(f"{label}: {shown!r} is not a number you can use; type digits, like 5")
+    if value == 0:
+        value = 0.0  # -0 reads as 0
     if integer:
         if value != int(value):
-            raise RoomError(f"{label}: {text!r} is not a whole number")
+            raise RoomError(f"{label}: {shown!r} is not a whole number")
         return int(value)
     return value

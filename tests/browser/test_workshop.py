@@ -9,119 +9,30 @@ fixed time; the market is small (30 enterprises, 4 weeks a round) to keep it fas
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (
-    ARTIFACTS,
-    PageProblems,
-    _free_port,
-    stop_server,
-    wait_until_serving,
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.workshop_helpers import (
+    Person,
+    Server,
+    create_room,
+    join,
+    no_horizontal_overflow,
+    submit,
 )
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
-
-
-class Server:
-    """``python -m gui.server`` on a fixed port with a rooms folder; restartable."""
-
-    def __init__(self, rooms: Path):
-        self.port = _free_port()
-        self.rooms = rooms
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
-        self.log = open(ARTIFACTS / "workshop_server.log", "w")  # noqa: SIM115 - closed in stop
-
-    def start(self) -> None:
-        env = {**os.environ, "SALESWEB_ROOMS_DIR": str(self.rooms)}
-        cmd = [sys.executable, "-m", "gui.server", "--host", "127.0.0.1", "--port", str(self.port)]
-        self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-        wait_until_serving(
-            self.proc, self.url + "/workshop", "workshop server", ARTIFACTS / "workshop_server.log"
-        )
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            stop_server(self.proc)
-        self.proc = None
 
 
 @pytest.fixture
 def server(tmp_path, chromium_path):
-    ARTIFACTS.mkdir(exist_ok=True)
     srv = Server(tmp_path / "rooms")
     srv.start()
     yield srv
-    srv.stop()
-    srv.log.close()
-
-
-class Person:
-    """One person's browser context, page and the problems its console reports."""
-
-    def __init__(self, browser, server: Server, name: str, width: int = 1280, height: int = 1600):
-        self.name = name
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.problems = PageProblems(server.url)
-        self.problems.attach(self.page)
-
-    def real_problems(self) -> list[str]:
-        """Problems, less requests aborted because the test left the page (reload, goto).
-
-        A missing asset is still caught: it answers 404 (or fails otherwise), not ERR_ABORTED.
-        """
-        return [p for p in self.problems.items if not p.endswith("net::ERR_ABORTED")]
-
-    def shot(self, label: str) -> None:
-        self.page.screenshot(
-            path=str(ARTIFACTS / f"workshop_{self.name}_{label}.png"), full_page=True
-        )
-
-    def close(self) -> None:
-        self.context.close()
-
-
-def join(person: Person, server: Server, code: str, team: str) -> str:
-    page = person.page
-    page.goto(f"{server.url}/workshop?code={code}")
-    name = page.locator(".sw-ws-name input")
-    name.fill(team)
-    name.press("Tab")
-    page.get_by_role("button", name="Join").click()
-    expect(page.locator(".sw-ws-team-name")).to_have_text(f"Team {team}")
-    return page.url
-
-
-def submit(page, strategy: str, hires: int = 0, marketing: str | None = None) -> None:
-    page.locator(".sw-ws-strategy").click()
-    page.get_by_role("option", name=strategy, exact=True).click()
-    if hires:
-        box = page.locator(".sw-ws-hires input")
-        box.fill(str(hires))
-        box.press("Tab")
-    if marketing is not None:
-        box = page.locator(".sw-ws-marketing input")
-        box.fill(marketing)
-        box.press("Tab")
-    page.get_by_role("button", name="Submit decision").click()
-
-
-def no_horizontal_overflow(page) -> bool:
-    return page.evaluate(
-        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
+    srv.close()
 
 
 def test_a_facilitator_and_three_teams_play_two_rounds_across_a_restart(browser, server):
@@ -132,19 +43,10 @@ def test_a_facilitator_and_three_teams_play_two_rounds_across_a_restart(browser,
     try:
         # the facilitator creates a room and sets a small, quick game
         hp = host.page
-        hp.goto(server.url + "/workshop")
-        hp.get_by_role("button", name="Create a room").click()
-        code = hp.locator(".sw-ws-code-big").inner_text().strip()
-        assert re.fullmatch(r"[A-Z]{4}", code)
+        code = create_room(host, server, {"n_enterprises": "30", "rounds": "2",
+                                          "weeks_per_round": "4", "computer_vendors": "3"})  # fmt: skip
         expect(hp.locator(".sw-ws-qr svg")).to_be_visible()
         host_url = hp.url
-        for field, value in (("n_enterprises", "30"), ("rounds", "2"), ("weeks_per_round", "4"),
-                             ("computer_vendors", "3")):  # fmt: skip
-            box = hp.locator(f".sw-ws-set-{field} input")
-            box.fill(value)
-            box.press("Tab")
-        hp.get_by_role("button", name="Save settings").click()
-        expect(hp.locator(".sw-ws-settings-message")).to_have_text("Saved.")
 
         # three teams join from their own browsers; the facilitator sees them arrive
         urls = [
