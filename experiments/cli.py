@@ -406,6 +406,17 @@ def serve(
             help="Password to create and manage workshop rooms (default: drawn and printed)."
         ),
     ] = None,
+    max_sessions: Annotated[
+        int | None,
+        typer.Option(help="Live browser sessions at most; more visitors see 'server full' (40)."),
+    ] = None,
+    session_cull: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DURATION",
+            help="Close a session whose tab has been gone this long, e.g. 2m, 90s, 1h (2m).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the browser app (the explorer at /, workshop rooms at /workshop)."""
     from gui.server import ServerError
@@ -426,6 +437,8 @@ def serve(
             session_memory_gb=session_memory_gb,
             heavy_jobs=heavy_jobs,
             rooms=rooms,
+            max_sessions=max_sessions,
+            session_cull=session_cull,
         )
     except ServerError as exc:
         raise fail(str(exc)) from None

@@ -94,7 +94,12 @@ def server_env(
         os.environ.update({k: env[k] for k in (MAX_ENV, CULL_ENV) if k in env})
         check_max_sessions(), check_cull()
     except ValueError as exc:
-        raise ServerError(str(exc)) from None
+        message = str(exc)  # named by the option the user typed, where they typed one
+        if max_sessions is not None:
+            message = message.replace(MAX_ENV + "=", "--max-sessions ")
+        if session_cull is not None:
+            message = message.replace(CULL_ENV + "=", "--session-cull ")
+        raise ServerError(message) from None
     finally:
         for k, v in saved.items():
             if v is None:

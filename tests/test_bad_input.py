@@ -411,3 +411,24 @@ def test_reports_and_charts_get_the_umask_mode(tmp_path):
     assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     for name in ("report.md", "chart.png"):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o640, name
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--max-sessions", "0"], "--max-sessions '0': expected an integer >= 1"),
+        (["--session-cull", "banana"], "--session-cull 'banana': expected a duration"),
+    ],
+)
+def test_cli_serve_session_limits_are_one_line_naming_the_option(args, fragment):
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", "from experiments.cli import app; app()", "serve", *args,
+         "--facilitator-password", "chalk"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert fragment in run.stderr and "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
