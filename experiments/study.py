@@ -455,6 +455,17 @@ def money(x: float, sign: bool = False) -> str:
     return prefix + body
 
 
+def usd(x: float, sign: bool = False) -> str:
+    """Money with its currency: ``usd(2_100_000)`` -> ``"$2.1M"``, ``-$350k``, ``+$1.2M``.
+
+    The same rounding as :func:`money` (k below a million, M below a billion).
+    """
+    body = money(x, sign=sign)
+    if body == "n/a":
+        return body
+    return body[0] + "$" + body[1:] if body[0] in "+-" else "$" + body
+
+
 def _jsonable(v: Any) -> Any:
     if isinstance(v, tuple):
         return [float(x) for x in v]
