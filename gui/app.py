@@ -22,6 +22,7 @@ from gui.frame_sync import FrameSync
 from gui.pages.compare import Compare
 from gui.pages.decide import Decide
 from gui.pages.explore import Explore
+from gui.restore import current_query, restore, unsaved
 from gui.session import (  # noqa: F401 - the session's state, as tests and scripts read it
     SCENARIOS,
     do_step,
@@ -36,6 +37,7 @@ from gui.session import (  # noqa: F401 - the session's state, as tests and scri
 )
 from gui.sidebar import SidebarBottom, SidebarTop
 from gui.solara_fixes import fix_navigator_template
+from gui.url_state import UrlState
 from gui.workshop.routes import WorkshopLayout
 from gui.workshop.routes import routes as workshop_routes
 from sim.scenarios import load_scenario
@@ -75,15 +77,17 @@ def Page():
     solara.Style(CSS)
 
     rc = reacton.core.get_render_context()
+    search = solara.use_router().search or ""
 
     def first_build():
         render_context.set(rc)
         if frame_sync.value is None:
             frame_sync.set(FrameSync())
-        if run.value is None:
+        if run.value is None and not restore(search):  # a reload or a link: its state
             rebuild("Started")
 
     solara.use_effect(first_build, [])
+    UrlSync()
     with solara.Div(classes=["sw-layout"]):
         with solara.Column(gap="8px", classes=["sw-sidebar"]):
             SidebarTop()
@@ -102,6 +106,13 @@ def Page():
             with solara.lab.Tab("Decide"):
                 if main_tab.value == 2:
                     Decide()
+
+
+@solara.component
+def UrlSync():
+    """The URL follows the page (each week, tab, lever applied, study shown)."""
+    _ = tick.value  # a step or rebuild changes the week
+    UrlState(current_query(), unsaved())
 
 
 @solara.component
