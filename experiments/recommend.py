@@ -314,4 +314,5 @@ def pair_text(p: Pair, is_money: bool) -> str:
         else "too few seeds for an interval"
     )
     even = f", {p.ties} even" if p.ties else ""
-    return f"better in {p.wins} of {p.n} seeds{even} ({what} {fmt(p.difference)}, {interval})"
+    seeds = "seed" if p.n == 1 else "seeds"
+    return f"better in {p.wins} of {p.n} {seeds}{even} ({what} {fmt(p.difference)}, {interval})"

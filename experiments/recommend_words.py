@@ -27,7 +27,7 @@ def describe(
     )
     lines = [
         f"Objective: {obj.label} at week {rec.week}{floor}; "
-        f"{rec.seeds} common seeds, every option on the same ones."
+        f"{_seeds(rec.seeds)}, every option on the same ones."
     ]
     by = {r["option"]: r for r in rec.ranking}
     if rec.best is None:
@@ -56,8 +56,10 @@ def describe(
     else:
         names = " or ".join(p.b for p in unseparated)
         leads = "; ".join(f"against {p.b} it is {pair_text(p, obj.is_money)}" for p in unseparated)
-        even = [p.b for p in unseparated if p.seeds_to_separate() is None]
-        if rec.seeds_needed is None:
+        even = [p.b for p in unseparated if p.difference == 0 and p.n >= 2]
+        if rec.seeds < 2:
+            more = "One seed gives no interval: run more seeds. "
+        elif rec.seeds_needed is None:
             more = ""
         elif rec.seeds_needed > SEEDS_WORTH_SAYING:
             more = (
@@ -70,7 +72,10 @@ def describe(
                 "would separate them if the differences held. "
             )
         if even:
-            more += f"{' and '.join(even)} looks even with {rec.best}: more seeds may never separate them. "
+            more += (
+                f"{' and '.join(even)} {'looks' if len(even) == 1 else 'look'} even with "
+                f"{rec.best}: more seeds may never separate them. "
+            )
         lines.append(
             f"The data cannot separate {rec.best} from {names} on {obj.name}: {leads}. {more}"
             f"{rec.best} ranks first, but the choice between them is a judgement call, "
@@ -111,6 +116,10 @@ def describe(
             + (f" ({'; '.join(moved)})." if moved else ".")
         )
     return lines
+
+
+def _seeds(n: int) -> str:
+    return "1 seed" if n == 1 else f"{n} common seeds"
 
 
 def _value(x: float, is_money: bool) -> str:

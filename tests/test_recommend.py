@@ -198,3 +198,10 @@ def test_study_cli_writes_the_same_words_to_json_and_markdown(tmp_path):
     assert bad.stderr.strip().splitlines() == [
         "error: --objective 'growth' is not known; expected one of worth, arr, cash, survival"
     ]
+
+
+def test_one_seed_asks_for_more_instead_of_calling_options_even():
+    rec = recommend(fake({"a": np.array([2e6]), "b": np.array([1e6]), "c": np.array([1e6])}))
+    text = rec.text()
+    assert "One seed gives no interval: run more seeds." in text
+    assert "even with" not in text and "1 seed," in text and "1 of 1 seed " in text
