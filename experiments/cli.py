@@ -346,7 +346,7 @@ def study(
 
 
 def print_study(result, elapsed: float, rec) -> None:
-    from experiments.study import money, nrr_text, payback_text
+    from experiments.study import nrr_text, payback_text, usd
 
     summary = result.summary()
     table = Table(title=f"study: {result.inputs_line()}", title_justify="left")
@@ -357,11 +357,11 @@ def print_study(result, elapsed: float, rec) -> None:
         table.add_row(
             str(label),
             f"{row['survival_rate']:.0%}",
-            money(row["arr_p10"]),
-            money(row["arr_median"]),
-            money(row["arr_p90"]),
-            money(row["cash_burned_median"]),
-            money(row["cash_min_median"]),
+            usd(row["arr_p10"]),
+            usd(row["arr_median"]),
+            usd(row["arr_p90"]),
+            usd(row["cash_burned_median"]),
+            usd(row["cash_min_median"]),
             payback_text(row, len(result.seeds)),
             nrr_text(row, len(result.seeds)),
             f"{row['arr_share_median']:.1%}",
