@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 
 from experiments.io import save_figure, write_text
-from experiments.recommend import Recommendation, _finite, alive_at, pair_text
+from experiments.recommend import (
+    FIVE_YEARS,
+    TWO_YEARS,
+    Recommendation,
+    _finite,
+    alive_at,
+    pair_text,
+)
 from experiments.study import StudyResult, nrr_text, payback_text, usd
 
 
@@ -44,8 +51,43 @@ def report_dict(result: StudyResult, rec: Recommendation) -> dict[str, Any]:
                 "summary": summary.to_dict(orient="records"),
                 "runs": result.runs.to_dict(orient="records"),
             },
+            "checkpoints": {
+                str(w): {"arr": result.arr[:, :, w].tolist(), "cash": result.cash[:, :, w].tolist()}
+                for w in checkpoint_weeks(result.steps)
+            },
         }
     )
+
+
+def checkpoint_weeks(steps: int) -> list[int]:
+    """Weeks whose ARR and cash the JSON keeps per run: all a recommendation reads."""
+    return sorted({w for w in (TWO_YEARS, FIVE_YEARS) if w <= steps} | {steps})
+
+
+def result_from_report(report: dict[str, Any]) -> StudyResult:
+    """A study result rebuilt from a report's JSON, enough to recommend again.
+
+    ARR and cash are known at the checkpoint weeks only (NaN elsewhere); the runs table
+    is complete. Used to check that a document quoting a study quotes it right.
+    """
+    import pandas as pd
+
+    from experiments.study import Option
+
+    steps, seeds = int(report["steps"]), list(report["seeds"])
+    n_opt = len(report["options"])
+    arr = np.full((n_opt, len(seeds), steps + 1), np.nan)
+    cash = arr.copy()
+    for week, data in report["checkpoints"].items():
+        arr[:, :, int(week)] = np.asarray(data["arr"], dtype=float)
+        cash[:, :, int(week)] = np.asarray(data["cash"], dtype=float)
+    runs = pd.DataFrame(report["tables"]["runs"]).astype({"exit_week": float})
+    return StudyResult(
+        scenario=report["scenario"],
+        options=[Option(o["label"], o["settings"]) for o in report["options"]],
+        seeds=seeds, root_seed=int(report["root_seed"]), steps=steps,
+        overrides=report["overrides"], base_focal=report["focal"], arr=arr, cash=cash, runs=runs,
+    )  # fmt: skip
 
 
 def write_report(

@@ -60,8 +60,12 @@ def LeverInput(
     on_error: Callable[[str], None],
     css: str,
     note: str = "",
+    disabled: str = "",
 ):
-    """One generated control: slider and/or text box, switch or select, with its label."""
+    """One generated control: slider and/or text box, switch or select, with its label.
+
+    ``disabled`` (a reason) greys the control and says why it acts on nothing.
+    """
 
     def set_value(v):
         on_error("")
@@ -89,11 +93,12 @@ def LeverInput(
                 value=text if text is not None else format_value(p, value),
                 on_value=typed,
                 error=err or False,
-                message=None if err else (note + hint(p)),
+                message=disabled or (None if err else (note + hint(p))),
                 dense=True,
-                classes=[f"sw-input-{css}"],
+                disabled=bool(disabled),
+                classes=[f"sw-input-{css}"] + (["sw-lever-off"] if disabled else []),
             )
-            if kind == "slider" and text is None:
+            if kind == "slider" and text is None and not disabled:
                 step = slider_step(p)
 
                 def slid(v):
@@ -189,8 +194,33 @@ def _focal_value(name: str) -> tuple[Any, str]:
         current = me.strategy if name == "strategy" else me.traits[name]
         if isinstance(current, float):
             current = float(f"{current:.4g}")  # shown rounded; set it to fix it exactly
-        return current, "Drawn for this seed; set it to fix it. "
+        return current, ""  # drawn for this seed: said once, above the levers
     return s.scenario_base(s.scenario_name.value).get(name, STRATEGIES[0]), ""
+
+
+STRATEGY_WORDS = {
+    "bottoms_up": "bottoms-up (self-serve sign-up, no reps)",
+    "direct": "direct (sales reps, no self-serve)",
+    "hybrid": "hybrid (self-serve and reps)",
+}
+
+
+def idle_reason(name: str, strategy: str, marketing_all_motions: bool) -> str:
+    """Why lever ``name`` acts on nothing for ``strategy`` (the model's rules), or ''.
+
+    Reps are hired only by a sales motion (``sim.economics.staff``); marketing is paid
+    by a self-serve motion unless the market sets ``marketing_all_motions``
+    (``sim.economics.settle``). The seat price acts on every motion (it prices an
+    enterprise contract too, ``sim.contracting``).
+    """
+    from agents.tactics import TACTICS
+
+    tactic = TACTICS[strategy]
+    if name in ("initial_reps", "sales_start_week") and not tactic.outbound:
+        return "No effect: a bottoms-up company hires no reps."
+    if name == "marketing_spend" and not tactic.self_serve and not marketing_all_motions:
+        return "No effect: marketing is spent on self-serve sign-up, which direct has none of."
+    return ""
 
 
 @solara.component
@@ -200,14 +230,23 @@ def FocalLevers():
     me = r.model.focal_vendor if r is not None else None
     title = f"My company ({me.name})" if me is not None else "My company"
     rv.Html(tag="div", class_="sw-levers-title", children=[title], style_="font-weight: 600")
+    rv.Html(tag="div", class_="sw-levers-note", style_="font-size: 12px; color: #555",
+            children=["Levers neither you nor the scenario set are drawn at random for this "
+                      "seed (shown rounded); type a value to fix one."])  # fmt: skip
     strategy, _ = _focal_value("strategy")
-    solara.Select(
+    rv.Select(
         label="go-to-market strategy" + (" •" if s.focal_pending["strategy"].value else ""),
-        value=strategy,
-        values=list(STRATEGIES),
-        on_value=s.focal_pending["strategy"].set,
-        classes=["sw-focal-strategy"],
+        v_model=strategy,
+        items=[{"text": STRATEGY_WORDS[k], "value": k} for k in STRATEGIES],
+        on_v_model=s.focal_pending["strategy"].set,
+        class_="sw-focal-strategy",
     )
+    marketing_all = s.scenario_base(s.scenario_name.value).get("marketing_all_motions", False)
+    if (
+        s.pending.get("marketing_all_motions")
+        and s.pending["marketing_all_motions"].value is not None
+    ):
+        marketing_all = s.pending["marketing_all_motions"].value
     for name in FOCAL_LEVERS:
         value, note = _focal_value(name)
         LeverInput(
@@ -221,6 +260,7 @@ def FocalLevers():
             s.focal_errors[name].set,
             f"focal-{name}",
             note,
+            idle_reason(name, strategy, bool(marketing_all)),
         ).key(f"{s.scenario_name.value}:focal:{name}")
 
 
@@ -244,7 +284,8 @@ def ScenarioPicker():
     )
     rv.Html(tag="div", class_="sw-title", children=[scen.title], style_="font-weight: 600")
     if scen.essay:
-        rv.Html(tag="div", class_="sw-essay", children=[scen.essay], style_="color: #666")
+        rv.Html(tag="div", class_="sw-essay", children=[f"essay: {scen.essay}"],
+                style_="color: #666")  # fmt: skip
     rv.Html(tag="p", class_="sw-narrative", children=[scen.narrative], style_="font-size: 13px")
 
 

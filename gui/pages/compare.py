@@ -144,8 +144,10 @@ def Compare():
     rv.Html(
         tag="p",
         children=[
-            "What if we went hybrid instead of direct? Both runs start from the scenario and "
-            "the changes in the sidebar; each adds its own key=value lines on top."
+            "What if the whole market changed? Both runs start from the scenario and the "
+            "changes in the sidebar; each adds its own key=value lines on top, and they act "
+            "on every vendor (strategy_mix=0:0:1 makes every vendor hybrid, not only my "
+            "company). To compare plans for my company alone, use Decide."
         ],
     )
     with solara.Row(gap="12px", style="flex-wrap: wrap"):
