@@ -242,11 +242,11 @@ def FocalLevers():
         class_="sw-focal-strategy",
     )
     marketing_all = s.scenario_base(s.scenario_name.value).get("marketing_all_motions", False)
-    if (
-        s.pending.get("marketing_all_motions")
-        and s.pending["marketing_all_motions"].value is not None
-    ):
-        marketing_all = s.pending["marketing_all_motions"].value
+    chosen = (
+        s.pending["marketing_all_motions"].value if "marketing_all_motions" in s.pending else None
+    )
+    if chosen is not None:
+        marketing_all = chosen
     for name in FOCAL_LEVERS:
         value, note = _focal_value(name)
         LeverInput(
