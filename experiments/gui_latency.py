@@ -6,6 +6,7 @@ Step ``--steps`` times at the default scenario, timing each in the page (see
 weeks per second. Prints figures; asserts nothing (CONVENTIONS.md: timings are not tests).
 
     .venv/bin/python experiments/gui_latency.py --steps 30
+    .venv/bin/python experiments/gui_latency.py --steps 40 --busy   # a study on another core
     .venv/bin/python experiments/gui_latency.py --kpi-ab --steps 30 --rounds 2
 
 ``--kpi-ab`` measures what my company's KPI cards add to a step: servers with and
@@ -16,6 +17,7 @@ plus the Python cost of recording and formatting the cards per step.
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import subprocess
 import sys
@@ -35,9 +37,15 @@ def main() -> None:
     parser.add_argument("--chromium", default=find_chromium() or "/usr/bin/chromium")
     parser.add_argument(
         "--heights",
-        default="1000,2600",
+        default="900",
         help="viewport heights to measure; 1000 shows the charts above the fold (off-screen "
         "views wait until scrolled to), 2600 shows every view at once",
+    )
+    parser.add_argument("--width", type=int, default=1440, help="viewport width (issue 17: 1440)")
+    parser.add_argument(
+        "--busy",
+        action="store_true",
+        help="run a one-worker `salesweb study` beside the measurement (a study on the other core)",
     )
     parser.add_argument("--kpi-ab", action="store_true", help="time the KPI cards' cost")
     parser.add_argument("--rounds", type=int, default=2, help="A/B rounds for --kpi-ab")
@@ -51,15 +59,20 @@ def main() -> None:
     from gui.latency_probe import measure_steps
 
     server, url = start_server({})
+    busy = start_busy_study() if args.busy else None
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=args.chromium, headless=True, args=ARGS)
             for height in (int(h) for h in args.heights.split(",")):
-                page = browser.new_page(viewport={"width": 1500, "height": height})
+                page = browser.new_page(viewport={"width": args.width, "height": height})
                 page.goto(url)
                 page.locator(".sw-step", has_text="Week 0").wait_for(timeout=60_000)
                 page.locator("[data-chart=market_map][data-rendered]").wait_for(timeout=60_000)
-                print(f"viewport 1500x{height}: {args.steps} Step clicks, default scenario (ms):")
+                load = os.getloadavg()[0]
+                print(
+                    f"viewport {args.width}x{height}: {args.steps} Step clicks, default scenario "
+                    f"(ms; load average {load:.1f}{'; a study running beside' if busy else ''}):"
+                )
                 stats = measure_steps(page, args.steps)
                 for key, value in stats.items():
                     print(f"  {key:>18}: {value:.0f}")
@@ -81,6 +94,18 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if busy is not None:
+            busy.terminate()
+            busy.wait(timeout=10)
+
+
+def start_busy_study() -> subprocess.Popen:
+    """A one-worker study of the default market, long enough to outlast the measurement."""
+    return subprocess.Popen(
+        [sys.executable, "-c", "from experiments.cli import app; app()", "study", "--quiet",
+         "--workers", "1", "--seeds", "50", "--steps", "260", "--option", "d: strategy=direct"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 def start_server(env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
@@ -141,7 +166,7 @@ def kpi_ab(args) -> None:
             for label, flag in (("with cards", "1"), ("without cards", "0")):
                 server, url = start_server({"SALESWEB_KPI_CARDS": flag})
                 try:
-                    page = browser.new_page(viewport={"width": 1500, "height": height})
+                    page = browser.new_page(viewport={"width": args.width, "height": height})
                     page.goto(url)
                     page.locator(".sw-step", has_text="Week 0").wait_for(timeout=60_000)
                     page.locator("[data-chart=market_map][data-rendered]").wait_for(timeout=60_000)

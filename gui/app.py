@@ -61,12 +61,25 @@ CSS = """
 .sw-speed .v-slider__tick-label { font-size: 11px; }
 @media (max-width: 760px) {
   .sw-layout { flex-direction: column; }
-  /* on a phone: run controls, then the tabs, then the levers */
-  .sw-layout > .sw-sidebar.d-flex { display: contents !important; }
-  .sw-side-top { order: 1; width: 100%; box-sizing: border-box; padding: 8px; }
-  .sw-main { order: 2; width: 100%; box-sizing: border-box; padding: 4px; }
-  .sw-side-bottom { order: 3; width: 100%; box-sizing: border-box; padding: 8px; }
+  /* on a phone: Play/Reset (sticky), my company's levers, the tabs, then the rest */
+  .sw-layout > .sw-sidebar.d-flex, .sw-side-top.d-flex, .sw-side-bottom.d-flex {
+    display: contents !important; }
+  .sw-layout > * { width: 100%; box-sizing: border-box; }
+  .sw-run-sticky { order: 1; position: sticky; top: 0; z-index: 6; background: #fff;
+                   padding: 6px 8px; box-shadow: 0 2px 4px rgba(0,0,0,0.15); }
+  .sw-g-run { order: 2; padding: 0 8px; }
+  .sw-g-levers { order: 3; padding: 8px; }
+  .sw-main { order: 4; padding: 4px; }
+  .sw-g-scenario { order: 5; padding: 8px; }
+  .sw-g-seed { order: 6; padding: 0 8px; }
+  .sw-g-file { order: 7; padding: 8px; }
+  .sw-g-params { order: 8; padding: 8px; }
   .v-slide-group__prev, .v-slide-group__next { display: none !important; }
+  /* a wide table scrolls sideways: say so */
+  .sw-json-table.sw-scroll-x::before, .sw-vendor-table::before, .sw-compare-table::before {
+    content: "scroll sideways for more columns \\2192"; display: block; font-size: 11px;
+    color: #666; margin: 2px 0; }
+  .sw-json-table .v-data-table__wrapper { box-shadow: inset -10px 0 8px -8px rgba(0,0,0,0.35); }
 }
 """
 

@@ -323,15 +323,21 @@ def speed_text(speed: int, playing: bool, rate: float) -> str:
 
 
 @solara.component
+def RunButtons():
+    """The week and Play/Step/Reset: kept in sight (sticky) on a phone."""
+    with solara.Column(gap="2px", classes=["sw-run-sticky"]):
+        StepCounter()
+        with solara.Row(gap="4px", style="flex-wrap: wrap"):
+            if s.playing.value:
+                solara.Button("Pause", on_click=s.stop_play, color="warning")
+            else:
+                solara.Button("Play", on_click=s.play, color="primary")
+            solara.Button("Step", on_click=s.do_step, disabled=s.playing.value)
+            solara.Button("Reset", on_click=lambda: s.rebuild("Reset"))
+
+
+@solara.component
 def RunControls():
-    StepCounter()
-    with solara.Row(gap="4px", style="flex-wrap: wrap"):
-        if s.playing.value:
-            solara.Button("Pause", on_click=s.stop_play, color="warning")
-        else:
-            solara.Button("Play", on_click=s.play, color="primary")
-        solara.Button("Step", on_click=s.do_step, disabled=s.playing.value)
-        solara.Button("Reset", on_click=lambda: s.rebuild("Reset"))
     stop = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - s.speed.value))
     text = speed_text(s.speed.value, s.playing.value, s.play_rate.value)
     rv.Slider(
@@ -404,17 +410,25 @@ def ScenarioFile():
 
 @solara.component
 def SidebarTop():
-    """Scenario, seed and run controls: above the charts on a phone."""
+    """Scenario, seed and run controls (on a phone: Play/Reset first, sticky)."""
     with solara.Column(gap="8px", classes=["sw-side-top"]):
-        ScenarioPicker()
-        SeedInput()
-        RunControls()
+        with solara.Column(gap="4px", classes=["sw-g-scenario"]):
+            ScenarioPicker()
+        with solara.Column(gap="4px", classes=["sw-g-seed"]):
+            SeedInput()
+        RunButtons()
+        with solara.Column(gap="4px", classes=["sw-g-run"]):
+            RunControls()
 
 
 @solara.component
 def SidebarBottom():
-    """The scenario file and the levers: below the charts on a phone."""
+    """The scenario file, my company's levers and the market's parameters (on a phone:
+    my company's levers right under Play/Reset, the rest after the tabs)."""
     with solara.Column(gap="8px", classes=["sw-side-bottom"]):
-        ScenarioFile()
-        FocalLevers()
-        ParamPanels()
+        with solara.Column(gap="4px", classes=["sw-g-file"]):
+            ScenarioFile()
+        with solara.Column(gap="4px", classes=["sw-g-levers"]):
+            FocalLevers()
+        with solara.Column(gap="4px", classes=["sw-g-params"]):
+            ParamPanels()

@@ -40,8 +40,21 @@ def test_the_recommendation_matches_the_cli_on_the_same_seeds(page, tmp_path):
     expect(page.locator(".sw-decide-ranking tbody tr")).to_have_count(3)
     expect(page.locator(".sw-decide-pairs tbody tr")).to_have_count(3)
     out = tmp_path / "s.csv"
-    cmd = [sys.executable, "-c", "from experiments.cli import app; app()", "study",
-           "--seed", "1", "--seeds", "2", "--steps", "12", "--quiet", "--out", str(out)]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from experiments.cli import app; app()",
+        "study",
+        "--seed",
+        "1",
+        "--seeds",
+        "2",
+        "--steps",
+        "12",
+        "--quiet",
+        "--out",
+        str(out),
+    ]
     cmd += [x for o in OPTIONS for x in ("--option", o)]  # fmt: skip
     subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, timeout=300)
     cli = json.loads((tmp_path / "s.json").read_text())["recommendation"]["lines"]
@@ -72,6 +85,9 @@ def test_cancel_says_cancelled_and_greys_the_old_result(page):
 
 
 def test_a_reload_restores_the_run(page):
+    from tests.browser.test_studio import choose_strategy
+
+    choose_strategy(page, "hybrid")  # reps at launch act only with a sales motion
     box = page.locator(".sw-input-focal-initial_reps input")
     box.fill("6")
     box.press("Enter")
@@ -81,7 +97,8 @@ def test_a_reload_restores_the_run(page):
         page.get_by_role("button", name="Step").click()
         expect(page.locator(".sw-step")).to_have_text(re.compile(rf"Week {k} of"))
     page.wait_for_function("() => location.search.includes('week=3')")
-    assert "my.initial_reps=6" in page.url and "seed=1" in page.url
+    assert "my.initial_reps=6" in page.url and "my.strategy=hybrid" in page.url
+    assert "seed=1" in page.url
     cash = page.locator(".sw-kpi-cash .sw-kpi-value").inner_text()
     page.reload()
     expect(page.locator(".sw-step")).to_have_text(re.compile(r"Week 3 of"), timeout=60_000)
@@ -115,8 +132,8 @@ def test_leaving_with_unapplied_changes_asks_first(browser, app_url):
     try:
         page.goto(app_url)
         expect(page.locator(".sw-step")).to_have_text(re.compile(r"Week 0 of"), timeout=30_000)
-        box = page.locator(".sw-input-focal-initial_reps input")
-        box.fill("7")
+        box = page.locator(".sw-input-focal-seat_price input")
+        box.fill("77")
         box.press("Enter")
         expect(page.locator(".sw-pending")).to_be_visible()
         asked = []

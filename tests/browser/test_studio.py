@@ -78,7 +78,14 @@ def test_levers_for_my_company_apply_on_reset(page):
     expect(row.locator("td:nth-child(6)")).to_have_text("9")
 
 
+def choose_strategy(page, name: str) -> None:
+    """My company's strategy from the select (its items are words, e.g. 'hybrid (...)')."""
+    page.locator(".sw-focal-strategy").click()
+    page.get_by_role("option", name=re.compile(f"^{name}")).click()
+
+
 def test_copied_scenario_file_reproduces_the_run(page, tmp_path, browser):
+    choose_strategy(page, "hybrid")  # reps at launch act only with a sales motion
     box = page.locator(".sw-input-focal-initial_reps input")
     box.fill("6")
     box.press("Enter")
@@ -264,13 +271,27 @@ def test_phone_has_no_horizontal_overflow(browser, app_url, tab):
         if tab == "Explore":
             page.locator("[data-chart=market_map][data-rendered]").wait_for(timeout=30_000)
             step(page, 1)
-        # the run controls come before the tabs, the levers after them
+        # Play/Reset first, then my company's levers, then the tabs (page positions)
+        page.evaluate("() => window.scrollTo(0, 0)")
         order = page.evaluate(
-            "() => ['.sw-step', '.sw-main', '.sw-levers-title'].map("
-            "s => document.querySelector(s).getBoundingClientRect().top)"
+            "() => ['.sw-step', '.sw-levers-title', '.sw-main'].map("
+            "s => document.querySelector(s).getBoundingClientRect().top + window.scrollY)"
         )
         assert order == sorted(order)
+        assert order[1] < 844  # the levers start on the first screen
         assert no_horizontal_overflow(page)
+        # every card's figure fits its card
+        assert page.evaluate(
+            "() => [...document.querySelectorAll('.sw-kpi-value')].every("
+            "e => e.scrollWidth <= e.clientWidth)"
+        )
+        # Play/Reset stay in sight when the page scrolls
+        page.evaluate("() => window.scrollTo(0, 1500)")
+        page.wait_for_function(
+            "() => { const r = document.querySelector('.sw-run-sticky').getBoundingClientRect();"
+            " return window.scrollY > 1000 && r.top >= 0 && r.top < 5; }"
+        )
+        page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=str(ARTIFACTS / f"phone_{tab.lower()}.png"), full_page=True)
     finally:
         context.close()
