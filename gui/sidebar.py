@@ -174,7 +174,9 @@ def ParamPanels():
         for i, group in enumerate(GROUPS):
             names = [n for n, p in PARAMETERS.items() if p.group == group]
             with rv.ExpansionPanel(class_=f"sw-group-{group}"):
-                rv.ExpansionPanelHeader(children=[f"{group} ({len(names)})"])
+                rv.ExpansionPanelHeader(
+                    children=[f"{GROUP_WORDS.get(group, group)}: {len(names)} settings"]
+                )
                 with rv.ExpansionPanelContent():
                     if i in s.open_groups.value:
                         for n in names:
@@ -197,6 +199,20 @@ def _focal_value(name: str) -> tuple[Any, str]:
         return current, ""  # drawn for this seed: said once, above the levers
     return s.scenario_base(s.scenario_name.value).get(name, STRATEGIES[0]), ""
 
+
+GROUP_WORDS = {
+    "market": "the market",
+    "enterprises": "enterprises (buyers)",
+    "employees": "employees and their networks",
+    "product": "products",
+    "self_serve": "self-serve sign-up",
+    "demand": "demand and budgets",
+    "direct": "direct sales (reps)",
+    "contracts": "contracts and renewals",
+    "vendors": "vendors entering and leaving",
+    "run": "the run",
+}
+"""The Advanced panels' headings in words (``sim.params`` groups)."""
 
 STRATEGY_WORDS = {
     "bottoms_up": "bottoms-up (self-serve sign-up, no reps)",

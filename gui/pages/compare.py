@@ -19,7 +19,9 @@ from gui.echart import EChart
 from sim.params import PARAMETERS, ParameterError
 from sim.scenarios import ScenarioError
 
-compare_a = solara.reactive("strategy_mix=0:1:0  # every vendor direct")
+compare_a = solara.reactive(
+    "strategy_mix=0:1:0  # shares bottoms-up:direct:hybrid, every vendor direct"
+)
 compare_b = solara.reactive("strategy_mix=0:0:1  # every vendor hybrid")
 compare_seeds = solara.reactive("1,2")
 compare_weeks = solara.reactive("52")
