@@ -330,6 +330,11 @@ def study(
     assert result is not None  # no cancel from the command line
     rec = recommend(result, objective, min_survival)
     print_study(result, elapsed, rec)
+    from experiments.idle_levers import idle_notes
+
+    for o in result.options:
+        for line in idle_notes(o.label, {**result.base_focal, **o.settings}):
+            console.print(f"note: {line}", highlight=False, markup=False)
     if out is not None:
         from experiments.study_report import write_report
 

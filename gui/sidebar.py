@@ -13,6 +13,7 @@ from typing import Any
 import solara
 from solara.alias import rv
 
+from experiments.idle_levers import idle_reason
 from gui import session as s
 from gui.controls import (
     consistency_errors,
@@ -219,24 +220,6 @@ STRATEGY_WORDS = {
     "direct": "direct (sales reps, no self-serve)",
     "hybrid": "hybrid (self-serve and reps)",
 }
-
-
-def idle_reason(name: str, strategy: str, marketing_all_motions: bool) -> str:
-    """Why lever ``name`` acts on nothing for ``strategy`` (the model's rules), or ''.
-
-    Reps are hired only by a sales motion (``sim.economics.staff``); marketing is paid
-    by a self-serve motion unless the market sets ``marketing_all_motions``
-    (``sim.economics.settle``). The seat price acts on every motion (it prices an
-    enterprise contract too, ``sim.contracting``).
-    """
-    from agents.tactics import TACTICS
-
-    tactic = TACTICS[strategy]
-    if name in ("initial_reps", "sales_start_week") and not tactic.outbound:
-        return "No effect: a bottoms-up company hires no reps."
-    if name == "marketing_spend" and not tactic.self_serve and not marketing_all_motions:
-        return "No effect: marketing is spent on self-serve sign-up, which direct has none of."
-    return ""
 
 
 @solara.component

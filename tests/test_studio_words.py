@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from gui.sidebar import STRATEGY_WORDS, idle_reason
+from experiments.idle_levers import idle_notes, idle_reason
+from gui.sidebar import STRATEGY_WORDS
 from gui.state import Run
 from sim.params import STRATEGIES
 
@@ -48,3 +49,9 @@ def test_the_scenario_file_names_my_companys_changes():
     text = run_scenario_toml(run)
     assert "my company's initial_reps" in text and "my company's strategy" in text
     assert "changed: none" not in text
+
+
+def test_an_option_that_sets_an_idle_lever_gets_a_note():
+    notes = idle_notes("x", {"strategy": "bottoms_up", "initial_reps": 10, "seat_price": 20})
+    assert notes == ["option 'x' sets initial_reps: a bottoms-up company hires no reps."]
+    assert idle_notes("y", {"strategy": "hybrid", "initial_reps": 10}) == []

@@ -132,7 +132,12 @@ def start() -> None:
         error.set("; ".join(errors))
         return
     error.set("")
-    note.set("")
+    from experiments.idle_levers import idle_notes
+
+    notes = [
+        n for o in options for n in idle_notes(o.label, {**(s.current_focal() or {}), **o.settings})
+    ]
+    note.set("Note: " + "; ".join(notes) if notes else "")
     cancel = threading.Event()
     cancel_event.set(cancel)
     progress.set(0.0)
