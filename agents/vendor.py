@@ -58,6 +58,8 @@ class Vendor(mesa.Agent):
         self.initial_reps: int = traits["initial_reps"]
         self.sales_start_week: int = traits["sales_start_week"]
         self.qualification: float = traits["qualification"]
+        # the share of its reps' touches that are warm introductions (whom it hires)
+        self.warm_intro_share: float = traits["warm_intro_share"]
         # the week its sales motion starts (its first reps are hired then)
         self.sales_start: int = model.steps + self.sales_start_week
         self.rep_cohorts: list[list[int]] = []
@@ -75,6 +77,7 @@ class Vendor(mesa.Agent):
         self.bookings_total = 0.0
         self.sm_spend_total = 0.0  # sales and marketing, the numerator of CAC
         self.new_customers_total = 0
+        self.signups_total = 0  # users who signed up on their own (self-serve adoption)
         self.deals_won = 0
         self.deals_lost = 0
         self.touches_total = 0

@@ -15,19 +15,21 @@ from experiments.claims_report import write_report
 
 claim = Claim(
     key="marketing_buys_users",
-    title="Marketing buys self-serve users",
+    title="Marketing buys a company self-serve users",
     essay="my hypothesis",
-    scenario="user_not_buyer",
-    lever="marketing_spend",
-    left=Side("10,000 a week", {"marketing_spend": 10_000.0}),
-    right=Side("2,000 a week", {"marketing_spend": 2_000.0}),
-    metric=Metric("self-serve users at the end", m.self_serve_users),
+    scenario="land_and_expand",
+    lever="the focal company's marketing budget",
+    lever_kind="decision",
+    lever_params=("marketing_spend",),
+    left=Side("10,000 a week", {"focal": {"marketing_spend": 10_000.0}}),
+    right=Side("2,000 a week", {"focal": {"marketing_spend": 2_000.0}}),
+    metric=Metric("sign-ups for the focal company's product", m.focal_signups),
     expected_sign=1,
     mechanism="spend buys reach (bought_reach)",
     mechanism_off={"marketing_reach": 0.0},
-    secondary=(Metric("CAC (USD)", m.cac),),
+    secondary=(Metric("the focal company's CAC (USD)", m.focal_cac),),
     note="Bottoms-up vendors with cash enough to outlast the horizon (the preset), "
-    "so spending does not end a vendor.",
+    "so spending does not end a vendor; only the focal company's budget changes.",
 )
 
 SEEDS = list(range(10))

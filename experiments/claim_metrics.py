@@ -59,6 +59,21 @@ def bottoms_up_edge_over_direct(model: MarketModel) -> float:
     return _worth_of(model, "bottoms_up") - _worth_of(model, "direct")
 
 
+def focal_worth(model: MarketModel) -> float:
+    """The first (focal) vendor's ARR + cash (USD): what the company built and still holds."""
+    return worth(model.vendor_list[0])
+
+
+def focal_signups(model: MarketModel) -> float:
+    """Users who signed up for the focal vendor's product on their own over the run.
+
+    Self-serve adoption only (marketing and colleagues), counted when it happens,
+    whether or not an agreement later covers the user: the company's viral growth,
+    which its reps' mandated rollouts do not add to.
+    """
+    return float(model.vendor_list[0].signups_total)
+
+
 def focal_worth_in_acv(model: MarketModel) -> float:
     """The first (focal) vendor's ARR + cash over a one-seat agreement's ACV (seat-years).
 
@@ -142,6 +157,38 @@ def first_year_sales_cac(model: MarketModel) -> float:
 # ----------------------------------------------------------------------- columns
 
 
+def deals_per_rep_year(model: MarketModel) -> float:
+    """Deals won by reps per rep-year on the books, every vendor, over the run."""
+    rep_years = _column(model, "reps_total").sum() / WEEKS_PER_YEAR
+    return float(_column(model, "deals_won").sum() / rep_years) if rep_years else float("nan")
+
+
+def accelerating_share(model: MarketModel, strategy: str = "bottoms_up") -> float:
+    """Share of the starting vendors of a strategy whose user growth accelerates.
+
+    Super-linear growth (seed 003): some later year adds at least twice the users the
+    first year added. Linear growth adds about the same each year, tapering growth
+    less; a vendor that exits keeps its last count (it adds nothing after). NaN when
+    the market started with no vendor of the strategy.
+    """
+    users = model.vendor_dataframe()["users"].unstack()
+    firsts = [v for v in model.vendor_list if v.entered == 0 and v.strategy == strategy]
+    if not firsts:
+        return float("nan")
+    fast = 0
+    for v in firsts:
+        u = users[v.unique_id].ffill().fillna(0.0).to_numpy(dtype=float)
+        yearly = np.diff(u[::WEEKS_PER_YEAR])
+        if len(yearly) >= 2 and yearly[1:].max() >= 2.0 * max(yearly[0], 1.0):
+            fast += 1
+    return fast / len(firsts)
+
+
+def accelerating_bottoms_up_share(model: MarketModel) -> float:
+    """:func:`accelerating_share` of the bottoms-up vendors the market started with."""
+    return accelerating_share(model, "bottoms_up")
+
+
 def _column(model: MarketModel, name: str) -> np.ndarray:
     return model.datacollector.get_model_vars_dataframe()[name].to_numpy(dtype=float)
 
@@ -218,11 +265,14 @@ def account_histories(model: MarketModel) -> dict[tuple[int, str], list[tuple[in
     return out
 
 
-def account_cohort(model: MarketModel, first_kind: str | None = None) -> np.ndarray:
+def account_cohort(
+    model: MarketModel, first_kind: str | None = None, vendor: str | None = None
+) -> np.ndarray:
     """(first ACV, ACV a year later) of every account that landed a year before the end.
 
     ``first_kind`` keeps only accounts whose first contract is of that kind (for
-    example ``"team plan"``). An account lost within the year counts at 0, so the
+    example ``"team plan"``), ``vendor`` only one vendor's (its name, ``"V00"``). An
+    account lost within the year counts at 0, so the
     survivors alone cannot make accounts look as if they grow; an account landed in
     the last year of the run is left out (it has no year behind it).
 
@@ -232,7 +282,9 @@ def account_cohort(model: MarketModel, first_kind: str | None = None) -> np.ndar
     """
     end = model.steps
     rows = []
-    for events in account_histories(model).values():
+    for (_, name), events in account_histories(model).items():
+        if vendor is not None and name != vendor:
+            continue
         step0, first, what = events[0]
         if what in ("expansion", "contraction", "churn", "displaced", "exit"):
             continue
@@ -270,6 +322,19 @@ def account_retention_at_one_year(model: MarketModel) -> float:
     rows = account_cohort(model)
     total = rows[:, 0].sum()
     return float(rows[:, 1].sum() / total) if total else float("nan")
+
+
+def focal_account_retention(model: MarketModel) -> float:
+    """:func:`account_retention_at_one_year` of the first (focal) vendor's accounts alone."""
+    rows = account_cohort(model, vendor=model.vendor_list[0].name)
+    total = rows[:, 0].sum()
+    return float(rows[:, 1].sum() / total) if total else float("nan")
+
+
+def focal_first_acv(model: MarketModel) -> float:
+    """Mean first ACV of the focal vendor's accounts that landed a year before the end (USD)."""
+    rows = account_cohort(model, vendor=model.vendor_list[0].name)
+    return float(rows[:, 0].mean()) if len(rows) else float("nan")
 
 
 # ----------------------------------------------------------------------- cycles

@@ -12,8 +12,10 @@ off, it is within two standard errors of zero, below a fifth of its size, or of 
 opposite sign. A claim may carry a ``baseline``: a counterfactual run inside each arm
 whose metric is subtracted seed by seed (the same company with and without its reps).
 
-The definitions are in :mod:`experiments.claim_list`; ``salesweb claims`` runs them
-and writes the report (:mod:`experiments.claims_report`).
+The definitions are in :mod:`experiments.claim_list`, each meeting the standard of
+:mod:`experiments.claim_standard` (the lever a decision of the focal company or a named
+market, the switch a mechanism's parameter); ``salesweb claims`` runs them and writes
+the report (:mod:`experiments.claims_report`).
 """
 
 from __future__ import annotations
@@ -42,12 +44,15 @@ class Side:
     """One arm of a claim: its label, the lever's value (overrides) and, rarely, its metric.
 
     ``metric`` is set only when both arms read one run two ways (the same overrides):
-    then each side names what it reads.
+    then each side names what it reads. ``scenario`` is set when the lever is a market
+    (``lever_kind = "market"``): the arm then runs in that named preset instead of the
+    claim's scenario, so a market condition is always a preset with a narrative.
     """
 
     label: str
     overrides: Mapping[str, Any] = field(default_factory=dict)
     metric: Metric | None = None
+    scenario: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ class Claim:
     scenario : str
         Preset the runs start from.
     lever : str
-        What varies between the arms (a parameter, or a product: several together).
+        What varies between the arms, in words ("the focal company's strategy").
     left, right : Side
         The two arms; ``left - right`` is the effect.
     metric : Metric
@@ -102,6 +107,21 @@ class Claim:
         reps against the same company without, rivals unchanged).
     note : str
         What the preset holds fixed and why the metric is what it is.
+    lever_kind : str
+        ``"decision"``: something the focal company decides (its strategy, reps and when
+        to hire them, price, marketing, qualification), set in the arms' ``focal`` spec;
+        ``"market"``: a market condition an essay names, each arm a named preset
+        (``Side.scenario``). The standard (:mod:`experiments.claim_standard`) checks it.
+    lever_params : tuple of str
+        The parameters the arms differ in (focal traits by their own name); the
+        standard checks this against what the arms actually set.
+    needs : tuple of str
+        Parameters of the claim's scenario that state a market condition the claim
+        needs (``("user_is_buyer",)``: the user can buy); the default market with them
+        must keep its calibrated outputs in their bands.
+    robust_to : tuple of str
+        Three parameters the claim does not name, moved by +-25% by
+        :mod:`experiments.claim_robust`; empty: the standard's first three candidates.
     """
 
     key: str
@@ -120,10 +140,23 @@ class Claim:
     secondary: tuple[Metric, ...] = ()
     baseline: Mapping[str, Any] | None = None
     note: str = ""
+    lever_kind: str = ""
+    lever_params: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    robust_to: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.expected_sign not in (-1, 1):
             raise ValueError(f"claim {self.key!r}: expected_sign must be +1 or -1")
+
+    @property
+    def switch_params(self) -> tuple[str, ...]:
+        """The parameters the mechanism-off counterfactual sets."""
+        return tuple(self.mechanism_off)
+
+    def scenario_of(self, side: str) -> str:
+        """The preset an arm runs in: its own (a market lever) or the claim's."""
+        return getattr(self, side).scenario or self.scenario
 
     def metrics(self) -> dict[str, Metric]:
         """Every metric a run of this claim is read by: per side, then the secondary ones."""
@@ -248,22 +281,43 @@ def run_job(job: RunJob) -> dict[str, float]:
     return {name: metric(model) for name, metric in job.reads}
 
 
+def merge_overrides(*layers: Mapping[str, Any]) -> dict[str, Any]:
+    """Overrides laid over each other, later layers winning; ``focal`` specs merge key by key.
+
+    A baseline that sets the focal company's strategy keeps the price the lever set for
+    it: ``{"focal": {"seat_price": 40}}`` then ``{"focal": {"strategy": "bottoms_up"}}``
+    is a bottoms-up company at 40.
+    """
+    out: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if key == "focal" and isinstance(out.get(key), Mapping) and isinstance(value, Mapping):
+                out[key] = {**out[key], **value}
+            else:
+                out[key] = value
+    return out
+
+
 def jobs_for(
-    claim: Claim, seeds: Iterable[int], size: Mapping[str, Any], steps: int | None
+    claim: Claim,
+    seeds: Iterable[int],
+    size: Mapping[str, Any],
+    steps: int | None,
+    conditions: Iterable[str] = CONDITIONS,
 ) -> list[RunJob]:
     """The runs a claim needs: per condition and seed, one run per distinct arm.
 
-    Both sides share a run when their overrides are equal (one run read two ways);
-    nothing is shared between claims or conditions.
+    Both sides share a run when their scenario and overrides are equal (one run read
+    two ways); nothing is shared between claims or conditions.
     """
     metrics = claim.metrics()
     jobs = []
-    for condition in CONDITIONS:
+    for condition in conditions:
         off = dict(claim.mechanism_off) if condition == "off" else {}
         groups: dict[str, list[str]] = {}
         for side in SIDES:
             # repr: overrides may hold lists (per-vendor specs), which do not hash
-            key = repr(sorted(getattr(claim, side).overrides.items()))
+            key = repr((claim.scenario_of(side), sorted(getattr(claim, side).overrides.items())))
             groups.setdefault(key, []).append(side)
         for sides in groups.values():
             lever = getattr(claim, sides[0]).overrides
@@ -271,11 +325,11 @@ def jobs_for(
             for side in sides:
                 reads.append((side, metrics[side]))
                 reads += [(f"{m.name}/{side}", m) for m in claim.secondary]
-            runs = [({**size, **lever, **off}, tuple(reads))]
+            runs = [(merge_overrides(size, lever, off), tuple(reads))]
             if claim.baseline is not None:
                 # only the claim's metric is a difference; secondary lines read the lever's run
                 based = tuple((side + BASELINE, metrics[side]) for side in sides)
-                runs.append(({**size, **lever, **claim.baseline, **off}, based))
+                runs.append((merge_overrides(size, lever, claim.baseline, off), based))
             for overrides, run_reads in runs:
                 for seed in seeds:
                     jobs.append(
@@ -283,7 +337,7 @@ def jobs_for(
                             claim.key,
                             condition,
                             int(seed),
-                            claim.scenario,
+                            claim.scenario_of(sides[0]),
                             overrides,
                             steps or claim.steps,
                             run_reads,
@@ -318,6 +372,7 @@ def run_claims(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     retries: int = 2,
+    conditions: Iterable[str] = CONDITIONS,
 ) -> list[ClaimResult]:
     """Run every claim on the same seeds, mechanism on and off, in worker processes.
 
@@ -338,6 +393,9 @@ def run_claims(
     retries : int
         Times a broken worker pool (a worker killed) is restarted for the runs not
         yet done; finished runs are kept.
+    conditions : iterable of str
+        ``("on", "off")`` (default), or ``("on",)`` alone where only the direction of
+        the effect is wanted (robustness): half the runs. Then ``result.off`` is empty.
 
     Returns
     -------
@@ -350,11 +408,14 @@ def run_claims(
         raise ValueError("seeds must be distinct")
     if len({c.key for c in claims}) != len(claims):
         raise ValueError("claim keys must be unique")
-    jobs = [j for c in claims for j in jobs_for(c, seeds, size or {}, steps)]
+    conditions = tuple(conditions)
+    if not conditions or set(conditions) - set(CONDITIONS):
+        raise ValueError(f"conditions must be among {CONDITIONS}, got {conditions!r}")
+    jobs = [j for c in claims for j in jobs_for(c, seeds, size or {}, steps, conditions)]
     outputs = _map(jobs, workers or default_workers(), progress, retries)
     results = []
     for claim in claims:
-        values: dict[str, dict[str, list[float]]] = {c: {} for c in CONDITIONS}
+        values: dict[str, dict[str, list[float]]] = {c: {} for c in conditions}
         for job, out in zip(jobs, outputs, strict=True):
             if job.claim_key != claim.key:
                 continue

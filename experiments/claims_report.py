@@ -16,6 +16,7 @@ import numpy as np
 from experiments.claims import ClaimResult
 from experiments.io import save_figure, write_table, write_text
 from experiments.paired import VANISH_SHARE, PairedEffect, Z
+from sim.scenarios import load_scenario
 
 COLUMNS = ("claim", "left", "right", "effect ± SE", "off-effect ± SE", "holds", "vanishes", "bar")
 
@@ -140,7 +141,9 @@ def markdown(
         "(`pandas.read_parquet`: claim, condition, seed, side, metric, value).",
         "",
         "Each claim varies one lever between two arms run on the same seeds (common random "
-        "numbers: seed *i* in both). *Effect* is the mean over seeds of the paired difference "
+        "numbers: seed *i* in both): a decision of the focal company in one named market, or "
+        "the market itself, each arm a named preset; its mechanism is switched off by a "
+        "parameter the lever does not set (the standard of `docs/claims.md`). *Effect* is the mean over seeds of the paired difference "
         "left - right, with its standard error (sd of the differences / sqrt(n)). *Off-effect* "
         "is the same with the claim's mechanism switched off in both arms. *Holds*: the effect "
         f"has the sign the essay expects and is more than {Z:g} SE from zero. *Vanishes*: the "
@@ -166,13 +169,29 @@ def claim_section(r: ClaimResult) -> list[str]:
         if c.left.metric or c.right.metric
         else c.metric.name
     )
+    if c.lever_kind == "market":
+        where = (
+            f"Markets: *{c.left.label}* is preset `{c.scenario_of('left')}`, *{c.right.label}* "
+            f"preset `{c.scenario_of('right')}`; {weeks_of(r)} weeks. Lever (a market "
+            f"condition): {c.lever}, differing in {', '.join(f'`{p}`' for p in c.lever_params)}. "
+        )
+    else:
+        kind = "a decision of the focal company, " if c.lever_kind == "decision" else ""
+        where = (
+            f"Market: preset `{c.scenario}`, {weeks_of(r)} weeks. Lever ({kind}"
+            f"{', '.join(f'`{p}`' for p in c.lever_params) or 'as labelled'}): {c.lever}, "
+            f"*{c.left.label}* (left) against *{c.right.label}* (right). "
+        )
+    needs = "".join(
+        f" Needs `{p} = {load_scenario(c.scenario).params[p]}` (a condition of its market)."
+        for p in c.needs
+    )
     lines = [
         f"## {c.title} ({c.essay})",
         "",
-        f"Scenario `{c.scenario}`, {weeks_of(r)} weeks. Lever: {c.lever}, *{c.left.label}* "
-        f"(left) against *{c.right.label}* (right). Metric: {metric}. "
+        where + f"Metric: {metric}. "
         f"Expected: left {'>' if c.expected_sign > 0 else '<'} right. Mechanism: "
-        f"{c.mechanism}; switched off by {off}.",
+        f"{c.mechanism}; switched off by {off}.{needs}",
         "",
     ]
     if c.note:
@@ -211,9 +230,29 @@ def weeks_of(r: ClaimResult) -> int:
     if r.steps:
         return int(r.steps)
     from sim.params import PARAMETERS
-    from sim.scenarios import load_scenario
 
     return int(load_scenario(r.claim.scenario).params.get("horizon", PARAMETERS["horizon"].default))
+
+
+def results_from_frame(frame, claims: Sequence) -> list[ClaimResult]:
+    """The results ``ClaimResult.to_frame`` wrote (``claims.parquet``), for the claims given.
+
+    Lets a report be redrawn from its runs' values without running them again; the
+    claims must be the ones that made the frame (matched by key).
+    """
+    out = []
+    for c in claims:
+        rows = frame[frame["claim"] == c.key]
+        if rows.empty:
+            continue
+        seeds = sorted(int(s) for s in rows["seed"].unique())
+        values: dict[str, dict[str, np.ndarray]] = {}
+        for (condition, metric, side), g in rows.groupby(["condition", "metric", "side"]):
+            name = side if metric == c.metric.name else f"{metric}/{side}"
+            series = g.set_index("seed")["value"].reindex(seeds)
+            values.setdefault(condition, {})[name] = series.to_numpy(dtype=float)
+        out.append(ClaimResult(c, seeds, values, c.steps))
+    return out
 
 
 def write_report(

@@ -852,6 +852,22 @@ def claims(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    robust: Annotated[
+        bool,
+        typer.Option(
+            "--robust",
+            help="Instead of the verdicts: each claim with three parameters it does not name "
+            "moved by -25% and +25% (mechanism on); writes claims_robust.md.",
+        ),
+    ] = False,
+    breakeven: Annotated[
+        bool,
+        typer.Option(
+            "--breakeven",
+            help="Instead of the verdicts: the dual-motion claim's breakeven price and ACV, "
+            "seed by seed; writes dual_motion_breakeven.md.",
+        ),
+    ] = False,
 ) -> None:
     """Run the essays' claims as paired experiments; exit 1 if one does not pass."""
     import time
@@ -873,6 +889,9 @@ def claims(
     if enterprises:
         size["n_enterprises"] = enterprises
     seed_list = list(range(seeds))
+    if robust or breakeven:
+        _claims_study(chosen, seed_list, size, weeks, workers, quiet, out, robust)
+        return
     started = time.perf_counter()
     with progress_bar("[bold]claims[/] run", quiet) as progress:
         task = progress.add_task("runs", total=None)
@@ -1196,6 +1215,40 @@ def company(
                       highlight=False)  # fmt: skip
     if held < len(rows):
         raise typer.Exit(1)
+
+
+def _claims_study(chosen, seeds, size, weeks, workers, quiet, out: Path, robust: bool) -> None:
+    """``claims --robust`` or ``claims --breakeven``: a study of the claims, not verdicts."""
+    from experiments.io import write_text
+
+    with progress_bar("[bold]claims[/] study", quiet) as progress:
+        task = progress.add_task("runs", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        if robust:
+            from experiments.claim_robust import robustness_markdown, run_robustness
+
+            table = run_robustness(chosen, seeds, size, weeks, workers, advance)
+            text, name = robustness_markdown(table, seeds), "claims_robust.md"
+        else:
+            from experiments.breakeven import run_breakeven
+            from experiments.claim_list import CLAIMS
+
+            claim = next(c for c in CLAIMS if c.key == "dual_motion")
+            result = run_breakeven(
+                claim, seeds, size=size, steps=weeks, workers=workers, progress=advance
+            )
+            text = (
+                "# Dual motion: the breakeven price and ACV, seed by seed\n\n"
+                f"Made by `salesweb claims --breakeven` over seeds {seeds[0]}-{seeds[-1]}: the "
+                "focal company as a hybrid minus the same company bottoms-up, at each seat "
+                "price (`experiments/breakeven.py`).\n\n" + result.summary()
+            )
+            name = "dual_motion_breakeven.md"
+    write_text(out / name, text)
+    console.print(text, markup=False, highlight=False)
 
 
 if __name__ == "__main__":

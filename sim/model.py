@@ -429,6 +429,9 @@ class MarketModel(mesa.Model):
                 adopters, products = self._invites(adopters, products)
             pop.emp_product[adopters] = products
             pop.emp_since[adopters] = self.steps
+            signups = np.bincount(products, minlength=self.vendor_capacity)
+            for v in self_serve:
+                v.signups_total += int(signups[v.index])
             # inside an enterprise that holds the vendor's agreement a new user gets a
             # seat of that agreement (IT provisions the standard tool), not a free sign-up
             holder = self.agreement_holders()[pop.emp_enterprise[adopters]]

@@ -849,7 +849,7 @@ _PARAM_LIST: list[Param] = [
         1,
         "share of touches",
         "direct",
-        "Touches made through the rep's own network (seed 002).",
+        "Touches made through the rep's own network (seed 002); a vendor spec may set its own.",
     ),
     _p(
         "warm_intro_boost",
@@ -1292,10 +1292,11 @@ VENDOR_TRAITS: tuple[str, ...] = (
     "initial_cash",
     "burn",
     "qualification",
+    "warm_intro_share",
 )
 """Parameters each vendor draws its own value of (or a scenario sets per vendor)."""
 
-POLICY_TRAITS: frozenset[str] = frozenset({"qualification"})
+POLICY_TRAITS: frozenset[str] = frozenset({"qualification", "warm_intro_share"})
 """Vendor traits that are a company's policy, not a draw: every vendor takes the model
 level unless its spec sets its own (``vendor_heterogeneity`` does not spread them)."""
 

@@ -30,7 +30,7 @@ def outbound_touches(model: MarketModel) -> None:
     ``spare = 1 - open opportunities / (reps * rep_capacity)``. Enterprises are drawn
     by :func:`target_weights`, the buyer uniformly from its committee. A touch responds
     with probability ``receptivity`` (times ``warm_intro_boost`` for warm
-    introductions, share ``warm_intro_share``; seed 002); every touch wears the
+    introductions, each vendor's ``warm_intro_share``; seed 002); every touch wears the
     buyer's receptivity down by ``touch_fatigue``. A response opens an opportunity,
     unless a rival's agreement holds the enterprise beyond its renewal window.
     """
@@ -62,7 +62,7 @@ def outbound_touches(model: MarketModel) -> None:
     buyer = pop.ent_committee_offset[ent] + (rng.random(n) * pop.ent_committee_size[ent]).astype(
         np.int64
     )
-    warm = rng.random(n) < model.warm_intro_share
+    warm = rng.random(n) < model.vendor_traits("warm_intro_share")[ven]  # each vendor's reps
     p_respond = np.minimum(
         1.0, pop.receptivity[buyer] * np.where(warm, model.warm_intro_boost, 1.0)
     )

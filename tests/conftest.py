@@ -36,3 +36,20 @@ def solara_session():
     )
     with context:
         yield context
+
+
+CLAIM_SEEDS = list(range(10))
+CLAIM_SIZE = {"n_enterprises": 70, "horizon": 156}  # claims with their own weeks keep them
+
+
+@pytest.fixture(scope="session")
+def claim_results():
+    """Every claim of experiments/claim_list.py over 10 seeds in a small market, run once.
+
+    tests/test_claims.py reads the verdicts, tests/test_claim_standard.py that no effect
+    is an identity; sharing the run keeps the suite to one (the slowest part of it).
+    """
+    from experiments.claim_list import CLAIMS
+    from experiments.claims import run_claims
+
+    return {r.claim.key: r for r in run_claims(CLAIMS, CLAIM_SEEDS, size=CLAIM_SIZE)}

@@ -192,6 +192,56 @@ def test_each_vendor_qualifies_by_its_own_bar():
     assert np.any(effort[dropped & (vendor == 1)] >= 0.5)  # a bar the model level would pass
 
 
+def test_each_vendor_s_reps_bring_their_own_share_of_warm_introductions():
+    # whom a company hires is its policy: the first vendor's reps know nobody, the
+    # second's make every touch through their network (answered three times as often)
+    spread = MarketModel(
+        rng=4,
+        n_enterprises=20,
+        n_vendors=3,
+        vendor_heterogeneity=0.5,  # a policy is not spread by heterogeneity
+        vendors=[{"warm_intro_share": 0.0}, {"warm_intro_share": 1.0}],
+    )
+    assert [v.warm_intro_share for v in spread.vendor_list] == [0.0, 1.0, 0.1]
+    model = MarketModel(
+        rng=4,
+        n_enterprises=300,
+        strategy_mix="0:1:0",
+        n_vendors=2,
+        entry_rate=0.0,
+        vendor_heterogeneity=0.0,
+        rep_capacity=1000,  # spare capacity stays near 1: touches do not depend on replies
+        warm_intro_boost=3.0,
+        vendors=[{"warm_intro_share": 0.0}, {"warm_intro_share": 1.0}],
+    )
+    for _ in range(3):  # early: few (enterprise, vendor) pairs hold an open opportunity yet
+        model.step()
+    pipe, n = model.pipeline, model.pipeline.n
+    opened = np.bincount(pipe.vendor[:n][~pipe.inbound[:n]], minlength=2)
+    per_touch = opened / np.array([v.touches_total for v in model.vendor_list])
+    assert per_touch[1] > 2 * per_touch[0]
+
+
+def test_signups_count_every_self_serve_adoption():
+    # no churn, no turnover, no contracts: every user signed up on their own and stayed
+    model = MarketModel(
+        rng=5,
+        n_enterprises=30,
+        strategy_mix="1:0:0",
+        n_vendors=3,
+        entry_rate=0.0,
+        user_churn=0.0,
+        generational_change=False,
+        inbound_close_rate=0.0,
+        virality=0.01,
+    )
+    for _ in range(30):
+        model.step()
+    users = np.bincount(model.population.emp_product + 1, minlength=4)[1:]
+    assert users.sum() > 0
+    assert [v.signups_total for v in model.vendor_list] == users.tolist()
+
+
 def test_a_mandated_seat_stays_with_the_position_through_turnover():
     from sim import workforce
 

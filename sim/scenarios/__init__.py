@@ -22,6 +22,11 @@ A scenario file looks like::
 ``seed = N`` under ``[scenario]`` is the seed a run uses when none is given (a file
 written by "copy as scenario file" reproduces the browser's run).
 
+``base = "NAME"`` under ``[scenario]`` starts from a preset: its parameters, then the
+file's own on top; its ``[[vendors]]`` and ``[focal]`` unless the file has its own. A
+preset that reads "the default market, but ..." says so with ``base = "default"``, so it
+follows the default market when that changes and differs from it only where it says.
+
 The presets ship inside the package (``sim/scenarios/*.toml``); a user may pass a
 path to a file of their own. Parameters are validated on load, so a typo in a file
 fails with the file name and the closest parameter name.
@@ -40,7 +45,9 @@ from sim.vendor_specs import validate_vendor_specs
 
 PRESET_PACKAGE = "sim.scenarios"
 SECTIONS = ("scenario", "params", "vendors", "focal")
-META_KEYS = ("title", "essay", "narrative", "seed")
+META_KEYS = ("title", "essay", "narrative", "seed", "base")
+MAX_BASE_DEPTH = 4
+"""How many presets a chain of ``base`` may pass through (a loop is an error)."""
 PASS_THROUGH = ("rng", "vendors", "focal", "memory_limit_gb")
 """Keyword arguments of MarketModel that are not parameters: passed on unvalidated."""
 
@@ -103,7 +110,7 @@ def list_scenarios() -> list[Scenario]:
     return [load_scenario(name) for name in preset_names()]
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
+def load_scenario(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> Scenario:
     """Load a preset by name or a scenario file by path.
 
     Raises
@@ -154,6 +161,14 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         validate_vendor_specs(vendors)
     except ParameterError as exc:
         raise ParameterError(f"scenario file {origin}: {exc}") from None
+    base = _base_scenario(meta.get("base"), origin, (*_chain, name))
+    if base is not None:
+        try:
+            params = validate_params({**base.params, **params})
+        except ParameterError as exc:
+            raise ParameterError(f"scenario file {origin}: {exc}") from None
+        vendors = vendors or list(base.vendors)
+        focal = focal if focal is not None else base.focal
     seed = meta.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise ScenarioError(
@@ -170,6 +185,23 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         focal=focal,
         seed=seed,
     )
+
+
+def _base_scenario(base: Any, origin: str, chain: tuple[str, ...]) -> Scenario | None:
+    """The preset a file's ``base`` names, loaded (None without ``base``)."""
+    if base is None:
+        return None
+    if not isinstance(base, str) or base not in preset_names():
+        raise ScenarioError(
+            f"scenario file {origin}: [scenario] base = {base!r} is not a preset; "
+            f"choose one of {', '.join(preset_names())}"
+        )
+    if base in chain or len(chain) > MAX_BASE_DEPTH:
+        raise ScenarioError(
+            f"scenario file {origin}: [scenario] base = {base!r} loops back or goes deeper "
+            f"than {MAX_BASE_DEPTH} presets ({' -> '.join((*chain, base))})"
+        )
+    return load_scenario(base, chain)
 
 
 def _focal_table(table: Any) -> dict[str, Any] | None:
