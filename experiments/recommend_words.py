@@ -130,7 +130,7 @@ def _risk(row: dict[str, Any], seeds: int) -> str:
     """How often the option dies and how low its cash falls in the seeds it survives."""
     deaths = row["deaths"]
     dies = (
-        f"survives all {seeds} seeds"
+        ("survives its one seed" if seeds == 1 else f"survives all {seeds} seeds")
         if deaths == 0
         else f"runs out of cash in {deaths} of {seeds} seeds ({row['survival']:.0%} alive)"
     )

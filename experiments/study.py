@@ -306,7 +306,7 @@ class StudyResult:
             f"Scenario {self.scenario}"
             + (f" with {changes}" if changes else "")
             + (f"; my company {focal}" if focal else "")
-            + f"; {len(self.seeds)} seeds from root seed {self.root_seed}"
+            + f"; {len(self.seeds)} seed{'s' * (len(self.seeds) != 1)} from root seed {self.root_seed}"
             + f" (run seeds {', '.join(map(str, self.seeds[:5]))}{', ...' if len(self.seeds) > 5 else ''})"
             + f"; {self.steps} weeks; options: "
             + "; ".join(o.describe() for o in self.options)

@@ -103,7 +103,8 @@ def pair_rows(rec) -> list[dict]:
 def shape_line(res) -> str:
     """``"3 options x 10 seeds x 104 weeks"``: what made the results, always shown."""
     return (
-        f"{len(res.options)} options x {len(res.seeds)} seeds x {res.steps} weeks "
+        f"{len(res.options)} options x {len(res.seeds)} seed{'s' * (len(res.seeds) != 1)} "
+        f"x {res.steps} weeks "
         f"(root seed {res.root_seed}: the sidebar's seed)"
     )
 
