@@ -49,7 +49,16 @@ def main() -> None:
     )
     parser.add_argument("--kpi-ab", action="store_true", help="time the KPI cards' cost")
     parser.add_argument("--rounds", type=int, default=2, help="A/B rounds for --kpi-ab")
+    parser.add_argument(
+        "--ab-root",
+        type=Path,
+        help="another checkout (e.g. /work/main) served in alternating rounds with this one: "
+        "the ratio of their medians holds on a loaded machine where absolute figures do not",
+    )
     args = parser.parse_args()
+    if args.ab_root is not None:
+        checkout_ab(args)
+        return
     if args.kpi_ab:
         kpi_ab(args)
         return
@@ -108,18 +117,16 @@ def start_busy_study() -> subprocess.Popen:
     )  # fmt: skip
 
 
-def start_server(env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """The app on a free loopback port with extra environment; (process, url)."""
-    import os
-
+def start_server(env_extra: dict[str, str], root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """The app of checkout ``root`` on a free loopback port with extra environment."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}/"
     server = subprocess.Popen(
         [sys.executable, "-m", "gui.server", "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, **env_extra},
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root), **env_extra},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -183,6 +190,41 @@ def kpi_ab(args) -> None:
     b = statistics.median(results["without cards"])
     print(f"viewport 1500x{height}, {args.steps} steps x {args.rounds} rounds: median step "
           f"{a:.0f} ms with the cards, {b:.0f} ms without: the cards add {a - b:+.0f} ms")  # fmt: skip
+
+
+def checkout_ab(args) -> None:
+    """Median step latency of this checkout and ``--ab-root``, in alternating rounds."""
+    import statistics
+
+    from playwright.sync_api import sync_playwright
+
+    from gui.latency_probe import measure_steps
+
+    height = int(args.heights.split(",")[0])
+    roots = {"this checkout": ROOT, str(args.ab_root): args.ab_root.resolve()}
+    results: dict[str, list[float]] = {k: [] for k in roots}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=args.chromium, headless=True, args=ARGS)
+        for _ in range(args.rounds):
+            for label, root in roots.items():
+                server, url = start_server({}, root)
+                try:
+                    page = browser.new_page(viewport={"width": args.width, "height": height})
+                    page.goto(url)
+                    page.locator(".sw-step", has_text="Week 0").wait_for(timeout=60_000)
+                    page.locator("[data-chart=market_map][data-rendered]").wait_for(timeout=60_000)
+                    stats = measure_steps(page, args.steps)
+                    results[label].append(stats["median_ms"])
+                    print(f"  {label:>20}: median {stats['median_ms']:.0f} ms, p90 "
+                          f"{stats['p90_ms']:.0f} ms (load {os.getloadavg()[0]:.1f})")  # fmt: skip
+                    page.close()
+                finally:
+                    server.terminate()
+                    server.wait(timeout=10)
+        browser.close()
+    a, b = (statistics.median(v) for v in results.values())
+    print(f"viewport {args.width}x{height}, {args.steps} steps x {args.rounds} rounds: median "
+          f"{a:.0f} ms here, {b:.0f} ms in {args.ab_root}: ratio {a / b:.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":
