@@ -11,6 +11,7 @@ user's input (``[params]``, ``a:b:c``) are shown as typed.
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -267,8 +268,22 @@ def study(
         typer.Option(help="Per-option table to FILE (.csv or .parquet); per-run to FILE_seeds."),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    objective: Annotated[
+        str,
+        typer.Option(
+            help="What to rank on at the horizon: worth (5 x ARR + cash), arr, cash, survival."
+        ),
+    ] = "worth",
+    min_survival: Annotated[
+        float,
+        typer.Option(help="Share of seeds (0-1) an option must survive to be recommended."),
+    ] = 0.8,
 ) -> None:
-    """Compare options for the focal company over seeds (common random numbers)."""
+    """Compare options for the focal company over seeds (common random numbers) and recommend one.
+
+    With --out FILE it also writes FILE.json (inputs, recommendation, every table) and a
+    one-page FILE.md with its charts (FILE_charts.png, FILE_pairs.png) beside it.
+    """
     import time
 
     from experiments.study import study as run_study
@@ -286,6 +301,12 @@ def study(
         raise fail(f"--steps {steps} is not allowed; expected a whole number in [1, 5200]")
     if workers is not None and workers < 1:
         raise fail(f"--workers {workers} is not allowed; expected at least 1")
+    from experiments.recommend import check_objective, recommend
+
+    try:
+        check_objective(objective, min_survival)
+    except ParameterError as exc:
+        raise fail(f"--{exc}") from None
     try:
         overrides = dict(parse_assignment(a) for a in set_ or [])
         if out is not None:
@@ -307,20 +328,30 @@ def study(
     except (ParameterError, ScenarioError, OutputError) as exc:
         raise fail(str(exc)) from None
     assert result is not None  # no cancel from the command line
-    print_study(result, elapsed)
+    rec = recommend(result, objective, min_survival)
+    print_study(result, elapsed, rec)
+    from experiments.idle_levers import idle_notes
+
+    for o in result.options:
+        for line in idle_notes(o.label, {**result.base_focal, **o.settings}):
+            console.print(f"note: {line}", highlight=False, markup=False)
     if out is not None:
+        from experiments.study_report import write_report
+
         runs_path = sibling(out, "seeds")
         tables = {out: result.summary(), runs_path: result.runs.set_index(["option", "seed"])}
         try:
             write_tables(tables, result.metadata())
+            written = write_report(result, rec, out, "salesweb study " + shlex.join(sys.argv[2:]))
         except (OSError, OutputError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
-            raise fail(f"could not write {out} and {runs_path}: {reason}") from None
-        console.print(f"wrote {out} and {runs_path}", markup=False, highlight=False)
+            raise fail(f"could not write {out} and its report: {reason}") from None
+        names = ", ".join(str(p) for p in [out, runs_path, *written])
+        console.print(f"wrote {names}", markup=False, highlight=False)
 
 
-def print_study(result, elapsed: float) -> None:
-    from experiments.study import money, nrr_text, payback_text
+def print_study(result, elapsed: float, rec) -> None:
+    from experiments.study import nrr_text, payback_text, usd
 
     summary = result.summary()
     table = Table(title=f"study: {result.inputs_line()}", title_justify="left")
@@ -331,17 +362,17 @@ def print_study(result, elapsed: float) -> None:
         table.add_row(
             str(label),
             f"{row['survival_rate']:.0%}",
-            money(row["arr_p10"]),
-            money(row["arr_median"]),
-            money(row["arr_p90"]),
-            money(row["cash_burned_median"]),
-            money(row["cash_min_median"]),
+            usd(row["arr_p10"]),
+            usd(row["arr_median"]),
+            usd(row["arr_p90"]),
+            usd(row["cash_burned_median"]),
+            usd(row["cash_min_median"]),
             payback_text(row, len(result.seeds)),
             nrr_text(row, len(result.seeds)),
             f"{row['arr_share_median']:.1%}",
         )
     console.print(table)
-    console.print(result.verdict(), highlight=False, markup=False)
+    console.print(rec.text(), highlight=False, markup=False)
     runs = len(result.options) * len(result.seeds)
     console.print(f"{runs} runs of {result.steps} weeks in {elapsed:.1f} s", highlight=False)
 

@@ -14,6 +14,7 @@ loses only its unfinished runs, which are run again on a fresh pool.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing as mp
 import os
@@ -62,6 +63,14 @@ def parse_option(text: str) -> Option:
     """
     label, sep, rest = text.partition(":")
     if not sep:
+        first = text.replace(";", ",").split(",")[0]
+        key = first.partition("=")[0].strip()
+        if "=" in first and " " in key:  # "x strategy=direct": the label's colon is missing
+            name, _, key = key.rpartition(" ")
+            fixed = f"{name}: {key}={text.partition('=')[2]}"
+            raise ParameterError(
+                f"option {text.strip()!r} is missing the colon after the label: {fixed.strip()!r}"
+            )
         label, rest = text.strip(), text
     label = label.strip()
     if not label:
@@ -182,9 +191,9 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
         seen = len(model.events)
         rep_won.append(float(sum(won)))
         won_deals += len(won)
-        if _COUNTER is not None and (week % 10 == 9 or week == steps - 1):
+        if _COUNTER is not None:  # every week: the browser's progress moves within a second
             with _COUNTER.get_lock():
-                _COUNTER.value += week % 10 + 1
+                _COUNTER.value += 1
     cash_arr = np.asarray(cash)
     flows = np.diff(cash_arr)
     won, lost = me.deals_won, me.deals_lost
@@ -297,7 +306,7 @@ class StudyResult:
             f"Scenario {self.scenario}"
             + (f" with {changes}" if changes else "")
             + (f"; my company {focal}" if focal else "")
-            + f"; {len(self.seeds)} seeds from root seed {self.root_seed}"
+            + f"; {len(self.seeds)} seed{'s' * (len(self.seeds) != 1)} from root seed {self.root_seed}"
             + f" (run seeds {', '.join(map(str, self.seeds[:5]))}{', ...' if len(self.seeds) > 5 else ''})"
             + f"; {self.steps} weeks; options: "
             + "; ".join(o.describe() for o in self.options)
@@ -344,44 +353,6 @@ class StudyResult:
             label: np.percentile(data[k], [10, 50, 90], axis=0)
             for k, label in enumerate(self.labels)
         }
-
-    def verdict(self) -> str:
-        """One line in plain words: each option against the first, on ARR and survival."""
-        if len(self.options) < 2:
-            only = self.summary().iloc[0]
-            return (
-                f"{self.labels[0]}: median ARR {money(only['arr_median'])}, survival "
-                f"{only['survival_rate']:.0%} over {len(self.seeds)} seeds (one option: nothing to compare)."
-            )
-        summary = self.summary()
-        base = self.labels[0]
-        parts = []
-        n = len(self.seeds)
-        for label in self.labels[1:]:
-            row = summary.loc[label]
-            wins = int(row["arr_vs_first_better"])
-            losses = int(row["arr_vs_first_worse"])
-            if wins > n / 2:
-                how = f"beats {base} on ARR in {wins} of {n} seeds"
-            elif losses > n / 2:
-                how = f"trails {base} on ARR in {losses} of {n} seeds"
-            else:
-                how = f"is even with {base} on ARR ({wins} better, {losses} worse of {n} seeds)"
-            lo, hi = row["arr_vs_first_ci_low"], row["arr_vs_first_ci_high"]
-            if not (math.isfinite(lo) and math.isfinite(hi)):
-                sure = "too few seeds for a confidence interval"
-            elif lo > 0 or hi < 0:
-                sure = f"{CONFIDENCE:.0%} CI of the mean {money(lo, sign=True)} to {money(hi, sign=True)}"
-            else:
-                sure = (
-                    f"not clearly different: {CONFIDENCE:.0%} CI of the mean "
-                    f"{money(lo, sign=True)} to {money(hi, sign=True)}"
-                )
-            parts.append(
-                f"{label} {how}, median {money(row['arr_vs_first_median'], sign=True)} ({sure}); "
-                f"survival {row['survival_rate']:.0%} vs {summary.loc[base, 'survival_rate']:.0%}"
-            )
-        return ". ".join(parts) + "."
 
 
 def paired_difference(values: np.ndarray, baseline: np.ndarray) -> dict[str, float]:
@@ -453,6 +424,17 @@ def money(x: float, sign: bool = False) -> str:
     else:
         body = f"{a:.0f}"
     return prefix + body
+
+
+def usd(x: float, sign: bool = False) -> str:
+    """Money with its currency: ``usd(2_100_000)`` -> ``"$2.1M"``, ``-$350k``, ``+$1.2M``.
+
+    The same rounding as :func:`money` (k below a million, M below a billion).
+    """
+    body = money(x, sign=sign)
+    if body == "n/a":
+        return body
+    return body[0] + "$" + body[1:] if body[0] in "+-" else "$" + body
 
 
 def _jsonable(v: Any) -> Any:
@@ -637,18 +619,37 @@ class _Flag:
         self.is_set = check
 
 
+class _LocalCounter:
+    """The workers' shared week counter, in this process: reports progress as it counts."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int):
+        self._value, self._progress, self._total = 0, progress, total
+
+    def get_lock(self) -> contextlib.nullcontext:
+        return contextlib.nullcontext()
+
+    @property
+    def value(self) -> int:
+        return self._value
+
+    @value.setter
+    def value(self, v: int) -> None:
+        self._value = v
+        if self._progress is not None:
+            self._progress(min(v, self._total), self._total)
+
+
 def _execute_here(tasks, progress, cancelled, total) -> list[RunOutcome] | None:
-    global _CANCEL
+    global _CANCEL, _COUNTER
     out = []
     _CANCEL = _Flag(cancelled) if cancelled is not None else None
+    _COUNTER = _LocalCounter(progress, total)
     try:
-        for n, task in enumerate(tasks):
+        for task in tasks:
             result = run_one(task)
             if result is None or (cancelled is not None and cancelled()):
                 return None
             out.append(result)
-            if progress is not None:
-                progress((n + 1) * task[3], total)
     finally:
-        _CANCEL = None
+        _CANCEL = _COUNTER = None
     return out

@@ -22,6 +22,7 @@ from gui.frame_sync import FrameSync
 from gui.pages.compare import Compare
 from gui.pages.decide import Decide
 from gui.pages.explore import Explore
+from gui.restore import current_query, restore, unsaved
 from gui.session import (  # noqa: F401 - the session's state, as tests and scripts read it
     SCENARIOS,
     do_step,
@@ -36,6 +37,7 @@ from gui.session import (  # noqa: F401 - the session's state, as tests and scri
 )
 from gui.sidebar import SidebarBottom, SidebarTop
 from gui.solara_fixes import fix_navigator_template
+from gui.url_state import UrlState
 from gui.workshop.routes import WorkshopLayout
 from gui.workshop.routes import routes as workshop_routes
 from sim.scenarios import load_scenario
@@ -59,12 +61,25 @@ CSS = """
 .sw-speed .v-slider__tick-label { font-size: 11px; }
 @media (max-width: 760px) {
   .sw-layout { flex-direction: column; }
-  /* on a phone: run controls, then the tabs, then the levers */
-  .sw-layout > .sw-sidebar.d-flex { display: contents !important; }
-  .sw-side-top { order: 1; width: 100%; box-sizing: border-box; padding: 8px; }
-  .sw-main { order: 2; width: 100%; box-sizing: border-box; padding: 4px; }
-  .sw-side-bottom { order: 3; width: 100%; box-sizing: border-box; padding: 8px; }
+  /* on a phone: Play/Reset (sticky), my company's levers, the tabs, then the rest */
+  .sw-layout > .sw-sidebar.d-flex, .sw-side-top.d-flex, .sw-side-bottom.d-flex {
+    display: contents !important; }
+  .sw-layout > * { width: 100%; box-sizing: border-box; }
+  .sw-run-sticky { order: 1; position: sticky; top: 0; z-index: 6; background: #fff;
+                   padding: 6px 8px; box-shadow: 0 2px 4px rgba(0,0,0,0.15); }
+  .sw-g-run { order: 2; padding: 0 8px; }
+  .sw-g-levers { order: 3; padding: 8px; }
+  .sw-main { order: 4; padding: 4px; }
+  .sw-g-scenario { order: 5; padding: 8px; }
+  .sw-g-seed { order: 6; padding: 0 8px; }
+  .sw-g-file { order: 7; padding: 8px; }
+  .sw-g-params { order: 8; padding: 8px; }
   .v-slide-group__prev, .v-slide-group__next { display: none !important; }
+  /* a wide table scrolls sideways: say so */
+  .sw-json-table.sw-scroll-x::before, .sw-vendor-table::before, .sw-compare-table::before {
+    content: "scroll sideways for more columns \\2192"; display: block; font-size: 11px;
+    color: #666; margin: 2px 0; }
+  .sw-json-table .v-data-table__wrapper { box-shadow: inset -10px 0 8px -8px rgba(0,0,0,0.35); }
 }
 """
 
@@ -75,15 +90,17 @@ def Page():
     solara.Style(CSS)
 
     rc = reacton.core.get_render_context()
+    search = solara.use_router().search or ""
 
     def first_build():
         render_context.set(rc)
         if frame_sync.value is None:
             frame_sync.set(FrameSync())
-        if run.value is None:
+        if run.value is None and not restore(search):  # a reload or a link: its state
             rebuild("Started")
 
     solara.use_effect(first_build, [])
+    UrlSync()
     with solara.Div(classes=["sw-layout"]):
         with solara.Column(gap="8px", classes=["sw-sidebar"]):
             SidebarTop()
@@ -102,6 +119,13 @@ def Page():
             with solara.lab.Tab("Decide"):
                 if main_tab.value == 2:
                     Decide()
+
+
+@solara.component
+def UrlSync():
+    """The URL follows the page (each week, tab, lever applied, study shown)."""
+    _ = tick.value  # a step or rebuild changes the week
+    UrlState(current_query(), unsaved())
 
 
 @solara.component

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 QUARTER = 13
 YEAR = kpis.YEAR
+MIN_DEALS = 5
+"""A win rate on fewer closed deals than this is shown as n/a (1 of 1 is not 100%)."""
 WEEKS_PER_MONTH = 52 / 12
 
 
@@ -119,7 +121,10 @@ def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
     me = track.me
     week = track.week[-1]
     at = f"week {week}"
-    arr, cash = track.arr[-1], track.cash[-1]
+    # cash as it is now (a workshop team's research is paid between weeks): the same
+    # figure as the leaderboard and the vendor table
+    arr, cash = track.arr[-1], float(me.cash)
+    cash_week = track.cash[-1]  # as recorded at the week's end: what burn is measured on
     arr_then, cash_then = _ago(track.arr, QUARTER), _ago(track.cash, QUARTER)
     span = min(QUARTER, len(track.arr) - 1)
     if arr_then is None and span > 0:
@@ -134,11 +139,11 @@ def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
         growth = f"growth n/a: base under {kpis.base_text(kpis.MIN_BASE_ARR)}"
     else:
         growth = f"{g:+.1%} in {span} weeks"
-    cards.append(_card("arr", "ARR", usd(arr), growth,
-                       f"Annual recurring revenue of your active contracts, USD per year, {at}; "
+    cards.append(_card("arr", "ARR", usd_short(arr), growth,
+                       f"Annual recurring revenue of your active contracts: {usd(arr)} USD per year, {at}; "
                        f"growth against week {week - span}."))  # fmt: skip
 
-    burn_weekly = (cash_then - cash) / span if cash_then is not None and span > 0 else 0.0
+    burn_weekly = (cash_then - cash_week) / span if cash_then is not None and span > 0 else 0.0
     if not me.alive:
         runway = f"exited in week {me.exited}"
     elif span == 0:
@@ -147,17 +152,18 @@ def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
         runway = "cash-flow positive"
     else:
         runway = f"runway {cash / burn_weekly / WEEKS_PER_MONTH:,.1f} months"
-    cards.append(_card("cash", "Cash", usd(cash), runway,
-                       f"Cash in the bank, USD, {at}. Runway: months until it runs out at the "
+    cards.append(_card("cash", "Cash", usd_short(cash), runway,
+                       f"Cash in the bank: {usd(cash)} USD, {at}. Runway: months until it runs out at the "
                        f"average net burn of the last {QUARTER} weeks."))  # fmt: skip
 
     cards.append(_payback_card(me, at))
 
     won, lost = me.deals_won, me.deals_lost
+    few = won + lost < MIN_DEALS
     cards.append(_card(
         "win_rate", "Win rate",
-        f"{won / (won + lost):.0%}" if won + lost else "n/a",
-        f"{won:,} won, {lost:,} lost",
+        "n/a" if few else f"{won / (won + lost):.0%}",
+        f"{won:,} won, {lost:,} lost" + (f": under {MIN_DEALS} deals, no rate" if few else ""),
         f"Deals won over deals closed (won or lost), so far, {at}. B2B benchmark 15-30%."))  # fmt: skip
 
     nrr = track.net_revenue_retention()
@@ -177,7 +183,8 @@ def kpi_cards(track: FocalTrack) -> list[dict[str, Any]]:
     elif new_arr <= 0:
         multiple, note = "n/a", "burning with no new ARR"
     else:
-        multiple, note = f"{net_burn / new_arr:,.1f}x", f"{usd(net_burn)} burned for {usd(new_arr)}"
+        multiple = f"{net_burn / new_arr:,.1f}x"
+        note = f"{usd_short(net_burn)} burned for {usd_short(new_arr)}"
     cards.append(_card(
         "burn_multiple", "Burn multiple", multiple, note,
         f"Net cash burned over net new ARR in the last {span} weeks, {at}. "
@@ -211,4 +218,7 @@ def _payback_card(me: Vendor, at: str) -> dict[str, str]:
 
 
 def _card(key: str, label: str, value: str, sub: str, tip: str) -> dict[str, str]:
+    """One card; an "n/a" figure says why first thing in its hover text."""
+    if value == "n/a":
+        tip = f"n/a: {sub}. {tip}"
     return {"key": key, "label": label, "value": value, "sub": sub, "tip": tip}

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 def run_scenario_toml(run: Run) -> str:
     """TOML for the settings of ``run`` (applied ones, not pending changes)."""
     m = run.model
-    changes = ", ".join(sorted(run.overrides)) or "none"
+    scen_focal = run.scenario.focal or {}
+    mine = sorted(k for k, v in (run.focal or {}).items() if scen_focal.get(k) != v)
+    changes = ", ".join(sorted(run.overrides) + [f"my company's {k}" for k in mine]) or "none"
     return scenario_toml(
         m.params,
         title=f"{run.scenario.title} (copied from the explorer)",

@@ -13,6 +13,7 @@ from typing import Any
 import solara
 from solara.alias import rv
 
+from experiments.idle_levers import idle_reason
 from gui import session as s
 from gui.controls import (
     consistency_errors,
@@ -60,8 +61,12 @@ def LeverInput(
     on_error: Callable[[str], None],
     css: str,
     note: str = "",
+    disabled: str = "",
 ):
-    """One generated control: slider and/or text box, switch or select, with its label."""
+    """One generated control: slider and/or text box, switch or select, with its label.
+
+    ``disabled`` (a reason) greys the control and says why it acts on nothing.
+    """
 
     def set_value(v):
         on_error("")
@@ -89,11 +94,12 @@ def LeverInput(
                 value=text if text is not None else format_value(p, value),
                 on_value=typed,
                 error=err or False,
-                message=None if err else (note + hint(p)),
+                message=disabled or (None if err else (note + hint(p))),
                 dense=True,
-                classes=[f"sw-input-{css}"],
+                disabled=bool(disabled),
+                classes=[f"sw-input-{css}"] + (["sw-lever-off"] if disabled else []),
             )
-            if kind == "slider" and text is None:
+            if kind == "slider" and text is None and not disabled:
                 step = slider_step(p)
 
                 def slid(v):
@@ -169,7 +175,9 @@ def ParamPanels():
         for i, group in enumerate(GROUPS):
             names = [n for n, p in PARAMETERS.items() if p.group == group]
             with rv.ExpansionPanel(class_=f"sw-group-{group}"):
-                rv.ExpansionPanelHeader(children=[f"{group} ({len(names)})"])
+                rv.ExpansionPanelHeader(
+                    children=[f"{GROUP_WORDS.get(group, group)}: {len(names)} settings"]
+                )
                 with rv.ExpansionPanelContent():
                     if i in s.open_groups.value:
                         for n in names:
@@ -189,8 +197,29 @@ def _focal_value(name: str) -> tuple[Any, str]:
         current = me.strategy if name == "strategy" else me.traits[name]
         if isinstance(current, float):
             current = float(f"{current:.4g}")  # shown rounded; set it to fix it exactly
-        return current, "Drawn for this seed; set it to fix it. "
+        return current, ""  # drawn for this seed: said once, above the levers
     return s.scenario_base(s.scenario_name.value).get(name, STRATEGIES[0]), ""
+
+
+GROUP_WORDS = {
+    "market": "the market",
+    "enterprises": "enterprises (buyers)",
+    "employees": "employees and their networks",
+    "product": "products",
+    "self_serve": "self-serve sign-up",
+    "demand": "demand and budgets",
+    "direct": "direct sales (reps)",
+    "contracts": "contracts and renewals",
+    "vendors": "vendors entering and leaving",
+    "run": "the run",
+}
+"""The Advanced panels' headings in words (``sim.params`` groups)."""
+
+STRATEGY_WORDS = {
+    "bottoms_up": "bottoms-up (self-serve sign-up, no reps)",
+    "direct": "direct (sales reps, no self-serve)",
+    "hybrid": "hybrid (self-serve and reps)",
+}
 
 
 @solara.component
@@ -200,14 +229,23 @@ def FocalLevers():
     me = r.model.focal_vendor if r is not None else None
     title = f"My company ({me.name})" if me is not None else "My company"
     rv.Html(tag="div", class_="sw-levers-title", children=[title], style_="font-weight: 600")
+    rv.Html(tag="div", class_="sw-levers-note", style_="font-size: 12px; color: #555",
+            children=["Levers neither you nor the scenario set are drawn at random for this "
+                      "seed (shown rounded); type a value to fix one."])  # fmt: skip
     strategy, _ = _focal_value("strategy")
-    solara.Select(
+    rv.Select(
         label="go-to-market strategy" + (" •" if s.focal_pending["strategy"].value else ""),
-        value=strategy,
-        values=list(STRATEGIES),
-        on_value=s.focal_pending["strategy"].set,
-        classes=["sw-focal-strategy"],
+        v_model=strategy,
+        items=[{"text": STRATEGY_WORDS[k], "value": k} for k in STRATEGIES],
+        on_v_model=s.focal_pending["strategy"].set,
+        class_="sw-focal-strategy",
     )
+    marketing_all = s.scenario_base(s.scenario_name.value).get("marketing_all_motions", False)
+    chosen = (
+        s.pending["marketing_all_motions"].value if "marketing_all_motions" in s.pending else None
+    )
+    if chosen is not None:
+        marketing_all = chosen
     for name in FOCAL_LEVERS:
         value, note = _focal_value(name)
         LeverInput(
@@ -221,6 +259,7 @@ def FocalLevers():
             s.focal_errors[name].set,
             f"focal-{name}",
             note,
+            idle_reason(name, strategy, bool(marketing_all)),
         ).key(f"{s.scenario_name.value}:focal:{name}")
 
 
@@ -244,7 +283,8 @@ def ScenarioPicker():
     )
     rv.Html(tag="div", class_="sw-title", children=[scen.title], style_="font-weight: 600")
     if scen.essay:
-        rv.Html(tag="div", class_="sw-essay", children=[scen.essay], style_="color: #666")
+        rv.Html(tag="div", class_="sw-essay", children=[f"essay: {scen.essay}"],
+                style_="color: #666")  # fmt: skip
     rv.Html(tag="p", class_="sw-narrative", children=[scen.narrative], style_="font-size: 13px")
 
 
@@ -282,15 +322,21 @@ def speed_text(speed: int, playing: bool, rate: float) -> str:
 
 
 @solara.component
+def RunButtons():
+    """The week and Play/Step/Reset: kept in sight (sticky) on a phone."""
+    with solara.Column(gap="2px", classes=["sw-run-sticky"]):
+        StepCounter()
+        with solara.Row(gap="4px", style="flex-wrap: wrap"):
+            if s.playing.value:
+                solara.Button("Pause", on_click=s.stop_play, color="warning")
+            else:
+                solara.Button("Play", on_click=s.play, color="primary")
+            solara.Button("Step", on_click=s.do_step, disabled=s.playing.value)
+            solara.Button("Reset", on_click=lambda: s.rebuild("Reset"))
+
+
+@solara.component
 def RunControls():
-    StepCounter()
-    with solara.Row(gap="4px", style="flex-wrap: wrap"):
-        if s.playing.value:
-            solara.Button("Pause", on_click=s.stop_play, color="warning")
-        else:
-            solara.Button("Play", on_click=s.play, color="primary")
-        solara.Button("Step", on_click=s.do_step, disabled=s.playing.value)
-        solara.Button("Reset", on_click=lambda: s.rebuild("Reset"))
     stop = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - s.speed.value))
     text = speed_text(s.speed.value, s.playing.value, s.play_rate.value)
     rv.Slider(
@@ -363,17 +409,25 @@ def ScenarioFile():
 
 @solara.component
 def SidebarTop():
-    """Scenario, seed and run controls: above the charts on a phone."""
+    """Scenario, seed and run controls (on a phone: Play/Reset first, sticky)."""
     with solara.Column(gap="8px", classes=["sw-side-top"]):
-        ScenarioPicker()
-        SeedInput()
-        RunControls()
+        with solara.Column(gap="4px", classes=["sw-g-scenario"]):
+            ScenarioPicker()
+        with solara.Column(gap="4px", classes=["sw-g-seed"]):
+            SeedInput()
+        RunButtons()
+        with solara.Column(gap="4px", classes=["sw-g-run"]):
+            RunControls()
 
 
 @solara.component
 def SidebarBottom():
-    """The scenario file and the levers: below the charts on a phone."""
+    """The scenario file, my company's levers and the market's parameters (on a phone:
+    my company's levers right under Play/Reset, the rest after the tabs)."""
     with solara.Column(gap="8px", classes=["sw-side-bottom"]):
-        ScenarioFile()
-        FocalLevers()
-        ParamPanels()
+        with solara.Column(gap="4px", classes=["sw-g-file"]):
+            ScenarioFile()
+        with solara.Column(gap="4px", classes=["sw-g-levers"]):
+            FocalLevers()
+        with solara.Column(gap="4px", classes=["sw-g-params"]):
+            ParamPanels()

@@ -12,7 +12,7 @@ import pytest
 
 from gui import charts
 from gui.controls import hint, label
-from gui.kpis import kpi_cards, usd
+from gui.kpis import MIN_DEALS, kpi_cards, usd, usd_short
 from gui.state import Run
 from sim.params import LABELS, PARAMETERS
 
@@ -51,8 +51,9 @@ def test_kpi_cards_follow_the_focal_vendor():
     assert cards["cash"]["sub"] == "no history yet" and "week 0" in cards["cash"]["tip"]
     run.step(20)
     me, cards = run.model.focal_vendor, cards_by_key(run.track)
-    assert cards["cash"]["value"] == usd(me.cash) and "week 20" in cards["cash"]["tip"]
-    assert cards["arr"]["value"] == usd(me.arr)
+    assert cards["cash"]["value"] == usd_short(me.cash) and "week 20" in cards["cash"]["tip"]
+    assert usd(me.cash) in cards["cash"]["tip"]  # the exact figure on hover
+    assert cards["arr"]["value"] == usd_short(me.arr)
     assert cards["users"]["value"] == f"{me.users:,}"
     assert cards["customers"]["value"] == f"{me.customers:,}"
     # runway from the last 13 weeks' net burn
@@ -61,10 +62,25 @@ def test_kpi_cards_follow_the_focal_vendor():
         months = me.cash / burn / (52 / 12)
         assert cards["cash"]["sub"] == f"runway {months:,.1f} months"
     won, lost = me.deals_won, me.deals_lost
-    assert cards["win_rate"]["value"] == (f"{won / (won + lost):.0%}" if won + lost else "n/a")
+    rate = f"{won / (won + lost):.0%}" if won + lost >= MIN_DEALS else "n/a"
+    assert cards["win_rate"]["value"] == rate
     assert cards["nrr"]["value"] == "n/a"  # no year of customers yet
     assert set(cards) == {"arr", "cash", "cac_payback", "win_rate", "nrr", "burn_multiple",
                           "users", "customers"}  # fmt: skip
+
+
+def test_cards_say_why_a_figure_is_missing_and_use_live_cash():
+    run = Run.build("default", SMALL, seed=2, focal={"strategy": "direct"})
+    me = run.model.focal_vendor
+    me.deals_won, me.deals_lost = 1, 0  # one deal is no rate
+    cards = cards_by_key(run.track)
+    assert cards["win_rate"]["value"] == "n/a"
+    assert cards["win_rate"]["tip"].startswith("n/a: 1 won, 0 lost: under 5 deals")
+    assert cards["nrr"]["tip"].startswith("n/a: after a year of customers")
+    me.deals_won, me.deals_lost = 3, 2
+    assert cards_by_key(run.track)["win_rate"]["value"] == "60%"
+    me.cash -= 250_000.0  # paid between weeks (a workshop team's research)
+    assert cards_by_key(run.track)["cash"]["value"] == usd_short(me.cash)
 
 
 def test_net_revenue_retention_compares_the_same_customers_a_year_apart():
@@ -87,7 +103,7 @@ def test_burn_multiple_is_net_burn_over_net_new_arr():
     t.users[:] = [0] * 14
     t.customers[:] = [0] * 14
     card = cards_by_key(t)["burn_multiple"]
-    assert card["value"] == "2.0x" and card["sub"] == "$130,000 burned for $65,000"
+    assert card["value"] == "2.0x" and card["sub"] == "$130.0k burned for $65.0k"
 
 
 def test_scenario_file_of_a_run_rebuilds_the_same_run(tmp_path):

@@ -19,7 +19,9 @@ from gui.echart import EChart
 from sim.params import PARAMETERS, ParameterError
 from sim.scenarios import ScenarioError
 
-compare_a = solara.reactive("strategy_mix=0:1:0  # every vendor direct")
+compare_a = solara.reactive(
+    "strategy_mix=0:1:0  # shares bottoms-up:direct:hybrid, every vendor direct"
+)
 compare_b = solara.reactive("strategy_mix=0:0:1  # every vendor hybrid")
 compare_seeds = solara.reactive("1,2")
 compare_weeks = solara.reactive("52")
@@ -144,8 +146,10 @@ def Compare():
     rv.Html(
         tag="p",
         children=[
-            "What if we went hybrid instead of direct? Both runs start from the scenario and "
-            "the changes in the sidebar; each adds its own key=value lines on top."
+            "What if the whole market changed? Both runs start from the scenario and the "
+            "changes in the sidebar; each adds its own key=value lines on top, and they act "
+            "on every vendor (strategy_mix=0:0:1 makes every vendor hybrid, not only my "
+            "company). To compare plans for my company alone, use Decide."
         ],
     )
     with solara.Row(gap="12px", style="flex-wrap: wrap"):

@@ -1,26 +1,29 @@
-"""Decide: which plan for my company? Options compared over seeds, with a verdict.
+"""Decide: which plan for my company? Options compared over seeds, and a recommendation.
 
 The study is :func:`experiments.study.study`, the same as ``salesweb study``: every
 option runs on the same seeds (common random numbers) in worker processes, from the
-sidebar's scenario, market changes and my company's settings. It runs in a
-background thread, so the page stays live; it shows its progress and can be
-cancelled.
+sidebar's scenario, market changes and my company's settings; the root seed is the
+sidebar's seed. It runs in a background thread, so the page stays live. Progress
+starts at 0 for each study and the elapsed seconds tick while workers start; Cancel
+says so and greys the previous result, as does any change to the form that the shown
+result no longer matches. The results (``decide_results.py``) carry the
+recommendation of :mod:`experiments.recommend`.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 
 import solara
 from solara.alias import rv
 
-from gui import charts
+from gui import recent
 from gui import session as s
 from gui.controls import parse_seed, parse_value
-from gui.echart import EChart
-from gui.json_table import JsonTable
 from gui.limits import Cancelled, heavy_slots
+from gui.pages.decide_results import OBJECTIVE_NAMES, DecideResults
 from sim.params import PARAMETERS, VENDOR_TRAITS, ParameterError
 from sim.scenarios import ScenarioError
 
@@ -50,12 +53,17 @@ if "sales_start_week" in VENDOR_TRAITS:
 options_text = solara.reactive(PRESETS["The three strategies"])
 seeds_text = solara.reactive("10")
 weeks_text = solara.reactive("104")
+objective = solara.reactive("worth")
+min_survival_text = solara.reactive("80")
 result = solara.reactive(None)  # experiments.study.StudyResult
+result_form = solara.reactive(None)  # the form (options, seeds, weeks, seed...) that made it
 progress = solara.reactive(0.0)
+elapsed = solara.reactive(0.0)  # seconds since Run, ticking while the study runs
 running = solara.reactive(False)
 error = solara.reactive("")
 note = solara.reactive("")
 cancel_event = solara.reactive(None)
+study_id = solara.reactive("")  # the shown study's id in gui.recent (and in the URL)
 
 
 def parse_inputs(text: str, seeds: str, weeks: str) -> tuple[list, int, int, list[str]]:
@@ -85,11 +93,35 @@ def parse_inputs(text: str, seeds: str, weeks: str) -> tuple[list, int, int, lis
     return options, n_seeds, n_weeks or 0, errors
 
 
+def form_key() -> tuple:
+    """What a result depends on: the form, the sidebar's seed, scenario and changes."""
+    return (
+        options_text.value.strip(),
+        seeds_text.value.strip(),
+        weeks_text.value.strip(),
+        s.seed_text.value.strip(),
+        s.scenario_name.value,
+        tuple(sorted((k, str(v)) for k, v in s.current_overrides().items())),
+        tuple(sorted((k, str(v)) for k, v in (s.current_focal() or {}).items())),
+    )
+
+
+def parse_floor(text: str) -> tuple[float, str]:
+    """The survival floor from a percentage box: ``"80"`` -> 0.8; a message if bad."""
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        return 0.8, f"survival floor: a percentage from 0 to 100, got {text.strip()!r}"
+    if not 0 <= value <= 100:
+        return 0.8, f"survival floor: a percentage from 0 to 100, got {text.strip()!r}"
+    return value / 100, ""
+
+
 def start() -> None:
     """Run the study in the background; a running one is cancelled first."""
     from experiments.study import study
 
-    stop()
+    stop(quiet=True)
     options, n_seeds, n_weeks, errors = parse_inputs(
         options_text.value, seeds_text.value, weeks_text.value
     )
@@ -100,12 +132,28 @@ def start() -> None:
         error.set("; ".join(errors))
         return
     error.set("")
-    note.set("")
+    from experiments.idle_levers import idle_notes
+
+    notes = [
+        n for o in options for n in idle_notes(o.label, {**(s.current_focal() or {}), **o.settings})
+    ]
+    note.set("Note: " + "; ".join(notes) if notes else "")
     cancel = threading.Event()
     cancel_event.set(cancel)
-    running.set(True)
     progress.set(0.0)
+    elapsed.set(0.0)
+    running.set(True)
+    key = form_key()
     scenario, overrides, focal = s.scenario_name.value, s.current_overrides(), s.current_focal()
+    began = time.monotonic()
+
+    def report(done: int, total: int) -> None:
+        if cancel_event.value is cancel and not cancel.is_set():  # an old study says nothing
+            progress.set(done / max(1, total))
+
+    def tick() -> None:
+        while not cancel.wait(0.5) and cancel_event.value is cancel and running.value:
+            elapsed.set(time.monotonic() - began)
 
     def work():
         try:
@@ -118,116 +166,55 @@ def start() -> None:
                     n_seeds,
                     n_weeks,
                     workers=workers,
-                    progress=lambda done, total: progress.set(done / max(1, total)),
+                    progress=report,
                     cancel=cancel,
                     root_seed=root,
                     overrides=overrides,
                     focal=focal or {},
                 )
-            if out is None:
-                note.set("Cancelled: nothing changed.")
-            else:
+            if out is not None and cancel_event.value is cancel:
                 result.set(out)
+                result_form.set(key)
+                study_id.set(recent.remember(out))
         except Cancelled:
-            note.set("Cancelled: nothing changed.")
+            pass
         except (ParameterError, ScenarioError, RuntimeError) as exc:
             error.set(str(exc))
         finally:
             if cancel_event.value is cancel:
                 running.set(False)
+                cancel.set()  # stops the ticker
 
     s.in_background(work)
+    s.in_background(tick)
 
 
-def stop() -> None:
+def stop(quiet: bool = False) -> None:
+    """Cancel the running study; say so unless a new one replaces it at once."""
+    was_running = running.value
     if cancel_event.value is not None:
         cancel_event.value.set()
     running.set(False)
-
-
-SUMMARY_HEADERS = [
-    {"text": t, "value": v}
-    for t, v in (
-        ("option", "option"),
-        ("survival", "survival"),
-        ("ARR p10", "arr_p10"),
-        ("ARR median", "arr_median"),
-        ("ARR p90", "arr_p90"),
-        ("cash burned (median)", "burned"),
-        ("lowest cash (median)", "cash_min"),
-        ("CAC payback, months", "payback"),
-        ("net revenue retention", "nrr"),
-        ("ARR share", "share"),
-        ("ARR vs first (95% CI)", "diff"),
-    )
-]
-
-
-def summary_rows(res) -> list[dict]:
-    from experiments.study import money, nrr_text, payback_text
-
-    rows = []
-    for label, r in res.summary().iterrows():
-        lo, hi = r["arr_vs_first_ci_low"], r["arr_vs_first_ci_high"]
-        rows.append(
-            {
-                "option": label,
-                "survival": f"{r['survival_rate']:.0%}",
-                "arr_p10": money(r["arr_p10"]),
-                "arr_median": money(r["arr_median"]),
-                "arr_p90": money(r["arr_p90"]),
-                "burned": money(r["cash_burned_median"]),
-                "cash_min": money(r["cash_min_median"]),
-                "payback": payback_text(r, len(res.seeds)),
-                "nrr": nrr_text(r, len(res.seeds)),
-                "share": f"{r['arr_share_median']:.1%}",
-                "diff": "baseline"
-                if label == res.labels[0]
-                else f"{money(r['arr_vs_first_mean'], sign=True)} "
-                f"({money(lo, sign=True)} to {money(hi, sign=True)})",
-            }
+    progress.set(0.0)
+    if was_running and not quiet:
+        note.set(
+            "Cancelled: the study stopped and nothing was kept."
+            + (" The results below are from the previous study." if result.value else "")
         )
-    return rows
 
 
-@solara.component
-def DecideResults(res):
-    rv.Html(tag="div", class_="sw-decide-inputs", children=[res.inputs_line()],
-            style_="font-size: 12px; color: #444")  # fmt: skip
-    rv.Html(tag="div", class_="sw-verdict", children=[res.verdict()],
-            style_="font-weight: 600; margin: 6px 0")  # fmt: skip
-    JsonTable(SUMMARY_HEADERS, summary_rows(res), css_class="sw-decide-table", height=0)
-    with solara.Div(classes=["sw-grid"]):
-        EChart(charts.fan(res.bands("arr"), "ARR (USD m)", 1e-6), "decide_arr",
-               "My company's ARR: median and 10-90% of seeds")  # fmt: skip
-        EChart(charts.fan(res.bands("cash"), "cash (USD m)", 1e-6), "decide_cash",
-               "My company's cash: median and 10-90% of seeds")  # fmt: skip
-        EChart(charts.survival_bars(res.labels, res.summary()["survival_rate"].tolist()),
-               "decide_survival", f"Alive at week {res.steps}, % of seeds")  # fmt: skip
-    with solara.Row(gap="6px", style="flex-wrap: wrap"):
-        solara.FileDownload(lambda: _parquet(res, res.summary()), "study.parquet",
-                            label="Per option (Parquet)")  # fmt: skip
-        solara.FileDownload(lambda: _parquet(res, res.runs), "study_seeds.parquet",
-                            label="Per seed (Parquet)")  # fmt: skip
-
-
-def _parquet(res, df) -> bytes:
-    import io
-    import json
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from experiments.io import METADATA_KEY
-
-    table = pa.Table.from_pandas(df)
-    meta = {
-        **(table.schema.metadata or {}),
-        METADATA_KEY.encode(): json.dumps(res.metadata()).encode(),
-    }
-    buf = io.BytesIO()
-    pq.write_table(table.replace_schema_metadata(meta), buf)
-    return buf.getvalue()
+def stale_reason() -> str:
+    """Why the shown result no longer matches the form, or ''."""
+    if result.value is None:
+        return ""
+    if note.value.startswith("Cancelled"):
+        return "Cancelled: these results are from the previous study, not the form above."
+    if result_form.value is not None and result_form.value != form_key():
+        return (
+            "The inputs changed since these results were made: they show the previous "
+            "inputs (listed below). Press Run study to update them."
+        )
+    return ""
 
 
 @solara.component
@@ -237,8 +224,9 @@ def Decide():
         children=[
             "Which plan for my company? Each option runs on the same seeds (the same rivals, "
             "the same luck), from the scenario, the sidebar's market changes and my company's "
-            "settings; each line is 'label: key=value, ...' with keys strategy and my company's "
-            "levers (salesweb params)."
+            "settings; the sidebar's seed is the root the study's seeds are drawn from. Each "
+            "line is 'label: key=value, ...' with keys strategy and my company's levers "
+            "(salesweb params)."
         ],
     )
     with solara.Row(gap="6px", style="flex-wrap: wrap"):
@@ -255,22 +243,67 @@ def Decide():
         class_="sw-decide-options",
         attributes={"aria-label": "Options, one per line"},
     )
+    floor, floor_err = parse_floor(min_survival_text.value)
     with solara.Row(gap="12px", style="align-items: center; flex-wrap: wrap"):
         solara.InputText("Seeds", value=seeds_text, continuous_update=True,
                          classes=["sw-decide-seeds"])  # fmt: skip
         solara.InputText("Weeks", value=weeks_text, continuous_update=True,
                          classes=["sw-decide-weeks"])  # fmt: skip
+        solara.Select("What matters most", values=list(OBJECTIVE_NAMES), value=objective,
+                      classes=["sw-decide-objective"])  # fmt: skip
+        solara.InputText("Alive in at least (% of seeds)", value=min_survival_text,
+                         continuous_update=True, classes=["sw-decide-floor"])  # fmt: skip
         if running.value:
             solara.Button("Cancel", on_click=stop, color="warning")
         else:
             solara.Button("Run study", on_click=start, color="primary")
     if running.value:
-        rv.Html(tag="div", class_="sw-decide-progress",
-                children=[f"Running: {progress.value:.0%} of the weeks done"])  # fmt: skip
-        solara.ProgressLinear(max(1.0, progress.value * 100))
+        share = progress.value
+        what = (
+            f"Running: {share:.0%} of the weeks done, {elapsed.value:.0f} s"
+            if share > 0
+            else f"Starting the worker processes: {elapsed.value:.0f} s (0% of the weeks)"
+        )
+        rv.Html(tag="div", class_="sw-decide-progress", children=[what])
+        solara.ProgressLinear(share * 100 if share > 0 else True)
+    if floor_err:
+        solara.Error(floor_err, classes=["sw-decide-error"])
     if error.value:
         solara.Error(error.value, classes=["sw-decide-error"])
     if note.value:
-        rv.Html(tag="div", class_="sw-decide-note", children=[note.value])
+        rv.Html(tag="div", class_="sw-decide-note", children=[note.value],
+                style_="font-weight: 600")  # fmt: skip
     if result.value is not None:
-        DecideResults(result.value)
+        DecideResults(result.value, objective.value, floor, stale_reason())
+    Recent()
+
+
+def show(entry_id: str) -> bool:
+    """Show a kept study (from the Recent panel or a link); False if the server lost it."""
+    res = recent.get(entry_id)
+    if res is None:
+        return False
+    result.set(res)
+    result_form.set(None)  # shown as it was made; its inputs are listed above it
+    study_id.set(entry_id)
+    note.set("")
+    return True
+
+
+@solara.component
+def Recent():
+    """This browser session's recent studies (kept on the server, newest first)."""
+    entries = recent.listing()
+    if not entries:
+        return
+    with (
+        solara.Details("Recent studies", expand=True),
+        solara.Column(gap="2px", classes=["sw-recent"]),
+    ):
+        for e in entries:
+            with solara.Row(gap="8px", style="align-items: center; flex-wrap: wrap"):
+                solara.Button("Show", small=True, text=True, classes=["sw-recent-show"],
+                              on_click=lambda i=e.study_id: show(i),
+                              disabled=e.study_id == study_id.value)  # fmt: skip
+                rv.Html(tag="span", class_="sw-recent-line", children=[e.line()],
+                        style_="font-size: 12px")  # fmt: skip

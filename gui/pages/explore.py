@@ -42,7 +42,7 @@ def FocalKpis():
     if r is None or r.track is None or not KPI_CARDS:
         return
     me = r.model.focal_vendor
-    title = f"My company: {me.name}{FOCAL_MARK}, {me.strategy}, week {r.steps}"
+    title = f"My company: {me.name}{FOCAL_MARK}, {me.strategy.replace('_', '-')}, week {r.steps}"
     KpiCards(kpi_cards(r.track), title)
 
 

@@ -139,9 +139,15 @@ class PageProblems:
     def attach(self, page) -> None:
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.items.append(f"page error: {exc}"))
-        page.on("requestfailed", lambda req: self.items.append(f"failed: {req.url} {req.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
         page.on("request", self._request)
+
+    def _failed(self, req) -> None:
+        # a reload aborts Solara's "this page closes" beacon: expected, not a fault
+        if "/_solara/api/close/" in req.url and "ERR_ABORTED" in str(req.failure):
+            return
+        self.items.append(f"failed: {req.url} {req.failure}")
 
     def _console(self, msg) -> None:
         if msg.type == "error":

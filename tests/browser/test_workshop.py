@@ -57,7 +57,7 @@ def test_a_facilitator_and_three_teams_play_two_rounds_across_a_restart(browser,
         hp.get_by_role("button", name="Start the game").click()
         for p in people:
             expect(p.page.locator(".sw-ws-round")).to_contain_text("round 1 of 2, week 0")
-            expect(p.page.locator(".sw-kpi-cash .sw-kpi-value")).to_have_text("$2,000,000")
+            expect(p.page.locator(".sw-kpi-cash .sw-kpi-value")).to_have_text("$2.00M")
 
         # Owls try to act for Foxes with their own key: refused, nothing to submit
         owls = people[2].page

@@ -1,0 +1,57 @@
+"""Words for strategists: levers that act on nothing say why, the copied scenario file
+names my company's changes, strategies read as words."""
+
+from __future__ import annotations
+
+import pytest
+
+from experiments.idle_levers import idle_notes, idle_reason
+from gui.sidebar import STRATEGY_WORDS
+from gui.state import Run
+from sim.params import STRATEGIES
+
+SMALL = {"n_enterprises": 8, "enterprise_size_max": 120}
+
+
+@pytest.mark.parametrize(
+    ("name", "strategy", "all_motions", "idle"),
+    [
+        ("initial_reps", "bottoms_up", False, True),
+        ("sales_start_week", "bottoms_up", False, True),
+        ("initial_reps", "hybrid", False, False),
+        ("marketing_spend", "direct", False, True),
+        ("marketing_spend", "direct", True, False),
+        ("marketing_spend", "bottoms_up", False, False),
+        ("seat_price", "direct", False, False),  # it prices enterprise contracts too
+    ],
+)
+def test_levers_that_act_on_nothing_say_why(name, strategy, all_motions, idle):
+    reason = idle_reason(name, strategy, all_motions)
+    assert bool(reason) == idle and (not idle or reason.startswith("No effect:"))
+
+
+def test_idle_reps_really_hire_nobody():
+    """The rule matches the model: a bottoms-up company with reps at launch hires none."""
+    run = Run.build("default", SMALL, seed=4, focal={"strategy": "bottoms_up", "initial_reps": 10})
+    run.step(30)
+    assert run.model.focal_vendor.reps == 0
+
+
+def test_strategies_read_as_words():
+    assert set(STRATEGY_WORDS) == set(STRATEGIES)
+    assert all("_" not in w for w in STRATEGY_WORDS.values())
+
+
+def test_the_scenario_file_names_my_companys_changes():
+    from gui.scenario_file import run_scenario_toml
+
+    run = Run.build("default", SMALL, seed=2, focal={"initial_reps": 6, "strategy": "hybrid"})
+    text = run_scenario_toml(run)
+    assert "my company's initial_reps" in text and "my company's strategy" in text
+    assert "changed: none" not in text
+
+
+def test_an_option_that_sets_an_idle_lever_gets_a_note():
+    notes = idle_notes("x", {"strategy": "bottoms_up", "initial_reps": 10, "seat_price": 20})
+    assert notes == ["option 'x' sets initial_reps: a bottoms-up company hires no reps."]
+    assert idle_notes("y", {"strategy": "hybrid", "initial_reps": 10}) == []
