@@ -245,4 +245,7 @@ def test_one_cash_figure_after_research_cards_leaderboard_and_state():
     cards = {c["key"]: c for c in json.loads(room.board.cards_json[foxes.id])}
     assert row["cash"] == round(cash) and room.board.team_state[foxes.id]["cash"] == cash
     assert room.market.tracks[foxes.id].cash[-1] == cash
-    assert cards["cash"]["value"] == f"${cash:,.0f}"
+    from gui.kpis import usd, usd_short
+
+    assert cards["cash"]["value"] == usd_short(cash)  # the card's figure, in K/M
+    assert usd(cash) in cards["cash"]["tip"]  # and to the dollar on hover
