@@ -1167,5 +1167,7 @@ def company(
         raise typer.Exit(1)
 
 
+from experiments import cli_fit, cli_optimize  # noqa: E402,F401
+
 if __name__ == "__main__":
     app()
