@@ -42,6 +42,7 @@ GOOD = "month,arr,cash\n" + "".join(f"{m},{1000 * m},{100000 - 5000 * m}\n" for 
         ("month,arr\n1,0\n2,5\n3,9\n4,10\n5,12\n", "5 months; at least 6"),
         (GOOD.replace("3,3000", "3,-3000"), "negative ARR (-3000) in month 3"),
         (GOOD.replace("\n4,", "\n2,"), "months are not increasing"),
+        (GOOD.replace("\n4,", "\n3,"), "months are not increasing (row 4: 3 after 3)"),
         (GOOD.replace("5,5000", "5,lots"), "arr in month 5 is 'lots', not a number"),
         ('month,arr\n1,"0\n2,5\n', "not a readable CSV"),
         ("month,arr\n" + "".join(f"x{m},1\n" for m in range(8)), "neither a number nor a YYYY-MM"),

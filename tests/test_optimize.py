@@ -130,18 +130,20 @@ class FakeRunner:
         return [[{"arr": 0.0, "cash": w, "survived": 1.0} for w in self.worth[k]] for k in keys]
 
 
-@pytest.mark.parametrize("margin", [5.0, 0.1])
+@pytest.mark.parametrize("margin", [5.0, 0.5])
 def test_the_verdict_says_plainly_when_the_plan_does_not_win(margin):
-    rng = np.random.default_rng(1)
-    base = list(100 + rng.normal(0, 1, 10))
+    """A plan ahead on average but inside the noise (margin 0.5, swings of +-4.5) does not win."""
+    base = list(100 + np.arange(10.0))
+    swing = [4.5, -4.5] * 5
     worth = {
-        "plan": [b + margin + rng.normal(0, 1) for b in base],
+        "plan": [b + margin + s for b, s in zip(base, swing, strict=True)],
         "bottoms_up": [b - 50 for b in base],
         "direct": base,
         "hybrid": [b - 20 for b in base],
     }
     check = held_out(FakeRunner(worth), {"strategy": "direct"}, list(range(10)), "worth", 0.0)
     assert check["best_plain"] == "plain direct"
+    assert check["arms"]["plain direct"]["plan_minus_mean"] == pytest.approx(margin)
     assert check["beats_best_plain"] == (margin == 5.0)
     assert ("does NOT beat" in check["verdict"]) == (margin != 5.0)
 
