@@ -24,20 +24,20 @@ EXAMPLES: dict[str, tuple[Path, str]] = {
     "fit-example": (
         DOCS / "fit.md",
         "salesweb fit --history experiments/fit/examples/example_history.csv --scenario default "
-        "--fit virality,seat_price,marketing_spend --population 30 --generations 3 --seeds 2 "
+        "--fit virality,seat_price,marketing_spend --population 20 --generations 3 --seeds 2 "
         f"--draws 20 --out {FIT_OUT}",
     ),
     "optimize-example": (
         DOCS / "optimize.md",
         "salesweb optimize --scenario default --set n_enterprises=200 --lever initial_reps=0..20 "
         '--lever seat_price=5..200:log --lever "strategy=bottoms_up|direct|hybrid" '
-        "--objective worth --min-survival 0.8 --trials 40 --seeds 6 --held-out-seeds 20 --steps 156 "
+        "--objective worth --min-survival 0.8 --trials 30 --seeds 5 --held-out-seeds 16 --steps 104 "
         "--out runs/optimize-example",
     ),
     "optimize-from-fit": (
         DOCS / "optimize.md",
         f"salesweb optimize --from-fit {FIT_OUT} --lever initial_reps=0..10 --lever marketing_spend=1000..20000:log "
-        "--objective worth --trials 20 --seeds 6 --held-out-seeds 12 --steps 104 --out runs/optimize-from-fit",
+        "--objective worth --trials 12 --seeds 4 --held-out-seeds 10 --steps 52 --out runs/optimize-from-fit",
     ),
 }
 
