@@ -23,13 +23,13 @@ from experiments.fit.space import parse_dims
 from experiments.io import write_atomic
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "fit.md"
-MARKET = {"n_enterprises": 200}
+MARKET = {"n_enterprises": 120}
 FOCAL = {"strategy": "bottoms_up"}
-MONTHS = 12
+MONTHS = 10
 COLUMNS = ["arr", "customers", "users", "sm_spend", "cash"]
 RANGES = ["virality=0.0002..0.01:log", "seat_price=5..200:log", "marketing_spend=500..20000:log"]
-CASES = 6
-SETTINGS = {"population": 40, "generations": 4, "seeds": 2}
+CASES = 5
+SETTINGS = {"population": 25, "generations": 3, "seeds": 1}
 
 
 def truths(n: int, seed: int = 7) -> list[dict[str, float]]:
