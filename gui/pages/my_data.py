@@ -21,7 +21,7 @@ from gui import charts
 from gui import session as s
 from gui.echart import EChart
 from gui.json_table import JsonTable
-from gui.limits import Cancelled, heavy_slots
+from gui.limits import Cancelled, heavy_slots, session_memory_gb
 from sim.params import PARAMETERS, ParameterError
 from sim.scenarios import ScenarioError
 
@@ -100,7 +100,14 @@ def start() -> None:
     seeds = _number(seeds_text.value, "seeds", 1, 5, errors)
     try:
         dims = parse_dims([fit_names.value], "fit")
-        market = Market.of(s.scenario_name.value, s.current_overrides(), s.current_focal() or {})
+        market = Market.of(
+            s.scenario_name.value,
+            {
+                **s.current_overrides(),
+                "memory_limit_gb": session_memory_gb(),
+            },  # the session's budget
+            s.current_focal() or {},
+        )
     except (ParameterError, ScenarioError) as exc:
         errors.append(str(exc))
     if history is not None and not errors:

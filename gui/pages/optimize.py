@@ -19,7 +19,7 @@ from solara.alias import rv
 
 from gui import session as s
 from gui.json_table import JsonTable
-from gui.limits import Cancelled, heavy_slots
+from gui.limits import Cancelled, heavy_slots, session_memory_gb
 from sim.params import ParameterError
 from sim.scenarios import ScenarioError
 
@@ -84,7 +84,14 @@ def start() -> None:
     stop()
     form, errors = parse_form()
     try:
-        market = Market.of(s.scenario_name.value, s.current_overrides(), s.current_focal() or {})
+        market = Market.of(
+            s.scenario_name.value,
+            {
+                **s.current_overrides(),
+                "memory_limit_gb": session_memory_gb(),
+            },  # the session's budget
+            s.current_focal() or {},
+        )
     except (ParameterError, ScenarioError) as exc:
         errors.append(str(exc))
     if errors:
