@@ -26,7 +26,9 @@ def test_my_data_fits_a_pasted_history_and_uses_the_fitted_company(page):
     page.get_by_role("tab", name="My data").click()
     page.get_by_label("History (CSV)").fill("month,arr\n1,-5\n2,3\n3,4\n4,5\n5,6\n6,7\n")
     page.get_by_role("button", name="Fit", exact=True).click()
-    expect(page.locator(".sw-fit-error")).to_contain_text("negative ARR (-5) in month 1", timeout=60_000)
+    expect(page.locator(".sw-fit-error")).to_contain_text(
+        "negative ARR (-5) in month 1", timeout=60_000
+    )
     page.get_by_label("History (CSV)").fill(HISTORY)
     page.locator(".sw-fit-names input").fill("marketing_spend=1000..20000:log")
     page.locator(".sw-fit-pop input").fill("10")
@@ -63,7 +65,9 @@ def test_optimize_searches_shows_the_held_out_verdict_and_cancels(page):
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.locator(".sw-opt-verdict")).to_contain_text("best plain strategy", timeout=240_000)
     expect(page.locator(".sw-opt-table tbody tr")).to_have_count(4)
-    expect(page.get_by_role("button", name="Search", exact=True)).to_be_visible()  # the run has ended
+    expect(
+        page.get_by_role("button", name="Search", exact=True)
+    ).to_be_visible()  # the run has ended
     page.get_by_role("button", name="Use this plan").click()
     expect(page.locator(".sw-opt-note")).to_contain_text("best plan is in the sidebar")
     expect(page.locator("body")).to_contain_text("Best plan: seed 1")
