@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,18 @@ EXAMPLES: dict[str, tuple[Path, str]] = {
 }
 
 
+PICTURES: dict[str, dict[str, str]] = {
+    "fit-example": {
+        f"{FIT_OUT}/fit.png": "fit-example.png",
+        f"{FIT_OUT}/forecast.png": "fit-forecast.png",
+    },
+    "optimize-example": {
+        "runs/optimize-example/convergence.png": "optimize-convergence.png",
+        "runs/optimize-example/importance.png": "optimize-importance.png",
+    },
+}
+
+
 def run_example(command: str) -> str:
     """Run ``command`` (``salesweb ...``) from the repository root; its stdout, 100 columns wide."""
     args = shlex.split(command)
@@ -50,7 +63,7 @@ def run_example(command: str) -> str:
     done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{command!r} failed:\n{done.stderr}")
-    return done.stdout.rstrip()
+    return "\n".join(line.rstrip() for line in done.stdout.rstrip().splitlines())
 
 
 def block(command: str, output: str) -> str:
@@ -65,3 +78,5 @@ if __name__ == "__main__":
             continue
         print(f"running {name}: {command}", file=sys.stderr, flush=True)
         write_block(block(command, run_example(command)), name, doc)
+        for src, dst in PICTURES.get(name, {}).items():  # the charts the doc shows
+            shutil.copyfile(ROOT / src, DOCS / "img" / dst)

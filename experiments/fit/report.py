@@ -128,6 +128,7 @@ def write_fit(out: Path, posterior: Posterior, history: History, market: Market,
 
 def _chart(history: History, draws: Draws, path: Path, forecast: bool) -> None:
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -157,6 +158,7 @@ def _chart(history: History, draws: Draws, path: Path, forecast: bool) -> None:
         ax.ticklabel_format(axis="y", style="plain", useOffset=False)
     axes[0, 0].legend(fontsize=7, loc="upper left")
     axes[-1, 0].set_xlabel("month since launch")
+    axes[-1, 0].xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     title = (
         f"Forecast: the next {FORECAST_MONTHS} months from {len(draws.values)} posterior draws"
         if forecast
