@@ -3,8 +3,8 @@
 Histories are written by the model itself (:func:`experiments.fit.simulate.synthetic_history`)
 for known settings, then fitted with the same ABC-SMC a user runs; the table gives,
 per case and parameter, the truth, the estimate and the 90% interval, and whether the
-truth lies inside. Run ``python -m experiments.fit_recovery`` (about 15 minutes of CPU
-on two cores); it rewrites the block between the ``recovery`` markers in docs/fit.md.
+truth lies inside. Run ``python -m experiments.fit_recovery`` (16 minutes on a busy
+two-core machine); it rewrites the block between the ``recovery`` markers in docs/fit.md.
 tests/test_fit.py runs the same check at a small size.
 """
 
