@@ -1311,7 +1311,8 @@ def _claims_study(chosen, seeds, size, weeks, workers, quiet, out: Path, robust:
     console.print(text, markup=False, highlight=False)
 
 
-from experiments import cli_research  # noqa: E402,F401  (discover, export)
+# commands that live in their own modules register themselves on `app` when imported
+from experiments import cli_fit, cli_optimize, cli_research  # noqa: E402,F401
 
 if __name__ == "__main__":
     app()

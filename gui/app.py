@@ -22,6 +22,8 @@ from gui.frame_sync import FrameSync
 from gui.pages.compare import Compare
 from gui.pages.decide import Decide
 from gui.pages.explore import Explore
+from gui.pages.my_data import MyData
+from gui.pages.optimize import Optimize
 from gui.restore import current_query, restore, unsaved
 from gui.session import (  # noqa: F401 - the session's state, as tests and scripts read it
     SCENARIOS,
@@ -119,6 +121,12 @@ def Page():
             with solara.lab.Tab("Decide"):
                 if main_tab.value == 2:
                     Decide()
+            with solara.lab.Tab("My data"):  # issue 18: gui/pages/my_data.py
+                if main_tab.value == 3:
+                    MyData()
+            with solara.lab.Tab("Optimize"):  # issue 18: gui/pages/optimize.py
+                if main_tab.value == 4:
+                    Optimize()
 
 
 @solara.component

@@ -23,7 +23,7 @@ import traitlets
 from gui.controls import format_value, parse_value
 from sim.params import PARAMETERS, STRATEGIES
 
-TABS = ("explore", "compare", "decide")
+TABS = ("explore", "compare", "decide", "my-data", "optimize")
 
 
 class UrlStateWidget(ipyvuetify.VuetifyTemplate):

@@ -61,3 +61,14 @@ def test_recent_studies_are_per_session_and_bounded(monkeypatch):
         recent.remember(big, session="s3")
     assert sum(e.nbytes for e in recent._studies.values()) <= recent.MAX_BYTES
     recent.clear()
+
+
+def test_every_tab_of_the_page_survives_its_url():
+    import inspect
+
+    import gui.app
+
+    shown = inspect.getsource(gui.app).count("solara.lab.Tab(")
+    for tab in range(shown):  # the fit-and-optimise tabs too, not only the first three
+        state, problems = decode(encode("default", 1, {}, {}, 0, tab), SCENARIOS)
+        assert problems == [] and state["tab"] == tab

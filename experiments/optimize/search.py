@@ -1,0 +1,188 @@
+"""The search: Optuna over the focal company's levers, each trial on common random numbers.
+
+Single objective: Optuna's TPE sampler (Bergstra et al. 2011; Watanabe 2023) maximises
+the mean of the objective over the search seeds, with the survival floor as a
+constraint (``Trial.set_constraint``: a trial below the floor is infeasible, and TPE learns
+to avoid it). Two objectives (``worth,survival``): NSGA-II (Deb et al. 2002) returns
+the Pareto front.
+
+Trials run in batches of ``batch`` (ask several, run their seeds in the pool, tell),
+and Optuna's journal file in the output folder records each told trial; after a kill,
+the same command picks up where it stopped (:func:`open_study`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments.fit.space import Dim
+from experiments.optimize.runs import Runner, table
+from sim.params import ParameterError
+
+JOURNAL = "optuna-journal.log"
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """What a search is: it must match to resume a search in the same folder."""
+
+    scenario: str
+    levers: tuple[str, ...]
+    objectives: tuple[str, ...]
+    min_survival: float
+    seeds: tuple[int, ...]
+    steps: int
+    overrides: tuple[tuple[str, Any], ...] = ()
+    from_fit: str = ""
+
+    def key(self) -> str:
+        return json.dumps(self.__dict__, sort_keys=True, default=str)
+
+
+def suggest(trial: Any, dims: Sequence[Dim]) -> dict[str, Any]:
+    """One plan from an Optuna trial (ints, floats on their scale, choices)."""
+    plan: dict[str, Any] = {}
+    for d in dims:
+        if d.kind == "choice":
+            plan[d.name] = trial.suggest_categorical(d.name, list(d.choices))
+        elif d.kind == "int":
+            plan[d.name] = trial.suggest_int(d.name, int(d.low), int(d.high), log=d.log)
+        else:
+            plan[d.name] = trial.suggest_float(d.name, d.low, d.high, log=d.log)
+    return plan
+
+
+def open_study(folder: Path, spec: SearchSpec, root_seed: int) -> Any:
+    """Create the study in ``folder``'s journal, or reopen it (same spec only).
+
+    Trials left running by a kill are marked failed; they are not counted as done.
+    """
+    import optuna
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+    from optuna.trial import TrialState
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    storage = JournalStorage(JournalFileBackend(str(folder / JOURNAL)))
+    multi = len(spec.objectives) > 1
+    if multi:
+        sampler = optuna.samplers.NSGAIISampler(seed=root_seed)
+    else:
+        sampler = optuna.samplers.TPESampler(seed=root_seed, constant_liar=True)
+    study = optuna.create_study(
+        study_name="salesweb-optimize", storage=storage, sampler=sampler,
+        directions=["maximize"] * len(spec.objectives), load_if_exists=True,
+    )  # fmt: skip
+    stored = study.user_attrs.get("spec")
+    if stored is None:
+        study.set_user_attr("spec", spec.key())
+    elif stored != spec.key():
+        raise ParameterError(
+            f"--out {str(folder)!r} holds a search with other settings; "
+            "give another folder or the same levers, objective, seeds and scenario"
+        )
+    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING, TrialState.WAITING)):
+        study.tell(t.number, state=TrialState.FAIL)
+    return study
+
+
+def search(
+    study: Any,
+    spec: SearchSpec,
+    dims: Sequence[Dim],
+    runner: Runner,
+    trials: int,
+    *,
+    batch: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> bool:
+    """Run trials until ``trials`` are complete; False if cancelled first."""
+    from optuna.trial import TrialState
+
+    def complete() -> int:
+        return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
+
+    done = complete()
+    while done < trials:
+        if cancelled is not None and cancelled():
+            return False
+        asked = [study.ask() for _ in range(min(batch, trials - done))]
+        plans = [suggest(t, dims) for t in asked]
+        ends = runner.run(plans, spec.seeds)
+        for t, e in zip(asked, ends, strict=True):
+            survival = float(table(e, "survival").mean())
+            values = [float(table(e, o).mean()) for o in spec.objectives]
+            t.set_user_attr("survival", survival)
+            t.set_user_attr("floor_gap", spec.min_survival - survival)
+            t.set_constraint("survival_floor", spec.min_survival - survival)  # <= 0: feasible
+            for o in ("worth", "arr", "cash"):
+                t.set_user_attr(f"{o}_mean", float(table(e, o).mean()))
+            study.tell(t, values)
+        done = complete()
+        if progress is not None:
+            progress(min(done, trials), trials)
+    return True
+
+
+def best_trial(study: Any, spec: SearchSpec) -> Any | None:
+    """The feasible complete trial with the highest (first) objective; None if none is.
+
+    With two objectives it is the Pareto-front plan with the highest first objective
+    among those meeting the survival floor.
+    """
+    from optuna.trial import TrialState
+
+    pool = (
+        study.best_trials
+        if len(spec.objectives) > 1
+        else study.get_trials(states=(TrialState.COMPLETE,))
+    )
+    ok = [t for t in pool if t.user_attrs.get("floor_gap", 1.0) <= 0 and t.values is not None]
+    if not ok:
+        return None
+    return max(ok, key=lambda t: t.values[0])
+
+
+def trials_frame(study: Any, spec: SearchSpec):
+    """One row per complete trial: the plan, the objectives, survival, feasibility."""
+    import pandas as pd
+    from optuna.trial import TrialState
+
+    rows = []
+    for t in study.get_trials(states=(TrialState.COMPLETE,)):
+        row = {"trial": t.number, **{f"lever_{k}": v for k, v in t.params.items()}}
+        for name, v in zip(spec.objectives, t.values, strict=True):
+            row[f"objective_{name}"] = v
+        row["survival"] = t.user_attrs.get("survival", math.nan)
+        for o in ("worth", "arr", "cash"):
+            row[f"{o}_mean"] = t.user_attrs.get(f"{o}_mean", math.nan)
+        row["feasible"] = t.user_attrs.get("floor_gap", 1.0) <= 0
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if len(spec.objectives) == 1 and len(frame):
+        first = f"objective_{spec.objectives[0]}"
+        best = np.where(frame["feasible"], frame[first], -np.inf)
+        frame["best_so_far"] = np.maximum.accumulate(best)
+    return frame
+
+
+def importances(study: Any, spec: SearchSpec) -> dict[str, float]:
+    """Optuna's fANOVA importance of each lever for the (first) objective; {} if too few trials."""
+    import optuna
+
+    try:
+        return dict(
+            optuna.importance.get_param_importances(
+                study, target=(lambda t: t.values[0]) if len(spec.objectives) > 1 else None
+            )
+        )
+    except (RuntimeError, ValueError):
+        return {}

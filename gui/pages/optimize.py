@@ -1,0 +1,215 @@
+"""Optimize: search my company's levers for its best plan, checked on held-out seeds.
+
+The search is :func:`experiments.optimize.run.optimize` (``salesweb optimize``) on the
+sidebar's scenario, market changes and my company's settings, in a background thread
+that holds the server's heavy-work slots (one worker process per slot) and stops at
+Cancel between batches of trials. Its folder is a temporary one the page forgets.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import solara
+from solara.alias import rv
+
+from gui import session as s
+from gui.json_table import JsonTable
+from gui.limits import Cancelled, heavy_slots, session_memory_gb
+from sim.params import ParameterError
+from sim.scenarios import ScenarioError
+
+MAX_RUN_WEEKS = 60_000
+"""(trials x seeds + 4 arms x held-out seeds) x weeks the browser runs: a few minutes."""
+
+LEVERS = "initial_reps=0..10\nseat_price=5..200:log\nstrategy=bottoms_up|direct|hybrid"
+
+levers_text = solara.reactive(LEVERS)
+objective = solara.reactive("worth")
+survival_text = solara.reactive("0.8")
+trials_text = solara.reactive("20")
+seeds_text = solara.reactive("4")
+weeks_text = solara.reactive("104")
+result = solara.reactive(None)  # best.json as a dict
+running = solara.reactive(False)
+progress = solara.reactive("")
+error = solara.reactive("")
+note = solara.reactive("")
+cancel_event = solara.reactive(None)
+
+
+def parse_form() -> tuple[dict, list[str]]:
+    """The search's inputs from the form, and messages for what is wrong."""
+    from experiments.fit.space import parse_dims
+
+    errors: list[str] = []
+    form: dict = {}
+    lines = [ln.strip() for ln in levers_text.value.splitlines() if ln.strip()]
+    try:
+        form["dims"] = parse_dims(lines, "lever")
+    except ParameterError as exc:
+        errors.append(str(exc))
+    for key, text, low, high in (("trials", trials_text, 2, 200), ("seeds", seeds_text, 2, 20),
+                                 ("weeks", weeks_text, 4, 520)):  # fmt: skip
+        v = text.value.strip()
+        if v.isdigit() and low <= int(v) <= high:
+            form[key] = int(v)
+        else:
+            errors.append(f"{key}: a whole number from {low} to {high}, got {v!r}")
+    try:
+        form["survival"] = float(survival_text.value)
+        if not 0 <= form["survival"] <= 1:
+            raise ValueError
+    except ValueError:
+        errors.append(f"survival floor: a share from 0 to 1, got {survival_text.value.strip()!r}")
+    if not errors:
+        held_out = 4 * max(10, form["seeds"])  # the plan and three plain strategies
+        weeks = (form["trials"] * form["seeds"] + held_out) * form["weeks"]
+        if weeks > MAX_RUN_WEEKS:
+            errors.append(
+                f"{form['trials']} trials x {form['seeds']} seeds x {form['weeks']} weeks is more "
+                f"than the browser runs ({MAX_RUN_WEEKS:,} run-weeks); use fewer, or salesweb optimize"
+            )
+    return form, errors
+
+
+def start() -> None:
+    from experiments.fit.simulate import Market
+    from experiments.optimize.run import Plan, optimize
+
+    stop()
+    form, errors = parse_form()
+    try:
+        market = Market.of(
+            s.scenario_name.value,
+            {
+                **s.current_overrides(),
+                "memory_limit_gb": session_memory_gb(),
+            },  # the session's budget
+            s.current_focal() or {},
+        )
+    except (ParameterError, ScenarioError) as exc:
+        errors.append(str(exc))
+    if errors:
+        error.set("; ".join(errors))
+        return
+    error.set("")
+    note.set("")
+    result.set(None)
+    cancel = threading.Event()
+    cancel_event.set(cancel)
+    running.set(True)
+    progress.set("waiting for a free slot")
+
+    def work():
+        folder = Path(tempfile.mkdtemp(prefix="salesweb-optimize-"))
+        try:
+            with heavy_slots(os.cpu_count() or 1, cancelled=cancel.is_set) as workers:
+                plan = Plan(market, form["dims"], (objective.value,), form["survival"],
+                            form["trials"], form["seeds"], max(10, form["seeds"]), form["weeks"],
+                            0, workers)  # fmt: skip
+                doc = optimize(plan, folder, cancelled=cancel.is_set,
+                               progress=lambda stage, d, t: progress.set(f"{stage}: {d} of {t}"))  # fmt: skip
+            if doc is None:
+                raise Cancelled
+            result.set(doc)
+        except Cancelled:
+            note.set("Cancelled: nothing changed.")
+        except (ParameterError, ScenarioError, RuntimeError, ValueError) as exc:
+            error.set(str(exc))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            if cancel_event.value is cancel:
+                running.set(False)
+
+    s.in_background(work)
+
+
+def stop() -> None:
+    if cancel_event.value is not None:
+        cancel_event.value.set()
+    running.set(False)
+
+
+def use_plan() -> None:
+    """Put the best plan's levers into the sidebar (my company; market levers as changes)."""
+    from sim.params import PARAMETERS
+
+    for name, value in result.value["settings"].items():
+        if name in s.focal_pending:
+            s.focal_pending[name].set(value)
+        elif name in PARAMETERS:
+            s.pending[name].set(value)
+    s.rebuild("Best plan")
+    note.set("The best plan is in the sidebar: Explore and Decide now run it.")
+
+
+HEADERS = [{"text": t, "value": v} for t, v in (
+    ("arm", "arm"), ("mean", "mean"), ("survival", "survival"),
+    ("best plan minus arm (95% CI)", "diff"))]  # fmt: skip
+
+
+@solara.component
+def OptimizeResults(doc):
+    from experiments.optimize.run import describe_held_out
+
+    if doc["settings"] is None:
+        solara.Error(doc["verdict"], classes=["sw-opt-error"])
+        return
+    settings = ", ".join(
+        f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in doc["settings"].items()
+    )
+    rv.Html(tag="div", class_="sw-opt-best", children=[
+        f"Best plan (trial {doc['trial']} of {doc['trials']}): {settings}"])  # fmt: skip
+    rows = [dict(zip(("arm", "mean", "survival", "diff"), r, strict=True))
+            for r in describe_held_out(doc["held_out"])]  # fmt: skip
+    JsonTable(HEADERS, rows, css_class="sw-opt-table", height=0)
+    rv.Html(
+        tag="div",
+        class_="sw-opt-verdict",
+        children=[doc["verdict"]],
+        style_="font-weight: 600; margin: 6px 0",
+    )
+    solara.Button("Use this plan", on_click=use_plan, color="primary", classes=["sw-opt-use"])
+
+
+@solara.component
+def Optimize():
+    rv.Html(tag="p", children=[
+        "Search my company's levers for the plan that does best (Optuna), every plan on the "
+        "same seeds; the best one is then re-run against the three plain strategies on fresh "
+        "seeds, so a lucky plan is not sold as a good one (docs/optimize.md). One lever per "
+        "line: name=lo..hi, name=lo..hi:log or name=a|b|c."])  # fmt: skip
+    rv.Textarea(label="Levers, one per line", v_model=levers_text.value, on_v_model=levers_text.set,
+                rows=3, outlined=True, hide_details=True, class_="sw-opt-levers",
+                attributes={"aria-label": "Levers, one per line"})  # fmt: skip
+    with solara.Row(gap="12px", style="align-items: center; flex-wrap: wrap"):
+        solara.Select("Objective", values=["worth", "arr", "cash"], value=objective)
+        solara.InputText(
+            "Survival floor", value=survival_text, continuous_update=True, classes=["sw-opt-floor"]
+        )
+        solara.InputText(
+            "Trials", value=trials_text, continuous_update=True, classes=["sw-opt-trials"]
+        )
+        solara.InputText(
+            "Seeds", value=seeds_text, continuous_update=True, classes=["sw-opt-seeds"]
+        )
+        solara.InputText(
+            "Weeks", value=weeks_text, continuous_update=True, classes=["sw-opt-weeks"]
+        )
+        if running.value:
+            solara.Button("Cancel", on_click=stop, color="warning")
+        else:
+            solara.Button("Search", on_click=start, color="primary")
+    if running.value:
+        rv.Html(tag="div", class_="sw-opt-progress", children=[f"Searching: {progress.value}"])
+    if error.value:
+        solara.Error(error.value, classes=["sw-opt-error"])
+    if note.value:
+        rv.Html(tag="div", class_="sw-opt-note", children=[note.value])
+    if result.value is not None:
+        OptimizeResults(result.value)
