@@ -30,7 +30,7 @@ $(PY):
 
 $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[gui,test]'
+	$(PY) -m pip install --quiet -e '.[gui,research,test]'
 	@touch $(STAMP)
 
 install: $(STAMP)
