@@ -1311,8 +1311,13 @@ def _claims_study(chosen, seeds, size, weeks, workers, quiet, out: Path, robust:
     console.print(text, markup=False, highlight=False)
 
 
-# commands that live in their own modules register themselves on `app` when imported
-from experiments import cli_fit, cli_optimize, cli_research  # noqa: E402,F401
-
 if __name__ == "__main__":
-    app()
+    # `python -m experiments.cli`: run the module's own app, whose commands include those
+    # registered by the modules below (importing them from here would import a second
+    # copy of this file under its real name, half-initialised)
+    from experiments.cli import app as registered
+
+    registered()
+else:
+    # commands that live in their own modules register themselves on `app` when imported
+    from experiments import cli_fit, cli_optimize, cli_research  # noqa: F401

@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from experiments.cli import app, console, fail, progress_bar
-from experiments.cli_fit import parse_fixed
 from sim.params import ParameterError
 
 
@@ -83,6 +82,8 @@ def optimize(
     try:
         names = parse_objectives(objective, objectives)
         dims = parse_dims(lever, "--lever")
+        from experiments.cli_fit import parse_fixed  # not at import: cli.py imports both
+
         fixed = parse_fixed(set_ or [])
         clash = sorted({d.name for d in dims} & set(fixed))
         if clash:
