@@ -198,7 +198,6 @@ STORIES: tuple[Story, ...] = (
         run_of(Metric("an entry after the first exit", _entries_after_an_exit), "returns"),
         run_of(ZERO, "none"),
         size={"n_enterprises": 80},
-        xfail="measured at 80 enterprises, 260 weeks, seeds 0-3: no entry after the first exit in any seed",
     ),
     Story(
         "dual_motion_low_acv",
@@ -348,6 +347,10 @@ STORIES: tuple[Story, ...] = (
         Side("default", {}, scenario="default"),
         Metric("accelerating share", cm.accelerating_bottoms_up_share),
         size={"n_enterprises": 80},
+        xfail="measured at 80 enterprises, 260 weeks, seeds 0-3, since the preset became the "
+        "default market (virality 0.0025) with a collaborative product: 0.125 fewer of its "
+        "bottoms-up companies grow super-linearly than in the default (per seed -0.25, 0, "
+        "-0.25, 0)",
     ),
 )
 

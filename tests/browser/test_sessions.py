@@ -115,7 +115,7 @@ def test_hundred_sessions_opened_and_closed_leave_memory_where_it_was(server):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"max_sessions": 0}, "SALESWEB_MAX_SESSIONS='0': expected an integer >= 1"),
+        ({"max_sessions": 0}, "--max-sessions '0': expected an integer >= 1"),
         ({"session_cull": "soon"}, "expected a duration such as 90s or 5m"),
         ({"session_cull": "0s"}, "expected a duration above 0"),
     ],
