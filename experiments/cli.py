@@ -1003,7 +1003,6 @@ def levers(
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Each lever's response for my company over seeds; exit 1 if a direction fails."""
-    import time
 
     from experiments.levers import choose, run_levers
     from experiments.levers_report import write_report
@@ -1017,20 +1016,41 @@ def levers(
     except (ParameterError, ScenarioError) as exc:
         raise fail(str(exc)) from None
     out = _out_folder(out)
+    result, wall, report = _run_and_report(
+        "levers",
+        lambda progress: run_levers(
+            chosen,
+            seeds,
+            weeks,
+            scenario=scenario,
+            overrides=overrides,
+            workers=workers,
+            root_seed=seed,
+            progress=progress,
+        ),
+        write_report,
+        out,
+        quiet,
+    )
+    _print_levers(result, wall, report)
+
+
+def _run_and_report(label: str, run, write_report, out: Path, quiet: bool):
+    """Run a study under a progress bar, time it and write its report.
+
+    ``run(progress)`` runs the study (``progress(done, total)`` moves the bar);
+    ``write_report(result, out, wall)`` writes its page. Returns the result, the wall
+    time and the report's path; a bad setting or an unwritable folder is one line.
+    """
+    import time
+
+    from sim.scenarios import ScenarioError
+
     started = time.perf_counter()
     try:
-        with progress_bar("[bold]levers[/] weeks", quiet) as bar:
-            task = bar.add_task("levers", total=None)
-            result = run_levers(
-                chosen,
-                seeds,
-                weeks,
-                scenario=scenario,
-                overrides=overrides,
-                workers=workers,
-                root_seed=seed,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+        with progress_bar(f"[bold]{label}[/] weeks", quiet) as bar:
+            task = bar.add_task(label, total=None)
+            result = run(lambda done, total: bar.update(task, completed=done, total=total))
     except (ParameterError, ScenarioError) as exc:
         raise fail(str(exc)) from None
     wall = time.perf_counter() - started
@@ -1038,7 +1058,7 @@ def levers(
         report = write_report(result, out, wall)
     except OSError as exc:
         raise fail(f"could not write the report in {str(out)!r}: {exc.strerror or exc}") from None
-    _print_levers(result, wall, report)
+    return result, wall, report
 
 
 def _check_counts(seeds: int, weeks: int | None, seed: int, workers: int | None) -> None:
@@ -1121,7 +1141,6 @@ def winner_map(
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """The winner map: bottoms-up, direct or hybrid for my company, cell by cell."""
-    import time
 
     from experiments.winner_map import Grid, parse_levels, run_map, winners
     from experiments.winner_map_report import write_report
@@ -1145,27 +1164,22 @@ def winner_map(
     except (ParameterError, ScenarioError) as exc:
         raise fail(str(exc)) from None
     out = _out_folder(out)
-    started = time.perf_counter()
-    try:
-        with progress_bar("[bold]map[/] weeks", quiet) as bar:
-            task = bar.add_task("map", total=None)
-            result = run_map(
-                grid,
-                seeds,
-                weeks,
-                scenario=scenario,
-                overrides=overrides,
-                workers=workers,
-                root_seed=seed,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    except (ParameterError, ScenarioError) as exc:
-        raise fail(str(exc)) from None
-    wall = time.perf_counter() - started
-    try:
-        report = write_report(result, out, wall)
-    except OSError as exc:
-        raise fail(f"could not write the report in {str(out)!r}: {exc.strerror or exc}") from None
+    result, wall, report = _run_and_report(
+        "map",
+        lambda progress: run_map(
+            grid,
+            seeds,
+            weeks,
+            scenario=scenario,
+            overrides=overrides,
+            workers=workers,
+            root_seed=seed,
+            progress=progress,
+        ),
+        write_report,
+        out,
+        quiet,
+    )
     _print_map(winners(result.frame), result, wall, report)
 
 
@@ -1215,7 +1229,6 @@ def company(
 ) -> None:
     """The company-level checks: reps that pay, a demand curve, where each motion wins;
     exit 1 if an expectation fails."""
-    import time
 
     from experiments.company_checks import CONDITIONS, run_company
     from experiments.company_report import checks, write_report
@@ -1233,26 +1246,21 @@ def company(
     except (ParameterError, ScenarioError) as exc:
         raise fail(str(exc)) from None
     out = _out_folder(out)
-    started = time.perf_counter()
-    try:
-        with progress_bar("[bold]company[/] weeks", quiet) as bar:
-            task = bar.add_task("company", total=None)
-            result = run_company(
-                seeds,
-                weeks,
-                scenario=scenario,
-                overrides=overrides,
-                workers=workers,
-                root_seed=seed,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    except (ParameterError, ScenarioError) as exc:
-        raise fail(str(exc)) from None
-    wall = time.perf_counter() - started
-    try:
-        report = write_report(result, out, wall)
-    except OSError as exc:
-        raise fail(f"could not write the report in {str(out)!r}: {exc.strerror or exc}") from None
+    result, wall, report = _run_and_report(
+        "company",
+        lambda progress: run_company(
+            seeds,
+            weeks,
+            scenario=scenario,
+            overrides=overrides,
+            workers=workers,
+            root_seed=seed,
+            progress=progress,
+        ),
+        write_report,
+        out,
+        quiet,
+    )
     rows = checks(result)
     table = Table(
         title=f"Company checks: {len(result.seeds)} seeds, {result.steps} weeks ({wall:.0f} s)",
