@@ -93,12 +93,18 @@ def test_a_facilitator_and_three_teams_play_two_rounds_across_a_restart(browser,
             )
 
         # the server restarts between the rounds; every page comes back to the room
+        # (each page reloads itself once the server answers: gui/workshop/reconnect.py; a
+        # marker set in every page before the restart is gone only after that reload)
         cash = people[1].page.locator(".sw-kpi-cash .sw-kpi-value").inner_text()
+        for person in everyone:
+            person.page.evaluate("window.__before_restart = true")
         server.stop()
         server.start()
-        for person, url in zip(everyone, [host_url, *urls], strict=True):
-            person.page.goto(url)
+        for person in everyone:
+            person.page.wait_for_function("() => window.__before_restart === undefined")
+            person.page.wait_for_load_state("load")
             person.problems.items.clear()  # the dropped websocket before the reload is expected
+        assert hp.url == host_url, "the facilitator's page lost its link across the restart"
         for person in everyone:
             expect(person.page.locator(".sw-ws-round")).to_contain_text("round 2 of 2, week 4")
         expect(people[1].page.locator(".sw-kpi-cash .sw-kpi-value")).to_have_text(cash)
