@@ -75,6 +75,7 @@ class Vendor(mesa.Agent):
         self.costs = 0.0  # spent this step
         self.bookings_since_hiring = 0.0
         self.bookings_total = 0.0
+        self.rep_won_total = 0.0  # ACV of the deals its reps won (new business)
         self.sm_spend_total = 0.0  # sales and marketing, the numerator of CAC
         self.new_customers_total = 0
         self.signups_total = 0  # users who signed up on their own (self-serve adoption)
@@ -83,6 +84,7 @@ class Vendor(mesa.Agent):
         self.touches_total = 0
         # (bookings_total, sm_spend_total) at the end of each of the last 52 weeks
         self._ledger: deque[tuple[float, float]] = deque([(0.0, 0.0)], maxlen=PAYBACK_WEEKS + 1)
+        self._rep_won_ledger: deque[float] = deque([0.0], maxlen=PAYBACK_WEEKS + 1)
 
     # -- strategy -------------------------------------------------------------------
     @property
@@ -147,11 +149,24 @@ class Vendor(mesa.Agent):
     def close_week(self) -> None:
         """Record this week's running totals for the trailing-year figures."""
         self._ledger.append((self.bookings_total, self.sm_spend_total))
+        self._rep_won_ledger.append(self.rep_won_total)
 
     def bookings_over(self, weeks: int) -> float:
         """New annual contract value booked over the last ``weeks`` weeks (at most 52)."""
         back = min(weeks, len(self._ledger) - 1)
         return self._ledger[-1][0] - self._ledger[-1 - back][0]
+
+    def rep_won_over(self, weeks: int) -> float:
+        """ACV of the deals its reps won over the last ``weeks`` weeks (at most 52)."""
+        back = min(weeks, len(self._rep_won_ledger) - 1)
+        return self._rep_won_ledger[-1] - self._rep_won_ledger[-1 - back]
+
+    def sales_bookings_over(self, weeks: int) -> float:
+        """What its sales capacity is planned on: every booking, or with
+        ``quota_on_new_business`` only what its reps won (:mod:`sim.hiring`)."""
+        if self.model.quota_on_new_business:
+            return self.rep_won_over(weeks)
+        return self.bookings_over(weeks)
 
     def trailing(self) -> tuple[float, float]:
         """``(S&M spend, new ARR)`` over the trailing year (since entry if younger).

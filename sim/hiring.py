@@ -48,11 +48,15 @@ def team_at_quota(model: MarketModel, vendor: Vendor) -> float:
     rep-year's cost (quota 4-6x on-target earnings, Bridge Group 2024), minus the reps
     it has: a team that books above quota grows, one below it does not backfill its
     leavers (and below ``layoff_floor`` it is cut, :func:`layoffs`). Growth is at most
-    the team's size plus one a round (recruiting takes time).
+    the team's size plus one a round (recruiting takes time). With
+    ``quota_on_new_business`` the bookings are the ACV its reps won (account executives
+    carry new-business quota; renewal expansions and self-serve purchases are account
+    management's and the product's), :meth:`agents.vendor.Vendor.sales_bookings_over`.
     """
+    booked = vendor.sales_bookings_over(52)
     if vendor.rep_cost <= 0:
-        return math.inf if vendor.bookings_over(52) > 0 else 0.0
-    carried = vendor.bookings_over(52) / (model.rep_quota * 52 * vendor.rep_cost)
+        return math.inf if booked > 0 else 0.0
+    carried = booked / (model.rep_quota * 52 * vendor.rep_cost)
     return float(min(max(0.0, carried - vendor.reps), vendor.reps + 1))
 
 
@@ -117,7 +121,7 @@ def layoffs(model: MarketModel, vendor: Vendor) -> int:
         return 0
     if model.steps - vendor.sales_start < window + model.rep_ramp_weeks:
         return 0
-    booked = vendor.bookings_over(window)
+    booked = vendor.sales_bookings_over(window)
     keep_cost = model.layoff_floor * vendor.rep_cost * window
     affordable = max(int(booked // keep_cost), model.min_reps)
     if booked > 0:

@@ -208,6 +208,7 @@ SOURCES: dict[str, str] = {
     "seat_price": "a collaboration seat at about 25 USD a month",
     "buying_unit_size": "large firms buy by business unit, each with its own committee (Gartner: 6-10 buyers per deal)",
     "rep_quota": "quota 4-6x on-target earnings (Bridge Group SDR/AE metrics 2024); capacity planning hires to bookings at quota",
+    "quota_on_new_business": "account executives carry new-business quota; expansion and renewals belong to account management (Bridge Group AE metrics; KeyBanc SaaS survey: new-logo vs expansion quota)",
     "min_reps": "founder-led sales: a company with a sales motion keeps at least its first seller",
     "layoff_floor": "sales teams are cut when they miss plan: quota attainment below half for two quarters",
     "background_touches": "seed 003: buyers are oversubscribed; executives get dozens of cold pitches a week across categories",
@@ -271,6 +272,7 @@ LABELS: dict[str, str] = {
     "user_is_buyer": "users are the buyers",
     "user_churn": "weekly user churn",
     "initial_reps": "reps at launch",
+    "quota_on_new_business": "quota on rep-won deals only",
     "rep_cost": "cost of a rep",
     "touches_per_rep": "touches per rep",
     "rep_capacity": "deals a rep can carry",
@@ -1094,6 +1096,15 @@ _PARAM_LIST: list[Param] = [
         "direct",
         "Bookings a rep carries a year: hiring brings the team to the trailing year's bookings "
         "over this quota (0: hire rep_hiring_rate per bookings, the reference rule).",
+    ),
+    _p(
+        "quota_on_new_business",
+        False,
+        "bool",
+        group="direct",
+        description="Sales capacity is planned on what reps win (the ACV of rep-won deals), "
+        "not on every booking: renewal expansions and self-serve purchases hire no account "
+        "executives; layoffs read the same figure (false: all bookings, the reference rule).",
     ),
     _p(
         "min_reps",

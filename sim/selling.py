@@ -191,7 +191,9 @@ def advance_pipeline(model: MarketModel) -> None:
         if win and sell_agreement(model, ent, vendor):
             vendor.deals_won += 1
             model.step_deals_won += 1
-            model.log("won", vendor, ent, float(model.contracts.acv[model.contract_at[ent, ven]]))
+            acv = float(model.contracts.acv[model.contract_at[ent, ven]])
+            vendor.rep_won_total += acv
+            model.log("won", vendor, ent, acv)
         else:
             vendor.deals_lost += 1
             model.step_deals_lost += 1
