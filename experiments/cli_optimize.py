@@ -54,7 +54,23 @@ def optimize(
         int, typer.Option(help="Root seed (search seeds, sampler, held-out seeds).")
     ] = 0,
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: every core).")
+        int | None,
+        typer.Option(
+            help="Worker processes (default: every core; with --scheduler local, its size)."
+        ),
+    ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="local (processes here) or dask (default: dask if a scheduler is given)."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run on Dask: tcp://HOST:PORT of a scheduler, or 'local'."),
+    ] = None,
+    scheduler_file: Annotated[
+        Path | None, typer.Option(help="Run on Dask: the scheduler file of `dask scheduler`.")
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
@@ -66,8 +82,13 @@ def optimize(
     from experiments.optimize.run import Plan, describe_held_out, parse_objectives
     from experiments.optimize.run import optimize as run_optimize
     from experiments.study import money
+    from experiments.sweep.local import EngineError
     from sim.scenarios import ScenarioError, load_scenario
 
+    try:
+        dask = dask_engine(engine, workers, scheduler, scheduler_file)
+    except ParameterError as exc:
+        raise fail(str(exc)) from None
     workers = workers or os.cpu_count() or 1
     for name, value, low, high in (("trials", trials, 1, 100_000), ("seeds", seeds, 2, 1000),
                                    ("held-out-seeds", held_out_seeds, 2, 1000), ("workers", workers, 1, 256)):  # fmt: skip
@@ -112,7 +133,7 @@ def optimize(
     except (ParameterError, ScenarioError) as exc:
         raise fail(str(exc)) from None
     plan = Plan(market, dims, names, min_survival, trials, seeds, held_out_seeds, run_steps, seed,
-                workers, str(from_fit) if from_fit else "")  # fmt: skip
+                workers, str(from_fit) if from_fit else "", dask)  # fmt: skip
     start = time.perf_counter()
     with progress_bar("[bold]optimize[/]", quiet) as bar:
         tasks: dict[str, int] = {}
@@ -124,7 +145,7 @@ def optimize(
 
         try:
             doc = run_optimize(plan, out, progress=show)
-        except ParameterError as exc:
+        except (ParameterError, EngineError) as exc:
             raise fail(str(exc)) from None
         except OSError as exc:
             raise fail(f"could not write into {str(out)!r}: {exc.strerror or exc}") from None
@@ -152,7 +173,43 @@ def optimize(
             table.add_row(*row)
         console.print(table)
         console.print(doc["verdict"], markup=False, highlight=False)
+    where = f"Dask ({dask.workers} workers)" if dask is not None else f"{workers} local workers"
     console.print(
-        f"wrote {out}/best.json, trials.parquet, convergence.png, importance.png in {elapsed:.0f} s",
+        f"wrote {out}/best.json, trials.parquet, convergence.png, importance.png in {elapsed:.0f} s "
+        f"on {where}",
         markup=False, highlight=False,
     )  # fmt: skip
+
+
+def dask_engine(engine: str | None, workers: int | None, scheduler: str | None,
+                scheduler_file: Path | None):  # fmt: skip
+    """The sweep's Dask engine for ``--engine dask`` (None for the local one), checked.
+
+    The options and their checks are ``salesweb sweep``'s (:func:`experiments.cli._engine`):
+    ``--scheduler tcp://HOST:PORT`` or ``local`` (a ``LocalCluster`` of ``--workers``
+    processes on this machine), or ``--scheduler-file``.
+    """
+    from experiments.cli import _engine
+    from experiments.sweep.spec import SpecError
+
+    if engine not in (None, "local", "dask"):
+        raise ParameterError(f"--engine {engine!r} is not allowed; expected local or dask")
+    given = scheduler is not None or scheduler_file is not None
+    if engine == "local" and given:
+        raise ParameterError(
+            "--engine local runs here; --scheduler and --scheduler-file are for --engine dask"
+        )
+    if engine == "dask" and not given:
+        raise ParameterError(
+            "--engine dask needs --scheduler tcp://HOST:PORT (or 'local') or --scheduler-file"
+        )
+    if not given:
+        return None
+    if workers is not None and not 1 <= workers <= 256:
+        raise ParameterError(
+            f"--workers {workers} is not allowed; expected a whole number in [1, 256]"
+        )
+    try:
+        return _engine(workers, scheduler, scheduler_file)
+    except SpecError as exc:
+        raise ParameterError(str(exc)) from None

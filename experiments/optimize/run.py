@@ -50,6 +50,8 @@ class Plan:
     root_seed: int = 0
     workers: int = 1
     from_fit: str = ""
+    engine: Any = None
+    """A sweep's Dask engine (:class:`experiments.sweep.cluster.DaskEngine`); None: local."""
 
 
 def optimize(plan: Plan, out: Path, *, progress: Callable[[str, int, int], None] | None = None,
@@ -68,10 +70,13 @@ def optimize(plan: Plan, out: Path, *, progress: Callable[[str, int, int], None]
     study = open_study(out, spec, plan.root_seed)
     draws = _draws(plan.from_fit, max(plan.seeds, plan.held_out_seeds), plan.root_seed)
     with Runner(
-        plan.market, plan.steps, plan.workers, draws[: plan.seeds] if draws else None
-    ) as runner:
+        plan.market, plan.steps, plan.workers, draws[: plan.seeds] if draws else None,
+        engine=plan.engine,
+    ) as runner:  # fmt: skip
+        # a batch is as many trials as there are workers (a Dask cluster's count once
+        # connected): the same seeds and worker count ask the same trials on either engine
         finished = search(
-            study, spec, plan.dims, runner, plan.trials, batch=max(2, plan.workers),
+            study, spec, plan.dims, runner, plan.trials, batch=max(2, runner.workers),
             progress=(lambda d, t: progress("trials", d, t)) if progress else None,
             cancelled=cancelled,
         )  # fmt: skip

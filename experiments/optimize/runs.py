@@ -8,7 +8,10 @@ replicate ``i`` also takes posterior draw ``i`` (the same for every plan), so wh
 history leaves uncertain is varied across seeds, and still paired.
 
 The pool is spawned once per command (a spawned worker pays about two seconds of
-imports) and reused for every batch of trials.
+imports) and reused for every batch of trials. With ``engine`` (a sweep's
+:class:`experiments.sweep.cluster.DaskEngine`) the runs go to a Dask cluster instead,
+through the sweep engine's own :meth:`~experiments.sweep.cluster.DaskEngine.map`, with
+its model-version check on every worker; the results are the same run for run.
 """
 
 from __future__ import annotations
@@ -57,20 +60,29 @@ class Runner:
         Worker processes; 1 runs in this process.
     draws : sequence of dict, optional
         Per replicate, parameter values drawn from a fit's posterior (plans override them).
+    engine : DaskEngine, optional
+        Run on this Dask cluster instead of local processes; connected on entry (its
+        worker count then replaces ``workers``) and closed on exit.
     """
 
     market: Market
     steps: int
     workers: int = 1
     draws: Sequence[Mapping[str, Any]] | None = None
+    engine: Any = None
     _pool: ProcessPoolExecutor | None = field(default=None, repr=False)
 
     def __enter__(self) -> Runner:
-        if self.workers > 1:
+        if self.engine is not None:
+            self.engine.open()  # raises EngineError if the cluster cannot run this model
+            self.workers = int(self.engine.workers or 1)
+        elif self.workers > 1:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"))
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.engine is not None:
+            self.engine.close()
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
@@ -84,7 +96,12 @@ class Runner:
                 values = {**(self.draws[i] if self.draws else {}), **plan}
                 tasks.append((k, i, self.market.kwargs(values, int(seed)), self.steps))
         out: list[list[dict[str, float]]] = [[{} for _ in seeds] for _ in plans]
-        results = map(run_one, tasks) if self._pool is None else self._pool.map(run_one, tasks)
+        if self.engine is not None:
+            results = self.engine.map(run_one, tasks, name="optimize")
+        elif self._pool is not None:
+            results = self._pool.map(run_one, tasks)
+        else:
+            results = map(run_one, tasks)
         for r in results:
             out[r.option][r.replicate] = r.end
             if done is not None:

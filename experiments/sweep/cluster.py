@@ -26,7 +26,9 @@ tasks fail rather than store anything. Foreign workers are listed in the manifes
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from experiments.sweep.local import EngineError
@@ -84,6 +86,8 @@ class DaskEngine:
         self.rejected: dict[str, str] = {}
         """Address -> model version of every worker found running another model."""
         self._retries = 0
+        self._batches = 0
+        self._token = uuid.uuid4().hex[:12]  # map keys unique to this client
 
     def open(self) -> None:
         """Connect (or start the local cluster) and check the workers' model version.
@@ -187,7 +191,10 @@ class DaskEngine:
                     stored = False
                 future.release()
                 if result.mismatch is not None:
-                    retry = self._resubmit(task, result, folder)
+                    retry = self._resubmit(
+                        result.worker, result.mismatch, f"salesweb-run-{task.key}",
+                        dask_task, task, folder=folder,
+                    )  # fmt: skip
                     by_key[retry.key] = task
                     pending.add(retry)
                     continue
@@ -197,27 +204,98 @@ class DaskEngine:
         finally:
             self.close()
 
-    def _resubmit(self, task: RunTask, refused: RunResult, folder: str | None):
-        """Note the foreign worker; run ``task`` again on workers not known to be foreign."""
-        self.rejected[refused.worker] = refused.mismatch or "?"
+    def map(
+        self, func: Callable[[Any], Any], items: Sequence[Any], name: str = "call"
+    ) -> Iterator[Any]:
+        """``func(item)`` for every item on the cluster, yielded as each arrives.
+
+        The per-task version check of :meth:`run` applies: a worker running another
+        model refuses the call (:func:`dask_call`), is noted as foreign, and the call
+        is submitted again to the others. ``func`` must come from the installed package
+        (workers unpickle it by reference). Unlike :meth:`run` this leaves the
+        connection open, for a caller that maps batch after batch (``salesweb
+        optimize``); :meth:`close` ends it.
+
+        Raises
+        ------
+        EngineError
+            The cluster cannot be reached, no compatible worker is left, or a call
+            failed there (a worker died more often than Dask retries, or ``func`` raised).
+        """
+        from distributed import as_completed
+
+        self.open()
+        version = model_version()
+        self._batches += 1
+        keys = [f"salesweb-{name}-{self._token}-{self._batches}-{i}" for i in range(len(items))]
+        futures = self._client.map(
+            dask_call, items, call=func, model_version=version, key=keys, pure=False
+        )
+        pending = as_completed(futures)
+        submitted = list(futures)
+        try:
+            for future in pending:
+                try:
+                    result = future.result()
+                except Exception as exc:  # noqa: BLE001 - KilledWorker, or func raised
+                    raise EngineError(
+                        f"a run failed on the Dask cluster ({type(exc).__name__}: {exc})"
+                    ) from None
+                future.release()
+                if isinstance(result, Refused):
+                    retry = self._resubmit(result.worker, result.version, future.key, dask_call,
+                                           result.item, call=func, model_version=version)  # fmt: skip
+                    submitted.append(retry)
+                    pending.add(retry)
+                    continue
+                yield result
+        finally:  # an abandoned batch (an error, Ctrl-C) leaves nothing queued on the cluster
+            for future in submitted:
+                if not future.done():
+                    future.cancel()
+
+    def _resubmit(self, worker: str, version: str, key: str, fn: Callable, *args: Any, **kw: Any):
+        """Note the foreign worker; submit ``fn(*args, **kw)`` again on workers not known
+        to be foreign (shared by :meth:`run` and :meth:`map`)."""
+        self.rejected[worker] = version or "?"
         workers = self._client.scheduler_info().get("workers", {})
         good = [a for a in workers if a not in self.rejected]
         if not good:
             raise EngineError(
-                f"every Dask worker runs another model version than the sweep "
+                f"every Dask worker runs another model version than this machine "
                 f"({model_version()}): {', '.join(sorted(set(self.rejected.values())))}; "
                 "the runs stored so far are kept"
             )
         self._retries += 1
         return self._client.submit(
-            dask_task,
-            task,
-            folder=folder,
-            key=f"salesweb-run-{task.key}-retry-{self._retries}",
+            fn,
+            *args,
+            key=f"{key}-retry-{self._retries}",
             workers=good,
             allow_other_workers=False,
             pure=False,
+            **kw,
         )
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A call a worker refused because it runs another model version (:func:`dask_call`)."""
+
+    worker: str
+    version: str
+    item: Any
+
+
+def dask_call(item: Any, call: Callable[[Any], Any], model_version: str) -> Any:
+    """Worker side of :meth:`DaskEngine.map`: ``call(item)`` if this worker runs
+    ``model_version`` (a hash of its own ``sim`` and ``agents``), else :class:`Refused`."""
+    from distributed import get_worker
+
+    mine = provenance()["model_version"]
+    if mine != model_version:
+        return Refused(get_worker().address, mine, item)
+    return call(item)
 
 
 def dask_task(task: RunTask, folder: str | None = None) -> RunResult:
