@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sim.params import STRATEGIES
+from sim.params import STRATEGIES, choice_label
 from sim.tables import STAGES
 
 STRATEGY_COLORS: dict[str, str] = {
@@ -134,7 +134,7 @@ def arr_by_strategy(
         if f"vendors_{s}" not in history or any(v for v in history[f"vendors_{s}"])
     ]
     option["series"] = [
-        {"name": s, "type": "line", "stack": "arr", "areaStyle": {}, "showSymbol": False,
+        {"name": choice_label(s), "type": "line", "stack": "arr", "areaStyle": {}, "showSymbol": False,
          "color": STRATEGY_COLORS[s], "data": _ys(history[f"arr_{s}"], 1e-6)}
         for s in present
     ]  # fmt: skip

@@ -88,15 +88,18 @@ def short_message(message: str) -> str:
 
 def label(param: Param) -> str:
     """Control label: the parameter in plain words, with its unit."""
-    return f"{param.label} ({param.unit})" if param.unit else param.label
+    from gui.glossary import with_unit
+
+    return with_unit(param.label, param.unit)
 
 
 def hint(param: Param) -> str:
-    """Help under a control: what it does and the allowed range."""
+    """Help under a control: what it does and the allowed range (the raw name, which a
+    scenario file takes, is in the hover text: :func:`gui.glossary.tooltip`)."""
     rng = ""
     if param.kind in ("int", "float"):
         rng = f" Range {param.allowed().split(' in ', 1)[1]}."
-    return f"{param.description}{rng} ({param.name})"
+    return f"{param.description}{rng}"
 
 
 def effective_params(scenario_params: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

@@ -113,8 +113,12 @@ def rebuild(reason: str) -> None:
     """
     stop_play()
     seed, seed_err = parse_seed(seed_text.value)
-    bad = {n: r.value for n, r in input_errors.items() if r.value}
-    bad.update({f"my company's {n}": r.value for n, r in focal_errors.items() if r.value})
+    from gui.glossary import setting_label
+
+    bad = {setting_label(n): r.value for n, r in input_errors.items() if r.value}
+    bad.update(
+        {f"my company's {setting_label(n)}": r.value for n, r in focal_errors.items() if r.value}
+    )
     if seed_err or bad:
         names = ", ".join(["seed"] * bool(seed_err) + sorted(bad))
         run_error.set(f"Not rebuilt: fix {names} first.")

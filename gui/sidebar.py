@@ -26,6 +26,7 @@ from gui.controls import (
 )
 from gui.copy_text import CopyText
 from gui.frame_sync import FrameEcho
+from gui.glossary import choice_items, setting_label, tooltip
 from gui.scenario_file import run_scenario_toml
 from sim.params import GROUPS, PARAMETERS, STRATEGIES, VENDOR_TRAITS, Param
 
@@ -83,11 +84,18 @@ def LeverInput(
 
     kind = control_kind(p)
     lab = label(p) + (" •" if changed else "")
-    with solara.Column(gap="0px", classes=["sw-param", f"sw-param-{css}"]):
+    with rv.Html(
+        tag="div",
+        class_=f"sw-param sw-param-{css}",
+        style_="display: flex; flex-direction: column",
+        attributes={"title": tooltip(p)},  # the glossary on hover
+    ):
         if kind == "switch":
             solara.Switch(label=lab, value=bool(value), on_value=set_value)
         elif kind == "select":
-            solara.Select(label=lab, value=value, values=list(p.choices), on_value=set_value)
+            rv.Select(
+                label=lab, v_model=value, items=choice_items(p), on_v_model=set_value, dense=True
+            )
         else:
             solara.InputText(
                 lab,
@@ -274,12 +282,14 @@ def ScenarioPicker():
         s.clear_changes()
         s.rebuild(f"Scenario {name}")
 
-    solara.Select(
+    rv.Select(  # titles in words; the preset's file name is the value (and the URL's)
         label="Scenario",
-        value=s.scenario_name.value,
-        values=list(s.SCENARIOS),
-        on_value=choose,
-        classes=["sw-scenario"],
+        v_model=s.scenario_name.value,
+        items=[{"text": sc.title, "value": n} for n, sc in s.SCENARIOS.items()],
+        on_v_model=choose,
+        dense=True,
+        class_="sw-scenario",
+        attributes={"title": f"Preset scenario (salesweb run --scenario {scen.name})"},
     )
     rv.Html(tag="div", class_="sw-title", children=[scen.title], style_="font-weight: 600")
     if scen.essay:
@@ -368,8 +378,11 @@ def waiting_changes(r, overrides: dict, focal: dict | None, seed_text: str) -> l
     waiting |= {k for k in applied if k not in overrides}
     shown = (r.focal or {}) if r is not None else {}
     focal = focal or {}
+    waiting = {setting_label(k) for k in waiting}
     waiting |= {
-        f"my company's {k}" for k in set(focal) | set(shown) if focal.get(k) != shown.get(k)
+        f"my company's {setting_label(k)}"
+        for k in set(focal) | set(shown)
+        if focal.get(k) != shown.get(k)
     }
     seed, err = parse_seed(seed_text)
     if r is not None and err is None and seed != r.seed:

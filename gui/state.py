@@ -26,6 +26,7 @@ from gui.limits import heavy_slot, session_memory_gb
 from gui.network_view import bubble_layout, drawn_edges, radial_tree_layout, tie_segments
 from sim.budget import BudgetExceeded
 from sim.model import MarketModel
+from sim.params import choice_label
 from sim.scenarios import Scenario, load_scenario
 
 SHOWN_EVENTS = ("won", "lost", "entry", "exit", "switch")
@@ -158,7 +159,7 @@ class Run:
                 rows.append(
                     {
                         "vendor": v.name,
-                        "strategy": v.strategy,
+                        "strategy": choice_label(v.strategy),
                         "arr": round(v.arr),
                         "cash": round(v.cash),
                         "cac": round(cac) if np.isfinite(cac) else None,
@@ -189,7 +190,7 @@ class Run:
                     "week": int(ev["step"]),
                     "event": ev["event"],
                     "vendor": ev.get("vendor") or "",
-                    "strategy": ev.get("strategy") or "",
+                    "strategy": choice_label(ev["strategy"]) if ev.get("strategy") else "",
                     "enterprise": "" if ev.get("enterprise") is None else f"E{ev['enterprise']}",
                     "detail": detail,
                 }

@@ -327,6 +327,79 @@ LABELS: dict[str, str] = {
 }
 
 
+# The words a strategist reads for values and outputs that are not parameters' names.
+CHOICE_WORDS: dict[str, str] = {
+    "bottoms_up": "bottoms-up",
+    "direct": "direct",
+    "hybrid": "hybrid",
+    "hierarchy": "hierarchy",
+    "small_world": "small world",
+    "complete": "everyone knows everyone",
+    "team": "the purchaser's team",
+    "workspace": "the whole workspace",
+    "copy": "copy an incumbent",
+}
+"""A choice's value in plain words (``strategy``, ``org_network``, ...): what the browser
+shows in place of the value a scenario file or the CLI takes."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A figure the app shows that is not a parameter (a column of the vendor table).
+
+    ``label`` in plain words, ``unit``, and ``description``: the definition a hover shows.
+    """
+
+    name: str
+    label: str
+    unit: str
+    description: str
+
+
+OUTPUTS: dict[str, Term] = {
+    t.name: t
+    for t in (
+        Term("vendor", "vendor", "", "The vendor's name; (you) marks my company."),
+        Term(
+            "strategy",
+            "strategy",
+            "",
+            "Its go-to-market: bottoms-up (self-serve sign-up, "
+            "no reps), direct (sales reps, no self-serve) or hybrid (both).",
+        ),  # fmt: skip
+        Term("arr", "ARR", "USD per year", "Annual recurring revenue of its active contracts."),
+        Term("cash", "cash", "USD", "Cash in the bank; a vendor at zero exits the market."),
+        Term(
+            "cac",
+            "CAC",
+            "USD per customer",
+            "Customer acquisition cost: sales and "
+            "marketing spent so far over the customers won (blank before the first).",
+        ),  # fmt: skip
+        Term("reps", "reps", "people", "Sales reps on the payroll now."),
+        Term(
+            "customers",
+            "customers",
+            "contracts",
+            "Contracts that pay it (team plans and enterprise agreements).",
+        ),  # fmt: skip
+        Term("users", "users", "people", "Employees using its product."),
+        Term(
+            "alive",
+            "in business",
+            "yes or no",
+            "Still in the market (no: it ran out of cash and exited).",
+        ),  # fmt: skip
+    )
+}
+"""The vendor table's columns (and what the KPI cards also show), defined once."""
+
+
+def choice_label(value: str) -> str:
+    """A choice's value in plain words (:data:`CHOICE_WORDS`, else spaces for underscores)."""
+    return CHOICE_WORDS.get(value, str(value).replace("_", " "))
+
+
 def _p(
     name, default, kind, low=None, high=None, unit="", group="market", description="", choices=()
 ):
@@ -356,7 +429,7 @@ _PARAM_LIST: list[Param] = [
         "mix",
         unit="shares",
         group="market",
-        description="Shares of bottoms_up, direct and hybrid among the starting vendors.",
+        description="Shares of bottoms-up, direct and hybrid vendors among the starting vendors (bottoms-up:direct:hybrid).",
     ),
     _p(
         "max_vendors",
@@ -493,7 +566,7 @@ _PARAM_LIST: list[Param] = [
         "float",
         0,
         0.9,
-        "",
+        "share of the widest spread",
         "employees",
         "Spread of openness around its mean (Beta law; 0: everyone exactly at the mean).",
     ),
@@ -734,15 +807,15 @@ _PARAM_LIST: list[Param] = [
         "multiple of openness",
         "self_serve",
         "A user who signs up with no colleague on the product invites the colleagues; each "
-        "joins with probability team_invites * openness (0: no invites).",
+        "joins with probability this number times their openness (0: no invites).",
     ),
     _p(
         "purchaser_per_team",
         False,
         "bool",
         group="self_serve",
-        description="Draw whether a purchaser comes once more for every further team_plan_users "
-        "users of the vendor in the enterprise, not once per enterprise.",
+        description="Draw whether a purchaser comes once more for every further 'users before a team "
+        "plan' users of the vendor in the enterprise, not once per enterprise.",
     ),
     _p(
         "usage_opens_budget",
@@ -930,7 +1003,7 @@ _PARAM_LIST: list[Param] = [
         "float",
         0,
         1,
-        "",
+        "weight (0 to 1)",
         "direct",
         "How much the prospect's effort moves the win chance: x (1 + w (2 effort - 1)).",
     ),
@@ -1000,9 +1073,9 @@ _PARAM_LIST: list[Param] = [
         "float",
         0,
         1,
-        "",
+        "elasticity (cycle % per size %)",
         "direct",
-        "How the cycle lengthens with enterprise size.",
+        "How the cycle lengthens with enterprise size (a 1% larger enterprise: this % longer).",
     ),
     _p(
         "enterprise_uplift",
@@ -1030,9 +1103,9 @@ _PARAM_LIST: list[Param] = [
         "float",
         0,
         0.5,
-        "",
+        "exponent",
         "direct",
-        "Per-seat price falls as seats**-volume_discount (1,000 seats at 0.05: 71% of list).",
+        "Per-seat price falls as seats to the power minus this exponent (1,000 seats at 0.05: 71% of list).",
     ),
     _p(
         "displacement_win_factor",
@@ -1095,7 +1168,7 @@ _PARAM_LIST: list[Param] = [
         "multiple of a rep-year's cost",
         "direct",
         "Bookings a rep carries a year: hiring brings the team to the trailing year's bookings "
-        "over this quota (0: hire rep_hiring_rate per bookings, the reference rule).",
+        "over this quota (0: hire at the 'reps hired per bookings' rate, the reference rule).",
     ),
     _p(
         "quota_on_new_business",

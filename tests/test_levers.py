@@ -28,12 +28,15 @@ def test_every_parameter_has_its_own_plain_label():
 SMALL = {"n_enterprises": 20, "enterprise_size_max": 300}
 
 
-def test_controls_show_the_plain_label_and_the_name_in_the_hint():
+def test_controls_show_the_plain_label_and_the_name_only_on_hover():
+    from gui.glossary import tooltip
     from sim.params import PARAMETERS
 
     p = PARAMETERS["initial_reps"]
     assert label(p) == "reps at launch (reps)"
-    assert hint(p).endswith("(initial_reps)")
+    assert "initial_reps" not in hint(p) and p.description in hint(p)
+    assert tooltip(p).startswith(f"reps at launch: {p.description}")
+    assert tooltip(p).endswith("In a scenario file and the Compare tab: initial_reps.")
 
 
 def test_usd_has_separators_and_currency():
@@ -149,7 +152,7 @@ def test_arr_legend_lists_only_strategies_that_were_played():
     h = {"arr_bottoms_up": [0, 1e6], "arr_direct": [0, 0], "arr_hybrid": [0, 2e6],
          "vendors_bottoms_up": [1, 1], "vendors_direct": [0, 0], "vendors_hybrid": [1, 0]}  # fmt: skip
     names = [s["name"] for s in charts.arr_by_strategy(h, [0.0, 5e5])["series"]]
-    assert names == ["bottoms_up", "hybrid", "my company"]
+    assert names == ["bottoms-up", "hybrid", "my company"]  # in words, not raw names
 
 
 def test_fan_and_survival_charts_are_json_and_tooltips_name_medians():

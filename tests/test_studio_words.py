@@ -55,3 +55,21 @@ def test_an_option_that_sets_an_idle_lever_gets_a_note():
     notes = idle_notes("x", {"strategy": "bottoms_up", "initial_reps": 10, "seat_price": 20})
     assert notes == ["option 'x' sets initial_reps: a bottoms-up company hires no reps."]
     assert idle_notes("y", {"strategy": "hybrid", "initial_reps": 10}) == []
+
+
+def test_every_number_has_a_unit_and_no_word_on_screen_is_a_raw_name():
+    """The glossary the browser shows (labels, units, definitions, choices) is in words."""
+    import re
+
+    from gui.glossary import column, tooltip
+    from sim.params import OUTPUTS, PARAMETERS, choice_label
+
+    raw = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
+    for p in PARAMETERS.values():
+        assert p.kind not in ("int", "float") or p.unit, f"{p.name} has no unit"
+        for text in (p.label, p.unit, p.description, *map(choice_label, p.choices)):
+            assert not raw.search(text), f"{p.name}: {text!r}"
+        assert tooltip(p).endswith(f": {p.name}.")  # the key a scenario file takes, on hover
+    for name, t in OUTPUTS.items():
+        head = column(name)
+        assert not raw.search(head["text"]) and head["tip"] == t.description

@@ -15,6 +15,7 @@ from solara.alias import rv
 from gui import charts
 from gui import session as s
 from gui.echart import EChart
+from gui.glossary import column
 from gui.json_table import JsonTable
 from gui.kpi_cards import KpiCards
 from gui.kpis import kpi_cards
@@ -182,16 +183,10 @@ def NetworkAndMap():
 
 
 VENDOR_HEADERS = [
-    {"text": "vendor", "value": "vendor"},
-    {"text": "strategy", "value": "strategy"},
-    {"text": "ARR (USD)", "value": "arr"},
-    {"text": "cash (USD)", "value": "cash"},
-    {"text": "CAC (USD)", "value": "cac"},
-    {"text": "reps", "value": "reps"},
-    {"text": "customers", "value": "customers"},
-    {"text": "users", "value": "users"},
-    {"text": "alive", "value": "alive"},
+    column(n)
+    for n in ("vendor", "strategy", "arr", "cash", "cac", "reps", "customers", "users", "alive")
 ]
+"""Labels, units and hover definitions from :data:`sim.params.OUTPUTS` (gui/glossary.py)."""
 EVENT_HEADERS = [
     {"text": h, "value": h, "sortable": False}
     for h in ("week", "event", "vendor", "strategy", "enterprise", "detail")

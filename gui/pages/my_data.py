@@ -20,6 +20,7 @@ from solara.alias import rv
 from gui import charts
 from gui import session as s
 from gui.echart import EChart
+from gui.glossary import setting_label
 from gui.json_table import JsonTable
 from gui.limits import Cancelled, heavy_slots, session_memory_gb
 from sim.params import PARAMETERS, ParameterError
@@ -191,7 +192,7 @@ def fit_chart(history, draws, column: str) -> dict:
 @solara.component
 def FitResults(doc, history, draws):
     rows = [
-        {"name": n, "estimate": f"{p['estimate']:.4g}", "interval": f"{p['low']:.4g} to {p['high']:.4g}",
+        {"name": setting_label(n), "estimate": f"{p['estimate']:.4g}", "interval": f"{p['low']:.4g} to {p['high']:.4g}",
          "prior": p["prior"], "identifiable": "yes" if p["identifiable"] else "no: about as wide as the prior"}
         for n, p in doc["parameters"].items()
     ]  # fmt: skip

@@ -148,6 +148,26 @@ def use_plan() -> None:
     note.set("The best plan is in the sidebar: Explore and Decide now run it.")
 
 
+def plan_words(settings: dict) -> str:
+    """A plan in the sidebar's words: "reps at launch 3, strategy bottoms-up"."""
+    from gui.glossary import setting_label
+    from sim.params import choice_label
+
+    def value(v):
+        return f"{v:.4g}" if isinstance(v, float) else choice_label(v) if isinstance(v, str) else v
+
+    return ", ".join(f"{setting_label(k)} {value(v)}" for k, v in settings.items())
+
+
+def strategy_words(text: str) -> str:
+    """The held-out check's arm names ("plain bottoms_up") in words."""
+    from sim.params import STRATEGIES, choice_label
+
+    for name in STRATEGIES:
+        text = text.replace(name, choice_label(name))
+    return text
+
+
 HEADERS = [{"text": t, "value": v} for t, v in (
     ("arm", "arm"), ("mean", "mean"), ("survival", "survival"),
     ("best plan minus arm (95% CI)", "diff"))]  # fmt: skip
@@ -160,18 +180,16 @@ def OptimizeResults(doc):
     if doc["settings"] is None:
         solara.Error(doc["verdict"], classes=["sw-opt-error"])
         return
-    settings = ", ".join(
-        f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in doc["settings"].items()
-    )
+    settings = plan_words(doc["settings"])
     rv.Html(tag="div", class_="sw-opt-best", children=[
         f"Best plan (trial {doc['trial']} of {doc['trials']}): {settings}"])  # fmt: skip
-    rows = [dict(zip(("arm", "mean", "survival", "diff"), r, strict=True))
+    rows = [dict(zip(("arm", "mean", "survival", "diff"), (strategy_words(r[0]), *r[1:]), strict=True))
             for r in describe_held_out(doc["held_out"])]  # fmt: skip
     JsonTable(HEADERS, rows, css_class="sw-opt-table", height=0)
     rv.Html(
         tag="div",
         class_="sw-opt-verdict",
-        children=[doc["verdict"]],
+        children=[strategy_words(doc["verdict"])],
         style_="font-weight: 600; margin: 6px 0",
     )
     solara.Button("Use this plan", on_click=use_plan, color="primary", classes=["sw-opt-use"])
@@ -190,7 +208,10 @@ def Optimize():
     with solara.Row(gap="12px", style="align-items: center; flex-wrap: wrap"):
         solara.Select("Objective", values=["worth", "arr", "cash"], value=objective)
         solara.InputText(
-            "Survival floor", value=survival_text, continuous_update=True, classes=["sw-opt-floor"]
+            "Survival floor (share of seeds alive, 0 to 1)",
+            value=survival_text,
+            continuous_update=True,
+            classes=["sw-opt-floor"],
         )
         solara.InputText(
             "Trials", value=trials_text, continuous_update=True, classes=["sw-opt-trials"]

@@ -101,7 +101,7 @@ def test_step_advances_counter_and_charts(page):
 def test_scenario_switch_changes_narrative_and_controls(page):
     narrative = page.locator(".sw-narrative").inner_text()
     page.locator(".sw-scenario").click()
-    page.get_by_role("option", name="yammer_viral").click()
+    page.get_by_role("option", name="Yammer goes viral").click()
     expect(page.locator(".sw-narrative")).not_to_have_text(narrative)
     expect(page.locator(".sw-title")).to_have_text("Yammer goes viral")
     open_group(page, "market")

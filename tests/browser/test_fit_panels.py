@@ -49,7 +49,7 @@ def test_my_data_fits_a_pasted_history_and_uses_the_fitted_company(page):
     page.locator(".sw-fit-gen input").fill("1")
     page.get_by_role("button", name="Fit", exact=True).click()
     expect(page.locator(".sw-fit-table tbody tr")).to_have_count(1, timeout=180_000)
-    expect(page.locator(".sw-fit-table")).to_contain_text("marketing_spend")
+    expect(page.locator(".sw-fit-table")).to_contain_text("marketing per week")
     page.locator("[data-chart=fit_sm_spend][data-rendered]").wait_for()
     expect(page.get_by_role("button", name="Fit", exact=True)).to_be_visible()  # the run has ended
     click_until(page, "Use the fitted company", ".sw-fit-note", "fitted company is in the sidebar")

@@ -69,7 +69,7 @@ def test_levers_for_my_company_apply_on_reset(page):
     box = page.locator(".sw-input-focal-initial_reps input")
     box.fill("9")
     box.press("Enter")
-    expect(page.locator(".sw-pending")).to_contain_text("my company's initial_reps")
+    expect(page.locator(".sw-pending")).to_contain_text("my company's reps at launch")
     expect(page.locator(".sw-pending")).to_contain_text("my company's strategy")
     page.get_by_role("button", name="Reset").click()
     expect(page.locator(".sw-pending")).to_have_count(0)
@@ -235,12 +235,13 @@ def test_seed_change_and_speed_say_what_they_do(page):
 
 def test_arr_legend_lists_only_strategies_present(page):
     from sim.model import MarketModel
+    from sim.params import choice_label
 
     model = MarketModel.from_scenario("datastax_direct", rng=1, focal={})
-    played = sorted({v.strategy for v in model.vendor_list} | {"my company"})
+    played = sorted({choice_label(v.strategy) for v in model.vendor_list} | {"my company"})
     assert len(played) < 4  # the preset leaves out a strategy
     page.locator(".sw-scenario").click()
-    page.get_by_role("option", name="datastax_direct").click()
+    page.get_by_role("option", name="DataStax sells Cassandra direct").click()
     page.wait_for_function(
         "want => { const el = document.querySelector('[data-chart=arr_by_strategy] .sw-chart-canvas');"
         " const names = el.__swChart.getOption().series.map(s => s.name).sort();"
