@@ -173,7 +173,11 @@ def optimize(
             table.add_row(*row)
         console.print(table)
         console.print(doc["verdict"], markup=False, highlight=False)
-    where = f"Dask ({dask.workers} workers)" if dask is not None else f"{workers} local workers"
+    if dask is None:
+        where = f"{workers} local workers"
+    else:
+        refused = f", {len(dask.rejected)} refused: another model version" if dask.rejected else ""
+        where = f"Dask ({dask.workers} workers{refused})"
     console.print(
         f"wrote {out}/best.json, trials.parquet, convergence.png, importance.png in {elapsed:.0f} s "
         f"on {where}",

@@ -289,7 +289,7 @@ def ScenarioPicker():
         on_v_model=choose,
         dense=True,
         class_="sw-scenario",
-        attributes={"title": f"Preset scenario (salesweb run --scenario {scen.name})"},
+        attributes={"title": f"Preset scenario (salesweb simulate --scenario {scen.name})"},
     )
     rv.Html(tag="div", class_="sw-title", children=[scen.title], style_="font-weight: 600")
     if scen.essay:
