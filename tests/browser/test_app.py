@@ -120,7 +120,7 @@ def test_slider_change_then_reset_takes_effect_and_keeps_other_changes(page):
     for _ in range(3):
         thumb.press("ArrowRight")
     expect(page.locator(".sw-input-n_vendors input")).to_have_value("3")
-    expect(page.locator(".sw-pending")).to_contain_text("n_vendors")
+    expect(page.locator(".sw-pending")).to_contain_text("vendors at the start")
     expect(vendor_rows(page)).to_have_count(12)  # not applied before Reset
     page.get_by_role("button", name="Reset").click()
     expect(vendor_rows(page)).to_have_count(3)
@@ -130,7 +130,7 @@ def test_slider_change_then_reset_takes_effect_and_keeps_other_changes(page):
     box = page.locator(".sw-input-initial_reps input")
     box.fill("0")
     box.press("Enter")
-    expect(page.locator(".sw-pending")).to_contain_text("initial_reps")
+    expect(page.locator(".sw-pending")).to_contain_text("reps at launch")
     page.get_by_role("button", name="Reset").click()
     expect(page.locator(".sw-pending")).to_have_count(0)
     expect(vendor_rows(page)).to_have_count(3)
