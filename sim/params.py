@@ -215,7 +215,7 @@ SOURCES: dict[str, str] = {
     "marketing_all_motions": "SaaS companies of every motion spend about a third of S&M on marketing (KeyBanc SaaS survey)",
     "seat_value": "willingness to pay: SaaS seats list at 10-100 USD a month; value-based pricing captures 10-30% of value",
     "value_spread": "willingness to pay varies several-fold across firms (van Westendorp price studies)",
-    "usage_value": "network effects: a tool most colleagues use is worth more (seed 000)",
+    "usage_value": "network effects: a tool most colleagues use is worth more (essay 000)",
     "budget_open_share": "Gartner: a new category is budgeted by a minority of firms at first",
     "budget_line_growth": "SaaS categories grow 10-20% a year in firms budgeting for them",
     "rep_attrition": "sales rep turnover about 35-40% a year",
@@ -588,7 +588,7 @@ _PARAM_LIST: list[Param] = [
         0.1,
         "per year",
         "employees",
-        "Yearly rise of newcomers' mean openness (generational change, seed 000).",
+        "Yearly rise of newcomers' mean openness (generational change; essay 000).",
     ),
     _p(
         "tenure_years",
@@ -775,7 +775,7 @@ _PARAM_LIST: list[Param] = [
         1,
         "share of employees",
         "self_serve",
-        "Users' share at which the purchaser comes to the vendor (seed 000).",
+        "Users' share at which the purchaser comes to the vendor (essay 000).",
     ),
     _p(
         "enterprise_trigger_users",
@@ -843,7 +843,7 @@ _PARAM_LIST: list[Param] = [
         1,
         "share",
         "self_serve",
-        "Chance a ripe team's purchaser ever comes forward to buy (seed 003).",
+        "Chance a ripe team's purchaser ever comes forward to buy (essay 003).",
     ),
     _p(
         "lost_deal_cooloff_weeks",
@@ -924,7 +924,7 @@ _PARAM_LIST: list[Param] = [
         1,
         "share of touches",
         "direct",
-        "Touches made through the rep's own network (seed 002); a vendor spec may set its own.",
+        "Touches made through the rep's own network (essay 002); a vendor spec may set its own.",
     ),
     _p(
         "warm_intro_boost",
@@ -985,7 +985,7 @@ _PARAM_LIST: list[Param] = [
         1,
         "per touch",
         "direct",
-        "Brand lost in an enterprise per outbound touch; lowers self-serve hazards there (seed 003).",
+        "Brand lost in an enterprise per outbound touch; lowers self-serve hazards there (essay 003).",
     ),
     _p(
         "qualification",
@@ -995,7 +995,7 @@ _PARAM_LIST: list[Param] = [
         0.95,
         "engagement threshold",
         "direct",
-        "Drop opportunities whose prospect effort is below this at qualify (seed 002); a vendor spec may set its own.",
+        "Drop opportunities whose prospect effort is below this at qualify (essay 002); a vendor spec may set its own.",
     ),
     _p(
         "effort_win_weight",

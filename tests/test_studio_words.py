@@ -70,6 +70,7 @@ def test_every_number_has_a_unit_and_no_word_on_screen_is_a_raw_name():
         for text in (p.label, p.unit, p.description, *map(choice_label, p.choices)):
             assert not raw.search(text), f"{p.name}: {text!r}"
         assert tooltip(p).endswith(f": {p.name}.")  # the key a scenario file takes, on hover
+        assert not re.search(r"\bseed \d", p.description)  # essays read "essay 003", not seeds
     for name, t in OUTPUTS.items():
         head = column(name)
         assert not raw.search(head["text"]) and head["tip"] == t.description
