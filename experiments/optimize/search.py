@@ -27,6 +27,8 @@ from experiments.optimize.runs import Runner, table
 from sim.params import ParameterError
 
 JOURNAL = "optuna-journal.log"
+STALE_LOCK_SECONDS = 3
+"""A journal lock file older than this was left by a killed search (see :func:`journal_backend`)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,19 @@ def suggest(trial: Any, dims: Sequence[Dim]) -> dict[str, Any]:
     return plan
 
 
+def journal_backend(folder: Path) -> Any:
+    """Optuna's journal file in ``folder``, with a lock a killed search cannot hold long.
+
+    A writer holds the lock file only while it appends one record (milliseconds); a
+    search killed in that instant leaves the file behind, and Optuna's default waits
+    30 s before it takes such a lock over. :data:`STALE_LOCK_SECONDS` is that wait here.
+    """
+    from optuna.storages.journal import JournalFileBackend, JournalFileOpenLock
+
+    path = str(folder / JOURNAL)
+    return JournalFileBackend(path, lock_obj=JournalFileOpenLock(path, STALE_LOCK_SECONDS))
+
+
 def open_study(folder: Path, spec: SearchSpec, root_seed: int) -> Any:
     """Create the study in ``folder``'s journal, or reopen it (same spec only).
 
@@ -66,11 +81,10 @@ def open_study(folder: Path, spec: SearchSpec, root_seed: int) -> Any:
     """
     import optuna
     from optuna.storages import JournalStorage
-    from optuna.storages.journal import JournalFileBackend
     from optuna.trial import TrialState
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    storage = JournalStorage(JournalFileBackend(str(folder / JOURNAL)))
+    storage = JournalStorage(journal_backend(folder))
     multi = len(spec.objectives) > 1
     if multi:
         sampler = optuna.samplers.NSGAIISampler(seed=root_seed)
