@@ -176,7 +176,9 @@ PARAM_HEADERS = [{"text": t, "value": v} for t, v in (
 
 def fit_chart(history, draws, column: str) -> dict:
     """The history (dots) on the 10-90% band of runs from the posterior, then the forecast."""
-    option = charts.fan({"fitted runs": draws.band(column)}, column)
+    from experiments.fit.report import LABELS
+
+    option = charts.fan({"fitted runs": draws.band(column)}, LABELS.get(column, column))
     months = len(draws.months)
     dots = [None] * months
     for m, v in zip(history.months, history.data[column], strict=True):
@@ -199,7 +201,9 @@ def FitResults(doc, history, draws):
     JsonTable(PARAM_HEADERS, rows, css_class="sw-fit-table", height=0)
     for w in doc["warnings"]:
         rv.Html(tag="div", class_="sw-fit-warning", children=[w], style_="color: #a60")
-    inside = ", ".join(f"{c} {v:.0%}" for c, v in doc["history_inside_band"].items())
+    from experiments.fit.report import LABELS  # the history's columns in words, with units
+
+    inside = ", ".join(f"{LABELS.get(c, c)} {v:.0%}" for c, v in doc["history_inside_band"].items())
     rv.Html(
         tag="div",
         class_="sw-fit-inside",
@@ -211,7 +215,7 @@ def FitResults(doc, history, draws):
     with solara.Div(classes=["sw-grid"]):
         for c in history.columns:
             EChart(fit_chart(history, draws, c), f"fit_{c}",
-                   f"{c}: your history, the fitted band, and 24 months on")  # fmt: skip
+                   f"{LABELS.get(c, c)}: your history, the fitted band, and 24 months on")  # fmt: skip
 
 
 @solara.component

@@ -169,7 +169,7 @@ def strategy_words(text: str) -> str:
 
 
 HEADERS = [{"text": t, "value": v} for t, v in (
-    ("arm", "arm"), ("mean", "mean"), ("survival", "survival"),
+    ("arm", "arm"), ("mean (USD)", "mean"), ("survival (share of seeds alive)", "survival"),
     ("best plan minus arm (95% CI)", "diff"))]  # fmt: skip
 
 

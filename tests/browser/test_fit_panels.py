@@ -3,6 +3,8 @@ its held-out verdict, Cancel, and bad input in the page's words."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytest.importorskip("playwright")
@@ -51,6 +53,10 @@ def test_my_data_fits_a_pasted_history_and_uses_the_fitted_company(page):
     expect(page.locator(".sw-fit-table tbody tr")).to_have_count(1, timeout=180_000)
     expect(page.locator(".sw-fit-table")).to_contain_text("marketing per week")
     page.locator("[data-chart=fit_sm_spend][data-rendered]").wait_for()
+    # the history's columns in words with units, not their CSV names
+    expect(page.locator(".sw-fit-inside")).to_have_text(
+        re.compile(r"S&M spend in the month \(USD\) \d+%")
+    )
     expect(page.get_by_role("button", name="Fit", exact=True)).to_be_visible()  # the run has ended
     click_until(page, "Use the fitted company", ".sw-fit-note", "fitted company is in the sidebar")
     expect(page.locator("body")).to_contain_text("Fitted company: seed 1")

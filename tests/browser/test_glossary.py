@@ -30,6 +30,7 @@ LABELS = ", ".join(
         ".sw-kpi-label",
         ".sw-pending",
         ".sw-opt-best",
+        ".sw-chart-title",
     )
 )
 TABS = ("Explore", "Compare", "Decide", "My data", "Optimize")
