@@ -340,12 +340,12 @@ CLAIMS: tuple[Claim, ...] = (
         right=market("exceptions (Dropbox, Atlassian)", "bottoms_up_exception"),
         metric=ACCELERATING,
         expected_sign=-1,
-        mechanism="complex contagion: a collaboration product spreads once teammates use it",
+        mechanism="word of mouth: a collaboration product spreads from colleague to colleague",
         mechanism_off={"adoption_threshold": 10},
         requirement=Requirement(
             "fewer than one bottoms-up company in five grows super-linearly in the default market",
             _below_a_fifth,
         ),
-        note="A company grows super-linearly when some later year adds at least twice the users its first year did. The default product spreads below the epidemic threshold (a K-factor of 0.66), so growth comes from marketing and is linear or tapers; the exceptions' collaboration product compounds through teams. Switched off, a collaboration product needs ten colleagues on it before it spreads to anyone (the most the model allows): the exceptions then grow like everyone else.",
+        note="A company grows super-linearly when some later year adds at least twice the users its first year did. The default product spreads below the epidemic threshold (a K-factor of 0.66), so growth comes from marketing and is linear or tapers; the exceptions' collaboration product compounds through teams. Switched off, a collaboration product needs ten colleagues on it before it spreads to anyone (the most the model allows; the default market asks one, docs/model.md): the exceptions then grow like everyone else.",
     ),
 )
