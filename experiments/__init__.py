@@ -1,4 +1,23 @@
-"""Experiments on the model: the CLI, sweeps, result files, validation, benchmarks."""
+"""Experiments on the model: the CLI, sweeps, result files, validation, benchmarks.
+
+The browser app (``gui/``) may import only the modules named in :data:`PUBLIC`
+(docs/architecture.md; ``tests/test_architecture.py`` enforces it). Everything else
+here is free to change without the browser noticing. ``experiments/`` itself never
+imports ``gui/``; browser tooling lives in ``gui/tools/``.
+"""
+
+PUBLIC: tuple[str, ...] = (
+    "experiments",  # load(folder): a sweep's results
+    "experiments.io",  # result files, METADATA_KEY, atomic writes
+    "experiments.palette",  # one colour per strategy
+    "experiments.study",  # the decision study and its number formats
+    "experiments.study_report",  # a study as a JSON-ready dict
+    "experiments.recommend",  # the study's recommendation
+    "experiments.idle_levers",  # why a lever does nothing in a market
+    "experiments.fit",  # fitting the model to a company's history (package)
+    "experiments.optimize",  # searching a company's levers (package)
+)
+"""Modules (and packages, with everything below them) that ``gui/`` may import."""
 
 
 def load(folder):
@@ -12,4 +31,4 @@ def load(folder):
     return _load(folder)
 
 
-__all__ = ["load"]
+__all__ = ["PUBLIC", "load"]

@@ -13,15 +13,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from experiments.palette import STRATEGY_COLORS
 from sim.params import STRATEGIES, choice_label
 from sim.tables import STAGES
-
-STRATEGY_COLORS: dict[str, str] = {
-    "bottoms_up": "#2e7d32",
-    "direct": "#1565c0",
-    "hybrid": "#ef6c00",
-}
-"""One colour per go-to-market strategy, used in every view."""
 
 VENDOR_PALETTE: tuple[str, ...] = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",

@@ -4,7 +4,7 @@
 cards need (ARR, cash, users, customers, deals, and ARR per customer for net revenue
 retention); :func:`kpi_cards` turns the record into cards. Recording is a handful of
 array reads per step and the cards are a few formatted strings, so a step's redraw
-pays well under a millisecond for them (``experiments/gui_latency.py`` measures it).
+pays well under a millisecond for them (``gui/tools/gui_latency.py`` measures it).
 
 Definitions (SaaS conventions; docs/model.md "KPIs" has every formula, and the shared
 ones with their minimum bases are in :mod:`sim.kpis`):

@@ -1,6 +1,6 @@
 """Capacity: 30 teams in one room, each screen a live session; report the advance time.
 
-Runs ``experiments/workshop_load.py`` (loopback only, bounded in time; 28 websocket
+Runs ``gui/tools/workshop_load.py`` (loopback only, bounded in time; 28 websocket
 sessions and 2 Chromium pages) and checks that every screen received every round.
 The figure (issue 11's target: at most 2 s from the advance to the last screen) is
 printed and written to ``test-artifacts/workshop_load.json``; the test bounds it
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments.chromium import find_chromium
+from gui.tools.chromium import find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUND = 15.0  # seconds: far above the 2 s target, far below "screens stopped updating"
@@ -28,7 +28,7 @@ BOUND = 15.0  # seconds: far above the 2 s target, far below "screens stopped up
 def test_thirty_teams_every_screen_follows_every_round():
     browsers = 2 if find_chromium() else 0
     proc = subprocess.run(
-        [sys.executable, "experiments/workshop_load.py", "--teams", "30", "--rounds", "3",
+        [sys.executable, "gui/tools/workshop_load.py", "--teams", "30", "--rounds", "3",
          "--browsers", str(browsers), "--timeout", str(BOUND), "--json"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
@@ -49,7 +49,7 @@ def test_thirty_teams_every_screen_follows_every_round():
 def test_the_competing_load_ends_by_itself():
     import time
 
-    from experiments.workshop_load import competing_load
+    from gui.tools.workshop_load import competing_load
 
     t0 = time.monotonic()
     (job,) = competing_load(1, 1.0)

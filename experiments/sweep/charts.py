@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.io import save_figure
-from gui.charts import STRATEGY_COLORS as GUI_STRATEGY_COLORS
+from experiments.palette import STRATEGY_COLORS as GUI_STRATEGY_COLORS
 
 MAX_LEVELS = 12
 """A numeric parameter with more distinct values than this is binned."""

@@ -32,7 +32,7 @@ def vendor_names(r: Run) -> list[str]:
 
 
 KPI_CARDS = os.environ.get("SALESWEB_KPI_CARDS", "1") != "0"
-"""Off only for ``experiments/gui_latency.py --kpi-ab``, which times a step with and
+"""Off only for ``gui/tools/gui_latency.py --kpi-ab``, which times a step with and
 without the cards."""
 
 

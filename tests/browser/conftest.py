@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments.chromium import ARGS, find_chromium
+from gui.tools.chromium import ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -226,7 +226,7 @@ def test_step_redraw_latency_is_reported(page):
 
     Asserts what the report means (the week advanced eight times and every figure is a
     positive duration, the redraw no sooner than the counter), not how fast it was:
-    timings vary with the machine (experiments/gui_latency.py prints them).
+    timings vary with the machine (gui/tools/gui_latency.py prints them).
     """
     import json
     import math

@@ -1,7 +1,7 @@
 """Screenshots of a workshop for docs/workshop.md: lobby, a team's phone, the debrief.
 
-``python experiments/workshop_screenshots.py --out docs/img`` serves the app in this
-process on a loopback port (as ``experiments/workshop_load.py`` does), plays a room of
+``python gui/tools/workshop_screenshots.py --out docs/img`` serves the app in this
+process on a loopback port (as ``gui/tools/workshop_load.py`` does), plays a room of
 four teams through the room API with four different plans, and photographs the pages
 in headless Chromium: the facilitator's lobby (join code, QR code, settings), a team's
 page on a 390-pixel phone mid-game, the projector view (1920x1080) mid-round with two
@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 PLANS = {
@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from experiments.chromium import ARGS, find_chromium
-    from experiments.workshop_load import start_server
+    from gui.tools.chromium import ARGS, find_chromium
+    from gui.tools.workshop_load import start_server
     from gui.workshop import links
     from gui.workshop.decisions import Decision
     from gui.workshop.rooms import server_rooms

@@ -1,6 +1,6 @@
 """Where Debian's Chromium is and how to start it headless here.
 
-Shared by the browser tests and ``experiments/gui_latency.py``. Playwright drives the
+Shared by the browser tests and ``gui/tools/gui_latency.py``. Playwright drives the
 system browser (``executable_path``); ``playwright install`` downloads its own and
 cannot run on these offline machines.
 """

@@ -5,9 +5,9 @@ Step ``--steps`` times at the default scenario, timing each in the page (see
 :mod:`gui.latency_probe`). Then plays at full speed for ``--play-seconds`` and reports
 weeks per second. Prints figures; asserts nothing (CONVENTIONS.md: timings are not tests).
 
-    .venv/bin/python experiments/gui_latency.py --steps 30
-    .venv/bin/python experiments/gui_latency.py --steps 40 --busy   # a study on another core
-    .venv/bin/python experiments/gui_latency.py --kpi-ab --steps 30 --rounds 2
+    .venv/bin/python gui/tools/gui_latency.py --steps 30
+    .venv/bin/python gui/tools/gui_latency.py --steps 40 --busy   # a study on another core
+    .venv/bin/python gui/tools/gui_latency.py --kpi-ab --steps 30 --rounds 2
 
 ``--kpi-ab`` measures what my company's KPI cards add to a step: servers with and
 without the cards (``SALESWEB_KPI_CARDS=0``) in alternating rounds, same viewport,
@@ -25,9 +25,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from experiments.chromium import ARGS, find_chromium
+from gui.tools.chromium import ARGS, find_chromium
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Load test of a workshop room: 30 teams, each screen a live Solara session.
 
-``python experiments/workshop_load.py --teams 30 --rounds 3 --browsers 2`` serves the
+``python gui/tools/workshop_load.py --teams 30 --rounds 3 --browsers 2`` serves the
 app in this process (uvicorn on a free loopback port, the same app ``salesweb serve``
 runs), creates a room through the room API, joins the teams, and opens one session per
 team: ``--teams`` websocket clients that speak Solara's protocol (they open the team's
@@ -38,7 +38,7 @@ import uuid
 import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 
@@ -177,7 +177,7 @@ def run(teams: int, rounds: int, browsers: int, timeout: float, weeks: int, load
     if browsers:
         from playwright.sync_api import sync_playwright
 
-        from experiments.chromium import ARGS, find_chromium
+        from gui.tools.chromium import ARGS, find_chromium
 
         pw = sync_playwright().start()
         chromium = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=ARGS)
@@ -280,9 +280,9 @@ def write_report(path: Path, out: dict, argv: list[str]) -> None:
     """The figures as a Markdown page, written whole (temporary file, then rename)."""
     load = os.getloadavg()
     lines = [
-        "# Workshop capacity (written by experiments/workshop_load.py)",
+        "# Workshop capacity (written by gui/tools/workshop_load.py)",
         "",
-        f"Command: `python experiments/workshop_load.py {' '.join(argv)}`, "
+        f"Command: `python gui/tools/workshop_load.py {' '.join(argv)}`, "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
         f"load average before the run {load[0]:.1f} (other work on the machine).",
         "",
