@@ -1,6 +1,6 @@
 """``salesweb fit``: fit the focal company to its own history (docs/fit.md).
 
-Registered on the CLI's typer app by one import at the end of experiments/cli.py.
+Registered on the CLI's typer app by one import at the end of experiments/cli/__init__.py.
 """
 
 from __future__ import annotations

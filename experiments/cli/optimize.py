@@ -1,6 +1,6 @@
 """``salesweb optimize``: search the focal company's levers for its best plan (docs/optimize.md).
 
-Registered on the CLI's typer app by one import at the end of experiments/cli.py.
+Registered on the CLI's typer app by one import at the end of experiments/cli/__init__.py.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def optimize(
     try:
         names = parse_objectives(objective, objectives)
         dims = parse_dims(lever, "--lever")
-        from experiments.cli_fit import parse_fixed  # not at import: cli.py imports both
+        from experiments.cli.fit import parse_fixed  # not at import: cli/__init__ imports both
 
         fixed = parse_fixed(set_ or [])
         clash = sorted({d.name for d in dims} & set(fixed))
