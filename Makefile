@@ -13,7 +13,7 @@ HOST      ?= 127.0.0.1
 PORT      ?= 8765
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := False
 
-.PHONY: run simulate test lint format bench bench-sweep clean install
+.PHONY: run simulate test lint format bench bench-sweep architecture clean install
 
 $(PY):
 	@found=""; for p in $(CANDIDATES); do \
@@ -55,6 +55,9 @@ bench: $(STAMP)
 
 bench-sweep: $(STAMP)
 	$(VENV)/bin/python experiments/bench_sweep.py
+
+architecture: $(STAMP)
+	$(PY) tools/import_graph.py --png docs/img/architecture.png
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -1,6 +1,6 @@
 """The README's study example cannot drift: it quotes docs/examples/study.json word for
 word, that JSON's recommendation follows from its own runs, and a run it holds is what
-the model gives for that seed today (``python -m experiments.readme_study`` refreshes
+the model gives for that seed today (``python -m experiments.cli.readme_study`` refreshes
 all three when the model changes)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from experiments import readme_study
+from experiments.cli import readme_study
 from experiments.recommend import recommend
 from experiments.study import study
 from experiments.study_report import result_from_report

@@ -1,6 +1,6 @@
 """The README's study example, regenerated from the command it shows.
 
-``python -m experiments.readme_study`` runs :data:`ARGS` through ``salesweb study``,
+``python -m experiments.cli.readme_study`` runs :data:`ARGS` through ``salesweb study``,
 which writes its report to ``docs/examples/study.*`` (tables, JSON, one-page Markdown
 and charts), then rewrites the README's text between the ``study-example`` markers with
 the recommendation it printed. ``tests/test_readme_study.py`` checks that the README
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from experiments.io import write_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 OUT = Path("docs/examples/study.csv")
 ARGS = [
