@@ -13,9 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from cli_help import SNAPSHOT, parse  # noqa: E402
+from cli_help import SNAPSHOT, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 

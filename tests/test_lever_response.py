@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_support import assert_refused_in_one_line
 
 from experiments.io import read_metadata
 from experiments.levers import (
@@ -220,15 +219,7 @@ def test_report_writes_the_frame_a_chart_per_lever_and_the_page(tmp_path):
     ],
 )
 def test_cli_refuses_bad_input_with_one_line(args, message, tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "experiments.cli", "levers", "--out", str(tmp_path), *args],
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 2, run.stderr
-    assert message in run.stderr and "Traceback" not in run.stderr
-    assert len(run.stderr.strip().splitlines()) == 1
-    assert not list(tmp_path.iterdir())
+    assert_refused_in_one_line("levers", args, message, tmp_path)
 
 
 # ---------------------------------------------------------------------- directions

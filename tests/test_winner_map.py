@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
+from cli_support import assert_refused_in_one_line
 
 from experiments.io import read_metadata
 from experiments.winner_map import (
@@ -166,12 +164,4 @@ def test_levels_are_parsed_and_checked_like_the_parameter():
     ],
 )
 def test_cli_refuses_a_bad_grid_with_one_line(args, message, tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "experiments.cli", "map", "--out", str(tmp_path), *args],
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 2, run.stderr
-    assert message in run.stderr and "Traceback" not in run.stderr
-    assert len(run.stderr.strip().splitlines()) == 1
-    assert not list(tmp_path.iterdir())
+    assert_refused_in_one_line("map", args, message, tmp_path)

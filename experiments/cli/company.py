@@ -20,13 +20,22 @@ from experiments.cli.base import (
 )
 from sim.params import ParameterError, parse_assignment
 
+# The options the three studies share, declared once (their --help is as before).
+Weeks = Annotated[int | None, typer.Option(help="Weeks per run (default: the scenario's horizon).")]
+Scenario = Annotated[str, typer.Option(help="Preset name or path to a .toml file.")]
+MarketSet = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Change a market parameter in every run: key=value."),
+]
+RootSeed = Annotated[int, typer.Option(help="Root seed the run seeds are spawned from.")]
+Workers = Annotated[int | None, typer.Option(help="Worker processes (default: every core).")]
+Quiet = Annotated[bool, typer.Option(help="No progress bar.")]
+
 
 def levers(
     seeds: Annotated[int, typer.Option(help="Seeds per level (the same for every level).")] = 10,
-    weeks: Annotated[
-        int | None, typer.Option(help="Weeks per run (default: the scenario's horizon).")
-    ] = None,
-    scenario: Annotated[str, typer.Option(help="Preset name or path to a .toml file.")] = "default",
+    weeks: Weeks = None,
+    scenario: Scenario = "default",
     out: Annotated[
         Path, typer.Option("--out", help="Folder for levers.md, levers.parquet and the charts.")
     ] = Path("docs/validation"),
@@ -34,15 +43,10 @@ def levers(
         list[str] | None,
         typer.Option("--lever", help="Run only this lever (repeatable; default: all of them)."),
     ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Change a market parameter in every run: key=value."),
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Root seed the run seeds are spawned from.")] = 0,
-    workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: every core).")
-    ] = None,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    set_: MarketSet = None,
+    seed: RootSeed = 0,
+    workers: Workers = None,
+    quiet: Quiet = False,
 ) -> None:
     """Each lever's response for my company over seeds; exit 1 if a direction fails."""
 
@@ -59,28 +63,17 @@ def levers(
         raise fail(str(exc)) from None
     out = _out_folder(out)
     result, wall, report = _run_and_report(
-        "levers",
-        lambda progress: run_levers(
-            chosen,
-            seeds,
-            weeks,
-            scenario=scenario,
-            overrides=overrides,
-            workers=workers,
-            root_seed=seed,
-            progress=progress,
-        ),
-        write_report,
-        out,
-        quiet,
-    )
+        "levers", run_levers, (chosen, seeds, weeks), write_report, out, quiet,
+        scenario=scenario, overrides=overrides, workers=workers, root_seed=seed,
+    )  # fmt: skip
     _print_levers(result, wall, report)
 
 
-def _run_and_report(label: str, run, write_report, out: Path, quiet: bool):
+def _run_and_report(label: str, run, args: tuple, write_report, out: Path, quiet: bool, **common):
     """Run a study under a progress bar, time it and write its report.
 
-    ``run(progress)`` runs the study (``progress(done, total)`` moves the bar);
+    ``run(*args, **common, progress=progress)`` runs the study (``common``: scenario,
+    overrides, workers, root seed; ``progress(done, total)`` moves the bar);
     ``write_report(result, out, wall)`` writes its page. Returns the result, the wall
     time and the report's path; a bad setting or an unwritable folder is one line.
     """
@@ -92,7 +85,11 @@ def _run_and_report(label: str, run, write_report, out: Path, quiet: bool):
     try:
         with progress_bar(f"[bold]{label}[/] weeks", quiet) as bar:
             task = bar.add_task(label, total=None)
-            result = run(lambda done, total: bar.update(task, completed=done, total=total))
+            result = run(
+                *args,
+                **common,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     except (ParameterError, ScenarioError) as exc:
         raise fail(str(exc)) from None
     wall = time.perf_counter() - started
@@ -161,25 +158,18 @@ def winner_map(
     seeds: Annotated[
         int, typer.Option(help="Seeds per motion and cell (the same everywhere).")
     ] = 10,
-    weeks: Annotated[
-        int | None, typer.Option(help="Weeks per run (default: the scenario's horizon).")
-    ] = None,
+    weeks: Weeks = None,
     n_enterprises: Annotated[
         int | None, typer.Option(help="Enterprises in the market (default: the scenario's).")
     ] = None,
-    scenario: Annotated[str, typer.Option(help="Preset name or path to a .toml file.")] = "default",
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Change a market parameter in every run: key=value."),
-    ] = None,
+    scenario: Scenario = "default",
+    set_: MarketSet = None,
     out: Annotated[
         Path, typer.Option("--out", help="Folder for winner_map.md, .parquet and .png.")
     ] = Path("docs/validation"),
-    seed: Annotated[int, typer.Option(help="Root seed the run seeds are spawned from.")] = 0,
-    workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: every core).")
-    ] = None,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    seed: RootSeed = 0,
+    workers: Workers = None,
+    quiet: Quiet = False,
 ) -> None:
     """The winner map: bottoms-up, direct or hybrid for my company, cell by cell."""
 
@@ -206,21 +196,9 @@ def winner_map(
         raise fail(str(exc)) from None
     out = _out_folder(out)
     result, wall, report = _run_and_report(
-        "map",
-        lambda progress: run_map(
-            grid,
-            seeds,
-            weeks,
-            scenario=scenario,
-            overrides=overrides,
-            workers=workers,
-            root_seed=seed,
-            progress=progress,
-        ),
-        write_report,
-        out,
-        quiet,
-    )
+        "map", run_map, (grid, seeds, weeks), write_report, out, quiet,
+        scenario=scenario, overrides=overrides, workers=workers, root_seed=seed,
+    )  # fmt: skip
     _print_map(winners(result.frame), result, wall, report)
 
 
@@ -248,24 +226,17 @@ def _print_map(table, result, wall: float, report: Path) -> None:
 
 def company(
     seeds: Annotated[int, typer.Option(help="Seeds per option (the same for every option).")] = 20,
-    weeks: Annotated[
-        int | None, typer.Option(help="Weeks per run (default: the scenario's horizon).")
-    ] = None,
-    scenario: Annotated[str, typer.Option(help="Preset name or path to a .toml file.")] = "default",
+    weeks: Weeks = None,
+    scenario: Scenario = "default",
     out: Annotated[
         Path, typer.Option("--out", help="Folder for company.md, the parquets and the charts.")
     ] = Path("docs/validation"),
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Change a market parameter in every run: key=value."),
-    ] = None,
+    set_: MarketSet = None,
     seed: Annotated[
         int, typer.Option(help="Root seed the run seeds are spawned from (never used for tuning).")
     ] = 2026,
-    workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: every core).")
-    ] = None,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    workers: Workers = None,
+    quiet: Quiet = False,
 ) -> None:
     """The company-level checks: reps that pay, a demand curve, where each motion wins;
     exit 1 if an expectation fails."""
@@ -287,20 +258,9 @@ def company(
         raise fail(str(exc)) from None
     out = _out_folder(out)
     result, wall, report = _run_and_report(
-        "company",
-        lambda progress: run_company(
-            seeds,
-            weeks,
-            scenario=scenario,
-            overrides=overrides,
-            workers=workers,
-            root_seed=seed,
-            progress=progress,
-        ),
-        write_report,
-        out,
-        quiet,
-    )
+        "company", run_company, (seeds, weeks), write_report, out, quiet,
+        scenario=scenario, overrides=overrides, workers=workers, root_seed=seed,
+    )  # fmt: skip
     rows = checks(result)
     table = Table(
         title=f"Company checks: {len(result.seeds)} seeds, {result.steps} weeks ({wall:.0f} s)",
