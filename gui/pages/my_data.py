@@ -11,7 +11,6 @@ and rebuilds the market, so Explore and Decide run the fitted company.
 from __future__ import annotations
 
 import io
-import threading
 
 import pandas as pd
 import solara
@@ -21,6 +20,7 @@ from gui import charts
 from gui import session as s
 from gui.echart import EChart
 from gui.glossary import setting_label
+from gui.job import Job
 from gui.json_table import JsonTable
 from gui.limits import Cancelled, heavy_slots, session_memory_gb
 from sim.params import PARAMETERS, ParameterError
@@ -38,11 +38,8 @@ population_text = solara.reactive("20")
 generations_text = solara.reactive("2")
 seeds_text = solara.reactive("1")
 result = solara.reactive(None)  # (doc, history, draws)
-running = solara.reactive(False)
-progress = solara.reactive("")
-error = solara.reactive("")
-note = solara.reactive("")
-cancel_event = solara.reactive(None)
+job = Job()
+progress, error, note = job.progress, job.error, job.note
 
 
 def read_history(text: str):
@@ -91,7 +88,7 @@ def start() -> None:
     from experiments.fit.simulate import Market
     from experiments.fit.space import parse_dims
 
-    stop()
+    job.stop()
     errors: list[str] = []
     history, msg = read_history(csv_text.value)
     if msg:
@@ -121,15 +118,10 @@ def start() -> None:
     if errors:
         error.set("; ".join(errors))
         return
-    error.set("")
-    note.set("")
-    cancel = threading.Event()
-    cancel_event.set(cancel)
-    running.set(True)
-    progress.set("waiting for a free slot")
+    cancel = job.begin()
 
     def work():
-        try:
+        with job.outcome(cancel):
             with heavy_slots(1, cancelled=cancel.is_set):
                 post = fit(history, market, dims, population=population, generations=generations,
                            seeds=seeds, workers=1, cancelled=cancel.is_set,
@@ -140,21 +132,8 @@ def start() -> None:
                 draws = draw_runs(post, market, history, draws=GUI_DRAWS)
             settings = {"population": population, "generations": generations, "seeds": seeds}
             result.set((fit_json(post, history, market, draws, settings), history, draws))
-        except Cancelled:
-            note.set("Cancelled: nothing changed.")
-        except (ParameterError, ScenarioError, RuntimeError, ValueError) as exc:
-            error.set(str(exc))
-        finally:
-            if cancel_event.value is cancel:
-                running.set(False)
 
     s.in_background(work)
-
-
-def stop() -> None:
-    if cancel_event.value is not None:
-        cancel_event.value.set()
-    running.set(False)
 
 
 def use_fitted() -> None:
@@ -244,15 +223,7 @@ def MyData():
         solara.InputText(
             "Seeds", value=seeds_text, continuous_update=True, classes=["sw-fit-seeds"]
         )
-        if running.value:
-            solara.Button("Cancel", on_click=stop, color="warning")
-        else:
-            solara.Button("Fit", on_click=start, color="primary")
-    if running.value:
-        rv.Html(tag="div", class_="sw-fit-progress", children=[f"Fitting: {progress.value}"])
-    if error.value:
-        solara.Error(error.value, classes=["sw-fit-error"])
-    if note.value:
-        rv.Html(tag="div", class_="sw-fit-note", children=[note.value])
+        job.start_or_cancel("Fit", start)
+    job.status("sw-fit", "Fitting")
     if result.value is not None:
         FitResults(*result.value)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 import solara
 from solara.alias import rv
 
 from gui import session as s
+from gui.job import Job
 from gui.json_table import JsonTable
 from gui.limits import Cancelled, heavy_slots, session_memory_gb
 from sim.params import ParameterError
@@ -35,11 +35,8 @@ trials_text = solara.reactive("20")
 seeds_text = solara.reactive("4")
 weeks_text = solara.reactive("104")
 result = solara.reactive(None)  # best.json as a dict
-running = solara.reactive(False)
-progress = solara.reactive("")
-error = solara.reactive("")
-note = solara.reactive("")
-cancel_event = solara.reactive(None)
+job = Job()
+progress, error, note = job.progress, job.error, job.note
 
 
 def parse_form() -> tuple[dict, list[str]]:
@@ -81,7 +78,7 @@ def start() -> None:
     from experiments.fit.simulate import Market
     from experiments.optimize.run import Plan, optimize
 
-    stop()
+    job.stop()
     form, errors = parse_form()
     try:
         market = Market.of(
@@ -97,17 +94,12 @@ def start() -> None:
     if errors:
         error.set("; ".join(errors))
         return
-    error.set("")
-    note.set("")
     result.set(None)
-    cancel = threading.Event()
-    cancel_event.set(cancel)
-    running.set(True)
-    progress.set("waiting for a free slot")
+    cancel = job.begin()
 
     def work():
         folder = Path(tempfile.mkdtemp(prefix="salesweb-optimize-"))
-        try:
+        with job.outcome(cancel, cleanup=lambda: shutil.rmtree(folder, ignore_errors=True)):
             with heavy_slots(os.cpu_count() or 1, cancelled=cancel.is_set) as workers:
                 plan = Plan(market, form["dims"], (objective.value,), form["survival"],
                             form["trials"], form["seeds"], max(10, form["seeds"]), form["weeks"],
@@ -117,22 +109,8 @@ def start() -> None:
             if doc is None:
                 raise Cancelled
             result.set(doc)
-        except Cancelled:
-            note.set("Cancelled: nothing changed.")
-        except (ParameterError, ScenarioError, RuntimeError, ValueError) as exc:
-            error.set(str(exc))
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-            if cancel_event.value is cancel:
-                running.set(False)
 
     s.in_background(work)
-
-
-def stop() -> None:
-    if cancel_event.value is not None:
-        cancel_event.value.set()
-    running.set(False)
 
 
 def use_plan() -> None:
@@ -222,15 +200,7 @@ def Optimize():
         solara.InputText(
             "Weeks", value=weeks_text, continuous_update=True, classes=["sw-opt-weeks"]
         )
-        if running.value:
-            solara.Button("Cancel", on_click=stop, color="warning")
-        else:
-            solara.Button("Search", on_click=start, color="primary")
-    if running.value:
-        rv.Html(tag="div", class_="sw-opt-progress", children=[f"Searching: {progress.value}"])
-    if error.value:
-        solara.Error(error.value, classes=["sw-opt-error"])
-    if note.value:
-        rv.Html(tag="div", class_="sw-opt-note", children=[note.value])
+        job.start_or_cancel("Search", start)
+    job.status("sw-opt", "Searching")
     if result.value is not None:
         OptimizeResults(result.value)
