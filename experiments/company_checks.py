@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibration import REP_WINDOW
+from experiments.io import seeded_metadata
 from experiments.levers import Expect, verdict
 from experiments.paired import PairedEffect
 from experiments.winner_map import MOTIONS, worth
@@ -160,19 +161,12 @@ class CompanyResult:
     root_seed: int = ROOT_SEED
 
     def metadata(self) -> dict[str, Any]:
-        return {
-            "kind": "salesweb company",
-            "scenario": self.scenario,
-            "overrides": dict(self.overrides),
-            "conditions": {
-                c.key: {"focal": c.focal, "market": c.market, "expected": c.expected()}
-                for c in CONDITIONS
-            },
-            "root_seed": self.root_seed,
-            "seeds": self.seeds,
-            "steps": self.steps,
-            "worth": "5 x ARR + cash at the horizon; 0 if the company died",
+        conditions = {
+            c.key: {"focal": c.focal, "market": c.market, "expected": c.expected()}
+            for c in CONDITIONS
         }
+        worth = "5 x ARR + cash at the horizon; 0 if the company died"
+        return seeded_metadata(self, "salesweb company", {"conditions": conditions}, worth=worth)
 
 
 def run_company(

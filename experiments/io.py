@@ -203,6 +203,25 @@ def read_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, index_col=0)
 
 
+def seeded_metadata(result: Any, kind: str, inputs: dict[str, Any], **after: Any) -> dict[str, Any]:
+    """The metadata of a study over seeds (``levers``, ``map``, ``company``), in one order:
+    kind, scenario, overrides, the study's own ``inputs``, root seed, seeds, weeks, then
+    ``after``. ``result`` has ``scenario``, ``overrides``, ``root_seed``, ``seeds`` and
+    ``steps``; a tuple value becomes a list, as JSON writes it anyway."""
+    return {
+        "kind": kind,
+        "scenario": result.scenario,
+        "overrides": {
+            k: list(v) if isinstance(v, tuple) else v for k, v in result.overrides.items()
+        },
+        **inputs,
+        "root_seed": result.root_seed,
+        "seeds": result.seeds,
+        "steps": result.steps,
+        **after,
+    }
+
+
 def read_metadata(path: Path) -> dict[str, Any] | None:
     """The ``metadata`` :func:`write_table` stored with a table, or None."""
     path = Path(path)

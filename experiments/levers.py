@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.io import seeded_metadata
 from sim.params import ParameterError
 
 OUTCOMES: dict[str, str] = {
@@ -209,17 +210,10 @@ class LeverResult:
     root_seed: int = 0
 
     def metadata(self) -> dict[str, Any]:
-        return {
-            "kind": "salesweb levers",
-            "scenario": self.scenario,
-            "overrides": {k: _plain(v) for k, v in self.overrides.items()},
-            "levers": {
-                lv.name: {"values": list(lv.values), "strategy": lv.strategy} for lv in self.levers
-            },
-            "root_seed": self.root_seed,
-            "seeds": self.seeds,
-            "steps": self.steps,
+        levers = {
+            lv.name: {"values": list(lv.values), "strategy": lv.strategy} for lv in self.levers
         }
+        return seeded_metadata(self, "salesweb levers", {"levers": levers})
 
 
 def run_levers(
@@ -402,7 +396,3 @@ def paired_z(runs: pd.DataFrame, summary: pd.DataFrame, expect: Expect) -> tuple
     if top in (levels[0], levels[-1]):
         return math.nan, 0
     return min(z(levels[0], top), z(levels[-1], top), key=lambda zn: zn[0])
-
-
-def _plain(v: Any) -> Any:
-    return list(v) if isinstance(v, tuple) else v

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.io import seeded_metadata
 from sim.params import PARAMETERS, STRATEGIES, ParameterError
 
 MOTIONS: tuple[str, ...] = tuple(STRATEGIES)
@@ -101,18 +102,9 @@ class MapResult:
     root_seed: int = 0
 
     def metadata(self) -> dict[str, Any]:
-        return {
-            "kind": "salesweb map",
-            "scenario": self.scenario,
-            "overrides": {
-                k: list(v) if isinstance(v, tuple) else v for k, v in self.overrides.items()
-            },
-            "grid": {axis: list(getattr(self.grid, axis)) for axis in AXES},
-            "root_seed": self.root_seed,
-            "seeds": self.seeds,
-            "steps": self.steps,
-            "worth": f"{WORTH_ARR_MULTIPLE:g} x ARR + cash at the horizon; 0 if the company died",
-        }
+        grid = {axis: list(getattr(self.grid, axis)) for axis in AXES}
+        worth = f"{WORTH_ARR_MULTIPLE:g} x ARR + cash at the horizon; 0 if the company died"
+        return seeded_metadata(self, "salesweb map", {"grid": grid}, worth=worth)
 
 
 def run_map(
