@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from agents.terms import NO_PRODUCT
 from agents.views import Buyer, Employee
-from sim.population import NO_PRODUCT
 
 if TYPE_CHECKING:
     from agents.vendor import Vendor

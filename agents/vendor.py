@@ -9,7 +9,7 @@ import mesa
 import numpy as np
 
 from agents.tactics import TACTICS, Tactic
-from sim.kpis import YEAR, cac_payback_months
+from agents.terms import YEAR, cac_payback_months
 
 if TYPE_CHECKING:
     from sim.model import MarketModel
@@ -184,7 +184,7 @@ class Vendor(mesa.Agent):
         """Months of gross profit on new ARR it takes to earn back sales and marketing.
 
         ``S&M spend / (new ARR * gross_margin / 12)`` over the trailing year
-        (:meth:`trailing`; :func:`sim.kpis.cac_payback_months`): the SaaS benchmark
+        (:meth:`trailing`; :func:`agents.terms.cac_payback_months`): the SaaS benchmark
         definition (median about 18 months, 2024 surveys). NaN when no new ARR was
         booked in the year; 0 when there was new ARR and no spend.
         """

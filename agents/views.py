@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.population import BUYER_ROLES, NO_PRODUCT, ROLE_NAMES
+from agents.terms import BUYER_ROLES, NO_PRODUCT, ROLE_NAMES
 
 if TYPE_CHECKING:
     from agents.vendor import Vendor

@@ -16,8 +16,7 @@ import math
 
 import numpy as np
 
-YEAR = 52
-"""Weeks in the trailing windows of CAC payback and net revenue retention."""
+from agents.terms import YEAR, cac_payback_months  # noqa: F401 (defined there; used as sim.kpis.*)
 
 NRR_MIN_ACCOUNTS = 5
 """Fewest accounts a year ago for net revenue retention to be defined.
@@ -36,19 +35,6 @@ several times over and read as growth or retention of thousands of percent. Publ
 SaaS benchmarks (KeyBanc, OpenView) report these ratios for companies with ARR in
 the millions.
 """
-
-
-def cac_payback_months(spend: float, new_arr: float, gross_margin: float) -> float:
-    """``spend / (new_arr * gross_margin / 12)``: months of gross profit on the new ARR.
-
-    ``spend`` is sales and marketing over the window, ``new_arr`` the new ARR booked
-    in it (new logos and expansion). NaN when no new ARR was booked (undefined, not
-    infinite); 0 when there was new ARR and no spend (the formula's value, which the
-    cards and tables label as such).
-    """
-    if not new_arr > 0:
-        return math.nan
-    return float(spend) / (float(new_arr) * gross_margin / 12.0)
 
 
 def net_revenue_retention(then: np.ndarray, now: np.ndarray) -> float:

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from agents.terms import BUYER_ROLES, NO_PRODUCT, ROLE_NAMES  # noqa: F401 (defined there)
 from sim import budget
 from sim.demand import draw_budget_weeks, draw_enterprise_values
 from sim.networks import build_adjacency, enterprise_offsets, local_ids, org_edges, tree_depth
 
 IC, MANAGER, EXECUTIVE = 0, 1, 2
-ROLE_NAMES = ("individual contributor", "manager", "executive")
-BUYER_ROLES = ("economic buyer", "IT/security", "procurement", "stakeholder")
-NO_PRODUCT = -1
 
 # Mean age by role: the younger generation sits lower in the hierarchy (seed 000).
 _AGE_MEAN = np.array([33.0, 42.0, 50.0])
