@@ -7,11 +7,7 @@ from typing import Annotated
 
 import typer
 
-from experiments.cli.base import (
-    console,
-    err,
-    fail,
-)
+from experiments.cli.base import console, err, fail
 
 
 def bench(

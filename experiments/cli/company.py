@@ -10,14 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from experiments.cli.base import (
-    MAX_STEPS,
-    _out_folder,
-    console,
-    err,
-    fail,
-    progress_bar,
-)
+from experiments.cli.base import MAX_STEPS, _out_folder, console, err, fail, progress_bar
 from sim.params import ParameterError, parse_assignment
 
 # The options the three studies share, declared once (their --help is as before).

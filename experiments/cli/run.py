@@ -9,18 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from experiments.cli.base import (
-    MAX_STEPS,
-    console,
-    fail,
-    progress_bar,
-)
-from experiments.io import (
-    OutputError,
-    check_output_path,
-    sibling,
-    write_tables,
-)
+from experiments.cli.base import MAX_STEPS, console, fail, progress_bar
+from experiments.io import OutputError, check_output_path, sibling, write_tables
 from sim.params import GROUPS, PARAMETERS, ParameterError, parse_assignment
 
 

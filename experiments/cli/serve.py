@@ -11,9 +11,7 @@ from typing import Annotated
 
 import typer
 
-from experiments.cli.base import (
-    fail,
-)
+from experiments.cli.base import fail
 
 
 def serve(
@@ -28,8 +26,7 @@ def serve(
         typer.Option(help="Builds and comparison runs at once, over all sessions (cores)."),
     ] = None,
     rooms: Annotated[
-        Path | None,
-        typer.Option(help="Folder where workshop rooms are saved and resumed from."),
+        Path | None, typer.Option(help="Folder where workshop rooms are saved and resumed from.")
     ] = None,
     facilitator_password: Annotated[
         str | None,

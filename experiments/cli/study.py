@@ -10,17 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from experiments.cli.base import (
-    console,
-    fail,
-    progress_bar,
-)
-from experiments.io import (
-    OutputError,
-    check_output_path,
-    sibling,
-    write_tables,
-)
+from experiments.cli.base import console, fail, progress_bar
+from experiments.io import OutputError, check_output_path, sibling, write_tables
 from sim.params import ParameterError, parse_assignment
 
 
@@ -57,8 +48,7 @@ def study(
         ),
     ] = "worth",
     min_survival: Annotated[
-        float,
-        typer.Option(help="Share of seeds (0-1) an option must survive to be recommended."),
+        float, typer.Option(help="Share of seeds (0-1) an option must survive to be recommended.")
     ] = 0.8,
 ) -> None:
     """Compare options for the focal company over seeds (common random numbers) and recommend one.

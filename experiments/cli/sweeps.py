@@ -9,18 +9,13 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from experiments.cli.base import (
-    console,
-    err,
-    fail,
-)
+from experiments.cli.base import console, err, fail
 from sim.params import ParameterError
 
 
 def sweep(
     spec: Annotated[
-        Path | None,
-        typer.Argument(help="Sweep spec (.toml). With --resume it may be left out."),
+        Path | None, typer.Argument(help="Sweep spec (.toml). With --resume it may be left out.")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Sweep folder (created).")] = None,
     workers: Annotated[
@@ -28,8 +23,7 @@ def sweep(
         typer.Option(min=0, help="Worker processes (default: every core; 0: in this process)."),
     ] = None,
     scheduler: Annotated[
-        str | None,
-        typer.Option(help="Run on Dask: tcp://HOST:PORT of a scheduler, or 'local'."),
+        str | None, typer.Option(help="Run on Dask: tcp://HOST:PORT of a scheduler, or 'local'.")
     ] = None,
     scheduler_file: Annotated[
         Path | None, typer.Option(help="Run on Dask: the scheduler file of `dask scheduler`.")

@@ -10,18 +10,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from experiments.cli.base import (
-    MAX_VALIDATION_SEEDS,
-    _out_folder,
-    console,
-    err,
-    fail,
-    progress_bar,
-)
-from experiments.io import (
-    OutputError,
-    check_writable_folder,
-)
+from experiments.cli.base import MAX_VALIDATION_SEEDS, _out_folder, console, err, fail, progress_bar
+from experiments.io import OutputError, check_writable_folder
 from sim.params import ParameterError, parse_assignment
 
 
@@ -161,8 +151,7 @@ def claims(
         Path, typer.Option("--out", help="Folder for claims.md and a chart per claim.")
     ] = Path("docs/validation"),
     claim: Annotated[
-        list[str] | None,
-        typer.Option("--claim", help="Run only this claim (its key; repeatable)."),
+        list[str] | None, typer.Option("--claim", help="Run only this claim (its key; repeatable).")
     ] = None,
     enterprises: Annotated[
         int | None,
