@@ -189,11 +189,11 @@ def dask_engine(engine: str | None, workers: int | None, scheduler: str | None,
                 scheduler_file: Path | None):  # fmt: skip
     """The sweep's Dask engine for ``--engine dask`` (None for the local one), checked.
 
-    The options and their checks are ``salesweb sweep``'s (:func:`experiments.cli._engine`):
+    The options and their checks are ``salesweb sweep``'s (:func:`experiments.cli.sweeps._engine`):
     ``--scheduler tcp://HOST:PORT`` or ``local`` (a ``LocalCluster`` of ``--workers``
     processes on this machine), or ``--scheduler-file``.
     """
-    from experiments.cli import _engine
+    from experiments.cli.sweeps import _engine
     from experiments.sweep.spec import SpecError
 
     if engine not in (None, "local", "dask"):
