@@ -1,0 +1,146 @@
+"""Where a default run's time goes: by mechanism (step clock) and by module (cProfile).
+
+::
+
+    PYTHONPATH=. python -m experiments.profile_run                 # ~20,000 employees
+    PYTHONPATH=. python -m experiments.profile_run --enterprises 600 --weeks 104
+
+prints two Markdown tables for docs/performance.md:
+
+- **by mechanism**: the default scenario's 260 weeks with :class:`sim.step_clock.StepClock`
+  marking each mechanism (no profiler overhead), wall ms per run; the run's total is
+  timed separately, without the clock;
+- **by module**: the same run under cProfile, each function's own time given to the
+  ``sim/`` or ``agents/`` module it belongs to; time in numpy, Mesa or the interpreter's
+  built-ins goes to the project modules that called it, in proportion to the time
+  each caller spent in it (cProfile's caller table). cProfile's overhead inflates
+  modules that make many small calls, so read its shares beside the clock's.
+
+The market is the default scenario with ``n_enterprises`` scaled so that it holds
+about 20,000 employees (200 enterprises: 20,870 employees at seed 1), the size issue
+22's target names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from sim.model import MarketModel
+from sim.step_clock import StepClock
+
+ROOT = Path(__file__).resolve().parents[1]
+ENTERPRISES = 200  # about 20,000 employees at the default size law (mean 110.2 each)
+
+
+def build(enterprises: int, seed: int) -> MarketModel:
+    return MarketModel.from_scenario("default", rng=seed, n_enterprises=enterprises)
+
+
+def run(model: MarketModel, weeks: int) -> None:
+    for _ in range(weeks):
+        model.step()
+
+
+def timed_run(enterprises: int, weeks: int, seed: int) -> tuple[float, float, int]:
+    """(build s, run s, employees) of one plain run."""
+    t0 = time.perf_counter()
+    model = build(enterprises, seed)
+    t1 = time.perf_counter()
+    run(model, weeks)
+    return t1 - t0, time.perf_counter() - t1, model.n_employees
+
+
+def by_mechanism(enterprises: int, weeks: int, seed: int) -> dict[str, float]:
+    """Wall seconds per mechanism over the run (:mod:`sim.step_clock`)."""
+    model = build(enterprises, seed)
+    model.step_clock = StepClock()
+    run(model, weeks)
+    return dict(sorted(model.step_clock.totals.items(), key=lambda kv: -kv[1]))
+
+
+def _module(filename: str) -> str | None:
+    """``sim/selling.py`` for a project file, None for anything else."""
+    try:
+        rel = Path(filename).resolve().relative_to(ROOT)
+    except ValueError:
+        return None
+    if rel.parts and rel.parts[0] in ("sim", "agents"):
+        return str(rel)
+    return None
+
+
+def by_module(enterprises: int, weeks: int, seed: int) -> tuple[dict[str, float], float]:
+    """Seconds per project module under cProfile (callees' time given to callers)."""
+    model = build(enterprises, seed)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run(model, weeks)
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats  # func -> (cc, nc, tt, ct, callers)
+    memo: dict[tuple, dict[str, float]] = {}
+
+    def owners(func: tuple, depth: int = 0) -> dict[str, float]:
+        """Fractions of ``func``'s time that belong to each project module."""
+        if func in memo:
+            return memo[func]
+        module = _module(func[0])
+        if module is not None:
+            share = {module: 1.0}
+        elif depth > 30 or func not in stats:
+            share = {"(outside sim/ and agents/)": 1.0}
+        else:
+            callers = stats[func][4]
+            total = sum(c[3] for c in callers.values())
+            share = defaultdict(float)
+            if not callers or total <= 0:
+                share["(outside sim/ and agents/)"] = 1.0
+            for caller, c in callers.items():
+                for name, frac in owners(caller, depth + 1).items():
+                    share[name] += frac * c[3] / total
+        memo[func] = dict(share)
+        return memo[func]
+
+    totals: dict[str, float] = defaultdict(float)
+    for func, (_, _, tt, _, _) in stats.items():
+        for name, frac in owners(func).items():
+            totals[name] += tt * frac
+    profiled = sum(totals.values())
+    return dict(sorted(totals.items(), key=lambda kv: -kv[1])), profiled
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--enterprises", type=int, default=ENTERPRISES)
+    parser.add_argument("--weeks", type=int, default=260)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    e, w, s = args.enterprises, args.weeks, args.seed
+
+    timed_run(e, min(w, 20), s)  # warm imports and caches
+    build_s, run_s, employees = timed_run(e, w, s)
+    print(
+        f"default scenario, {e} enterprises ({employees:,} employees), {w} weeks, seed {s}: "
+        f"build {build_s:.3f} s, run {run_s:.3f} s ({1000 * run_s / w:.2f} ms a week)\n"
+    )
+    mech = by_mechanism(e, w, s)
+    total = sum(mech.values())
+    print("| mechanism | ms per run | share |\n| --- | --- | --- |")
+    for name, sec in mech.items():
+        print(f"| {name} | {1000 * sec:.0f} | {sec / total:.0%} |")
+    print(f"| **all (clocked)** | **{1000 * total:.0f}** | |\n")
+    mods, profiled = by_module(e, w, s)
+    print("| module (cProfile, callees included) | ms per run | share |\n| --- | --- | --- |")
+    for name, sec in mods.items():
+        if sec / profiled >= 0.005:
+            print(f"| {name} | {1000 * sec:.0f} | {sec / profiled:.0%} |")
+    print(f"| **all (profiled)** | **{1000 * profiled:.0f}** | |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
