@@ -13,7 +13,7 @@ HOST      ?= 127.0.0.1
 PORT      ?= 8765
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := False
 
-.PHONY: run simulate test lint format bench bench-sweep architecture clean install
+.PHONY: run simulate test lint format bench bench-guard bench-sweep architecture clean install
 
 $(PY):
 	@found=""; for p in $(CANDIDATES); do \
@@ -50,8 +50,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# every figure, with the commit, to benchmarks/bench.json; `make bench-guard` re-measures
+# the committed step-time ratios that tests/test_bench_guard.py holds the code to
+BENCH_JSON ?= benchmarks/bench.json
 bench: $(STAMP)
-	$(VENV)/bin/salesweb bench
+	$(VENV)/bin/salesweb bench --json $(BENCH_JSON)
+
+bench-guard: $(STAMP)
+	$(PY) -m experiments.bench_guard --write benchmarks/guard.json
 
 bench-sweep: $(STAMP)
 	$(VENV)/bin/python experiments/bench_sweep.py

@@ -171,6 +171,8 @@ def run_bench(
         on_case(f"market of about {size:,} employees ({n_ent:,} enterprises), {steps} weeks")
         figures = run_case("market", steps=steps, seed=seed, n_enterprises=n_ent, n_vendors=VENDORS)
         result["markets"].append({"target_employees": size, **figures})
+    on_case("step-time guard (ratios against the peer, experiments/bench_guard.py)")
+    result["guard"] = run_case("guard")
     result["load_after"] = os.getloadavg()
     result["ratio"] = throughput_ratio(result)
     result["ratio_cpu"] = throughput_ratio(result, per="cpu_s")

@@ -163,4 +163,11 @@ def market(steps: int, seed: int, scenario: str = "default", **params: Any) -> d
     }
 
 
-CASES = {"virus_on_network": virus_on_network, "market": market}
+def guard() -> dict[str, Any]:
+    """The step-time guard's ratios at its sizes (:mod:`experiments.bench_guard`)."""
+    from experiments.bench_guard import SLOWDOWN_LIMIT, measure_all
+
+    return {"limit": SLOWDOWN_LIMIT, "sizes": measure_all()}
+
+
+CASES = {"virus_on_network": virus_on_network, "market": market, "guard": guard}

@@ -79,6 +79,7 @@ def print_report(result: dict[str, Any], console: Console) -> None:
             f"[bold]{result['ratio']:.1f}x[/] (per CPU second: {result['ratio_cpu']:.1f}x)"
         )
     console.print(profile_table(result))
+    guard_lines(result.get("guard"), console)
     for name, ok in result["targets"].items():
         console.print(f"{'[green]holds[/]' if ok else '[red]misses[/]'}  {name}")
 
@@ -94,6 +95,27 @@ def profile_table(result: dict[str, Any]) -> Table:
     for name in names:
         table.add_row(name, *(f"{m['profile_ms_per_step'].get(name, 0.0):.2f}" for m in markets))
     return table
+
+
+def guard_lines(guard: dict[str, Any] | None, console: Console) -> None:
+    """The step-time guard's ratios beside the committed ones (benchmarks/guard.json)."""
+    if guard is None:
+        return
+    if "error" in guard:
+        console.print(f"[red]step-time guard failed:[/] {guard['error']}")
+        return
+    from experiments.bench_guard import committed_figures, slower
+
+    committed = committed_figures()
+    for size, g in guard["sizes"].items():
+        then = committed["sizes"].get(size, {}).get("ratio") if committed else None
+        ref = f", committed {then:.3f} at {committed['commit']}" if then else ""
+        console.print(
+            f"guard, {int(size):,} employees: a week {g['market_cpu_ms_per_week']:.2f} CPU ms, "
+            f"peer step {g['peer_cpu_ms_per_step']:.2f}: ratio [bold]{g['ratio']:.3f}[/]{ref}"
+        )
+    for line in slower(guard["sizes"], committed) if committed else []:
+        console.print(f"[red]slower[/]  {line}")
 
 
 def _load(avg: list[float] | tuple[float, ...]) -> str:

@@ -66,6 +66,8 @@ def test_bench_runs_every_case_and_writes_json(tmp_path):
         assert m["steps"] == 3 and m["step_ms_max"] >= m["step_ms_median"] > 0
         assert "1-2 self-serve adoption, user churn" in m["profile_ms_per_step"]
         assert 0 < m["peak_memory_gb"] < 3
+    assert set(result["guard"]["sizes"]) == {"2000", "20000"}
+    assert result["commit"] and "guard, 2,000 employees" in done.stdout
     assert "Mesa VirusOnNetwork" in done.stdout and "Where a step's time goes" in done.stdout
     assert not list(tmp_path.glob(".*.tmp"))
 
