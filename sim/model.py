@@ -442,8 +442,10 @@ class MarketModel(mesa.Model):
         """Employees whose enterprise is not on-premises, kept while ``ent_on_prem`` is."""
         pop = self.population
         cached = self.__dict__.get("_cloud")
-        if cached is None or cached[0] is not pop.ent_on_prem or cached[1] != hash(
-            pop.ent_on_prem.tobytes()
+        if (
+            cached is None
+            or cached[0] is not pop.ent_on_prem
+            or cached[1] != hash(pop.ent_on_prem.tobytes())
         ):
             mask = ~pop.ent_on_prem[pop.emp_enterprise]
             cached = (pop.ent_on_prem, hash(pop.ent_on_prem.tobytes()), mask)
