@@ -11,9 +11,10 @@ CANDIDATES := python3.13 python3.12 python3 \
 	$(wildcard /usr/local/bin/python3.1[2-9]) $(wildcard /usr/bin/python3.1[2-9])
 HOST      ?= 127.0.0.1
 PORT      ?= 8765
+TEST_WORKERS ?= 2
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := False
 
-.PHONY: run simulate test lint format bench bench-guard bench-sweep architecture clean install
+.PHONY: run simulate test test-quick lint format bench bench-guard bench-sweep architecture clean install
 
 $(PY):
 	@found=""; for p in $(CANDIDATES); do \
@@ -44,7 +45,11 @@ simulate: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+# the quick pass while working: everything but the statistical (slow) and browser tests
+test-quick: $(STAMP)
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not slow and not browser"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -53,3 +53,19 @@ def claim_results():
     from experiments.claims import run_claims
 
     return {r.claim.key: r for r in run_claims(CLAIMS, CLAIM_SEEDS, size=CLAIM_SIZE)}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Groups for pytest-xdist's ``--dist loadgroup`` (``make test`` runs two workers).
+
+    Tests that share the session-scoped ``claim_results`` run on one worker, so the
+    claims' runs (the suite's slowest fixture) are made once, not once per worker;
+    the browser tests run one after another on one worker, against one app server
+    and one Chromium, while the other worker takes the rest. Without xdist the marks
+    do nothing.
+    """
+    for item in items:
+        if "claim_results" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("claims"))
+        elif item.get_closest_marker("browser") or "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group("browser"))

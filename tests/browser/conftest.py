@@ -27,6 +27,11 @@ from gui.tools.chromium import ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+# one app server per pytest-xdist worker (gw0, gw1, ...): each writes its own log
+SERVER_LOG = (
+    ARTIFACTS
+    / f"server{'-' + os.environ['PYTEST_XDIST_WORKER'] if os.environ.get('PYTEST_XDIST_WORKER') else ''}.log"
+)
 
 
 def _missing(reason: str):
@@ -101,7 +106,7 @@ def app_url(chromium_path, assets_copy) -> str:
     """Start ``python -m gui.server`` on a free port; wait for HTTP 200; stop it at the end."""
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "server.log", "w")  # noqa: SIM115 - closed below
+    log = open(SERVER_LOG, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "gui.server", "--host", "127.0.0.1", "--port", str(port)]
         + ["--assets", str(assets_copy)],
@@ -111,7 +116,7 @@ def app_url(chromium_path, assets_copy) -> str:
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        wait_until_serving(proc, url, "app server", ARTIFACTS / "server.log")
+        wait_until_serving(proc, url, "app server", SERVER_LOG)
         yield url
     finally:
         stop_server(proc)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, PageProblems
+from tests.browser.conftest import ARTIFACTS, SERVER_LOG, PageProblems
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -301,5 +301,5 @@ def test_phone_has_no_horizontal_overflow(browser, app_url, tab):
 
 def test_server_start_and_page_load_print_no_samesite_warning(page):
     expect(page.locator(".sw-step")).to_have_text(re.compile(r"Week 0 of"))
-    log = (ARTIFACTS / "server.log").read_text()
+    log = SERVER_LOG.read_text()
     assert "samesite" not in log.lower(), log[-2000:]
