@@ -5,7 +5,7 @@
     PYTHONPATH=. python -m experiments.profile_run                 # ~20,000 employees
     PYTHONPATH=. python -m experiments.profile_run --enterprises 600 --weeks 104
 
-prints two Markdown tables for docs/performance.md:
+prints three Markdown tables for docs/performance.md:
 
 - **by mechanism**: the default scenario's 260 weeks with :class:`sim.step_clock.StepClock`
   marking each mechanism (no profiler overhead), wall ms per run; the run's total is
@@ -14,7 +14,10 @@ prints two Markdown tables for docs/performance.md:
   ``sim/`` or ``agents/`` module it belongs to; time in numpy, Mesa or the interpreter's
   built-ins goes to the project modules that called it, in proportion to the time
   each caller spent in it (cProfile's caller table). cProfile's overhead inflates
-  modules that make many small calls, so read its shares beside the clock's.
+  modules that make many small calls, so read its shares beside the clock's;
+- **by size**: CPU ms per week at about 2,000 to 24,000 employees, and the line
+  through them: what a week costs whatever the market's size (Python and numpy
+  call overhead: a few thousand calls a week) and what each employee adds.
 
 The market is the default scenario with ``n_enterprises`` scaled so that it holds
 about 20,000 employees (200 enterprises: 20,870 employees at seed 1), the size issue
@@ -113,6 +116,36 @@ def by_module(enterprises: int, weeks: int, seed: int) -> tuple[dict[str, float]
     return dict(sorted(totals.items(), key=lambda kv: -kv[1])), profiled
 
 
+SCALING = (20, 50, 100, 200)  # enterprises: about 2,000 to 24,000 employees
+
+
+def scaling(weeks: int, seed: int, sizes: tuple[int, ...] = SCALING) -> list[tuple[int, float]]:
+    """(employees, CPU ms per week) of the default scenario at several sizes.
+
+    CPU time of this process, best of three runs: the load of a shared machine adds
+    to wall time, not to the CPU time a run needs.
+    """
+    out = []
+    for e in sizes:
+        best = float("inf")
+        for _ in range(3):
+            model = build(e, seed)
+            t = time.process_time()
+            run(model, weeks)
+            best = min(best, time.process_time() - t)
+        out.append((model.n_employees, 1000 * best / weeks))
+    return out
+
+
+def fixed_and_per_employee(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """Least-squares line ``ms per week = fixed + per_employee * employees``."""
+    import numpy as np
+
+    x, y = np.array(points, dtype=float).T
+    slope, intercept = np.polyfit(x, y, 1)
+    return float(intercept), float(slope)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enterprises", type=int, default=ENTERPRISES)
@@ -138,7 +171,17 @@ def main(argv: list[str] | None = None) -> int:
     for name, sec in mods.items():
         if sec / profiled >= 0.005:
             print(f"| {name} | {1000 * sec:.0f} | {sec / profiled:.0%} |")
-    print(f"| **all (profiled)** | **{1000 * profiled:.0f}** | |")
+    print(f"| **all (profiled)** | **{1000 * profiled:.0f}** | |\n")
+    points = scaling(w, s)
+    print("| employees | CPU ms per week |\n| --- | --- |")
+    for n, ms in points:
+        print(f"| {n:,} | {ms:.2f} |")
+    fixed, per = fixed_and_per_employee(points)
+    print(
+        f"\nfit: {fixed:.2f} ms a week whatever the size, plus {1e6 * per:.0f} ns per "
+        f"employee ({fixed * w / 1000:.2f} s and {per * w * 20_000 / 1000:.2f} s of a "
+        f"{w}-week run at 20,000 employees)"
+    )
     return 0
 
 

@@ -405,7 +405,9 @@ class MarketModel(mesa.Model):
         self_serve = [v for v in self.alive_vendors() if v.tactic.self_serve]
         if self_serve:
             codes = np.array([v.index for v in self_serve])
-            candidates = np.flatnonzero((pop.emp_product == NO_PRODUCT) & self._in_cloud())
+            candidates = np.flatnonzero(
+                (pop.emp_product == NO_PRODUCT) & ~pop.ent_on_prem[pop.emp_enterprise]
+            )
             adopters, products = self_serve_adoption(
                 self.rng,
                 candidates=candidates,
@@ -438,20 +440,6 @@ class MarketModel(mesa.Model):
         pop.emp_mandated[churned] = False
         pop.emp_paid[churned] = False
 
-    def _in_cloud(self) -> np.ndarray:
-        """Employees whose enterprise is not on-premises, kept while ``ent_on_prem`` is."""
-        pop = self.population
-        cached = self.__dict__.get("_cloud")
-        if (
-            cached is None
-            or cached[0] is not pop.ent_on_prem
-            or cached[1] != hash(pop.ent_on_prem.tobytes())
-        ):
-            mask = ~pop.ent_on_prem[pop.emp_enterprise]
-            cached = (pop.ent_on_prem, hash(pop.ent_on_prem.tobytes()), mask)
-            self.__dict__["_cloud"] = cached
-        return cached[2]
-
     def _invites(self, adopters: np.ndarray, products: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mechanism 1b: a user who starts a workspace brings colleagues at once.
 
@@ -472,9 +460,7 @@ class MarketModel(mesa.Model):
             == 0
         )
         owner, nbr = gather_rows(pop.adjacency, adopters[first])
-        adopting = np.zeros(len(pop.emp_product), dtype=bool)  # a mask, not np.isin's sort
-        adopting[adopters] = True
-        free = (pop.emp_product[nbr] == NO_PRODUCT) & ~adopting[nbr]
+        free = (pop.emp_product[nbr] == NO_PRODUCT) & ~np.isin(nbr, adopters)
         owner, nbr = owner[free], nbr[free]
         joins = self.rng.random(len(nbr)) < np.minimum(
             1.0, self.team_invites * pop.emp_openness[nbr]

@@ -76,27 +76,16 @@ def compute_metrics(model: MarketModel) -> None:
 
     alive = model.alive_vendors()
     model.vendors_active = len(alive)
-    # one pass over the vendors; sums in the vendors' order, as before (same floats)
-    count = dict.fromkeys(STRATEGIES, 0)
-    reps = dict.fromkeys(STRATEGIES, 0)
-    arr = dict.fromkeys(STRATEGIES, 0)  # plain additions in order: sum() of a list of
-    # floats would compensate (Python 3.12) and change the last bit
-    arr_of = model.vendor_arr.tolist()
-    for v in alive:
-        s, r = v.tactic.name, v.reps
-        count[s] += 1
-        reps[s] += r
-        arr[s] += arr_of[v.index]
     for s in STRATEGIES:
-        setattr(model, f"vendors_{s}", count[s])
-        setattr(model, f"reps_{s}", reps[s])
-        setattr(model, f"arr_{s}", float(arr[s]))
+        of_s = [v for v in alive if v.strategy == s]
+        setattr(model, f"vendors_{s}", len(of_s))
+        setattr(model, f"reps_{s}", sum(v.reps for v in of_s))
+        setattr(model, f"arr_{s}", float(sum(model.vendor_arr[v.index] for v in of_s)))
     model.buyer_receptivity = (
         float(pop.receptivity.mean()) if len(pop.receptivity) else float("nan")
     )
-    model.reps_total = sum(reps.values())
-    # users_ev was recounted from emp_product just before (MarketModel.step)
-    model.users = int(model.vendor_users.sum())
+    model.reps_total = sum(v.reps for v in alive)
+    model.users = int(np.count_nonzero(pop.emp_product >= 0))
     model.adoption_rate = model.users / max(1, model.n_employees)
     model.arr_total = float(acv.sum())
     model.arr_enterprise = float(acv[kind == ENTERPRISE].sum())
@@ -109,8 +98,7 @@ def compute_metrics(model: MarketModel) -> None:
     model.touches = model.step_touches
     model.responses = model.step_responses
     model.pipeline_open = model.pipeline.n_active()
-    paying = np.unique(contracts.enterprise[ids])
-    model.customers = len(paying)
+    model.customers = int(len(np.unique(contracts.enterprise[ids])))
     cacs = [v.cac for v in alive if v.new_customers_total > 0]
     model.cac_median = float(np.median(cacs)) if cacs else float("nan")
     model.mean_openness = float(pop.emp_openness.mean()) if model.n_employees else float("nan")
@@ -122,6 +110,7 @@ def compute_metrics(model: MarketModel) -> None:
     model.cac_payback_months = float(np.median(paybacks)) if paybacks else float("nan")
     model.freemium_conversion = freemium_conversion(model, ids)
     model.net_revenue_retention = net_revenue_retention(model, ids)
+    paying = np.unique(contracts.enterprise[ids])
     employees = float(pop.ent_size[paying].sum())
     model.spend_per_employee = model.arr_total / employees if employees else float("nan")
     model.agreements = int(np.count_nonzero(model.agreement_at >= 0))
@@ -143,16 +132,15 @@ def freemium_conversion(model: MarketModel, ids: np.ndarray) -> float:
     self-serve converts. NaN with no self-serve user outside such accounts.
     """
     pop = model.population
-    # the free users' rows only: the per-employee work is two passes, the rest is theirs
-    free = np.flatnonzero((pop.emp_product >= 0) & ~pop.emp_mandated)
-    ent, product = pop.emp_enterprise[free], pop.emp_product[free]
-    own = model.agreement_holders()[ent] == product  # their vendor's agreement
+    free = (pop.emp_product >= 0) & ~pop.emp_mandated
+    ent = pop.emp_enterprise
+    own = free & (model.agreement_holders()[ent] == pop.emp_product)  # their vendor's agreement
     kind = model.contracts.kind_of(model.agreement_at)[ent]
-    counted = ~(own & (kind == ENTERPRISE))
+    counted = free & ~(own & (kind == ENTERPRISE))
     n_free = int(np.count_nonzero(counted))
     if not n_free:
         return float("nan")
-    paid = counted & (pop.emp_paid[free] | (own & (kind == SELF_SERVE_ENTERPRISE)))
+    paid = counted & (pop.emp_paid | (own & (kind == SELF_SERVE_ENTERPRISE)))
     return float(np.count_nonzero(paid)) / n_free
 
 
