@@ -55,17 +55,29 @@ def claim_results():
     return {r.claim.key: r for r in run_claims(CLAIMS, CLAIM_SEEDS, size=CLAIM_SIZE)}
 
 
-def pytest_collection_modifyitems(config, items):
-    """Groups for pytest-xdist's ``--dist loadgroup`` (``make test`` runs two workers).
+# Tests that must share one pytest-xdist worker (``make test`` runs two): the claim
+# tests share the session-scoped ``claim_results`` (the suite's slowest fixture, made
+# once per worker), the browser tests one app server and one Chromium, run one after
+# another while the other worker takes the rest. xdist's own ``--dist loadgroup``
+# cannot do it under pytest 9 (it renames items through an attribute pytest 9 no
+# longer reads), so the scheduler groups them by file.
+SHARED_WORKER = {
+    "claims": ("tests/test_claims.py", "tests/test_claim_standard.py"),
+    "browser": ("tests/browser/",),
+}
 
-    Tests that share the session-scoped ``claim_results`` run on one worker, so the
-    claims' runs (the suite's slowest fixture) are made once, not once per worker;
-    the browser tests run one after another on one worker, against one app server
-    and one Chromium, while the other worker takes the rest. Without xdist the marks
-    do nothing.
-    """
-    for item in items:
-        if "claim_results" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("claims"))
-        elif item.get_closest_marker("browser") or "tests/browser/" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: unknown without xdist
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedWorkerScheduling(LoadScopeScheduling):
+        """Every test on its own, but the groups of SHARED_WORKER each on one worker."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            for group, prefixes in SHARED_WORKER.items():
+                if nodeid.startswith(prefixes):
+                    return group
+            return nodeid
+
+    return SharedWorkerScheduling(config, log)
