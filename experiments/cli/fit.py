@@ -144,5 +144,5 @@ def print_fit(doc: dict, elapsed: float, out: Path) -> None:
     )
     console.print(
         f"wrote {out}/fit.json, posterior.parquet, fit.png, forecast.png in {elapsed:.0f} s",
-        markup=False, highlight=False,
+        markup=False, highlight=False, soft_wrap=True,  # a long path stays one line
     )  # fmt: skip
