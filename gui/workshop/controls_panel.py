@@ -22,6 +22,7 @@ def ControlsPanel(room: Room, key: str):
     _ = room_version.value
     error, set_error = solara.use_state("")
     message, set_message = solara.use_state("")
+    typed = solara.use_ref("")  # what Send sends: the box's latest value, never a stale render's
     with room.lock:
         phase, paused = room.phase, room.paused_left is not None
         has_deadline, shown = room.deadline is not None, room.leaderboard_visible
@@ -51,12 +52,17 @@ def ControlsPanel(room: Room, key: str):
                           on_click=act(lambda: controls.show_leaderboard(room, key, not shown), "showing the leaderboard"),
                           outlined=True, classes=["sw-ws-toggle-board"])  # fmt: skip
         with solara.Row(classes=["sw-ws-row"]):
-            solara.InputText("Message to every team", value=message, on_value=set_message,
+
+            def type_message(text: str) -> None:
+                typed.current = text
+                set_message(text)
+
+            solara.InputText("Message to every team", value=message, on_value=type_message,
                              classes=["sw-ws-message-text"])  # fmt: skip
 
             def send():
-                controls.broadcast_message(room, key, message)
-                set_message("")
+                controls.broadcast_message(room, key, typed.current)
+                type_message("")
 
             solara.Button("Send", on_click=act(send, "sending the message"), classes=["sw-ws-send"])
             if current:
@@ -89,6 +95,12 @@ def TeamControls(room: Room, key: str, set_error):
 @solara.component
 def TeamRow(room, key, team, alive, advising, names, set_error):
     name, set_name = solara.use_state(team.name)
+    typed = solara.use_ref(team.name)  # what Rename sends (a click may beat the re-render)
+
+    def type_name(text: str) -> None:
+        typed.current = text
+        set_name(text)
+
     confirm, set_confirm = solara.use_state(False)
     advised, set_advised = solara.use_state("")
 
@@ -101,10 +113,10 @@ def TeamRow(room, key, team, alive, advising, names, set_error):
         controls.make_advisor(room, key, team.id, names[advised])
 
     with solara.Row(classes=["sw-ws-row", "sw-ws-team-row"]):
-        solara.InputText(f"Team {team.id + 1}", value=name, on_value=set_name,
+        solara.InputText(f"Team {team.id + 1}", value=name, on_value=type_name,
                          classes=[f"sw-ws-rename-{team.id}"])  # fmt: skip
         solara.Button("Rename", text=True, classes=[f"sw-ws-rename-button-{team.id}"],
-                      on_click=act(lambda: controls.rename_team(room, key, team.id, name), "renaming the team"))  # fmt: skip
+                      on_click=act(lambda: controls.rename_team(room, key, team.id, typed.current), "renaming the team"))  # fmt: skip
         if confirm:
             solara.Button(f"Really remove {team.name}", color="error", classes=[f"sw-ws-remove-confirm-{team.id}"],
                           on_click=act(lambda: controls.remove_team(room, key, team.id), "removing the team"))  # fmt: skip
