@@ -57,7 +57,7 @@ def ControlsPanel(room: Room, key: str):
                 typed.current = text
                 set_message(text)
 
-            solara.InputText("Message to every team", value=message, on_value=type_message,
+            solara.InputText("Message to every team", value=message, on_value=type_message, continuous_update=True,
                              classes=["sw-ws-message-text"])  # fmt: skip
 
             def send():
@@ -113,7 +113,7 @@ def TeamRow(room, key, team, alive, advising, names, set_error):
         controls.make_advisor(room, key, team.id, names[advised])
 
     with solara.Row(classes=["sw-ws-row", "sw-ws-team-row"]):
-        solara.InputText(f"Team {team.id + 1}", value=name, on_value=type_name,
+        solara.InputText(f"Team {team.id + 1}", value=name, on_value=type_name, continuous_update=True,
                          classes=[f"sw-ws-rename-{team.id}"])  # fmt: skip
         solara.Button("Rename", text=True, classes=[f"sw-ws-rename-button-{team.id}"],
                       on_click=act(lambda: controls.rename_team(room, key, team.id, typed.current), "renaming the team"))  # fmt: skip

@@ -122,6 +122,7 @@ def test_hostile_values_in_every_field_get_the_pages_words(browser, server):
         no_traceback(tp)
 
         # the facilitator's controls: a message and a rename, hostile each time
+        message_box = hp.locator(".sw-ws-message-text input").first
         for value in HOSTILE[1::2]:
             fill(hp, ".sw-ws-message-text", value)
             hp.get_by_role("button", name="Send").click()
@@ -129,6 +130,7 @@ def test_hostile_values_in_every_field_get_the_pages_words(browser, server):
             hp.locator(".sw-ws-rename-button-0").click()
             no_traceback(hp)
         fill(hp, ".sw-ws-message-text", "last <b>one</b>")
+        expect(message_box).to_have_value("last <b>one</b>")
         hp.get_by_role("button", name="Send").click()
         expect(tp.locator(".sw-ws-message")).to_contain_text(
             "From the facilitator: last <b>one</b>"
