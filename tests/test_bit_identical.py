@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from experiments.fingerprint import digest
+
 GOLDEN = Path(__file__).parent / "golden" / "bit_identical.json"
 SEED = 4242
 
@@ -53,15 +55,6 @@ CASES: dict[str, dict[str, Any]] = {
 }
 
 
-def _digest(*arrays: Any) -> str:
-    h = hashlib.sha256()
-    for a in arrays:
-        a = np.ascontiguousarray(a)
-        h.update(str(a.dtype).encode())
-        h.update(a.tobytes())
-    return h.hexdigest()[:16]
-
-
 def _frame_digest(df) -> str:
     parts = [np.asarray(df.index.get_level_values(i)) for i in range(df.index.nlevels)]
     parts.append(np.array(list(df.columns), dtype=str))
@@ -70,7 +63,7 @@ def _frame_digest(df) -> str:
         if values.dtype == object:
             values = np.array([repr(v) for v in values], dtype=str)
         parts.append(values)
-    return _digest(*parts)
+    return digest(*parts)
 
 
 def run_case(case: dict[str, Any]) -> dict[str, str]:
@@ -88,10 +81,10 @@ def run_case(case: dict[str, Any]) -> dict[str, str]:
         "weekly": _frame_digest(model.datacollector.get_model_vars_dataframe()),
         "vendors": _frame_digest(model.vendor_dataframe()),
         "events": hashlib.sha256(events).hexdigest()[:16],
-        "employees": _digest(
+        "employees": digest(
             pop.emp_product, pop.emp_mandated, pop.emp_paid, pop.receptivity, pop.emp_openness
         ),
-        "rng": _digest(model.rng.random(4)),  # the stream's position after the run
+        "rng": digest(model.rng.random(4)),  # the stream's position after the run
     }
 
 
