@@ -34,17 +34,44 @@ def bought_reach(model: MarketModel, vendor: Vendor) -> float:
     ----------
     Little, J. D. C. (1979). Aggregate advertising models. Operations Research 27.
     """
-    spend = vendor.marketing_spend
+    spend = marketing_this_week(model, vendor)
     if spend <= 0:
         return 0.0
     return vendor.marketing_reach * spend / (spend + model.marketing_saturation)
 
 
+def marketing_this_week(model: MarketModel, vendor: Vendor) -> float:
+    """What a vendor spends on marketing this week: its plan, cut to keep a runway.
+
+    With ``marketing_runway_weeks = W > 0`` a company spends on marketing only what
+    leaves ``W`` weeks of runway at its fixed net burn (reps, burn, less last week's
+    revenue): ``min(marketing_spend, max(0, cash / W - fixed))``. Marketing is the
+    discretionary line a CFO cuts first when runway shortens ("default alive",
+    Graham 2015; Sequoia 2022: plan for a long runway), so a company planning more
+    marketing than it can afford spends down to the runway and then only what its
+    revenue pays, instead of marketing itself into insolvency. The plan itself
+    (``marketing_spend``) is the company's decision and is unchanged. A steered vendor
+    (a workshop team) spends what its team decided. ``W = 0``: the plan, always (the
+    reference rule).
+
+    Cash, reps and last week's revenue change only in :func:`settle_cash` and
+    :func:`staff`, after the self-serve phase, so the reach bought this week and the
+    marketing paid for it are the same figure.
+    """
+    spend = vendor.marketing_spend
+    weeks = model.marketing_runway_weeks
+    if weeks <= 0 or spend <= 0 or vendor.steered:
+        return spend
+    fixed = vendor.reps * vendor.rep_cost + vendor.burn - vendor.revenue
+    return float(min(spend, max(0.0, vendor.cash / weeks - fixed)))
+
+
 def settle_cash(model: MarketModel) -> None:
     """Recognise revenue (ACV / 52 a week), pay costs, and let the insolvent exit.
 
-    ``cash += revenue - marketing_spend - reps * rep_cost - burn``; marketing is paid
-    only by vendors that run a self-serve motion.
+    ``cash += revenue - marketing - reps * rep_cost - burn``; marketing (the plan, or
+    less to keep a runway: :func:`marketing_this_week`) is paid only by vendors that run
+    a self-serve motion, unless ``marketing_all_motions``.
     """
     contracts = model.contracts
     ids = contracts.active_ids()
@@ -53,7 +80,7 @@ def settle_cash(model: MarketModel) -> None:
     )
     for vendor in model.alive_vendors():
         marketing = (
-            vendor.marketing_spend
+            marketing_this_week(model, vendor)
             if vendor.tactic.self_serve or model.marketing_all_motions
             else 0.0
         )

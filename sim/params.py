@@ -212,6 +212,7 @@ SOURCES: dict[str, str] = {
     "min_reps": "founder-led sales: a company with a sales motion keeps at least its first seller",
     "layoff_floor": "sales teams are cut when they miss plan: quota attainment below half for two quarters",
     "background_touches": "seed 003: buyers are oversubscribed; executives get dozens of cold pitches a week across categories",
+    "marketing_runway_weeks": "discretionary spend is cut first as runway shortens: Graham 2015 'Default alive or default dead?'; Sequoia 2022 'Adapting to endure' (plan for a long runway)",
     "marketing_all_motions": "SaaS companies of every motion spend about a third of S&M on marketing (KeyBanc SaaS survey)",
     "seat_value": "willingness to pay: SaaS seats list at 10-100 USD a month; value-based pricing captures 10-30% of value",
     "value_spread": "willingness to pay varies several-fold across firms (van Westendorp price studies)",
@@ -255,6 +256,7 @@ LABELS: dict[str, str] = {
     "marketing_reach": "reach of marketing",
     "seat_price": "monthly seat price",
     "marketing_all_motions": "direct vendors pay marketing too",
+    "marketing_runway_weeks": "runway kept when marketing",
     "buying_unit_size": "employees per buying unit",
     "seat_value": "what a seat is worth",
     "value_spread": "spread of what a seat is worth",
@@ -676,6 +678,17 @@ _PARAM_LIST: list[Param] = [
         "USD per week",
         "self_serve",
         "Marketing spend that buys half the maximum reach (0: any spend buys all of it).",
+    ),
+    _p(
+        "marketing_runway_weeks",
+        0.0,
+        "float",
+        0,
+        520,
+        "weeks",
+        "self_serve",
+        "Marketing is cut to what keeps this many weeks of runway at the fixed net burn "
+        "(0: the planned spend whatever the cash, the reference rule).",
     ),
     _p(
         "marketing_all_motions",

@@ -237,9 +237,6 @@ _AT_TEST_SIZE = (
 KNOWN_FAILING = {
     (lever, outcome): _AT_TEST_SIZE
     for lever, outcome in (
-        ("marketing_spend", "users"),
-        ("marketing_spend", "customers"),
-        ("marketing_spend", "arr"),
         ("quality", "nrr"),
         ("initial_reps", "customers"),
         ("initial_reps", "arr"),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sim.contracting import AGREEMENT_KINDS, seat_acv
-from sim.economics import bought_reach
+from sim.economics import bought_reach, marketing_this_week, settle_cash
 from sim.model import MarketModel
 from sim.tables import TEAM
 
@@ -107,6 +107,58 @@ def test_marketing_reach_is_concave_in_spend_and_zero_without_spend():
     assert reach[0] == 0.0
     assert reach[2] == pytest.approx(model.marketing_reach / 2)  # half at saturation
     assert reach[2] - reach[1] > reach[3] - reach[2] > 0  # diminishing returns
+
+
+def test_marketing_is_cut_to_keep_the_runway_and_the_cut_is_what_is_paid_and_bought():
+    """``marketing_runway_weeks``: spend what leaves that runway at the fixed net burn."""
+    model = MarketModel(
+        rng=0, n_enterprises=2, n_vendors=1, strategy_mix="1:0:0", marketing_runway_weeks=26.0
+    )
+    vendor = model.vendor_list[0]
+    vendor.marketing_spend, vendor.burn, vendor.revenue = 10_000.0, 4_000.0, 1_000.0
+    fixed = vendor.reps * vendor.rep_cost + 4_000.0 - 1_000.0
+    vendor.cash = 26 * (fixed + 10_000.0) * 2  # rich: the plan
+    assert marketing_this_week(model, vendor) == 10_000.0
+    vendor.cash = 26 * (fixed + 2_500.0)  # short: what keeps 26 weeks
+    assert marketing_this_week(model, vendor) == pytest.approx(2_500.0)
+    assert bought_reach(model, vendor) == pytest.approx(
+        vendor.marketing_reach * 2_500.0 / (2_500.0 + model.marketing_saturation)
+    )
+    cash = vendor.cash
+    settle_cash(model)  # what is paid is the cut spend, not the plan
+    assert vendor.cash - cash == pytest.approx(vendor.revenue - 2_500.0 - fixed - 1_000.0)
+    vendor.cash = 26 * fixed * 0.5  # below the runway already: nothing
+    assert marketing_this_week(model, vendor) == 0.0
+    assert bought_reach(model, vendor) == 0.0
+    vendor.steered = True  # a workshop team spends what it decided
+    assert marketing_this_week(model, vendor) == 10_000.0
+    vendor.steered = False
+    model.marketing_runway_weeks = 0.0  # the reference rule: the plan whatever the cash
+    assert marketing_this_week(model, vendor) == 10_000.0
+
+
+def test_a_company_that_keeps_its_runway_outlives_one_that_spends_its_plan():
+    """The same company planning more marketing than it can afford: with the runway rule
+    it spends down to its runway and then lives on its cash for that runway; without
+    it, it markets itself bankrupt first (here 30 against 80 weeks: a company with no
+    revenue dies of its burn in the end either way)."""
+    common = dict(
+        n_enterprises=40,
+        n_vendors=1,
+        strategy_mix="1:0:0",
+        entry_rate=0.0,
+        horizon=120,
+        marketing_spend=60_000.0,
+        initial_cash=2e6,
+    )
+    plan = MarketModel(rng=5, **common)
+    kept = MarketModel(rng=5, marketing_runway_weeks=26.0, **common)
+    for _ in range(120):
+        plan.step()
+        kept.step()
+    spent, frugal = plan.vendor_list[0], kept.vendor_list[0]
+    assert not spent.alive
+    assert frugal.exited is None or frugal.exited >= spent.exited + 26
 
 
 def test_without_marketing_or_colleagues_nobody_signs_up():
