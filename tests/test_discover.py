@@ -129,8 +129,11 @@ def test_discover_and_export_from_the_command_line(tmp_path):
     ("args", "message"),
     [
         (["export", "{dir}", "--format", "xls"], "--format 'xls' is not allowed"),
-        (["export", "/dev/zero"], "is a character device"),
+        (["export", "/dev/zero"], "sweep folder '/dev/zero' is a character device; give a folder"),
+        (["report", "/dev/zero"], "sweep folder '/dev/zero' is a character device; give a folder"),
+        (["discover", "{dir}/manifest.json", "--where", "x > 1"], "is a file; give a folder"),
         (["export", "{tmp}/nowhere"], "does not exist"),
+        (["sweep", "--resume", "--out", "/dev/zero"], "'/dev/zero' is a character device"),
         (["discover", "{dir}", "--where", "open('x')"], "is not allowed"),
         (["discover", "{dir}", "--where", "virality > 5"], "holds in no run of 8"),
         (["discover", "{tmp}", "--where", "x > 1"], "holds no sweep"),

@@ -16,13 +16,9 @@ from experiments.cli import app, console, fail
 
 
 def _load(folder: Path):
-    from experiments.io import input_file_problem
     from experiments.sweep.dataset import load
     from experiments.sweep.store import StoreError
 
-    if not folder.is_dir():
-        problem = input_file_problem(folder, "sweep folder") or f"{str(folder)!r} is a file"
-        raise fail(problem.replace("is a directory; give a file", "is a directory"))
     try:
         data = load(folder)
     except StoreError as exc:

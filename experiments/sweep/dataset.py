@@ -98,8 +98,14 @@ def load(folder: str | Path) -> SweepData:
     Raises
     ------
     StoreError
-        ``folder`` holds no sweep (no ``manifest.json``).
+        ``folder`` is not a folder (missing, a file, ``/dev/zero``) or holds no sweep
+        (no ``manifest.json``).
     """
+    from experiments.io import folder_problem
+
+    problem = folder_problem(Path(folder), "sweep folder")
+    if problem is not None:
+        raise StoreError(problem)
     store = Store(folder)
     manifest = store.read_manifest()
     if manifest is None:
