@@ -190,9 +190,10 @@ def test_out_of_memory_in_a_worker_process_of_the_cli_is_a_failed_run(tmp_path):
     assert json.loads(record.read_text())["error"].startswith("out of memory: ")
 
 
-def test_the_docs_dry_runs_print_what_the_docs_show(tmp_path):
-    """Every ``$ salesweb sweep ... --dry-run`` in docs/sweeps.md, run on the spec the doc
-    names (a file of the repository, or a ```toml block of the doc headed by its name)."""
+def test_the_docs_dry_runs_print_what_the_docs_show(tmp_path, monkeypatch):
+    """Every ``$ salesweb sweep ... --dry-run`` or refused sweep in docs/sweeps.md, run on
+    the spec the doc names (a file of the repository, or a ```toml block of the doc
+    headed by its name)."""
     import re
     import shlex
     from pathlib import Path
@@ -200,16 +201,17 @@ def test_the_docs_dry_runs_print_what_the_docs_show(tmp_path):
     root = Path(__file__).resolve().parents[1]
     doc = (root / "docs" / "sweeps.md").read_text()
     blocks = {m.group(1): m.group(0) for m in re.finditer(r"# (\S+\.toml).*?(?=```)", doc, re.S)}
-    shown = re.findall(r"^\$ salesweb (sweep .*--dry-run)\n((?:[^$`\n].*\n)+)", doc, re.M)
-    assert len(shown) >= 2
+    shown = re.findall(r"^\$ salesweb (sweep .*)\n((?:[^$`\n].*\n)+)", doc, re.M)
+    shown = [(c, o) for c, o in shown if c.endswith("--dry-run") or o.startswith("error:")]
+    assert len(shown) >= 3
     for command, output in shown:
         args = shlex.split(command)[1:]
         spec = args[0]
         if (root / spec).is_file():
             args[0] = str(root / spec)
-        else:
-            args[0] = str(_spec(tmp_path, blocks[spec], Path(spec).name))
-        at = args.index("--out")
-        args[at + 1] = str(tmp_path / args[at + 1])
+        else:  # named as the doc names it, in the folder the command runs in
+            _spec(tmp_path, blocks[spec], spec)
+        monkeypatch.chdir(tmp_path)
         code, lines = _cli(*args)
         assert lines == output.strip().splitlines(), command
+        assert code == (2 if output.strip().splitlines()[-1].startswith("error:") else 0)
