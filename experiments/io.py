@@ -264,6 +264,26 @@ def kind_of(path: Path) -> str:
     return "a special file"
 
 
+def folder_problem(path: Path, what: str) -> str | None:
+    """Why ``path`` is not a folder to read, in one line (``what`` names it); None if it is.
+
+    A special file is named for what it is (``/dev/zero`` "is a character device"), as
+    :func:`input_file_problem` does for files, never called missing or empty.
+    """
+    path = Path(path)
+    shown = repr(str(path))
+    try:
+        if path.is_dir():
+            return None
+    except OSError as exc:
+        return f"{what} {shown} cannot be read ({exc.strerror or exc})"
+    if not path.exists():
+        if os.path.islink(path):
+            return f"{what} {shown} is a broken symbolic link"
+        return f"{what} {shown} does not exist"
+    return f"{what} {shown} is {kind_of(path)}; give a folder"
+
+
 def input_file_problem(path: Path, what: str, max_bytes: int = MAX_INPUT_BYTES) -> str | None:
     """Why ``path`` cannot be read as a small text input, in one line; None if it can.
 

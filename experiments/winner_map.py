@@ -220,3 +220,44 @@ def winners(frame: pd.DataFrame) -> pd.DataFrame:
             row[f"wins_{m}"] = float(share[m])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------- per seed
+NONE = "none"
+
+
+def seed_winners(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per (cell, seed) of the map's runs, for scenario discovery.
+
+    Columns: the three axes, ``seed``, ``worth_<motion>`` for each motion and
+    ``winner``: the motion worth the most on that seed, ``tie`` if several share the
+    top, ``none`` if no motion is worth anything (every one died). ``salesweb discover
+    winner_map.parquet --where "winner == 'direct'"`` describes where a motion wins.
+
+    Raises
+    ------
+    ValueError
+        ``frame`` is not the runs of ``salesweb map`` (a column missing, a motion
+        missing on a seed, a run twice).
+    """
+    missing = sorted({*CELL, "motion", "seed", "worth"} - set(frame.columns))
+    if missing:
+        raise ValueError(f"not the runs of salesweb map: no column {', '.join(missing)}")
+    try:
+        wide = frame.pivot(index=[*CELL, "seed"], columns="motion", values="worth")
+    except ValueError:
+        raise ValueError("not the runs of salesweb map: a (cell, motion, seed) run twice") from None
+    if set(wide.columns) != set(MOTIONS) or wide.isna().to_numpy().any():
+        raise ValueError(
+            f"not the runs of salesweb map: every cell needs {', '.join(MOTIONS)} on every seed"
+        )
+    values = wide[list(MOTIONS)].to_numpy(dtype=float)
+    best = values.max(axis=1)
+    winner = np.array(MOTIONS, dtype=object)[values.argmax(axis=1)]
+    winner[(values == best[:, None]).sum(axis=1) > 1] = TIE
+    winner[best <= 0] = NONE
+    out = wide.reset_index()[[*CELL, "seed"]]
+    for j, m in enumerate(MOTIONS):
+        out[f"worth_{m}"] = values[:, j]
+    out["winner"] = winner
+    return out

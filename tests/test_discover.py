@@ -129,8 +129,11 @@ def test_discover_and_export_from_the_command_line(tmp_path):
     ("args", "message"),
     [
         (["export", "{dir}", "--format", "xls"], "--format 'xls' is not allowed"),
-        (["export", "/dev/zero"], "is a character device"),
+        (["export", "/dev/zero"], "sweep folder '/dev/zero' is a character device; give a folder"),
+        (["report", "/dev/zero"], "sweep folder '/dev/zero' is a character device; give a folder"),
+        (["discover", "{dir}/manifest.json", "--where", "x > 1"], "is a file; give a folder"),
         (["export", "{tmp}/nowhere"], "does not exist"),
+        (["sweep", "--resume", "--out", "/dev/zero"], "'/dev/zero' is a character device"),
         (["discover", "{dir}", "--where", "open('x')"], "is not allowed"),
         (["discover", "{dir}", "--where", "virality > 5"], "holds in no run of 8"),
         (["discover", "{tmp}", "--where", "x > 1"], "holds no sweep"),
@@ -142,3 +145,40 @@ def test_research_commands_refuse_in_one_line(tmp_path, args, message):
     res = CliRunner().invoke(app, args)
     lines = res.output.strip().splitlines()
     assert res.exit_code == 2 and len(lines) == 1 and message in lines[0], res.output
+
+
+def test_the_winner_map_discovery_in_the_docs_is_what_its_runs_give():
+    """docs/sweeps.md quotes discovery on the committed winner-map runs: recomputed here."""
+    from experiments.discover_example import DOC, MAP_END, MAP_START, winner_map_section
+
+    text = DOC.read_text()
+    quoted = text[text.index(MAP_START) : text.index(MAP_END) + len(MAP_END)]
+    assert quoted == winner_map_section(), "regenerate: python experiments/discover_example.py"
+
+
+def test_discover_reads_the_runs_of_salesweb_map(tmp_path):
+    from experiments.winner_map import MOTIONS, seed_winners
+
+    cells = [(u, v, p) for u in (0.2, 1.0) for v in (0.001, 0.01) for p in (5.0, 50.0)]
+    rows = []
+    for (u, v, p), seed in [(c, s) for c in cells for s in range(4)]:
+        for m in MOTIONS:  # direct is worth the most where user_is_buyer = 0.2 and p = 50
+            best = "direct" if (u, p) == (0.2, 50.0) else "hybrid"
+            worth = 0.0 if seed == 3 and v == 0.001 else (2.0 if m == best else 1.0)
+            rows.append((u, v, p, m, seed, worth))
+    runs = pd.DataFrame(rows, columns=["user_is_buyer", "virality", "seat_price", "motion",
+                                       "seed", "worth"])  # fmt: skip
+    table = seed_winners(runs)
+    assert len(table) == 32 and table["winner"].value_counts().to_dict() == {
+        "hybrid": 21, "direct": 7, "none": 4}  # fmt: skip
+    path = tmp_path / "winner_map.parquet"
+    runs.to_parquet(path)
+    res = CliRunner().invoke(app, ["discover", str(path), "--where", "winner == 'direct'"])
+    assert res.exit_code == 0, res.output
+    assert "holds in 100% of runs where user_is_buyer <= 0.6 and seat_price > 27.5" in res.output
+    assert (tmp_path / "winner_map_discover" / "discover.md").exists()
+    runs.drop(columns="worth").to_parquet(path)
+    res = CliRunner().invoke(app, ["discover", str(path), "--where", "winner == 'direct'"])
+    lines = res.output.strip().splitlines()
+    assert res.exit_code == 2 and lines == [
+        f"error: {str(path)!r}: not the runs of salesweb map: no column worth"]  # fmt: skip

@@ -157,3 +157,61 @@ def test_a_run_out_of_memory_is_a_failed_run_with_its_reason(tmp_path):
     (record,) = (tmp_path / "o" / "failed").glob("*.json")
     error = json.loads(record.read_text())["error"]
     assert error.startswith("out of memory: ") and "\n" not in error
+
+
+OOM_CLI = """
+import resource, sys
+import sim.model, experiments.cli  # imported before the address space is capped
+if __name__ == "__main__":
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    used = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+    resource.setrlimit(resource.RLIMIT_AS, (used + 400_000_000, hard))
+    sys.argv = ["salesweb", *sys.argv[1:]]
+    experiments.cli.app()
+"""
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs Linux /proc")
+def test_out_of_memory_in_a_worker_process_of_the_cli_is_a_failed_run(tmp_path):
+    # the CLI's default engine: a worker process (it inherits the capped address space)
+    # meets the OS limit; the sweep records the run as failed and ends without a traceback
+    script = _spec(tmp_path, OOM_CLI, "oom_cli.py")
+    spec = _spec(tmp_path, "[sweep]\nsteps = 1\n[base]\nenterprise_size_min = 2000\n"
+                 "enterprise_size_max = 2000\n[vary]\nn_enterprises = [3000]\n")  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, str(script), "sweep", str(spec), "--out", str(tmp_path / "o"),
+         "--memory-limit", "50", "--workers", "1"],
+        capture_output=True, text=True, env=subprocess_env(), timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert out.returncode == 1, out.stderr[-2000:]
+    assert "0 computed, 0 reused, 1 failed" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
+    (record,) = (tmp_path / "o" / "failed").glob("*.json")
+    assert json.loads(record.read_text())["error"].startswith("out of memory: ")
+
+
+def test_the_docs_dry_runs_print_what_the_docs_show(tmp_path, monkeypatch):
+    """Every ``$ salesweb sweep ... --dry-run`` or refused sweep in docs/sweeps.md, run on
+    the spec the doc names (a file of the repository, or a ```toml block of the doc
+    headed by its name)."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "sweeps.md").read_text()
+    blocks = {m.group(1): m.group(0) for m in re.finditer(r"# (\S+\.toml).*?(?=```)", doc, re.S)}
+    shown = re.findall(r"^\$ salesweb (sweep .*)\n((?:[^$`\n].*\n)+)", doc, re.M)
+    shown = [(c, o) for c, o in shown if c.endswith("--dry-run") or o.startswith("error:")]
+    assert len(shown) >= 3
+    for command, output in shown:
+        args = shlex.split(command)[1:]
+        spec = args[0]
+        if (root / spec).is_file():
+            args[0] = str(root / spec)
+        else:  # named as the doc names it, in the folder the command runs in
+            _spec(tmp_path, blocks[spec], spec)
+        monkeypatch.chdir(tmp_path)
+        code, lines = _cli(*args)
+        assert lines == output.strip().splitlines(), command
+        assert code == (2 if output.strip().splitlines()[-1].startswith("error:") else 0)

@@ -46,6 +46,15 @@ def _indices(spec, folder):
     return {o: analyze(spec, unit, data.summary, o) for o in OUTPUTS}, data, unit
 
 
+@pytest.fixture(scope="module")
+def common(tmp_path_factory):
+    """The default-seeded Sobol' sweep, run once for the tests that read it."""
+    folder = tmp_path_factory.mktemp("common")
+    spec = _spec()
+    indices, data, unit = _indices(spec, folder)
+    return spec, folder, indices, data, unit
+
+
 def test_ranking_designs_default_to_common_seeding_and_a_noise_dummy():
     sobol, morris, grid = _spec(), _spec("morris", 4), parse_spec({"vary": {"virality": [0, 0.1]}})
     assert (sobol.seeding, morris.seeding, grid.seeding) == ("common", "common", "independent")
@@ -61,8 +70,8 @@ def test_ranking_designs_default_to_common_seeding_and_a_noise_dummy():
     assert runs[0].task.seed != runs[block - 1].task.seed
 
 
-def test_an_inert_parameter_gets_a_total_index_whose_interval_covers_zero(tmp_path):
-    after, _, _ = _indices(_spec(), tmp_path / "common")
+def test_an_inert_parameter_gets_a_total_index_whose_interval_covers_zero(common, tmp_path):
+    after = common[2]
     for output, ind in after.items():
         row = ind.table.loc["adoption_threshold"]
         assert row["ST"] - row["ST_conf"] <= 0 <= row["ST"] + row["ST_conf"], output
@@ -74,9 +83,8 @@ def test_an_inert_parameter_gets_a_total_index_whose_interval_covers_zero(tmp_pa
     assert all(before[o].table.loc["adoption_threshold", "ST"] > 0 for o in OUTPUTS)
 
 
-def test_convergence_uses_the_first_blocks_of_the_design(tmp_path):
-    spec = _spec()
-    full, data, unit = _indices(spec, tmp_path / "out")
+def test_convergence_uses_the_first_blocks_of_the_design(common):
+    spec, _, full, data, unit = common
     assert sample_sizes(spec) == [2, 4, 8]
     table = convergence_table(spec, unit, data.summary, "adoption_rate")
     assert sorted(table["N"].unique()) == [2, 4, 8]
@@ -110,3 +118,29 @@ def test_dummy_is_refused_outside_ranking_designs(kind):
     design = {"kind": kind, "dummy": True} | ({"samples": 4} if kind == "lhs" else {})
     with pytest.raises(SpecError, match="dummy is for sobol and morris"):
         parse_spec({"design": design, "vary": {"virality": [0.0, 0.1]}})
+
+
+def test_the_report_shows_the_noise_floor_its_warnings_and_the_convergence_chart(common):
+    from typer.testing import CliRunner
+
+    from experiments.cli import app
+
+    _, folder, *_ = common
+    result = CliRunner().invoke(app, ["report", str(folder), "--out", str(folder / "rep")])
+    assert result.exit_code == 0, result.output
+    text = (folder / "rep" / "report.md").read_text()
+    assert "Seeding: common (common random numbers" in text
+    assert "The noise floor is the upper end of the noise dummy's interval" in text
+    assert "- **warning**: adoption_rate: adoption_threshold" in text
+    assert "### Convergence" in text and "first 2, 4, 8 base samples" in text
+    chart = folder / "rep" / "convergence_sobol.png"
+    assert "](convergence_sobol.png)" in text and chart.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_docs_quote_the_warning_threshold():
+    from pathlib import Path
+
+    from experiments.sweep.sensitivity import SUM_ST_LIMIT
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "sweeps.md").read_text()
+    assert f"sum of total-order indices above {SUM_ST_LIMIT:g}" in doc

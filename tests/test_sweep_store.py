@@ -183,3 +183,41 @@ def test_a_stored_seed_reproduces_its_run_by_hand(tmp_path):
         model.step()
     last = model.datacollector.get_model_vars_dataframe().iloc[-1]
     assert last["arr_total"] == row["arr_total"] and last["users"] == row["users"]
+
+
+def test_every_column_of_a_sweep_is_documented(tmp_path):
+    """Each column of experiments.load's tables is named in SweepData's docstring or is a
+    parameter (docs/parameters.md); each output also has a row in docs/sweeps.md."""
+    import re
+    from pathlib import Path
+
+    from experiments.sweep.dataset import SweepData
+    from sim.params import PARAMETERS, STRATEGIES
+
+    spec = load_spec(write_spec(tmp_path, replicates=1, steps=2))
+    run_sweep(spec, tmp_path / "out", SerialEngine())
+    summary, series = experiments.load(tmp_path / "out")
+    root = Path(__file__).resolve().parents[1]
+    sweeps = (root / "docs" / "sweeps.md").read_text()
+    outputs = sweeps[sweeps.index("### The outputs") :].split("\n## ", 1)[0]
+    params = (root / "docs" / "parameters.md").read_text()
+
+    def named(text: str) -> set[str]:
+        names = set(re.findall(r"`+([A-Za-z_<>]+)`+", text))
+        return names | {n.replace("<strategy>", s) for n in names for s in STRATEGIES}
+
+    from experiments.sweep.dataset import META
+
+    in_doc, in_outputs = named(SweepData.__doc__), named(outputs)
+    undocumented = set()
+    for column in [*summary.columns, *series.columns]:
+        if column in PARAMETERS:
+            ok = f"`{column}`" in params
+        elif column in META:
+            ok = column in in_doc
+        else:  # an output, or a statistic of one
+            base = re.sub(r"_(mean|min|max)$", "", column)
+            ok = base in in_doc and base in in_outputs
+        if not ok:
+            undocumented.add(column)
+    assert not undocumented, f"document these columns: {sorted(undocumented)}"

@@ -16,13 +16,9 @@ from experiments.cli import app, console, fail
 
 
 def _load(folder: Path):
-    from experiments.io import input_file_problem
     from experiments.sweep.dataset import load
     from experiments.sweep.store import StoreError
 
-    if not folder.is_dir():
-        problem = input_file_problem(folder, "sweep folder") or f"{str(folder)!r} is a file"
-        raise fail(problem.replace("is a directory; give a file", "is a directory"))
     try:
         data = load(folder)
     except StoreError as exc:
@@ -32,9 +28,40 @@ def _load(folder: Path):
     return data
 
 
+MAP_RUNS_MAX_BYTES = 200_000_000
+"""Largest winner-map runs file read (the 10-seed map is 20 kB)."""
+
+
+def _discover_input(path: Path):
+    """``(summary, varied, default --out)`` of a sweep folder, or of the runs file of
+    ``salesweb map`` (``winner_map.parquet``: one row per cell and seed, its winner)."""
+    if path.suffix != ".parquet" or path.is_dir():
+        data = _load(path)
+        return data.summary, data.varied, path / "discover"
+    import pandas as pd
+
+    from experiments.io import input_file_problem
+    from experiments.winner_map import AXES, seed_winners
+
+    problem = input_file_problem(path, "winner map runs", MAP_RUNS_MAX_BYTES)
+    if problem is not None:
+        raise fail(problem)
+    try:
+        table = seed_winners(pd.read_parquet(path))
+    except (OSError, ValueError) as exc:  # pyarrow's errors are both
+        raise fail(f"{str(path)!r}: {exc}") from None
+    return table, list(AXES), path.with_name(f"{path.stem}_discover")
+
+
 @app.command()
 def discover(
-    folder: Annotated[Path, typer.Argument(help="A sweep folder (salesweb sweep --out).")],
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="A sweep folder (salesweb sweep --out), or the runs of salesweb map "
+            "(winner_map.parquet: a winner per cell and seed)."
+        ),
+    ],
     where: Annotated[
         str,
         typer.Option(
@@ -54,12 +81,12 @@ def discover(
     from experiments.io import write_text
     from experiments.where import WhereError
 
-    data = _load(folder)
+    summary, varied, default_out = _discover_input(folder)
     try:
-        found = discover(data.summary, data.varied, where, min_density)
+        found = discover(summary, varied, where, min_density)
     except (WhereError, DiscoverError) as exc:
         raise fail(str(exc)) from None
-    out = out or folder / "discover"
+    out = out or default_out
     if out.exists() and not out.is_dir():
         raise fail(f"--out {str(out)!r} is a file; give a folder")
     if not out.parent.is_dir():

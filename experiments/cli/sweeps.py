@@ -110,6 +110,11 @@ def _sweep_spec(spec: Path | None, out: Path, resume: bool):
         return load_spec(spec)
     if not resume:
         raise SpecError("give a sweep spec (SPEC), or --resume to go on with the one in --out")
+    from experiments.io import folder_problem
+
+    problem = folder_problem(out, "--resume: sweep folder")
+    if problem is not None:
+        raise SpecError(problem)
     manifest = Store(out).read_manifest()
     if manifest is None:
         raise SpecError(f"--resume: {str(out)!r} holds no sweep to resume (no manifest.json)")

@@ -40,10 +40,19 @@ class SweepData:
         - the varied parameters, in spec order;
         - the outputs: every column of the model's data collector at the last step,
           then ``<output>_mean``, ``_min``, ``_max`` for the ``[keep] stats`` asked for
-          (an output named like a parameter or a reserved column gets ``out_``);
+          (an output named like a parameter or a reserved column gets ``out_``). Today
+          they are (``<strategy>``: ``bottoms_up``, ``direct``, ``hybrid``; each defined
+          in docs/sweeps.md, "The outputs"): ``vendors_active``, ``vendors_<strategy>``,
+          ``reps_total``, ``reps_<strategy>``, ``buyer_receptivity``, ``users``,
+          ``adoption_rate``, ``arr_total``, ``arr_enterprise``, ``arr_self_serve``,
+          ``arr_<strategy>``, ``bookings``, ``opportunities_opened``, ``deals_won``,
+          ``deals_lost``, ``disqualified``, ``touches``, ``responses``,
+          ``pipeline_open``, ``customers``, ``cac_median``, ``mean_openness``,
+          ``reply_rate``, ``win_rate``, ``cac_payback_months``, ``freemium_conversion``,
+          ``net_revenue_retention``, ``spend_per_employee``, ``agreements``;
         - ``steps``: weeks run;
-        - every other parameter (``strategy_mix`` as ``"b:d:h"`` text) and ``vendors``
-          (the scenario's vendor list as JSON);
+        - every other parameter (each in docs/parameters.md; ``strategy_mix`` as
+          ``"b:d:h"`` text) and ``vendors`` (the scenario's vendor list as JSON);
         - provenance, measured on the worker that ran it: ``model_version``
           (``<package version>+<hash of the sim and agents sources>``), ``host``,
           ``python_version``, ``numpy_version``, ``mesa_version``;
@@ -98,8 +107,14 @@ def load(folder: str | Path) -> SweepData:
     Raises
     ------
     StoreError
-        ``folder`` holds no sweep (no ``manifest.json``).
+        ``folder`` is not a folder (missing, a file, ``/dev/zero``) or holds no sweep
+        (no ``manifest.json``).
     """
+    from experiments.io import folder_problem
+
+    problem = folder_problem(Path(folder), "sweep folder")
+    if problem is not None:
+        raise StoreError(problem)
     store = Store(folder)
     manifest = store.read_manifest()
     if manifest is None:
