@@ -20,6 +20,7 @@ from gui.kpi_cards import KpiCardsWidget
 from gui.workshop import links
 from gui.workshop.debrief_view import DebriefView
 from gui.workshop.decisions import STRATEGY_WORDS, Decision, describe
+from gui.workshop.form_button import FormButton, read_fields
 from gui.workshop.guard import guarded
 from gui.workshop.live import board_version, room_phase, room_version, use_room
 from gui.workshop.research import STUDIES
@@ -171,6 +172,12 @@ def Banners(state, advised, target, submitted, phase, target_state) -> None:
         )
 
 
+FORM_FIELDS = {"sw-ws-strategy": "strategy", "sw-ws-marketing": "marketing",
+               "sw-ws-hires": "hires", "sw-ws-let-go": "let_go", "sw-ws-price": "price",
+               "sw-ws-invest": "invest", "sw-ws-who": "who"}  # fmt: skip
+"""The decision form's boxes (CSS class -> field) whose texts go with the Submit press."""
+
+
 def form_texts(decision: Decision) -> dict[str, str]:
     """The form's fields for ``decision``, as a person would type them."""
     d = decision
@@ -219,18 +226,26 @@ def DecisionForm(
     set_strategy, set_marketing, set_hires = field("strategy"), field("marketing"), field("hires")
     set_let_go, set_price, set_invest = field("let_go"), field("price"), field("invest")
 
-    def submit():
+    def submit(values: dict[str, str]) -> None:
+        """Submit what the boxes show (sent with the press: gui/workshop/form_button.py)."""
+        now = read_fields(values, FORM_FIELDS, {**texts, "who": who})
+        typed = {k: v for k, v in now.items() if k != "who"}
+        if typed != texts:  # the form shows what was submitted, not a stale render's value
+            set_texts(typed)
+        if now["who"] != who:
+            set_who(now["who"])
+        strategy = now["strategy"]
         if strategy not in STRATEGY_CHOICES:
             raise RoomError(f"strategy: choose one of {', '.join(STRATEGY_CHOICES)}")
         decision = Decision(
             strategy=STRATEGY_CHOICES[strategy],
-            marketing_spend=parse_number("marketing per week", marketing),
-            hires=parse_number("reps to hire", hires, integer=True),
-            let_go=parse_number("reps to let go", let_go, integer=True),
-            seat_price=parse_number("monthly seat price", price),
-            investment=parse_number("product investment", invest),
+            marketing_spend=parse_number("marketing per week", now["marketing"]),
+            hires=parse_number("reps to hire", now["hires"], integer=True),
+            let_go=parse_number("reps to let go", now["let_go"], integer=True),
+            seat_price=parse_number("monthly seat price", now["price"]),
+            investment=parse_number("product investment", now["invest"]),
         )
-        room.submit(team.id, team.key, decision, device=device, who=who,
+        room.submit(team.id, team.key, decision, device=device, who=now["who"],
                     for_team=None if advised is None else advised.id)  # fmt: skip
 
     title = "This round's decision" + (f" for team {advised.name}" if advised else "")
@@ -272,11 +287,13 @@ def DecisionForm(
         )  # fmt: skip
         solara.InputText("Your name (optional: shown to your teammates)", value=who,
                          on_value=set_who, classes=["sw-ws-who"])  # fmt: skip
-        solara.Button(
+        FormButton(
             "Submit decision",
-            on_click=guarded(submit, set_error, "submitting the decision", lambda: set_error("")),
+            on_press=guarded(submit, set_error, "submitting the decision", lambda: set_error("")),
+            fields=list(FORM_FIELDS),
+            scope="sw-ws-decision",
+            css="sw-ws-submit",
             color="primary",
-            classes=["sw-ws-submit"],
         )
         if error:
             solara.Error(error, classes=["sw-ws-error"])

@@ -117,6 +117,8 @@ def join(person: Person, server: Server, code: str, team: str) -> str:
     name = page.locator(".sw-ws-name input")
     name.fill(team)
     name.press("Tab")
+    expect(page.locator(".sw-ws-code input")).to_have_value(code)  # the press sends the boxes
+    expect(name).to_have_value(team)
     page.get_by_role("button", name="Join").click()
     expect(page.locator(".sw-ws-team-name")).to_have_text(f"Team {team}")
     return page.url
@@ -129,10 +131,13 @@ def submit(page, strategy: str, hires: int = 0, marketing: str | None = None) ->
         box = page.locator(".sw-ws-hires input")
         box.fill(str(hires))
         box.press("Tab")
+        expect(box).to_have_value(str(hires))  # Submit sends what the boxes show
     if marketing is not None:
         box = page.locator(".sw-ws-marketing input")
         box.fill(marketing)
         box.press("Tab")
+        expect(box).to_have_value(marketing)
+    expect(page.locator(".sw-ws-strategy")).to_contain_text(strategy)
     page.get_by_role("button", name="Submit decision").click()
 
 
