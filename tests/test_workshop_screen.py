@@ -1,0 +1,31 @@
+"""The projector view's market chart marks where each round began (no browser)."""
+
+from __future__ import annotations
+
+import json
+
+from gui.workshop.screen_page import with_round_markers
+from tests.test_workshop_room import make_room
+
+
+def test_the_market_chart_has_a_dashed_line_at_each_later_rounds_first_week():
+    room, teams = make_room(auto_advance=False)
+    room.start(room.facilitator_key)
+    s = room.settings
+    option = json.loads(with_round_markers(room.board.market_json, s.weeks_per_round, s.rounds))
+    marks = option["series"][0]["markLine"]
+    assert marks["lineStyle"]["type"] == "dashed"
+    assert [m["xAxis"] for m in marks["data"]] == [
+        r * s.weeks_per_round for r in range(1, s.rounds)
+    ]
+    assert [m["label"]["formatter"] for m in marks["data"]] == [
+        f"round {r + 1}" for r in range(1, s.rounds)
+    ]
+    # the x axis is a category axis of weeks from 0, so a mark's index is its week
+    for _ in range(s.rounds - 1):
+        room.advance(room.facilitator_key)
+    option = json.loads(with_round_markers(room.board.market_json, s.weeks_per_round, s.rounds))
+    weeks = option["xAxis"]["data"]
+    assert [weeks[m["xAxis"]] for m in option["series"][0]["markLine"]["data"]] == [
+        r * s.weeks_per_round for r in range(1, s.rounds)
+    ]
