@@ -12,6 +12,7 @@ import solara
 from solara.alias import rv
 
 from gui.workshop import controls
+from gui.workshop.form_button import FormButton
 from gui.workshop.guard import guarded
 from gui.workshop.live import room_version
 from gui.workshop.room import OPEN_PHASES, Room, RoomError
@@ -60,11 +61,14 @@ def ControlsPanel(room: Room, key: str):
             solara.InputText("Message to every team", value=message, on_value=type_message, continuous_update=True,
                              classes=["sw-ws-message-text"])  # fmt: skip
 
-            def send():
-                controls.broadcast_message(room, key, typed.current)
+            def send(values: dict[str, str]) -> None:
+                controls.broadcast_message(
+                    room, key, values.get("sw-ws-message-text", typed.current)
+                )
                 type_message("")
 
-            solara.Button("Send", on_click=act(send, "sending the message"), classes=["sw-ws-send"])
+            FormButton("Send", on_press=act(send, "sending the message"), fields=["sw-ws-message-text"],
+                       scope="sw-ws-controls-panel", css="sw-ws-send")  # fmt: skip
             if current:
                 solara.Button("Clear the message", text=True, classes=["sw-ws-clear-message"],
                               on_click=act(lambda: controls.broadcast_message(room, key, ""), "clearing the message"))  # fmt: skip
@@ -115,8 +119,11 @@ def TeamRow(room, key, team, alive, advising, names, set_error):
     with solara.Row(classes=["sw-ws-row", "sw-ws-team-row"]):
         solara.InputText(f"Team {team.id + 1}", value=name, on_value=type_name, continuous_update=True,
                          classes=[f"sw-ws-rename-{team.id}"])  # fmt: skip
-        solara.Button("Rename", text=True, classes=[f"sw-ws-rename-button-{team.id}"],
-                      on_click=act(lambda: controls.rename_team(room, key, team.id, typed.current), "renaming the team"))  # fmt: skip
+        box = f"sw-ws-rename-{team.id}"
+        FormButton("Rename", text=True, css=f"sw-ws-rename-button-{team.id}", fields=[box],
+                   scope="sw-ws-team-controls",
+                   on_press=act(lambda values: controls.rename_team(room, key, team.id, values.get(box, typed.current)),
+                                "renaming the team"))  # fmt: skip
         if confirm:
             solara.Button(f"Really remove {team.name}", color="error", classes=[f"sw-ws-remove-confirm-{team.id}"],
                           on_click=act(lambda: controls.remove_team(room, key, team.id), "removing the team"))  # fmt: skip

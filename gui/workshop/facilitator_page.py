@@ -21,6 +21,7 @@ from gui.workshop import links
 from gui.workshop.controls_panel import ControlsPanel
 from gui.workshop.debrief_view import DebriefView
 from gui.workshop.exports_panel import ExportsPanel
+from gui.workshop.form_button import FormButton, read_fields
 from gui.workshop.guard import guarded
 from gui.workshop.live import board_version, room_version, use_room
 from gui.workshop.qr import qr_svg
@@ -194,14 +195,22 @@ def SettingsForm(room: Room, key: str):
     )
     auto, set_auto = solara.use_state(settings.auto_advance)
     message, set_message = solara.use_state("")
+    boxes = {"sw-ws-scenario": "scenario", **{f"sw-ws-set-{f}": f for f, *_ in SETTING_FIELDS}}
 
-    def save():
+    def save(values: dict[str, str]) -> None:
+        """Save what the boxes show (sent with the press: gui/workshop/form_button.py)."""
+        typed = read_fields(values, boxes, {**texts, "scenario": scenario})
+        scenario_now = typed.pop("scenario")
+        if typed != texts:
+            set_texts(typed)
+        if scenario_now != scenario:
+            set_scenario(scenario_now)
         try:
-            if scenario not in preset_names():
+            if scenario_now not in preset_names():
                 raise RoomError(f"scenario: choose one of {', '.join(preset_names())}")
-            changes, limits = {"scenario": scenario, "auto_advance": auto}, {}
+            changes, limits = {"scenario": scenario_now, "auto_advance": auto}, {}
             for name, label, integer, in_limits in SETTING_FIELDS:
-                text = texts[name].strip()
+                text = typed[name].strip()
                 value = (
                     None
                     if name == "n_enterprises" and not text
@@ -228,10 +237,12 @@ def SettingsForm(room: Room, key: str):
         solara.Checkbox(
             label="Advance when every team has submitted", value=auto, on_value=set_auto
         )
-        solara.Button(
+        FormButton(
             "Save settings",
-            on_click=guarded(save, set_message, "saving the settings"),
-            classes=["sw-ws-save-settings"],
+            on_press=guarded(save, set_message, "saving the settings"),
+            fields=list(boxes),
+            scope="sw-ws-settings",
+            css="sw-ws-save-settings",
         )
         if message:
             (solara.Success if message == "Saved." else solara.Error)(

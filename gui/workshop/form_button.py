@@ -34,6 +34,8 @@ class FormButtonWidget(ipyvuetify.VuetifyTemplate):
     scope = traitlets.Unicode("").tag(sync=True)
     fields = traitlets.List(traitlets.Unicode()).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
+    text = traitlets.Bool(False).tag(sync=True)
+    outlined = traitlets.Bool(False).tag(sync=True)
     pressed = traitlets.Dict()  # server side only: {"n": presses, "values": {field: text}}
 
     def vue_press(self, data) -> None:
@@ -56,6 +58,8 @@ def FormButton(
     css: str = "",
     color: str = "",
     disabled: bool = False,
+    text: bool = False,
+    outlined: bool = False,
 ):
     """A button whose press calls ``on_press({field css class: text in its box})``."""
     return FormButtonWidget.element(
@@ -65,5 +69,7 @@ def FormButton(
         scope=scope,
         fields=list(fields),
         disabled=disabled,
+        text=text,
+        outlined=outlined,
         on_pressed=lambda pressed: on_press(dict(pressed.get("values", {}))),
     )

@@ -16,6 +16,7 @@ from solara.alias import rv
 
 from gui.workshop import controls, links
 from gui.workshop.access import check_password
+from gui.workshop.form_button import FormButton
 from gui.workshop.guard import guarded
 from gui.workshop.room import Room
 from gui.workshop.rooms import server_rooms
@@ -37,8 +38,8 @@ def RoomsPage():
     error, set_error = solara.use_state("")
     refresh, set_refresh = solara.use_state(0)
 
-    def unlock():
-        check_password(typed)
+    def unlock(values: dict[str, str]) -> None:
+        check_password(values.get("sw-ws-password", typed))
         set_unlocked(True)
         set_error("")
 
@@ -47,8 +48,9 @@ def RoomsPage():
         if not unlocked:
             solara.InputText("Facilitator password", value=typed, on_value=set_typed,
                              password=True, classes=["sw-ws-password"])  # fmt: skip
-            solara.Button("Show the rooms", on_click=guarded(unlock, set_error, "opening the rooms"),
-                          color="primary", classes=["sw-ws-unlock"])  # fmt: skip
+            FormButton("Show the rooms", on_press=guarded(unlock, set_error, "opening the rooms"),
+                       fields=["sw-ws-password"], scope="sw-ws-rooms", color="primary",
+                       css="sw-ws-unlock")  # fmt: skip
             if error:
                 solara.Error(error, classes=["sw-ws-error"])
             return

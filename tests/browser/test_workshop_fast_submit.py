@@ -7,7 +7,8 @@ box and presses the button in one script turn, so the second value is still held
 back when the press is sent: the server must act on what the box shows (the second
 value), not on its last synced value (the first) or on the last focus-out (none).
 With ``solara.Button`` the join was refused ("no room with code ''") and the
-decision was submitted without its hires; this test fails on that code.
+decision was submitted without its hires, the settings saved the defaults, and the
+message went out as the draft; this test fails on that code.
 """
 
 from __future__ import annotations
@@ -45,9 +46,15 @@ def test_join_and_submit_act_on_what_the_boxes_show_at_the_press(browser, server
     team = Person(browser, server, "fast_team", 390, 844)
     other = Person(browser, server, "fast_other")  # so the round waits for two teams
     try:
-        code = create_room(host, server, {"n_enterprises": "30", "rounds": "2",
-                                          "weeks_per_round": "4", "computer_vendors": "2"})  # fmt: skip
-        tp = team.page
+        hp, tp = host.page, team.page
+        code = create_room(host, server)
+        expect(hp.locator(".sw-ws-set-rounds input")).to_have_value("6")
+        hp.evaluate(TYPE_TWICE_AND_PRESS, [[[".sw-ws-set-n_enterprises", "31", "30"],
+                                            [".sw-ws-set-rounds", "3", "2"],
+                                            [".sw-ws-set-weeks_per_round", "5", "4"],
+                                            [".sw-ws-set-computer_vendors", "3", "2"]],
+                                           ".sw-ws-save-settings"])  # fmt: skip
+        expect(hp.locator(".sw-ws-settings-message")).to_have_text("Saved.")
         tp.goto(server.url + "/workshop")
         expect(tp.locator(".sw-ws-code input")).to_have_value("")
         tp.evaluate(TYPE_TWICE_AND_PRESS, [[[".sw-ws-code", "ZZ", code],
@@ -55,8 +62,8 @@ def test_join_and_submit_act_on_what_the_boxes_show_at_the_press(browser, server
         expect(tp.locator(".sw-ws-team-name")).to_have_text("Team Foxes")
         join(other, server, code, "Hares")
 
-        host.page.get_by_role("button", name="Start the game").click()
-        expect(tp.locator(".sw-ws-round")).to_contain_text("round 1 of 2")
+        hp.get_by_role("button", name="Start the game").click()
+        expect(tp.locator(".sw-ws-round")).to_contain_text("round 1 of 2, week 0")
         expect(tp.locator(".sw-ws-hires input")).to_have_value("0")
         expect(tp.locator(".sw-ws-who input")).to_have_value("")
         tp.evaluate(TYPE_TWICE_AND_PRESS, [[[".sw-ws-hires", "3", "7"],
@@ -65,6 +72,9 @@ def test_join_and_submit_act_on_what_the_boxes_show_at_the_press(browser, server
         submitted = tp.locator(".sw-ws-submitted")
         expect(submitted).to_contain_text("marketing $4,321/wk, hire 7,")
         expect(tp.locator(".sw-ws-hires input")).to_have_value("7")
+        hp.evaluate(TYPE_TWICE_AND_PRESS, [[[".sw-ws-message-text", "draft", "Final call"]],
+                                           ".sw-ws-send"])  # fmt: skip
+        expect(tp.locator(".sw-ws-message")).to_have_text("From the facilitator: Final call")
         audit = server.rooms.glob("*.json")
         assert any('"Ana"' in p.read_text() for p in audit), "the name went unsent"
         for person in (host, team, other):
