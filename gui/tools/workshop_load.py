@@ -254,8 +254,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not 0 <= args.competing_load <= 8:
         parser.exit(2, f"error: --competing-load {args.competing_load}: expected 0 to 8\n")
+    load_before = os.getloadavg()[0]  # the machine's other work, before this run adds its own
     out = run(args.teams, args.rounds, args.browsers, args.timeout, args.weeks,
               args.competing_load)  # fmt: skip
+    out["load_before"], out["commit"] = load_before, code_commit()
     if args.json:
         print(json.dumps(out))
         return
@@ -276,15 +278,29 @@ def main(argv: list[str] | None = None) -> None:
         print(f"report: {args.report}")
 
 
+def code_commit() -> str:
+    """The commit of the code measured (with "+changes" if the tree differs), or "unknown"."""
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                              capture_output=True, timeout=10, check=True).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=ROOT, text=True, capture_output=True, timeout=10).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head + ("+changes" if dirty.strip() else "")
+
+
 def write_report(path: Path, out: dict, argv: list[str]) -> None:
     """The figures as a Markdown page, written whole (temporary file, then rename)."""
-    load = os.getloadavg()
     lines = [
         "# Workshop capacity (written by gui/tools/workshop_load.py)",
         "",
         f"Command: `python gui/tools/workshop_load.py {' '.join(argv)}`, "
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
-        f"load average before the run {load[0]:.1f} (other work on the machine).",
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, code at commit "
+        f"{out['commit']}, {os.cpu_count()} cores, load average before the run "
+        f"{out['load_before']:.1f} (other work on the machine).",
         "",
         f"{out['teams']} teams in one room ({out['websocket_screens']} websocket sessions that "
         f"speak Solara's protocol, {out['browser_screens']} Chromium pages), "
