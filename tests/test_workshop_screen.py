@@ -1,10 +1,10 @@
-"""The projector view's market chart marks where each round began (no browser)."""
+"""The projector view's market chart: round marks, and words readable from the back (no browser)."""
 
 from __future__ import annotations
 
 import json
 
-from gui.workshop.screen_page import with_round_markers
+from gui.workshop.screen_page import PROJECTOR_TEXT, with_round_markers
 from tests.test_workshop_room import make_room
 
 
@@ -29,3 +29,18 @@ def test_the_market_chart_has_a_dashed_line_at_each_later_rounds_first_week():
     assert [weeks[m["xAxis"]] for m in option["series"][0]["markLine"]["data"]] == [
         r * s.weeks_per_round for r in range(1, s.rounds)
     ]
+
+
+def test_the_projector_charts_words_are_large():
+    room, teams = make_room(auto_advance=False)
+    room.start(room.facilitator_key)
+    s = room.settings
+    option = json.loads(with_round_markers(room.board.market_json, s.weeks_per_round, s.rounds))
+    axes = [option["xAxis"], *option["yAxis"]]
+    sizes = [a["axisLabel"]["fontSize"] for a in axes] + [
+        a["nameTextStyle"]["fontSize"] for a in axes
+    ]
+    sizes += [option["legend"]["textStyle"]["fontSize"], option["textStyle"]["fontSize"]]
+    sizes.append(option["series"][0]["markLine"]["label"]["fontSize"])
+    assert PROJECTOR_TEXT >= 20 and sizes == [PROJECTOR_TEXT] * len(sizes)
+    assert option["grid"]["left"] > json.loads(room.board.market_json)["grid"]["left"]

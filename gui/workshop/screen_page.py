@@ -47,7 +47,12 @@ CSS = """
 .sw-ws-chip.done { background: #2e7d32; color: white; }
 .sw-ws-screen .sw-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 .sw-ws-screen .sw-ws-verdict p { font-size: 26px; max-width: none; line-height: 1.35; }
+.sw-ws-screen .sw-chart-title { font-size: 28px; }
 """
+
+PROJECTOR_TEXT = 20
+"""Pixels of the chart's words on the projector (ECharts' default is 12: unreadable from
+the back of a room on a 1920x1080 screen; 20 px is the size of the page's body text)."""
 
 
 def room_from_path(parts: list[str]) -> tuple[Room | None, str]:
@@ -71,9 +76,29 @@ def with_round_markers(option_json: str, weeks_per_round: int, rounds: int) -> s
             "symbol": "none",
             "silent": True,
             "lineStyle": {"type": "dashed", "color": "#78909c"},
+            "label": {"fontSize": PROJECTOR_TEXT},
             "data": marks,
         }
-    return json.dumps(option, separators=(",", ":"))
+    return json.dumps(for_projector(option), separators=(",", ":"))
+
+
+def for_projector(option: dict) -> dict:
+    """``option`` with its words at :data:`PROJECTOR_TEXT` px and margins to fit them."""
+    size = PROJECTOR_TEXT
+    axes = [option.get("xAxis"), option.get("yAxis")]
+    for axis in [a for group in axes for a in (group if isinstance(group, list) else [group])]:
+        if isinstance(axis, dict):
+            axis["axisLabel"] = {**axis.get("axisLabel", {}), "fontSize": size}
+            axis["nameTextStyle"] = {**axis.get("nameTextStyle", {}), "fontSize": size}
+            axis["nameGap"] = int(axis.get("nameGap", 22) * size / 12)
+    if "legend" in option:
+        option["legend"] = {**option["legend"], "textStyle": {"fontSize": size},
+                            "itemWidth": 2 * size, "itemHeight": size}  # fmt: skip
+    grid = option.get("grid", {})
+    option["grid"] = {k: int(v * size / 12) if isinstance(v, int | float) else v
+                      for k, v in grid.items()}  # fmt: skip
+    option["textStyle"] = {"fontSize": size}
+    return option
 
 
 @solara.component
