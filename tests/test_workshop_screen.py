@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from gui.workshop.screen_page import PROJECTOR_TEXT, with_round_markers
+from gui.workshop.views import PROJECTOR_TEXT, with_round_markers
 from tests.test_workshop_room import make_room
 
 
@@ -44,3 +44,17 @@ def test_the_projector_charts_words_are_large():
     sizes.append(option["series"][0]["markLine"]["label"]["fontSize"])
     assert PROJECTOR_TEXT >= 20 and sizes == [PROJECTOR_TEXT] * len(sizes)
     assert option["grid"]["left"] > json.loads(room.board.market_json)["grid"]["left"]
+
+
+def test_sizing_for_the_projector_twice_changes_nothing_more():
+    """The debrief's market chart is marked (and sized) once, its other charts sized once."""
+    from gui.workshop.debrief import charts_json
+    from gui.workshop.views import for_projector
+
+    room, teams = make_room(auto_advance=False)
+    room.start(room.facilitator_key)
+    room.advance(room.facilitator_key)
+    for figure in charts_json(room).values():
+        once = for_projector(json.loads(figure))
+        assert for_projector(json.loads(json.dumps(once))) == once
+        assert once["textStyle"]["fontSize"] == PROJECTOR_TEXT

@@ -16,14 +16,18 @@ from gui.workshop import debrief, links, summary
 from gui.workshop.live import board_version, room_version, use_room
 from gui.workshop.room import FINISHED, Room, RoomError
 from gui.workshop.rooms import server_rooms
-from gui.workshop.views import chart, table
+from gui.workshop.views import chart, for_projector, table, with_round_markers
 
 AUDIT_HEADERS_JSON = json.dumps(debrief.AUDIT_HEADERS)
 
 
 @solara.component
-def DebriefView(room: Room, audit: bool = True):
-    """Verdict, team charts, the market's predator-prey chart and the decision audit."""
+def DebriefView(room: Room, audit: bool = True, projector: bool = False):
+    """Verdict, team charts, the market's predator-prey chart and the decision audit.
+
+    On the projector (``projector``) the charts' words are large and the market chart
+    marks where each round began, as during the game.
+    """
     _ = board_version.value
     with room.lock:
         if room.market is None or not room.played:
@@ -31,6 +35,11 @@ def DebriefView(room: Room, audit: bool = True):
         lines = debrief.verdict(room)
         figures = debrief.charts_json(room)
         rows = debrief.audit_rows(room) if audit else []
+        s = room.settings
+    if projector:
+        market = with_round_markers(figures.pop("predator_prey"), s.weeks_per_round, s.rounds)
+        figures = {k: json.dumps(for_projector(json.loads(v))) for k, v in figures.items()}
+        figures["predator_prey"] = market
     with solara.Div(classes=["sw-ws-debrief"]):
         rv.Html(tag="h3", children=["Debrief: which strategy won, and why"], class_="sw-ws-h3")
         with solara.Div(classes=["sw-ws-verdict"]):

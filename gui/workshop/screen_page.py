@@ -15,8 +15,6 @@ room by its join code, which the class already knows.
 
 from __future__ import annotations
 
-import json
-
 import solara
 import solara.lab
 from solara.alias import rv
@@ -27,7 +25,7 @@ from gui.workshop.live import board_version, room_phase, room_version, use_room
 from gui.workshop.qr import qr_svg
 from gui.workshop.room import FINISHED, LOBBY, OPEN_PHASES, Room, RoomError
 from gui.workshop.rooms import server_rooms
-from gui.workshop.views import Notices, RoundLine, Standings, chart
+from gui.workshop.views import Notices, RoundLine, Standings, chart, with_round_markers
 
 CSS = """
 .sw-ws-screen { max-width: 1880px !important; font-size: 22px; }
@@ -50,10 +48,6 @@ CSS = """
 .sw-ws-screen .sw-chart-title { font-size: 28px; }
 """
 
-PROJECTOR_TEXT = 20
-"""Pixels of the chart's words on the projector (ECharts' default is 12: unreadable from
-the back of a room on a 1920x1080 screen; 20 px is the size of the page's body text)."""
-
 
 def room_from_path(parts: list[str]) -> tuple[Room | None, str]:
     """The room of ``/workshop/<code>/screen`` (None and why, if there is none)."""
@@ -62,43 +56,6 @@ def room_from_path(parts: list[str]) -> tuple[Room | None, str]:
         return server_rooms().get(code), ""
     except RoomError as exc:
         return None, str(exc)
-
-
-def with_round_markers(option_json: str, weeks_per_round: int, rounds: int) -> str:
-    """The predator-prey option with a dashed line at the start of each round after the first."""
-    option = json.loads(option_json)
-    marks = [
-        {"xAxis": r * weeks_per_round, "label": {"formatter": f"round {r + 1}"}}
-        for r in range(1, rounds)
-    ]
-    if option.get("series") and marks:
-        option["series"][0]["markLine"] = {
-            "symbol": "none",
-            "silent": True,
-            "lineStyle": {"type": "dashed", "color": "#78909c"},
-            "label": {"fontSize": PROJECTOR_TEXT},
-            "data": marks,
-        }
-    return json.dumps(for_projector(option), separators=(",", ":"))
-
-
-def for_projector(option: dict) -> dict:
-    """``option`` with its words at :data:`PROJECTOR_TEXT` px and margins to fit them."""
-    size = PROJECTOR_TEXT
-    axes = [option.get("xAxis"), option.get("yAxis")]
-    for axis in [a for group in axes for a in (group if isinstance(group, list) else [group])]:
-        if isinstance(axis, dict):
-            axis["axisLabel"] = {**axis.get("axisLabel", {}), "fontSize": size}
-            axis["nameTextStyle"] = {**axis.get("nameTextStyle", {}), "fontSize": size}
-            axis["nameGap"] = int(axis.get("nameGap", 22) * size / 12)
-    if "legend" in option:
-        option["legend"] = {**option["legend"], "textStyle": {"fontSize": size},
-                            "itemWidth": 2 * size, "itemHeight": size}  # fmt: skip
-    grid = option.get("grid", {})
-    option["grid"] = {k: int(v * size / 12) if isinstance(v, int | float) else v
-                      for k, v in grid.items()}  # fmt: skip
-    option["textStyle"] = {"fontSize": size}
-    return option
 
 
 @solara.component
@@ -118,7 +75,7 @@ def ScreenPage():
         if phase == LOBBY or room.board is None:
             Lobby(room)
         elif phase == FINISHED:
-            DebriefView(room, audit=False)
+            DebriefView(room, audit=False, projector=True)
         else:
             with solara.Div(classes=["sw-ws-screen-grid"]):
                 Submitted(room, phase)

@@ -35,6 +35,50 @@ def table(headers_json: str, items_json: str, css_class: str, height: int = 0):
     )
 
 
+PROJECTOR_TEXT = 20
+"""Pixels of the chart's words on the projector (ECharts' default is 12: unreadable from
+the back of a room on a 1920x1080 screen; 20 px is the size of the page's body text)."""
+
+
+def with_round_markers(option_json: str, weeks_per_round: int, rounds: int) -> str:
+    """The predator-prey option with a dashed line at the start of each round after the first."""
+    option = json.loads(option_json)
+    marks = [
+        {"xAxis": r * weeks_per_round, "label": {"formatter": f"round {r + 1}"}}
+        for r in range(1, rounds)
+    ]
+    if option.get("series") and marks:
+        option["series"][0]["markLine"] = {
+            "symbol": "none",
+            "silent": True,
+            "lineStyle": {"type": "dashed", "color": "#78909c"},
+            "label": {"fontSize": PROJECTOR_TEXT},
+            "data": marks,
+        }
+    return json.dumps(for_projector(option), separators=(",", ":"))
+
+
+def for_projector(option: dict) -> dict:
+    """``option`` with its words at :data:`PROJECTOR_TEXT` px and margins to fit them."""
+    size = PROJECTOR_TEXT
+    if option.get("textStyle", {}).get("fontSize") == size:
+        return option  # already sized: margins are scaled once
+    axes = [option.get("xAxis"), option.get("yAxis")]
+    for axis in [a for group in axes for a in (group if isinstance(group, list) else [group])]:
+        if isinstance(axis, dict):
+            axis["axisLabel"] = {**axis.get("axisLabel", {}), "fontSize": size}
+            axis["nameTextStyle"] = {**axis.get("nameTextStyle", {}), "fontSize": size}
+            axis["nameGap"] = int(axis.get("nameGap", 22) * size / 12)
+    if "legend" in option:
+        option["legend"] = {**option["legend"], "textStyle": {"fontSize": size},
+                            "itemWidth": 2 * size, "itemHeight": size}  # fmt: skip
+    grid = option.get("grid", {})
+    option["grid"] = {k: int(v * size / 12) if isinstance(v, int | float) else v
+                      for k, v in grid.items()}  # fmt: skip
+    option["textStyle"] = {"fontSize": size}
+    return option
+
+
 _LEADERBOARD_HEADERS_JSON = json.dumps(LEADERBOARD_HEADERS)
 
 
