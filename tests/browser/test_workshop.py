@@ -26,6 +26,9 @@ from tests.browser.workshop_helpers import (
 
 pytestmark = pytest.mark.browser
 
+A4_PRINTABLE = {"width": 703, "height": 1032}
+"""CSS pixels (96 per inch) inside an A4 page's 12 mm margins (gui/workshop/summary.py)."""
+
 
 @pytest.fixture
 def server(tmp_path, chromium_path):
@@ -132,6 +135,18 @@ def test_a_facilitator_and_three_teams_play_two_rounds_across_a_restart(browser,
         pdf = hp.pdf(format="A4", print_background=True)
         (ARTIFACTS / "workshop_summary.pdf").write_bytes(pdf)
         assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+        # ...and fills it: ranking, ARR and cash charts, verdict, predator-prey, key decisions
+        summary = hp.locator(".sw-print-summary")
+        expect(summary.locator(".sw-print-table tbody tr")).to_have_count(3)
+        expect(summary.locator("svg.sw-print-chart")).to_have_count(3)
+        expect(summary.locator(".sw-print-decisions li").first).to_contain_text("Round 1")
+        hp.set_viewport_size(A4_PRINTABLE)
+        hp.emulate_media(media="print")
+        height = summary.bounding_box()["height"]
+        hp.screenshot(path=str(ARTIFACTS / "workshop_summary_print.png"))
+        print(f"summary: {height:.0f} px of the A4 page's {A4_PRINTABLE['height']} px")
+        assert 0.6 * A4_PRINTABLE["height"] <= height <= A4_PRINTABLE["height"], height
+        hp.emulate_media(media="screen")
         for person in everyone:
             assert not person.real_problems(), f"{person.name}: " + "\n".join(
                 person.real_problems()
