@@ -40,7 +40,7 @@ from gui.session import (  # noqa: F401 - the session's state, as tests and scri
 from gui.sidebar import SidebarBottom, SidebarTop
 from gui.solara_fixes import fix_navigator_template
 from gui.url_state import UrlState
-from gui.workshop.routes import WorkshopLayout
+from gui.workshop.routes import Boundary, WorkshopLayout
 from gui.workshop.routes import routes as workshop_routes
 from sim.scenarios import load_scenario
 
@@ -147,7 +147,14 @@ def Layout(children=[]):  # noqa: B006 - Solara's signature
             children=[title],
             style_="margin: 8px 12px 0; font-size: clamp(18px, 4vw, 24px)",
         )
-        solara.Column(children=children, style="padding: 0")
+        # a failure while drawing or in a button shows a sentence, never a traceback
+        Boundary(children=children, message=APP_FAILED)
+
+
+APP_FAILED = (
+    "Sorry: this page could not be drawn because of a problem on the server (it is logged). "
+    "Reload the page: its link keeps your scenario and settings."
+)
 
 
 routes = [

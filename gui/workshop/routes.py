@@ -66,8 +66,11 @@ def WorkshopLayout(children=[]):  # noqa: B006 - Solara's signature
 
 
 @solara.component
-def Boundary(children=[]):  # noqa: B006 - as a layout's
-    """An error boundary: a page that fails while drawing shows :data:`PAGE_FAILED`.
+def Boundary(children=[], message: str = PAGE_FAILED):  # noqa: B006 - as a layout's
+    """An error boundary: a page that fails while drawing shows ``message``.
+
+    The explorer and the decision studio use it too (``gui/app.py``'s layout, with its
+    own words), so no page of the app shows a traceback.
 
     Buttons have :mod:`gui.workshop.guard`; this catches what fails in drawing, so
     nobody sees a traceback there either. The details go to the server's log once.
@@ -78,13 +81,13 @@ def Boundary(children=[]):  # noqa: B006 - as a layout's
 
     def report():
         if exception is not None:
-            log.error("workshop page failed to draw", exc_info=exception)
+            log.error("a page failed to draw", exc_info=exception)
 
     solara.use_effect(report, [id(exception)])
     if exception is not None:
         # one element only: a second one beside it (or a container) makes reacton
         # re-render the failed children in a loop
-        solara.Error(PAGE_FAILED, classes=["sw-ws-page-failed"])
+        solara.Error(message, classes=["sw-ws-page-failed"])
         return
     solara.Column(children=children, style="padding: 0; width: 100%")
 
