@@ -16,6 +16,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from mesa import DataCollector
 
 if TYPE_CHECKING:
     from agents.vendor import Vendor
@@ -63,3 +64,35 @@ class VendorRecords:
         return pd.DataFrame(data, columns=["Step", "AgentID", *self.columns]).set_index(
             ["Step", "AgentID"]
         )
+
+
+class ModelCollector(DataCollector):
+    """Mesa's ``DataCollector`` for model reporters that are attribute names, made cheap.
+
+    Mesa's ``collect`` checks each reporter's type and deep-copies each value, every
+    week (about 200 microseconds for the 38 columns, a tenth of a week of a
+    20,000-employee market). Every reporter of :data:`sim.reporting.MODEL_REPORTERS` is
+    an attribute holding a Python scalar, which needs no copy: after Mesa's own first
+    collection (which validates the reporters) the values are read with one
+    ``attrgetter`` and appended to the same lists, so ``get_model_vars_dataframe``
+    and everything else of Mesa's collector read what they read before.
+    """
+
+    def __init__(self, model_reporters: dict[str, str]) -> None:
+        if not all(isinstance(r, str) for r in model_reporters.values()):
+            raise TypeError("ModelCollector takes attribute names only")
+        super().__init__(model_reporters=model_reporters)
+        self._read = attrgetter(*model_reporters.values())
+        self._lists = [self.model_vars[name] for name in model_reporters]
+
+    def collect(self, model: MarketModel) -> None:
+        if not self._validated:
+            super().collect(model)
+            return
+        if hasattr(self, "_collection_steps"):
+            self._collection_steps.append(model.time)
+        values = self._read(model)
+        if len(self._lists) == 1:
+            values = (values,)
+        for column, value in zip(self._lists, values, strict=True):
+            column.append(value)

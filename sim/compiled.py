@@ -1,0 +1,129 @@
+"""Compiled per-employee passes (Numba): one loop where numpy made several array passes.
+
+A week of a 20,000-employee market made some forty numpy passes over the employee
+arrays, each allocating a temporary (a mask, a gather, a bincount's keys). The loops
+here do the same work in one pass each, with no temporaries. They draw no random
+numbers: every uniform is still drawn by the model's ``numpy.random.Generator`` in
+the caller, in the same order and the same number as before, and the loops apply
+the same IEEE operations in the same order (no ``fastmath``), so a seed's results
+are bit for bit those of the numpy code (``tests/test_bit_identical.py``;
+``tests/test_compiled.py`` compares each loop with the numpy expression it replaced).
+
+Compiled functions are cached on disk (``cache=True``: next to this file in
+``__pycache__``, or under ``NUMBA_CACHE_DIR`` / the user's cache directory when the
+tree is read-only), so only the first process after a change pays the compile
+(docs/performance.md gives the figures); :func:`warm_up` compiles them all at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def count_users(emp_enterprise, emp_product, n_enterprises, n_vendor_codes):
+    """Users per (enterprise, vendor code), ``int64 (n_enterprises, n_vendor_codes)``.
+
+    An employee with no product (``-1``) counts nowhere.
+    """
+    counts = np.zeros((n_enterprises, n_vendor_codes), dtype=np.int64)
+    for i in range(emp_product.shape[0]):
+        v = emp_product[i]
+        if v >= 0:
+            counts[emp_enterprise[i], v] += 1
+    return counts
+
+
+@njit(cache=True, nogil=True)
+def users_of(emp_product):
+    """Ids of the employees who use a product, ascending (``flatnonzero(product >= 0)``)."""
+    out = np.empty(emp_product.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(emp_product.shape[0]):
+        if emp_product[i] >= 0:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def churned_users(users, uniforms, product, indptr, indices, rate, quality, collaborative):
+    """Users whose uniform falls below their chance to stop (mechanism 2).
+
+    ``p = rate * (1 - quality[v])``, times ``1 - share`` for a collaborative product,
+    ``share`` the user's neighbours on the same product over the user's degree (0 for
+    an isolated user), computed as :func:`sim.kernels.user_churn` computed it.
+    """
+    out = np.empty(users.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(users.shape[0]):
+        j = users[i]
+        v = product[j]
+        p = rate * (1.0 - quality[v])
+        if collaborative[v]:
+            start, stop = indptr[j], indptr[j + 1]
+            same = 0
+            for t in range(start, stop):
+                if product[indices[t]] == v:
+                    same += 1
+            degree = stop - start
+            share = same / degree if degree > 0 else 0.0
+            p *= 1.0 - share
+        if uniforms[i] < p:
+            out[k] = j
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def self_serve_candidates(emp_product, emp_enterprise, ent_on_prem):
+    """Employees with no product in an enterprise that is not on-prem only, ascending."""
+    out = np.empty(emp_product.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(emp_product.shape[0]):
+        if emp_product[i] < 0 and not ent_on_prem[emp_enterprise[i]]:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def freemium_counts(
+    emp_product, emp_mandated, emp_paid, emp_enterprise, holder, kind, enterprise, self_serve
+):
+    """``(counted, paid)`` of :func:`sim.reporting.freemium_conversion`, in one pass.
+
+    ``holder[e]`` is the vendor holding enterprise ``e``'s agreement (-1: none) and
+    ``kind[e]`` its kind; ``enterprise`` and ``self_serve`` are the kind codes of a
+    rep-sold and a self-serve agreement.
+    """
+    counted = 0
+    paid = 0
+    for i in range(emp_product.shape[0]):
+        v = emp_product[i]
+        if v < 0 or emp_mandated[i]:
+            continue
+        e = emp_enterprise[i]
+        own = holder[e] == v
+        if own and kind[e] == enterprise:
+            continue
+        counted += 1
+        if emp_paid[i] or (own and kind[e] == self_serve):
+            paid += 1
+    return counted, paid
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every function here, on tiny inputs."""
+    e = np.zeros(2, dtype=np.int32)
+    p = np.array([0, -1], dtype=np.int32)  # the population's dtypes (sim.population)
+    b = np.zeros(2, dtype=bool)
+    count_users(e, p, 1, 1)
+    users = users_of(p)
+    indptr = np.zeros(3, dtype=np.int32)
+    churned_users(
+        users, np.zeros(1), p, indptr, np.zeros(0, dtype=np.int32), 0.1, np.ones(1), b[:1]
+    )
+    self_serve_candidates(p, e, b)
+    freemium_counts(p, b, b, e, np.full(1, -1, dtype=np.int64), np.full(1, -1, dtype=np.int8), 2, 1)
