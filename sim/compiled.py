@@ -127,3 +127,77 @@ def warm_up() -> None:
     )
     self_serve_candidates(p, e, b)
     freemium_counts(p, b, b, e, np.full(1, -1, dtype=np.int64), np.full(1, -1, dtype=np.int8), 2, 1)
+
+
+@njit(cache=True, nogil=True)
+def product_weights(emp_product, by_code, old_w):
+    """``w = by_code[product + 1]`` and the ids where ``w`` differs from ``old_w``.
+
+    ``old_w`` of length 0 means no previous week: every id is then reported changed
+    only through the caller (it recomputes), and ``changed`` comes back empty.
+    """
+    n = emp_product.shape[0]
+    w = np.empty(n, dtype=np.float64)
+    changed = np.empty(n if old_w.shape[0] == n else 0, dtype=np.int64)
+    k = 0
+    compare = old_w.shape[0] == n
+    for i in range(n):
+        x = by_code[emp_product[i] + 1]
+        w[i] = x
+        if compare and x != old_w[i]:
+            changed[k] = i
+            k += 1
+    return w, changed[:k]
+
+
+@njit(cache=True, nogil=True)
+def changed_edges(indptr, rows):
+    """Edges of the listed rows: their degrees summed."""
+    total = 0
+    for r in rows:
+        total += indptr[r + 1] - indptr[r]
+    return total
+
+
+@njit(cache=True, nogil=True)
+def add_changes(sums, w, old_w, changed, indptr, indices, scratch):
+    """``sums += A @ (w - old_w)`` over the changed rows, as numpy's bincount adds it.
+
+    The differences are first summed per neighbour in ``scratch`` (all zeros, and left
+    so), in the order ``np.bincount(nbr, weights=delta)`` adds them, then each sum is
+    added once: the same floats as ``sums += np.bincount(...)``.
+    """
+    touched = np.empty(changed_edges(indptr, changed), dtype=np.int64)
+    k = 0
+    for r in changed:
+        d = w[r] - old_w[r]
+        for t in range(indptr[r], indptr[r + 1]):
+            j = indices[t]
+            if scratch[j] == 0.0:
+                touched[k] = j
+                k += 1
+            scratch[j] += d
+    for i in range(k):
+        j = touched[i]
+        sums[j] += scratch[j]
+        scratch[j] = 0.0
+
+
+@njit(cache=True, nogil=True)
+def below_bound(colleague, openness, marketing, uniforms, read_all):
+    """Positions of the candidates whose uniform falls below their bound on adopting.
+
+    The bound is :func:`sim.kernels.self_serve_adoption`'s, computed in its order:
+    ``(colleague + openness * marketing) * (1 + 1e-9) + 1e-9``; ``read_all`` makes it
+    infinite (hazards outside [0, 1]).
+    """
+    out = np.empty(uniforms.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(uniforms.shape[0]):
+        bound = colleague[i] + openness[i] * marketing
+        bound *= 1.0 + 1e-9
+        bound += 1e-9
+        if read_all or uniforms[i] < bound:
+            out[k] = i
+            k += 1
+    return out[:k]

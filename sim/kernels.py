@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from sim.compiled import churned_users, users_of
+from sim.compiled import below_bound, churned_users, users_of
 from sim.csr import gather_rows
 from sim.exposure import ColleagueExposure, colleague_exposure
 
@@ -128,15 +128,12 @@ def self_serve_adoption(
         bound = colleague_exposure(adjacency, product, candidates, vq_by_code)
     else:
         bound = exposure.of(candidates, product, vq_by_code)
-    # slack far above rounding (below 1e-12 here, running sums included) keeps the
-    # bound an upper bound
-    bound += openness * rq.sum()
-    bound *= 1.0 + 1e-9
-    bound += 1e-9
     u = rng.random(c)
-    if rq.max() > 1.0 or vq.max() > 1.0 or (brand is not None and brand.max() > 1.0):
-        bound[:] = np.inf  # hazards outside [0, 1]: the bound does not hold, read everyone
-    maybe = np.flatnonzero(u < bound)
+    read_all = bool(rq.max() > 1.0 or vq.max() > 1.0 or (brand is not None and brand.max() > 1.0))
+    # the bound plus a slack far above rounding (below 1e-12 here, running sums
+    # included) keeps it an upper bound; hazards outside [0, 1]: the bound does not
+    # hold, every candidate is read
+    maybe = below_bound(bound, openness, float(rq.sum()), u, read_all)
     if not len(maybe):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     stay = _stay_matrix(
