@@ -201,3 +201,59 @@ def below_bound(colleague, openness, marketing, uniforms, read_all):
             out[k] = i
             k += 1
     return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def invitations(adopters, products, emp_product, indptr, indices):
+    """Mechanism 1b's invitations: ``(invitee, product)`` pairs, in the model's order.
+
+    An adopter none of whose colleagues uses its product starts a workspace; each of
+    its colleagues with no product who is not adopting this week is invited to it.
+    Pairs come adopter by adopter, colleagues in the network's order (what
+    :meth:`sim.model.MarketModel._invites` drew one uniform each for).
+    """
+    adopting = np.zeros(emp_product.shape[0], dtype=np.bool_)
+    for a in adopters:
+        adopting[a] = True
+    total = 0
+    for a in adopters:
+        total += indptr[a + 1] - indptr[a]
+    invitee = np.empty(total, dtype=np.int64)
+    product = np.empty(total, dtype=np.int64)
+    k = 0
+    for i in range(adopters.shape[0]):
+        a, v = adopters[i], products[i]
+        start, stop = indptr[a], indptr[a + 1]
+        first = True
+        for t in range(start, stop):
+            if emp_product[indices[t]] == v:
+                first = False
+                break
+        if not first:
+            continue
+        for t in range(start, stop):
+            j = indices[t]
+            if emp_product[j] < 0 and not adopting[j]:
+                invitee[k] = j
+                product[k] = v
+                k += 1
+    return invitee[:k], product[:k]
+
+
+@njit(cache=True, nogil=True)
+def joiners(invitee, product, uniforms, openness, team_invites):
+    """Invitees whose uniform is below ``min(1, team_invites * openness)``, ascending,
+    each with the product of the first workspace it joins."""
+    first = {}
+    for i in range(invitee.shape[0]):
+        j = invitee[i]
+        if uniforms[i] < min(1.0, team_invites * openness[j]) and j not in first:
+            first[j] = product[i]
+    ids = np.empty(len(first), dtype=np.int64)
+    for k, j in enumerate(first):
+        ids[k] = j
+    ids.sort()
+    out = np.empty(len(first), dtype=np.int64)
+    for i in range(ids.shape[0]):
+        out[i] = first[ids[i]]
+    return ids, out

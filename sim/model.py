@@ -17,8 +17,7 @@ import numpy as np
 from agents.enterprise import Enterprise
 from agents.vendor import Vendor
 from sim import budget, contracting, economics, hiring, selling, workforce
-from sim.compiled import count_users, self_serve_candidates
-from sim.csr import gather_rows
+from sim.compiled import count_users, invitations, joiners, self_serve_candidates
 from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
@@ -396,9 +395,7 @@ class MarketModel(mesa.Model):
         self_serve = [v for v in self.alive_vendors() if v.tactic.self_serve]
         if self_serve:
             codes = np.array([v.index for v in self_serve])
-            candidates = self_serve_candidates(
-                pop.emp_product, pop.emp_enterprise, pop.ent_on_prem
-            )
+            candidates = self_serve_candidates(pop.emp_product, pop.emp_enterprise, pop.ent_on_prem)
             adopters, products = self_serve_adoption(
                 self.rng,
                 candidates=candidates,
@@ -443,23 +440,15 @@ class MarketModel(mesa.Model):
         pop = self.population
         if not len(adopters):
             return adopters, products
-        owner, nbr = gather_rows(pop.adjacency, adopters)
-        first = (
-            np.bincount(
-                owner, weights=pop.emp_product[nbr] == products[owner], minlength=len(adopters)
-            )
-            == 0
+        adj = pop.adjacency
+        invitee, product = invitations(adopters, products, pop.emp_product, adj.indptr, adj.indices)
+        uniforms = self.rng.random(len(invitee))
+        joined, joined_product = joiners(
+            invitee, product, uniforms, pop.emp_openness, float(self.team_invites)
         )
-        owner, nbr = gather_rows(pop.adjacency, adopters[first])
-        free = (pop.emp_product[nbr] == NO_PRODUCT) & ~np.isin(nbr, adopters)
-        owner, nbr = owner[free], nbr[free]
-        joins = self.rng.random(len(nbr)) < np.minimum(
-            1.0, self.team_invites * pop.emp_openness[nbr]
-        )
-        nbr, idx = np.unique(nbr[joins], return_index=True)
         return (
-            np.concatenate([adopters, nbr]),
-            np.concatenate([products, products[first][owner[joins][idx]]]),
+            np.concatenate([adopters, joined]),
+            np.concatenate([products, joined_product]),
         )
 
     def _recover(self) -> None:
