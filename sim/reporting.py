@@ -115,7 +115,10 @@ def compute_metrics(model: MarketModel) -> None:
     model.touches = model.step_touches
     model.responses = model.step_responses
     model.pipeline_open = model.pipeline.n_active()
-    model.customers = int(len(np.unique(contracts.enterprise[ids])))
+    # enterprises paying for at least one contract (a mask: no sort of the contracts)
+    paying = np.zeros(len(pop.ent_size), dtype=bool)
+    paying[contracts.enterprise[ids]] = True
+    model.customers = int(np.count_nonzero(paying))
     model.cac_median = _median(cacs)
     model.mean_openness = float(pop.emp_openness.mean()) if model.n_employees else float("nan")
 
@@ -124,7 +127,6 @@ def compute_metrics(model: MarketModel) -> None:
     model.cac_payback_months = _median(paybacks)
     model.freemium_conversion = freemium_conversion(model, ids)
     model.net_revenue_retention = net_revenue_retention(model, ids)
-    paying = np.unique(contracts.enterprise[ids])
     employees = float(pop.ent_size[paying].sum())
     model.spend_per_employee = model.arr_total / employees if employees else float("nan")
     model.agreements = int(np.count_nonzero(model.agreement_at >= 0))

@@ -34,7 +34,7 @@ class VendorRecords:
 
     def __init__(self, reporters: dict[str, str]) -> None:
         self.columns = list(reporters)
-        self._getters = [attrgetter(attr) for attr in reporters.values()]
+        self._read = attrgetter(*reporters.values())  # one call reads a vendor's row
         self._step: list[float] = []
         self._agent: list[int] = []
         self._values: list[list[Any]] = [[] for _ in self.columns]
@@ -48,11 +48,15 @@ class VendorRecords:
         recorded = self._current + entrants
         self._current = [v for v in recorded if v.alive]
         time = model.time
-        for vendor in recorded:
-            self._step.append(time)
-            self._agent.append(vendor.unique_id)
-            for column, getter in zip(self._values, self._getters, strict=True):
-                column.append(getter(vendor))
+        read, values = self._read, self._values
+        if len(values) == 1:
+            read = _as_tuple(read)
+        self._step.extend([time] * len(recorded))
+        self._agent.extend([vendor.unique_id for vendor in recorded])
+        rows = [read(vendor) for vendor in recorded]
+        if rows:
+            for column, cells in zip(values, zip(*rows, strict=True), strict=True):
+                column.extend(cells)
 
     def __len__(self) -> int:
         return len(self._step)
@@ -64,6 +68,11 @@ class VendorRecords:
         return pd.DataFrame(data, columns=["Step", "AgentID", *self.columns]).set_index(
             ["Step", "AgentID"]
         )
+
+
+def _as_tuple(read):
+    """An ``attrgetter`` of one name returns the value, not a 1-tuple: make it one."""
+    return lambda obj: (read(obj),)
 
 
 class ModelCollector(DataCollector):
@@ -83,6 +92,8 @@ class ModelCollector(DataCollector):
             raise TypeError("ModelCollector takes attribute names only")
         super().__init__(model_reporters=model_reporters)
         self._read = attrgetter(*model_reporters.values())
+        if len(model_reporters) == 1:
+            self._read = _as_tuple(self._read)
         self._lists = [self.model_vars[name] for name in model_reporters]
 
     def collect(self, model: MarketModel) -> None:
@@ -91,8 +102,5 @@ class ModelCollector(DataCollector):
             return
         if hasattr(self, "_collection_steps"):
             self._collection_steps.append(model.time)
-        values = self._read(model)
-        if len(self._lists) == 1:
-            values = (values,)
-        for column, value in zip(self._lists, values, strict=True):
+        for column, value in zip(self._lists, self._read(model), strict=True):
             column.append(value)
