@@ -114,21 +114,6 @@ def freemium_counts(
     return counted, paid
 
 
-def warm_up() -> None:
-    """Compile (or load from the cache) every function here, on tiny inputs."""
-    e = np.zeros(2, dtype=np.int32)
-    p = np.array([0, -1], dtype=np.int32)  # the population's dtypes (sim.population)
-    b = np.zeros(2, dtype=bool)
-    count_users(e, p, 1, 1)
-    users = users_of(p)
-    indptr = np.zeros(3, dtype=np.int32)
-    churned_users(
-        users, np.zeros(1), p, indptr, np.zeros(0, dtype=np.int32), 0.1, np.ones(1), b[:1]
-    )
-    self_serve_candidates(p, e, b)
-    freemium_counts(p, b, b, e, np.full(1, -1, dtype=np.int64), np.full(1, -1, dtype=np.int8), 2, 1)
-
-
 @njit(cache=True, nogil=True)
 def product_weights(emp_product, by_code, old_w):
     """``w = by_code[product + 1]`` and the ids where ``w`` differs from ``old_w``.
@@ -257,3 +242,43 @@ def joiners(invitee, product, uniforms, openness, team_invites):
     for i in range(ids.shape[0]):
         out[i] = first[ids[i]]
     return ids, out
+
+
+@njit(cache=True, nogil=True)
+def below(uniforms, p):
+    """Positions where ``uniforms < p`` (a scalar), ascending: ``flatnonzero(u < p)``."""
+    out = np.empty(uniforms.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(uniforms.shape[0]):
+        if uniforms[i] < p:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every function here, for the model's dtypes.
+
+    The inputs are tiny but typed as the model's arrays are (``int32`` employee
+    fields and network indices, ``int8`` contract kinds), so a run after it compiles
+    nothing more (``tests/test_compiled.py`` checks it).
+    """
+    e = np.zeros(2, dtype=np.int32)
+    p = np.array([0, -1], dtype=np.int32)
+    b = np.zeros(2, dtype=bool)
+    ids = np.zeros(1, dtype=np.int64)
+    indptr = np.array([0, 1, 2], dtype=np.int32)
+    indices = np.array([1, 0], dtype=np.int32)
+    x = np.zeros(2)
+    count_users(e, p, 1, 1)
+    users_of(p)
+    churned_users(ids, x[:1], p, indptr, indices, 0.1, np.ones(1), b[:1])
+    self_serve_candidates(p, e, b)
+    freemium_counts(p, b, b, e, np.full(1, -1, dtype=np.int64), np.full(1, -1, dtype=np.int8), 2, 1)
+    w, changed = product_weights(p, np.zeros(2), x)
+    changed_edges(indptr, ids)
+    add_changes(x.copy(), w, x, ids, indptr, indices, np.zeros(2))
+    below_bound(x, x, 0.1, x, False)
+    invitee, product = invitations(ids, ids, p, indptr, indices)
+    joiners(invitee, product, x[: len(invitee)], x, 0.5)
+    below(x, 0.5)
