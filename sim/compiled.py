@@ -256,13 +256,23 @@ def below(uniforms, p):
     return out[:k]
 
 
+_warm = False
+
+
 def warm_up() -> None:
     """Compile (or load from the cache) every function here, for the model's dtypes.
 
-    The inputs are tiny but typed as the model's arrays are (``int32`` employee
-    fields and network indices, ``int8`` contract kinds), so a run after it compiles
-    nothing more (``tests/test_compiled.py`` checks it).
+    :class:`sim.model.MarketModel` calls it when it builds a market, so the cost lands
+    in the first build of a process, never in a step: about 0.4 s of CPU to load the
+    cache (most of it Numba's start, whatever the number of functions), or several
+    seconds to compile on a cold cache. The inputs are tiny but typed as the model's
+    arrays are (``int32`` employee fields and network indices, ``int8`` contract
+    kinds), so a run after it compiles nothing more (``tests/test_compiled.py``).
+    Later calls return at once.
     """
+    global _warm
+    if _warm:
+        return
     e = np.zeros(2, dtype=np.int32)
     p = np.array([0, -1], dtype=np.int32)
     b = np.zeros(2, dtype=bool)
@@ -282,3 +292,4 @@ def warm_up() -> None:
     invitee, product = invitations(ids, ids, p, indptr, indices)
     joiners(invitee, product, x[: len(invitee)], x, 0.5)
     below(x, 0.5)
+    _warm = True
