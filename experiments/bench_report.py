@@ -38,6 +38,11 @@ def print_report(result: dict[str, Any], console: Console) -> None:
             f"vendors): [bold]{default['run_s']:.2f} s[/] for {default['steps']} weeks, "
             f"built in {default['build_s']:.2f} s"
         )
+        if "jit_warm_up_s" in default:
+            console.print(
+                f"compiled kernels (Numba) ready in {default['jit_warm_up_cpu_s']:.2f} s of CPU "
+                "before the build (the cache's load; a cold cache compiles them first)"
+            )
     table = Table(title="MarketModel (default parameters, 50 vendors at the start)")
     for col in (
         "market",

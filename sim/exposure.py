@@ -17,7 +17,10 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from sim.compiled import add_changes, changed_edges, product_weights
 from sim.csr import gather_rows
+
+_NONE = np.empty(0)  # no previous week's weights
 
 # Weeks between fresh computations: bounds the rounding a long run of updates adds
 # (each update adds about 1e-16 of the sum; 52 of them stay far below the 1e-9 slack
@@ -73,6 +76,7 @@ class ColleagueExposure:
         self.adjacency = adjacency
         self._w: np.ndarray | None = None
         self._sums: np.ndarray | None = None
+        self._scratch: np.ndarray | None = None  # zeros: add_changes' per-neighbour sums
         self._weeks = 0  # updates since the last fresh computation
         self.updates = 0  # how many calls updated rather than recomputed (for tests)
 
@@ -80,23 +84,23 @@ class ColleagueExposure:
         """Exposure of each candidate this week (``weight`` indexed by vendor code)."""
         adj = self.adjacency
         indptr = adj.indptr
-        if 8 * int((indptr[candidates + 1] - indptr[candidates]).sum()) <= adj.nnz:
+        if 8 * changed_edges(indptr, candidates) <= adj.nnz:
             self._w = self._sums = None
             return colleague_exposure(adj, product, candidates, weight)
-        w = np.concatenate([[0.0], weight])[product + 1]
-        changed = None if self._w is None else np.flatnonzero(w != self._w)
+        by_code = np.concatenate([[0.0], weight])
+        w, changed = product_weights(product, by_code, self._w if self._w is not None else _NONE)
         if (
-            changed is None
+            self._w is None
             or self._weeks >= REFRESH_WEEKS
-            or 8 * int((indptr[changed + 1] - indptr[changed]).sum()) > adj.nnz
+            or 8 * changed_edges(indptr, changed) > adj.nnz
         ):
             users = np.flatnonzero(w)
             self._sums = _all_sums(adj, w, users)
             self._weeks = 0
         elif len(changed):
-            owner, nbr = gather_rows(adj, changed)
-            delta = (w[changed] - self._w[changed])[owner]
-            self._sums += np.bincount(nbr, weights=delta, minlength=len(w))
+            if self._scratch is None or len(self._scratch) != len(w):
+                self._scratch = np.zeros(len(w))
+            add_changes(self._sums, w, self._w, changed, indptr, adj.indices, self._scratch)
             self._weeks += 1
             self.updates += 1
         self._w = w

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from sim.compiled import below_bound, churned_users, users_of
 from sim.csr import gather_rows
 from sim.exposure import ColleagueExposure, colleague_exposure
 
@@ -127,15 +128,12 @@ def self_serve_adoption(
         bound = colleague_exposure(adjacency, product, candidates, vq_by_code)
     else:
         bound = exposure.of(candidates, product, vq_by_code)
-    # slack far above rounding (below 1e-12 here, running sums included) keeps the
-    # bound an upper bound
-    bound += openness * rq.sum()
-    bound *= 1.0 + 1e-9
-    bound += 1e-9
     u = rng.random(c)
-    if rq.max() > 1.0 or vq.max() > 1.0 or (brand is not None and brand.max() > 1.0):
-        bound[:] = np.inf  # hazards outside [0, 1]: the bound does not hold, read everyone
-    maybe = np.flatnonzero(u < bound)
+    read_all = bool(rq.max() > 1.0 or vq.max() > 1.0 or (brand is not None and brand.max() > 1.0))
+    # the bound plus a slack far above rounding (below 1e-12 here, running sums
+    # included) keeps it an upper bound; hazards outside [0, 1]: the bound does not
+    # hold, every candidate is read
+    maybe = below_bound(bound, openness, float(rq.sum()), u, read_all)
     if not len(maybe):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     stay = _stay_matrix(
@@ -206,22 +204,23 @@ def user_churn(
     A user of ``v`` stops with probability ``user_churn * (1 - quality_v)``, times
     ``(1 - s)`` for a collaborative product where ``s`` is the share of the user's
     neighbours on the same product. ``quality`` and ``collaborative`` are indexed by
-    vendor code.
+    vendor code. One uniform per user, in id order; the chances are computed in one
+    compiled pass (:func:`sim.compiled.churned_users`).
     """
-    users = np.flatnonzero(product >= 0)
+    users = users_of(product)
     if not len(users) or user_churn_rate == 0:
         return np.empty(0, dtype=np.int64)
-    v = product[users]
-    p = user_churn_rate * (1.0 - quality[v])
-    collab = collaborative[v]
-    if collab.any():
-        team = users[collab]
-        owner, nbr = gather_rows(adjacency, team)
-        k_same = np.bincount(owner[product[nbr] == product[team][owner]], minlength=len(team))
-        degree = np.diff(adjacency.indptr)[team]
-        share = np.divide(k_same, degree, out=np.zeros(len(team)), where=degree > 0)
-        p[collab] *= 1.0 - share
-    return users[rng.random(len(users)) < p]
+    uniforms = rng.random(len(users))
+    return churned_users(
+        users,
+        uniforms,
+        product,
+        adjacency.indptr,
+        adjacency.indices,
+        float(user_churn_rate),
+        np.asarray(quality, dtype=np.float64),
+        np.asarray(collaborative, dtype=np.bool_),
+    )
 
 
 def sample_by_column(

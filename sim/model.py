@@ -17,7 +17,7 @@ import numpy as np
 from agents.enterprise import Enterprise
 from agents.vendor import Vendor
 from sim import budget, contracting, economics, hiring, selling, workforce
-from sim.csr import gather_rows
+from sim.compiled import count_users, invitations, joiners, self_serve_candidates, warm_up
 from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
@@ -34,7 +34,7 @@ from sim.reporting import MODEL_REPORTERS, VENDOR_REPORTERS, compute_metrics
 from sim.seeds import check_rng
 from sim.step_clock import StepClock
 from sim.tables import ContractBook, Pipeline
-from sim.vendor_records import VendorRecords
+from sim.vendor_records import ModelCollector, VendorRecords
 from sim.vendor_specs import check_mix_acts, focal_spec, validate_vendor_specs
 
 # Traits that are probabilities stay in [0, 1] when drawn with heterogeneity.
@@ -104,6 +104,7 @@ class MarketModel(mesa.Model):
             budget.default_limit_gb() if memory_limit_gb is None else memory_limit_gb
         )
         budget.check(values, limit)  # before anything is allocated
+        warm_up()  # compiled kernels loaded (or compiled) here, once a process, not in a step
 
         self.population = build_population(values, self.rng, memory_limit_gb=limit)
         self.memory_budget = budget.Budget(limit, budget.estimate(values, self.population.ent_size))
@@ -128,7 +129,6 @@ class MarketModel(mesa.Model):
         self.cooloff_until = np.zeros((n_ent, 0), dtype=np.int32)
         self.users_ev = np.zeros((n_ent, 0), dtype=np.int64)
         self.agreement_at = np.full(n_ent, -1, dtype=np.int64)  # the one agreement, or -1
-        self._user_key_width = -1
         self.contracts = ContractBook()
         self.pipeline = Pipeline()
         self.events: list[dict] = []  # the full history; the GUI shows the newest
@@ -145,7 +145,7 @@ class MarketModel(mesa.Model):
             else:
                 self.add_vendor(strategy, spec)
 
-        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self.datacollector = ModelCollector(MODEL_REPORTERS)
         self.vendor_records = VendorRecords(VENDOR_REPORTERS)  # live vendors only
         self._refresh_users()
         compute_metrics(self)
@@ -305,20 +305,11 @@ class MarketModel(mesa.Model):
         self.log("exit", vendor, None, vendor.cash)
 
     def _refresh_users(self) -> None:
-        """Users per (enterprise, vendor): one bincount over every employee.
-
-        Column 0 of the count collects non-users (product -1), so no mask is needed.
-        """
-        pop, width = self.population, self.vendor_capacity + 1
-        if self._user_key_width != width:
-            # int32 keys when they fit: half the memory traffic of the bincount
-            key_type = np.int32 if len(pop.ent_size) * width < 2**31 else np.int64
-            self._user_key_base = (pop.emp_enterprise.astype(np.int64) * width + 1).astype(key_type)
-            self._user_key_width = width
-        counts = np.bincount(
-            self._user_key_base + pop.emp_product, minlength=len(pop.ent_size) * width
+        """Users per (enterprise, vendor): one compiled pass over every employee."""
+        pop = self.population
+        self.users_ev = count_users(
+            pop.emp_enterprise, pop.emp_product, len(pop.ent_size), self.vendor_capacity
         )
-        self.users_ev = counts.reshape(len(pop.ent_size), width)[:, 1:]
 
     def _reset_step_flows(self) -> None:
         self.step_bookings = 0.0
@@ -405,9 +396,7 @@ class MarketModel(mesa.Model):
         self_serve = [v for v in self.alive_vendors() if v.tactic.self_serve]
         if self_serve:
             codes = np.array([v.index for v in self_serve])
-            candidates = np.flatnonzero(
-                (pop.emp_product == NO_PRODUCT) & ~pop.ent_on_prem[pop.emp_enterprise]
-            )
+            candidates = self_serve_candidates(pop.emp_product, pop.emp_enterprise, pop.ent_on_prem)
             adopters, products = self_serve_adoption(
                 self.rng,
                 candidates=candidates,
@@ -452,23 +441,15 @@ class MarketModel(mesa.Model):
         pop = self.population
         if not len(adopters):
             return adopters, products
-        owner, nbr = gather_rows(pop.adjacency, adopters)
-        first = (
-            np.bincount(
-                owner, weights=pop.emp_product[nbr] == products[owner], minlength=len(adopters)
-            )
-            == 0
+        adj = pop.adjacency
+        invitee, product = invitations(adopters, products, pop.emp_product, adj.indptr, adj.indices)
+        uniforms = self.rng.random(len(invitee))
+        joined, joined_product = joiners(
+            invitee, product, uniforms, pop.emp_openness, float(self.team_invites)
         )
-        owner, nbr = gather_rows(pop.adjacency, adopters[first])
-        free = (pop.emp_product[nbr] == NO_PRODUCT) & ~np.isin(nbr, adopters)
-        owner, nbr = owner[free], nbr[free]
-        joins = self.rng.random(len(nbr)) < np.minimum(
-            1.0, self.team_invites * pop.emp_openness[nbr]
-        )
-        nbr, idx = np.unique(nbr[joins], return_index=True)
         return (
-            np.concatenate([adopters, nbr]),
-            np.concatenate([products, products[first][owner[joins][idx]]]),
+            np.concatenate([adopters, joined]),
+            np.concatenate([products, joined_product]),
         )
 
     def _recover(self) -> None:

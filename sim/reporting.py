@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import kpis
+from sim.compiled import freemium_counts
 from sim.params import STRATEGIES
 from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE
 
@@ -76,15 +77,31 @@ def compute_metrics(model: MarketModel) -> None:
 
     alive = model.alive_vendors()
     model.vendors_active = len(alive)
+    # one pass over the vendors; each sum adds the same terms in the same order as a
+    # sum per strategy (vendor order), so the floats are those of separate sums
+    count = dict.fromkeys(STRATEGIES, 0)
+    reps = dict.fromkeys(STRATEGIES, 0)
+    arr: dict[str, float] = dict.fromkeys(STRATEGIES, 0)
+    cacs, paybacks = [], []
+    vendor_arr = model.vendor_arr.tolist()
+    for v in alive:
+        s, r = v.strategy, v.reps
+        count[s] += 1
+        reps[s] += r
+        arr[s] += vendor_arr[v.index]
+        if v.new_customers_total > 0:
+            cacs.append(v.cac)
+        # median over the alive vendors whose payback is defined (new ARR in the year)
+        if np.isfinite(p := v.cac_payback_months):
+            paybacks.append(p)
     for s in STRATEGIES:
-        of_s = [v for v in alive if v.strategy == s]
-        setattr(model, f"vendors_{s}", len(of_s))
-        setattr(model, f"reps_{s}", sum(v.reps for v in of_s))
-        setattr(model, f"arr_{s}", float(sum(model.vendor_arr[v.index] for v in of_s)))
+        setattr(model, f"vendors_{s}", count[s])
+        setattr(model, f"reps_{s}", reps[s])
+        setattr(model, f"arr_{s}", float(arr[s]))
     model.buyer_receptivity = (
         float(pop.receptivity.mean()) if len(pop.receptivity) else float("nan")
     )
-    model.reps_total = sum(v.reps for v in alive)
+    model.reps_total = sum(reps.values())
     model.users = int(np.count_nonzero(pop.emp_product >= 0))
     model.adoption_rate = model.users / max(1, model.n_employees)
     model.arr_total = float(acv.sum())
@@ -98,22 +115,34 @@ def compute_metrics(model: MarketModel) -> None:
     model.touches = model.step_touches
     model.responses = model.step_responses
     model.pipeline_open = model.pipeline.n_active()
-    model.customers = int(len(np.unique(contracts.enterprise[ids])))
-    cacs = [v.cac for v in alive if v.new_customers_total > 0]
-    model.cac_median = float(np.median(cacs)) if cacs else float("nan")
+    # enterprises paying for at least one contract (a mask: no sort of the contracts)
+    paying = np.zeros(len(pop.ent_size), dtype=bool)
+    paying[contracts.enterprise[ids]] = True
+    model.customers = int(np.count_nonzero(paying))
+    model.cac_median = _median(cacs)
     model.mean_openness = float(pop.emp_openness.mean()) if model.n_employees else float("nan")
 
     model.reply_rate = _ratio(model.step_responses, model.step_touches)
     model.win_rate = _ratio(model.step_deals_won, model.step_deals_won + model.step_deals_lost)
-    # median over the alive vendors whose payback is defined (new ARR in the year)
-    paybacks = [p for v in alive if np.isfinite(p := v.cac_payback_months)]
-    model.cac_payback_months = float(np.median(paybacks)) if paybacks else float("nan")
+    model.cac_payback_months = _median(paybacks)
     model.freemium_conversion = freemium_conversion(model, ids)
     model.net_revenue_retention = net_revenue_retention(model, ids)
-    paying = np.unique(contracts.enterprise[ids])
     employees = float(pop.ent_size[paying].sum())
     model.spend_per_employee = model.arr_total / employees if employees else float("nan")
     model.agreements = int(np.count_nonzero(model.agreement_at >= 0))
+
+
+def _median(values: list[float]) -> float:
+    """``np.median`` of a short list of finite floats (NaN if empty), without numpy's
+    overhead: the middle value, or the two middle ones added and halved, as numpy
+    computes it."""
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    half = len(values) // 2
+    if len(values) % 2:
+        return float(values[half])
+    return float((values[half - 1] + values[half]) / 2.0)
 
 
 def _ratio(num: float, den: float) -> float:
@@ -132,16 +161,19 @@ def freemium_conversion(model: MarketModel, ids: np.ndarray) -> float:
     self-serve converts. NaN with no self-serve user outside such accounts.
     """
     pop = model.population
-    free = (pop.emp_product >= 0) & ~pop.emp_mandated
-    ent = pop.emp_enterprise
-    own = free & (model.agreement_holders()[ent] == pop.emp_product)  # their vendor's agreement
-    kind = model.contracts.kind_of(model.agreement_at)[ent]
-    counted = free & ~(own & (kind == ENTERPRISE))
-    n_free = int(np.count_nonzero(counted))
+    n_free, n_paid = freemium_counts(
+        pop.emp_product,
+        pop.emp_mandated,
+        pop.emp_paid,
+        pop.emp_enterprise,
+        model.agreement_holders(),
+        model.contracts.kind_of(model.agreement_at),
+        ENTERPRISE,
+        SELF_SERVE_ENTERPRISE,
+    )
     if not n_free:
         return float("nan")
-    paid = counted & (pop.emp_paid | (own & (kind == SELF_SERVE_ENTERPRISE)))
-    return float(np.count_nonzero(paid)) / n_free
+    return float(n_paid) / n_free
 
 
 def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:

@@ -9,11 +9,12 @@ unprofiled run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from time import perf_counter
 
 
 class StepClock:
-    """Accumulates wall time per mechanism over many steps.
+    """Accumulates time (wall, or any ``timer``) per mechanism over many steps.
 
     Call :meth:`start` at the top of a step and the clock with a mechanism's name
     after that mechanism has run: the time since the previous mark is added to it.
@@ -27,7 +28,10 @@ class StepClock:
     ['adoption']
     """
 
-    def __init__(self) -> None:
+    def __init__(self, timer: Callable[[], float] = perf_counter) -> None:
+        # wall time by default; time.process_time gives CPU time, which a shared
+        # machine's load does not inflate (experiments/profile_run.py)
+        self.timer = timer
         self.totals: dict[str, float] = {}
         self.steps = 0
         self._last = 0.0
@@ -35,10 +39,10 @@ class StepClock:
     def start(self) -> None:
         """Begin a step: the next mark measures from now."""
         self.steps += 1
-        self._last = perf_counter()
+        self._last = self.timer()
 
     def __call__(self, mechanism: str) -> None:
-        now = perf_counter()
+        now = self.timer()
         self.totals[mechanism] = self.totals.get(mechanism, 0.0) + now - self._last
         self._last = now
 

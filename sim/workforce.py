@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from sim.compiled import below
 from sim.population import NO_PRODUCT, draw_ages, draw_openness, openness_means
 
 if TYPE_CHECKING:
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 def turnover(model: MarketModel) -> None:
     pop, rng = model.population, model.rng
     p = 1.0 / (52.0 * model.tenure_years)
-    leavers = np.flatnonzero(rng.random(model.n_employees) < p)
+    leavers = below(rng.random(model.n_employees), p)
     if not len(leavers):
         return
     age = draw_ages(pop.emp_level[leavers], rng)

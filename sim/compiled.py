@@ -1,0 +1,295 @@
+"""Compiled per-employee passes (Numba): one loop where numpy made several array passes.
+
+A week of a 20,000-employee market made some forty numpy passes over the employee
+arrays, each allocating a temporary (a mask, a gather, a bincount's keys). The loops
+here do the same work in one pass each, with no temporaries. They draw no random
+numbers: every uniform is still drawn by the model's ``numpy.random.Generator`` in
+the caller, in the same order and the same number as before, and the loops apply
+the same IEEE operations in the same order (no ``fastmath``), so a seed's results
+are bit for bit those of the numpy code (``tests/test_bit_identical.py``;
+``tests/test_compiled.py`` compares each loop with the numpy expression it replaced).
+
+Compiled functions are cached on disk (``cache=True``: next to this file in
+``__pycache__``, or under ``NUMBA_CACHE_DIR`` / the user's cache directory when the
+tree is read-only), so only the first process after a change pays the compile
+(docs/performance.md gives the figures); :func:`warm_up` compiles them all at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def count_users(emp_enterprise, emp_product, n_enterprises, n_vendor_codes):
+    """Users per (enterprise, vendor code), ``int64 (n_enterprises, n_vendor_codes)``.
+
+    An employee with no product (``-1``) counts nowhere.
+    """
+    counts = np.zeros((n_enterprises, n_vendor_codes), dtype=np.int64)
+    for i in range(emp_product.shape[0]):
+        v = emp_product[i]
+        if v >= 0:
+            counts[emp_enterprise[i], v] += 1
+    return counts
+
+
+@njit(cache=True, nogil=True)
+def users_of(emp_product):
+    """Ids of the employees who use a product, ascending (``flatnonzero(product >= 0)``)."""
+    out = np.empty(emp_product.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(emp_product.shape[0]):
+        if emp_product[i] >= 0:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def churned_users(users, uniforms, product, indptr, indices, rate, quality, collaborative):
+    """Users whose uniform falls below their chance to stop (mechanism 2).
+
+    ``p = rate * (1 - quality[v])``, times ``1 - share`` for a collaborative product,
+    ``share`` the user's neighbours on the same product over the user's degree (0 for
+    an isolated user), computed as :func:`sim.kernels.user_churn` computed it.
+    """
+    out = np.empty(users.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(users.shape[0]):
+        j = users[i]
+        v = product[j]
+        p = rate * (1.0 - quality[v])
+        if collaborative[v]:
+            start, stop = indptr[j], indptr[j + 1]
+            same = 0
+            for t in range(start, stop):
+                if product[indices[t]] == v:
+                    same += 1
+            degree = stop - start
+            share = same / degree if degree > 0 else 0.0
+            p *= 1.0 - share
+        if uniforms[i] < p:
+            out[k] = j
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def self_serve_candidates(emp_product, emp_enterprise, ent_on_prem):
+    """Employees with no product in an enterprise that is not on-prem only, ascending."""
+    out = np.empty(emp_product.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(emp_product.shape[0]):
+        if emp_product[i] < 0 and not ent_on_prem[emp_enterprise[i]]:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def freemium_counts(
+    emp_product, emp_mandated, emp_paid, emp_enterprise, holder, kind, enterprise, self_serve
+):
+    """``(counted, paid)`` of :func:`sim.reporting.freemium_conversion`, in one pass.
+
+    ``holder[e]`` is the vendor holding enterprise ``e``'s agreement (-1: none) and
+    ``kind[e]`` its kind; ``enterprise`` and ``self_serve`` are the kind codes of a
+    rep-sold and a self-serve agreement.
+    """
+    counted = 0
+    paid = 0
+    for i in range(emp_product.shape[0]):
+        v = emp_product[i]
+        if v < 0 or emp_mandated[i]:
+            continue
+        e = emp_enterprise[i]
+        own = holder[e] == v
+        if own and kind[e] == enterprise:
+            continue
+        counted += 1
+        if emp_paid[i] or (own and kind[e] == self_serve):
+            paid += 1
+    return counted, paid
+
+
+@njit(cache=True, nogil=True)
+def product_weights(emp_product, by_code, old_w):
+    """``w = by_code[product + 1]`` and the ids where ``w`` differs from ``old_w``.
+
+    ``old_w`` of length 0 means no previous week: every id is then reported changed
+    only through the caller (it recomputes), and ``changed`` comes back empty.
+    """
+    n = emp_product.shape[0]
+    w = np.empty(n, dtype=np.float64)
+    changed = np.empty(n if old_w.shape[0] == n else 0, dtype=np.int64)
+    k = 0
+    compare = old_w.shape[0] == n
+    for i in range(n):
+        x = by_code[emp_product[i] + 1]
+        w[i] = x
+        if compare and x != old_w[i]:
+            changed[k] = i
+            k += 1
+    return w, changed[:k]
+
+
+@njit(cache=True, nogil=True)
+def changed_edges(indptr, rows):
+    """Edges of the listed rows: their degrees summed."""
+    total = 0
+    for r in rows:
+        total += indptr[r + 1] - indptr[r]
+    return total
+
+
+@njit(cache=True, nogil=True)
+def add_changes(sums, w, old_w, changed, indptr, indices, scratch):
+    """``sums += A @ (w - old_w)`` over the changed rows, as numpy's bincount adds it.
+
+    The differences are first summed per neighbour in ``scratch`` (all zeros, and left
+    so), in the order ``np.bincount(nbr, weights=delta)`` adds them, then each sum is
+    added once: the same floats as ``sums += np.bincount(...)``.
+    """
+    touched = np.empty(changed_edges(indptr, changed), dtype=np.int64)
+    k = 0
+    for r in changed:
+        d = w[r] - old_w[r]
+        for t in range(indptr[r], indptr[r + 1]):
+            j = indices[t]
+            if scratch[j] == 0.0:
+                touched[k] = j
+                k += 1
+            scratch[j] += d
+    for i in range(k):
+        j = touched[i]
+        sums[j] += scratch[j]
+        scratch[j] = 0.0
+
+
+@njit(cache=True, nogil=True)
+def below_bound(colleague, openness, marketing, uniforms, read_all):
+    """Positions of the candidates whose uniform falls below their bound on adopting.
+
+    The bound is :func:`sim.kernels.self_serve_adoption`'s, computed in its order:
+    ``(colleague + openness * marketing) * (1 + 1e-9) + 1e-9``; ``read_all`` makes it
+    infinite (hazards outside [0, 1]).
+    """
+    out = np.empty(uniforms.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(uniforms.shape[0]):
+        bound = colleague[i] + openness[i] * marketing
+        bound *= 1.0 + 1e-9
+        bound += 1e-9
+        if read_all or uniforms[i] < bound:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def invitations(adopters, products, emp_product, indptr, indices):
+    """Mechanism 1b's invitations: ``(invitee, product)`` pairs, in the model's order.
+
+    An adopter none of whose colleagues uses its product starts a workspace; each of
+    its colleagues with no product who is not adopting this week is invited to it.
+    Pairs come adopter by adopter, colleagues in the network's order (what
+    :meth:`sim.model.MarketModel._invites` drew one uniform each for).
+    """
+    adopting = np.zeros(emp_product.shape[0], dtype=np.bool_)
+    for a in adopters:
+        adopting[a] = True
+    total = 0
+    for a in adopters:
+        total += indptr[a + 1] - indptr[a]
+    invitee = np.empty(total, dtype=np.int64)
+    product = np.empty(total, dtype=np.int64)
+    k = 0
+    for i in range(adopters.shape[0]):
+        a, v = adopters[i], products[i]
+        start, stop = indptr[a], indptr[a + 1]
+        first = True
+        for t in range(start, stop):
+            if emp_product[indices[t]] == v:
+                first = False
+                break
+        if not first:
+            continue
+        for t in range(start, stop):
+            j = indices[t]
+            if emp_product[j] < 0 and not adopting[j]:
+                invitee[k] = j
+                product[k] = v
+                k += 1
+    return invitee[:k], product[:k]
+
+
+@njit(cache=True, nogil=True)
+def joiners(invitee, product, uniforms, openness, team_invites):
+    """Invitees whose uniform is below ``min(1, team_invites * openness)``, ascending,
+    each with the product of the first workspace it joins."""
+    first = {}
+    for i in range(invitee.shape[0]):
+        j = invitee[i]
+        if uniforms[i] < min(1.0, team_invites * openness[j]) and j not in first:
+            first[j] = product[i]
+    ids = np.empty(len(first), dtype=np.int64)
+    for k, j in enumerate(first):
+        ids[k] = j
+    ids.sort()
+    out = np.empty(len(first), dtype=np.int64)
+    for i in range(ids.shape[0]):
+        out[i] = first[ids[i]]
+    return ids, out
+
+
+@njit(cache=True, nogil=True)
+def below(uniforms, p):
+    """Positions where ``uniforms < p`` (a scalar), ascending: ``flatnonzero(u < p)``."""
+    out = np.empty(uniforms.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(uniforms.shape[0]):
+        if uniforms[i] < p:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+_warm = False
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every function here, for the model's dtypes.
+
+    :class:`sim.model.MarketModel` calls it when it builds a market, so the cost lands
+    in the first build of a process, never in a step: about 0.4 s of CPU to load the
+    cache (most of it Numba's start, whatever the number of functions), or several
+    seconds to compile on a cold cache. The inputs are tiny but typed as the model's
+    arrays are (``int32`` employee fields and network indices, ``int8`` contract
+    kinds), so a run after it compiles nothing more (``tests/test_compiled.py``).
+    Later calls return at once.
+    """
+    global _warm
+    if _warm:
+        return
+    e = np.zeros(2, dtype=np.int32)
+    p = np.array([0, -1], dtype=np.int32)
+    b = np.zeros(2, dtype=bool)
+    ids = np.zeros(1, dtype=np.int64)
+    indptr = np.array([0, 1, 2], dtype=np.int32)
+    indices = np.array([1, 0], dtype=np.int32)
+    x = np.zeros(2)
+    count_users(e, p, 1, 1)
+    users_of(p)
+    churned_users(ids, x[:1], p, indptr, indices, 0.1, np.ones(1), b[:1])
+    self_serve_candidates(p, e, b)
+    freemium_counts(p, b, b, e, np.full(1, -1, dtype=np.int64), np.full(1, -1, dtype=np.int8), 2, 1)
+    w, changed = product_weights(p, np.zeros(2), x)
+    changed_edges(indptr, ids)
+    add_changes(x.copy(), w, x, ids, indptr, indices, np.zeros(2))
+    below_bound(x, x, 0.1, x, False)
+    invitee, product = invitations(ids, ids, p, indptr, indices)
+    joiners(invitee, product, x[: len(invitee)], x, 0.5)
+    below(x, 0.5)
+    _warm = True
