@@ -14,7 +14,7 @@ PORT      ?= 8765
 TEST_WORKERS ?= 2
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := False
 
-.PHONY: run simulate test test-quick lint format bench bench-guard bench-sweep architecture clean install
+.PHONY: run simulate test test-quick lint format bench bench-10m bench-guard bench-sweep architecture clean install
 
 $(PY):
 	@found=""; for p in $(CANDIDATES); do \
@@ -61,6 +61,10 @@ lint: $(STAMP)
 BENCH_JSON ?= benchmarks/bench.json
 bench: $(STAMP)
 	$(VENV)/bin/salesweb bench --json $(BENCH_JSON)
+
+# issue 22: the bench with a market of ten million employees (10 weeks, about 5 GB)
+bench-10m: $(STAMP)
+	$(VENV)/bin/salesweb bench --ten-million 10 --json $(BENCH_JSON)
 
 bench-guard: $(STAMP)
 	$(PY) -m experiments.bench_guard --write benchmarks/guard.json

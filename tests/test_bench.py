@@ -33,7 +33,7 @@ def test_mean_enterprise_size_is_the_size_laws():
 def test_a_million_employees_is_about_nine_thousand_enterprises():
     assert 8_900 <= enterprises_for(1_000_000) <= 9_200
     with pytest.raises(BenchError, match="n_enterprises limit"):
-        enterprises_for(5_000_000)
+        enterprises_for(2_000_000_000)
 
 
 def test_targets_name_each_limit_and_whether_it_holds():
@@ -49,6 +49,38 @@ def test_targets_name_each_limit_and_whether_it_holds():
     assert got["1M step_ms_median <= 100"] is False
     assert got["1M build_s <= 20"] is True
     assert got["100k throughput >= 30x VirusOnNetwork"] is True
+
+
+def test_ten_million_targets_are_issue_22s():
+    huge = {"target_employees": 10_000_000, "build_s": 61.0, "step_ms_median": 900.0,
+            "peak_memory_gb": 5.0}  # fmt: skip
+    got = targets({"markets": [huge], "ratio": None})
+    assert got == {
+        "10M build_s <= 60": False,
+        "10M step_ms_median <= 1000": True,
+        "10M peak_memory_gb <= 8": True,
+    }
+
+
+def test_the_ten_million_case_runs_last_under_its_own_limit(monkeypatch):
+    """``--ten-million WEEKS`` appends a market of HUGE_SIZE employees, 50 vendors,
+    that many weeks and an 8 GB limit (a small HUGE_SIZE here)."""
+    from experiments import bench
+
+    calls = []
+    monkeypatch.setattr(bench, "HUGE_SIZE", 2_000)
+    monkeypatch.setattr(bench, "pin_to_one_core", lambda core: 0)
+    monkeypatch.setattr(bench, "machine", lambda: {})
+    monkeypatch.setattr(
+        bench, "run_case", lambda case, **kw: calls.append((case, kw)) or {"error": "not run"}
+    )
+    result = bench.run_bench((1_500,), steps=2, huge_weeks=3)
+    case, kw = calls[-1]
+    assert case == "market" and kw["steps"] == 3 and kw["memory_limit_gb"] == 8.0
+    assert kw["n_enterprises"] == enterprises_for(2_000) and kw["n_vendors"] == 50
+    assert [m["target_employees"] for m in result["markets"]] == [1_500, 2_000]
+    calls.clear()
+    assert [m["target_employees"] for m in bench.run_bench((1_500,))["markets"]] == [1_500]
 
 
 def test_bench_runs_every_case_and_writes_json(tmp_path):
@@ -77,7 +109,9 @@ def test_bench_runs_every_case_and_writes_json(tmp_path):
     [
         (["--sizes", "lots"], "expected employees as integers"),
         (["--sizes", "0"], "at least 1 employee"),
-        (["--sizes", "9000000"], "n_enterprises limit"),
+        (["--sizes", "9000000"], "above its default limit of 4 GB"),
+        (["--sizes", "2000000000"], "n_enterprises limit"),
+        (["--ten-million", "-1"], "--ten-million"),
         (["--json", "no/such/folder/b.json"], "not a file in an existing folder"),
         (["--core", "999"], "not one of the cores"),
     ],
