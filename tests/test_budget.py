@@ -239,3 +239,17 @@ def test_the_network_build_counts_only_above_the_weeks_temporaries():
     )
     busy = budget.estimate({**quiet, "n_vendors": 60, "initial_reps": 1000})
     assert busy.parts["org network while built"] == 0.0
+
+
+def test_a_ten_million_sweep_point_is_allowed_on_a_worker_at_8_gb():
+    """experiments/specs/ten_million.toml: refused under the default limit, planned
+    under 8 GB with the limit passed to the run the worker builds."""
+    from experiments.sweep.memory import over_budget
+    from experiments.sweep.runner import plan_runs
+    from experiments.sweep.spec import load_spec
+
+    spec = load_spec(ROOT / "experiments" / "specs" / "ten_million.toml")
+    _, runs = plan_runs(spec, 8.0)
+    assert len(runs) == 1 and 4 * budget.GB < runs[0].estimate < 8 * budget.GB
+    assert over_budget(runs, 8.0) == [] and runs[0].task.memory_limit_gb == 8.0
+    assert len(over_budget(plan_runs(spec)[1], None)) == 1
