@@ -183,11 +183,14 @@ def run_bench(
     core: int | None = None,
     on_case: Callable[[str], None] = lambda label: None,
     huge_weeks: int = 0,
+    study_seeds: int = 20,
 ) -> dict[str, Any]:
     """Every figure of the bench as one JSON-ready dict.
 
     ``huge_weeks`` > 0 adds a market of ten million employees run that many weeks under
-    an 8 GB memory limit (:data:`HUGE_SIZE`), last, after the guard.
+    an 8 GB memory limit (:data:`HUGE_SIZE`), last, after the guard. ``study_seeds`` > 0
+    times the issue 22 study (:mod:`experiments.bench_study`) with that many seeds over
+    ``steps`` weeks, on every core.
     """
     plan = [(size, enterprises_for(size)) for size in sizes]
     for size, n_ent in plan:
@@ -206,6 +209,9 @@ def run_bench(
         result["markets"].append({"target_employees": size, **figures})
     on_case("step-time guard (ratios against the peer, experiments/bench_guard.py)")
     result["guard"] = run_case("guard")
+    if study_seeds > 0:
+        on_case(f"study, 3 options x {study_seeds} seeds x {steps} weeks, every core")
+        result["study"] = run_case("study", seeds=study_seeds, steps=steps)
     if huge:
         on_case(
             f"market of about {HUGE_SIZE:,} employees ({huge:,} enterprises), {huge_weeks} weeks"
@@ -242,7 +248,7 @@ def throughput_ratio(result: dict[str, Any], per: str = "s") -> float | None:
 
 
 def targets(result: dict[str, Any]) -> dict[str, bool]:
-    """Issue 12's targets that this run measured, each True when it holds."""
+    """Issue 12's and 22's targets that this run measured, each True when it holds."""
     out = {}
     million = _market(result, 1_000_000)
     if million is not None:
@@ -253,6 +259,16 @@ def targets(result: dict[str, Any]) -> dict[str, bool]:
     if huge is not None:
         for key, limit, way in HUGE_TARGETS:
             out[f"10M {key} {way} {limit:g}"] = huge[key] <= limit
+    study = result.get("study")
+    if study and "error" not in study and (study["seeds"], study["steps"]) == (20, 260):
+        from experiments.bench_study import TARGET_CLI_S, TARGET_DECIDE_S
+
+        out[f"study 3x20x260 salesweb study <= {TARGET_CLI_S:g} s"] = (
+            study["cli_wall_s"] <= TARGET_CLI_S
+        )
+        out[f"study 3x20x260 on a warm pool <= {TARGET_DECIDE_S:g} s"] = (
+            study["warm_wall_s"] <= TARGET_DECIDE_S
+        )
     if result["ratio"] is not None:
         out[f"100k throughput >= {RATIO_TARGET:g}x VirusOnNetwork"] = (
             result["ratio"] >= RATIO_TARGET

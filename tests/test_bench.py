@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -85,7 +86,8 @@ def test_the_ten_million_case_runs_last_under_its_own_limit(monkeypatch):
 
 def test_bench_runs_every_case_and_writes_json(tmp_path):
     out = tmp_path / "bench.json"
-    args = ["bench", "--sizes", "1500,3000", "--steps", "3", "--peer-nodes", "300"]
+    args = ["bench", "--sizes", "1500,3000", "--steps", "3", "--peer-nodes", "300",
+            "--study-seeds", "2"]  # fmt: skip
     done = cli(*args, "--peer-steps", "2", "--json", str(out))
     assert done.returncode == 0, done.stderr
     result = json.loads(out.read_text())
@@ -99,6 +101,10 @@ def test_bench_runs_every_case_and_writes_json(tmp_path):
         assert "1-2 self-serve adoption, user churn" in m["profile_ms_per_step"]
         assert 0 < m["peak_memory_gb"] < 3
     assert set(result["guard"]["sizes"]) == {"2000", "20000"}
+    study = result["study"]
+    assert (study["runs"], study["steps"], study["cores"]) == (6, 3, os.cpu_count())
+    assert study["cli_wall_s"] > study["warm_wall_s"] > 0 and study["run_cpu_s"] > 0
+    assert "salesweb study" in done.stdout
     assert result["commit"] and "guard, 2,000 employees" in done.stdout
     assert "Mesa VirusOnNetwork" in done.stdout and "Where a step's time goes" in done.stdout
     assert not list(tmp_path.glob(".*.tmp"))

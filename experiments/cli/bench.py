@@ -32,6 +32,14 @@ def bench(
             "(8 GB memory limit; about a minute and 5 GB). 0: not run.",
         ),
     ] = 0,
+    study_seeds: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Seeds of the timed study (3 options, --steps weeks, 20,000 employees, "
+            "every core). 0: not run.",
+        ),
+    ] = 20,
 ) -> None:
     """Time the engine at 10k, 100k and 1M employees against Mesa, on one core."""
     from experiments.bench import BenchError, run_bench, write_json
@@ -57,6 +65,7 @@ def bench(
                 seed=seed,
                 core=core,
                 huge_weeks=ten_million,
+                study_seeds=study_seeds,
                 on_case=lambda label: status.update(f"running {label}"),
             )
     except BenchError as exc:
