@@ -50,7 +50,7 @@ test: $(STAMP)
 
 # the quick pass while working: everything but the statistical (slow) and browser tests
 test-quick: $(STAMP)
-	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) -m "not slow and not browser"
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) -m "not slow and not browser" --ignore=tests/browser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -84,6 +84,7 @@ def test_the_ten_million_case_runs_last_under_its_own_limit(monkeypatch):
     assert [m["target_employees"] for m in bench.run_bench((1_500,))["markets"]] == [1_500]
 
 
+@pytest.mark.slow  # minutes: in make test (CI), not make test-quick (docs/performance.md)
 def test_bench_runs_every_case_and_writes_json(tmp_path):
     out = tmp_path / "bench.json"
     args = ["bench", "--sizes", "1500,3000", "--steps", "3", "--peer-nodes", "300",
