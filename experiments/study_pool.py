@@ -11,8 +11,8 @@ parent's main module too (the CLI: another 0.8 s). Here:
   and the forkserver is a fresh single-threaded process, so forking from it is safe
   in the threaded browser server (a plain ``fork`` of the server is not);
 * a :class:`WarmPool` keeps its workers between studies: ``salesweb study`` starts it
-  (:meth:`WarmPool.warm`) before it parses and validates anything, so the imports
-  overlap; the browser server keeps one pool (:func:`shared`, one worker per heavy-work
+  (:meth:`WarmPool.warm_in_background`: starting a worker waits for the forkserver's
+  imports) before it imports the rest and validates anything, so the imports overlap; the browser server keeps one pool (:func:`shared`, one worker per heavy-work
   slot) for its lifetime, warmed when the server starts, and nothing is imported per run;
 * a study holding ``k`` heavy-work slots keeps at most ``k`` runs in flight, however
   many workers the pool has, so the slots (:mod:`gui.limits`) still bound the cores
@@ -171,6 +171,19 @@ class WarmPool:
         tiny market. Returns the futures (their result is the worker's pid)."""
         pool = self._pool()
         return [pool.submit(_warm) for _ in range(self.workers)]
+
+    def warm_in_background(self) -> threading.Thread:
+        """:meth:`warm` from a thread: starting a worker waits for the forkserver's
+        imports, which the caller overlaps with its own. A pool shut down meanwhile
+        (an input error) ends the thread quietly."""
+
+        def start() -> None:
+            with contextlib.suppress(RuntimeError, BrokenProcessPool):
+                self.warm()
+
+        thread = threading.Thread(target=start, name="warm study pool", daemon=True)
+        thread.start()
+        return thread
 
     def pids(self) -> set[int]:
         """Process ids of the pool's live workers."""

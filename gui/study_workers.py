@@ -11,7 +11,6 @@ The idle workers hold about 0.1-0.2 GB each for the server's lifetime.
 from __future__ import annotations
 
 import os
-import threading
 
 from experiments.study_pool import WarmPool, shared
 from gui.limits import JOBS_ENV, heavy_jobs
@@ -27,5 +26,5 @@ def warm_if_serving() -> bool:
     (``gui.server`` sets :data:`gui.limits.JOBS_ENV`); True if it did."""
     if not os.environ.get(JOBS_ENV):
         return False
-    threading.Thread(target=lambda: pool().warm(), name="warm study pool", daemon=True).start()
+    pool().warm_in_background()
     return True

@@ -97,6 +97,7 @@ def test_the_server_keeps_one_pool_sized_by_its_slots(monkeypatch):
     monkeypatch.setenv(JOBS_ENV, "3")
     started = []
     monkeypatch.setattr(WarmPool, "warm", lambda self: started.append(self.workers))
+    # (warm_in_background calls warm from a thread named "warm study pool")
     assert study_workers.pool() is study_workers.pool()
     assert study_workers.pool().workers == 3
     assert study_workers.warm_if_serving()

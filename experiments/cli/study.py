@@ -68,7 +68,7 @@ def study(
         # the workers import the model while this process imports the rest and checks
         # the input (experiments/study_pool.py)
         pool = WarmPool(min(workers or os.cpu_count() or 1, runs))
-        pool.warm()
+        pool.warm_in_background()
     try:
         _study(scenario, option, seeds, steps, seed, set_, workers, out, quiet, objective,
                min_survival, pool, start)  # fmt: skip
