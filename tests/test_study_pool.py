@@ -29,8 +29,9 @@ def pool():
 
 
 def test_a_kept_pool_runs_studies_on_the_same_workers_with_the_same_results(pool):
-    pids = {f.result(timeout=120) for f in pool.warm()}
-    assert len(pids) == 2 and pool.pids() == pids
+    warmed = {f.result(timeout=120) for f in pool.warm()}  # one worker may take both
+    pids = pool.pids()
+    assert len(pids) == 2 and warmed <= pids
     here = small_study()
     first = small_study(workers=2, pool=pool)
     second = small_study(workers=2, pool=pool, steps=10)
