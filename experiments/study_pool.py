@@ -62,19 +62,29 @@ _FLAGS: Any = None
 _WEEKS: Any = None
 
 
-def _init_worker(flags: Any, weeks: Any) -> None:
+def _init_worker(flags: Any, weeks: Any, owner: int | None = None) -> None:
     global _FLAGS, _WEEKS
     _FLAGS, _WEEKS = flags, weeks
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    if owner is not None:
+        threading.Thread(target=_exit_with_owner, args=(owner,), daemon=True).start()
 
 
-def _exit_with_parent(parent: int) -> None:
-    """End this worker when the forkserver that forked it is gone: the forkserver exits
-    with the process that owns the pool, even one killed outright (a kept worker must
-    not outlive the browser server)."""
-    while os.getppid() == parent:
+def _exit_with_owner(owner: int) -> None:
+    """End this worker once the process that owns the pool is gone, even killed
+    outright (a kept worker must not outlive the browser server).
+
+    Not the forkserver, the worker's parent: every process forked from it holds the
+    pipe whose end tells it to exit, so it waits for its workers and they would wait
+    for it (seen: orphaned forkservers and workers after a server was stopped).
+    """
+    while True:
         time.sleep(1.0)
-    os._exit(0)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # the pid was reused by another user's process
+            os._exit(0)
 
 
 class _ChannelFlag:
@@ -155,7 +165,7 @@ class WarmPool:
                     max_workers=self.workers,
                     mp_context=context(),
                     initializer=_init_worker,
-                    initargs=(self._flags, self._weeks),
+                    initargs=(self._flags, self._weeks, os.getpid()),
                 )
                 self.pools_started += 1
             return self._executor

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -108,3 +110,48 @@ def test_the_server_keeps_one_pool_sized_by_its_slots(monkeypatch):
     assert started == [3]
     monkeypatch.delenv(JOBS_ENV)
     assert not study_workers.warm_if_serving()  # not the server: nothing started
+
+
+OWNER = """
+import sys
+from experiments.study_pool import WarmPool
+pool = WarmPool(2)
+for f in pool.warm():
+    f.result()
+print(" ".join(str(p) for p in pool.pids()), flush=True)
+sys.stdin.read()
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_workers_and_their_forkserver_end_when_the_owner_is_killed():
+    """A server killed outright leaves no study worker behind (they watch the owner;
+    watching the forkserver deadlocked: it waits for them to close its pipe)."""
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-c", OWNER], cwd=root, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(root)})  # fmt: skip
+    workers = [int(p) for p in proc.stdout.readline().split()]
+    forkserver = {_parent(p) for p in workers}
+    assert len(workers) == 2 and len(forkserver) == 1 and proc.pid not in forkserver
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while any(map(_alive, [*workers, *forkserver])) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(map(_alive, [*workers, *forkserver]))
