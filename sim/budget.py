@@ -29,7 +29,8 @@ Where the numbers come from: the bytes per unit below are peak resident memory o
 processes building and stepping markets that stress one part each, divided by the
 part's count and rounded up, and for the employees and ties of the default market the
 arrays' bytes traced with ``tracemalloc`` at 100,000 and 1,000,000 employees (issue
-22: at rest, while built, and a week's temporaries). ``python
+22, ``python experiments/memory_parts.py``: at rest, while built, and a week's
+temporaries). ``python
 experiments/memory_budget.py`` prints the estimate next to the measured peak for each
 case; at 1 and 3 million employees the estimate is 1.3 times the peak (it was 3.3).
 """
