@@ -11,6 +11,7 @@ PUBLIC: tuple[str, ...] = (
     "experiments.io",  # result files, METADATA_KEY, atomic writes
     "experiments.palette",  # one colour per strategy
     "experiments.study",  # the decision study and its number formats
+    "experiments.study_pool",  # the warm pool of study workers the server keeps
     "experiments.study_report",  # a study as a JSON-ready dict
     "experiments.recommend",  # the study's recommendation
     "experiments.idle_levers",  # why a lever does nothing in a market

@@ -51,6 +51,16 @@ MILLION_TARGETS = (
 )
 RATIO_TARGET = 30.0
 
+HUGE_SIZE = 10_000_000
+"""Issue 22, point 4: ten million employees on one machine (``--ten-million WEEKS``)."""
+HUGE_LIMIT_GB = 8.0
+"""Its memory limit: the budget (:mod:`sim.budget`) must let it through under 8 GB."""
+HUGE_TARGETS = (
+    ("build_s", 60.0, "<="),
+    ("step_ms_median", 1000.0, "<="),
+    ("peak_memory_gb", 8.0, "<="),
+)
+
 
 class BenchError(ValueError):
     """A bench option cannot be honoured (size out of the parameter range, bad core)."""
@@ -81,6 +91,21 @@ def enterprises_for(employees: int) -> int:
             f"n_enterprises limit of {high:,.0f}"
         )
     return n
+
+
+def fits_budget(size: int, n_ent: int) -> None:
+    """Refuse, before anything runs, a ``--sizes`` market the default memory limit
+    refuses (:mod:`sim.budget`); ten million employees have their own option and limit."""
+    from sim.budget import GB, check_limit, default_limit_gb, estimate
+
+    est = estimate({**defaults(), "n_enterprises": n_ent, "n_vendors": VENDORS})
+    limit = check_limit(default_limit_gb())
+    if est.total > limit * GB:
+        raise BenchError(
+            f"--sizes: {size:,} employees need about {est.total / GB:.1f} GB by the memory "
+            f"budget, above its default limit of {limit:g} GB; use --ten-million WEEKS for "
+            "the ten-million case (8 GB limit)"
+        )
 
 
 def pin_to_one_core(core: int | None = None) -> int:
@@ -157,9 +182,20 @@ def run_bench(
     seed: int = 1,
     core: int | None = None,
     on_case: Callable[[str], None] = lambda label: None,
+    huge_weeks: int = 0,
+    study_seeds: int = 20,
 ) -> dict[str, Any]:
-    """Every figure of the bench as one JSON-ready dict."""
+    """Every figure of the bench as one JSON-ready dict.
+
+    ``huge_weeks`` > 0 adds a market of ten million employees run that many weeks under
+    an 8 GB memory limit (:data:`HUGE_SIZE`), last, after the guard. ``study_seeds`` > 0
+    times the issue 22 study (:mod:`experiments.bench_study`) with that many seeds over
+    ``steps`` weeks, on every core.
+    """
     plan = [(size, enterprises_for(size)) for size in sizes]
+    for size, n_ent in plan:
+        fits_budget(size, n_ent)
+    huge = enterprises_for(HUGE_SIZE) if huge_weeks > 0 else 0
     pinned = pin_to_one_core(core)
     result: dict[str, Any] = {"core": pinned, "load_before": os.getloadavg(), **machine()}
     on_case(f"Mesa VirusOnNetwork, {peer_nodes:,} nodes, {peer_steps} steps")
@@ -173,6 +209,18 @@ def run_bench(
         result["markets"].append({"target_employees": size, **figures})
     on_case("step-time guard (ratios against the peer, experiments/bench_guard.py)")
     result["guard"] = run_case("guard")
+    if study_seeds > 0:
+        on_case(f"study, 3 options x {study_seeds} seeds x {steps} weeks, every core")
+        result["study"] = run_case("study", seeds=study_seeds, steps=steps)
+    if huge:
+        on_case(
+            f"market of about {HUGE_SIZE:,} employees ({huge:,} enterprises), {huge_weeks} weeks"
+        )
+        figures = run_case(
+            "market", steps=huge_weeks, seed=seed, n_enterprises=huge, n_vendors=VENDORS,
+            memory_limit_gb=HUGE_LIMIT_GB,
+        )  # fmt: skip
+        result["markets"].append({"target_employees": HUGE_SIZE, **figures})
     result["load_after"] = os.getloadavg()
     result["ratio"] = throughput_ratio(result)
     result["ratio_cpu"] = throughput_ratio(result, per="cpu_s")
@@ -200,13 +248,27 @@ def throughput_ratio(result: dict[str, Any], per: str = "s") -> float | None:
 
 
 def targets(result: dict[str, Any]) -> dict[str, bool]:
-    """Issue 12's targets that this run measured, each True when it holds."""
+    """Issue 12's and 22's targets that this run measured, each True when it holds."""
     out = {}
     million = _market(result, 1_000_000)
     if million is not None:
         for key, limit, way in MILLION_TARGETS:
             value = million[key]
             out[f"1M {key} {way} {limit:g}"] = value <= limit if way == "<=" else value < limit
+    huge = _market(result, HUGE_SIZE)
+    if huge is not None:
+        for key, limit, way in HUGE_TARGETS:
+            out[f"10M {key} {way} {limit:g}"] = huge[key] <= limit
+    study = result.get("study")
+    if study and "error" not in study and (study["seeds"], study["steps"]) == (20, 260):
+        from experiments.bench_study import TARGET_CLI_S, TARGET_DECIDE_S
+
+        out[f"study 3x20x260 salesweb study <= {TARGET_CLI_S:g} s"] = (
+            study["cli_wall_s"] <= TARGET_CLI_S
+        )
+        out[f"study 3x20x260 on a warm pool <= {TARGET_DECIDE_S:g} s"] = (
+            study["warm_wall_s"] <= TARGET_DECIDE_S
+        )
     if result["ratio"] is not None:
         out[f"100k throughput >= {RATIO_TARGET:g}x VirusOnNetwork"] = (
             result["ratio"] >= RATIO_TARGET

@@ -178,4 +178,11 @@ def guard() -> dict[str, Any]:
     return {"limit": SLOWDOWN_LIMIT, "sizes": measure_all()}
 
 
-CASES = {"virus_on_network": virus_on_network, "market": market, "guard": guard}
+def study(seeds: int, steps: int) -> dict[str, Any]:
+    """The issue 22 study, timed from the shell and on a warm pool (:mod:`experiments.bench_study`)."""
+    from experiments.bench_study import study_case
+
+    return study_case(seeds, steps)
+
+
+CASES = {"virus_on_network": virus_on_network, "market": market, "guard": guard, "study": study}

@@ -83,6 +83,10 @@ def print_report(result: dict[str, Any], console: Console) -> None:
             f"throughput at 100k employees over VirusOnNetwork at {peer['nodes']:,} nodes: "
             f"[bold]{result['ratio']:.1f}x[/] (per CPU second: {result['ratio_cpu']:.1f}x)"
         )
+    from experiments.bench_study import study_lines
+
+    for line in study_lines(result.get("study")):
+        console.print(line)
     console.print(profile_table(result))
     guard_lines(result.get("guard"), console)
     for name, ok in result["targets"].items():

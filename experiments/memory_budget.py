@@ -62,9 +62,17 @@ CASES: dict[str, tuple[dict, int]] = {
         },
         5,
     ),
+    "100,000 employees (907 enterprises, 50 vendors)": (
+        {"n_enterprises": 907, "n_vendors": 50},
+        26,
+    ),
     "a million employees (9,074 enterprises, 50 vendors)": (
         {"n_enterprises": 9074, "n_vendors": 50},
         26,
+    ),
+    "3 million employees (27,222 enterprises, 50 vendors)": (
+        {"n_enterprises": 27222, "n_vendors": 50},
+        6,
     ),
     "outbound touches (20 vendors x 200 reps x 500)": (
         {

@@ -8,22 +8,21 @@ enter the same market and a paired difference measures the option, not luck.
 Seeds come from one root seed through :class:`numpy.random.SeedSequence` (as the
 sweeps do): replicate i runs with ``SeedSequence(root).spawn(n)[i]`` turned into a
 32-bit integer, so any single run is reproduced by ``salesweb simulate --seed S``.
-Runs go to worker processes (``spawn``: safe from a threaded server); a killed worker
-loses only its unfinished runs, which are run again on a fresh pool.
+Runs go to worker processes forked from a forkserver that imported the model once
+(safe from a threaded server), kept between studies when the caller keeps the pool
+(:mod:`experiments.study_pool`); a killed worker loses only its unfinished runs, which
+are run again on a fresh pool.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-import multiprocessing as mp
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +31,9 @@ from scipy import stats
 from sim import kpis
 from sim.params import STRATEGIES, VENDOR_TRAITS, ParameterError
 from sim.scenarios import load_scenario
+
+if TYPE_CHECKING:
+    from experiments.study_pool import WarmPool
 
 CONFIDENCE = 0.95
 """Level of the t interval on paired differences."""
@@ -140,12 +142,9 @@ class RunOutcome:
 
 
 _CANCEL: Any = None
+"""This run's cancel flag (``is_set()``), set by the worker that runs it."""
 _COUNTER: Any = None
-
-
-def _init_worker(cancel: Any, counter: Any) -> None:
-    global _CANCEL, _COUNTER
-    _CANCEL, _COUNTER = cancel, counter
+"""This study's week counter (``get_lock()``, ``value``), set by the worker that runs it."""
 
 
 def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
@@ -463,6 +462,7 @@ def study(
     root_seed: int = 0,
     overrides: Mapping[str, Any] | None = None,
     focal: Mapping[str, Any] | None = None,
+    pool: WarmPool | None = None,
 ) -> StudyResult | None:
     """Run every option for the focal company on the same seeds.
 
@@ -490,6 +490,9 @@ def study(
         Market parameters changed from the scenario (the same for every option).
     focal : mapping, optional
         Focal settings every option starts from (over the scenario's ``[focal]``).
+    pool : experiments.study_pool.WarmPool, optional
+        Kept worker processes to run on (``workers`` of them at once); without it a
+        pool is started for this study and stopped after it.
 
     Returns
     -------
@@ -521,7 +524,7 @@ def study(
         MarketModel(**{**kw, "n_enterprises": 1, "vendors": None})
 
     is_cancelled = cancel.is_set if isinstance(cancel, threading.Event) else cancel
-    outcomes = _execute(tasks, workers, progress, is_cancelled, steps)
+    outcomes = _execute(tasks, workers, progress, is_cancelled, steps, pool)
     if outcomes is None:
         return None
     n_opt, n_seed = len(opts), len(run_seeds)
@@ -565,51 +568,23 @@ def _execute(
     progress: Callable[[int, int], None] | None,
     cancelled: Callable[[], bool] | None,
     steps: int,
+    pool: WarmPool | None = None,
 ) -> list[RunOutcome] | None:
+    """Run ``tasks`` on ``pool`` (at most ``workers`` at once), or on a pool made for
+    this study and stopped after it, or here when one worker is asked for."""
     total = len(tasks) * steps
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
-    if workers == 1:
+    if workers == 1 and pool is None:
         return _execute_here(tasks, progress, cancelled, total)
-    ctx = mp.get_context("spawn")
-    cancel_event = ctx.Event()
-    counter = ctx.Value("q", 0)
-    done: dict[tuple[int, int], RunOutcome] = {}
-    attempts = 0
-    while len(done) < len(tasks):
-        todo = [t for t in tasks if (t[0], t[1]) not in done]
-        try:
-            with ProcessPoolExecutor(
-                max_workers=min(workers, len(todo)),
-                mp_context=ctx,
-                initializer=_init_worker,
-                initargs=(cancel_event, counter),
-            ) as pool:
-                pending = {pool.submit(run_one, t) for t in todo}
-                while pending:
-                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    for fut in finished:
-                        out = fut.result()
-                        if out is not None:
-                            done[(out.option, out.replicate)] = out
-                    if progress is not None:
-                        progress(min(total, counter.value), total)
-                    if cancelled is not None and cancelled():
-                        cancel_event.set()
-                        for fut in pending:
-                            fut.cancel()
-                        return None
-        except BrokenProcessPool:
-            attempts += 1
-            if attempts > MAX_RETRIES:
-                raise RuntimeError(
-                    f"study: worker processes died {attempts} times; "
-                    f"{len(done)} of {len(tasks)} runs finished"
-                ) from None
-            with counter.get_lock():  # finished runs count, unfinished ones start over
-                counter.value = len(done) * steps
-    if progress is not None:
-        progress(total, total)
-    return [done[(t[0], t[1])] for t in tasks]
+    from experiments.study_pool import WarmPool
+
+    own = pool is None
+    pool = WarmPool(workers) if pool is None else pool
+    try:
+        return pool.run(tasks, workers, progress, cancelled, total, MAX_RETRIES)
+    finally:
+        if own:
+            pool.shutdown()
 
 
 class _Flag:

@@ -39,12 +39,14 @@ from gui.session import (  # noqa: F401 - the session's state, as tests and scri
 )
 from gui.sidebar import SidebarBottom, SidebarTop
 from gui.solara_fixes import fix_navigator_template
+from gui.study_workers import warm_if_serving
 from gui.url_state import UrlState
 from gui.workshop.routes import Boundary, WorkshopLayout
 from gui.workshop.routes import routes as workshop_routes
 from sim.scenarios import load_scenario
 
 fix_navigator_template()
+warm_if_serving()  # the server keeps a warm pool of study workers (gui/study_workers.py)
 
 CSS = """
 .sw-layout { display: flex; align-items: flex-start; width: 100%; }

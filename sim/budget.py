@@ -9,7 +9,9 @@ every browser session of the server.
 
 :func:`estimate` adds up what a market will hold at its peak: employees, org-network
 ties, committee seats, the (enterprise, vendor) arrays, the per-week temporaries of
-adoption and outbound, and the data collected over the run. :func:`check` refuses a
+adoption and outbound, and the data collected over the run; the copies made while the
+org network is built are freed before the first week, so they count only where they
+exceed the week's temporaries (the peak is the larger of the build and a week). :func:`check` refuses a
 market above the limit with a :class:`sim.params.ParameterError` naming the estimate,
 its largest part and the limit. The limit is :data:`DEFAULT_LIMIT_GB` unless the caller
 gives another: ``MarketModel(memory_limit_gb=8)``, ``salesweb simulate --memory-limit 8``,
@@ -25,8 +27,12 @@ measures them after each week and stops a run whose next week would not fit;
 
 Where the numbers come from: the bytes per unit below are peak resident memory of fresh
 processes building and stepping markets that stress one part each, divided by the
-part's count and rounded up (``python experiments/memory_budget.py`` prints the
-estimate next to the measured peak for each of them).
+part's count and rounded up, and for the employees and ties of the default market the
+arrays' bytes traced with ``tracemalloc`` at 100,000 and 1,000,000 employees (issue
+22, ``python experiments/memory_parts.py``: at rest, while built, and a week's
+temporaries). ``python
+experiments/memory_budget.py`` prints the estimate next to the measured peak for each
+case; at 1 and 3 million employees the estimate is 1.3 times the peak (it was 3.3).
 """
 
 from __future__ import annotations
@@ -46,19 +52,29 @@ GB = 1e9
 DEFAULT_LIMIT_GB = 4.0
 """Limit of the API and the CLI unless told otherwise: a tenth of a 16-20 GB machine."""
 
-EMPLOYEE_BYTES = 200
-"""Per employee: its arrays at rest and the employee-wide temporaries of a week."""
-TIE_BYTES = 150
-"""Per org-network tie: edge lists, the COO and CSR copies while the adjacency is built."""
+EMPLOYEE_BYTES = 100
+"""Per employee, at rest: the population's arrays (35 bytes), the CSR row pointers, the
+colleague exposure and the model's per-employee state (79 bytes measured with
+tracemalloc at 100,000 and 1,000,000 employees)."""
+TIE_BYTES = 25
+"""Per org-network tie, at rest: the symmetric CSR holds each tie twice, an int32 column
+and a float64 weight each way (24 bytes)."""
+TIE_BUILD_BYTES = 40
+"""Per org-network tie, while the network is built and on top of what it holds at rest:
+the edge list, the COO arrays and the CSR conversion's copies (35 bytes measured). Gone
+before the first week, so it counts only where it exceeds the week's temporaries
+(part ``org network while built``)."""
 MASK_BYTES = 2
 """Per ordered pair of the largest complete org network (``numpy.triu_indices`` mask)."""
 SEAT_BYTES = 100
 """Per buying-committee seat."""
-CELL_BYTES = 80
-"""Per (enterprise, vendor column): four pair arrays, the users count, target weights."""
-ADOPTION_EMPLOYEE_BYTES = 80
-"""Per employee: the candidate-wide arrays of the adoption kernel (draws, bound) and
-the colleague exposure it keeps between weeks (:mod:`sim.exposure`)."""
+CELL_BYTES = 50
+"""Per (enterprise, vendor column): the pair arrays (brand, users, contracts, target
+weights), float64 or int64 each."""
+ADOPTION_EMPLOYEE_BYTES = 60
+"""Per employee and week: the employee-wide temporaries of a week (adoption's draws and
+bound, churn, turnover, recounts); 49-50 bytes measured at 100,000 and 1,000,000
+employees, pairs below included."""
 ADOPTION_BYTES = 40
 """Per (candidate, self-serve vendor) whose exact chances the adoption kernel reads:
 the dense hazard arrays of those rows (:func:`exact_share` of the candidates)."""
@@ -222,7 +238,8 @@ def estimate(
     Returns
     -------
     Estimate
-        Bytes by part; the parts are added as if they peaked at once (an upper bound).
+        Bytes by part; the parts are added as if they peaked at once (an upper bound),
+        except the network's build, which is over before the first week.
     """
     n_ent, lo, hi = p["n_enterprises"], p["enterprise_size_min"], p["enterprise_size_max"]
     if sizes is None:
@@ -237,8 +254,9 @@ def estimate(
     biggest = int(np.argmax(sizes)) if len(sizes) else 0
     largest = float(sizes[biggest]) if len(sizes) else 0.0
     network = ties * TIE_BYTES
+    building = ties * TIE_BUILD_BYTES
     if p["org_network"] == "complete":
-        network += largest * largest * MASK_BYTES
+        building += largest * largest * MASK_BYTES
     seats = float(np.minimum(sizes, p["committee_size"]).sum()) * scale
 
     weeks = weeks_bound(p, steps)
@@ -253,17 +271,23 @@ def estimate(
     vendor_rows = weeks * n_v + entry_chance * weeks * (weeks + 1) / 2
     heterogeneity = 1.0 + p["vendor_heterogeneity"]
     touches = n_v * p["initial_reps"] * p["touches_per_rep"] * heterogeneity
-    parts = {
-        "employees": employees * EMPLOYEE_BYTES,
-        "org network": network,
-        "committees": seats * SEAT_BYTES,
-        "enterprise x vendor arrays": n_ent * columns * CELL_BYTES,
+    week = {
         "self-serve adoption": employees
         * (
             ADOPTION_EMPLOYEE_BYTES
             + alive * ADOPTION_BYTES * exact_share(p, ties / max(employees, 1.0))
         ),
         "outbound touches": touches * TOUCH_BYTES,
+    }
+    parts = {
+        "employees": employees * EMPLOYEE_BYTES,
+        "org network": network,
+        "committees": seats * SEAT_BYTES,
+        "enterprise x vendor arrays": n_ent * columns * CELL_BYTES,
+        **week,
+        # the build's copies are freed before the first week: the peak is the larger of
+        # the two, so only the build's excess over the week's temporaries is added
+        "org network while built": max(0.0, building - sum(week.values())),
         "collected data": vendor_rows * VENDOR_ROW_BYTES + weeks * WEEK_ROW_BYTES,
         "fixed": FIXED_BYTES,
     }

@@ -419,7 +419,9 @@ _PARAM_LIST: list[Param] = [
         200,
         "int",
         1,
-        10_000,  # about 1.1 million employees at the default size law (issue 12)
+        # a billion employees at the default size law: the memory budget (sim.budget),
+        # not this bound, decides what fits (issue 22: ten million is 90,700 enterprises)
+        10_000_000,
         "enterprises",
         "market",
         "Number of enterprises in the market.",

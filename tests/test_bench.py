@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -33,7 +34,7 @@ def test_mean_enterprise_size_is_the_size_laws():
 def test_a_million_employees_is_about_nine_thousand_enterprises():
     assert 8_900 <= enterprises_for(1_000_000) <= 9_200
     with pytest.raises(BenchError, match="n_enterprises limit"):
-        enterprises_for(5_000_000)
+        enterprises_for(2_000_000_000)
 
 
 def test_targets_name_each_limit_and_whether_it_holds():
@@ -51,9 +52,43 @@ def test_targets_name_each_limit_and_whether_it_holds():
     assert got["100k throughput >= 30x VirusOnNetwork"] is True
 
 
+def test_ten_million_targets_are_issue_22s():
+    huge = {"target_employees": 10_000_000, "build_s": 61.0, "step_ms_median": 900.0,
+            "peak_memory_gb": 5.0}  # fmt: skip
+    got = targets({"markets": [huge], "ratio": None})
+    assert got == {
+        "10M build_s <= 60": False,
+        "10M step_ms_median <= 1000": True,
+        "10M peak_memory_gb <= 8": True,
+    }
+
+
+def test_the_ten_million_case_runs_last_under_its_own_limit(monkeypatch):
+    """``--ten-million WEEKS`` appends a market of HUGE_SIZE employees, 50 vendors,
+    that many weeks and an 8 GB limit (a small HUGE_SIZE here)."""
+    from experiments import bench
+
+    calls = []
+    monkeypatch.setattr(bench, "HUGE_SIZE", 2_000)
+    monkeypatch.setattr(bench, "pin_to_one_core", lambda core: 0)
+    monkeypatch.setattr(bench, "machine", lambda: {})
+    monkeypatch.setattr(
+        bench, "run_case", lambda case, **kw: calls.append((case, kw)) or {"error": "not run"}
+    )
+    result = bench.run_bench((1_500,), steps=2, huge_weeks=3)
+    case, kw = calls[-1]
+    assert case == "market" and kw["steps"] == 3 and kw["memory_limit_gb"] == 8.0
+    assert kw["n_enterprises"] == enterprises_for(2_000) and kw["n_vendors"] == 50
+    assert [m["target_employees"] for m in result["markets"]] == [1_500, 2_000]
+    calls.clear()
+    assert [m["target_employees"] for m in bench.run_bench((1_500,))["markets"]] == [1_500]
+
+
+@pytest.mark.slow  # minutes: in make test (CI), not make test-quick (docs/performance.md)
 def test_bench_runs_every_case_and_writes_json(tmp_path):
     out = tmp_path / "bench.json"
-    args = ["bench", "--sizes", "1500,3000", "--steps", "3", "--peer-nodes", "300"]
+    args = ["bench", "--sizes", "1500,3000", "--steps", "3", "--peer-nodes", "300",
+            "--study-seeds", "2"]  # fmt: skip
     done = cli(*args, "--peer-steps", "2", "--json", str(out))
     assert done.returncode == 0, done.stderr
     result = json.loads(out.read_text())
@@ -67,6 +102,10 @@ def test_bench_runs_every_case_and_writes_json(tmp_path):
         assert "1-2 self-serve adoption, user churn" in m["profile_ms_per_step"]
         assert 0 < m["peak_memory_gb"] < 3
     assert set(result["guard"]["sizes"]) == {"2000", "20000"}
+    study = result["study"]
+    assert (study["runs"], study["steps"], study["cores"]) == (6, 3, os.cpu_count())
+    assert study["cli_wall_s"] > study["warm_wall_s"] > 0 and study["run_cpu_s"] > 0
+    assert "salesweb study" in done.stdout
     assert result["commit"] and "guard, 2,000 employees" in done.stdout
     assert "Mesa VirusOnNetwork" in done.stdout and "Where a step's time goes" in done.stdout
     assert not list(tmp_path.glob(".*.tmp"))
@@ -77,7 +116,9 @@ def test_bench_runs_every_case_and_writes_json(tmp_path):
     [
         (["--sizes", "lots"], "expected employees as integers"),
         (["--sizes", "0"], "at least 1 employee"),
-        (["--sizes", "9000000"], "n_enterprises limit"),
+        (["--sizes", "9000000"], "above its default limit of 4 GB"),
+        (["--sizes", "2000000000"], "n_enterprises limit"),
+        (["--ten-million", "-1"], "--ten-million"),
         (["--json", "no/such/folder/b.json"], "not a file in an existing folder"),
         (["--core", "999"], "not one of the cores"),
     ],

@@ -173,15 +173,18 @@ def test_every_preset_fits_a_browser_session():
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "case",
+    ("case", "most"),
     [
-        "employees (hierarchy, 220k)",
-        "complete network (one of 3,000)",
-        "outbound touches (20 vendors x 200 reps x 500)",
+        ("employees (hierarchy, 220k)", 1.5),
+        ("complete network (one of 3,000)", 1.5),
+        ("a million employees (9,074 enterprises, 50 vendors)", 1.5),
+        ("outbound touches (20 vendors x 200 reps x 500)", 2.0),
     ],
 )
-def test_estimate_is_above_the_measured_peak(case):
-    """Peak memory of a fresh process (experiments/memory_budget.py) stays under the estimate."""
+def test_estimate_is_above_the_measured_peak(case, most):
+    """Peak memory of a fresh process (experiments/memory_budget.py) stays under the
+    estimate, and the estimate is at most ``most`` times the peak (issue 22: a loose
+    estimate refuses markets that fit; at a million employees it was 3.3 times)."""
     script = (
         "import json, sys; from experiments.memory_budget import CASES, measure; "
         "print(json.dumps(measure(*CASES[sys.argv[1]])))"
@@ -196,7 +199,7 @@ def test_estimate_is_above_the_measured_peak(case):
         timeout=300,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["measured"] < result["estimate"] < 4 * result["measured"], result
+    assert result["measured"] < result["estimate"] < most * result["measured"], result
 
 
 def test_a_million_employees_fit_the_default_budget():
@@ -207,3 +210,46 @@ def test_a_million_employees_fit_the_default_budget():
     assert validate_params({"n_enterprises": p["n_enterprises"]})
     est = budget.check(p)  # the default limit
     assert est.employees >= 1_000_000 and est.total < budget.default_limit_gb() * budget.GB
+
+
+def test_ten_million_employees_fit_an_8_gb_budget():
+    """Issue 22: about 90,700 enterprises at the default size law and 50 vendors (ten
+    million employees; 4.65 GB measured above the interpreter, docs/performance.md) are
+    allowed under 8 GB, and the bound on ``n_enterprises`` does not refuse them: the
+    budget decides, and refuses them under the default 4 GB."""
+    from experiments.bench import enterprises_for
+
+    n = enterprises_for(10_000_000)
+    p = {**defaults(), "n_enterprises": n, "n_vendors": 50}
+    assert validate_params({"n_enterprises": n})
+    est = budget.check(p, limit_gb=8)
+    assert est.employees >= 10_000_000 and est.total < 8 * budget.GB
+    with pytest.raises(ParameterError, match="market too big"):
+        budget.check(p)
+
+
+def test_the_network_build_counts_only_above_the_weeks_temporaries():
+    """The build's copies are freed before the first week: the estimate is the larger
+    of the build and the week, not their sum."""
+    quiet = {**defaults(), "n_enterprises": 500, "n_vendors": 0, "entry_rate": 0.0}
+    est = budget.estimate(quiet)
+    week = est.parts["self-serve adoption"] + est.parts["outbound touches"]
+    assert est.parts["org network while built"] == pytest.approx(
+        est.ties * budget.TIE_BUILD_BYTES - week, rel=1e-5
+    )
+    busy = budget.estimate({**quiet, "n_vendors": 60, "initial_reps": 1000})
+    assert busy.parts["org network while built"] == 0.0
+
+
+def test_a_ten_million_sweep_point_is_allowed_on_a_worker_at_8_gb():
+    """experiments/specs/ten_million.toml: refused under the default limit, planned
+    under 8 GB with the limit passed to the run the worker builds."""
+    from experiments.sweep.memory import over_budget
+    from experiments.sweep.runner import plan_runs
+    from experiments.sweep.spec import load_spec
+
+    spec = load_spec(ROOT / "experiments" / "specs" / "ten_million.toml")
+    _, runs = plan_runs(spec, 8.0)
+    assert len(runs) == 1 and 4 * budget.GB < runs[0].estimate < 8 * budget.GB
+    assert over_budget(runs, 8.0) == [] and runs[0].task.memory_limit_gb == 8.0
+    assert len(over_budget(plan_runs(spec)[1], None)) == 1

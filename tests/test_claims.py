@@ -631,6 +631,7 @@ def test_claim_meets_the_issues_bar(results, key):
     assert results[key].requirement_met, str(results[key])
 
 
+@pytest.mark.slow  # minutes: in make test (CI), not make test-quick (docs/performance.md)
 def test_the_worked_example_of_docs_claims_runs_and_holds():
     from experiments.claim_example import MARKET, SEEDS, WEEKS, claim
     from experiments.claim_standard import violations

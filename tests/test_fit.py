@@ -124,6 +124,7 @@ def test_distance_is_zero_on_the_history_and_grows_with_the_miss():
     assert 0 < off[0] < off[1] < off[2]
 
 
+@pytest.mark.slow  # minutes: in make test (CI), not make test-quick (docs/performance.md)
 def test_recovery_of_known_values_at_a_small_size():
     """Histories the model writes for known settings are fitted back: the truth sits in
     the 90% interval in most cases, and the interval is narrower than the prior for a
@@ -169,6 +170,7 @@ def test_cli_refuses_bad_input_with_one_line(capsys, tmp_path):
     assert code == 2 and "given twice" in err
 
 
+@pytest.mark.slow  # minutes: in make test (CI), not make test-quick (docs/performance.md)
 def test_cli_writes_the_fit_folder(capsys, tmp_path):
     market = Market.of("default", TINY)
     h = synthetic_history(market, {"marketing_spend": 4000.0}, 5, 6, ["arr", "sm_spend", "cash"])

@@ -149,6 +149,7 @@ def run_case(params: dict, seed: int) -> tuple[str, object]:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.slow  # minutes: in make test (CI), not make test-quick (docs/performance.md)
 @settings(
     max_examples=30,
     deadline=None,

@@ -274,6 +274,7 @@ EXPECTED = [
 ]
 
 
+@pytest.mark.slow  # statistical, minutes: in make test (CI), not make test-quick
 @pytest.mark.parametrize(("lever", "outcome"), EXPECTED)
 def test_each_lever_moves_its_outcome_the_expected_way(directions, lever, outcome):
     row = directions.loc[(lever, outcome)]

@@ -108,7 +108,7 @@ steps = 2
 enterprise_size_min = 1000
 enterprise_size_max = 100000
 [vary]
-n_enterprises = [10, 1000, 5000]
+n_enterprises = [10, 2000, 5000]
 """
 
 
@@ -120,7 +120,7 @@ def test_points_over_the_memory_budget_are_shown_by_dry_run_and_refused(tmp_path
     assert lines[2].startswith("over the memory limit: point 2 needs about")
     assert lines[-1].startswith("error: 2 design points over the memory limit of 4 GB per run")
     code, lines = _cli(spec, "--out", tmp_path / "o")
-    assert code == 2 and len(lines) == 1 and "(n_enterprises=1000)" in lines[0]
+    assert code == 2 and len(lines) == 1 and "(n_enterprises=2000)" in lines[0]
     assert not (tmp_path / "o").exists()
     code, lines = _cli(spec, "--out", tmp_path / "o", "--dry-run", "--memory-limit", "100")
     assert code == 0 and len(lines) == 1 and "3 to run" in lines[0]

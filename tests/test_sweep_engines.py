@@ -31,6 +31,7 @@ def assert_same_results(a, b):
     pd.testing.assert_frame_equal(a.series, b.series)
 
 
+@pytest.mark.slow  # minutes: in make test (CI), not make test-quick (docs/performance.md)
 def test_local_1_and_2_workers_and_dask_give_identical_results(tmp_path):
     """Serial, 1 and 2 local processes, a Dask cluster started by hand and a LocalCluster."""
     spec = load_spec(write_spec(tmp_path))
@@ -49,6 +50,7 @@ def test_local_1_and_2_workers_and_dask_give_identical_results(tmp_path):
     assert_same_results(experiments.load(tmp_path / "lc"), reference)
 
 
+@pytest.mark.slow  # minutes: in make test (CI), not make test-quick (docs/performance.md)
 def test_a_dask_worker_killed_mid_sweep_its_runs_finish_elsewhere(tmp_path):
     spec = load_spec(write_spec(tmp_path, replicates=6, steps=60, n=15, size=300))
     killed = []
@@ -82,6 +84,7 @@ def test_scheduler_local_starts_workers_without_dask_s_malloc_trim():
     assert os.getenv("MALLOC_TRIM_THRESHOLD_") is None  # nor set in this process
 
 
+@pytest.mark.slow  # minutes: in make test (CI), not make test-quick (docs/performance.md)
 def test_a_local_worker_killed_mid_sweep_the_pool_is_rebuilt(tmp_path):
     spec = load_spec(write_spec(tmp_path, replicates=5, steps=40, n=15, size=300))
     killed = []
@@ -99,6 +102,7 @@ def test_a_local_worker_killed_mid_sweep_the_pool_is_rebuilt(tmp_path):
     assert len(data.summary) == 20 and data.summary["run_key"].is_unique
 
 
+@pytest.mark.slow  # minutes: in make test (CI), not make test-quick (docs/performance.md)
 def test_sigkill_then_resume_equals_an_uninterrupted_sweep(tmp_path):
     spec_path = write_spec(tmp_path, replicates=10, steps=80, n=20, size=400)
     out = tmp_path / "out"

@@ -24,6 +24,22 @@ def bench(
     peer_steps: Annotated[int, typer.Option(min=1, help="Steps of the peer.")] = 20,
     seed: Annotated[int, typer.Option(help="Seed of every case.")] = 1,
     core: Annotated[int | None, typer.Option(help="Core to pin to (default: the last).")] = None,
+    ten_million: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Also run a market of 10 million employees this many weeks "
+            "(8 GB memory limit; about a minute and 5 GB). 0: not run.",
+        ),
+    ] = 0,
+    study_seeds: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Seeds of the timed study (3 options, --steps weeks, 20,000 employees, "
+            "every core). 0: not run.",
+        ),
+    ] = 20,
 ) -> None:
     """Time the engine at 10k, 100k and 1M employees against Mesa, on one core."""
     from experiments.bench import BenchError, run_bench, write_json
@@ -48,6 +64,8 @@ def bench(
                 peer_steps=peer_steps,
                 seed=seed,
                 core=core,
+                huge_weeks=ten_million,
+                study_seeds=study_seeds,
                 on_case=lambda label: status.update(f"running {label}"),
             )
     except BenchError as exc:

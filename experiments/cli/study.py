@@ -56,6 +56,32 @@ def study(
     With --out FILE it also writes FILE.json (inputs, recommendation, every table) and a
     one-page FILE.md with its charts (FILE_charts.png, FILE_pairs.png) beside it.
     """
+    import os
+    import time
+
+    from experiments.study_pool import WarmPool
+
+    start = time.perf_counter()
+    runs = len(option or []) * max(1, seeds)
+    pool = None
+    if runs > 1 and (workers or os.cpu_count() or 1) > 1:
+        # the workers import the model while this process imports the rest and checks
+        # the input (experiments/study_pool.py)
+        pool = WarmPool(min(workers or os.cpu_count() or 1, runs))
+        pool.warm_in_background()
+    try:
+        _study(scenario, option, seeds, steps, seed, set_, workers, out, quiet, objective,
+               min_survival, pool, start)  # fmt: skip
+    except BaseException:
+        if pool is not None:  # an input error: say it now, not after the workers warm up
+            pool.shutdown(kill=True)
+        raise
+    if pool is not None:
+        pool.shutdown()
+
+
+def _study(scenario, option, seeds, steps, seed, set_, workers, out, quiet, objective,
+           min_survival, pool, start) -> None:  # fmt: skip
     import time
 
     from experiments.study import study as run_study
@@ -83,7 +109,6 @@ def study(
         overrides = dict(parse_assignment(a) for a in set_ or [])
         if out is not None:
             check_output_path(out)
-        start = time.perf_counter()
         with progress_bar("[bold]study[/] weeks", quiet) as bar:
             task = bar.add_task("study", total=None)
             result = run_study(
@@ -95,6 +120,7 @@ def study(
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 root_seed=seed,
                 overrides=overrides,
+                pool=pool,
             )
         elapsed = time.perf_counter() - start
     except (ParameterError, ScenarioError, OutputError) as exc:

@@ -19,7 +19,7 @@ import time
 import solara
 from solara.alias import rv
 
-from gui import recent
+from gui import recent, study_workers
 from gui import session as s
 from gui.controls import parse_seed, parse_value
 from gui.limits import Cancelled, heavy_slots
@@ -171,6 +171,7 @@ def start() -> None:
                     root_seed=root,
                     overrides=overrides,
                     focal=focal or {},
+                    pool=study_workers.pool(),  # kept by the server, warm
                 )
             if out is not None and cancel_event.value is cancel:
                 result.set(out)

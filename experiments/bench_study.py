@@ -1,0 +1,109 @@
+"""The bench's study timings (issue 22, point 2): a decision study as users wait for it.
+
+Three figures for the issue's study, 3 options (bottoms-up, direct, hybrid) x 20 seeds
+x 260 weeks on a market of about 20,000 employees, on every core (the bench pins
+itself to one; these cases take the cores back):
+
+* ``cli_wall_s``: ``salesweb study`` from the shell, start-up included (a fresh
+  Python process that starts its own warm pool, :mod:`experiments.study_pool`);
+* ``warm_wall_s``: the same study on a pool already warm, as the browser server runs
+  a Decide study (:mod:`gui.study_workers`; the page's rendering is not timed);
+* ``run_cpu_s``: CPU seconds of one run (the median of three, in this process), and
+  ``needed_run_cpu_s``: the most one run may cost for the study to take 12 s on the
+  machine's cores with nothing else (start-up comes on top); ``start_up_s`` is the
+  shell's time less the warm pool's, noisy on a loaded machine.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+OPTIONS = ("bottoms-up: strategy=bottoms_up", "direct: strategy=direct", "hybrid: strategy=hybrid")
+EMPLOYEES = 20_000
+TARGET_CLI_S = 12.0
+TARGET_DECIDE_S = 15.0
+
+
+def all_cores() -> int:
+    """Undo the bench's pinning for this process (and what it starts); return the cores."""
+    cores = set(range(os.cpu_count() or 1))
+    os.sched_setaffinity(0, cores)
+    return len(cores)
+
+
+def study_case(seeds: int, steps: int) -> dict[str, Any]:
+    """Time the study three ways (module docstring); seeds and steps shrink it for tests."""
+    from experiments.bench import enterprises_for
+    from experiments.study import run_one, study
+    from experiments.study_pool import WarmPool
+    from sim.scenarios import load_scenario
+
+    cores = all_cores()
+    n_ent = enterprises_for(EMPLOYEES)
+    cmd = [sys.executable, "-m", "experiments.cli", "study", "--seeds", str(seeds),
+           "--steps", str(steps), "--set", f"n_enterprises={n_ent}", "--quiet"]  # fmt: skip
+    for option in OPTIONS:
+        cmd += ["--option", option]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+    cli_wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise RuntimeError((proc.stderr.strip().splitlines() or ["salesweb study failed"])[-1])
+
+    pool = WarmPool(cores)
+    try:
+        for fut in pool.warm():
+            fut.result()
+        t = time.perf_counter()
+        result = study("default", list(OPTIONS), seeds, steps, workers=cores, pool=pool,
+                       overrides={"n_enterprises": n_ent})  # fmt: skip
+        warm_wall = time.perf_counter() - t
+    finally:
+        pool.shutdown()
+
+    base = load_scenario("default").model_kwargs(n_enterprises=n_ent)
+    cpu = []
+    for seed in result.seeds[:3]:
+        c = time.process_time()
+        run_one((0, 0, {**base, "focal": {"strategy": "hybrid"}, "rng": seed}, steps))
+        cpu.append(time.process_time() - c)
+    runs = len(OPTIONS) * seeds
+    start_up = max(0.0, cli_wall - warm_wall)
+    return {
+        "case": "study",
+        "options": len(OPTIONS),
+        "seeds": seeds,
+        "steps": steps,
+        "runs": runs,
+        "n_enterprises": n_ent,
+        "cores": cores,
+        "cli_wall_s": cli_wall,
+        "warm_wall_s": warm_wall,
+        "start_up_s": start_up,
+        "run_cpu_s": float(np.median(cpu)),
+        "needed_run_cpu_s": TARGET_CLI_S * cores / runs,
+    }
+
+
+def study_lines(s: dict[str, Any] | None) -> list[str]:
+    """What the bench prints about the study (empty when it did not run)."""
+    if not s:
+        return []
+    if "error" in s:
+        return [f"study failed: {s['error']}"]
+    what = f"{s['options']} options x {s['seeds']} seeds x {s['steps']} weeks"
+    return [
+        f"study ({what}, {s['n_enterprises']} enterprises, {s['cores']} cores): "
+        f"salesweb study {s['cli_wall_s']:.1f} s (target {TARGET_CLI_S:g}), on a warm pool "
+        f"{s['warm_wall_s']:.1f} s (Decide's target {TARGET_DECIDE_S:g}); one run "
+        f"{s['run_cpu_s']:.2f} CPU s, {s['needed_run_cpu_s']:.2f} s needed for {TARGET_CLI_S:g} s"
+    ]

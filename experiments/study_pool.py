@@ -1,0 +1,309 @@
+"""A warm pool of study workers: started once, reused by every study (issue 22, point 2).
+
+A study of 3 options x 20 seeds is 60 runs of well under a second each, so what a
+fresh pool of spawned workers costs is not small beside it: each worker starts Python
+and imports numpy, pandas, scipy, Mesa and the model (about 1.7 s of CPU, measured with
+``/usr/bin/time python -c "import experiments.study"``), and ``spawn`` imports the
+parent's main module too (the CLI: another 0.8 s). Here:
+
+* workers are forked from a **forkserver** that imported :mod:`experiments.study` once
+  (``set_forkserver_preload``): a new worker starts with the model already imported,
+  and the forkserver is a fresh single-threaded process, so forking from it is safe
+  in the threaded browser server (a plain ``fork`` of the server is not);
+* a :class:`WarmPool` keeps its workers between studies: ``salesweb study`` starts it
+  (:meth:`WarmPool.warm_in_background`: starting a worker waits for the forkserver's
+  imports) before it imports the rest and validates anything, so the imports overlap; the browser server keeps one pool (:func:`shared`, one worker per heavy-work
+  slot) for its lifetime, warmed when the server starts, and nothing is imported per run;
+* a study holding ``k`` heavy-work slots keeps at most ``k`` runs in flight, however
+  many workers the pool has, so the slots (:mod:`gui.limits`) still bound the cores
+  studies take; each study has its own cancel flag and week counter (a *channel* of
+  two shared arrays), so studies of two sessions can share the pool.
+
+A worker that dies (killed, out of memory) breaks the pool: its unfinished runs are run
+again on a fresh pool, as before (:data:`experiments.study.MAX_RETRIES`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+PRELOAD = ["experiments.study"]
+"""Modules the forkserver imports once, so every worker forked from it has them."""
+CHANNELS = 32
+"""Studies that may use one pool at once (each has a cancel flag and a week counter)."""
+POLL = 0.2
+"""Seconds between looks at progress and at the caller's cancel."""
+
+_context: Any = None
+_context_lock = threading.Lock()
+
+
+def context() -> Any:
+    """The forkserver context, with :data:`PRELOAD` set before its server starts."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(PRELOAD)
+            _context = ctx
+        return _context
+
+
+# ------------------------------------------------------------------ in the workers
+_FLAGS: Any = None
+_WEEKS: Any = None
+
+
+def _init_worker(flags: Any, weeks: Any, owner: int | None = None) -> None:
+    global _FLAGS, _WEEKS
+    _FLAGS, _WEEKS = flags, weeks
+    if owner is not None:
+        threading.Thread(target=_exit_with_owner, args=(owner,), daemon=True).start()
+
+
+def _exit_with_owner(owner: int) -> None:
+    """End this worker once the process that owns the pool is gone, even killed
+    outright (a kept worker must not outlive the browser server).
+
+    Not the forkserver, the worker's parent: every process forked from it holds the
+    pipe whose end tells it to exit, so it waits for its workers and they would wait
+    for it (seen: orphaned forkservers and workers after a server was stopped).
+    """
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # the pid was reused by another user's process
+            os._exit(0)
+
+
+class _ChannelFlag:
+    """``is_set()`` of one study's cancel flag."""
+
+    def __init__(self, channel: int):
+        self.channel = channel
+
+    def is_set(self) -> bool:
+        return bool(_FLAGS[self.channel])
+
+
+class _ChannelCounter:
+    """One study's week counter, with the lock and ``value`` of a ``multiprocessing.Value``."""
+
+    def __init__(self, channel: int):
+        self.channel = channel
+
+    def get_lock(self) -> Any:
+        return _WEEKS.get_lock()
+
+    @property
+    def value(self) -> int:
+        return _WEEKS[self.channel]
+
+    @value.setter
+    def value(self, v: int) -> None:
+        _WEEKS[self.channel] = v
+
+
+def _run_in_channel(channel: int, task: tuple) -> Any:
+    """Run :func:`experiments.study.run_one` reporting to ``channel``."""
+    from experiments import study
+
+    study._CANCEL, study._COUNTER = _ChannelFlag(channel), _ChannelCounter(channel)
+    try:
+        return study.run_one(task)
+    finally:
+        study._CANCEL = study._COUNTER = None
+
+
+def _warm() -> int:
+    """Build and step a one-enterprise market: imports and first-call caches, done once."""
+    from sim.model import MarketModel
+
+    MarketModel(rng=1, n_enterprises=1, enterprise_size_max=20).step()
+    return os.getpid()
+
+
+# ------------------------------------------------------------------ in the caller
+class WarmPool:
+    """Worker processes kept between studies.
+
+    Parameters
+    ----------
+    workers : int
+        Processes of the pool (the browser server: its heavy-work slots).
+    """
+
+    def __init__(self, workers: int):
+        if workers < 1:
+            raise ValueError(f"workers: {workers} is not allowed; expected at least 1")
+        self.workers = int(workers)
+        ctx = context()
+        self._flags = ctx.Array("b", CHANNELS, lock=False)
+        self._weeks = ctx.Array("q", CHANNELS)
+        self._free = list(range(CHANNELS))
+        self._lock = threading.Lock()
+        self._has_channel = threading.Condition(self._lock)
+        self._executor: ProcessPoolExecutor | None = None
+        self.pools_started = 0
+        """Executors started so far: 1 unless a worker died (tests read it)."""
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=context(),
+                    initializer=_init_worker,
+                    initargs=(self._flags, self._weeks, os.getpid()),
+                )
+                self.pools_started += 1
+            return self._executor
+
+    def _discard(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is broken:
+                self._executor = None
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def warm(self) -> list[Future]:
+        """Start every worker now (without waiting): each imports the model and steps a
+        tiny market. Returns the futures (their result is the worker's pid)."""
+        pool = self._pool()
+        return [pool.submit(_warm) for _ in range(self.workers)]
+
+    def warm_in_background(self) -> threading.Thread:
+        """:meth:`warm` from a thread: starting a worker waits for the forkserver's
+        imports, which the caller overlaps with its own. A pool shut down meanwhile
+        (an input error) ends the thread quietly."""
+
+        def start() -> None:
+            with contextlib.suppress(RuntimeError, BrokenProcessPool):
+                self.warm()
+
+        thread = threading.Thread(target=start, name="warm study pool", daemon=True)
+        thread.start()
+        return thread
+
+    def pids(self) -> set[int]:
+        """Process ids of the pool's live workers."""
+        pool = self._executor
+        return set() if pool is None else {p.pid for p in list(pool._processes.values())}
+
+    @contextlib.contextmanager
+    def _channel(self) -> Iterator[int]:
+        with self._has_channel:
+            while not self._free:
+                self._has_channel.wait()
+            ch = self._free.pop()
+        self._flags[ch] = 0
+        with self._weeks.get_lock():
+            self._weeks[ch] = 0
+        try:
+            yield ch
+        finally:
+            self._flags[ch] = 1  # runs of this study still in flight stop at their next week
+            with self._has_channel:
+                self._free.append(ch)
+                self._has_channel.notify()
+
+    def run(
+        self,
+        tasks: list[tuple],
+        in_flight: int,
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+        total: int,
+        retries: int,
+    ) -> list[Any] | None:
+        """Results of :func:`experiments.study.run_one` for ``tasks``, in their order.
+
+        At most ``in_flight`` runs at once; ``progress(weeks_done, total)`` every
+        :data:`POLL` seconds; None once ``cancelled()`` turns true. Runs lost to a dead
+        worker are run again on a fresh pool, at most ``retries`` times.
+        """
+        in_flight = max(1, min(int(in_flight), self.workers))
+        done: dict[int, Any] = {}
+        steps = tasks[0][3] if tasks else 0
+        attempts = 0
+        with self._channel() as ch:
+            while len(done) < len(tasks):
+                pool = self._pool()
+                todo = [i for i in range(len(tasks)) if i not in done]
+                try:
+                    if self._run_some(pool, ch, tasks, todo, done, in_flight, progress,
+                                      cancelled, total):  # fmt: skip
+                        return None
+                except BrokenProcessPool:
+                    self._discard(pool)
+                    attempts += 1
+                    if attempts > retries:
+                        raise RuntimeError(
+                            f"study: worker processes died {attempts} times; "
+                            f"{len(done)} of {len(tasks)} runs finished"
+                        ) from None
+                    with self._weeks.get_lock():  # finished runs count, unfinished start over
+                        self._weeks[ch] = len(done) * steps
+        if progress is not None:
+            progress(total, total)
+        return [done[i] for i in range(len(tasks))]
+
+    def _run_some(self, pool, ch, tasks, todo, done, in_flight, progress, cancelled, total) -> bool:
+        """Submit ``todo`` keeping ``in_flight`` running; True if cancelled."""
+        waiting = list(reversed(todo))
+        running: dict[Future, int] = {}
+        while waiting or running:
+            while waiting and len(running) < in_flight:
+                i = waiting.pop()
+                running[pool.submit(_run_in_channel, ch, tasks[i])] = i
+            finished, _ = wait(list(running), timeout=POLL, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                i = running.pop(fut)
+                out = fut.result()
+                if out is not None:
+                    done[i] = out
+            if progress is not None:
+                progress(min(total, self._weeks[ch]), total)
+            if cancelled is not None and cancelled():
+                self._flags[ch] = 1
+                for fut in running:
+                    fut.cancel()
+                return True
+        return False
+
+    def shutdown(self, kill: bool = False) -> None:
+        """Stop the workers (the pool starts new ones if used again); ``kill`` ends them
+        at once instead of letting them finish what they run (an input error)."""
+        with self._lock:
+            pool, self._executor = self._executor, None
+        if pool is None:
+            return
+        if kill:
+            for proc in list(pool._processes.values()):
+                proc.kill()
+        with contextlib.suppress(BrokenProcessPool):
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_shared: WarmPool | None = None
+_shared_lock = threading.Lock()
+
+
+def shared(workers: int) -> WarmPool:
+    """The process's kept pool (the browser server's), made on first use with
+    ``workers`` processes (the server's heavy-work slots; later calls get the same)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = WarmPool(workers)
+        return _shared

@@ -1,0 +1,157 @@
+"""The warm study pool: workers kept between studies, runs in flight bounded, same results."""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments import study_pool
+from experiments.study import study
+from experiments.study_pool import WarmPool
+
+SMALL = {"n_enterprises": 6, "enterprise_size_max": 200}
+OPTIONS = ["bu: strategy=bottoms_up", "direct: strategy=direct"]
+
+
+def small_study(**kwargs):
+    args = {"options": OPTIONS, "seeds": 2, "steps": 8, "workers": 1, "overrides": SMALL}
+    return study("default", **{**args, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def pool():
+    kept = WarmPool(2)
+    yield kept
+    kept.shutdown()
+
+
+def test_a_kept_pool_runs_studies_on_the_same_workers_with_the_same_results(pool):
+    warmed = {f.result(timeout=120) for f in pool.warm()}  # one worker may take both
+    pids = pool.pids()
+    assert len(pids) == 2 and warmed <= pids
+    here = small_study()
+    first = small_study(workers=2, pool=pool)
+    second = small_study(workers=2, pool=pool, steps=10)
+    pd.testing.assert_frame_equal(first.runs, here.runs)
+    assert second.steps == 10
+    assert pool.pids() == pids and pool.pools_started == 1  # nothing started again
+
+
+def test_a_cancelled_study_leaves_the_pool_usable(pool):
+    cancel = threading.Event()
+
+    def progress(done, total):
+        if done > 0:
+            cancel.set()
+
+    assert small_study(workers=2, pool=pool, steps=400, cancel=cancel, progress=progress) is None
+    assert small_study(workers=2, pool=pool).runs.shape[0] == 4
+    assert pool.pools_started == 1
+
+
+class CountingPool(ThreadPoolExecutor):
+    """Threads in place of processes, counting the runs submitted and not yet finished."""
+
+    def __init__(self):
+        super().__init__(max_workers=4)
+        self.now = self.most = 0
+        self.lock = threading.Lock()
+
+    def submit(self, fn, *args):
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        fut = super().submit(fn, *args)
+        fut.add_done_callback(self._done)
+        return fut
+
+    def _done(self, _):
+        with self.lock:
+            self.now -= 1
+
+
+@pytest.mark.parametrize("slots", [1, 2])
+def test_a_study_keeps_no_more_runs_in_flight_than_its_slots(slots, monkeypatch):
+    """A pool of four workers; a study holding ``slots`` heavy-work slots never has
+    more than that many runs submitted and unfinished (the server's bound on cores)."""
+    kept = WarmPool(4)
+    fake = CountingPool()
+    monkeypatch.setattr(kept, "_pool", lambda: fake)
+    study_pool._init_worker(kept._flags, kept._weeks)  # the "workers" are this process
+    try:
+        result = small_study(workers=slots, pool=kept, seeds=3)
+    finally:
+        study_pool._init_worker(None, None)
+        fake.shutdown()
+    assert result.runs.shape[0] == 6
+    assert fake.most == slots
+
+
+def test_the_server_keeps_one_pool_sized_by_its_slots(monkeypatch):
+    from gui import study_workers
+    from gui.limits import JOBS_ENV
+
+    monkeypatch.setattr(study_pool, "_shared", None)
+    monkeypatch.setenv(JOBS_ENV, "3")
+    started = []
+    monkeypatch.setattr(WarmPool, "warm", lambda self: started.append(self.workers))
+    # (warm_in_background calls warm from a thread named "warm study pool")
+    assert study_workers.pool() is study_workers.pool()
+    assert study_workers.pool().workers == 3
+    assert study_workers.warm_if_serving()
+    for t in threading.enumerate():
+        if t.name == "warm study pool":
+            t.join(5)
+    assert started == [3]
+    monkeypatch.delenv(JOBS_ENV)
+    assert not study_workers.warm_if_serving()  # not the server: nothing started
+
+
+OWNER = """
+import sys
+from experiments.study_pool import WarmPool
+pool = WarmPool(2)
+for f in pool.warm():
+    f.result()
+print(" ".join(str(p) for p in pool.pids()), flush=True)
+sys.stdin.read()
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_workers_and_their_forkserver_end_when_the_owner_is_killed():
+    """A server killed outright leaves no study worker behind (they watch the owner;
+    watching the forkserver deadlocked: it waits for them to close its pipe)."""
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-c", OWNER], cwd=root, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(root)})  # fmt: skip
+    workers = [int(p) for p in proc.stdout.readline().split()]
+    forkserver = {_parent(p) for p in workers}
+    assert len(workers) == 2 and len(forkserver) == 1 and proc.pid not in forkserver
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while any(map(_alive, [*workers, *forkserver])) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(map(_alive, [*workers, *forkserver]))
