@@ -145,7 +145,7 @@ class MarketModel(mesa.Model):
             else:
                 self.add_vendor(strategy, spec)
 
-        self.datacollector = ModelCollector(MODEL_REPORTERS)
+        self.datacollector = ModelCollector.for_reporters(MODEL_REPORTERS)
         self.vendor_records = VendorRecords(VENDOR_REPORTERS)  # live vendors only
         self._refresh_users()
         compute_metrics(self)

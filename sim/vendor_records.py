@@ -87,6 +87,14 @@ class ModelCollector(DataCollector):
     and everything else of Mesa's collector read what they read before.
     """
 
+    @staticmethod
+    def for_reporters(model_reporters: dict) -> DataCollector:
+        """This collector when every reporter is an attribute name, else Mesa's own (a
+        callable reporter, such as one a user or a test adds, is read as Mesa reads it)."""
+        if all(isinstance(r, str) for r in model_reporters.values()):
+            return ModelCollector(model_reporters)
+        return DataCollector(model_reporters=model_reporters)
+
     def __init__(self, model_reporters: dict[str, str]) -> None:
         if not all(isinstance(r, str) for r in model_reporters.values()):
             raise TypeError("ModelCollector takes attribute names only")

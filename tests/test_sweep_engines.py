@@ -151,7 +151,7 @@ def test_sigkill_then_resume_equals_an_uninterrupted_sweep(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--resume"], "holds no sweep to resume"),
+        (["--resume"], "sweep folder"),  # and 'does not exist': o is never made
         ([], "give a sweep spec"),
         (["SPEC", "--scheduler", "nonsense"], "expected tcp://HOST:PORT or 'local'"),
         (["SPEC", "--scheduler", "local", "--scheduler-file", "f"], "not both"),
@@ -162,6 +162,14 @@ def test_cli_usage_errors_exit_2(tmp_path, args, message):
     result = CliRunner().invoke(app, ["sweep", "--out", str(tmp_path / "o"), *args])
     assert result.exit_code == 2
     assert result.output.startswith("error:") and message in result.output
+
+
+def test_resume_names_a_missing_folder_and_an_empty_one_apart(tmp_path):
+    missing = CliRunner().invoke(app, ["sweep", "--resume", "--out", str(tmp_path / "o")])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+    (tmp_path / "empty").mkdir()
+    empty = CliRunner().invoke(app, ["sweep", "--resume", "--out", str(tmp_path / "empty")])
+    assert empty.exit_code == 2 and "holds no sweep to resume" in empty.output, empty.output
 
 
 def test_an_unreachable_scheduler_fails_before_the_folder_is_made(tmp_path):
