@@ -112,9 +112,13 @@ def _schedule_release() -> None:
     with _trim_lock:
         if _trim_timer is not None:
             _trim_timer.cancel()
-        _trim_timer = threading.Timer(TRIM_DELAY, release_memory)
-        _trim_timer.daemon = True
-        _trim_timer.start()
+        timer = threading.Timer(TRIM_DELAY, release_memory)
+        timer.daemon = True
+        try:
+            timer.start()
+        except RuntimeError:  # the server is shutting down: no thread, and no need to trim
+            return
+        _trim_timer = timer
 
 
 def install_release_on_close() -> None:

@@ -313,7 +313,11 @@ def write_report(path: Path, out: dict, argv: list[str]) -> None:
     lines += [f"| {r['round']} | {r['compute']:.2f} | {r['redraw']:.2f} | {r['all_screens']:.2f} |"
               for r in out["rounds"]]  # fmt: skip
     lines += ["", f"Median {out['median_all_screens']:.2f} s, max {out['max_all_screens']:.2f} s "
-              "(target: at most 2 s).", ""]  # fmt: skip
+              "(target: at most 2 s).", "",
+              "The redraw column is timed by the server's broadcast loop, from the advance "
+              "to the return of the last session's redraw; a screen can receive its update "
+              "a few milliseconds before that return, so a round's redraw may exceed its "
+              "every-screen figure.", ""]  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text("\n".join(lines), encoding="utf-8")
