@@ -326,7 +326,7 @@ CLAIMS: tuple[Claim, ...] = (
         mechanism="turnover: people leave and newcomers take their seats",
         mechanism_off={"generational_change": False},
         secondary=(USERS,),
-        note="Bottoms-up vendors only, ten years, people changing jobs every three; the newcomers' openness rises by 0.04 a year, or not at all. The metric is the revenue that openness turns into (through sign-ups, teams and purchasers), not openness itself. Without turnover nobody is replaced, so the two markets are one run.",
+        note="The default market with bottoms-up vendors only (where they live: on the reference model's parameters every one of them was out of business, and revenue was 0 in both arms), ten years, people changing jobs every three; the newcomers' openness rises by 0.04 a year, or not at all. The metric is the revenue that openness turns into (through sign-ups, teams and purchasers), not openness itself. Without turnover nobody is replaced, so the two markets are one run.",
     ),
     Claim(
         key="superlinear_rare",
@@ -346,6 +346,6 @@ CLAIMS: tuple[Claim, ...] = (
             "fewer than one bottoms-up company in five grows super-linearly in the default market",
             _below_a_fifth,
         ),
-        note="A company grows super-linearly when some later year adds at least twice the users its first year did. The default product spreads below the epidemic threshold (a K-factor of 0.66), so growth comes from marketing and is linear or tapers; the exceptions' collaboration product compounds through teams. Switched off, a collaboration product needs ten colleagues on it before it spreads to anyone (the most the model allows; the default market asks one, docs/model.md): the exceptions then grow like everyone else.",
+        note="A company grows super-linearly when some later quarter adds at least twice the users its first quarter did (quarters, because the exceptions' compounding runs its course within three quarters: `experiments/claim_metrics.py`). The default product spreads below the epidemic threshold (a K-factor of 0.66), so growth comes from marketing and is linear or tapers; the exceptions' collaboration product compounds through teams. Switched off, a collaboration product needs ten colleagues on it before it spreads to anyone (the most the model allows; the default market asks one, docs/model.md): the exceptions then grow like everyone else.",
     ),
 )

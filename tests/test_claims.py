@@ -575,12 +575,13 @@ KNOWN_FAILURES = {
     "not shown (at full size it holds at 20 seeds: 3.7k +- 1.7k, 2.2 SE)",
     ("holds", "careful_qualification"): "qualifying raises the focal company's CAC by "
     "9.7k +- 15k in the default market (at full size, 20 seeds, by 12k +- 9k)",
-    ("holds", "generational_change"): "bottoms-up ARR 0.3k +- 0.4k higher with the more open "
-    "generation: not shown (at full size, 20 seeds, 160 +- 95)",
-    ("holds", "superlinear_rare"): "on the default market of virality 0.0025 (commit "
-    "75d0ad8) 5% of its bottoms-up companies grow super-linearly and none in the exceptions' "
-    "market (0.05 +- 0.033): the exceptions (collaborative, virality 0.04, on that default) "
-    "do not run away at 70 enterprises (at full size, 20 seeds: none in either market)",
+    ("holds", "generational_change"): "bottoms-up ARR 7k +- 64k higher with the more open "
+    "generation, on the default market with bottoms-up vendors only: not shown (at full size "
+    "on tuning seeds 101-110, 0.62M +- 1.2M; self-serve users rise, revenue does not follow)",
+    ("holds", "superlinear_rare"): "counted by quarters, 0.30 of the default market's "
+    "bottoms-up companies grow super-linearly and 0.53 of the exceptions' (-0.225 +- 0.12, "
+    "1.9 SE): in markets of 70 enterprises a quarter's sign-ups double by chance (at full size "
+    "on tuning seeds 101-110: 0.075 against 0.475, -0.40 +- 0.14)",
     ("holds", "warm_network"): "half its touches warm, the focal company's CAC is 52.6k +- "
     "51k lower: the right direction within noise at this size since the default market "
     "changed (at full size, 20 seeds: 1.5k +- 10.8k higher, not shown either)",
@@ -591,6 +592,9 @@ KNOWN_FAILURES = {
 # Claims whose bar the default market no longer meets at any size since it became the
 # growing, quota-sized market of the model issue (measured, left failing on purpose).
 FAILS_AT_FULL_SIZE = {
+    ("bar", "superlinear_rare"): f"{OPEN}: 0.30 of the default market's bottoms-up "
+    "companies grow super-linearly (bar: below 0.2): a small market's quarters are noisy "
+    "(at full size on tuning seeds 101-110: 0.075)",
     ("bar", "attention_binds"): "the default market of the model issue: without fatigue "
     "reps win 10% more deals at full size (766 vs 697, +70 ± 24, seeds 1001-1010) and 24% "
     "at this size (66.8 vs 53.9), not 50%: sales teams sized to their bookings at quota "
