@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from agents.enterprise import Enterprise
+from agents.trait_arrays import trait_array
 from agents.vendor import Vendor
 from sim import budget, contracting, economics, hiring, selling, workforce
 from sim.compiled import count_users, invitations, joiners, self_serve_candidates, warm_up
@@ -329,8 +330,11 @@ class MarketModel(mesa.Model):
         return holder
 
     def vendor_traits(self, attr: str, dtype=np.float64) -> np.ndarray:
-        """One trait of every vendor ever (alive or not), indexed by vendor code."""
-        return np.array([getattr(v, attr) for v in self.vendor_list], dtype=dtype)
+        """One trait of every vendor ever (alive or not), indexed by vendor code.
+
+        Cached until a trait changes (:func:`agents.trait_arrays.trait_array`).
+        """
+        return trait_array(self, attr, dtype)
 
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
