@@ -239,15 +239,18 @@ def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> n
     return state == 1
 
 
-def purchaser_threshold(model: MarketModel) -> np.ndarray:
-    """Users of one vendor at which each enterprise's purchaser comes to it.
+def purchaser_threshold(model: MarketModel, enterprises=None) -> np.ndarray:
+    """Users of one vendor at which each enterprise's (all, or those given) purchaser comes to it.
 
     ``enterprise_trigger_share * size`` (seed 000: once use is widespread), or
     ``enterprise_trigger_users`` where that is lower and set: a large firm's IT steps
     in at tens of users (single sign-on, administration, security review), not at a
     quarter of a 5,000-person firm.
     """
-    threshold = model.enterprise_trigger_share * model.population.ent_size
+    sizes = model.population.ent_size
+    if enterprises is not None:  # a renewal asks for one enterprise: not all of them
+        sizes = sizes[enterprises]
+    threshold = model.enterprise_trigger_share * sizes
     if model.enterprise_trigger_users > 0:
         threshold = np.minimum(threshold, model.enterprise_trigger_users)
     return threshold
@@ -337,7 +340,7 @@ def _challenger(model: MarketModel, e: int, incumbent: int) -> int:
     if best < 0 or users[best] <= model.users_ev[e, incumbent]:
         return -1
     rival = model.vendor_list[best]
-    ripe = users[best] >= purchaser_threshold(model)[e]
+    ripe = users[best] >= purchaser_threshold(model, e)
     return best if rival.alive and rival.tactic.self_serve and ripe else -1
 
 
