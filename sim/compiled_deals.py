@@ -1,10 +1,12 @@
-"""Compiled per-deal passes (Numba): where reps aim their touches, and the draw of whom.
+"""Compiled per-deal passes (Numba): where reps aim, whom they touch, who may buy.
 
 Outbound touches (mechanism 4) built a weight matrix of enterprises by sellers with
 some fifteen numpy calls (a column per seller, then a mask per rule) and sampled it
 with six more (:func:`sim.kernels.sample_by_column`). On a market of a few hundred
 enterprises each call costs more than its arithmetic: the week's fixed cost. The two
-loops here do the same arithmetic in one pass each.
+loops here do the same arithmetic in one pass each. Bottoms-up conversion
+(mechanism 3) likewise found its candidate pairs (enterprise, vendor) with a dozen
+array masks a week: :func:`team_plan_pairs` and :func:`ripe_pairs` find them in one.
 
 As in :mod:`sim.compiled`, they draw no random numbers: the uniforms come from the
 model's ``numpy.random.Generator`` in the caller, in the same order and number as
@@ -101,6 +103,84 @@ def sample_columns(weights, counts, uniforms):
     return rows, cols
 
 
+@njit(cache=True, nogil=True)
+def team_plan_pairs(users_ev, codes, contract_at, team_plan_users):
+    """Pairs that may buy a team plan: ``team_plan_users`` users or more, no contract.
+
+    ``np.nonzero(((users >= team_plan_users) & (contract_at[:, codes] < 0)).T)`` of
+    :func:`sim.contracting.bottoms_up_conversion` (``users = users_ev[:, codes]``):
+    ``(columns, enterprises)``, column by column, enterprises ascending in each.
+    """
+    n_ent = users_ev.shape[0]
+    n = 0
+    for c in range(codes.shape[0]):
+        v = codes[c]
+        for e in range(n_ent):
+            if users_ev[e, v] >= team_plan_users and contract_at[e, v] < 0:
+                n += 1
+    cols = np.empty(n, dtype=np.int64)
+    ents = np.empty(n, dtype=np.int64)
+    k = 0
+    for c in range(codes.shape[0]):
+        v = codes[c]
+        for e in range(n_ent):
+            if users_ev[e, v] >= team_plan_users and contract_at[e, v] < 0:
+                cols[k] = c
+                ents[k] = e
+                k += 1
+    return cols, ents
+
+
+@njit(cache=True, nogil=True)
+def ripe_pairs(
+    users_ev,
+    codes,
+    threshold,
+    team_plan_users,
+    agreement_at,
+    opp_at,
+    cooloff_until,
+    step,
+    budget_open,
+    need_budget,
+):
+    """Pairs whose purchaser may come for an agreement (:func:`sim.contracting.bottoms_up_conversion`).
+
+    Users at the enterprise's ``threshold`` and at least ``team_plan_users``, no
+    agreement held in the enterprise, no opportunity of the vendor open there, no
+    cool-off, and (``need_budget``) a budget line open. ``(columns, enterprises)`` in
+    the order of ``np.nonzero(ripe.T)``.
+    """
+    n_ent = users_ev.shape[0]
+    n_codes = codes.shape[0]
+    ripe = np.zeros((n_codes, n_ent), dtype=np.bool_)
+    n = 0
+    for c in range(n_codes):
+        v = codes[c]
+        for e in range(n_ent):
+            u = users_ev[e, v]
+            if (
+                u >= threshold[e]
+                and u >= team_plan_users
+                and agreement_at[e] < 0
+                and opp_at[e, v] < 0
+                and cooloff_until[e, v] <= step
+                and (budget_open[e] or not need_budget)
+            ):
+                ripe[c, e] = True
+                n += 1
+    cols = np.empty(n, dtype=np.int64)
+    ents = np.empty(n, dtype=np.int64)
+    k = 0
+    for c in range(n_codes):
+        for e in range(n_ent):
+            if ripe[c, e]:
+                cols[k] = c
+                ents[k] = e
+                k += 1
+    return cols, ents
+
+
 _warm = False
 
 
@@ -131,4 +211,7 @@ def warm_up() -> None:
             flags,
         )
     sample_columns(np.ones((2, 2)), ids, np.zeros(0))
+    square = np.zeros((2, 2), dtype=np.int64)
+    team_plan_pairs(square, ids, square, 1)
+    ripe_pairs(square, ids, np.zeros(2), 1, ids, square, square.astype(np.int32), 0, flags, True)
     _warm = True

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled_deals import ripe_pairs, team_plan_pairs
 from sim.demand import budget_open, willing, willing_one
 from sim.kernels import gather_rows
 from sim.population import NO_PRODUCT
@@ -279,9 +280,48 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     if not vendors:
         return
     codes = np.array([v.index for v in vendors])
-    users = model.users_ev[:, codes]  # (enterprise, vendor) for self-serve vendors only
-    # team plans: enough users, no contract of the vendor yet
-    col, ent = np.nonzero(((users >= model.team_plan_users) & (model.contract_at[:, codes] < 0)).T)
+    # users_ev does not change in this mechanism (signing moves no user): the pairs are
+    # read from it directly. Team plans: enough users, no contract of the vendor yet
+    col, ent = team_plan_pairs(model.users_ev, codes, model.contract_at, model.team_plan_users)
+    if len(ent):  # (no pair draws nothing: skipping the calls leaves the stream as it was)
+        _team_plans(model, vendors, col, ent, codes)
+    # the purchaser comes: enough of the enterprise uses it and no agreement is held
+    col, ent = ripe_pairs(
+        model.users_ev,
+        codes,
+        purchaser_threshold(model),
+        model.team_plan_users,
+        model.agreement_at,
+        model.opp_at,
+        model.cooloff_until,
+        model.steps,
+        budget_open(model),
+        not model.usage_opens_budget,  # else an agreement needs the category's budget line
+    )
+    if not len(ent):
+        return
+    comes = draw_purchasers(model, ent, codes[col])
+    col, ent = col[comes], ent[comes]
+    if model.usage_opens_budget:  # shadow IT becomes a line item (mechanism 3d)
+        weeks = model.population.ent_budget_week
+        weeks[ent] = np.minimum(weeks[ent], model.steps)
+    by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors], dtype=bool)[col]
+    model.open_opportunities(ent[by_rep], codes[col[by_rep]], inbound=True)
+    closes = ~by_rep & (rng.random(len(ent)) < model.inbound_close_rate)
+    closes &= willing(model, ent, codes[col])
+    for c, e in zip(col[closes], ent[closes], strict=True):
+        if model.agreement_at[e] >= 0:  # another vendor signed this week
+            continue
+        vendor, n = vendors[c], int(model.users_ev[e, codes[c]])
+        acv = seat_acv(vendor, n, SELF_SERVE_ENTERPRISE, model.volume_discount)
+        sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, acv, n)
+
+
+def _team_plans(
+    model: MarketModel, vendors: list, col: np.ndarray, ent: np.ndarray, codes: np.ndarray
+) -> None:
+    """Mechanism 3's team plans for the candidate pairs (``vendors[col]`` in ``ent``)."""
+    rng = model.rng
     buys = draw_purchasers(model, ent, codes[col]) & (
         rng.random(len(ent)) < model.inbound_close_rate
     )
@@ -297,30 +337,6 @@ def bottoms_up_conversion(model: MarketModel) -> None:
         n = team_seats(model, e, vendor.index, purchaser)
         if not sign(model, e, vendor, TEAM, seat_acv(vendor, n, TEAM, 0.0), n):
             release_team_seats(model, e, vendor.index)
-    # the purchaser comes: enough of the enterprise uses it and no agreement is held
-    ripe = (users >= purchaser_threshold(model)[:, None]) & (users >= model.team_plan_users)
-    ripe &= (model.agreement_at[:, None] < 0) & (model.opp_at[:, codes] < 0)
-    ripe &= model.cooloff_until[:, codes] <= model.steps
-    if not model.usage_opens_budget:
-        ripe &= budget_open(model)[:, None]  # an agreement needs the category's budget line
-    col, ent = np.nonzero(ripe.T)
-    if not len(ent):
-        return
-    comes = draw_purchasers(model, ent, codes[col])
-    col, ent = col[comes], ent[comes]
-    if model.usage_opens_budget:  # shadow IT becomes a line item (mechanism 3d)
-        weeks = model.population.ent_budget_week
-        weeks[ent] = np.minimum(weeks[ent], model.steps)
-    by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors], dtype=bool)[col]
-    model.open_opportunities(ent[by_rep], codes[col[by_rep]], inbound=True)
-    closes = ~by_rep & (rng.random(len(ent)) < model.inbound_close_rate)
-    closes &= willing(model, ent, codes[col])
-    for c, e in zip(col[closes], ent[closes], strict=True):
-        if model.agreement_at[e] >= 0:  # another vendor signed this week
-            continue
-        vendor, n = vendors[c], int(users[e, c])
-        acv = seat_acv(vendor, n, SELF_SERVE_ENTERPRISE, model.volume_discount)
-        sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, acv, n)
 
 
 def renewal_probability(model: MarketModel, quality: float, usage: float) -> float:
