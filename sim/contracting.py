@@ -220,23 +220,32 @@ def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> n
     users with probability ``1 - (1 - user_is_buyer) ** (n // team_plan_users)``
     (each team of users has its own chance to hold someone who can buy).
     """
-    state = model.purchaser[ent, codes]
+    if not len(ent):
+        return np.zeros(0, dtype=bool)
+    # a flat index per pair, for take/put: a week calls this twice, and indexing the
+    # (enterprise, vendor) arrays by pairs of index arrays cost more than the draws
+    purchaser, teams_drawn = model.purchaser, model.purchaser_teams
+    flat = ent * purchaser.shape[1] + codes
+    state = purchaser.take(flat)
     new = state == 0
-    if new.any():
-        yes = model.rng.random(int(new.sum())) < model.user_is_buyer
+    n_new = int(np.count_nonzero(new))
+    if n_new:
+        yes = model.rng.random(n_new) < model.user_is_buyer
         state[new] = np.where(yes, 1, -1)
-        model.purchaser[ent[new], codes[new]] = state[new]
+        purchaser.put(flat[new], state[new])
     if model.purchaser_per_team:
         # one more chance for every further team of team_plan_users users (mechanism 3b)
-        teams = model.users_ev[ent, codes] // model.team_plan_users
-        drawn = model.purchaser_teams[ent, codes]
+        users = model.users_ev.take(ent * model.users_ev.shape[1] + codes)
+        teams = users // model.team_plan_users
+        drawn = teams_drawn.take(flat)
         more = np.where(new, teams - 1, teams - drawn)
         retry = (state == -1) & (more > 0)
-        if retry.any():
+        n_retry = int(np.count_nonzero(retry))
+        if n_retry:
             p = 1.0 - (1.0 - model.user_is_buyer) ** more[retry]
-            state[retry] = np.where(model.rng.random(int(retry.sum())) < p, 1, -1)
-            model.purchaser[ent[retry], codes[retry]] = state[retry]
-        model.purchaser_teams[ent, codes] = np.maximum(drawn, teams)
+            state[retry] = np.where(model.rng.random(n_retry) < p, 1, -1)
+            purchaser.put(flat[retry], state[retry])
+        teams_drawn.put(flat, np.maximum(drawn, teams))
     return state == 1
 
 

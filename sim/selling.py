@@ -77,11 +77,11 @@ def outbound_touches(model: MarketModel) -> None:
     responded = rng.random(n) < p_respond
     model.step_responses = int(responded.sum())
 
-    touched = np.bincount(buyer, minlength=len(pop.receptivity))
-    pop.receptivity *= (1.0 - model.touch_fatigue) ** touched
+    # only the touched wear down: an untouched buyer's factor is (1 - fatigue) ** 0 = 1
+    # exactly, so skipping the others (most of them) leaves every value as it was
+    wear_down(pop.receptivity, buyer, 1.0 - model.touch_fatigue)
     if model.brand_erosion > 0:
-        pair = np.bincount(ent * model.vendor_capacity + ven, minlength=model.brand.size)
-        model.brand *= (1.0 - model.brand_erosion) ** pair.reshape(model.brand.shape)
+        wear_down(model.brand, ent * model.vendor_capacity + ven, 1.0 - model.brand_erosion)
 
     # a buyer under a rival's agreement that does not renew soon answers "call us at
     # renewal": the touch spent attention, but no opportunity opens
@@ -90,6 +90,18 @@ def outbound_touches(model: MarketModel) -> None:
         pairs = np.unique(ent[opens] * model.vendor_capacity + ven[opens])
         e, v = np.divmod(pairs, model.vendor_capacity)
         model.open_opportunities(e, v, inbound=False)
+
+
+def wear_down(values: np.ndarray, hits: np.ndarray, keep: float) -> None:
+    """``values *= keep ** (times each flat index is in hits)``, in place.
+
+    Only the entries hit are computed: the others' factor is ``keep ** 0 = 1``
+    exactly, so the result is that of the whole-array expression, bit for bit.
+    ``hits`` index ``values`` flat (row-major), whatever its shape.
+    """
+    touched = np.bincount(hits, minlength=values.size)
+    idx = np.flatnonzero(touched)
+    values.flat[idx] = values.flat[idx] * keep ** touched[idx]
 
 
 def target_weights(
