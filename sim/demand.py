@@ -97,7 +97,7 @@ def seat_worth(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray)
 def willing(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray) -> np.ndarray:
     """Whether each enterprise would pay each vendor's seat price (pairs)."""
     vendors = np.asarray(vendors, dtype=np.int64)
-    if model.seat_value <= 0:
+    if model.seat_value <= 0 or not len(vendors):
         return np.ones(len(vendors), dtype=bool)
     price = model.vendor_traits("seat_price")[vendors]
     return price <= seat_worth(model, enterprises, vendors)

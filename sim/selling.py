@@ -208,6 +208,8 @@ def advance_pipeline(model: MarketModel) -> None:
     if not len(ids):
         return
     moved = ids[rng.random(len(ids)) < pipe.hazard[ids]]
+    if not len(moved):  # nothing moves: nothing is dropped, won or lost (and nothing drawn)
+        return
     pipe.stage[moved] += 1
     stage = pipe.stage[moved]
     bar = model.vendor_traits("qualification")[pipe.vendor[moved]]
