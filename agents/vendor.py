@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -92,15 +93,15 @@ class Vendor(mesa.Agent):
         self._rep_won_ledger: deque[float] = deque([0.0], maxlen=PAYBACK_WEEKS + 1)
 
     # -- strategy -------------------------------------------------------------------
-    @property
-    def strategy(self) -> str:
-        return self.tactic.name
-
-    @strategy.setter
-    def strategy(self, name: str) -> None:
+    def _set_strategy(self, name: str) -> None:
         if name not in TACTICS:
             raise ValueError(f"unknown strategy {name!r}; expected one of {', '.join(TACTICS)}")
         self.tactic = TACTICS[name]
+
+    # read every week by the records and the event log: a C-level getter, no Python frame
+    strategy = property(
+        attrgetter("tactic.name"), _set_strategy, doc="The tactic's name (settable)."
+    )
 
     # -- reps -----------------------------------------------------------------------
     @property
@@ -114,15 +115,16 @@ class Vendor(mesa.Agent):
         self._rep_cohorts = cohorts
         self._reps = sum(c for _, c in cohorts)
 
-    @property
-    def reps(self) -> int:
-        """Reps on the payroll, kept as a running count.
+    reps = property(
+        attrgetter("_reps"),
+        doc="""Reps on the payroll, kept as a running count.
 
         A week reads it some hundred times (capacity, costs, runway, hiring, the
         records) and it changes only when reps are hired, leave or the cohorts are
-        replaced, so it is updated there instead of summed over the cohorts per read.
-        """
-        return self._reps
+        replaced, so it is updated there instead of summed over the cohorts per read,
+        and read by a C-level getter (no Python frame).
+        """,
+    )
 
     def effective_reps(self, step: int, ramp_weeks: int) -> float:
         """Reps weighted by ramp: a rep hired ``w`` weeks ago counts ``min(1, w/ramp)``."""
