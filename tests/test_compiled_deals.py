@@ -128,7 +128,9 @@ def test_candidate_pairs_equal_the_numpy_masks():
             ripe &= cool[:, codes] <= 5
             if need:
                 ripe &= bud[:, None]
-            got = ripe_pairs(users_ev, codes, threshold, tpu, agreement_at, opp_at, cool, 5, bud, need)
+            got = ripe_pairs(
+                users_ev, codes, threshold, tpu, agreement_at, opp_at, cool, 5, bud, need
+            )
             want = np.nonzero(ripe.T)
             assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
 
@@ -223,7 +225,9 @@ def test_trait_arrays_follow_every_change():
     model.add_vendor("direct")  # an entrant
     for name in ("quality", "seat_price", "qualification", "warm_intro_share"):
         assert np.array_equal(model.vendor_traits(name), objects_trait(model, name))
-    assert np.array_equal(model.vendor_traits("touches_total"), objects_trait(model, "touches_total"))
+    assert np.array_equal(
+        model.vendor_traits("touches_total"), objects_trait(model, "touches_total")
+    )
 
 
 def test_reps_follow_hires_losses_and_replaced_cohorts():
