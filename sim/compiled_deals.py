@@ -104,6 +104,45 @@ def sample_columns(weights, counts, uniforms):
 
 
 @njit(cache=True, nogil=True)
+def responses(
+    ent,
+    ven,
+    u_buyer,
+    u_warm,
+    u_respond,
+    committee_offset,
+    committee_size,
+    warm_share,
+    warm_boost,
+    receptivity,
+    holder,
+    beyond,
+):
+    """Whom each touch reaches and whether it opens an opportunity (mechanism 4).
+
+    :func:`sim.selling.outbound_touches` on its three uniforms per touch: the buyer
+    ``offset + int(u_buyer * committee size)``; a warm introduction where
+    ``u_warm < warm_share[vendor]``; a response where ``u_respond <
+    min(1, receptivity * (warm_boost if warm else 1))`` (receptivity as at the start of
+    the week); and an opening where it responded and no rival's agreement holds the
+    enterprise beyond its renewal window (:func:`sim.selling.locked_until_renewal`).
+    Returns ``(buyer, responded, opens)``.
+    """
+    n = ent.shape[0]
+    buyer = np.empty(n, dtype=np.int64)
+    responded = np.empty(n, dtype=np.bool_)
+    opens = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        e = ent[i]
+        b = committee_offset[e] + np.int64(u_buyer[i] * committee_size[e])
+        buyer[i] = b
+        p = receptivity[b] * (warm_boost if u_warm[i] < warm_share[ven[i]] else 1.0)
+        responded[i] = u_respond[i] < min(1.0, p)
+        opens[i] = responded[i] and not (beyond[e] and holder[e] != ven[i])
+    return buyer, responded, opens
+
+
+@njit(cache=True, nogil=True)
 def team_plan_pairs(users_ev, codes, contract_at, team_plan_users):
     """Pairs that may buy a team plan: ``team_plan_users`` users or more, no contract.
 
@@ -211,6 +250,8 @@ def warm_up() -> None:
             flags,
         )
     sample_columns(np.ones((2, 2)), ids, np.zeros(0))
+    x = np.zeros(2)
+    responses(ids, ids, x, x, x, ids, ids, x, 1.0, x, ids, flags)
     square = np.zeros((2, 2), dtype=np.int64)
     team_plan_pairs(square, ids, square, 1)
     ripe_pairs(square, ids, np.zeros(2), 1, ids, square, square.astype(np.int32), 0, flags, True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.compiled_deals import sample_columns, touch_weights
+from sim.compiled_deals import responses, sample_columns, touch_weights
 from sim.contracting import sell_agreement
 from sim.demand import budget_open, willing
 from sim.tables import STAGES
@@ -67,15 +67,25 @@ def outbound_touches(model: MarketModel) -> None:
         vendor.touches_total += k
     n = len(ent)
     model.step_touches = n
-    buyer = pop.ent_committee_offset[ent] + (rng.random(n) * pop.ent_committee_size[ent]).astype(
-        np.int64
+    # three uniforms per touch, drawn in the order the steps use them: the buyer in the
+    # committee, a warm introduction (each vendor's share), the response; then one
+    # compiled pass (receptivity as at the start of the week, as before)
+    u_buyer, u_warm, u_respond = rng.random(n), rng.random(n), rng.random(n)
+    buyer, responded, opens = responses(
+        ent,
+        ven,
+        u_buyer,
+        u_warm,
+        u_respond,
+        pop.ent_committee_offset,
+        pop.ent_committee_size,
+        model.vendor_traits("warm_intro_share"),
+        float(model.warm_intro_boost),
+        pop.receptivity,
+        holder,
+        beyond,
     )
-    warm = rng.random(n) < model.vendor_traits("warm_intro_share")[ven]  # each vendor's reps
-    p_respond = np.minimum(
-        1.0, pop.receptivity[buyer] * np.where(warm, model.warm_intro_boost, 1.0)
-    )
-    responded = rng.random(n) < p_respond
-    model.step_responses = int(responded.sum())
+    model.step_responses = int(np.count_nonzero(responded))
 
     # only the touched wear down: an untouched buyer's factor is (1 - fatigue) ** 0 = 1
     # exactly, so skipping the others (most of them) leaves every value as it was
@@ -84,8 +94,8 @@ def outbound_touches(model: MarketModel) -> None:
         wear_down(model.brand, ent * model.vendor_capacity + ven, 1.0 - model.brand_erosion)
 
     # a buyer under a rival's agreement that does not renew soon answers "call us at
-    # renewal": the touch spent attention, but no opportunity opens
-    opens = responded & ~locked_until_renewal(model, ent, ven, holder, beyond)
+    # renewal": the touch spent attention, but no opportunity opens (``opens`` is
+    # ``responded & ~locked_until_renewal``)
     if opens.any():
         pairs = np.unique(ent[opens] * model.vendor_capacity + ven[opens])
         e, v = np.divmod(pairs, model.vendor_capacity)

@@ -21,7 +21,13 @@ import numpy as np
 import pytest
 
 from agents.tactics import TACTICS
-from sim.compiled_deals import ripe_pairs, sample_columns, team_plan_pairs, touch_weights
+from sim.compiled_deals import (
+    responses,
+    ripe_pairs,
+    sample_columns,
+    team_plan_pairs,
+    touch_weights,
+)
 from sim.contracting import draw_purchasers
 from sim.kernels import sample_by_column
 from sim.model import MarketModel
@@ -261,7 +267,7 @@ import json
 from sim import compiled_deals
 from sim.model import MarketModel
 
-KERNELS = ("touch_weights", "sample_columns", "team_plan_pairs", "ripe_pairs")
+KERNELS = ("touch_weights", "sample_columns", "responses", "team_plan_pairs", "ripe_pairs")
 
 
 def signatures():
@@ -286,3 +292,28 @@ def test_warm_up_compiles_what_a_run_calls():
     before, after = json.loads(out.stdout.strip().splitlines()[-1])
     assert all(before.values()), f"warm_up left loops uncompiled: {before}"
     assert after == before
+
+
+def test_responses_equal_the_numpy_steps():
+    rng = np.random.default_rng(13)
+    committee = rng.integers(1, 6, N_ENT)
+    offset = np.concatenate([[0], np.cumsum(committee)[:-1]])
+    for _ in range(20):
+        n = int(rng.integers(0, 200))
+        ent, ven = rng.integers(0, N_ENT, n), rng.integers(0, 6, n)
+        u = rng.random((3, n))
+        if n >= 2:
+            u[:, :2] = [0.0, 1.0 - 2**-53]  # the ends of [0, 1)
+        share, receptivity = rng.random(6), rng.random(int(committee.sum())) * 1.5
+        holder = np.where(rng.random(N_ENT) < 0.5, rng.integers(0, 6, N_ENT), -1)
+        beyond = (holder >= 0) & (rng.random(N_ENT) < 0.6)
+        buyer = offset[ent] + (u[0] * committee[ent]).astype(np.int64)
+        warm = u[1] < share[ven]
+        p_respond = np.minimum(1.0, receptivity[buyer] * np.where(warm, 2.5, 1.0))
+        if n >= 3:
+            u[2, 2] = p_respond[2] if p_respond[2] < 1.0 else u[2, 2]  # a tie: no response
+        responded = u[2] < p_respond
+        opens = responded & ~(beyond[ent] & (holder[ent] != ven))
+        got = responses(ent, ven, *u, offset, committee, share, 2.5, receptivity, holder, beyond)
+        for g, w in zip(got, (buyer, responded, opens), strict=True):
+            assert np.array_equal(g, w)
