@@ -39,8 +39,9 @@ def trait_property(name: str) -> property:
     def set_trait(vendor: Any, value: Any) -> None:
         vendor.__dict__[slot] = value
         cache = vendor.model.__dict__.get(_CACHE)
-        if cache:
-            cache.pop(name, None)
+        if cache:  # keyed (trait, dtype): drop this trait's arrays of every dtype
+            for key in [key for key in cache if key[0] == name]:
+                del cache[key]
 
     return property(attrgetter(slot), set_trait, doc=f"The vendor's ``{name}``.")
 
@@ -65,8 +66,8 @@ def trait_array(model: Any, attr: str, dtype: Any = np.float64) -> np.ndarray:
     cache = model.__dict__.get(_CACHE)
     if cache is None:
         cache = model.__dict__[_CACHE] = {}
-    by_dtype = cache.setdefault(attr, {})
-    held = by_dtype.get(dtype)
+    key = (attr, dtype)
+    held = cache.get(key)
     if held is None or len(held) != len(vendors):
-        held = by_dtype[dtype] = np.array([getattr(v, attr) for v in vendors], dtype=dtype)
+        held = cache[key] = np.array([getattr(v, attr) for v in vendors], dtype=dtype)
     return held.copy()

@@ -108,5 +108,14 @@ def willing_one(model: MarketModel, e: int, vendor) -> bool:
     so the vendor's own attributes are read instead of every vendor's trait array)."""
     if model.seat_value <= 0:
         return True
-    worth = _worth(model, vendor.quality, e, model.users_ev[e, vendor.index])
+    # :func:`_worth` in Python floats: the same IEEE operations in the same order as on
+    # numpy scalars (an int64 count is exact as a float), without numpy's per-call cost
+    pop = model.population
+    share = min(int(model.users_ev[e, vendor.index]) / max(int(pop.ent_size[e]), 1), 1.0)
+    worth = (
+        model.seat_value
+        * vendor.quality
+        * float(pop.ent_value[e])
+        * (1.0 + model.usage_value * share)
+    )
     return bool(vendor.seat_price <= worth)
