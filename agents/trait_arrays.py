@@ -21,10 +21,28 @@ from typing import Any
 
 import numpy as np
 
-from sim.params import VENDOR_TRAITS
-
-# the traits read as arrays; ``alive`` is a state, but read as an array by the metrics
-CACHED: tuple[str, ...] = (*VENDOR_TRAITS, "alive")
+# the traits read as arrays: :data:`sim.params.VENDOR_TRAITS` (agents do not import sim,
+# so they are listed here; tests/test_compiled_deals.py checks that none is missing, and
+# a trait left out would only be read uncached), and ``alive``, a state the metrics read
+CACHED: tuple[str, ...] = (
+    "quality",
+    "virality",
+    "collaborative",
+    "marketing_spend",
+    "marketing_reach",
+    "seat_price",
+    "enterprise_uplift",
+    "initial_reps",
+    "sales_start_week",
+    "rep_cost",
+    "touches_per_rep",
+    "rep_capacity",
+    "initial_cash",
+    "burn",
+    "qualification",
+    "warm_intro_share",
+    "alive",
+)
 _CACHE = "_vendor_trait_arrays"  # the model's attribute that holds the arrays
 
 

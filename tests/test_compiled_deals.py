@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from agents.tactics import TACTICS
+from agents.trait_arrays import CACHED
 from sim.compiled_deals import (
     responses,
     ripe_pairs,
@@ -31,6 +32,7 @@ from sim.compiled_deals import (
 from sim.contracting import draw_purchasers
 from sim.kernels import sample_by_column
 from sim.model import MarketModel
+from sim.params import VENDOR_TRAITS
 from sim.selling import wear_down
 
 N_ENT = 30
@@ -241,6 +243,10 @@ def test_trait_arrays_follow_every_change():
     )
 
 
+def test_every_vendor_trait_is_cached():
+    assert set(VENDOR_TRAITS) <= set(CACHED)
+
+
 def test_reps_follow_hires_losses_and_replaced_cohorts():
     model = small_model()
     vendor = model.vendor_list[0]
@@ -266,6 +272,7 @@ _SIGNATURES = """
 import json
 from sim import compiled_deals
 from sim.model import MarketModel
+from sim.params import VENDOR_TRAITS
 
 KERNELS = ("touch_weights", "sample_columns", "responses", "team_plan_pairs", "ripe_pairs")
 
