@@ -113,6 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.base is None or not (args.base / "sim" / "model.py").is_file():
         print("error: --base must name a Sales Web checkout (with sim/model.py)", file=sys.stderr)
         return 2
+    for name in ("pairs", "weeks"):
+        if getattr(args, name) < 1:
+            print(f"error: --{name} must be at least 1", file=sys.stderr)
+            return 2
+    if args.enterprises < 0:
+        print("error: --enterprises must be 0 (the scenario's size) or more", file=sys.stderr)
+        return 2
     trees = {"base": args.base.resolve(), "this": ROOT}
     runs: dict[str, list[dict]] = {"base": [], "this": []}
     ratios = []
