@@ -6,7 +6,8 @@ with six more (:func:`sim.kernels.sample_by_column`). On a market of a few hundr
 enterprises each call costs more than its arithmetic: the week's fixed cost. The two
 loops here do the same arithmetic in one pass each. Bottoms-up conversion
 (mechanism 3) likewise found its candidate pairs (enterprise, vendor) with a dozen
-array masks a week: :func:`team_plan_pairs` and :func:`ripe_pairs` find them in one.
+array masks a week: :func:`team_plan_pairs` and :func:`ripe_pairs` find them in one,
+and :func:`willing_pairs` tests the demand curve for a few pairs at a time.
 
 As in :mod:`sim.compiled`, they draw no random numbers: the uniforms come from the
 model's ``numpy.random.Generator`` in the caller, in the same order and number as
@@ -143,6 +144,27 @@ def responses(
 
 
 @njit(cache=True, nogil=True)
+def willing_pairs(ent, ven, price, quality, users_ev, ent_size, ent_value, seat_value, usage_value):
+    """Whether each enterprise would pay each vendor's seat price (:func:`sim.demand.willing`).
+
+    ``price <= seat_value * quality * ent_value * (1 + usage_value * share)``, ``share =
+    min(users / max(size, 1), 1)``, in that order of operations (``price`` and
+    ``quality`` indexed by vendor code). A week asks it four times for a few pairs: a
+    dozen numpy calls each, one pass here.
+    """
+    n = ent.shape[0]
+    out = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        e, v = ent[i], ven[i]
+        share = users_ev[e, v] / max(ent_size[e], 1)
+        if share > 1.0:
+            share = 1.0
+        worth = seat_value * quality[v] * ent_value[e] * (1.0 + usage_value * share)
+        out[i] = price[v] <= worth
+    return out
+
+
+@njit(cache=True, nogil=True)
 def team_plan_pairs(users_ev, codes, contract_at, team_plan_users):
     """Pairs that may buy a team plan: ``team_plan_users`` users or more, no contract.
 
@@ -253,6 +275,7 @@ def warm_up() -> None:
     x = np.zeros(2)
     responses(ids, ids, x, x, x, ids, ids, x, 1.0, x, ids, flags)
     square = np.zeros((2, 2), dtype=np.int64)
+    willing_pairs(ids, ids, x, x, square, ids, x, 1.0, 1.0)
     team_plan_pairs(square, ids, square, 1)
     ripe_pairs(square, ids, np.zeros(2), 1, ids, square, square.astype(np.int32), 0, flags, True)
     _warm = True

@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled_deals import willing_pairs
+
 if TYPE_CHECKING:
     from sim.model import MarketModel
 
@@ -99,8 +101,18 @@ def willing(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray) ->
     vendors = np.asarray(vendors, dtype=np.int64)
     if model.seat_value <= 0 or not len(vendors):
         return np.ones(len(vendors), dtype=bool)
-    price = model.vendor_traits("seat_price")[vendors]
-    return price <= seat_worth(model, enterprises, vendors)
+    pop = model.population
+    return willing_pairs(  # price <= seat_worth(...), the same operations in one pass
+        np.asarray(enterprises, dtype=np.int64),
+        vendors,
+        model.vendor_traits("seat_price"),
+        model.vendor_traits("quality"),
+        model.users_ev,
+        pop.ent_size,
+        pop.ent_value,
+        float(model.seat_value),
+        float(model.usage_value),
+    )
 
 
 def willing_one(model: MarketModel, e: int, vendor) -> bool:

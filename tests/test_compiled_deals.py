@@ -28,6 +28,7 @@ from sim.compiled_deals import (
     sample_columns,
     team_plan_pairs,
     touch_weights,
+    willing_pairs,
 )
 from sim.contracting import draw_purchasers
 from sim.kernels import sample_by_column
@@ -274,7 +275,14 @@ from sim import compiled_deals
 from sim.model import MarketModel
 from sim.params import VENDOR_TRAITS
 
-KERNELS = ("touch_weights", "sample_columns", "responses", "team_plan_pairs", "ripe_pairs")
+KERNELS = (
+    "touch_weights",
+    "sample_columns",
+    "responses",
+    "willing_pairs",
+    "team_plan_pairs",
+    "ripe_pairs",
+)
 
 
 def signatures():
@@ -324,3 +332,20 @@ def test_responses_equal_the_numpy_steps():
         got = responses(ent, ven, *u, offset, committee, share, 2.5, receptivity, holder, beyond)
         for g, w in zip(got, (buyer, responded, opens), strict=True):
             assert np.array_equal(g, w)
+
+
+def test_willing_pairs_equal_the_numpy_demand_curve():
+    rng = np.random.default_rng(17)
+    size = rng.integers(0, 40, N_ENT)  # 0: the max(size, 1) guard
+    value = np.exp(0.5 * rng.standard_normal(N_ENT))
+    users_ev = rng.integers(0, 60, (N_ENT, 5))  # users above size: share capped at 1
+    quality, price = rng.random(5), rng.random(5) * 80
+    for _ in range(20):
+        n = int(rng.integers(0, 60))
+        ent, ven = rng.integers(0, N_ENT, n), rng.integers(0, 5, n)
+        share = np.minimum(users_ev[ent, ven] / np.maximum(size[ent], 1), 1.0)
+        worth = 40.0 * quality[ven] * value[ent] * (1.0 + 0.7 * share)
+        if n:
+            price[ven[0]] = worth[0]  # a tie: willing (price at most the worth)
+        got = willing_pairs(ent, ven, price, quality, users_ev, size, value, 40.0, 0.7)
+        assert np.array_equal(got, price[ven] <= worth)
