@@ -30,20 +30,28 @@ class Tactic:
     self_serve: bool
     outbound: bool
 
+    def user_weight(self, user_preference: float) -> float:
+        """How many times more its reps weigh an enterprise where its product has users.
+
+        Hybrid reps go first where the product already has users, ``user_preference``
+        times more (the ``hybrid_user_preference`` parameter: bottoms-up as lead
+        generation for direct, seed 003); direct reps weigh by size alone (1).
+        """
+        return float(user_preference) if self.name == "hybrid" else 1.0
+
     def target_weights(
         self, sizes: np.ndarray, users_here: np.ndarray, user_preference: float
     ) -> np.ndarray:
         """Weights over enterprises for this vendor's outbound touches.
 
-        Direct reps go where the money is (weight by size); hybrid reps go first
-        where the product already has users, ``user_preference`` times more
-        (the ``hybrid_user_preference`` parameter: bottoms-up as lead generation for
-        direct, seed 003).
+        Direct reps go where the money is (weight by size); hybrid reps weigh by size
+        times :meth:`user_weight` where the product already has users. The engine
+        applies the same rule in one compiled pass for all sellers
+        (:func:`sim.compiled_deals.touch_weights`); this is its one-vendor form.
         """
-        weights = sizes.astype(np.float64)
-        if self.name == "hybrid":
-            weights = weights * np.where(users_here > 0, user_preference, 1.0)
-        return weights
+        return sizes.astype(np.float64) * np.where(
+            users_here > 0, self.user_weight(user_preference), 1.0
+        )
 
 
 TACTICS: dict[str, Tactic] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -10,6 +11,7 @@ import numpy as np
 
 from agents.tactics import TACTICS, Tactic
 from agents.terms import YEAR, cac_payback_months
+from agents.trait_arrays import add_trait_properties
 
 if TYPE_CHECKING:
     from sim.model import MarketModel
@@ -18,12 +20,16 @@ if TYPE_CHECKING:
 PAYBACK_WEEKS = YEAR  # CAC payback is measured over the trailing year
 
 
+@add_trait_properties
 class Vendor(mesa.Agent):
     """A software vendor.
 
     Traits (``quality``, ``virality``, ``marketing_spend``, ...) are plain attributes a
     workshop team or a scenario may set. Market outcomes (``arr``, ``users``,
     ``customers``) are read from arrays the model refreshes each step.
+
+    The traits and ``alive`` are properties (:mod:`agents.trait_arrays`): setting one
+    drops the model's cached array of it, so ``model.vendor_traits`` stays current.
 
     Reps are held as cohorts ``[(hired_step, count), ...]`` so that a new rep ramps
     linearly to full productivity over ``rep_ramp_weeks``.
@@ -62,11 +68,11 @@ class Vendor(mesa.Agent):
         self.warm_intro_share: float = traits["warm_intro_share"]
         # the week its sales motion starts (its first reps are hired then)
         self.sales_start: int = model.steps + self.sales_start_week
-        self.rep_cohorts: list[list[int]] = []
+        self.rep_cohorts = []
         if self.tactic.outbound and self.initial_reps > 0 and self.sales_start_week == 0:
             # reps present at the start are ramped; entrants' reps ramp from now
             start = model.steps - (0 if model.steps else model.rep_ramp_weeks)
-            self.rep_cohorts.append([start, int(self.initial_reps)])
+            self.hire(int(self.initial_reps), start)
         self.alive = True
         self.entered = model.steps
         self.exited: int | None = None
@@ -87,20 +93,38 @@ class Vendor(mesa.Agent):
         self._rep_won_ledger: deque[float] = deque([0.0], maxlen=PAYBACK_WEEKS + 1)
 
     # -- strategy -------------------------------------------------------------------
-    @property
-    def strategy(self) -> str:
-        return self.tactic.name
-
-    @strategy.setter
-    def strategy(self, name: str) -> None:
+    def _set_strategy(self, name: str) -> None:
         if name not in TACTICS:
             raise ValueError(f"unknown strategy {name!r}; expected one of {', '.join(TACTICS)}")
         self.tactic = TACTICS[name]
 
+    # read every week by the records and the event log: a C-level getter, no Python frame
+    strategy = property(
+        attrgetter("tactic.name"), _set_strategy, doc="The tactic's name (settable)."
+    )
+
     # -- reps -----------------------------------------------------------------------
     @property
-    def reps(self) -> int:
-        return sum(c for _, c in self.rep_cohorts)
+    def rep_cohorts(self) -> list[list[int]]:
+        """``[[hired_step, count], ...]``; assign a new list to change it (the setter
+        keeps :attr:`reps` in step), never mutate it in place from outside."""
+        return self._rep_cohorts
+
+    @rep_cohorts.setter
+    def rep_cohorts(self, cohorts: list[list[int]]) -> None:
+        self._rep_cohorts = cohorts
+        self._reps = sum(c for _, c in cohorts)
+
+    reps = property(
+        attrgetter("_reps"),
+        doc="""Reps on the payroll, kept as a running count.
+
+        A week reads it some hundred times (capacity, costs, runway, hiring, the
+        records) and it changes only when reps are hired, leave or the cohorts are
+        replaced, so it is updated there instead of summed over the cohorts per read,
+        and read by a C-level getter (no Python frame).
+        """,
+    )
 
     def effective_reps(self, step: int, ramp_weeks: int) -> float:
         """Reps weighted by ramp: a rep hired ``w`` weeks ago counts ``min(1, w/ramp)``."""
@@ -110,7 +134,8 @@ class Vendor(mesa.Agent):
 
     def hire(self, count: int, step: int) -> None:
         if count > 0:
-            self.rep_cohorts.append([step, int(count)])
+            self._rep_cohorts.append([step, int(count)])
+            self._reps += int(count)
 
     def lose_reps(self, count: int, rng: np.random.Generator) -> None:
         """Remove ``count`` reps drawn at random across cohorts."""
@@ -119,9 +144,9 @@ class Vendor(mesa.Agent):
         sizes = np.array([c for _, c in self.rep_cohorts])
         count = min(count, int(sizes.sum()))
         gone = rng.multivariate_hypergeometric(sizes, count)
-        for cohort, g in zip(self.rep_cohorts, gone, strict=True):
+        for cohort, g in zip(self._rep_cohorts, gone, strict=True):
             cohort[1] -= int(g)
-        self.rep_cohorts = [c for c in self.rep_cohorts if c[1] > 0]
+        self.rep_cohorts = [c for c in self._rep_cohorts if c[1] > 0]
 
     # -- outcomes -------------------------------------------------------------------
     @property

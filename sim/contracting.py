@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled_deals import ripe_pairs, team_plan_pairs
 from sim.demand import budget_open, willing, willing_one
 from sim.kernels import gather_rows
 from sim.population import NO_PRODUCT
@@ -219,35 +220,47 @@ def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> n
     users with probability ``1 - (1 - user_is_buyer) ** (n // team_plan_users)``
     (each team of users has its own chance to hold someone who can buy).
     """
-    state = model.purchaser[ent, codes]
+    if not len(ent):
+        return np.zeros(0, dtype=bool)
+    # a flat index per pair, for take/put: a week calls this twice, and indexing the
+    # (enterprise, vendor) arrays by pairs of index arrays cost more than the draws
+    purchaser, teams_drawn = model.purchaser, model.purchaser_teams
+    flat = ent * purchaser.shape[1] + codes
+    state = purchaser.take(flat)
     new = state == 0
-    if new.any():
-        yes = model.rng.random(int(new.sum())) < model.user_is_buyer
+    n_new = int(np.count_nonzero(new))
+    if n_new:
+        yes = model.rng.random(n_new) < model.user_is_buyer
         state[new] = np.where(yes, 1, -1)
-        model.purchaser[ent[new], codes[new]] = state[new]
+        purchaser.put(flat[new], state[new])
     if model.purchaser_per_team:
         # one more chance for every further team of team_plan_users users (mechanism 3b)
-        teams = model.users_ev[ent, codes] // model.team_plan_users
-        drawn = model.purchaser_teams[ent, codes]
+        users = model.users_ev.take(ent * model.users_ev.shape[1] + codes)
+        teams = users // model.team_plan_users
+        drawn = teams_drawn.take(flat)
         more = np.where(new, teams - 1, teams - drawn)
         retry = (state == -1) & (more > 0)
-        if retry.any():
+        n_retry = int(np.count_nonzero(retry))
+        if n_retry:
             p = 1.0 - (1.0 - model.user_is_buyer) ** more[retry]
-            state[retry] = np.where(model.rng.random(int(retry.sum())) < p, 1, -1)
-            model.purchaser[ent[retry], codes[retry]] = state[retry]
-        model.purchaser_teams[ent, codes] = np.maximum(drawn, teams)
+            state[retry] = np.where(model.rng.random(n_retry) < p, 1, -1)
+            purchaser.put(flat[retry], state[retry])
+        teams_drawn.put(flat, np.maximum(drawn, teams))
     return state == 1
 
 
-def purchaser_threshold(model: MarketModel) -> np.ndarray:
-    """Users of one vendor at which each enterprise's purchaser comes to it.
+def purchaser_threshold(model: MarketModel, enterprises=None) -> np.ndarray:
+    """Users of one vendor at which each enterprise's (all, or those given) purchaser comes to it.
 
     ``enterprise_trigger_share * size`` (seed 000: once use is widespread), or
     ``enterprise_trigger_users`` where that is lower and set: a large firm's IT steps
     in at tens of users (single sign-on, administration, security review), not at a
     quarter of a 5,000-person firm.
     """
-    threshold = model.enterprise_trigger_share * model.population.ent_size
+    sizes = model.population.ent_size
+    if enterprises is not None:  # a renewal asks for one enterprise: not all of them
+        sizes = sizes[enterprises]
+    threshold = model.enterprise_trigger_share * sizes
     if model.enterprise_trigger_users > 0:
         threshold = np.minimum(threshold, model.enterprise_trigger_users)
     return threshold
@@ -276,9 +289,48 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     if not vendors:
         return
     codes = np.array([v.index for v in vendors])
-    users = model.users_ev[:, codes]  # (enterprise, vendor) for self-serve vendors only
-    # team plans: enough users, no contract of the vendor yet
-    col, ent = np.nonzero(((users >= model.team_plan_users) & (model.contract_at[:, codes] < 0)).T)
+    # users_ev does not change in this mechanism (signing moves no user): the pairs are
+    # read from it directly. Team plans: enough users, no contract of the vendor yet
+    col, ent = team_plan_pairs(model.users_ev, codes, model.contract_at, model.team_plan_users)
+    if len(ent):  # (no pair draws nothing: skipping the calls leaves the stream as it was)
+        _team_plans(model, vendors, col, ent, codes)
+    # the purchaser comes: enough of the enterprise uses it and no agreement is held
+    col, ent = ripe_pairs(
+        model.users_ev,
+        codes,
+        purchaser_threshold(model),
+        model.team_plan_users,
+        model.agreement_at,
+        model.opp_at,
+        model.cooloff_until,
+        model.steps,
+        budget_open(model),
+        not model.usage_opens_budget,  # else an agreement needs the category's budget line
+    )
+    if not len(ent):
+        return
+    comes = draw_purchasers(model, ent, codes[col])
+    col, ent = col[comes], ent[comes]
+    if model.usage_opens_budget:  # shadow IT becomes a line item (mechanism 3d)
+        weeks = model.population.ent_budget_week
+        weeks[ent] = np.minimum(weeks[ent], model.steps)
+    by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors], dtype=bool)[col]
+    model.open_opportunities(ent[by_rep], codes[col[by_rep]], inbound=True)
+    closes = ~by_rep & (rng.random(len(ent)) < model.inbound_close_rate)
+    closes &= willing(model, ent, codes[col])
+    for c, e in zip(col[closes], ent[closes], strict=True):
+        if model.agreement_at[e] >= 0:  # another vendor signed this week
+            continue
+        vendor, n = vendors[c], int(model.users_ev[e, codes[c]])
+        acv = seat_acv(vendor, n, SELF_SERVE_ENTERPRISE, model.volume_discount)
+        sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, acv, n)
+
+
+def _team_plans(
+    model: MarketModel, vendors: list, col: np.ndarray, ent: np.ndarray, codes: np.ndarray
+) -> None:
+    """Mechanism 3's team plans for the candidate pairs (``vendors[col]`` in ``ent``)."""
+    rng = model.rng
     buys = draw_purchasers(model, ent, codes[col]) & (
         rng.random(len(ent)) < model.inbound_close_rate
     )
@@ -294,30 +346,6 @@ def bottoms_up_conversion(model: MarketModel) -> None:
         n = team_seats(model, e, vendor.index, purchaser)
         if not sign(model, e, vendor, TEAM, seat_acv(vendor, n, TEAM, 0.0), n):
             release_team_seats(model, e, vendor.index)
-    # the purchaser comes: enough of the enterprise uses it and no agreement is held
-    ripe = (users >= purchaser_threshold(model)[:, None]) & (users >= model.team_plan_users)
-    ripe &= (model.agreement_at[:, None] < 0) & (model.opp_at[:, codes] < 0)
-    ripe &= model.cooloff_until[:, codes] <= model.steps
-    if not model.usage_opens_budget:
-        ripe &= budget_open(model)[:, None]  # an agreement needs the category's budget line
-    col, ent = np.nonzero(ripe.T)
-    if not len(ent):
-        return
-    comes = draw_purchasers(model, ent, codes[col])
-    col, ent = col[comes], ent[comes]
-    if model.usage_opens_budget:  # shadow IT becomes a line item (mechanism 3d)
-        weeks = model.population.ent_budget_week
-        weeks[ent] = np.minimum(weeks[ent], model.steps)
-    by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors], dtype=bool)[col]
-    model.open_opportunities(ent[by_rep], codes[col[by_rep]], inbound=True)
-    closes = ~by_rep & (rng.random(len(ent)) < model.inbound_close_rate)
-    closes &= willing(model, ent, codes[col])
-    for c, e in zip(col[closes], ent[closes], strict=True):
-        if model.agreement_at[e] >= 0:  # another vendor signed this week
-            continue
-        vendor, n = vendors[c], int(users[e, c])
-        acv = seat_acv(vendor, n, SELF_SERVE_ENTERPRISE, model.volume_discount)
-        sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, acv, n)
 
 
 def renewal_probability(model: MarketModel, quality: float, usage: float) -> float:
@@ -337,7 +365,7 @@ def _challenger(model: MarketModel, e: int, incumbent: int) -> int:
     if best < 0 or users[best] <= model.users_ev[e, incumbent]:
         return -1
     rival = model.vendor_list[best]
-    ripe = users[best] >= purchaser_threshold(model)[e]
+    ripe = users[best] >= purchaser_threshold(model, e)
     return best if rival.alive and rival.tactic.self_serve and ripe else -1
 
 

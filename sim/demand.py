@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled_deals import willing_pairs
+
 if TYPE_CHECKING:
     from sim.model import MarketModel
 
@@ -97,10 +99,20 @@ def seat_worth(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray)
 def willing(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray) -> np.ndarray:
     """Whether each enterprise would pay each vendor's seat price (pairs)."""
     vendors = np.asarray(vendors, dtype=np.int64)
-    if model.seat_value <= 0:
+    if model.seat_value <= 0 or not len(vendors):
         return np.ones(len(vendors), dtype=bool)
-    price = model.vendor_traits("seat_price")[vendors]
-    return price <= seat_worth(model, enterprises, vendors)
+    pop = model.population
+    return willing_pairs(  # price <= seat_worth(...), the same operations in one pass
+        np.asarray(enterprises, dtype=np.int64),
+        vendors,
+        model.vendor_traits("seat_price"),
+        model.vendor_traits("quality"),
+        model.users_ev,
+        pop.ent_size,
+        pop.ent_value,
+        float(model.seat_value),
+        float(model.usage_value),
+    )
 
 
 def willing_one(model: MarketModel, e: int, vendor) -> bool:
@@ -108,5 +120,14 @@ def willing_one(model: MarketModel, e: int, vendor) -> bool:
     so the vendor's own attributes are read instead of every vendor's trait array)."""
     if model.seat_value <= 0:
         return True
-    worth = _worth(model, vendor.quality, e, model.users_ev[e, vendor.index])
+    # :func:`_worth` in Python floats: the same IEEE operations in the same order as on
+    # numpy scalars (an int64 count is exact as a float), without numpy's per-call cost
+    pop = model.population
+    share = min(int(model.users_ev[e, vendor.index]) / max(int(pop.ent_size[e]), 1), 1.0)
+    worth = (
+        model.seat_value
+        * vendor.quality
+        * float(pop.ent_value[e])
+        * (1.0 + model.usage_value * share)
+    )
     return bool(vendor.seat_price <= worth)

@@ -15,8 +15,9 @@ import mesa
 import numpy as np
 
 from agents.enterprise import Enterprise
+from agents.trait_arrays import trait_array
 from agents.vendor import Vendor
-from sim import budget, contracting, economics, hiring, selling, workforce
+from sim import budget, compiled_deals, contracting, economics, hiring, selling, workforce
 from sim.compiled import count_users, invitations, joiners, self_serve_candidates, warm_up
 from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
@@ -105,6 +106,7 @@ class MarketModel(mesa.Model):
         )
         budget.check(values, limit)  # before anything is allocated
         warm_up()  # compiled kernels loaded (or compiled) here, once a process, not in a step
+        compiled_deals.warm_up()  # and the per-deal ones (outbound touches)
 
         self.population = build_population(values, self.rng, memory_limit_gb=limit)
         self.memory_budget = budget.Budget(limit, budget.estimate(values, self.population.ent_size))
@@ -329,8 +331,11 @@ class MarketModel(mesa.Model):
         return holder
 
     def vendor_traits(self, attr: str, dtype=np.float64) -> np.ndarray:
-        """One trait of every vendor ever (alive or not), indexed by vendor code."""
-        return np.array([getattr(v, attr) for v in self.vendor_list], dtype=dtype)
+        """One trait of every vendor ever (alive or not), indexed by vendor code.
+
+        Cached until a trait changes (:func:`agents.trait_arrays.trait_array`).
+        """
+        return trait_array(self, attr, dtype)
 
     # ------------------------------------------------------------------ the step
     def step(self) -> None:

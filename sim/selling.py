@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled_deals import responses, sample_columns, touch_weights
 from sim.contracting import sell_agreement
 from sim.demand import budget_open, willing
-from sim.kernels import sample_by_column
 from sim.tables import STAGES
 
 if TYPE_CHECKING:
@@ -35,56 +35,92 @@ def outbound_touches(model: MarketModel) -> None:
     unless a rival's agreement holds the enterprise beyond its renewal window.
     """
     pop, rng = model.population, model.rng
-    sellers = [v for v in model.alive_vendors() if v.tactic.outbound and v.reps > 0]
     model.step_touches = 0
+    sellers, codes, capacity, effective, per_rep = [], [], [], [], []
+    for v in model.vendor_list:  # one pass over the vendors builds every per-seller column
+        if v.alive and v.tactic.outbound and v.reps > 0:
+            sellers.append(v)
+            codes.append(v.index)
+            capacity.append(v.reps * v.rep_capacity)
+            effective.append(v.effective_reps(model.steps, model.rep_ramp_weeks))
+            per_rep.append(v.touches_per_rep)
     if not sellers:
         return
-    codes = np.array([v.index for v in sellers])
+    codes = np.array(codes)
     open_now = np.bincount(
         model.pipeline.vendor[model.pipeline.active_ids()], minlength=model.vendor_capacity
     )[codes]
-    capacity = np.array([v.reps * v.rep_capacity for v in sellers], dtype=np.float64)
-    spare = np.maximum(0.0, 1.0 - open_now / capacity)
-    effective = np.array([v.effective_reps(model.steps, model.rep_ramp_weeks) for v in sellers])
-    per_rep = np.array([v.touches_per_rep for v in sellers], dtype=np.float64)
-    n_touch = rng.poisson(per_rep * effective * spare)
+    spare = np.maximum(0.0, 1.0 - open_now / np.array(capacity, dtype=np.float64))
+    n_touch = rng.poisson(np.array(per_rep, dtype=np.float64) * np.array(effective) * spare)
 
-    weights = target_weights(model, sellers, codes)
+    # agreements do not change until the responses open opportunities: read them once
+    holder = model.agreement_holders()
+    beyond = held_beyond_window(model)
+    weights = target_weights(model, sellers, codes, holder, beyond)
     n_touch[weights.sum(axis=0) <= 0] = 0
     if not n_touch.any():
         return
-    ent, col = sample_by_column(rng, weights, n_touch)
+    # sim.kernels.sample_by_column in one compiled pass, on the same uniforms
+    ent, col = sample_columns(weights, n_touch, rng.random(int(n_touch.sum())))
     ven = codes[col]
-    for vendor, k in zip(sellers, n_touch, strict=True):
-        vendor.touches_total += int(k)
+    for vendor, k in zip(sellers, n_touch.tolist(), strict=True):
+        vendor.touches_total += k
     n = len(ent)
     model.step_touches = n
-    buyer = pop.ent_committee_offset[ent] + (rng.random(n) * pop.ent_committee_size[ent]).astype(
-        np.int64
+    # three uniforms per touch, drawn in the order the steps use them: the buyer in the
+    # committee, a warm introduction (each vendor's share), the response; then one
+    # compiled pass (receptivity as at the start of the week, as before)
+    u_buyer, u_warm, u_respond = rng.random(n), rng.random(n), rng.random(n)
+    buyer, responded, opens = responses(
+        ent,
+        ven,
+        u_buyer,
+        u_warm,
+        u_respond,
+        pop.ent_committee_offset,
+        pop.ent_committee_size,
+        model.vendor_traits("warm_intro_share"),
+        float(model.warm_intro_boost),
+        pop.receptivity,
+        holder,
+        beyond,
     )
-    warm = rng.random(n) < model.vendor_traits("warm_intro_share")[ven]  # each vendor's reps
-    p_respond = np.minimum(
-        1.0, pop.receptivity[buyer] * np.where(warm, model.warm_intro_boost, 1.0)
-    )
-    responded = rng.random(n) < p_respond
-    model.step_responses = int(responded.sum())
+    model.step_responses = int(np.count_nonzero(responded))
 
-    touched = np.bincount(buyer, minlength=len(pop.receptivity))
-    pop.receptivity *= (1.0 - model.touch_fatigue) ** touched
+    # only the touched wear down: an untouched buyer's factor is (1 - fatigue) ** 0 = 1
+    # exactly, so skipping the others (most of them) leaves every value as it was
+    wear_down(pop.receptivity, buyer, 1.0 - model.touch_fatigue)
     if model.brand_erosion > 0:
-        pair = np.bincount(ent * model.vendor_capacity + ven, minlength=model.brand.size)
-        model.brand *= (1.0 - model.brand_erosion) ** pair.reshape(model.brand.shape)
+        wear_down(model.brand, ent * model.vendor_capacity + ven, 1.0 - model.brand_erosion)
 
     # a buyer under a rival's agreement that does not renew soon answers "call us at
-    # renewal": the touch spent attention, but no opportunity opens
-    opens = responded & ~locked_until_renewal(model, ent, ven)
+    # renewal": the touch spent attention, but no opportunity opens (``opens`` is
+    # ``responded & ~locked_until_renewal``)
     if opens.any():
         pairs = np.unique(ent[opens] * model.vendor_capacity + ven[opens])
         e, v = np.divmod(pairs, model.vendor_capacity)
         model.open_opportunities(e, v, inbound=False)
 
 
-def target_weights(model: MarketModel, sellers: list, codes: np.ndarray) -> np.ndarray:
+def wear_down(values: np.ndarray, hits: np.ndarray, keep: float) -> None:
+    """``values *= keep ** (times each flat index is in hits)``, in place.
+
+    Only the entries hit are computed: the others' factor is ``keep ** 0 = 1``
+    exactly, so the result is that of the whole-array expression, bit for bit.
+    ``hits`` index ``values`` flat (row-major), whatever its shape.
+    """
+    touched = np.bincount(hits, minlength=values.size)
+    idx = np.flatnonzero(touched)
+    values.flat[idx] = values.flat[idx] * keep ** touched[idx]
+
+
+def target_weights(
+    model: MarketModel,
+    sellers: list,
+    codes: np.ndarray,
+    holder: np.ndarray | None = None,
+    beyond: np.ndarray | None = None,
+) -> np.ndarray:
     """Weights over enterprises for each seller's touches, one column per seller.
 
     The tactic's weights (direct: by size; hybrid: ``hybrid_user_preference`` times
@@ -97,24 +133,29 @@ def target_weights(model: MarketModel, sellers: list, codes: np.ndarray) -> np.n
       their territory around contract dates and pitch a displacement only in the
       ``renewal_window_weeks`` before the rival's agreement renews; there, the weight
       is multiplied by ``displacement_win_factor`` (a displacement wins less often).
+
+    ``holder`` and ``beyond`` are :meth:`~sim.model.MarketModel.agreement_holders` and
+    :func:`held_beyond_window` when the caller has them already. The tactic says how
+    much more its reps weigh an enterprise with users (:meth:`agents.tactics.Tactic.user_weight`);
+    the rules are applied in one compiled pass (:func:`sim.compiled_deals.touch_weights`).
     """
-    pop = model.population
-    weights = np.column_stack(
-        [
-            v.tactic.target_weights(
-                pop.ent_size, model.users_ev[:, v.index], model.hybrid_user_preference
-            )
-            for v in sellers
-        ]
+    if holder is None:
+        holder = model.agreement_holders()
+    if beyond is None:
+        beyond = held_beyond_window(model)
+    pref = model.hybrid_user_preference
+    return touch_weights(  # one compiled pass over enterprises and sellers
+        model.population.ent_size,
+        model.users_ev[:, codes],
+        np.array([v.tactic.user_weight(pref) for v in sellers], dtype=np.float64),
+        codes,
+        holder,
+        beyond,
+        float(model.displacement_win_factor),
+        model.cooloff_until[:, codes],
+        model.steps,
+        budget_open(model),
     )
-    holder = model.agreement_holders()
-    weights[holder[:, None] == codes[None, :]] = 0.0
-    weights[held_beyond_window(model)] = 0.0
-    # a displacement is worth less than a greenfield deal: reps weigh it by their chance
-    weights[holder >= 0] *= model.displacement_win_factor
-    weights[model.cooloff_until[:, codes] > model.steps] = 0.0
-    weights[~budget_open(model)] = 0.0  # no budget line for the category yet: no need
-    return weights
 
 
 def held_beyond_window(model: MarketModel) -> np.ndarray:
@@ -128,11 +169,21 @@ def held_beyond_window(model: MarketModel) -> np.ndarray:
 
 
 def locked_until_renewal(
-    model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray
+    model: MarketModel,
+    enterprises: np.ndarray,
+    vendors: np.ndarray,
+    holder: np.ndarray | None = None,
+    beyond: np.ndarray | None = None,
 ) -> np.ndarray:
-    """True where a rival's agreement holds the enterprise beyond ``renewal_window_weeks``."""
-    holder = model.agreement_holders()[enterprises]
-    return held_beyond_window(model)[enterprises] & (holder != vendors)
+    """True where a rival's agreement holds the enterprise beyond ``renewal_window_weeks``.
+
+    ``holder`` and ``beyond`` as in :func:`target_weights`, when the caller has them.
+    """
+    if holder is None:
+        holder = model.agreement_holders()
+    if beyond is None:
+        beyond = held_beyond_window(model)
+    return beyond[enterprises] & (holder[enterprises] != vendors)
 
 
 def stage_hazard(model: MarketModel, enterprises: np.ndarray) -> np.ndarray:
@@ -167,6 +218,8 @@ def advance_pipeline(model: MarketModel) -> None:
     if not len(ids):
         return
     moved = ids[rng.random(len(ids)) < pipe.hazard[ids]]
+    if not len(moved):  # nothing moves: nothing is dropped, won or lost (and nothing drawn)
+        return
     pipe.stage[moved] += 1
     stage = pipe.stage[moved]
     bar = model.vendor_traits("qualification")[pipe.vendor[moved]]
