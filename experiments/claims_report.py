@@ -117,6 +117,16 @@ def observations(r: ClaimResult) -> list[str]:
     return out
 
 
+def _chosen_claims(results: Sequence[ClaimResult]) -> str:
+    """The ``--claim`` options of a run of some of the claims ("" for all of them)."""
+    from experiments.claim_list import CLAIMS
+
+    keys = [r.claim.key for r in results]
+    if set(keys) >= {c.key for c in CLAIMS}:
+        return ""
+    return "".join(f" --claim {k}" for k in keys)
+
+
 def markdown(
     results: Sequence[ClaimResult], seeds: Sequence[int], size: dict, wall_seconds: float
 ) -> str:
@@ -127,6 +137,9 @@ def markdown(
         or "nothing beyond each scenario's preset"
     )
     sets = "".join(f" --set {k}={v}" for k, v in size.items() if k != "n_enterprises")
+    if "n_enterprises" in size:
+        sets = f" --enterprises {size['n_enterprises']}{sets}"
+    sets += _chosen_claims(results)
     lines = [
         "# The essays' claims as experiments",
         "",

@@ -464,6 +464,17 @@ def test_report_says_when_the_lever_works_the_other_way_without_the_mechanism():
     assert "works significantly the other way" in text
 
 
+def test_report_gives_the_command_that_remakes_it():
+    """A page made from some claims, or at another size, names the options that made it."""
+    r = _result("rev", [1.0, 1.1, 0.9, 1.0], [-1.0, -1.1, -0.9, -1.0])
+    made_by = next(
+        line
+        for line in markdown([r], [0, 1, 2, 3], {"n_enterprises": 70}, 1.0).splitlines()
+        if line.startswith("Made by")
+    )
+    assert f"`salesweb claims --seeds 4 --enterprises 70 --claim {r.claim.key}`" in made_by
+
+
 # ---------------------------------------------------------------------------- CLI
 
 
