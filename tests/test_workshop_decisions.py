@@ -201,3 +201,28 @@ def test_the_audit_has_a_row_per_round_and_team_and_the_summary_escapes_names():
     assert "<b>Foxes</b>" not in html and "&lt;b&gt;Foxes&lt;/b&gt;" in html
     assert html.count("<polyline") == 3 + 3 + 2  # ARR and cash per team; reps, receptivity
     assert "Round 1, &lt;b&gt;Foxes&lt;/b&gt;: hybrid -&gt; direct; hired 6" in html
+
+
+def test_the_summary_lists_late_strategy_switches_of_a_large_class():
+    """Fourteen teams hire in round 1; the one switch, in round 3, is still listed."""
+    room = Rooms(None).create()
+    room.run_later = lambda work: work()
+    room.update_settings(room.facilitator_key, n_enterprises=30, rounds=3, weeks_per_round=4,
+                         computer_vendors=1, auto_advance=False)  # fmt: skip
+    teams = [room.join(f"Team {i}") for i in range(14)]
+    room.start(room.facilitator_key)
+    start = room.settings.start_strategy
+    for team in teams:
+        room.submit(team.id, team.key, Decision(start, 2000.0, hires=1))
+    room.advance(room.facilitator_key)
+    room.advance(room.facilitator_key)
+    switch = "direct" if start != "direct" else "hybrid"
+    room.submit(teams[-1].id, teams[-1].key, Decision(switch, 2000.0))
+    room.advance(room.facilitator_key)
+    lines = summary.key_decisions(room)
+    assert len(lines) == 15 > summary.KEY_DECISIONS
+    listed = summary.chosen_decisions(lines)
+    assert len(listed) == summary.KEY_DECISIONS
+    assert listed[-1].startswith("Round 3, Team 13: ") and "->" in listed[-1]
+    assert listed[:-1] == [text for _, _, text in lines[: summary.KEY_DECISIONS - 1]]
+    assert "and 3 more (the exports have all)" in summary.summary_html(room)

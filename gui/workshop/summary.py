@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 PRINT_ROWS = 12
 """Teams listed by name in the printed summary (the rest are counted), to fit one page."""
 KEY_DECISIONS = 12
-"""Key decisions listed (the first ones, round by round), to fit one page."""
+"""Key decisions listed, to fit one page: strategy switches first, whatever their round,
+then the other decisions from the first round on (a class of 30 fills twelve lines in
+its first round, which hid every later switch)."""
 
 
 def lines_svg(
@@ -82,8 +84,17 @@ def lines_svg(
     return "".join(out)
 
 
-def key_decisions(room: Room) -> list[str]:
-    """Decisions that changed something, round by round: a switch, reps, investment, research."""
+def chosen_decisions(lines: list[tuple[int, bool, str]], limit: int = KEY_DECISIONS) -> list[str]:
+    """At most ``limit`` of ``key_decisions``' lines, switches first, shown round by round."""
+    ranked = sorted(range(len(lines)), key=lambda i: (not lines[i][1], i))[:limit]
+    return [lines[i][2] for i in sorted(ranked)]
+
+
+def key_decisions(room: Room) -> list[tuple[int, bool, str]]:
+    """Decisions that changed something, round by round: a switch, reps, investment, research.
+
+    Each is ``(round, whether the team switched strategy, line)``.
+    """
     lines = []
     current = {t.id: room.settings.start_strategy for t in room.teams}
     for number, played in enumerate(room.played, start=1):
@@ -91,13 +102,14 @@ def key_decisions(room: Room) -> list[str]:
         for p in played.purchases:
             bought.setdefault(p.team, []).append(p.study)
         for team in room.teams:
-            d, parts = played.decisions.get(team.id), []
+            d, parts, switched = played.decisions.get(team.id), [], False
             if d is not None:
                 if d.strategy != current[team.id]:
                     parts.append(
                         f"{STRATEGY_WORDS[current[team.id]]} -> {STRATEGY_WORDS[d.strategy]}"
                     )
                     current[team.id] = d.strategy
+                    switched = True
                 if d.hires:
                     parts.append(f"hired {d.hires}")
                 if d.let_go:
@@ -107,7 +119,7 @@ def key_decisions(room: Room) -> list[str]:
             if team.id in bought:
                 parts.append("bought " + ", ".join(bought[team.id]))
             if parts:
-                lines.append(f"Round {number}, {team.name}: {'; '.join(parts)}")
+                lines.append((number, switched, f"Round {number}, {team.name}: {'; '.join(parts)}"))
     return lines
 
 
@@ -147,7 +159,7 @@ def summary_html(room: Room) -> str:
         "Predator and prey: the market's reps and buyers' receptivity", marks, money=False,
     )  # fmt: skip
     decisions = key_decisions(room)
-    listed = "".join(f"<li>{e(line)}</li>" for line in decisions[:KEY_DECISIONS])
+    listed = "".join(f"<li>{e(line)}</li>" for line in chosen_decisions(decisions))
     if len(decisions) > KEY_DECISIONS:
         listed += f"<li>and {len(decisions) - KEY_DECISIONS} more (the exports have all)</li>"
     return (
