@@ -46,6 +46,7 @@ CSS = """
 .sw-ws-screen .sw-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 .sw-ws-screen .sw-ws-verdict p { font-size: 26px; max-width: none; line-height: 1.35; }
 .sw-ws-screen .sw-chart-title { font-size: 28px; }
+.sw-ws-chart-wait { min-height: 460px; font-size: 26px; color: #455a64; }
 """
 
 
@@ -123,13 +124,21 @@ def Submitted(room: Room, phase: str):
                 rv.Html(tag="span", children=[mark + t.name], class_=f"sw-ws-chip {state}".strip())
 
 
+MARKET_TITLE = "The market: reps, vendors and buyers' receptivity"
+
+
 @solara.component
 def MarketChart(room: Room):
     _ = board_version.value
     with room.lock:
-        board, s = room.board, room.settings
+        board, s, played = room.board, room.settings, len(room.played)
     option = solara.use_memo(
         lambda: with_round_markers(board.market_json, s.weeks_per_round, s.rounds),
         [id(board), s.weeks_per_round, s.rounds],
     )
-    chart(option, "ws_screen_market", "The market: reps, vendors and buyers' receptivity", 460)
+    if not played:  # one point at week 0 draws no line: say when the chart begins
+        with solara.Div(classes=["sw-ws-chart-wait"]):
+            rv.Html(tag="h3", children=[MARKET_TITLE], class_="sw-ws-h3")
+            rv.Html(tag="p", children=["The market's chart begins when round 1 has been played."])
+        return
+    chart(option, "ws_screen_market", MARKET_TITLE, 460)
