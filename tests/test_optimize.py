@@ -52,6 +52,7 @@ def small_plan(**kw) -> Plan:
         (["--lever", "seat_price=5..200", "--min-survival", "1.5"], "--min-survival 1.5"),
         (["--lever", "seat_price=5..200", "--set", "seat_price=9"], "also fixed by --set"),
         (["--lever", "seat_price=5..200", "--from-fit", "nowhere"], "no fit.json"),
+        (["--lever", "seat_price=5..200", "--prune", "hyperband"], "--prune 'hyperband' is not"),
     ],
 )
 def test_cli_refuses_bad_input_with_one_line(capsys, tmp_path, args, fragment):
