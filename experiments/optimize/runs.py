@@ -24,6 +24,7 @@ its model-version check on every worker; the results are the same run for run.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -125,9 +126,13 @@ class Runner:
             self.engine.open()  # raises EngineError if the cluster cannot run this model
             self.workers = int(self.engine.workers or 1)
         elif self.workers > 1:
-            from experiments.study_pool import context
+            from experiments.study_pool import _init_worker, context
 
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context())
+            # the workers end themselves once this process is gone, even killed outright
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=context(), initializer=_init_worker,
+                initargs=(None, None, os.getpid()),
+            )  # fmt: skip
         return self
 
     def __exit__(self, *exc: object) -> None:
