@@ -86,6 +86,7 @@ def optimize(plan: Plan, out: Path, *, progress: Callable[[str, int, int], None]
         )  # fmt: skip
         if not finished:
             return None
+        search_weeks = runner.weeks
         best = best_trial(study, spec)
         check = None
         if best is not None:
@@ -110,6 +111,7 @@ def optimize(plan: Plan, out: Path, *, progress: Callable[[str, int, int], None]
         "pruned": int((frame["state"] == "pruned").sum()) if len(frame) else 0,
         "prune": spec.pruning().name,
         "search_runs": int(frame["seeds_used"].sum()) if len(frame) else 0,
+        "weeks_stepped": {"search": search_weeks, "held_out": runner.weeks - search_weeks},
         "settings": dict(best.params) if best else None,
         "objective": float(best.values[0]) if best else None,
         "survival": float(best.user_attrs["survival"]) if best else None,
