@@ -11,7 +11,8 @@ Optuna's own work per trial (TPE's ask and tell) is milliseconds. This script
 * with ``--search DIR``, reads the search ``salesweb optimize`` wrote there (the
   command :data:`COMMAND`): how many runs it made, how many weeks they stepped, and how
   many trials it pruned; with ``--run``, it first runs that command itself (on every
-  core, niced) and records its wall time, the CPU seconds of all its processes
+  core, at normal priority: a niced search on a shared machine would time the others'
+  jobs) and records its wall time, the CPU seconds of all its processes
   (polled with psutil: the command, the forkserver and the workers) and the load
   average meanwhile, in ``DIR/timing.json``; the machine is shared, so the estimate for
   a quiet machine is those CPU seconds divided by the cores.
@@ -103,12 +104,11 @@ def timed(argv: list[str], poll: float = 0.5) -> dict[str, float]:
 
 
 def run_search(folder: Path) -> dict[str, float]:
-    """Run :data:`COMMAND` into ``folder`` (niced), timed; saved as ``folder/timing.json``."""
+    """Run :data:`COMMAND` into ``folder``, timed; saved as ``folder/timing.json``."""
     import shlex
 
     args = shlex.split(COMMAND.replace("DIR", str(folder)))[1:]
-    argv = ["nice", "-n", "10", sys.executable, "-W", "ignore", "-m", "experiments.cli", *args,
-            "--quiet"]  # fmt: skip
+    argv = [sys.executable, "-W", "ignore", "-m", "experiments.cli", *args, "--quiet"]
     t = timed(argv)
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / "timing.json", lambda p: p.write_text(json.dumps(t, indent=2)))
@@ -155,7 +155,7 @@ def text(m: dict[str, float], cores: int, folder: Path | None = None) -> str:
         verdict = "within" if quiet <= 600 else "over"
         out += (
             f" Timed on this shared machine (1-minute load average {t['load_mean']:.1f} "
-            f"meanwhile, {t['load_min']:.1f} to {t['load_max']:.1f}, niced): "
+            f"meanwhile, {t['load_min']:.1f} to {t['load_max']:.1f}): "
             f"{t['wall_s'] / 60:.1f} minutes of wall time and {t['cpu_s'] / 60:.1f} minutes of "
             f"CPU over all its processes, so about **{quiet / 60:.1f} minutes on a quiet "
             f"{cores}-core machine** (CPU / {cores}), {verdict} the 10-minute target."

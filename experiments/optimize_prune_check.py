@@ -30,8 +30,8 @@ from experiments.study import money, paired_difference, study_seeds
 DOC = Path(__file__).resolve().parent.parent / "docs" / "optimize.md"
 MARKET = {"n_enterprises": 200}
 LEVERS = ["initial_reps=0..20", "seat_price=5..200:log", "strategy=bottoms_up|direct|hybrid"]
-SETTINGS = {"trials": 60, "seeds": 10, "held_out_seeds": 20, "steps": 104, "min_survival": 0.8}
-ROOTS = (0, 1, 2)
+SETTINGS = {"trials": 40, "seeds": 10, "held_out_seeds": 20, "steps": 104, "min_survival": 0.8}
+ROOTS = (0, 1)
 PRUNERS = ("none", "wilcoxon", "halving")
 
 
