@@ -130,6 +130,8 @@ def text(m: dict[str, float], cores: int, folder: Path | None = None) -> str:
     )
     if folder is None:
         return out
+    if not (folder / "best.json").exists():
+        return out + "\n\n" + partial(m, cores, folder)
     doc = json.loads((folder / "best.json").read_text())
     runs = doc["search_runs"] + held
     out += (
@@ -161,6 +163,37 @@ def text(m: dict[str, float], cores: int, folder: Path | None = None) -> str:
             f"{cores}-core machine** (CPU / {cores}), {verdict} the 10-minute target."
         )
     return out
+
+
+def partial(m: dict[str, float], cores: int, folder: Path) -> str:
+    """A timed search stopped before its end (``timing.json`` beside its journal): its
+    told trials and CPU so far, extrapolated to 200 trials and the held-out check."""
+    import optuna
+
+    from experiments.optimize.search import JOURNAL, journal_backend
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    storage = optuna.storages.JournalStorage(journal_backend(folder))
+    study = optuna.load_study(study_name="salesweb-optimize", storage=storage)
+    told = [t for t in study.trials if t.state.name in ("COMPLETE", "PRUNED")]
+    pruned = sum(t.state.name == "PRUNED" for t in told)
+    runs = sum(int(t.user_attrs.get("seeds_used", 0)) for t in told)
+    t = json.loads((folder / "timing.json").read_text())
+    per_trial = t["cpu_s"] / max(1, len(told))  # the trials under way when stopped included
+    cpu = 200 * per_trial + 4 * 20 * m["per_run_cpu"]
+    return (
+        f"The timed search (`{COMMAND}`, its journal {JOURNAL} kept) was stopped after "
+        f"{t['wall_s'] / 60:.0f} minutes of wall time on this shared machine (1-minute load "
+        f"average {t['load_mean']:.1f} meanwhile, {t['load_min']:.1f} to {t['load_max']:.1f}), "
+        f"with {len(told)} of its 200 trials told: {pruned} pruned, {runs:,} runs "
+        f"({runs / max(1, len(told)):.1f} a trial against 10 unpruned), {t['cpu_s'] / 60:.1f} "
+        f"minutes of CPU over all its processes. At that rate the 200 trials and the held-out "
+        f"check take about {cpu / 60:.0f} minutes of CPU: **about {cpu / cores / 60:.0f} "
+        f"minutes on a quiet {cores}-core machine** (CPU / {cores}), "
+        f"{'within' if cpu / cores <= 600 else 'over'} the 10-minute target; an "
+        "extrapolation from its first trials, which errs high (once a good plan is known, "
+        "more trials are pruned)."
+    )
 
 
 if __name__ == "__main__":
