@@ -147,3 +147,12 @@ def test_a_real_search_prunes_and_writes_the_pruned_rows(tmp_path):
     assert frame.loc[frame["state"] == "complete", "seeds_used"].eq(5).all()
     if doc["settings"] is not None:
         assert frame.set_index("trial").loc[doc["trial"], "state"] == "complete"
+
+
+def test_a_pareto_search_prunes_nothing_and_gives_its_front(tmp_path):
+    plan = small_plan(objectives=("worth", "survival"), trials=4, seeds=5, steps=13,
+                      held_out_seeds=2, min_survival=1.0)  # fmt: skip
+    doc = optimize(plan, tmp_path)
+    frame = pd.read_parquet(tmp_path / "trials.parquet")
+    assert doc["prune"] == "none" and doc["pruned"] == 0 and len(doc["pareto"]) >= 1
+    assert (frame["state"] == "complete").all() and (frame["seeds_used"] == 5).all()
