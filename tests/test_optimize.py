@@ -52,6 +52,7 @@ def small_plan(**kw) -> Plan:
         (["--lever", "seat_price=5..200", "--min-survival", "1.5"], "--min-survival 1.5"),
         (["--lever", "seat_price=5..200", "--set", "seat_price=9"], "also fixed by --set"),
         (["--lever", "seat_price=5..200", "--from-fit", "nowhere"], "no fit.json"),
+        (["--lever", "seat_price=5..200", "--prune", "hyperband"], "--prune 'hyperband' is not"),
     ],
 )
 def test_cli_refuses_bad_input_with_one_line(capsys, tmp_path, args, fragment):
@@ -130,7 +131,7 @@ class FakeRunner:
         return [[{"arr": 0.0, "cash": w, "survived": 1.0} for w in self.worth[k]] for k in keys]
 
 
-@pytest.mark.parametrize("margin", [5.0, 0.5])
+@pytest.mark.parametrize("margin", [5.0, 0.5, -5.0])
 def test_the_verdict_says_plainly_when_the_plan_does_not_win(margin):
     """A plan ahead on average but inside the noise (margin 0.5, swings of +-4.5) does not win."""
     base = list(100 + np.arange(10.0))
@@ -146,6 +147,7 @@ def test_the_verdict_says_plainly_when_the_plan_does_not_win(margin):
     assert check["arms"]["plain direct"]["plan_minus_mean"] == pytest.approx(margin)
     assert check["beats_best_plain"] == (margin == 5.0)
     assert ("does NOT beat" in check["verdict"]) == (margin != 5.0)
+    assert ("it is worse on fresh seeds: choose plain direct" in check["verdict"]) == (margin < 0)
 
 
 def test_from_fit_draws_the_market_from_the_posterior_per_replicate(tmp_path):

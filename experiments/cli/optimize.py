@@ -36,8 +36,15 @@ def optimize(
         float, typer.Option(help="Survival floor: share of seeds alive at the end.")
     ] = 0.0,
     trials: Annotated[
-        int, typer.Option(help="Complete trials to run (a rerun resumes up to this).")
+        int, typer.Option(help="Trials to run, complete or pruned (a rerun resumes up to this).")
     ] = 200,
+    prune: Annotated[
+        str,
+        typer.Option(
+            help="Stop clearly worse trials after a few seeds: wilcoxon (paired test), "
+            "halving (successive halving) or none."
+        ),
+    ] = "wilcoxon",
     seeds: Annotated[int, typer.Option(help="Seeds per trial (common random numbers).")] = 10,
     held_out_seeds: Annotated[int, typer.Option(help="Fresh seeds for the held-out check.")] = 20,
     steps: Annotated[
@@ -100,6 +107,10 @@ def optimize(
         raise fail(f"--min-survival {min_survival} is not allowed; expected a share in [0, 1]")
     if seed < 0:
         raise fail(f"--seed {seed} is not allowed; expected a whole number >= 0")
+    from experiments.optimize.pruning import PRUNERS
+
+    if prune not in PRUNERS:
+        raise fail(f"--prune {prune!r} is not allowed; expected one of {', '.join(PRUNERS)}")
     try:
         names = parse_objectives(objective, objectives)
         dims = parse_dims(lever, "--lever")
@@ -133,7 +144,7 @@ def optimize(
     except (ParameterError, ScenarioError) as exc:
         raise fail(str(exc)) from None
     plan = Plan(market, dims, names, min_survival, trials, seeds, held_out_seeds, run_steps, seed,
-                workers, str(from_fit) if from_fit else "", dask)  # fmt: skip
+                workers, str(from_fit) if from_fit else "", dask, prune)  # fmt: skip
     start = time.perf_counter()
     with progress_bar("[bold]optimize[/]", quiet) as bar:
         tasks: dict[str, int] = {}
@@ -160,7 +171,8 @@ def optimize(
             for k, v in doc["settings"].items()
         )
         console.print(
-            f"best plan (trial {doc['trial']} of {doc['trials']}): {settings}; mean {obj} "
+            f"best plan (trial {doc['trial']} of {doc['trials']}, {doc['pruned']} pruned): "
+            f"{settings}; mean {obj} "
             f"{money(doc['objective'])} and survival {doc['survival']:.0%} on {seeds} search seeds",
             markup=False, highlight=False,
         )  # fmt: skip

@@ -18,7 +18,8 @@ def _plt():
 
 
 def convergence_chart(frame: pd.DataFrame, objectives: tuple[str, ...], path: Path) -> None:
-    """Each trial's mean objective (grey: below the survival floor) and the best so far.
+    """Each trial's mean objective (grey: below the survival floor; crosses: pruned after
+    its first seeds) and the best so far.
 
     With two objectives: every trial on (first objective, survival), the Pareto front joined.
     """
@@ -26,21 +27,16 @@ def convergence_chart(frame: pd.DataFrame, objectives: tuple[str, ...], path: Pa
     fig, ax = plt.subplots(figsize=(8, 4.2))
     first = f"objective_{objectives[0]}"
     ok = frame["feasible"].to_numpy(bool)
+    pruned = (frame["state"] == "pruned").to_numpy(bool)
     if len(objectives) == 1:
-        ax.scatter(
-            frame["trial"][ok],
-            frame[first][ok],
-            s=12,
-            color="tab:blue",
-            label="trial (meets the survival floor)",
-        )
-        ax.scatter(
-            frame["trial"][~ok],
-            frame[first][~ok],
-            s=12,
-            color="0.7",
-            label="trial (below the floor)",
-        )
+        for mask, style in (
+            (ok, dict(s=12, color="tab:blue", label="trial (meets the survival floor)")),
+            (~ok & ~pruned, dict(s=12, color="0.55", label="trial (below the floor)")),
+            (pruned, dict(s=14, color="0.75", marker="x", linewidths=0.8,
+                          label="pruned (mean over the seeds it ran)")),
+        ):  # fmt: skip
+            if mask.any():
+                ax.scatter(frame["trial"][mask], frame[first][mask], **style)
         best = frame["best_so_far"].replace(-np.inf, np.nan)
         ax.step(frame["trial"], best, where="post", color="tab:red", lw=1.5, label="best so far")
         ax.set_xlabel("trial")

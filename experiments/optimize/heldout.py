@@ -60,7 +60,11 @@ def held_out(runner: Runner, plan: Mapping[str, Any], seeds: list[int], objectiv
             f"The best plan does NOT beat the best plain strategy ({best_plain}) on {objective} "
             f"on {len(seeds)} held-out seeds: {money(d['plan_minus_mean'], sign=True)} a seed on "
             f"average ({level} CI {money(lo, sign=True)} to {money(hi, sign=True)}); "
-            "what the search found may be luck of its seeds."
+            + (
+                f"it is worse on fresh seeds: choose {best_plain}."
+                if hi < 0
+                else "what the search found may be luck of its seeds."
+            )
         )
     if survival["best plan"] < min_survival:
         verdict += f" Its held-out survival {survival['best plan']:.0%} is below the floor {min_survival:.0%}."

@@ -2,7 +2,7 @@
 
 - ``best.json``: ``{"settings": {...}, "objective": x, "survival": s, ...}`` with the
   held-out comparison and its verdict,
-- ``trials.parquet``: one row per complete trial,
+- ``trials.parquet``: one row per complete or pruned trial (``state``, ``seeds_used``),
 - ``convergence.png`` and ``importance.png``,
 - ``optuna-journal.log``: Optuna's journal, what a rerun of the same command resumes from.
 """
@@ -52,6 +52,8 @@ class Plan:
     from_fit: str = ""
     engine: Any = None
     """A sweep's Dask engine (:class:`experiments.sweep.cluster.DaskEngine`); None: local."""
+    prune: str = "wilcoxon"
+    """How trials are stopped early (:mod:`experiments.optimize.pruning`)."""
 
 
 def optimize(plan: Plan, out: Path, *, progress: Callable[[str, int, int], None] | None = None,
@@ -65,6 +67,7 @@ def optimize(plan: Plan, out: Path, *, progress: Callable[[str, int, int], None]
         market_name(plan.market), tuple(d.text() for d in plan.dims), plan.objectives,
         plan.min_survival, tuple(search_seeds), plan.steps,
         tuple(sorted((k, str(v)) for k, v in plan.market.overrides.items())), plan.from_fit,
+        plan.prune,
     )  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
     study = open_study(out, spec, plan.root_seed)
@@ -73,15 +76,17 @@ def optimize(plan: Plan, out: Path, *, progress: Callable[[str, int, int], None]
         plan.market, plan.steps, plan.workers, draws[: plan.seeds] if draws else None,
         engine=plan.engine,
     ) as runner:  # fmt: skip
-        # a batch is as many trials as there are workers (a Dask cluster's count once
-        # connected): the same seeds and worker count ask the same trials on either engine
+        # trials under evaluation at once: twice the workers (a Dask cluster's count once
+        # connected), so a round of first stages keeps every core busy; the same seeds
+        # and worker count ask the same trials on either engine
         finished = search(
-            study, spec, plan.dims, runner, plan.trials, batch=max(2, runner.workers),
+            study, spec, plan.dims, runner, plan.trials, batch=batch_size(runner.workers),
             progress=(lambda d, t: progress("trials", d, t)) if progress else None,
             cancelled=cancelled,
         )  # fmt: skip
         if not finished:
             return None
+        search_weeks = runner.weeks
         best = best_trial(study, spec)
         check = None
         if best is not None:
@@ -103,6 +108,10 @@ def optimize(plan: Plan, out: Path, *, progress: Callable[[str, int, int], None]
         "steps": plan.steps,
         "from_fit": plan.from_fit or None,
         "trials": int(len(frame)),
+        "pruned": int((frame["state"] == "pruned").sum()) if len(frame) else 0,
+        "prune": spec.pruning().name,
+        "search_runs": int(frame["seeds_used"].sum()) if len(frame) else 0,
+        "weeks_stepped": {"search": search_weeks, "held_out": runner.weeks - search_weeks},
         "settings": dict(best.params) if best else None,
         "objective": float(best.values[0]) if best else None,
         "survival": float(best.user_attrs["survival"]) if best else None,
@@ -128,6 +137,11 @@ def optimize(plan: Plan, out: Path, *, progress: Callable[[str, int, int], None]
     text = json.dumps(doc, indent=2, default=_json) + "\n"
     write_atomic(out / "best.json", lambda p: p.write_text(text))
     return doc
+
+
+def batch_size(workers: int) -> int:
+    """Trials under evaluation at once for ``workers`` workers (at least 2 of each)."""
+    return 2 * max(2, int(workers))
 
 
 def market_name(market: Market) -> str:

@@ -6,9 +6,13 @@ constraint (``Trial.set_constraint``: a trial below the floor is infeasible, and
 to avoid it). Two objectives (``worth,survival``): NSGA-II (Deb et al. 2002) returns
 the Pareto front.
 
-Trials run in batches of ``batch`` (ask several, run their seeds in the pool, tell),
-and Optuna's journal file in the output folder records each told trial; after a kill,
-the same command picks up where it stopped (:func:`open_study`).
+Trials run in rounds (:func:`search`): several trials at once, each round running the
+next stage of every such trial's seeds in the pool; a trial clearly worse than the
+best so far on its first seeds is pruned (:mod:`experiments.optimize.pruning`), one
+that is not runs all its seeds. Optuna's journal file in the output folder records
+each told trial; after a kill, the same command picks up where it stopped
+(:func:`open_study`): complete and pruned trials are kept, trials left mid-way are
+failed and asked anew.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +47,17 @@ class SearchSpec:
     steps: int
     overrides: tuple[tuple[str, Any], ...] = ()
     from_fit: str = ""
+    prune: str = "wilcoxon"
+    """``--prune`` (:data:`experiments.optimize.pruning.PRUNERS`); none with two objectives."""
 
     def key(self) -> str:
         return json.dumps(self.__dict__, sort_keys=True, default=str)
+
+    def pruning(self) -> Any:
+        from experiments.optimize.pruning import Pruning
+
+        name = self.prune if len(self.objectives) == 1 else "none"
+        return Pruning(name, len(self.seeds), self.min_survival)
 
 
 def suggest(trial: Any, dims: Sequence[Dim]) -> dict[str, Any]:
@@ -92,7 +104,8 @@ def open_study(folder: Path, spec: SearchSpec, root_seed: int) -> Any:
         sampler = optuna.samplers.TPESampler(seed=root_seed, constant_liar=True)
     study = optuna.create_study(
         study_name="salesweb-optimize", storage=storage, sampler=sampler,
-        directions=["maximize"] * len(spec.objectives), load_if_exists=True,
+        pruner=spec.pruning().pruner(), directions=["maximize"] * len(spec.objectives),
+        load_if_exists=True,
     )  # fmt: skip
     stored = study.user_attrs.get("spec")
     if stored is None:
@@ -107,6 +120,15 @@ def open_study(folder: Path, spec: SearchSpec, root_seed: int) -> Any:
     return study
 
 
+@dataclass
+class _Live:
+    """A trial being evaluated: its plan and the values of the seeds run so far."""
+
+    trial: Any
+    plan: dict[str, Any]
+    ends: list[dict[str, float]] = field(default_factory=list)
+
+
 def search(
     study: Any,
     spec: SearchSpec,
@@ -118,31 +140,82 @@ def search(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> bool:
-    """Run trials until ``trials`` are complete; False if cancelled first."""
-    from optuna.trial import TrialState
+    """Run trials until ``trials`` are complete or pruned; False if cancelled first.
 
-    def complete() -> int:
-        return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
-
-    done = complete()
-    while done < trials:
+    Round by round: up to ``batch`` trials are under evaluation at once (new ones
+    asked to fill the places of those told); each round runs every such trial's next
+    stage of seeds (:meth:`Pruning.checkpoints`) together in the pool, then a trial
+    that has run all its seeds is told complete, and one the pruning stops is told
+    pruned (:mod:`experiments.optimize.pruning`). Rounds depend on results only, not
+    on which run finished first, so the same seeds and batch ask the same trials on
+    any engine.
+    """
+    pruning = spec.pruning()
+    marks = pruning.checkpoints()
+    live: list[_Live] = []
+    while True:
         if cancelled is not None and cancelled():
             return False
-        asked = [study.ask() for _ in range(min(batch, trials - done))]
-        plans = [suggest(t, dims) for t in asked]
-        ends = runner.run(plans, spec.seeds)
-        for t, e in zip(asked, ends, strict=True):
-            survival = float(table(e, "survival").mean())
-            values = [float(table(e, o).mean()) for o in spec.objectives]
-            t.set_user_attr("survival", survival)
-            t.set_user_attr("floor_gap", spec.min_survival - survival)
-            t.set_constraint("survival_floor", spec.min_survival - survival)  # <= 0: feasible
-            for o in ("worth", "arr", "cash"):
-                t.set_user_attr(f"{o}_mean", float(table(e, o).mean()))
-            study.tell(t, values)
-        done = complete()
+        told = told_trials(study)
+        while len(live) < batch and told + len(live) < trials:
+            t = study.ask()
+            live.append(_Live(t, suggest(t, dims)))
+        if not live:
+            return True
+        jobs, spans = [], []
+        for lv in live:
+            done = len(lv.ends)
+            upto = next(m for m in marks if m > done)
+            jobs += [(lv.plan, i) for i in range(done, upto)]
+            spans.append(upto - done)
+        ends = iter(runner.run_jobs(jobs, spec.seeds))
+        still = []
+        for lv, n in zip(live, spans, strict=True):
+            before = len(lv.ends)
+            lv.ends += [next(ends) for _ in range(n)]
+            if not _judge(study, spec, pruning, lv, before):
+                still.append(lv)
+        live = still
         if progress is not None:
-            progress(min(done, trials), trials)
+            progress(min(told_trials(study), trials), trials)
+
+
+def told_trials(study: Any) -> int:
+    """Trials finished: complete or pruned (a trial a kill left running is failed)."""
+    from optuna.trial import TrialState
+
+    return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED)))
+
+
+def _judge(study: Any, spec: SearchSpec, pruning: Any, lv: _Live, before: int) -> bool:
+    """Tell the trial complete or pruned after a stage; False if it goes on."""
+    from optuna.trial import TrialState
+
+    t, ends = lv.trial, lv.ends
+    alive = table(ends, "survival")
+    survival = float(alive.mean())
+    t.set_user_attr("seeds_used", len(ends))
+    t.set_user_attr("survival", survival)
+    for o in ("worth", "arr", "cash"):
+        t.set_user_attr(f"{o}_mean", float(table(ends, o).mean()))
+    if len(ends) == len(spec.seeds):
+        t.set_user_attr("floor_gap", spec.min_survival - survival)
+        t.set_constraint("survival_floor", spec.min_survival - survival)  # <= 0: feasible
+        if len(spec.objectives) == 1:
+            pruning.report(t, table(ends, spec.objectives[0]), before)
+        study.tell(t, [float(table(ends, o).mean()) for o in spec.objectives])
+        return True
+    values = table(ends, spec.objectives[0])
+    pruning.report(t, values, before)
+    floor = pruning.cannot_meet_floor(int(len(ends) - alive.sum()))
+    if not (floor or t.should_prune()):
+        return False
+    best = (len(spec.seeds) - (len(ends) - alive.sum())) / len(spec.seeds)
+    gap = spec.min_survival - (best if floor else survival)
+    t.set_user_attr("floor_gap", gap)
+    t.set_user_attr("pruned_by", "survival floor" if floor else pruning.name)
+    t.set_constraint("survival_floor", gap)
+    study.tell(t, state=TrialState.PRUNED)
     return True
 
 
@@ -166,19 +239,30 @@ def best_trial(study: Any, spec: SearchSpec) -> Any | None:
 
 
 def trials_frame(study: Any, spec: SearchSpec):
-    """One row per complete trial: the plan, the objectives, survival, feasibility."""
+    """One row per complete or pruned trial: the plan, the objectives, survival,
+    feasibility, ``state`` and the search seeds it ran (``seeds_used`` of them, the
+    first ones: ``seeds``). A pruned trial's figures are means over its seeds only, and
+    it is never feasible (it cannot be the best plan)."""
     import pandas as pd
     from optuna.trial import TrialState
 
     rows = []
-    for t in study.get_trials(states=(TrialState.COMPLETE,)):
+    for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED)):
+        complete = t.state == TrialState.COMPLETE
+        used = int(t.user_attrs.get("seeds_used", len(spec.seeds)))
         row = {"trial": t.number, **{f"lever_{k}": v for k, v in t.params.items()}}
-        for name, v in zip(spec.objectives, t.values, strict=True):
-            row[f"objective_{name}"] = v
+        for k, name in enumerate(spec.objectives):
+            row[f"objective_{name}"] = (
+                t.values[k] if complete else t.user_attrs.get(f"{name}_mean", math.nan)
+            )
         row["survival"] = t.user_attrs.get("survival", math.nan)
         for o in ("worth", "arr", "cash"):
             row[f"{o}_mean"] = t.user_attrs.get(f"{o}_mean", math.nan)
-        row["feasible"] = t.user_attrs.get("floor_gap", 1.0) <= 0
+        row["feasible"] = complete and t.user_attrs.get("floor_gap", 1.0) <= 0
+        row["state"] = "complete" if complete else "pruned"
+        row["pruned_by"] = t.user_attrs.get("pruned_by", "")
+        row["seeds_used"] = used
+        row["seeds"] = list(spec.seeds[:used])
         rows.append(row)
     frame = pd.DataFrame(rows)
     if len(spec.objectives) == 1 and len(frame):

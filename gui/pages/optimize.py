@@ -160,7 +160,8 @@ def OptimizeResults(doc):
         return
     settings = plan_words(doc["settings"])
     rv.Html(tag="div", class_="sw-opt-best", children=[
-        f"Best plan (trial {doc['trial']} of {doc['trials']}): {settings}"])  # fmt: skip
+        f"Best plan (trial {doc['trial']} of {doc['trials']}, {doc.get('pruned', 0)} stopped "
+        f"early as clearly worse): {settings}"])  # fmt: skip
     rows = [dict(zip(("arm", "mean", "survival", "diff"), (strategy_words(r[0]), *r[1:]), strict=True))
             for r in describe_held_out(doc["held_out"])]  # fmt: skip
     JsonTable(HEADERS, rows, css_class="sw-opt-table", height=0)
