@@ -198,6 +198,7 @@ def user_churn(
     user_churn_rate: float,
     quality: np.ndarray,
     collaborative: np.ndarray,
+    users: np.ndarray | None = None,
 ) -> np.ndarray:
     """Mechanism 2: which users stop using their product this week.
 
@@ -205,9 +206,11 @@ def user_churn(
     ``(1 - s)`` for a collaborative product where ``s`` is the share of the user's
     neighbours on the same product. ``quality`` and ``collaborative`` are indexed by
     vendor code. One uniform per user, in id order; the chances are computed in one
-    compiled pass (:func:`sim.compiled.churned_users`).
+    compiled pass (:func:`sim.compiled.churned_users`). ``users``: the ids of the
+    employees with a product, ascending, if the caller has them already.
     """
-    users = users_of(product)
+    if users is None:
+        users = users_of(product)
     if not len(users) or user_churn_rate == 0:
         return np.empty(0, dtype=np.int64)
     uniforms = rng.random(len(users))
