@@ -159,11 +159,16 @@ def test_invitations_and_joiners_are_the_numpy_rule(world):
 
 _SIGNATURES = """
 import json
-from sim import compiled
+from sim import compiled, user_counts
 from sim.model import MarketModel
 
 def signatures():
-    return {n: len(f.signatures) for n, f in vars(compiled).items() if hasattr(f, "signatures")}
+    return {
+        f"{m.__name__}.{n}": len(f.signatures)
+        for m in (compiled, user_counts)
+        for n, f in vars(m).items()
+        if hasattr(f, "signatures")
+    }
 
 compiled.warm_up()
 before = signatures()
@@ -182,6 +187,6 @@ def test_warm_up_compiles_what_a_run_calls():
         [sys.executable, "-c", _SIGNATURES], capture_output=True, text=True, env=env, check=True
     )
     before, after = json.loads(out.stdout.strip().splitlines()[-1])
-    assert len(before) >= 10
+    assert len(before) >= 15
     assert all(before.values()), f"warm_up left kernels uncompiled: {before}"
     assert after == before
