@@ -108,12 +108,16 @@ def test_exposure_update_adds_what_bincount_added(world):
     w, changed = compiled.product_weights(new_product, by_code, w_old)
     assert np.array_equal(w, by_code[new_product + 1])
     assert np.array_equal(changed, np.flatnonzero(w != w_old))
+    kept = w_old.copy()  # updated in place: the same ids, and each change as w - w_old
+    in_place, delta = compiled.update_weights(new_product, by_code, kept)
+    assert np.array_equal(kept, w) and np.array_equal(in_place, changed)
+    assert np.array_equal(delta, w[changed] - w_old[changed])
     assert compiled.changed_edges(adj.indptr, changed) == int(np.diff(adj.indptr)[changed].sum())
     owner, nbr = gather_rows(adj, changed)
     expected = sums + np.bincount(nbr, weights=(w[changed] - w_old[changed])[owner], minlength=N)
     scratch = np.zeros(N)
     got = sums.copy()
-    compiled.add_changes(got, w, w_old, changed, adj.indptr, adj.indices, scratch)
+    compiled.add_changes(got, changed, delta, adj.indptr, adj.indices, scratch)
     assert np.array_equal(got, expected)  # bit for bit, not approximately
     assert not scratch.any()  # left as zeros for next week
 
