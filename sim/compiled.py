@@ -197,6 +197,42 @@ def add_changes(sums, changed, delta, indptr, indices, scratch):
 
 
 @njit(cache=True, nogil=True)
+def neighbour_columns(rows, product, lookup, indptr, indices, m):
+    """``k[i, c]``: neighbours of ``rows[i]`` whose product is in column ``c``, read
+    from the rows' side (``lookup[product + 1]``: a product's column, ``-1`` none).
+
+    :func:`sim.kernels.neighbour_counts`' gather and bincount in one loop (integer
+    counts: the same whatever the order).
+    """
+    k = np.zeros((rows.shape[0], m), dtype=np.int64)
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        for t in range(indptr[r], indptr[r + 1]):
+            c = lookup[product[indices[t]] + 1]
+            if c >= 0:
+                k[i, c] += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def neighbour_columns_of_users(rows, users, user_column, n, indptr, indices, m):
+    """The same counts read from the users' side: each user ``users[u]`` (product in
+    column ``user_column[u]``) adds one to each neighbour that is among ``rows``."""
+    local = np.full(n, -1, dtype=np.int64)
+    for i in range(rows.shape[0]):
+        local[rows[i]] = i
+    k = np.zeros((rows.shape[0], m), dtype=np.int64)
+    for u in range(users.shape[0]):
+        r = users[u]
+        c = user_column[u]
+        for t in range(indptr[r], indptr[r + 1]):
+            li = local[indices[t]]
+            if li >= 0:
+                k[li, c] += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
 def below_bound(colleague, openness, marketing, uniforms, read_all):
     """Positions of the candidates whose uniform falls below their bound on adopting.
 
@@ -318,6 +354,9 @@ def warm_up() -> None:
     changed, delta = update_weights(p, np.zeros(2), w)
     add_changes(x.copy(), changed, delta, indptr, indices, np.zeros(2))
     below_bound(x, x, 0.1, x, False)
+    lookup = np.array([-1, 0, -1], dtype=np.int64)
+    neighbour_columns(ids, p, lookup, indptr, indices, 1)
+    neighbour_columns_of_users(ids, ids, ids, 2, indptr, indices, 1)
     invitee, product = invitations(ids, ids, p, indptr, indices)
     joiners(invitee, product, x[: len(invitee)], x, 0.5)
     below(x, 0.5)

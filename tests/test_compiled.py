@@ -194,3 +194,34 @@ def test_warm_up_compiles_what_a_run_calls():
     assert len(before) >= 15
     assert all(before.values()), f"warm_up left kernels uncompiled: {before}"
     assert after == before
+
+
+def test_neighbour_columns_are_numpys_gather_and_bincount(world):
+    """Both sides of sim.kernels.neighbour_counts against the numpy gather they replaced,
+    with isolated candidates, vendors not counted (column -1) and employees with none."""
+    rng, adj, product, _ = world
+    column = np.array([1, -1, 0, 2, -1])  # vendors 1 and 4 are not counted
+    m = 3
+    lookup = np.concatenate([[-1], column])
+    keep_ties = np.ones(N)
+    keep_ties[:5] = 0.0  # employees 0-4 lose every tie: candidates with no colleague
+    adj = sp.csr_array(sp.diags_array(keep_ties) @ adj @ sp.diags_array(keep_ties))
+    adj.eliminate_zeros()
+    adj.indptr, adj.indices = adj.indptr.astype(np.int32), adj.indices.astype(np.int32)
+    product = product.copy()
+    product[:5] = -1
+    candidates = np.flatnonzero(product < 0)
+    owner, nbr = gather_rows(adj, candidates)
+    col = lookup[product[nbr] + 1]
+    keep = col >= 0
+    expected = np.bincount(owner[keep] * m + col[keep], minlength=len(candidates) * m).reshape(
+        -1, m
+    )
+    got = compiled.neighbour_columns(candidates, product, lookup, adj.indptr, adj.indices, m)
+    assert got.dtype == np.int64 and np.array_equal(got, expected)
+    column_of = lookup[product + 1]
+    users = np.flatnonzero(column_of >= 0)
+    from_users = compiled.neighbour_columns_of_users(
+        candidates, users, column_of[users], N, adj.indptr, adj.indices, m
+    )
+    assert np.array_equal(from_users, expected)
