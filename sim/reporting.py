@@ -64,6 +64,8 @@ VENDOR_REPORTERS: dict[str, str] = {
 }
 """Vendor-level columns of ``model.vendor_dataframe()``."""
 
+_BY_STRATEGY = {s: (f"vendors_{s}", f"reps_{s}", f"arr_{s}") for s in STRATEGIES}
+
 
 def compute_metrics(model: MarketModel) -> None:
     """Refresh per-vendor arrays and the model-level metric attributes."""
@@ -94,10 +96,10 @@ def compute_metrics(model: MarketModel) -> None:
         # median over the alive vendors whose payback is defined (new ARR in the year)
         if np.isfinite(p := v.cac_payback_months):
             paybacks.append(p)
-    for s in STRATEGIES:
-        setattr(model, f"vendors_{s}", count[s])
-        setattr(model, f"reps_{s}", reps[s])
-        setattr(model, f"arr_{s}", float(arr[s]))
+    for s, (vendors_s, reps_s, arr_s) in _BY_STRATEGY.items():
+        setattr(model, vendors_s, count[s])
+        setattr(model, reps_s, reps[s])
+        setattr(model, arr_s, float(arr[s]))
     model.buyer_receptivity = (
         float(pop.receptivity.mean()) if len(pop.receptivity) else float("nan")
     )
@@ -189,8 +191,14 @@ def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:
     keys = contracts.enterprise[ids].astype(np.int64) * _PAIR_KEY + contracts.vendor[ids]
     order = np.argsort(keys, kind="stable")
     keys, acv = keys[order], contracts.acv[ids][order]
-    # a pair holds one contract at a time, but sum duplicates defensively
-    keys, start = np.unique(keys, return_index=True)
+    # a pair holds one contract at a time, but sum duplicates defensively; the keys
+    # are sorted, so the first of each run of equal keys is where it differs from the
+    # one before (what np.unique(keys, return_index=True) returns, without its sort)
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    start = np.flatnonzero(first)
+    keys = keys[start]
     acv = np.add.reduceat(acv, start) if len(acv) else acv
     history = model.__dict__.setdefault("_arr_history", deque(maxlen=NRR_WINDOW + 1))
     history.append((keys, acv))
