@@ -92,7 +92,9 @@ def self_serve_candidates(emp_product, emp_enterprise, ent_on_prem):
 def freemium_counts(
     emp_product, emp_mandated, emp_paid, emp_enterprise, holder, kind, enterprise, self_serve
 ):
-    """``(counted, paid)`` of :func:`sim.reporting.freemium_conversion`, in one pass.
+    """``(counted, paid, users)``: the two counts of
+    :func:`sim.reporting.freemium_conversion` and the employees with a product
+    (``count_nonzero(product >= 0)``, the ``users`` metric), in one pass.
 
     ``holder[e]`` is the vendor holding enterprise ``e``'s agreement (-1: none) and
     ``kind[e]`` its kind; ``enterprise`` and ``self_serve`` are the kind codes of a
@@ -104,19 +106,18 @@ def freemium_counts(
     """
     counted = 0
     paid = 0
+    users = 0
     for i in range(emp_product.shape[0]):
         v = emp_product[i]
         e = emp_enterprise[i]
         k = kind[e]
         own = np.int64(holder[e] == v)
-        c = (
-            np.int64(v >= 0)
-            & (1 - np.int64(emp_mandated[i]))
-            & (1 - (own & np.int64(k == enterprise)))
-        )
+        user = np.int64(v >= 0)
+        users += user
+        c = user & (1 - np.int64(emp_mandated[i])) & (1 - (own & np.int64(k == enterprise)))
         counted += c
         paid += c & (np.int64(emp_paid[i]) | (own & np.int64(k == self_serve)))
-    return counted, paid
+    return counted, paid, users
 
 
 @njit(cache=True, nogil=True)

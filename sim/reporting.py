@@ -104,7 +104,8 @@ def compute_metrics(model: MarketModel) -> None:
         float(pop.receptivity.mean()) if len(pop.receptivity) else float("nan")
     )
     model.reps_total = sum(reps.values())
-    model.users = int(np.count_nonzero(pop.emp_product >= 0))
+    users, n_free, n_paid = _employee_counts(model)  # one pass over the employees
+    model.users = users
     model.adoption_rate = model.users / max(1, model.n_employees)
     model.arr_total = float(acv.sum())
     model.arr_enterprise = float(acv[kind == ENTERPRISE].sum())
@@ -127,7 +128,7 @@ def compute_metrics(model: MarketModel) -> None:
     model.reply_rate = _ratio(model.step_responses, model.step_touches)
     model.win_rate = _ratio(model.step_deals_won, model.step_deals_won + model.step_deals_lost)
     model.cac_payback_months = _median(paybacks)
-    model.freemium_conversion = freemium_conversion(model, ids)
+    model.freemium_conversion = _conversion(n_free, n_paid)
     model.net_revenue_retention = net_revenue_retention(model, ids)
     employees = float(pop.ent_size[paying].sum())
     model.spend_per_employee = model.arr_total / employees if employees else float("nan")
@@ -162,8 +163,18 @@ def freemium_conversion(model: MarketModel, ids: np.ndarray) -> float:
     neither part: the rep converted that account, and the question is whether
     self-serve converts. NaN with no self-serve user outside such accounts.
     """
+    _, n_free, n_paid = _employee_counts(model)
+    return _conversion(n_free, n_paid)
+
+
+def _conversion(n_free: int, n_paid: int) -> float:
+    return float(n_paid) / n_free if n_free else float("nan")
+
+
+def _employee_counts(model: MarketModel) -> tuple[int, int, int]:
+    """(users, self-serve users counted by the freemium conversion, of them converted)."""
     pop = model.population
-    n_free, n_paid = freemium_counts(
+    n_free, n_paid, users = freemium_counts(
         pop.emp_product,
         pop.emp_mandated,
         pop.emp_paid,
@@ -173,9 +184,7 @@ def freemium_conversion(model: MarketModel, ids: np.ndarray) -> float:
         ENTERPRISE,
         SELF_SERVE_ENTERPRISE,
     )
-    if not n_free:
-        return float("nan")
-    return float(n_paid) / n_free
+    return int(users), int(n_free), int(n_paid)
 
 
 def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:

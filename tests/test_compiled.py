@@ -94,7 +94,8 @@ def test_candidates_and_freemium_counts_are_the_numpy_masks(world):
     counted = free & ~(own & (k == 2))
     n_paid = counted & (paid | (own & (k == 1)))
     got = compiled.freemium_counts(product, mandated, paid, enterprise, holder, kind, 2, 1)
-    assert got == (np.count_nonzero(counted), np.count_nonzero(n_paid))
+    users = np.count_nonzero(product >= 0)
+    assert got == (np.count_nonzero(counted), np.count_nonzero(n_paid), users)
 
 
 def test_exposure_update_adds_what_bincount_added(world):
