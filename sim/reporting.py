@@ -7,6 +7,7 @@ collection cheap enough for the 260-step budget.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -94,7 +95,7 @@ def compute_metrics(model: MarketModel) -> None:
         if v.new_customers_total > 0:
             cacs.append(v.cac)
         # median over the alive vendors whose payback is defined (new ARR in the year)
-        if np.isfinite(p := v.cac_payback_months):
+        if math.isfinite(p := v.cac_payback_months):  # a float: no numpy call
             paybacks.append(p)
     for s, (vendors_s, reps_s, arr_s) in _BY_STRATEGY.items():
         setattr(model, vendors_s, count[s])
