@@ -1,4 +1,4 @@
-"""experiments/paired_cpu.py: the paired CPU-time comparison docs/performance.md quotes."""
+"""experiments/paired_cpu.py and draw_costs.py: the measurements docs/performance.md quotes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments import paired_cpu
+from experiments import draw_costs, paired_cpu
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,3 +23,11 @@ def test_a_tree_without_the_model_is_refused(tmp_path, capsys):
         paired_cpu.main(["--before", str(tmp_path), "--after", str(ROOT)])
     assert exit_.value.code == 2
     assert "holds no sim/model.py" in capsys.readouterr().err
+
+
+def test_draw_costs_counts_the_uniforms_a_run_draws(capsys):
+    assert draw_costs.main(["--enterprises", "3", "--weeks", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "uniforms a week for generational change" in out and "CPU ms per run" in out
+    n, users, candidates, leavers = draw_costs.draw_counts(3, 3)
+    assert 0 < users < n and 0 < candidates < n and 0 < leavers < n
