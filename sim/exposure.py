@@ -65,10 +65,10 @@ class ColleagueExposure:
 
     Notes
     -----
-    Each call compares ``w`` (kept in place) with the products and weights it is given, so any
-    change (an adopter, a churned user, a leaver, a rollout, a vendor's exit or a
-    changed trait) is caught by comparing ``w`` with last week's, whatever code made
-    it. When few candidates remain, reading their rows is cheaper than keeping the
+    Each call compares ``w`` (kept in place, :func:`sim.compiled.update_weights`) with
+    the products and weights it is given, so any change (an adopter, a churned user, a
+    leaver, a rollout, a vendor's exit or a changed trait) is caught, whatever code
+    made it. When few candidates remain, reading their rows is cheaper than keeping the
     sums: the sums are then dropped and rebuilt when needed again.
     """
 
