@@ -129,6 +129,7 @@ def end_contract(model: MarketModel, cid: int) -> None:
     sl = model.enterprise_slice(e)
     lose = (pop.emp_product[sl] == v) & pop.emp_mandated[sl]
     pop.emp_product[sl][lose] = NO_PRODUCT
+    model.user_counts.stale_row(e)  # users_ev[e] is recounted at the next settle
     pop.emp_mandated[sl][lose] = False
     release_team_seats(model, e, v)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from sim.compiled import add_changes, changed_edges, product_weights
+from sim.compiled import add_changes, changed_edges, product_weights, update_weights
 from sim.csr import gather_rows
 
 _NONE = np.empty(0)  # no previous week's weights
@@ -65,10 +65,10 @@ class ColleagueExposure:
 
     Notes
     -----
-    Each call recomputes ``w`` from the products and weights it is given, so any
-    change (an adopter, a churned user, a leaver, a rollout, a vendor's exit or a
-    changed trait) is caught by comparing ``w`` with last week's, whatever code made
-    it. When few candidates remain, reading their rows is cheaper than keeping the
+    Each call compares ``w`` (kept in place, :func:`sim.compiled.update_weights`) with
+    the products and weights it is given, so any change (an adopter, a churned user, a
+    leaver, a rollout, a vendor's exit or a changed trait) is caught, whatever code
+    made it. When few candidates remain, reading their rows is cheaper than keeping the
     sums: the sums are then dropped and rebuilt when needed again.
     """
 
@@ -88,22 +88,25 @@ class ColleagueExposure:
             self._w = self._sums = None
             return colleague_exposure(adj, product, candidates, weight)
         by_code = np.concatenate([[0.0], weight])
-        w, changed = product_weights(product, by_code, self._w if self._w is not None else _NONE)
+        if self._w is None:  # kept in place from now on (update_weights)
+            self._w, changed = product_weights(product, by_code, _NONE)
+            delta = None
+        else:
+            changed, delta = update_weights(product, by_code, self._w)
         if (
-            self._w is None
+            delta is None
             or self._weeks >= REFRESH_WEEKS
             or 8 * changed_edges(indptr, changed) > adj.nnz
         ):
-            users = np.flatnonzero(w)
-            self._sums = _all_sums(adj, w, users)
+            users = np.flatnonzero(self._w)
+            self._sums = _all_sums(adj, self._w, users)
             self._weeks = 0
         elif len(changed):
-            if self._scratch is None or len(self._scratch) != len(w):
-                self._scratch = np.zeros(len(w))
-            add_changes(self._sums, w, self._w, changed, indptr, adj.indices, self._scratch)
+            if self._scratch is None or len(self._scratch) != len(self._w):
+                self._scratch = np.zeros(len(self._w))
+            add_changes(self._sums, changed, delta, indptr, adj.indices, self._scratch)
             self._weeks += 1
             self.updates += 1
-        self._w = w
         return self._sums[candidates]
 
 

@@ -12,8 +12,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from sim.compiled import below_bound, churned_users, users_of
-from sim.csr import gather_rows
+from sim.compiled import (
+    below_bound,
+    churned_users,
+    neighbour_columns,
+    neighbour_columns_of_users,
+    users_of,
+)
+from sim.csr import gather_rows  # noqa: F401 (sim.contracting imports it from here)
 from sim.exposure import ColleagueExposure, colleague_exposure
 
 
@@ -26,9 +32,10 @@ def neighbour_counts(
     adjacency is symmetric, so the counts can be gathered from the candidates' rows
     or from the users' rows; whichever side has fewer edges is read, so the cost is
     ``min(edges of candidates, edges of users)``, small both early (few users) and
-    late (few candidates).
+    late (few candidates). Both sides are compiled loops
+    (:func:`sim.compiled.neighbour_columns`, :func:`sim.compiled.neighbour_columns_of_users`).
     """
-    c, m = len(candidates), int(column.max(initial=-1)) + 1
+    m = int(column.max(initial=-1)) + 1
     lookup = np.concatenate([[-1], column])  # column by product code + 1
     indptr = adj.indptr
     cand_edges = int((indptr[candidates + 1] - indptr[candidates]).sum())
@@ -39,18 +46,10 @@ def neighbour_counts(
         if cand_edges <= int((indptr[users + 1] - indptr[users]).sum()):
             users = None
     if users is None:
-        owner, nbr = gather_rows(adj, candidates)
-        col = lookup[product[nbr] + 1]
-        keep = col >= 0
-        keys = owner[keep] * m + col[keep]
-    else:
-        owner, nbr = gather_rows(adj, users)
-        local = np.full(len(product), -1, dtype=np.int64)
-        local[candidates] = np.arange(c)
-        li = local[nbr]
-        keep = li >= 0
-        keys = li[keep] * m + column_of[users[owner[keep]]]
-    return np.bincount(keys, minlength=c * m).reshape(c, m)
+        return neighbour_columns(candidates, product, lookup, indptr, adj.indices, m)
+    return neighbour_columns_of_users(
+        candidates, users, column_of[users], len(product), indptr, adj.indices, m
+    )
 
 
 def self_serve_adoption(
@@ -198,6 +197,7 @@ def user_churn(
     user_churn_rate: float,
     quality: np.ndarray,
     collaborative: np.ndarray,
+    users: np.ndarray | None = None,
 ) -> np.ndarray:
     """Mechanism 2: which users stop using their product this week.
 
@@ -205,9 +205,11 @@ def user_churn(
     ``(1 - s)`` for a collaborative product where ``s`` is the share of the user's
     neighbours on the same product. ``quality`` and ``collaborative`` are indexed by
     vendor code. One uniform per user, in id order; the chances are computed in one
-    compiled pass (:func:`sim.compiled.churned_users`).
+    compiled pass (:func:`sim.compiled.churned_users`). ``users``: the ids of the
+    employees with a product, ascending, if the caller has them already.
     """
-    users = users_of(product)
+    if users is None:
+        users = users_of(product)
     if not len(users) or user_churn_rate == 0:
         return np.empty(0, dtype=np.int64)
     uniforms = rng.random(len(users))

@@ -18,7 +18,7 @@ from agents.enterprise import Enterprise
 from agents.trait_arrays import trait_array
 from agents.vendor import Vendor
 from sim import budget, compiled_deals, contracting, economics, hiring, selling, workforce
-from sim.compiled import count_users, invitations, joiners, self_serve_candidates, warm_up
+from sim.compiled import invitations, joiners, warm_up
 from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
@@ -35,6 +35,7 @@ from sim.reporting import MODEL_REPORTERS, VENDOR_REPORTERS, compute_metrics
 from sim.seeds import check_rng
 from sim.step_clock import StepClock
 from sim.tables import ContractBook, Pipeline
+from sim.user_counts import UserCounts, users_and_candidates
 from sim.vendor_records import ModelCollector, VendorRecords
 from sim.vendor_specs import check_mix_acts, focal_spec, validate_vendor_specs
 
@@ -130,6 +131,9 @@ class MarketModel(mesa.Model):
         self.purchaser_teams = np.zeros((n_ent, 0), dtype=np.int32)  # teams drawn for
         self.cooloff_until = np.zeros((n_ent, 0), dtype=np.int32)
         self.users_ev = np.zeros((n_ent, 0), dtype=np.int64)
+        # users_ev as the last week's end left it, and the changes since (sim.user_counts)
+        self._users_settled = self.users_ev
+        self.user_counts = UserCounts(pop)
         self.agreement_at = np.full(n_ent, -1, dtype=np.int64)  # the one agreement, or -1
         self.contracts = ContractBook()
         self.pipeline = Pipeline()
@@ -225,6 +229,7 @@ class MarketModel(mesa.Model):
             self.purchaser_teams = np.pad(self.purchaser_teams, pad)
             self.cooloff_until = np.pad(self.cooloff_until, pad)
             self.users_ev = np.pad(self.users_ev, pad)
+            self._users_settled = np.pad(self._users_settled, pad)
             # per-vendor outcomes of the last step: an entrant has none yet
             for name in ("vendor_arr", "vendor_users", "vendor_customers"):
                 if hasattr(self, name):
@@ -301,17 +306,30 @@ class MarketModel(mesa.Model):
         pop = self.population
         gone = pop.emp_product == v
         pop.emp_product[gone] = NO_PRODUCT
+        self.user_counts.stale_column(v)
         pop.emp_mandated[gone] = False
         pop.emp_paid[gone] = False
         vendor.rep_cohorts = []
         self.log("exit", vendor, None, vendor.cash)
 
     def _refresh_users(self) -> None:
-        """Users per (enterprise, vendor): one compiled pass over every employee."""
-        pop = self.population
-        self.users_ev = count_users(
-            pop.emp_enterprise, pop.emp_product, len(pop.ent_size), self.vendor_capacity
-        )
+        """Users per (enterprise, vendor): a full recount, one compiled pass over every
+        employee (the build, and code that changed products outside a step)."""
+        self.users_ev = self.user_counts.count(self.vendor_capacity)
+        self._users_settled = self.users_ev.copy()
+
+    def _settle_users(self, first: bool = False, last: bool = False) -> None:
+        """Users per (enterprise, vendor) as a full recount would give them, from the
+        changes since the last one (:mod:`sim.user_counts`), where the step recounted.
+
+        The first settle of a week starts from the counts the last week ended with (what
+        a mechanism or a caller wrote into ``users_ev`` between two steps is dropped, as
+        a recount dropped it); the others from ``users_ev``, which rollouts and won
+        agreements keep up to date where they are made.
+        """
+        self.users_ev = self.user_counts.settle(self._users_settled if first else self.users_ev)
+        if last:
+            self._users_settled = self.users_ev.copy()
 
     def _reset_step_flows(self) -> None:
         self.step_bookings = 0.0
@@ -346,7 +364,7 @@ class MarketModel(mesa.Model):
             clock.start()
         self._reset_step_flows()
         self._self_serve_phase()  # 1-2: adoption and user churn
-        self._refresh_users()
+        self._settle_users(first=True)
         if clock:
             clock("1-2 self-serve adoption, user churn")
         contracting.bottoms_up_conversion(self)  # 3
@@ -356,7 +374,7 @@ class MarketModel(mesa.Model):
         if clock:
             clock("4 outbound touches")
         selling.advance_pipeline(self)  # 5
-        self._refresh_users()
+        self._settle_users()
         if clock:
             clock("5 pipeline")
         contracting.renewals(self)  # 6
@@ -372,7 +390,7 @@ class MarketModel(mesa.Model):
             clock("7-10 recovery, cash, staff, entry, adaptation")
         if self.generational_change:
             workforce.turnover(self)  # 11
-        self._refresh_users()
+        self._settle_users(last=True)
         if clock:
             clock("11 generational change")
         compute_metrics(self)
@@ -390,6 +408,11 @@ class MarketModel(mesa.Model):
         collaborative = self.vendor_traits("collaborative", bool)
         if not len(quality):
             return
+        # users and candidates in one pass (churn is applied after adoption, so both
+        # lists are of this week's starting products)
+        users, candidates = users_and_candidates(
+            pop.emp_product, pop.emp_enterprise, pop.ent_on_prem
+        )
         churned = user_churn(
             self.rng,
             adjacency=pop.adjacency,
@@ -397,11 +420,11 @@ class MarketModel(mesa.Model):
             user_churn_rate=self.user_churn,
             quality=quality,
             collaborative=collaborative,
+            users=users,
         )
         self_serve = [v for v in self.alive_vendors() if v.tactic.self_serve]
         if self_serve:
             codes = np.array([v.index for v in self_serve])
-            candidates = self_serve_candidates(pop.emp_product, pop.emp_enterprise, pop.ent_on_prem)
             adopters, products = self_serve_adoption(
                 self.rng,
                 candidates=candidates,
@@ -423,6 +446,7 @@ class MarketModel(mesa.Model):
                 adopters, products = self._invites(adopters, products)
             pop.emp_product[adopters] = products
             pop.emp_since[adopters] = self.steps
+            self.user_counts.added(adopters, products)
             signups = np.bincount(products, minlength=self.vendor_capacity)
             for v in self_serve:
                 v.signups_total += int(signups[v.index])
@@ -430,6 +454,7 @@ class MarketModel(mesa.Model):
             # seat of that agreement (IT provisions the standard tool), not a free sign-up
             holder = self.agreement_holders()[pop.emp_enterprise[adopters]]
             pop.emp_mandated[adopters] = holder == products
+        self.user_counts.removed(churned, pop.emp_product[churned])
         pop.emp_product[churned] = NO_PRODUCT
         pop.emp_mandated[churned] = False
         pop.emp_paid[churned] = False

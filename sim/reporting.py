@@ -7,6 +7,7 @@ collection cheap enough for the 260-step budget.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,8 @@ VENDOR_REPORTERS: dict[str, str] = {
 }
 """Vendor-level columns of ``model.vendor_dataframe()``."""
 
+_BY_STRATEGY = {s: (f"vendors_{s}", f"reps_{s}", f"arr_{s}") for s in STRATEGIES}
+
 
 def compute_metrics(model: MarketModel) -> None:
     """Refresh per-vendor arrays and the model-level metric attributes."""
@@ -92,17 +95,18 @@ def compute_metrics(model: MarketModel) -> None:
         if v.new_customers_total > 0:
             cacs.append(v.cac)
         # median over the alive vendors whose payback is defined (new ARR in the year)
-        if np.isfinite(p := v.cac_payback_months):
+        if math.isfinite(p := v.cac_payback_months):  # a float: no numpy call
             paybacks.append(p)
-    for s in STRATEGIES:
-        setattr(model, f"vendors_{s}", count[s])
-        setattr(model, f"reps_{s}", reps[s])
-        setattr(model, f"arr_{s}", float(arr[s]))
+    for s, (vendors_s, reps_s, arr_s) in _BY_STRATEGY.items():
+        setattr(model, vendors_s, count[s])
+        setattr(model, reps_s, reps[s])
+        setattr(model, arr_s, float(arr[s]))
     model.buyer_receptivity = (
         float(pop.receptivity.mean()) if len(pop.receptivity) else float("nan")
     )
     model.reps_total = sum(reps.values())
-    model.users = int(np.count_nonzero(pop.emp_product >= 0))
+    users, n_free, n_paid = _employee_counts(model)  # one pass over the employees
+    model.users = users
     model.adoption_rate = model.users / max(1, model.n_employees)
     model.arr_total = float(acv.sum())
     model.arr_enterprise = float(acv[kind == ENTERPRISE].sum())
@@ -125,7 +129,7 @@ def compute_metrics(model: MarketModel) -> None:
     model.reply_rate = _ratio(model.step_responses, model.step_touches)
     model.win_rate = _ratio(model.step_deals_won, model.step_deals_won + model.step_deals_lost)
     model.cac_payback_months = _median(paybacks)
-    model.freemium_conversion = freemium_conversion(model, ids)
+    model.freemium_conversion = _conversion(n_free, n_paid)
     model.net_revenue_retention = net_revenue_retention(model, ids)
     employees = float(pop.ent_size[paying].sum())
     model.spend_per_employee = model.arr_total / employees if employees else float("nan")
@@ -160,8 +164,18 @@ def freemium_conversion(model: MarketModel, ids: np.ndarray) -> float:
     neither part: the rep converted that account, and the question is whether
     self-serve converts. NaN with no self-serve user outside such accounts.
     """
+    _, n_free, n_paid = _employee_counts(model)
+    return _conversion(n_free, n_paid)
+
+
+def _conversion(n_free: int, n_paid: int) -> float:
+    return float(n_paid) / n_free if n_free else float("nan")
+
+
+def _employee_counts(model: MarketModel) -> tuple[int, int, int]:
+    """(users, self-serve users counted by the freemium conversion, of them converted)."""
     pop = model.population
-    n_free, n_paid = freemium_counts(
+    n_free, n_paid, users = freemium_counts(
         pop.emp_product,
         pop.emp_mandated,
         pop.emp_paid,
@@ -171,9 +185,7 @@ def freemium_conversion(model: MarketModel, ids: np.ndarray) -> float:
         ENTERPRISE,
         SELF_SERVE_ENTERPRISE,
     )
-    if not n_free:
-        return float("nan")
-    return float(n_paid) / n_free
+    return int(users), int(n_free), int(n_paid)
 
 
 def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:
@@ -189,8 +201,14 @@ def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:
     keys = contracts.enterprise[ids].astype(np.int64) * _PAIR_KEY + contracts.vendor[ids]
     order = np.argsort(keys, kind="stable")
     keys, acv = keys[order], contracts.acv[ids][order]
-    # a pair holds one contract at a time, but sum duplicates defensively
-    keys, start = np.unique(keys, return_index=True)
+    # a pair holds one contract at a time, but sum duplicates defensively; the keys
+    # are sorted, so the first of each run of equal keys is where it differs from the
+    # one before (what np.unique(keys, return_index=True) returns, without its sort)
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    start = np.flatnonzero(first)
+    keys = keys[start]
     acv = np.add.reduceat(acv, start) if len(acv) else acv
     history = model.__dict__.setdefault("_arr_history", deque(maxlen=NRR_WINDOW + 1))
     history.append((keys, acv))

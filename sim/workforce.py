@@ -34,6 +34,7 @@ def turnover(model: MarketModel) -> None:
     pop.emp_age[leavers] = age
     pop.emp_openness[leavers] = draw_openness(means, model.openness_spread, rng)
     own = leavers[~pop.emp_mandated[leavers]]
+    model.user_counts.removed(own, pop.emp_product[own])
     pop.emp_product[own] = NO_PRODUCT
     pop.emp_paid[own] = False
     pop.emp_since[own] = -1

@@ -94,7 +94,8 @@ def test_candidates_and_freemium_counts_are_the_numpy_masks(world):
     counted = free & ~(own & (k == 2))
     n_paid = counted & (paid | (own & (k == 1)))
     got = compiled.freemium_counts(product, mandated, paid, enterprise, holder, kind, 2, 1)
-    assert got == (np.count_nonzero(counted), np.count_nonzero(n_paid))
+    users = np.count_nonzero(product >= 0)
+    assert got == (np.count_nonzero(counted), np.count_nonzero(n_paid), users)
 
 
 def test_exposure_update_adds_what_bincount_added(world):
@@ -108,12 +109,16 @@ def test_exposure_update_adds_what_bincount_added(world):
     w, changed = compiled.product_weights(new_product, by_code, w_old)
     assert np.array_equal(w, by_code[new_product + 1])
     assert np.array_equal(changed, np.flatnonzero(w != w_old))
+    kept = w_old.copy()  # updated in place: the same ids, and each change as w - w_old
+    in_place, delta = compiled.update_weights(new_product, by_code, kept)
+    assert np.array_equal(kept, w) and np.array_equal(in_place, changed)
+    assert np.array_equal(delta, w[changed] - w_old[changed])
     assert compiled.changed_edges(adj.indptr, changed) == int(np.diff(adj.indptr)[changed].sum())
     owner, nbr = gather_rows(adj, changed)
     expected = sums + np.bincount(nbr, weights=(w[changed] - w_old[changed])[owner], minlength=N)
     scratch = np.zeros(N)
     got = sums.copy()
-    compiled.add_changes(got, w, w_old, changed, adj.indptr, adj.indices, scratch)
+    compiled.add_changes(got, changed, delta, adj.indptr, adj.indices, scratch)
     assert np.array_equal(got, expected)  # bit for bit, not approximately
     assert not scratch.any()  # left as zeros for next week
 
@@ -159,11 +164,16 @@ def test_invitations_and_joiners_are_the_numpy_rule(world):
 
 _SIGNATURES = """
 import json
-from sim import compiled
+from sim import compiled, user_counts
 from sim.model import MarketModel
 
 def signatures():
-    return {n: len(f.signatures) for n, f in vars(compiled).items() if hasattr(f, "signatures")}
+    return {
+        f"{m.__name__}.{n}": len(f.signatures)
+        for m in (compiled, user_counts)
+        for n, f in vars(m).items()
+        if hasattr(f, "signatures")
+    }
 
 compiled.warm_up()
 before = signatures()
@@ -182,6 +192,37 @@ def test_warm_up_compiles_what_a_run_calls():
         [sys.executable, "-c", _SIGNATURES], capture_output=True, text=True, env=env, check=True
     )
     before, after = json.loads(out.stdout.strip().splitlines()[-1])
-    assert len(before) >= 10
+    assert len(before) >= 15
     assert all(before.values()), f"warm_up left kernels uncompiled: {before}"
     assert after == before
+
+
+def test_neighbour_columns_are_numpys_gather_and_bincount(world):
+    """Both sides of sim.kernels.neighbour_counts against the numpy gather they replaced,
+    with isolated candidates, vendors not counted (column -1) and employees with none."""
+    rng, adj, product, _ = world
+    column = np.array([1, -1, 0, 2, -1])  # vendors 1 and 4 are not counted
+    m = 3
+    lookup = np.concatenate([[-1], column])
+    keep_ties = np.ones(N)
+    keep_ties[:5] = 0.0  # employees 0-4 lose every tie: candidates with no colleague
+    adj = sp.csr_array(sp.diags_array(keep_ties) @ adj @ sp.diags_array(keep_ties))
+    adj.eliminate_zeros()
+    adj.indptr, adj.indices = adj.indptr.astype(np.int32), adj.indices.astype(np.int32)
+    product = product.copy()
+    product[:5] = -1
+    candidates = np.flatnonzero(product < 0)
+    owner, nbr = gather_rows(adj, candidates)
+    col = lookup[product[nbr] + 1]
+    keep = col >= 0
+    expected = np.bincount(owner[keep] * m + col[keep], minlength=len(candidates) * m).reshape(
+        -1, m
+    )
+    got = compiled.neighbour_columns(candidates, product, lookup, adj.indptr, adj.indices, m)
+    assert got.dtype == np.int64 and np.array_equal(got, expected)
+    column_of = lookup[product + 1]
+    users = np.flatnonzero(column_of >= 0)
+    from_users = compiled.neighbour_columns_of_users(
+        candidates, users, column_of[users], N, adj.indptr, adj.indices, m
+    )
+    assert np.array_equal(from_users, expected)

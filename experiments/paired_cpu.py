@@ -1,0 +1,139 @@
+"""Paired CPU time of a default run: two source trees in alternation, ratios per pair.
+
+On a shared machine a run's time swings with the load, so two versions of the code
+are compared by pairs: one run of the tree before the change, one run of the tree
+after it, again and again, each in a fresh process pinned to the same core; the
+ratio of a pair (after / before) is read, and the median over the pairs::
+
+    PYTHONPATH=. python -m experiments.paired_cpu --before /work/main --after . \\
+        --enterprises 200 --pairs 10
+    PYTHONPATH=. python -m experiments.paired_cpu --before /work/main --after . \\
+        --enterprises 200 --pairs 3 --mechanisms
+
+A run is the default scenario (``--enterprises``: its ``n_enterprises``, 0 for the
+scenario's own), seed 1, built and stepped five weeks to warm imports and caches,
+then built again and timed: ``time.process_time`` around ``--weeks`` steps, best of
+two. With ``--mechanisms`` each process instead reports the step clock's CPU ms per
+mechanism (:mod:`sim.step_clock`, best of three runs) and the table gives each
+mechanism's least over the processes of each tree. ``docs/performance.md`` quotes
+what this printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+_CHILD = r"""
+import json, sys, time
+from sim.model import MarketModel
+from sim.step_clock import StepClock
+enterprises, weeks, mechanisms = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
+kw = {"n_enterprises": enterprises} if enterprises else {}
+def build():
+    return MarketModel.from_scenario("default", rng=1, **kw)
+m = build()
+for _ in range(5):
+    m.step()
+if mechanisms:
+    best = {}
+    for _ in range(3):
+        m = build()
+        m.step_clock = StepClock(timer=time.process_time)
+        for _ in range(weeks):
+            m.step()
+        for k, v in m.step_clock.totals.items():
+            best[k] = min(best.get(k, float("inf")), v)
+    print(json.dumps({"employees": m.n_employees, "mechanisms": best}))
+else:
+    cpu = []
+    for _ in range(2):
+        m = build()
+        t = time.process_time()
+        for _ in range(weeks):
+            m.step()
+        cpu.append(time.process_time() - t)
+    print(json.dumps({"employees": m.n_employees, "cpu": min(cpu)}))
+"""
+
+
+def run_child(tree: Path, enterprises: int, weeks: int, mechanisms: bool, core: int) -> dict:
+    """One fresh process importing ``tree``'s code, pinned to ``core`` where possible."""
+    cmd = [sys.executable, "-c", _CHILD, str(enterprises), str(weeks), "1" if mechanisms else "0"]
+    if core >= 0 and shutil.which("taskset"):
+        cmd = ["taskset", "-c", str(core), *cmd]
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"a run of {tree} failed:\n{out.stderr.strip()[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _tree(value: str) -> Path:
+    path = Path(value).resolve()
+    if not (path / "sim" / "model.py").is_file():
+        raise argparse.ArgumentTypeError(f"{value} holds no sim/model.py")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", type=_tree, required=True, help="source tree before")
+    parser.add_argument("--after", type=_tree, required=True, help="source tree after")
+    parser.add_argument("--enterprises", type=int, default=200, help="0: the scenario's")
+    parser.add_argument("--weeks", type=int, default=260)
+    parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--core", type=int, default=1, help="core to pin to; -1: none")
+    parser.add_argument("--mechanisms", action="store_true", help="step clock per mechanism")
+    args = parser.parse_args(argv)
+    if args.pairs < 1 or args.weeks < 1 or args.enterprises < 0:
+        parser.error("--pairs and --weeks must be at least 1, --enterprises at least 0")
+
+    runs: dict[str, list[dict]] = {"before": [], "after": []}
+    try:
+        for i in range(args.pairs):
+            for side in ("before", "after"):
+                tree = getattr(args, side)
+                runs[side].append(
+                    run_child(tree, args.enterprises, args.weeks, args.mechanisms, args.core)
+                )
+            if not args.mechanisms:
+                b, a = runs["before"][-1]["cpu"], runs["after"][-1]["cpu"]
+                print(f"pair {i + 1}: before {b:.3f} s, after {a:.3f} s, ratio {a / b:.3f}")
+    except RuntimeError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    employees = runs["after"][0]["employees"]
+    print(f"\n{employees:,} employees, {args.weeks} weeks, {args.pairs} pairs")
+    if args.mechanisms:
+        best = {
+            side: {k: min(r["mechanisms"][k] for r in rs) for k in rs[0]["mechanisms"]}
+            for side, rs in runs.items()
+        }
+        order = sorted(best["before"], key=lambda k: -best["before"][k])
+        print("| mechanism | before (CPU ms) | after | change |\n| --- | --- | --- | --- |")
+        for k in order:
+            b, a = 1000 * best["before"][k], 1000 * best["after"].get(k, float("nan"))
+            print(f"| {k} | {b:.0f} | {a:.0f} | {100 * (a - b) / b:+.0f}% |")
+        b, a = (1000 * sum(best[s].values()) for s in ("before", "after"))
+        print(f"| all (sum of the rows) | {b:,.0f} | {a:,.0f} | {100 * (a - b) / b:+.0f}% |")
+        return 0
+    ratios = [a["cpu"] / b["cpu"] for b, a in zip(runs["before"], runs["after"], strict=True)]
+    cpu = {side: [r["cpu"] for r in rs] for side, rs in runs.items()}
+    print(
+        f"ratios {', '.join(f'{r:.2f}' for r in ratios)}; median {statistics.median(ratios):.3f}"
+        f"; CPU s before {min(cpu['before']):.3f}-{max(cpu['before']):.3f} (median "
+        f"{statistics.median(cpu['before']):.3f}), after {min(cpu['after']):.3f}-"
+        f"{max(cpu['after']):.3f} (median {statistics.median(cpu['after']):.3f})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""experiments/paired_cpu.py and draw_costs.py: the measurements docs/performance.md quotes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from experiments import draw_costs, paired_cpu
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_pairs_print_each_ratio_and_the_median(capsys):
+    argv = ["--before", str(ROOT), "--after", str(ROOT), "--enterprises", "3", "--weeks", "2"]
+    assert paired_cpu.main([*argv, "--pairs", "1", "--core", "-1"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("ratio ") == 1 and "median" in out and "1 pairs" in out
+
+
+def test_a_tree_without_the_model_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        paired_cpu.main(["--before", str(tmp_path), "--after", str(ROOT)])
+    assert exit_.value.code == 2
+    assert "holds no sim/model.py" in capsys.readouterr().err
+
+
+def test_draw_costs_counts_the_uniforms_a_run_draws(capsys):
+    assert draw_costs.main(["--enterprises", "3", "--weeks", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "uniforms a week for generational change" in out and "CPU ms per run" in out
+    n, users, candidates, leavers = draw_costs.draw_counts(3, 3)
+    assert 0 < users < n and 0 < candidates < n and 0 < leavers < n
