@@ -164,28 +164,37 @@ def test_invitations_and_joiners_are_the_numpy_rule(world):
 
 _SIGNATURES = """
 import json
-from sim import compiled, user_counts
+from sim import compiled, compiled_deals, user_counts
 from sim.model import MarketModel
 
 def signatures():
     return {
         f"{m.__name__}.{n}": len(f.signatures)
-        for m in (compiled, user_counts)
+        for m in (compiled, compiled_deals, user_counts)
         for n, f in vars(m).items()
         if hasattr(f, "signatures")
     }
 
-compiled.warm_up()
+# building a market warms every kernel up; a run of the reference model with invites,
+# and one of the default market (reps, touches, deals), must then compile nothing
+models = [
+    MarketModel(rng=3, n_enterprises=15, team_invites=1.0),
+    MarketModel.from_scenario("default", rng=5, n_enterprises=25),
+]
 before = signatures()
-model = MarketModel(rng=3, n_enterprises=15, team_invites=1.0)
-for _ in range(30):
-    model.step()
+for model, weeks in zip(models, (30, 40)):
+    for _ in range(weeks):
+        model.step()
 print(json.dumps([before, signatures()]))
 """
 
 
 def test_warm_up_compiles_what_a_run_calls():
-    """In a fresh process, a run after warm_up compiles nothing: no compile inside a step."""
+    """In a fresh process, a run after warm-up compiles nothing: no compile inside a step.
+
+    Covers the per-employee kernels (sim.compiled, sim.user_counts) and the per-deal
+    loops (sim.compiled_deals) in one process.
+    """
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": str(root)}
     out = subprocess.run(

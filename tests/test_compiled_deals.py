@@ -10,12 +10,7 @@ a buyer touched several times, and a trait set between two reads of its array.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import types
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -267,46 +262,6 @@ def test_reps_follow_hires_losses_and_replaced_cohorts():
     assert vendor.strategy == "bottoms_up" and vendor.tactic is TACTICS["bottoms_up"]
     with pytest.raises(ValueError, match="unknown strategy"):
         vendor.strategy = "nope"
-
-
-_SIGNATURES = """
-import json
-from sim import compiled_deals
-from sim.model import MarketModel
-from sim.params import VENDOR_TRAITS
-
-KERNELS = (
-    "touch_weights",
-    "sample_columns",
-    "responses",
-    "willing_pairs",
-    "team_plan_pairs",
-    "ripe_pairs",
-)
-
-
-def signatures():
-    return {k: len(getattr(compiled_deals, k).signatures) for k in KERNELS}
-
-
-model = MarketModel.from_scenario("default", rng=5, n_enterprises=25)  # warms up
-before = signatures()
-for _ in range(40):
-    model.step()
-print(json.dumps([before, signatures()]))
-"""
-
-
-def test_warm_up_compiles_what_a_run_calls():
-    """In a fresh process, the per-deal loops compile nothing inside a step."""
-    root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    out = subprocess.run(
-        [sys.executable, "-c", _SIGNATURES], capture_output=True, text=True, env=env, check=True
-    )
-    before, after = json.loads(out.stdout.strip().splitlines()[-1])
-    assert all(before.values()), f"warm_up left loops uncompiled: {before}"
-    assert after == before
 
 
 def test_responses_equal_the_numpy_steps():
