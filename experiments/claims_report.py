@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from experiments.claim_list import CLAIMS
 from experiments.claims import ClaimResult
 from experiments.io import save_figure, write_table, write_text
 from experiments.paired import VANISH_SHARE, PairedEffect, Z
@@ -119,8 +120,6 @@ def observations(r: ClaimResult) -> list[str]:
 
 def _chosen_claims(results: Sequence[ClaimResult]) -> str:
     """The ``--claim`` options of a run of some of the claims ("" for all of them)."""
-    from experiments.claim_list import CLAIMS
-
     keys = [r.claim.key for r in results]
     if set(keys) >= {c.key for c in CLAIMS}:
         return ""

@@ -224,5 +224,5 @@ def test_the_summary_lists_late_strategy_switches_of_a_large_class():
     listed = summary.chosen_decisions(lines)
     assert len(listed) == summary.KEY_DECISIONS
     assert listed[-1].startswith("Round 3, Team 13: ") and "->" in listed[-1]
-    assert listed[:-1] == [text for _, _, text in lines[: summary.KEY_DECISIONS - 1]]
+    assert listed[:-1] == [text for _, text in lines[: summary.KEY_DECISIONS - 1]]
     assert "and 3 more (the exports have all)" in summary.summary_html(room)

@@ -84,16 +84,16 @@ def lines_svg(
     return "".join(out)
 
 
-def chosen_decisions(lines: list[tuple[int, bool, str]], limit: int = KEY_DECISIONS) -> list[str]:
+def chosen_decisions(lines: list[tuple[bool, str]], limit: int = KEY_DECISIONS) -> list[str]:
     """At most ``limit`` of ``key_decisions``' lines, switches first, shown round by round."""
-    ranked = sorted(range(len(lines)), key=lambda i: (not lines[i][1], i))[:limit]
-    return [lines[i][2] for i in sorted(ranked)]
+    ranked = sorted(range(len(lines)), key=lambda i: (not lines[i][0], i))[:limit]
+    return [lines[i][1] for i in sorted(ranked)]
 
 
-def key_decisions(room: Room) -> list[tuple[int, bool, str]]:
+def key_decisions(room: Room) -> list[tuple[bool, str]]:
     """Decisions that changed something, round by round: a switch, reps, investment, research.
 
-    Each is ``(round, whether the team switched strategy, line)``.
+    Each is ``(whether the team switched strategy, line)``, in round order.
     """
     lines = []
     current = {t.id: room.settings.start_strategy for t in room.teams}
@@ -119,7 +119,7 @@ def key_decisions(room: Room) -> list[tuple[int, bool, str]]:
             if team.id in bought:
                 parts.append("bought " + ", ".join(bought[team.id]))
             if parts:
-                lines.append((number, switched, f"Round {number}, {team.name}: {'; '.join(parts)}"))
+                lines.append((switched, f"Round {number}, {team.name}: {'; '.join(parts)}"))
     return lines
 
 
