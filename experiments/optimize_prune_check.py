@@ -7,7 +7,7 @@ best plan of the search without pruning (:func:`experiments.study.paired_differe
 for a few root seeds. The table gives, per root seed and pruner, the runs the search
 cost and the held-out difference to the unpruned search's plan with its 95% interval.
 ``python -m experiments.optimize_prune_check`` prints it and rewrites the
-``prune-check`` block of docs/optimize.md.
+``prune-check`` block of docs/optimize.md; ``--roots 0,1,2`` chooses the root seeds.
 """
 
 from __future__ import annotations
@@ -63,15 +63,16 @@ def compare(root: int, workers: int = 2) -> list[dict]:
     return rows
 
 
-def text(rows: list[dict]) -> str:
+def text(rows: list[dict], roots: tuple[int, ...] = ROOTS) -> str:
     s = SETTINGS
     lines = [
         f"The same search ({s['trials']} trials x {s['seeds']} seeds, {s['steps']} weeks, "
         f"--min-survival {s['min_survival']}, levers {', '.join(LEVERS)}) on the default market "
         f"with {', '.join(f'{k}={v}' for k, v in MARKET.items())}, once per `--prune`, for "
-        f"root seeds {', '.join(map(str, ROOTS))}; each best plan re-run on the same "
+        f"root seeds {', '.join(map(str, roots))}; each best plan re-run on the same "
         f"{s['held_out_seeds']} held-out seeds, paired with the unpruned search's best plan. "
-        "Written by `python -m experiments.optimize_prune_check`.",
+        "Written by `python -m experiments.optimize_prune_check --roots "
+        f"{','.join(map(str, roots))}`.",
         "",
         "| root seed | --prune | search runs | trials pruned | held-out mean worth | "
         "minus the unpruned plan (95% CI) |",
@@ -101,7 +102,10 @@ def text(rows: list[dict]) -> str:
 
 
 if __name__ == "__main__":
-    all_rows = [r for root in ROOTS for r in compare(root)]
-    out = text(all_rows)
+    roots = ROOTS
+    if "--roots" in sys.argv:
+        roots = tuple(int(x) for x in sys.argv[sys.argv.index("--roots") + 1].split(","))
+    all_rows = [r for root in roots for r in compare(root)]
+    out = text(all_rows, roots)
     print(out)
     write_block(out, "prune-check", DOC)
