@@ -35,8 +35,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-PRELOAD = ["experiments.study"]
-"""Modules the forkserver imports once, so every worker forked from it has them."""
+PRELOAD = ["experiments.study", "experiments.study_preload"]
+"""Modules the forkserver imports once, so every worker forked from it has them: the
+study's code, and the model with its compiled kernels loaded (:mod:`experiments.study_preload`)."""
 CHANNELS = 32
 """Studies that may use one pool at once (each has a cancel flag and a week counter)."""
 POLL = 0.2
@@ -55,6 +56,26 @@ def context() -> Any:
             ctx.set_forkserver_preload(PRELOAD)
             _context = ctx
         return _context
+
+
+def start_forkserver() -> None:
+    """Start the forkserver now, without waiting for its imports (:data:`PRELOAD`).
+
+    ``salesweb study`` calls it before it imports the rest of the CLI
+    (``experiments/cli/__init__.py``), so the forkserver loads the model and its kernels
+    on one core while the CLI imports, checks its input and validates the options on
+    the other; the pool made later forks its workers from it. Nothing happens in a
+    process that is itself being started by multiprocessing (a worker that re-runs the
+    ``salesweb`` script as its main module), nor when one is running already. If no
+    pool follows (an input error), the forkserver exits by itself once its imports are
+    done, as it does when its owner ends.
+    """
+    from multiprocessing import forkserver
+
+    if mp.parent_process() is not None or getattr(mp.current_process(), "_inheriting", False):
+        return
+    context()
+    forkserver.ensure_running()
 
 
 # ------------------------------------------------------------------ in the workers

@@ -155,3 +155,45 @@ def test_workers_and_their_forkserver_end_when_the_owner_is_killed():
     while any(map(_alive, [*workers, *forkserver])) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(map(_alive, [*workers, *forkserver]))
+
+
+def _signatures() -> dict[str, int]:
+    """Compiled signatures of every Numba dispatcher the model calls, by name."""
+    from sim import compiled, compiled_deals, user_counts
+
+    return {
+        f"{m.__name__}.{n}": len(f.signatures)
+        for m in (compiled, compiled_deals, user_counts)
+        for n, f in vars(m).items()
+        if hasattr(f, "signatures")
+    }
+
+
+def _first_run_in_worker(task: tuple) -> tuple[int, dict[str, int], dict[str, int]]:
+    """In a worker that has run nothing yet: its pid, the kernels it holds before its
+    first run, and after it."""
+    from experiments import study
+
+    before = _signatures()
+    assert study.run_one(task) is not None
+    return os.getpid(), before, _signatures()
+
+
+def test_a_forked_worker_loads_no_kernel():
+    """Workers fork from a forkserver that loaded the model's kernels
+    (experiments/study_preload.py): a worker's first run, with nothing warmed in the
+    worker itself, finds every kernel loaded and compiles or loads none."""
+    from sim.scenarios import load_scenario
+
+    kwargs = load_scenario("default").model_kwargs(**SMALL)
+    task = (0, 0, {**kwargs, "focal": {"strategy": "hybrid"}, "rng": 5}, 20)
+    fresh = WarmPool(1)
+    try:
+        # submitted straight to the executor: no warm-up call runs in the worker first
+        pid, before, after = fresh._pool().submit(_first_run_in_worker, task).result(timeout=120)
+        assert pid in fresh.pids() and pid != os.getpid()
+    finally:
+        fresh.shutdown()
+    assert len(before) >= 15
+    assert all(before.values()), f"kernels not loaded before the first run: {before}"
+    assert after == before
