@@ -163,12 +163,18 @@ class WarmPool:
     ----------
     workers : int
         Processes of the pool (the browser server: its heavy-work slots).
+    checks_markets : bool
+        Whether a study validates its options' markets on a worker
+        (:meth:`check_markets`) rather than in the caller: ``salesweb study``'s process
+        then never imports the model nor Numba, which the workers hold already. The
+        browser server, which has the model imported, validates in its own process.
     """
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, checks_markets: bool = False):
         if workers < 1:
             raise ValueError(f"workers: {workers} is not allowed; expected at least 1")
         self.workers = int(workers)
+        self.checks_markets = bool(checks_markets)
         ctx = context()
         self._flags = ctx.Array("b", CHANNELS, lock=False)
         self._weeks = ctx.Array("q", CHANNELS)
@@ -215,6 +221,22 @@ class WarmPool:
         thread = threading.Thread(target=start, name="warm study pool", daemon=True)
         thread.start()
         return thread
+
+    def check_markets(self, markets: list[dict[str, Any]]) -> None:
+        """:func:`experiments.study.check_market` of each run's keyword arguments, on the
+        workers (a one-enterprise build each, milliseconds on a warm worker); raises here
+        what a build raised there. On a pool that broke meanwhile, checks them here."""
+        from experiments.study import check_market
+
+        pool = self._pool()
+        try:
+            futures = [pool.submit(check_market, kw) for kw in markets]
+            for fut in futures:
+                fut.result()
+        except BrokenProcessPool:
+            self._discard(pool)
+            for kw in markets:
+                check_market(kw)
 
     def pids(self) -> set[int]:
         """Process ids of the pool's live workers."""
