@@ -99,11 +99,11 @@ def _study(scenario, option, seeds, steps, seed, set_, workers, out, quiet, obje
         raise fail(f"--steps {steps} is not allowed; expected a whole number in [1, 5200]")
     if workers is not None and workers < 1:
         raise fail(f"--workers {workers} is not allowed; expected at least 1")
-    from experiments.recommend import check_objective, recommend
-
     # the recommendation's intervals (experiments.study.paired_difference), loaded while
     # the workers' forkserver still loads the model: after the runs it would be waited for
     import scipy.stats  # noqa: F401
+
+    from experiments.recommend import check_objective, recommend
 
     try:
         check_objective(objective, min_survival)
