@@ -6,14 +6,18 @@ and imports numpy, pandas, scipy, Mesa and the model (about 1.7 s of CPU, measur
 ``/usr/bin/time python -c "import experiments.study"``), and ``spawn`` imports the
 parent's main module too (the CLI: another 0.8 s). Here:
 
-* workers are forked from a **forkserver** that imported :mod:`experiments.study` once
-  (``set_forkserver_preload``): a new worker starts with the model already imported,
-  and the forkserver is a fresh single-threaded process, so forking from it is safe
-  in the threaded browser server (a plain ``fork`` of the server is not);
-* a :class:`WarmPool` keeps its workers between studies: ``salesweb study`` starts it
-  (:meth:`WarmPool.warm_in_background`: starting a worker waits for the forkserver's
-  imports) before it imports the rest and validates anything, so the imports overlap; the browser server keeps one pool (:func:`shared`, one worker per heavy-work
-  slot) for its lifetime, warmed when the server starts, and nothing is imported per run;
+* workers are forked from a **forkserver** that imported :mod:`experiments.study` and
+  the model, and loaded the model's compiled kernels, once (``set_forkserver_preload``,
+  :mod:`experiments.study_preload`): a new worker starts with all of it and its first
+  run loads and compiles nothing; the forkserver is a fresh single-threaded process,
+  so forking from it is safe in the threaded browser server (a plain ``fork`` of the
+  server is not). ``salesweb study`` starts it before its own imports
+  (:func:`start_forkserver`) and validates its options on a worker
+  (``checks_markets``), so its own process never imports the model;
+* a :class:`WarmPool` keeps its workers between studies: ``salesweb study`` starts its
+  workers (:meth:`WarmPool.warm_in_background`) before it checks its input; the
+  browser server keeps one pool (:func:`shared`, one worker per heavy-work slot) for
+  its lifetime, warmed when the server starts, and nothing is imported per run;
 * a study holding ``k`` heavy-work slots keeps at most ``k`` runs in flight, however
   many workers the pool has, so the slots (:mod:`gui.limits`) still bound the cores
   studies take; each study has its own cancel flag and week counter (a *channel* of
@@ -148,7 +152,8 @@ def _run_in_channel(channel: int, task: tuple) -> Any:
 
 
 def _warm() -> int:
-    """Build and step a one-enterprise market: imports and first-call caches, done once."""
+    """Build and step a one-enterprise market: starts the worker, and checks it can build
+    (the forkserver did the imports and loaded the kernels: milliseconds)."""
     from sim.model import MarketModel
 
     MarketModel(rng=1, n_enterprises=1, enterprise_size_max=20).step()
