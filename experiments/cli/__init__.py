@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import sys
 
-from experiments import study_pool
-
 if sys.argv[1:2] == ["study"] and "--help" not in sys.argv:
     # `salesweb study`: the study workers' forkserver loads the model and its kernels
     # while this process imports the rest (experiments/study_pool.py)
-    study_pool.start_forkserver()
+    from experiments.study_pool import start_forkserver
+
+    start_forkserver()
 
 from experiments.cli import bench, company, run, serve, study, sweeps, validation
 from experiments.cli.base import (
