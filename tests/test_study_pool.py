@@ -233,3 +233,32 @@ def test_salesweb_study_leaves_the_model_to_its_workers(extra, code, line):
     assert any(line in s for s in lines), lines
     assert "loaded []" in lines
     assert "Traceback" not in out.stderr
+
+
+SCRIPT = """
+import sys
+from experiments.cli import app
+if __name__ == "__main__":
+    from multiprocessing import forkserver
+    print("forkserver started", forkserver._forkserver._forkserver_pid is not None, flush=True)
+    sys.exit(app())
+"""
+
+
+def test_salesweb_study_starts_the_forkserver_before_its_imports(tmp_path):
+    """``salesweb study`` starts the workers' forkserver when the CLI is imported, before
+    any command runs; a worker, which runs the ``salesweb`` script again as its main
+    module (a script's path, not ``-m``), starts none and runs its study."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    script = tmp_path / "salesweb.py"
+    script.write_text(SCRIPT)
+    args = ["study", "--seeds", "2", "--steps", "3", "--set", "n_enterprises=3", "--quiet",
+            "--workers", "2", "--option", "a: strategy=direct", "--option", "b: strategy=hybrid"]  # fmt: skip
+    out = subprocess.run([sys.executable, str(script), *args], cwd=root, text=True,
+                         capture_output=True, env={**os.environ, "PYTHONPATH": str(root)})  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.splitlines()[0] == "forkserver started True"
+    assert "4 runs of 3 weeks" in out.stdout and "Traceback" not in out.stderr
