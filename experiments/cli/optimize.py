@@ -41,10 +41,10 @@ def optimize(
     prune: Annotated[
         str,
         typer.Option(
-            help="Stop clearly worse trials after a few seeds: wilcoxon (paired test), "
-            "halving (successive halving) or none."
+            help="Stop clearly worse trials after a few seeds: halving (successive "
+            "halving), wilcoxon (paired test) or none."
         ),
-    ] = "wilcoxon",
+    ] = "halving",
     seeds: Annotated[int, typer.Option(help="Seeds per trial (common random numbers).")] = 10,
     held_out_seeds: Annotated[int, typer.Option(help="Fresh seeds for the held-out check.")] = 20,
     steps: Annotated[

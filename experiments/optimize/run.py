@@ -52,7 +52,7 @@ class Plan:
     from_fit: str = ""
     engine: Any = None
     """A sweep's Dask engine (:class:`experiments.sweep.cluster.DaskEngine`); None: local."""
-    prune: str = "wilcoxon"
+    prune: str = "halving"
     """How trials are stopped early (:mod:`experiments.optimize.pruning`)."""
 
 

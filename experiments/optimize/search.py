@@ -47,7 +47,7 @@ class SearchSpec:
     steps: int
     overrides: tuple[tuple[str, Any], ...] = ()
     from_fit: str = ""
-    prune: str = "wilcoxon"
+    prune: str = "halving"
     """``--prune`` (:data:`experiments.optimize.pruning.PRUNERS`); none with two objectives."""
 
     def key(self) -> str:
