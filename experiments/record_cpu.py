@@ -11,6 +11,12 @@ pair alike; the ratio of each pair and their median are what to read::
 
 The run is the bench's study run: the default scenario at ``--enterprises``, the focal
 company hybrid, ``--steps`` weeks. The 1-minute load average is printed with each size.
+
+On a loaded machine a whole run's CPU time swings by a tenth or more, as much as the
+saving; ``--phase`` also prints what the saving is made of, steadier: the step clock's
+CPU ms for the week's outputs (:mod:`sim.step_clock`, "outputs and data collection":
+the metrics and rows, or only each vendor's figures, and the memory check) over a run
+of each kind, least of the pairs.
 """
 
 from __future__ import annotations
@@ -35,6 +41,21 @@ def time_run(n_enterprises: int, seed: int, steps: int, record: str) -> float:
     return time.process_time() - t
 
 
+def output_phase(n_enterprises: int, seed: int, steps: int, record: str) -> float:
+    """CPU seconds of the week's outputs over one run (the step clock's last phase)."""
+    from sim.model import MarketModel
+    from sim.step_clock import StepClock
+
+    model = MarketModel.from_scenario(
+        "default", rng=seed, n_enterprises=n_enterprises, focal={"strategy": "hybrid"},
+        record=record,
+    )  # fmt: skip
+    model.step_clock = StepClock(timer=time.process_time)
+    for _ in range(steps):
+        model.step()
+    return model.step_clock.totals["outputs and data collection"]
+
+
 def pairs(n_enterprises: int, n_pairs: int, steps: int) -> list[dict[str, float]]:
     """``n_pairs`` pairs ``{"full": s, "none": s}`` on seeds 1, 2, ..., order alternating."""
     out = []
@@ -49,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--enterprises", type=int, nargs="+", default=[181, 600])
     parser.add_argument("--pairs", type=int, default=6)
     parser.add_argument("--steps", type=int, default=260)
+    parser.add_argument("--phase", action="store_true", help="also the outputs' CPU ms")
     args = parser.parse_args(argv)
     if args.pairs < 1 or args.steps < 1 or min(args.enterprises) < 1:
         parser.error("--pairs, --steps and --enterprises must be at least 1")
@@ -67,6 +89,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{statistics.median(none):.3f} s; ratio none/full median "
             f"{statistics.median(ratios):.3f} (range {min(ratios):.3f}-{max(ratios):.3f})"
         )
+        if args.phase:
+            least = {
+                r: min(output_phase(n, i + 1, args.steps, r) for i in range(args.pairs))
+                for r in RECORDS
+            }
+            print(
+                f"  the week's outputs over a run: full {1000 * least['full']:.1f} CPU ms, "
+                f"none {1000 * least['none']:.1f} (least of {args.pairs})"
+            )
     return 0
 
 

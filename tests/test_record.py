@@ -155,9 +155,10 @@ def test_full_recording_is_the_default_and_bad_values_are_refused():
 def test_the_cpu_measurement_prints_each_pair_and_the_median(capsys):
     from experiments import record_cpu
 
-    assert record_cpu.main(["--enterprises", "4", "--pairs", "2", "--steps", "2"]) == 0
+    assert record_cpu.main(["--enterprises", "4", "--pairs", "2", "--steps", "2", "--phase"]) == 0
     out = capsys.readouterr().out
     assert "4 enterprises (load" in out and out.count("/") >= 2 and "ratio none/full median" in out
+    assert "the week's outputs over a run: full" in out
     with pytest.raises(SystemExit) as exit_:
         record_cpu.main(["--pairs", "0"])
     assert exit_.value.code == 2
