@@ -43,6 +43,15 @@ def print_report(result: dict[str, Any], console: Console) -> None:
                 f"compiled kernels (Numba) ready in {default['jit_warm_up_cpu_s']:.2f} s of CPU "
                 "before the build (the cache's load; a cold cache compiles them first)"
             )
+    twenty = result.get("twenty_thousand")
+    if twenty and "error" in twenty:
+        console.print(f"[red]default scenario at 20,000 employees failed:[/] {twenty['error']}")
+    elif twenty:
+        console.print(
+            f"default scenario at {twenty['employees']:,} employees ({twenty['enterprises']} "
+            f"enterprises): [bold]{twenty['cpu_s']:.2f} s of CPU[/] for {twenty['steps']} weeks "
+            f"({twenty['run_s']:.2f} s wall)"
+        )
     table = Table(title="MarketModel (default parameters, 50 vendors at the start)")
     for col in (
         "market",

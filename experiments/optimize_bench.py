@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -75,32 +74,13 @@ def measure(steps: int = 260) -> dict[str, float]:
 
 def timed(argv: list[str], poll: float = 0.5) -> dict[str, float]:
     """Run ``argv``: its wall time, the CPU seconds of it and every process under it, and
-    the 1-minute load average meanwhile (mean, min, max)."""
-    import psutil
+    the 1-minute load average meanwhile (:func:`experiments.timed_command.timed`)."""
+    from experiments.timed_command import timed as run_timed
 
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    root = psutil.Process(proc.pid)
-    cpu: dict[tuple[int, float], float] = {}
-    loads = []
-    while proc.poll() is None:
-        try:
-            procs = [root, *root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            procs = []
-        for p in procs:
-            try:
-                t = p.cpu_times()
-                cpu[(p.pid, p.create_time())] = t.user + t.system
-            except psutil.NoSuchProcess:
-                pass
-        loads.append(os.getloadavg()[0])
-        time.sleep(poll)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed with exit code {proc.returncode}")
-    return {"wall_s": time.perf_counter() - start, "cpu_s": sum(cpu.values()),
-            "load_mean": sum(loads) / max(1, len(loads)), "load_min": min(loads or [0.0]),
-            "load_max": max(loads or [0.0]), "processes": len(cpu)}  # fmt: skip
+    t = run_timed(argv, poll)
+    if t["exit_code"] != 0:
+        raise SystemExit(f"{' '.join(argv)} failed with exit code {t['exit_code']}")
+    return t
 
 
 def run_search(folder: Path) -> dict[str, float]:

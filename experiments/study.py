@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim import kpis
 from sim.params import STRATEGIES, VENDOR_TRAITS, ParameterError
@@ -371,6 +370,8 @@ def paired_difference(values: np.ndarray, baseline: np.ndarray) -> dict[str, flo
     n = len(d)
     mean = float(d.mean()) if n else math.nan
     if n >= 2:
+        from scipy import stats  # here, not at the top: the study's workers never need it
+
         half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * d.std(ddof=1) / math.sqrt(n))
         lo, hi = mean - half, mean + half
     else:
@@ -523,11 +524,12 @@ def study(
         for i, seed in enumerate(run_seeds):
             tasks.append((k, i, {**base, "focal": settings, "rng": seed}, steps))
     # validate every option's market before spending time on any (tiny build, no steps)
-    from sim.model import MarketModel
-
-    for k in range(len(opts)):
-        kw = tasks[k * len(run_seeds)][2]
-        MarketModel(**{**kw, "n_enterprises": 1, "vendors": None})
+    markets = [tasks[k * len(run_seeds)][2] for k in range(len(opts))]
+    if pool is not None and pool.checks_markets:
+        pool.check_markets(markets)
+    else:
+        for kw in markets:
+            check_market(kw)
 
     is_cancelled = cancel.is_set if isinstance(cancel, threading.Event) else cancel
     outcomes = _execute(tasks, workers, progress, is_cancelled, steps, pool)
@@ -566,6 +568,14 @@ def study(
         reps=reps,
         rep_won=rep_won,
     )
+
+
+def check_market(kwargs: Mapping[str, Any]) -> None:
+    """Build a one-enterprise market of a run's ``kwargs`` (no step): raises what the
+    run would raise on its parameters, at once."""
+    from sim.model import MarketModel
+
+    MarketModel(**{**kwargs, "n_enterprises": 1, "vendors": None})
 
 
 def _execute(

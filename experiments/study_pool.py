@@ -6,14 +6,18 @@ and imports numpy, pandas, scipy, Mesa and the model (about 1.7 s of CPU, measur
 ``/usr/bin/time python -c "import experiments.study"``), and ``spawn`` imports the
 parent's main module too (the CLI: another 0.8 s). Here:
 
-* workers are forked from a **forkserver** that imported :mod:`experiments.study` once
-  (``set_forkserver_preload``): a new worker starts with the model already imported,
-  and the forkserver is a fresh single-threaded process, so forking from it is safe
-  in the threaded browser server (a plain ``fork`` of the server is not);
-* a :class:`WarmPool` keeps its workers between studies: ``salesweb study`` starts it
-  (:meth:`WarmPool.warm_in_background`: starting a worker waits for the forkserver's
-  imports) before it imports the rest and validates anything, so the imports overlap; the browser server keeps one pool (:func:`shared`, one worker per heavy-work
-  slot) for its lifetime, warmed when the server starts, and nothing is imported per run;
+* workers are forked from a **forkserver** that imported :mod:`experiments.study` and
+  the model, and loaded the model's compiled kernels, once (``set_forkserver_preload``,
+  :mod:`experiments.study_preload`): a new worker starts with all of it and its first
+  run loads and compiles nothing; the forkserver is a fresh single-threaded process,
+  so forking from it is safe in the threaded browser server (a plain ``fork`` of the
+  server is not). ``salesweb study`` starts it before its own imports
+  (:func:`start_forkserver`) and validates its options on a worker
+  (``checks_markets``), so its own process never imports the model;
+* a :class:`WarmPool` keeps its workers between studies: ``salesweb study`` starts its
+  workers (:meth:`WarmPool.warm_in_background`) before it checks its input; the
+  browser server keeps one pool (:func:`shared`, one worker per heavy-work slot) for
+  its lifetime, warmed when the server starts, and nothing is imported per run;
 * a study holding ``k`` heavy-work slots keeps at most ``k`` runs in flight, however
   many workers the pool has, so the slots (:mod:`gui.limits`) still bound the cores
   studies take; each study has its own cancel flag and week counter (a *channel* of
@@ -35,8 +39,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-PRELOAD = ["experiments.study"]
-"""Modules the forkserver imports once, so every worker forked from it has them."""
+PRELOAD = ["experiments.study", "experiments.study_preload"]
+"""Modules the forkserver imports once, so every worker forked from it has them: the
+study's code, and the model with its compiled kernels loaded (:mod:`experiments.study_preload`)."""
 CHANNELS = 32
 """Studies that may use one pool at once (each has a cancel flag and a week counter)."""
 POLL = 0.2
@@ -55,6 +60,26 @@ def context() -> Any:
             ctx.set_forkserver_preload(PRELOAD)
             _context = ctx
         return _context
+
+
+def start_forkserver() -> None:
+    """Start the forkserver now, without waiting for its imports (:data:`PRELOAD`).
+
+    ``salesweb study`` calls it before it imports the rest of the CLI
+    (``experiments/cli/__init__.py``), so the forkserver loads the model and its kernels
+    on one core while the CLI imports, checks its input and validates the options on
+    the other; the pool made later forks its workers from it. Nothing happens in a
+    process that is itself being started by multiprocessing (a worker that re-runs the
+    ``salesweb`` script as its main module), nor when one is running already. If no
+    pool follows (an input error), the forkserver exits by itself once its imports are
+    done, as it does when its owner ends.
+    """
+    from multiprocessing import forkserver
+
+    if mp.parent_process() is not None or getattr(mp.current_process(), "_inheriting", False):
+        return
+    context()
+    forkserver.ensure_running()
 
 
 # ------------------------------------------------------------------ in the workers
@@ -127,7 +152,8 @@ def _run_in_channel(channel: int, task: tuple) -> Any:
 
 
 def _warm() -> int:
-    """Build and step a one-enterprise market: imports and first-call caches, done once."""
+    """Build and step a one-enterprise market: starts the worker, and checks it can build
+    (the forkserver did the imports and loaded the kernels: milliseconds)."""
     from sim.model import MarketModel
 
     MarketModel(rng=1, n_enterprises=1, enterprise_size_max=20).step()
@@ -142,12 +168,18 @@ class WarmPool:
     ----------
     workers : int
         Processes of the pool (the browser server: its heavy-work slots).
+    checks_markets : bool
+        Whether a study validates its options' markets on a worker
+        (:meth:`check_markets`) rather than in the caller: ``salesweb study``'s process
+        then never imports the model nor Numba, which the workers hold already. The
+        browser server, which has the model imported, validates in its own process.
     """
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, checks_markets: bool = False):
         if workers < 1:
             raise ValueError(f"workers: {workers} is not allowed; expected at least 1")
         self.workers = int(workers)
+        self.checks_markets = bool(checks_markets)
         ctx = context()
         self._flags = ctx.Array("b", CHANNELS, lock=False)
         self._weeks = ctx.Array("q", CHANNELS)
@@ -194,6 +226,22 @@ class WarmPool:
         thread = threading.Thread(target=start, name="warm study pool", daemon=True)
         thread.start()
         return thread
+
+    def check_markets(self, markets: list[dict[str, Any]]) -> None:
+        """:func:`experiments.study.check_market` of each run's keyword arguments, on the
+        workers (a one-enterprise build each, milliseconds on a warm worker); raises here
+        what a build raised there. On a pool that broke meanwhile, checks them here."""
+        from experiments.study import check_market
+
+        pool = self._pool()
+        try:
+            futures = [pool.submit(check_market, kw) for kw in markets]
+            for fut in futures:
+                fut.result()
+        except BrokenProcessPool:
+            self._discard(pool)
+            for kw in markets:
+                check_market(kw)
 
     def pids(self) -> set[int]:
         """Process ids of the pool's live workers."""

@@ -50,6 +50,19 @@ def test_targets_name_each_limit_and_whether_it_holds():
     assert got["1M step_ms_median <= 100"] is False
     assert got["1M build_s <= 20"] is True
     assert got["100k throughput >= 30x VirusOnNetwork"] is True
+    assert got["100k throughput >= 100x VirusOnNetwork"] is False
+
+
+def test_the_twenty_thousand_run_is_timed_by_its_cpu_over_260_weeks():
+    twenty = {"cpu_s": 0.3, "steps": 260}
+    got = targets({"markets": [], "ratio": None, "twenty_thousand": twenty})
+    assert got == {"20k run of 260 weeks <= 0.25 s of CPU": False}
+    twenty["cpu_s"] = 0.2
+    assert targets({"markets": [], "ratio": None, "twenty_thousand": twenty}) == {
+        "20k run of 260 weeks <= 0.25 s of CPU": True
+    }
+    twenty["steps"] = 3  # a shortened bench says nothing of the target
+    assert targets({"markets": [], "ratio": None, "twenty_thousand": twenty}) == {}
 
 
 def test_ten_million_targets_are_issue_22s():
@@ -96,6 +109,9 @@ def test_bench_runs_every_case_and_writes_json(tmp_path):
     default_size = load_scenario("default").params["n_enterprises"]
     assert result["default_scenario"]["steps"] == 260
     assert result["default_scenario"]["enterprises"] == default_size
+    twenty = result["twenty_thousand"]
+    assert twenty["steps"] == 3 and 15_000 < twenty["employees"] < 25_000 and twenty["cpu_s"] > 0
+    assert "default scenario at" in done.stdout
     assert [m["target_employees"] for m in result["markets"]] == [1500, 3000]
     for m in result["markets"]:
         assert m["steps"] == 3 and m["step_ms_max"] >= m["step_ms_median"] > 0

@@ -17,6 +17,15 @@ user's input (``[params]``, ``a:b:c``) are shown as typed.
 
 from __future__ import annotations
 
+import sys
+
+if sys.argv[1:2] == ["study"] and "--help" not in sys.argv:
+    # `salesweb study`: the study workers' forkserver loads the model and its kernels
+    # while this process imports the rest (experiments/study_pool.py)
+    from experiments.study_pool import start_forkserver
+
+    start_forkserver()
+
 from experiments.cli import bench, company, run, serve, study, sweeps, validation
 from experiments.cli.base import (
     ABORTS,

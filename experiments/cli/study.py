@@ -67,7 +67,7 @@ def study(
     if runs > 1 and (workers or os.cpu_count() or 1) > 1:
         # the workers import the model while this process imports the rest and checks
         # the input (experiments/study_pool.py)
-        pool = WarmPool(min(workers or os.cpu_count() or 1, runs))
+        pool = WarmPool(min(workers or os.cpu_count() or 1, runs), checks_markets=True)
         pool.warm_in_background()
     try:
         _study(scenario, option, seeds, steps, seed, set_, workers, out, quiet, objective,
@@ -99,6 +99,10 @@ def _study(scenario, option, seeds, steps, seed, set_, workers, out, quiet, obje
         raise fail(f"--steps {steps} is not allowed; expected a whole number in [1, 5200]")
     if workers is not None and workers < 1:
         raise fail(f"--workers {workers} is not allowed; expected at least 1")
+    # the recommendation's intervals (experiments.study.paired_difference), loaded while
+    # the workers' forkserver still loads the model: after the runs it would be waited for
+    import scipy.stats  # noqa: F401
+
     from experiments.recommend import check_objective, recommend
 
     try:

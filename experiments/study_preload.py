@@ -1,0 +1,23 @@
+"""What the study pool's forkserver loads once, so that no worker forked from it does.
+
+Imported by the forkserver of :mod:`experiments.study_pool` (its ``PRELOAD``), never
+by the caller. Importing the model and building and stepping a one-enterprise market
+here imports Mesa, SciPy's sparse arrays and Numba and loads every compiled kernel
+from Numba's cache (:func:`sim.compiled.warm_up`, :func:`sim.compiled_deals.warm_up`,
+called by :class:`sim.model.MarketModel`): about 2 s of CPU that each worker paid on
+its first run before (docs/performance.md, "Numba's cost"). A forked worker inherits
+the loaded dispatchers and compiles or loads nothing more
+(``tests/test_study_pool.py::test_a_forked_worker_loads_no_kernel``). Nothing here
+starts a thread: the forkserver must stay safe to fork.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from sim.model import MarketModel
+
+# should this fail, the forkserver still starts (it survives only an ImportError), and
+# each worker meets the error again in its own first build, reported with its run
+with contextlib.suppress(Exception):
+    MarketModel(rng=1, n_enterprises=1, enterprise_size_max=20).step()
