@@ -155,11 +155,17 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
     paid and rep-years held (reps cost what the week's cash settlement charged), new ARR
     per rep-year, the ACV and count of rep-won deals, and last year's net revenue and
     logo retention (:func:`retention`).
+
+    The model keeps no weekly table (``record="none"``, :data:`sim.reporting.RECORDS`):
+    this run reads the focal vendor each week and the market's ARR once at the end
+    (:meth:`sim.model.MarketModel.market_figures`), and the outcome is the same, bit for
+    bit, as with full recording (tests/test_record.py), which ``record="full"`` in the
+    task's keyword arguments asks for.
     """
     from sim.model import MarketModel
 
     option, replicate, kwargs, steps = task
-    model = MarketModel(**kwargs)
+    model = MarketModel(**{"record": "none", **kwargs})
     me = model.focal_vendor
     arr, cash = [me.arr], [me.cash]
     reps, rep_won, seen = [me.reps], [0.0], len(model.events)
@@ -196,7 +202,7 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
     flows = np.diff(cash_arr)
     won, lost = me.deals_won, me.deals_lost
     spent, new_arr = me.trailing()
-    market_arr = float(model.arr_total)
+    market_arr = float(model.market_figures()["arr_total"])
     end = {
         "survived": float(me.alive),
         "exit_week": float(me.exited) if me.exited is not None else math.nan,

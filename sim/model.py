@@ -31,7 +31,16 @@ from sim.params import (
     validate_params,
 )
 from sim.population import NO_PRODUCT, build_population
-from sim.reporting import MODEL_REPORTERS, VENDOR_REPORTERS, compute_metrics
+from sim.reporting import (
+    MODEL_REPORTERS,
+    NOT_KEPT,
+    VENDOR_REPORTERS,
+    check_record,
+    compute_metrics,
+    market_figures,
+    not_kept,
+    refresh_vendor_outcomes,
+)
 from sim.seeds import check_rng
 from sim.step_clock import StepClock
 from sim.tables import ContractBook, Pipeline
@@ -67,6 +76,15 @@ class MarketModel(mesa.Model):
     memory_limit_gb : float, optional
         Refuse a market whose estimated peak memory is above this many GB
         (:mod:`sim.budget`); default :func:`sim.budget.default_limit_gb`.
+    record : {"full", "none"}
+        What a week keeps for its reader (:data:`sim.reporting.RECORDS`). ``"full"``
+        (the default): the model-level metrics as attributes (``model.arr_total``), the
+        data collector's weekly row and the vendor rows. ``"none"``: none of them, only
+        each vendor's ``arr``, ``users`` and ``customers`` (entry reads the ARR), for a
+        run that reads vendors as it goes and the market once at the end
+        (:meth:`market_figures`), as a study's run does; the same draws, the same vendor
+        figures, less CPU. Reading what it does not keep raises an AttributeError that
+        says so.
     **params
         Any parameter of :data:`sim.params.PARAMETERS`.
 
@@ -85,10 +103,12 @@ class MarketModel(mesa.Model):
         vendors: list[dict] | None = None,
         focal: dict | None = None,
         memory_limit_gb: float | None = None,
+        record: str = "full",
         **params: Any,
     ):
         check_rng(rng)
         super().__init__(rng=rng)
+        self.record = check_record(record)
         values = defaults()
         values.update(validate_params(params))
         check_consistency(values)
@@ -151,12 +171,11 @@ class MarketModel(mesa.Model):
             else:
                 self.add_vendor(strategy, spec)
 
-        self.datacollector = ModelCollector.for_reporters(MODEL_REPORTERS)
-        self.vendor_records = VendorRecords(VENDOR_REPORTERS)  # live vendors only
+        if self.record == "full":
+            self.datacollector = ModelCollector.for_reporters(MODEL_REPORTERS)
+            self.vendor_records = VendorRecords(VENDOR_REPORTERS)  # live vendors only
         self._refresh_users()
-        compute_metrics(self)
-        self.datacollector.collect(self)
-        self.vendor_records.collect(self)
+        self._record_week()
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -393,9 +412,7 @@ class MarketModel(mesa.Model):
         self._settle_users(last=True)
         if clock:
             clock("11 generational change")
-        compute_metrics(self)
-        self.datacollector.collect(self)
-        self.vendor_records.collect(self)
+        self._record_week()
         budget.check_step(self)  # stops the run (running = False) if next week would not fit
         if clock:
             clock("outputs and data collection")
@@ -499,6 +516,34 @@ class MarketModel(mesa.Model):
             self.brand += c * (1.0 - self.brand)
 
     # ------------------------------------------------------------------ outputs
+    def _record_week(self) -> None:
+        """The week's outputs: each vendor's figures always (the mechanisms read them),
+        the model-level metrics and the weekly rows only with ``record="full"``."""
+        if self.record == "full":
+            compute_metrics(self)
+            self.datacollector.collect(self)
+            self.vendor_records.collect(self)
+        else:
+            refresh_vendor_outcomes(self)
+
+    def market_figures(self) -> dict[str, float]:
+        """The model-level figures of this week, computed now, whatever ``record`` is.
+
+        Every :data:`sim.reporting.MODEL_COLUMNS` but ``net_revenue_retention``, each the
+        float a ``record="full"`` run holds as an attribute (``model.arr_total``) and
+        writes in its last weekly row (:func:`sim.reporting.market_figures`): how a
+        ``record="none"`` run reads the market at its end.
+        """
+        return market_figures(self)
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached when an attribute is missing: no cost to a run that has it
+        if name in NOT_KEPT and self.__dict__.get("record") == "none":
+            raise AttributeError(not_kept(name), name=name, obj=self)
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+        )
+
     def event_dataframe(self):
         """The full event history (deals, contracts, churn, entry, exit, ...) as a DataFrame."""
         import pandas as pd
@@ -523,6 +568,8 @@ class MarketModel(mesa.Model):
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.params.items() if v != PARAMETERS[k].default}
+        if self.record != "full":
+            changed["record"] = self.record
         inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
         return f"MarketModel({inner})"
 
@@ -536,6 +583,7 @@ def _signature() -> inspect.Signature:
         inspect.Parameter("vendors", kw, default=None),
         inspect.Parameter("focal", kw, default=None),
         inspect.Parameter("memory_limit_gb", kw, default=None),
+        inspect.Parameter("record", kw, default="full"),
     ]
     params += [inspect.Parameter(name, kw, default=p.default) for name, p in PARAMETERS.items()]
     return inspect.Signature(params)

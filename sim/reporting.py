@@ -15,7 +15,7 @@ import numpy as np
 
 from sim import kpis
 from sim.compiled import freemium_counts
-from sim.params import STRATEGIES
+from sim.params import STRATEGIES, ParameterError
 from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE
 
 NRR_WINDOW = kpis.YEAR  # weeks: net revenue retention is trailing twelve months
@@ -67,19 +67,86 @@ VENDOR_REPORTERS: dict[str, str] = {
 
 _BY_STRATEGY = {s: (f"vendors_{s}", f"reps_{s}", f"arr_{s}") for s in STRATEGIES}
 
+RECORDS: dict[str, str] = {
+    "full": "every week's model-level metrics (model.datacollector) and vendor rows "
+    "(model.vendor_dataframe()): the tables the Explore tab, the CLI's run, the claims "
+    "and the sweeps read",
+    "none": "no weekly table and no model-level metric: each vendor's arr, users and "
+    "customers stay current (entry reads the ARR, a vendor's readers all three); for runs "
+    "that read vendors as they go and the market at the end (model.market_figures()), as "
+    "a study's do",
+}
+"""The values of ``MarketModel(record=...)``: what a week keeps for its reader.
+
+A run spends a tenth or more of its CPU on outputs a study never reads (the model-level
+metrics, the data collector, the vendor rows; ``python -m experiments.record_cpu``
+measures it); ``"none"`` skips them. It changes no random draw and no mechanism, so
+every vendor's figures are those of ``"full"``, bit for bit (tests/test_record.py)."""
+
+NOT_KEPT = (*MODEL_COLUMNS, "datacollector", "vendor_records")
+"""What a ``record="none"`` model does not have (its ``__getattr__`` names the fix)."""
+
+
+def check_record(record: object) -> str:
+    """``record`` if it is one of :data:`RECORDS`, else a ParameterError naming them."""
+    if not isinstance(record, str) or record not in RECORDS:
+        raise ParameterError(
+            f"record: {record!r} is not allowed; expected one of {', '.join(map(repr, RECORDS))}"
+        )
+    return record
+
+
+def not_kept(name: str) -> str:
+    """Why a ``record="none"`` model has no ``name``, and what to do instead."""
+    fix = "build it with MarketModel(record='full') for the weekly tables"
+    if name in MODEL_COLUMNS and name != "net_revenue_retention":
+        fix += f", or read model.market_figures()[{name!r}] for this week's value"
+    elif name == "net_revenue_retention":
+        fix += " (net revenue retention needs the accounts of every week of a year)"
+    return f"this model was built with record='none' and keeps no {name!r}: {fix}"
+
 
 def compute_metrics(model: MarketModel) -> None:
-    """Refresh per-vendor arrays and the model-level metric attributes."""
-    pop, contracts = model.population, model.contracts
+    """Refresh per-vendor arrays and the model-level metric attributes (a week of a
+    ``record="full"`` run: what its data collector then reads by name)."""
+    ids = refresh_vendor_outcomes(model)
+    model.__dict__.update(market_figures(model, ids))
+    model.net_revenue_retention = net_revenue_retention(model, ids)
+
+
+def refresh_vendor_outcomes(model: MarketModel) -> np.ndarray:
+    """Each vendor's ARR, paying customers and users now (``model.vendor_arr``,
+    ``vendor_customers``, ``vendor_users``, read through ``Vendor.arr``, ``.customers``
+    and ``.users``). Every run refreshes them each week, a ``record="none"`` run too:
+    entry (mechanism 9) copies a strategy in proportion to last week's ARR, and whoever
+    reads a vendor during a run (a study's run, the fit, the browser) reads all three;
+    the three are a few microseconds. Returns the active contract ids."""
+    contracts = model.contracts
     cap = model.vendor_capacity
     ids = contracts.active_ids()
-    vend, acv, kind = contracts.vendor[ids], contracts.acv[ids], contracts.kind[ids]
-    model.vendor_arr = np.bincount(vend, weights=acv, minlength=cap)
+    vend = contracts.vendor[ids]
+    model.vendor_arr = np.bincount(vend, weights=contracts.acv[ids], minlength=cap)
     model.vendor_customers = np.bincount(vend, minlength=cap)
     model.vendor_users = model.users_ev.sum(axis=0)
+    return ids
 
+
+def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[str, float]:
+    """The model-level figures of this week (every :data:`MODEL_COLUMNS` but
+    ``net_revenue_retention``, which needs the accounts of a year before).
+
+    A pure function of the market's state now, which the week's per-vendor arrays
+    (:func:`refresh_vendor_outcomes`) are part of: :func:`compute_metrics` calls it every
+    week, and a ``record="none"`` run calls it once, at the end, through
+    :meth:`sim.model.MarketModel.market_figures`, for the same floats.
+    ``ids`` are the active contract ids (computed when not given).
+    """
+    pop, contracts = model.population, model.contracts
+    if ids is None:
+        ids = contracts.active_ids()
+    acv, kind = contracts.acv[ids], contracts.kind[ids]
     alive = model.alive_vendors()
-    model.vendors_active = len(alive)
+    out: dict[str, float] = {"vendors_active": len(alive)}
     # one pass over the vendors; each sum adds the same terms in the same order as a
     # sum per strategy (vendor order), so the floats are those of separate sums
     count = dict.fromkeys(STRATEGIES, 0)
@@ -98,42 +165,42 @@ def compute_metrics(model: MarketModel) -> None:
         if math.isfinite(p := v.cac_payback_months):  # a float: no numpy call
             paybacks.append(p)
     for s, (vendors_s, reps_s, arr_s) in _BY_STRATEGY.items():
-        setattr(model, vendors_s, count[s])
-        setattr(model, reps_s, reps[s])
-        setattr(model, arr_s, float(arr[s]))
-    model.buyer_receptivity = (
+        out[vendors_s] = count[s]
+        out[reps_s] = reps[s]
+        out[arr_s] = float(arr[s])
+    out["buyer_receptivity"] = (
         float(pop.receptivity.mean()) if len(pop.receptivity) else float("nan")
     )
-    model.reps_total = sum(reps.values())
+    out["reps_total"] = sum(reps.values())
     users, n_free, n_paid = _employee_counts(model)  # one pass over the employees
-    model.users = users
-    model.adoption_rate = model.users / max(1, model.n_employees)
-    model.arr_total = float(acv.sum())
-    model.arr_enterprise = float(acv[kind == ENTERPRISE].sum())
-    model.arr_self_serve = model.arr_total - model.arr_enterprise
-    model.bookings = model.step_bookings
-    model.deals_won = model.step_deals_won
-    model.deals_lost = model.step_deals_lost
-    model.disqualified = model.step_disqualified
-    model.opportunities_opened = model.step_opportunities
-    model.touches = model.step_touches
-    model.responses = model.step_responses
-    model.pipeline_open = model.pipeline.n_active()
+    out["users"] = users
+    out["adoption_rate"] = users / max(1, model.n_employees)
+    arr_total = float(acv.sum())
+    out["arr_total"] = arr_total
+    out["arr_enterprise"] = arr_enterprise = float(acv[kind == ENTERPRISE].sum())
+    out["arr_self_serve"] = arr_total - arr_enterprise
+    out["bookings"] = model.step_bookings
+    out["deals_won"] = model.step_deals_won
+    out["deals_lost"] = model.step_deals_lost
+    out["disqualified"] = model.step_disqualified
+    out["opportunities_opened"] = model.step_opportunities
+    out["touches"] = model.step_touches
+    out["responses"] = model.step_responses
+    out["pipeline_open"] = model.pipeline.n_active()
     # enterprises paying for at least one contract (a mask: no sort of the contracts)
     paying = np.zeros(len(pop.ent_size), dtype=bool)
     paying[contracts.enterprise[ids]] = True
-    model.customers = int(np.count_nonzero(paying))
-    model.cac_median = _median(cacs)
-    model.mean_openness = float(pop.emp_openness.mean()) if model.n_employees else float("nan")
-
-    model.reply_rate = _ratio(model.step_responses, model.step_touches)
-    model.win_rate = _ratio(model.step_deals_won, model.step_deals_won + model.step_deals_lost)
-    model.cac_payback_months = _median(paybacks)
-    model.freemium_conversion = _conversion(n_free, n_paid)
-    model.net_revenue_retention = net_revenue_retention(model, ids)
+    out["customers"] = int(np.count_nonzero(paying))
+    out["cac_median"] = _median(cacs)
+    out["mean_openness"] = float(pop.emp_openness.mean()) if model.n_employees else float("nan")
+    out["reply_rate"] = _ratio(model.step_responses, model.step_touches)
+    out["win_rate"] = _ratio(model.step_deals_won, model.step_deals_won + model.step_deals_lost)
+    out["cac_payback_months"] = _median(paybacks)
+    out["freemium_conversion"] = _conversion(n_free, n_paid)
     employees = float(pop.ent_size[paying].sum())
-    model.spend_per_employee = model.arr_total / employees if employees else float("nan")
-    model.agreements = int(np.count_nonzero(model.agreement_at >= 0))
+    out["spend_per_employee"] = arr_total / employees if employees else float("nan")
+    out["agreements"] = int(np.count_nonzero(model.agreement_at >= 0))
+    return out
 
 
 def _median(values: list[float]) -> float:

@@ -64,11 +64,13 @@ def monthly_run(market: Market, values: Mapping[str, Any], seed: int, months: in
 
     ``sm_spend`` is what it spent on sales and marketing during each month (the change
     of ``Vendor.sm_spend_total``, the numerator of CAC); the others are read at the end
-    of the month's last week. A company that exited reads as the model leaves it.
+    of the month's last week. A company that exited reads as the model leaves it. Only the
+    focal vendor is read, so the model keeps no weekly table (``record="none"``: the same
+    figures for less CPU, tests/test_record.py).
     """
     from sim.model import MarketModel
 
-    model = MarketModel(**market.kwargs(values, seed))
+    model = MarketModel(**market.kwargs(values, seed), record="none")
     me = model.focal_vendor
     ends = month_weeks(np.arange(1, months + 1))
     out = {c: np.zeros(months) for c in columns}

@@ -48,7 +48,7 @@ SECTIONS = ("scenario", "params", "vendors", "focal")
 META_KEYS = ("title", "essay", "narrative", "seed", "base")
 MAX_BASE_DEPTH = 4
 """How many presets a chain of ``base`` may pass through (a loop is an error)."""
-PASS_THROUGH = ("rng", "vendors", "focal", "memory_limit_gb")
+PASS_THROUGH = ("rng", "vendors", "focal", "memory_limit_gb", "record")
 """Keyword arguments of MarketModel that are not parameters: passed on unvalidated."""
 
 
@@ -73,7 +73,7 @@ class Scenario:
     def model_kwargs(self, **overrides: Any) -> dict[str, Any]:
         """Keyword arguments for :class:`sim.MarketModel`: the scenario's, then ``overrides``.
 
-        ``rng``, ``vendors``, ``focal`` and ``memory_limit_gb`` pass through; other
+        ``rng``, ``vendors``, ``focal``, ``memory_limit_gb`` and ``record`` pass through; other
         overrides are validated here. The scenario's ``seed`` is the ``rng`` when none is
         given. An overriding ``strategy_mix`` acts even where the scenario's ``[[vendors]]``
         name each vendor's strategy: the mix then assigns every starting vendor's
