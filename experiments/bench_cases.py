@@ -179,11 +179,11 @@ def guard() -> dict[str, Any]:
     return {"limit": SLOWDOWN_LIMIT, "sizes": measure_all()}
 
 
-def study(seeds: int, steps: int) -> dict[str, Any]:
+def study(seeds: int, steps: int, repeats: int = 1) -> dict[str, Any]:
     """The issue 22 study, timed from the shell and on a warm pool (:mod:`experiments.bench_study`)."""
     from experiments.bench_study import study_case
 
-    return study_case(seeds, steps)
+    return study_case(seeds, steps, repeats)
 
 
 CASES = {"virus_on_network": virus_on_network, "market": market, "guard": guard, "study": study}

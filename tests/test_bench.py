@@ -121,6 +121,8 @@ def test_bench_runs_every_case_and_writes_json(tmp_path):
     study = result["study"]
     assert (study["runs"], study["steps"], study["cores"]) == (6, 3, os.cpu_count())
     assert study["cli_wall_s"] > study["warm_wall_s"] > 0 and study["run_cpu_s"] > 0
+    assert study["repeats"] == 3 and len(study["cli_walls_s"]) == len(study["warm_walls_s"]) == 3
+    assert study["cli_wall_s"] == sorted(study["cli_walls_s"])[1]  # the median
     assert "salesweb study" in done.stdout
     assert result["commit"] and "guard, 2,000 employees" in done.stdout
     assert "Mesa VirusOnNetwork" in done.stdout and "Where a step's time goes" in done.stdout
