@@ -130,6 +130,10 @@ def text(m: dict[str, float], cores: int, folder: Path | None = None) -> str:
         )
     else:
         out += f": at the cost per run above, at most {runs * m['per_run_cpu'] / cores / 60:.0f} minutes on {cores} cores."
+    plan = ", ".join(
+        f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in doc["settings"].items()
+    )
+    out += f" Its plan: {plan}. {doc['verdict']}"
     timing = folder / "timing.json"
     if timing.exists():
         t = json.loads(timing.read_text())
