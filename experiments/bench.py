@@ -215,9 +215,10 @@ def run_bench(
     on_case(f"default scenario, {DEFAULT_WEEKS} weeks")
     result["default_scenario"] = run_case("market", steps=DEFAULT_WEEKS, seed=seed)
     on_case(f"default scenario at about {TWENTY_K:,} employees, {steps} weeks")
-    result["twenty_thousand"] = run_case(
-        "market", steps=steps, seed=seed, n_enterprises=enterprises_for(TWENTY_K)
-    )
+    result["twenty_thousand"] = median_run(
+        [run_case("market", steps=steps, seed=seed, n_enterprises=enterprises_for(TWENTY_K))
+         for _ in range(STUDY_REPEATS)]
+    )  # fmt: skip
     result["markets"] = []
     for size, n_ent in plan:
         on_case(f"market of about {size:,} employees ({n_ent:,} enterprises), {steps} weeks")
@@ -242,6 +243,16 @@ def run_bench(
     result["ratio_cpu"] = throughput_ratio(result, per="cpu_s")
     result["targets"] = targets(result)
     return result
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median CPU time among ``runs`` (fresh processes of the same case), with
+    every run's CPU time as ``cpu_s_runs``: one run's CPU moved from 0.43 to 0.62 s
+    between two benches minutes apart on this machine at load 1.5 to 2.5."""
+    done = sorted((r for r in runs if "error" not in r), key=lambda r: r["cpu_s"])
+    if not done:
+        return runs[0]
+    return {**done[len(done) // 2], "cpu_s_runs": [r["cpu_s"] for r in done]}
 
 
 def _market(result: dict[str, Any], size: int) -> dict[str, Any] | None:

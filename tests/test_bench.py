@@ -53,6 +53,19 @@ def test_targets_name_each_limit_and_whether_it_holds():
     assert got["100k throughput >= 100x VirusOnNetwork"] is False
 
 
+def test_the_median_run_is_the_middle_cpu_time_and_keeps_them_all():
+    from experiments.bench import median_run
+
+    runs = [
+        {"cpu_s": 0.6, "n": 1},
+        {"error": "killed"},
+        {"cpu_s": 0.4, "n": 2},
+        {"cpu_s": 0.5, "n": 3},
+    ]
+    assert median_run(runs) == {"cpu_s": 0.5, "n": 3, "cpu_s_runs": [0.4, 0.5, 0.6]}
+    assert median_run([{"error": "killed"}]) == {"error": "killed"}
+
+
 def test_the_twenty_thousand_run_is_timed_by_its_cpu_over_260_weeks():
     twenty = {"cpu_s": 0.3, "steps": 260}
     got = targets({"markets": [], "ratio": None, "twenty_thousand": twenty})
@@ -110,6 +123,7 @@ def test_bench_runs_every_case_and_writes_json(tmp_path):
     assert result["default_scenario"]["steps"] == 260
     assert result["default_scenario"]["enterprises"] == default_size
     twenty = result["twenty_thousand"]
+    assert len(twenty["cpu_s_runs"]) == 3 and twenty["cpu_s"] == twenty["cpu_s_runs"][1]
     assert twenty["steps"] == 3 and 15_000 < twenty["employees"] < 25_000 and twenty["cpu_s"] > 0
     assert "default scenario at" in done.stdout
     assert [m["target_employees"] for m in result["markets"]] == [1500, 3000]
