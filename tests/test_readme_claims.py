@@ -1,8 +1,8 @@
-"""The README's figures for the claims re-measured at 40 seeds are those of their page.
+"""The README's figures for the essays' claims are those of their page.
 
-They are quoted from docs/validation/claims_40_seeds (made by ``salesweb claims --seeds
-40 --claim superlinear_rare --claim generational_change``); this recomputes each from
-the page's ``claims.parquet`` so a regenerated page cannot leave the README behind.
+They are quoted from docs/validation/claims.md (made by ``salesweb claims --seeds
+40``); this recomputes each from the page's ``claims.parquet`` and reads the page's
+count of passing claims, so a regenerated page cannot leave the README behind.
 """
 
 from pathlib import Path
@@ -13,7 +13,8 @@ import pandas as pd
 from experiments.paired import PairedEffect
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = ROOT / "docs" / "validation" / "claims_40_seeds" / "claims.parquet"
+PAGE = ROOT / "docs" / "validation" / "claims.md"
+RUNS = PAGE.with_name("claims.parquet")
 
 
 def _arms(runs: pd.DataFrame, claim: str, metric: str) -> tuple[np.ndarray, np.ndarray]:
@@ -23,12 +24,27 @@ def _arms(runs: pd.DataFrame, claim: str, metric: str) -> tuple[np.ndarray, np.n
     return left, right
 
 
+def _first_metric(runs: pd.DataFrame, claim: str) -> str:
+    """The claim's own metric (the first it records; the others are its context)."""
+    return runs[runs.claim == claim].metric.iloc[0]
+
+
 def test_readme_quotes_the_40_seed_claims_page():
     runs = pd.read_parquet(RUNS)
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert sorted(runs.seed.unique()) == list(range(40))
+    passing = PAGE.read_text(encoding="utf-8").splitlines()[2].split(" claims hold")[0]
+    assert f"seeds 0-39 on today's model) passes {passing}." in readme  # "9 of 14"
 
-    left, right = _arms(runs, "superlinear_rare", runs.metric.unique()[0])
+    left, right = _arms(runs, "viral_goes_bottoms_up", "the focal company's ARR + cash (USD)")
+    e = PairedEffect.of(left, right)
+    assert f"(+{e.mean / 1e6:.2f}M ± {e.se / 1e6:.2f}M of ARR + cash)" in readme
+
+    left, right = _arms(runs, "golden_goose", _first_metric(runs, "golden_goose"))
+    e = PairedEffect.of(left, right)
+    assert f"({-e.mean:,.0f} ± {e.se:.0f} fewer users, gone without brand erosion)" in readme
+
+    left, right = _arms(runs, "superlinear_rare", _first_metric(runs, "superlinear_rare"))
     e = PairedEffect.of(left, right)
     assert (
         f"{left.mean():.2f} of the default market's bottoms-up companies against "
