@@ -65,6 +65,15 @@ class Server:
         return [line for line in text.splitlines() if "Traceback" in line or "ERROR" in line]
 
 
+DROPPED_SYNC = "Syncing error: no comm channel defined"
+"""What @jupyter-widgets/base logs when the browser has a state update queued for a
+widget whose comm the server closed meanwhile: a host typing in a team's row (the
+rename box syncs every keystroke) while the room closes and the page redraws without
+that row. The update is dropped with the widget; nothing on the page changes. Seen
+twice in CI under load in ``test_workshop_fuzz.py`` (the host's page, after the rooms
+page closed the room), never on the page a user looks at."""
+
+
 class Person:
     """One person's browser context, page and the problems its console reports."""
 
@@ -81,8 +90,11 @@ class Person:
                                           d.dismiss()))  # fmt: skip
 
     def real_problems(self) -> list[str]:
-        """Problems, less requests aborted because the test left the page (reload, goto)."""
-        return [p for p in self.problems.items if not p.endswith("net::ERR_ABORTED")]
+        """Problems, less requests aborted because the test left the page (reload, goto)
+        and ipywidgets' note that it dropped a sync for a widget the server had just
+        closed (:data:`DROPPED_SYNC`)."""
+        return [p for p in self.problems.items
+                if not p.endswith("net::ERR_ABORTED") and DROPPED_SYNC not in p]  # fmt: skip
 
     def shot(self, label: str) -> None:
         self.page.screenshot(
