@@ -154,9 +154,9 @@ def _run_in_channel(channel: int, task: tuple) -> Any:
 def _warm() -> int:
     """Build and step a one-enterprise market: starts the worker, and checks it can build
     (the forkserver did the imports and loaded the kernels: milliseconds)."""
-    from sim.model import MarketModel
+    from experiments.study_preload import build_and_step
 
-    MarketModel(rng=1, n_enterprises=1, enterprise_size_max=20).step()
+    build_and_step()
     return os.getpid()
 
 

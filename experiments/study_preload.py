@@ -17,7 +17,15 @@ import contextlib
 
 from sim.model import MarketModel
 
+
+def build_and_step() -> None:
+    """Build a one-enterprise market and step it once: the model's imports, its compiled
+    kernels and first-call caches, loaded in milliseconds once they are (a worker's
+    warm-up, :func:`experiments.study_pool._warm`, calls it too)."""
+    MarketModel(rng=1, n_enterprises=1, enterprise_size_max=20).step()
+
+
 # should this fail, the forkserver still starts (it survives only an ImportError), and
 # each worker meets the error again in its own first build, reported with its run
 with contextlib.suppress(Exception):
-    MarketModel(rng=1, n_enterprises=1, enterprise_size_max=20).step()
+    build_and_step()
