@@ -361,7 +361,8 @@ def warm_up() -> None:
     invitee, product = invitations(ids, ids, p, indptr, indices)
     joiners(invitee, product, x[: len(invitee)], x, 0.5)
     below(x, 0.5)
-    from sim import user_counts  # its loops import this module's count_users
+    from sim import compiled_selfserve, user_counts  # user_counts imports count_users
 
     user_counts.warm_up()
+    compiled_selfserve.warm_up()
     _warm = True

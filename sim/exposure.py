@@ -21,6 +21,7 @@ from sim.compiled import add_changes, changed_edges, product_weights, update_wei
 from sim.csr import gather_rows
 
 _NONE = np.empty(0)  # no previous week's weights
+_AT_ONCE = np.empty(0, dtype=np.int64)  # the sums are the candidates' own, in order
 
 # Weeks between fresh computations: bounds the rounding a long run of updates adds
 # (each update adds about 1e-16 of the sum; 52 of them stay far below the 1e-9 slack
@@ -82,12 +83,26 @@ class ColleagueExposure:
 
     def of(self, candidates: np.ndarray, product: np.ndarray, weight: np.ndarray) -> np.ndarray:
         """Exposure of each candidate this week (``weight`` indexed by vendor code)."""
+        values, at = self.sums(candidates, product, np.concatenate([[0.0], weight]))
+        return values[at] if len(at) else values
+
+    def sums(
+        self, candidates: np.ndarray, product: np.ndarray, by_code: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """This week's exposure, where it is kept: ``(values, at)``.
+
+        Candidate ``i``'s exposure is ``values[at[i]]`` (the running sums of every
+        employee, ``at`` the candidates), or ``values[i]`` when ``at`` is empty (sums
+        computed afresh for the candidates alone). ``by_code[v + 1]`` is the weight of
+        product ``v`` (``by_code[0] = 0``: no product). Not gathering the candidates'
+        values spares a copy of them a week; the caller reads them in place
+        (:func:`sim.compiled_selfserve.below_bound_at`).
+        """
         adj = self.adjacency
         indptr = adj.indptr
         if 8 * changed_edges(indptr, candidates) <= adj.nnz:
             self._w = self._sums = None
-            return colleague_exposure(adj, product, candidates, weight)
-        by_code = np.concatenate([[0.0], weight])
+            return colleague_exposure(adj, product, candidates, by_code[1:]), _AT_ONCE
         if self._w is None:  # kept in place from now on (update_weights)
             self._w, changed = product_weights(product, by_code, _NONE)
             delta = None
@@ -107,7 +122,7 @@ class ColleagueExposure:
             add_changes(self._sums, changed, delta, indptr, adj.indices, self._scratch)
             self._weeks += 1
             self.updates += 1
-        return self._sums[candidates]
+        return self._sums, candidates
 
 
 def _all_sums(adj: sp.csr_array, w: np.ndarray, users: np.ndarray) -> np.ndarray:

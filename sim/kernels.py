@@ -12,15 +12,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from sim.compiled import (
-    below_bound,
-    churned_users,
-    neighbour_columns,
-    neighbour_columns_of_users,
-    users_of,
-)
+from sim.compiled import neighbour_columns, neighbour_columns_of_users, users_of
+from sim.compiled_selfserve import adoption_rows, below_bound_at, churned, pick_vendors
 from sim.csr import gather_rows  # noqa: F401 (sim.contracting imports it from here)
 from sim.exposure import ColleagueExposure, colleague_exposure
+
+_EMPTY = np.empty(0, dtype=np.int64)  # no one (read only: never written into)
+_POWERS: dict[bytes, np.ndarray] = {}  # colleague_powers' tables, by their base's bytes
+_POWERS_WIDTH = 64  # colleagues on one product the first table covers (34 at most in the default)
 
 
 def neighbour_counts(
@@ -69,6 +68,7 @@ def self_serve_adoption(
     n_vendor_codes: int,
     brand_row: np.ndarray | None = None,
     exposure: ColleagueExposure | None = None,
+    by_employee: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mechanism 1: who signs up for which self-serve product this week.
 
@@ -77,11 +77,11 @@ def self_serve_adoption(
     candidates : int array
         Employees who may adopt (no product, enterprise not on-prem only).
     adjacency, product : the org network and each employee's product code.
-    openness : float array over candidates.
+    openness : float array over candidates (over employees with ``by_employee``).
     brand : float array (n_rows, n_vendors), or None
         The vendors' brand, one row per candidate, or per enterprise with
         ``brand_row`` (None: intact everywhere).
-    brand_row : int array over candidates, optional
+    brand_row : int array over candidates (over employees with ``by_employee``), optional
         Row of ``brand`` for each candidate (its enterprise), so that the brand of
         every (candidate, vendor) pair is never spelled out; only the few candidates
         who may adopt read theirs.
@@ -90,6 +90,10 @@ def self_serve_adoption(
         updated where products changed); without it they are computed afresh.
     vendors : int array
         Codes of the self-serve vendors; the trait arrays are aligned with it.
+    by_employee : bool
+        ``openness`` and ``brand_row`` are indexed by employee id (the model's own
+        arrays): no per-candidate copy of them is made, only the few candidates who
+        may adopt are read.
 
     Returns
     -------
@@ -112,81 +116,73 @@ def self_serve_adoption(
     A candidate above the bound cannot adopt whatever the exact chance, so the draws
     and the result are those of computing every candidate's chance (same uniforms,
     same arithmetic on the rows that matter), at a cost that no longer grows with
-    ``n_candidates * n_vendors``.
+    ``n_candidates * n_vendors``. The bound, the exact chances and the choice of the
+    product are compiled loops (:mod:`sim.compiled_selfserve`).
     """
     m, c = len(vendors), len(candidates)
     if m == 0 or c == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    column = np.full(n_vendor_codes, -1, dtype=np.int64)
-    column[vendors] = np.arange(m)
+        return _EMPTY, _EMPTY
     rq = reach * quality
     vq = virality * quality
-    vq_by_code = np.zeros(n_vendor_codes)
-    vq_by_code[vendors] = vq
+    by_code = np.zeros(n_vendor_codes + 1)  # weight by product code + 1 (0: no product)
+    by_code[vendors + 1] = vq
     if exposure is None:
-        bound = colleague_exposure(adjacency, product, candidates, vq_by_code)
+        colleague, at = colleague_exposure(adjacency, product, candidates, by_code[1:]), _EMPTY
     else:
-        bound = exposure.of(candidates, product, vq_by_code)
+        colleague, at = exposure.sums(candidates, product, by_code)
     u = rng.random(c)
     read_all = bool(rq.max() > 1.0 or vq.max() > 1.0 or (brand is not None and brand.max() > 1.0))
     # the bound plus a slack far above rounding (below 1e-12 here, running sums
     # included) keeps it an upper bound; hazards outside [0, 1]: the bound does not
     # hold, every candidate is read
-    maybe = below_bound(bound, openness, float(rq.sum()), u, read_all)
+    open_at = candidates if by_employee else _EMPTY
+    maybe = below_bound_at(colleague, at, openness, open_at, float(rq.sum()), u, read_all)
     if not len(maybe):
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    stay = _stay_matrix(
-        neighbour_counts(adjacency, product, candidates[maybe], column),
-        openness[maybe],
-        None if brand is None else brand[maybe if brand_row is None else brand_row[maybe]],
-        rq,
-        vq,
-        collaborative,
-        adoption_threshold,
-    )
-    # product over the few vendor columns: a column loop beats prod(axis=1)
-    stay_all = stay[:, 0].copy()
-    for j in range(1, m):
-        stay_all *= stay[:, j]
-    rows = np.flatnonzero(u[maybe] < 1.0 - stay_all)
+        return _EMPTY, _EMPTY
+    ids = candidates[maybe]
+    at_rows = ids if by_employee else maybe
+    if brand is None:
+        brand_rows = np.zeros((0, m))
+    else:
+        brand_rows = brand[maybe if brand_row is None else brand_row[at_rows]]
+    lookup = np.full(n_vendor_codes + 1, -1, dtype=np.int64)  # column by product code + 1
+    lookup[vendors + 1] = np.arange(m)
+    args = (ids, u[maybe], openness[at_rows], brand_rows, product, adjacency.indptr)
+    rest = (adjacency.indices, lookup, rq)
+    flags = (np.asarray(collaborative, dtype=np.bool_), int(adoption_threshold))
+    width = _POWERS_WIDTH
+    while True:  # a wider table of powers only when a candidate has more colleagues
+        powers = colleague_powers(1.0 - vq, width)
+        rows, cum, k_max = adoption_rows(*args, *rest, powers, *flags)
+        if k_max < powers.shape[1]:
+            break
+        width = 2 * k_max
     if not len(rows):
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    cum = np.cumsum(1.0 - stay[rows], axis=1)
-    u = rng.random(len(rows)) * cum[:, -1]
-    pick = np.minimum((cum < u[:, None]).sum(axis=1), m - 1)
-    return candidates[maybe[rows]], vendors[pick]
+        return _EMPTY, _EMPTY
+    pick = pick_vendors(cum, rng.random(len(rows)))
+    return ids[rows], vendors[pick]
 
 
-def _stay_matrix(
-    k: np.ndarray,
-    openness: np.ndarray,
-    brand: np.ndarray | None,
-    rq: np.ndarray,
-    vq: np.ndarray,
-    collaborative: np.ndarray,
-    adoption_threshold: int,
-) -> np.ndarray:
-    """``(1 - a)(1 - b)`` for each (candidate, vendor): the chance of not adopting it."""
-    m = len(rq)
-    # Marketing: stay = 1 - a for every (candidate, vendor); dense, one multiply.
-    a = openness[:, None] * rq[None, :]
-    if brand is not None:
-        a *= brand
-    stay = 1.0 - a
-    # Colleagues: only pairs with k > 0 have a colleague hazard (flat indices are
-    # several times faster than a 2-D nonzero here).
-    flat_k = k.reshape(-1)
-    pairs = np.flatnonzero(flat_k > 0)
-    if len(pairs):
-        kk = flat_k[pairs]
-        cols = pairs % m
-        b = 1.0 - (1.0 - vq)[cols] ** kk
-        if collaborative.any():
-            b[collaborative[cols] & (kk < adoption_threshold)] = 0.0
-        if brand is not None:
-            b *= brand.reshape(-1)[pairs]
-        stay.reshape(-1)[pairs] *= 1.0 - b
-    return stay
+def colleague_powers(base: np.ndarray, width: int) -> np.ndarray:
+    """``base[c] ** k`` for ``k < width``, one row per column, as numpy's power gives them.
+
+    The colleague hazard ``1 - (1 - vq) ** k`` was computed by numpy, whose power
+    differs from the C library's ``pow`` (what compiled code calls) in the last bit of
+    about one value in twenty: the compiled loop reads the powers from this table
+    instead, so its chances are numpy's bit for bit. Computed with the same dtypes and
+    contiguous arrays as the numpy expression was (float base, int64 exponent), and
+    kept between weeks (the traits change seldom): a dictionary lookup a week.
+    """
+    key = base.tobytes()
+    table = _POWERS.get(key)
+    if table is None or table.shape[1] < width:
+        if len(_POWERS) >= 256:  # traits that keep changing: keep the memory bounded
+            _POWERS.clear()
+        m = len(base)
+        exponents = np.tile(np.arange(width, dtype=np.int64), m)
+        table = (np.repeat(base, width) ** exponents).reshape(m, width)
+        _POWERS[key] = table
+    return table
 
 
 def user_churn(
@@ -205,7 +201,7 @@ def user_churn(
     ``(1 - s)`` for a collaborative product where ``s`` is the share of the user's
     neighbours on the same product. ``quality`` and ``collaborative`` are indexed by
     vendor code. One uniform per user, in id order; the chances are computed in one
-    compiled pass (:func:`sim.compiled.churned_users`). ``users``: the ids of the
+    compiled pass (:func:`sim.compiled_selfserve.churned`). ``users``: the ids of the
     employees with a product, ascending, if the caller has them already.
     """
     if users is None:
@@ -213,7 +209,7 @@ def user_churn(
     if not len(users) or user_churn_rate == 0:
         return np.empty(0, dtype=np.int64)
     uniforms = rng.random(len(users))
-    return churned_users(
+    return churned(
         users,
         uniforms,
         product,

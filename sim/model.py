@@ -447,9 +447,10 @@ class MarketModel(mesa.Model):
                 candidates=candidates,
                 adjacency=pop.adjacency,
                 product=pop.emp_product,
-                openness=pop.emp_openness[candidates],
+                openness=pop.emp_openness,  # read in place (by_employee)
                 brand=self.brand[:, codes] if self.brand_erosion > 0 else None,
-                brand_row=pop.emp_enterprise[candidates] if self.brand_erosion > 0 else None,
+                brand_row=pop.emp_enterprise,
+                by_employee=True,
                 vendors=codes,
                 reach=np.array([economics.bought_reach(self, v) for v in self_serve]),
                 quality=quality[codes],
