@@ -15,7 +15,9 @@ arithmetic. The loops here do the same arithmetic in one pass each:
 - :func:`adoption_rows` is :func:`sim.kernels.neighbour_counts`, ``_stay_matrix``,
   the product of its columns, the comparison with the uniforms and the cumulative sum,
   for the few candidates below the bound;
-- :func:`pick_vendors` is the choice of the product among the adopters' chances.
+- :func:`pick_vendors` is the choice of the product among the adopters' chances;
+- :func:`apply_changes` writes the sign-ups and the churn into the employee arrays
+  (eight fancy-index reads and writes and the agreements' holders before).
 
 They draw no random numbers (the caller draws every uniform with the model's
 ``numpy.random.Generator``, in the order and number it did), and they apply the same
@@ -202,10 +204,53 @@ def pick_vendors(cum, uniforms):
     return pick
 
 
+@njit(cache=True, nogil=True)
+def apply_changes(
+    adopters,
+    products,
+    churned,
+    emp_product,
+    emp_since,
+    emp_mandated,
+    emp_paid,
+    emp_enterprise,
+    agreement_at,
+    contract_vendor,
+    step,
+    no_product,
+):
+    """Write the week's sign-ups and churn into the employee arrays; the churned products.
+
+    What :meth:`sim.model.MarketModel._self_serve_phase` did with numpy, in its order:
+    each adopter takes its product from ``step`` on, as a seat of its enterprise's
+    agreement when the agreement's vendor (``contract_vendor[agreement_at[e]]``,
+    ``agreement_at[e] = -1``: none) is that product's; then each churned user's product
+    is read (returned, for :meth:`sim.user_counts.UserCounts.removed`) and cleared with
+    its seat and payment. Adopters had no product and churned users had one, so no
+    employee is in both lists.
+    """
+    for i in range(adopters.shape[0]):
+        j = adopters[i]
+        v = products[i]
+        emp_product[j] = v
+        emp_since[j] = step
+        held = agreement_at[emp_enterprise[j]]
+        emp_mandated[j] = held >= 0 and contract_vendor[held] == v
+    gone = np.empty(churned.shape[0], dtype=np.int64)
+    for i in range(churned.shape[0]):
+        j = churned[i]
+        gone[i] = emp_product[j]
+        emp_product[j] = no_product
+        emp_mandated[j] = False
+        emp_paid[j] = False
+    return gone
+
+
 def warm_up() -> None:
     """Compile (or load) the loops for the model's dtypes (``int32`` products and network
     indices, ``int64`` ids); called by :func:`sim.compiled.warm_up`."""
     p = np.array([0, -1], dtype=np.int32)
+    e = np.zeros(2, dtype=np.int32)
     b = np.zeros(2, dtype=bool)
     ids = np.zeros(1, dtype=np.int64)
     indptr = np.array([0, 1, 2], dtype=np.int32)
@@ -222,3 +267,6 @@ def warm_up() -> None:
         ids, x[:1], x[:1], np.ones((1, 1)), p, indptr, indices, lookup, x[:1], powers, b[:1], 2
     )
     pick_vendors(cum, x[: len(rows)])
+    since = np.zeros(2, dtype=np.int32)
+    agreement = np.full(1, -1, dtype=np.int64)
+    apply_changes(ids, ids, ids, p, since, b, b.copy(), e, agreement, e[:1], 3, -1)

@@ -19,6 +19,7 @@ from agents.trait_arrays import trait_array
 from agents.vendor import Vendor
 from sim import budget, compiled_deals, contracting, economics, hiring, selling, workforce
 from sim.compiled import invitations, joiners, warm_up
+from sim.compiled_selfserve import apply_changes
 from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
@@ -462,20 +463,31 @@ class MarketModel(mesa.Model):
             )
             if self.team_invites > 0:  # a new workspace invites the team (mechanism 1b)
                 adopters, products = self._invites(adopters, products)
-            pop.emp_product[adopters] = products
-            pop.emp_since[adopters] = self.steps
-            self.user_counts.added(adopters, products)
-            signups = np.bincount(products, minlength=self.vendor_capacity)
-            for v in self_serve:
-                v.signups_total += int(signups[v.index])
-            # inside an enterprise that holds the vendor's agreement a new user gets a
-            # seat of that agreement (IT provisions the standard tool), not a free sign-up
-            holder = self.agreement_holders()[pop.emp_enterprise[adopters]]
-            pop.emp_mandated[adopters] = holder == products
-        self.user_counts.removed(churned, pop.emp_product[churned])
-        pop.emp_product[churned] = NO_PRODUCT
-        pop.emp_mandated[churned] = False
-        pop.emp_paid[churned] = False
+            if len(adopters):
+                signups = np.bincount(products, minlength=self.vendor_capacity)
+                for v in self_serve:
+                    v.signups_total += int(signups[v.index])
+        else:
+            adopters = products = churned[:0]
+        # adopters take their product (inside an enterprise that holds the vendor's
+        # agreement as a seat of it: IT provisions the standard tool, not a free
+        # sign-up); churned users lose theirs
+        gone = apply_changes(
+            adopters,
+            products,
+            churned,
+            pop.emp_product,
+            pop.emp_since,
+            pop.emp_mandated,
+            pop.emp_paid,
+            pop.emp_enterprise,
+            self.agreement_at,
+            self.contracts.vendor,
+            self.steps,
+            NO_PRODUCT,
+        )
+        self.user_counts.added(adopters, products)
+        self.user_counts.removed(churned, gone)
 
     def _invites(self, adopters: np.ndarray, products: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mechanism 1b: a user who starts a workspace brings colleagues at once.

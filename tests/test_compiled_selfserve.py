@@ -219,6 +219,46 @@ def test_many_colleagues_take_numpys_power():
         assert k_max == 60 and cum[0, 0] == 1.0 - stay
 
 
+def test_applied_changes_are_the_numpy_writes():
+    """Sign-ups and churn written as the model wrote them with numpy: products, start
+    weeks, seats of the enterprise's agreement (some held by the adopter's product,
+    some by a rival's, some by none), cleared seats and payments."""
+    rng = np.random.default_rng(8)
+    n, n_ent = 400, 12
+    enterprise = np.sort(rng.integers(0, n_ent, n)).astype(np.int32)
+    product = np.where(rng.random(n) < 0.5, rng.integers(0, CODES, n), -1).astype(np.int32)
+    since = rng.integers(-1, 50, n).astype(np.int32)
+    mandated, paid = rng.random(n) < 0.3, rng.random(n) < 0.3
+    contract_vendor = rng.integers(0, CODES, 20).astype(np.int32)
+    agreement_at = np.where(rng.random(n_ent) < 0.7, rng.integers(0, 20, n_ent), -1)
+    free = np.flatnonzero(product < 0)
+    adopters = np.sort(rng.choice(free, 60, replace=False)).astype(np.int64)
+    products = rng.integers(0, CODES, 60).astype(np.int64)
+    churned = np.flatnonzero((product >= 0) & (rng.random(n) < 0.3)).astype(np.int64)
+    state = [a.copy() for a in (product, since, mandated, paid)]
+    # the numpy writes of MarketModel._self_serve_phase before they were compiled
+    expected = [a.copy() for a in state]
+    e_product, e_since, e_mandated, e_paid = expected
+    e_product[adopters] = products
+    e_since[adopters] = 77
+    holder = np.full(n_ent, -1, dtype=np.int64)
+    holder[agreement_at >= 0] = contract_vendor[agreement_at[agreement_at >= 0]]
+    e_mandated[adopters] = holder[enterprise[adopters]] == products
+    e_gone = e_product[churned]
+    e_product[churned] = -1
+    e_mandated[churned] = False
+    e_paid[churned] = False
+    assert 0 < e_mandated[adopters].sum() < len(adopters)
+    product, since, mandated, paid = state
+    gone = loops.apply_changes(
+        adopters, products, churned, product, since, mandated, paid, enterprise,
+        agreement_at, contract_vendor, 77, -1,
+    )  # fmt: skip
+    assert np.array_equal(gone, e_gone)
+    for got, want in zip(state, expected, strict=True):
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
 @pytest.mark.parametrize("brand_erosion", [False, True])
 def test_adoption_by_employee_draws_what_per_candidate_arrays_draw(brand_erosion):
     """The model's call (openness and brand rows read by employee id, running sums read
@@ -297,6 +337,7 @@ def test_warm_up_compiles_what_a_run_calls():
         [sys.executable, "-c", _SIGNATURES], capture_output=True, text=True, env=env, check=True
     )
     before, after = json.loads(out.stdout.strip().splitlines()[-1])
-    assert set(before) == {"churned", "below_bound_at", "adoption_rows", "pick_vendors"}
+    names = {"churned", "below_bound_at", "adoption_rows", "pick_vendors", "apply_changes"}
+    assert set(before) == names
     assert all(before.values()), f"warm_up left loops uncompiled: {before}"
     assert after == before
