@@ -347,7 +347,10 @@ class MarketModel(mesa.Model):
         a recount dropped it); the others from ``users_ev``, which rollouts and won
         agreements keep up to date where they are made.
         """
-        self.users_ev = self.user_counts.settle(self._users_settled if first else self.users_ev)
+        if first:
+            self.users_ev = self.user_counts.settle(self._users_settled)
+        else:  # nobody keeps users_ev between two mechanisms: changed in place
+            self.user_counts.settle(self.users_ev, in_place=True)
         if last:
             self._users_settled = self.users_ev.copy()
 

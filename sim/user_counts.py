@@ -127,11 +127,18 @@ class UserCounts:
         """Vendor ``vendor`` lost every user (it exited)."""
         self._columns.add(int(vendor))
 
-    def settle(self, base: np.ndarray) -> np.ndarray:
+    def settle(self, base: np.ndarray, in_place: bool = False) -> np.ndarray:
         """``base`` (the counts at the last settle, with what the mechanisms added to
-        them since) plus the pending changes: a new array; nothing is pending afterwards."""
+        them since) plus the pending changes: a new array, or ``base`` itself changed in
+        place with ``in_place``; nothing is pending afterwards.
+
+        Most settles have little or nothing pending (the one after the pipeline, most
+        weeks), so nothing is allocated or called for what is not pending.
+        """
+        counts = base if in_place else base.copy()
+        if not (self._added or self._removed or self._rows or self._columns):
+            return counts
         pop = self.population
-        counts = base.copy()
         for ids, products in self._removed:
             shift_users(counts, pop.emp_enterprise, ids, products, -1)
         for ids, products in self._added:

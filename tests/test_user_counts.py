@@ -129,3 +129,29 @@ def test_changes_made_between_steps_are_settled():
     contracting.end_contract(model, int(ids[0]))
     workforce.turnover(model)
     model.step()  # the checked settles assert
+
+
+def test_a_settle_in_place_changes_base_and_one_without_leaves_it(world):
+    """The settles after the first change ``users_ev`` in place; the first makes a new
+    array and leaves the week's starting counts as they were, pending changes or none."""
+    _, product, enterprise, offsets, sizes = world
+    pop = type("Population", (), {})()
+    pop.emp_enterprise, pop.ent_offset, pop.ent_size = enterprise, offsets, sizes
+    for in_place in (False, True):
+        for pending in (False, True):
+            pop.emp_product = product.copy()
+            kept = user_counts.UserCounts(pop)
+            base = kept.count(CODES)
+            start = base.copy()
+            if pending:  # two users stop, one enterprise is recounted
+                gone = np.flatnonzero(pop.emp_product >= 0)[:2]
+                kept.removed(gone, pop.emp_product[gone])
+                pop.emp_product[gone] = -1
+                kept.stale_row(3)
+            got = kept.settle(base, in_place=in_place)
+            assert (got is base) == in_place
+            assert np.array_equal(got, count_users(enterprise, pop.emp_product, N_ENT, CODES))
+            assert np.array_equal(got, start) != pending
+            if not in_place:
+                assert np.array_equal(base, start)  # untouched
+            assert not (kept._added or kept._removed or kept._rows or kept._columns)
