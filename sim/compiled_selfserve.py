@@ -12,9 +12,10 @@ arithmetic. The loops here do the same arithmetic in one pass each:
   on its product (the largest the chance can be), so almost no user's row is read;
 - :func:`below_bound_at` is :func:`sim.compiled.below_bound` reading each
   candidate's exposure and openness where they are kept (no gathered copies);
-- :func:`adoption_rows` is :func:`sim.kernels.neighbour_counts`, ``_stay_matrix``,
-  the product of its columns, the comparison with the uniforms and the cumulative sum,
-  for the few candidates below the bound;
+- :func:`adoption_rows` is the neighbour counts (:func:`sim.compiled.neighbour_columns`),
+  the matrix of chances to stay (``_stay_matrix``, removed), the product of its
+  columns, the comparison with the uniforms and the cumulative sum, for the few
+  candidates below the bound;
 - :func:`pick_vendors` is the choice of the product among the adopters' chances;
 - :func:`apply_changes` writes the sign-ups and the churn into the employee arrays
   (eight fancy-index reads and writes and the agreements' holders before).

@@ -1,10 +1,12 @@
-"""Vectorized per-employee kernels: self-serve adoption and user churn.
+"""Per-employee kernels of mechanisms 1 and 2: self-serve adoption and user churn.
 
 Each kernel is a function of arrays and a ``numpy.random.Generator``; none loops
-over employees in Python. Neighbour sums are read from whichever side of the CSR
-adjacency holds fewer edges (the candidates' rows or the users' rows), and adoption
-computes exact per-vendor chances only for the few candidates who might adopt, so a
-step's cost does not grow with ``n_employees * n_vendors``.
+over employees in Python. Adoption bounds every candidate's chance with the colleague
+exposure (:mod:`sim.exposure`, which reads whichever side of the network is cheaper)
+and computes exact per-vendor chances only for the few candidates below the bound, so
+a step's cost does not grow with ``n_employees * n_vendors``. The loops are compiled
+(:mod:`sim.compiled_selfserve`); the uniforms are drawn here, in the order and number
+the numpy code drew them.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from sim.compiled import neighbour_columns, neighbour_columns_of_users, users_of
+from sim.compiled import users_of
 from sim.compiled_selfserve import adoption_rows, below_bound_at, churned, pick_vendors
 from sim.csr import gather_rows  # noqa: F401 (sim.contracting imports it from here)
 from sim.exposure import ColleagueExposure, colleague_exposure
@@ -20,35 +22,6 @@ from sim.exposure import ColleagueExposure, colleague_exposure
 _EMPTY = np.empty(0, dtype=np.int64)  # no one (read only: never written into)
 _POWERS: dict[bytes, np.ndarray] = {}  # colleague_powers' tables, by their base's bytes
 _POWERS_WIDTH = 64  # colleagues on one product the first table covers (34 at most in the default)
-
-
-def neighbour_counts(
-    adj: sp.csr_array, product: np.ndarray, candidates: np.ndarray, column: np.ndarray
-) -> np.ndarray:
-    """``k[i, c]``: neighbours of ``candidates[i]`` who use the vendor in column ``c``.
-
-    ``column[v]`` maps a vendor code to its column (``-1``: not counted). The
-    adjacency is symmetric, so the counts can be gathered from the candidates' rows
-    or from the users' rows; whichever side has fewer edges is read, so the cost is
-    ``min(edges of candidates, edges of users)``, small both early (few users) and
-    late (few candidates). Both sides are compiled loops
-    (:func:`sim.compiled.neighbour_columns`, :func:`sim.compiled.neighbour_columns_of_users`).
-    """
-    m = int(column.max(initial=-1)) + 1
-    lookup = np.concatenate([[-1], column])  # column by product code + 1
-    indptr = adj.indptr
-    cand_edges = int((indptr[candidates + 1] - indptr[candidates]).sum())
-    users = None
-    if 8 * cand_edges > adj.nnz:  # else the candidates' side is cheap: no pass over everyone
-        column_of = lookup[product + 1]
-        users = np.flatnonzero(column_of >= 0)
-        if cand_edges <= int((indptr[users + 1] - indptr[users]).sum()):
-            users = None
-    if users is None:
-        return neighbour_columns(candidates, product, lookup, indptr, adj.indices, m)
-    return neighbour_columns_of_users(
-        candidates, users, column_of[users], len(product), indptr, adj.indices, m
-    )
 
 
 def self_serve_adoption(

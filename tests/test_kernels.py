@@ -8,7 +8,6 @@ import scipy.sparse as sp
 
 from sim.exposure import colleague_exposure
 from sim.kernels import (
-    neighbour_counts,
     sample_by_column,
     self_serve_adoption,
 )
@@ -30,20 +29,6 @@ def ring(n: int) -> sp.csr_array:
     rows = np.concatenate([i, i])
     cols = np.concatenate([(i + 1) % n, (i - 1) % n])
     return sp.csr_array((np.ones(2 * n, dtype=np.int8), (rows, cols)), shape=(n, n))
-
-
-def test_neighbour_counts_reads_either_side_alike():
-    adj = ring(10)
-    product = np.array([0, -1, 1, -1, 0, 0, -1, -1, 1, -1])
-    column = np.array([0, 1])
-    few = np.array([1, 3])  # cheaper to read from the candidates' rows
-    many = np.flatnonzero(product < 0)  # cheaper to read from the users' rows
-    assert neighbour_counts(adj, product, few, column).tolist() == [[1, 1], [1, 1]]
-    k = neighbour_counts(adj, product, many, column)
-    expected = [
-        [sum(product[j] == v for j in ((c - 1) % 10, (c + 1) % 10)) for v in (0, 1)] for c in many
-    ]
-    assert k.tolist() == expected
 
 
 def test_adoption_matches_the_hazard_formula():
