@@ -84,7 +84,7 @@ class ColleagueExposure:
     def of(self, candidates: np.ndarray, product: np.ndarray, weight: np.ndarray) -> np.ndarray:
         """Exposure of each candidate this week (``weight`` indexed by vendor code)."""
         values, at = self.sums(candidates, product, np.concatenate([[0.0], weight]))
-        return values[at] if len(at) else values
+        return values if at is _AT_ONCE else values[at]
 
     def sums(
         self, candidates: np.ndarray, product: np.ndarray, by_code: np.ndarray

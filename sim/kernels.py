@@ -21,7 +21,7 @@ from sim.exposure import ColleagueExposure, colleague_exposure
 
 _EMPTY = np.empty(0, dtype=np.int64)  # no one (read only: never written into)
 _POWERS: dict[bytes, np.ndarray] = {}  # colleague_powers' tables, by their base's bytes
-_POWERS_WIDTH = 64  # colleagues on one product the first table covers (34 at most in the default)
+_POWERS_WIDTH = 64  # colleagues on one product the first table covers (wider when needed)
 
 
 def self_serve_adoption(
