@@ -64,7 +64,11 @@ def users_and_candidates(emp_product, emp_enterprise, ent_on_prem):
     enterprise that is not on-prem only), each ascending.
 
     The same two lists as :func:`sim.compiled.users_of` and
-    :func:`sim.compiled.self_serve_candidates`.
+    :func:`sim.compiled.self_serve_candidates`. Written without branches (every id is
+    written to both lists and each count moves on by 0 or 1): whether an employee uses
+    a product follows no pattern a branch predictor learns, and in a run, where each
+    week's products differ a little from the last, the loop with branches mispredicts
+    about a third of the time.
     """
     n = emp_product.shape[0]
     users = np.empty(n, dtype=np.int64)
@@ -72,12 +76,11 @@ def users_and_candidates(emp_product, emp_enterprise, ent_on_prem):
     ku = 0
     kc = 0
     for i in range(n):
-        if emp_product[i] >= 0:
-            users[ku] = i
-            ku += 1
-        elif not ent_on_prem[emp_enterprise[i]]:
-            candidates[kc] = i
-            kc += 1
+        user = np.int64(emp_product[i] >= 0)
+        users[ku] = i
+        ku += user
+        candidates[kc] = i
+        kc += (1 - user) & (1 - np.int64(ent_on_prem[emp_enterprise[i]]))
     return users[:ku], candidates[:kc]
 
 
