@@ -17,6 +17,7 @@ arithmetic. The loops here do the same arithmetic in one pass each:
   columns, the comparison with the uniforms and the cumulative sum, for the few
   candidates below the bound;
 - :func:`pick_vendors` is the choice of the product among the adopters' chances;
+- :func:`with_joiners` adds the invitees who join a new workspace to the adopters;
 - :func:`apply_changes` writes the sign-ups and the churn into the employee arrays
   (eight fancy-index reads and writes and the agreements' holders before).
 
@@ -206,6 +207,41 @@ def pick_vendors(cum, uniforms):
 
 
 @njit(cache=True, nogil=True)
+def with_joiners(adopters, products, invitee, product, uniforms, openness, team_invites):
+    """The adopters followed by the invitees who join (mechanism 1b), and their products.
+
+    :func:`sim.compiled.joiners` and the two concatenations
+    :meth:`sim.model.MarketModel._invites` made, in one call: an invitee joins when its
+    uniform is below ``min(1, team_invites * openness)``; one invited into two
+    workspaces joins the first (its earliest passing invitation); the joiners come
+    ascending after the adopters. A stable sort of the passing invitations by invitee
+    finds each one's first, where a dictionary did.
+    """
+    passing = np.empty(invitee.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(invitee.shape[0]):
+        if uniforms[i] < min(1.0, team_invites * openness[invitee[i]]):
+            passing[k] = i
+            k += 1
+    passing = passing[:k]
+    order = passing[np.argsort(invitee[passing], kind="mergesort")]
+    n = adopters.shape[0]
+    ids = np.empty(n + k, dtype=np.int64)
+    out = np.empty(n + k, dtype=np.int64)
+    ids[:n] = adopters
+    out[:n] = products
+    m = n
+    for i in order:
+        j = invitee[i]
+        if m > n and ids[m - 1] == j:
+            continue  # a later workspace of the same invitee
+        ids[m] = j
+        out[m] = product[i]
+        m += 1
+    return ids[:m], out[:m]
+
+
+@njit(cache=True, nogil=True)
 def apply_changes(
     adopters,
     products,
@@ -268,6 +304,7 @@ def warm_up() -> None:
         ids, x[:1], x[:1], np.ones((1, 1)), p, indptr, indices, lookup, x[:1], powers, b[:1], 2
     )
     pick_vendors(cum, x[: len(rows)])
+    with_joiners(ids, ids, ids, ids, x[:1], x, 0.5)
     since = np.zeros(2, dtype=np.int32)
     agreement = np.full(1, -1, dtype=np.int64)
     apply_changes(ids, ids, ids, p, since, b, b.copy(), e, agreement, e[:1], 3, -1)

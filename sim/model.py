@@ -18,8 +18,8 @@ from agents.enterprise import Enterprise
 from agents.trait_arrays import trait_array
 from agents.vendor import Vendor
 from sim import budget, compiled_deals, contracting, economics, hiring, selling, workforce
-from sim.compiled import invitations, joiners, warm_up
-from sim.compiled_selfserve import apply_changes
+from sim.compiled import invitations, warm_up
+from sim.compiled_selfserve import apply_changes, with_joiners
 from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
@@ -507,12 +507,14 @@ class MarketModel(mesa.Model):
         adj = pop.adjacency
         invitee, product = invitations(adopters, products, pop.emp_product, adj.indptr, adj.indices)
         uniforms = self.rng.random(len(invitee))
-        joined, joined_product = joiners(
-            invitee, product, uniforms, pop.emp_openness, float(self.team_invites)
-        )
-        return (
-            np.concatenate([adopters, joined]),
-            np.concatenate([products, joined_product]),
+        return with_joiners(
+            adopters,
+            products,
+            invitee,
+            product,
+            uniforms,
+            pop.emp_openness,
+            float(self.team_invites),
         )
 
     def _recover(self) -> None:

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim import compiled
 from sim import compiled_selfserve as loops
 from sim.csr import gather_rows
 from sim.exposure import ColleagueExposure
@@ -219,6 +220,27 @@ def test_many_colleagues_take_numpys_power():
         assert k_max == 60 and cum[0, 0] == 1.0 - stay
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), team_invites=st.floats(0.0, 3.0))
+def test_joiners_follow_the_adopters_as_joiners_and_concatenate_gave_them(seed, team_invites):
+    """Invitees of two workspaces (the first passing one counts), some who decline,
+    none at all: the adopters, then each joiner once, ascending, as before."""
+    rng, adj, product = market(seed, 200, 0.05, 0.3)
+    free = np.flatnonzero(product < 0)
+    adopters = np.sort(rng.choice(free, min(15, len(free)), replace=False)).astype(np.int64)
+    products = rng.integers(0, CODES, len(adopters)).astype(np.int64)
+    invitee, product_of = compiled.invitations(adopters, products, product, adj.indptr, adj.indices)
+    openness = rng.random(200)
+    u = rng.random(len(invitee))
+    joined, joined_product = compiled.joiners(invitee, product_of, u, openness, team_invites)
+    ids, out = loops.with_joiners(
+        adopters, products, invitee, product_of, u, openness, team_invites
+    )
+    assert np.array_equal(ids, np.concatenate([adopters, joined]))
+    assert np.array_equal(out, np.concatenate([products, joined_product]))
+    assert ids.dtype == out.dtype == np.int64
+
+
 def test_applied_changes_are_the_numpy_writes():
     """Sign-ups and churn written as the model wrote them with numpy: products, start
     weeks, seats of the enterprise's agreement (some held by the adopter's product,
@@ -315,10 +337,10 @@ def signatures():
     return {n: len(f.signatures) for n, f in vars(compiled_selfserve).items()
             if hasattr(f, "signatures")}
 
-# the default market, and one with brand erosion and a collaborative product
+# the default market, and one with brand erosion, a collaborative product and invites
 models = [
     MarketModel.from_scenario("default", rng=5, n_enterprises=25),
-    MarketModel(rng=3, n_enterprises=15, brand_erosion=0.2, collaborative=True),
+    MarketModel(rng=3, n_enterprises=15, brand_erosion=0.2, collaborative=True, team_invites=1.0),
 ]
 before = signatures()
 for model in models:
@@ -338,6 +360,6 @@ def test_warm_up_compiles_what_a_run_calls():
     )
     before, after = json.loads(out.stdout.strip().splitlines()[-1])
     names = {"churned", "below_bound_at", "adoption_rows", "pick_vendors", "apply_changes"}
-    assert set(before) == names
+    assert set(before) == names | {"with_joiners"}
     assert all(before.values()), f"warm_up left loops uncompiled: {before}"
     assert after == before
