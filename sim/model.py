@@ -19,6 +19,7 @@ from agents.trait_arrays import trait_array
 from agents.vendor import Vendor
 from sim import budget, compiled_deals, contracting, economics, hiring, selling, workforce
 from sim.compiled import invitations, joiners, warm_up
+from sim.deal_tables import opening_hazards
 from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
@@ -288,23 +289,28 @@ class MarketModel(mesa.Model):
         )
 
     def open_opportunities(self, enterprises: np.ndarray, vendors: np.ndarray, inbound: bool):
-        """Open one opportunity per (enterprise, vendor) pair that has none open."""
+        """Open one opportunity per (enterprise, vendor) pair that has none open.
+
+        Its weekly hazard is the enterprise's :func:`sim.selling.stage_hazard` (times
+        ``inbound_speedup`` for an inbound one, capped at 1), read from
+        :func:`sim.deal_tables.opening_hazards`.
+        """
         enterprises = np.asarray(enterprises, dtype=np.int64)
         vendors = np.asarray(vendors, dtype=np.int64)
         free = self.opp_at[enterprises, vendors] < 0
         enterprises, vendors = enterprises[free], vendors[free]
         if not len(enterprises):
             return
-        hazard = selling.stage_hazard(self, enterprises)
+        outbound, inbound_hazard = opening_hazards(self)
         k = len(enterprises)
         ids = self.pipeline.add(
             enterprise=enterprises,
             vendor=vendors,
-            stage=np.full(k, 2 if inbound else 0),
+            stage=2 if inbound else 0,
             opened=self.steps,
-            effort=np.ones(k) if inbound else self.rng.random(k),
+            effort=1.0 if inbound else self.rng.random(k),
             inbound=inbound,
-            hazard=np.minimum(1.0, hazard * (self.inbound_speedup if inbound else 1.0)),
+            hazard=(inbound_hazard if inbound else outbound)[enterprises],
         )
         self.opp_at[enterprises, vendors] = ids
         self.step_opportunities += k
