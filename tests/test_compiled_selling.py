@@ -225,7 +225,7 @@ def test_touch_week_is_the_numpy_steps(erode):
         holder = np.where(rng.random(N_ENT) < 0.4, rng.integers(0, CAP, N_ENT), -1)
         beyond = (holder >= 0) & (rng.random(N_ENT) < 0.5)
         brand = rng.random((N_ENT, CAP)) if erode else np.ones((0, 0))
-        opp_at = np.where(rng.random((N_ENT, CAP)) < 0.2, 7, -1)
+        opp_at = np.where(rng.random((N_ENT, CAP)) < 0.2, rng.integers(0, 3, (N_ENT, CAP)), -1)
         keep, brand_keep = float(rng.choice([0.5, 0.97])), 0.9
         fixed = (weights, n_touch, u, codes, offset, committee, share, 2.5)
         mine, theirs = (receptivity.copy(), brand.copy()), (receptivity.copy(), brand.copy())
