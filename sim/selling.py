@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.compiled_deals import touch_weights
+from sim.compiled_pipeline import pipeline_week
 from sim.compiled_touches import seller_targets, touch_week
 from sim.contracting import sell_agreement
 from sim.deal_tables import powers
@@ -223,33 +224,22 @@ def advance_pipeline(model: MarketModel) -> None:
     :func:`win_probability`. A win signs an agreement (:func:`sim.contracting.sell_agreement`),
     displacing a rival's; a loss keeps the vendor out of the enterprise for
     ``lost_deal_cooloff_weeks``.
+
+    The moves, drops, closes and chances of a win are one compiled pass
+    (:func:`sim.compiled_pipeline.pipeline_week`) between the week's two draws.
     """
     pipe, rng = model.pipeline, model.rng
     ids = pipe.active_ids()
     if not len(ids):
         return
-    moved = ids[rng.random(len(ids)) < pipe.hazard[ids]]
-    if not len(moved):  # nothing moves: nothing is dropped, won or lost (and nothing drawn)
+    # one compiled pass (sim.compiled_pipeline) between the week's two draws
+    n_moved, n_dropped, e, v, p_win = pipeline_week(
+        *pipeline_arguments(model, ids, rng.random(len(ids)))  # which move a stage
+    )
+    model.step_disqualified += n_dropped
+    if not len(e):  # nothing closes: nothing is won or lost (and nothing drawn)
         return
-    pipe.stage[moved] += 1
-    stage = pipe.stage[moved]
-    bar = model.vendor_traits("qualification")[pipe.vendor[moved]]
-    entering = (stage == 1) & ~pipe.inbound[moved]
-    dropped_now = entering & (pipe.effort[moved] < bar)
-    if model.seat_value > 0 and entering.any():  # discovery finds the price above its worth
-        at = moved[entering]
-        dropped_now[entering] |= ~willing(model, pipe.enterprise[at], pipe.vendor[at])
-    dropped = moved[dropped_now]
-    model.close_opportunities(dropped)
-    model.step_disqualified += len(dropped)
-    done = moved[stage == N_STAGES]
-    if not len(done):
-        return
-    model.close_opportunities(done)
-    e = pipe.enterprise[done]
-    v = pipe.vendor[done]
-    p_win = win_probability(model, e, v, pipe.effort[done])
-    won = rng.random(len(done)) < p_win
+    won = rng.random(len(e)) < p_win
     for ent, ven, win in zip(e.tolist(), v.tolist(), won.tolist(), strict=True):
         vendor = model.vendor_list[ven]
         if win and sell_agreement(model, ent, vendor):
@@ -265,6 +255,45 @@ def advance_pipeline(model: MarketModel) -> None:
             model.log("lost", vendor, ent)
 
 
+def pipeline_arguments(model: MarketModel, ids: np.ndarray, uniforms: np.ndarray) -> tuple:
+    """The arguments of :func:`sim.compiled_pipeline.pipeline_week` for this week's pipeline:
+    ``ids`` the open opportunities (``pipeline.active_ids()``), a uniform for each."""
+    pipe, pop, traits = model.pipeline, model.population, model.vendor_traits
+    win = (
+        model.base_win_rate,
+        model.effort_win_weight,
+        model.champion_boost,
+        model.displacement_win_factor,
+    )
+    return (
+        ids,
+        uniforms,
+        pipe.hazard,
+        pipe.stage,
+        pipe.active,
+        pipe.enterprise,
+        pipe.vendor,
+        pipe.inbound,
+        pipe.effort,
+        model.opp_at,
+        traits("qualification"),
+        traits("seat_price"),
+        traits("quality"),
+        model.users_ev,
+        pop.ent_size,
+        pop.ent_value,
+        float(model.seat_value),
+        float(model.usage_value),
+        pop.ent_committee_size,
+        int(model.committee_size),
+        powers(1.0 - model.committee_drag, int(model.committee_size)),
+        model.agreement_at,
+        model.contracts.vendor,
+        np.array(win, dtype=np.float64),
+        N_STAGES,
+    )
+
+
 def win_probability(
     model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray, effort: np.ndarray
 ) -> np.ndarray:
@@ -278,6 +307,10 @@ def win_probability(
     Against a rival's agreement (a displacement at its renewal) the chance is further
     multiplied by ``displacement_win_factor * quality / incumbent quality``: switching
     costs favour the incumbent unless the challenger's product is clearly better.
+
+    This is the numpy form, for a reader and for deals picked by hand; a week computes
+    the same floats inside :func:`sim.compiled_pipeline.pipeline_week`
+    (``tests/test_compiled_selling.py`` compares the two).
     """
     quality = model.vendor_traits("quality")[vendors]
     champion = model.users_ev[enterprises, vendors] > 0

@@ -23,11 +23,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.compiled_deals import responses, touch_weights
+from sim.compiled_pipeline import pipeline_week
 from sim.compiled_touches import seller_targets, touch_week
 from sim.deal_tables import opening_hazards, powers
+from sim.demand import willing
 from sim.kernels import sample_by_column
 from sim.model import MarketModel
-from sim.selling import stage_hazard, wear_down
+from sim.selling import pipeline_arguments, stage_hazard, wear_down, win_probability
+from sim.tables import STAGES
 
 N_ENT, CAP = 24, 8
 NAMES = ["codes", "lam", "holder", "beyond", "weights", "has"]
@@ -250,13 +253,13 @@ def test_touch_week_is_the_numpy_steps(erode):
 
 _SIGNATURES = """
 import json
-from sim import compiled_touches
+from sim import compiled_pipeline, compiled_touches
 from sim.model import MarketModel
 
 def signatures():
     return {
         f"{m.__name__}.{n}": len(f.signatures)
-        for m in (compiled_touches,)
+        for m in (compiled_pipeline, compiled_touches)
         for n, f in vars(m).items()
         if hasattr(f, "signatures") and not n.startswith("_")  # (inner loops: inlined)
         and f.py_func.__module__ == m.__name__
@@ -286,3 +289,74 @@ def test_warm_up_compiles_what_a_run_calls():
     before, after = json.loads(out.stdout.strip().splitlines()[-1])
     assert len(before) >= 2 and all(before.values()), before
     assert after == before
+
+
+def reference_pipeline(model, u):
+    """sim.selling.advance_pipeline up to its draw of wins, as it was in numpy (in place)."""
+    pipe = model.pipeline
+    ids = pipe.active_ids()
+    moved = ids[u < pipe.hazard[ids]]
+    pipe.stage[moved] += 1
+    stage = pipe.stage[moved]
+    bar = model.vendor_traits("qualification")[pipe.vendor[moved]]
+    entering = (stage == 1) & ~pipe.inbound[moved]
+    dropped_now = entering & (pipe.effort[moved] < bar)
+    if model.seat_value > 0 and entering.any():
+        at = moved[entering]
+        dropped_now[entering] |= ~willing(model, pipe.enterprise[at], pipe.vendor[at])
+    dropped = moved[dropped_now]
+    model.close_opportunities(dropped)
+    done = moved[stage == len(STAGES)]
+    model.close_opportunities(done)
+    e, v = pipe.enterprise[done], pipe.vendor[done]
+    return len(moved), len(dropped), e, v, win_probability(model, e, v, pipe.effort[done])
+
+
+PIPELINE_CASES = [
+    {},
+    {"seat_value": 0.0},
+    {"committee_drag": 0.3, "committee_size": 9, "champion_boost": 2.0},
+    {"effort_win_weight": 0.9, "displacement_win_factor": 0.7, "qualification": 0.6},
+]
+
+
+@pytest.mark.parametrize("params", PIPELINE_CASES)
+def test_pipeline_week_is_the_numpy_steps(params):
+    """Two copies of a market (one seed), one week of pipeline each way, on one set of
+    uniforms: the same moves, drops, closes, chances of a win and pipeline afterwards.
+    Stages, efforts, users and agreements are shuffled first (and a vendor's quality set
+    to 0) so that every branch is taken."""
+    taken = np.zeros(3, dtype=np.int64)  # moved, dropped, closed: over the seeds
+    for seed in range(3):
+        mine, theirs = (
+            MarketModel.from_scenario("default", rng=seed, n_enterprises=60, **params)
+            for _ in range(2)
+        )
+        for model in (mine, theirs):
+            for _ in range(40):
+                model.step()
+        rng = np.random.default_rng(seed)
+        n = mine.pipeline.n
+        stage, effort = rng.integers(0, 4, n).astype(np.int8), rng.random(n)
+        bar = mine.vendor_traits("qualification")[mine.pipeline.vendor]
+        effort[::5] = bar[::5]  # at the bar exactly: qualified (dropped only below it)
+        users = rng.integers(0, 3, mine.users_ev.shape)  # 1 user: a champion
+        held = np.where(rng.random(60) < 0.7, rng.integers(0, mine.contracts.n, 60), -1)
+        held[:3] = 0  # the first contract ever holds an agreement
+        for model in (mine, theirs):
+            model.pipeline.stage[:], model.pipeline.effort[:] = stage, effort
+            model.users_ev[:], model.agreement_at[:] = users, held
+            model.vendor_list[seed].quality = 0.0  # an incumbent of quality 0
+        ids = mine.pipeline.active_ids()
+        u = rng.random(len(ids)) * 2.0 * mine.pipeline.hazard[ids]  # about half move
+        u[:2] = [0.0, mine.pipeline.hazard[ids[1]]]  # a tie does not move
+        want = reference_pipeline(theirs, u)
+        got = pipeline_week(*pipeline_arguments(mine, mine.pipeline.active_ids(), u))
+        assert got[:2] == want[:2]
+        taken += (got[0], got[1], len(got[4]))
+        assert np.array_equal(got[2], want[2]) and np.array_equal(got[3], want[3])
+        assert got[4].tobytes() == want[4].tobytes()
+        for col in ("stage", "active"):
+            assert np.array_equal(getattr(mine.pipeline, col), getattr(theirs.pipeline, col))
+        assert np.array_equal(mine.opp_at, theirs.opp_at)
+    assert taken.all(), taken
