@@ -141,7 +141,30 @@ def warm_up() -> None:
     i64, i32, i8 = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int32), np.zeros(1, np.int8)
     x, flags, square = np.ones(1), np.ones(1, dtype=bool), np.zeros((1, 1), dtype=np.int64)
     pipeline_week(
-        i64, x, x, i8, flags, i32, i32, flags, x, square, x, x, x, square, i64, x,
-        1.0, 1.0, i64, 6, x, i64 - 1, i32, np.ones(4), 4,
-    )  # fmt: skip
+        i64,
+        x,
+        x,
+        i8,
+        flags,
+        i32,
+        i32,
+        flags,
+        x,
+        square,
+        x,
+        x,
+        x,
+        square,
+        i64,
+        x,
+        1.0,
+        1.0,
+        i64,
+        6,
+        x,
+        i64 - 1,
+        i32,
+        np.ones(4),
+        4,
+    )
     _warm = True

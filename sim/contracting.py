@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.compiled_deals import ripe_pairs, team_plan_pairs
+from sim.compiled_purchasers import first_purchasers, more_purchasers, purchaser_states
+from sim.deal_tables import powers
 from sim.demand import budget_open, willing, willing_one
 from sim.kernels import gather_rows
 from sim.population import NO_PRODUCT
@@ -223,31 +225,47 @@ def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> n
     """
     if not len(ent):
         return np.zeros(0, dtype=bool)
-    # a flat index per pair, for take/put: a week calls this twice, and indexing the
-    # (enterprise, vendor) arrays by pairs of index arrays cost more than the draws
-    purchaser, teams_drawn = model.purchaser, model.purchaser_teams
-    flat = ent * purchaser.shape[1] + codes
-    state = purchaser.take(flat)
-    new = state == 0
-    n_new = int(np.count_nonzero(new))
-    if n_new:
-        yes = model.rng.random(n_new) < model.user_is_buyer
-        state[new] = np.where(yes, 1, -1)
-        purchaser.put(flat[new], state[new])
-    if model.purchaser_per_team:
-        # one more chance for every further team of team_plan_users users (mechanism 3b)
-        users = model.users_ev.take(ent * model.users_ev.shape[1] + codes)
-        teams = users // model.team_plan_users
-        drawn = teams_drawn.take(flat)
-        more = np.where(new, teams - 1, teams - drawn)
-        retry = (state == -1) & (more > 0)
-        n_retry = int(np.count_nonzero(retry))
-        if n_retry:
-            p = 1.0 - (1.0 - model.user_is_buyer) ** more[retry]
-            state[retry] = np.where(model.rng.random(n_retry) < p, 1, -1)
-            purchaser.put(flat[retry], state[retry])
-        teams_drawn.put(flat, np.maximum(drawn, teams))
-    return state == 1
+    # three compiled steps (sim.compiled_purchasers) around the two draws
+    purchaser, teams_drawn, users, rng = (
+        model.purchaser,
+        model.purchaser_teams,
+        model.users_ev,
+        model.rng,
+    )
+    ent, codes = np.asarray(ent, dtype=np.int64), np.asarray(codes, dtype=np.int64)
+    per_team, team_users = bool(model.purchaser_per_team), int(model.team_plan_users)
+    state, n_new = purchaser_states(purchaser, ent, codes)
+    first = rng.random(n_new) if n_new else _NO_UNIFORMS
+    more, n_retry, top = first_purchasers(
+        purchaser,
+        teams_drawn,
+        users,
+        ent,
+        codes,
+        state,
+        first,
+        float(model.user_is_buyer),
+        per_team,
+        team_users,
+    )
+    # one more chance for every further team of team_plan_users users (mechanism 3b)
+    again = rng.random(n_retry) if n_retry else _NO_UNIFORMS
+    chance = powers(1.0 - model.user_is_buyer, top + 1) if n_retry else _NO_UNIFORMS
+    return more_purchasers(
+        purchaser,
+        teams_drawn,
+        users,
+        ent,
+        codes,
+        state,
+        more,
+        again,
+        chance,
+        team_users if per_team else 0,
+    )
+
+
+_NO_UNIFORMS = np.zeros(0)
 
 
 def purchaser_threshold(model: MarketModel, enterprises=None) -> np.ndarray:

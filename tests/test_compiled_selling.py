@@ -1,5 +1,6 @@
-"""The compiled passes of mechanisms 4 and 5 and the tables they read (sim/compiled_touches.py,
-sim/compiled_pipeline.py, sim/deal_tables.py).
+"""The compiled passes of mechanisms 3 to 5 and the tables they read (sim/compiled_touches.py,
+sim/compiled_pipeline.py, sim/compiled_purchasers.py, sim/deal_tables.py; draw_purchasers is
+checked against its numpy form in tests/test_compiled_deals.py).
 
 Each pass must give exactly (bit for bit, same order) what the numpy code it replaced
 gave on the same inputs; that numpy code is kept here as the reference (as in
@@ -253,13 +254,13 @@ def test_touch_week_is_the_numpy_steps(erode):
 
 _SIGNATURES = """
 import json
-from sim import compiled_pipeline, compiled_touches
+from sim import compiled_pipeline, compiled_purchasers, compiled_touches
 from sim.model import MarketModel
 
 def signatures():
     return {
         f"{m.__name__}.{n}": len(f.signatures)
-        for m in (compiled_pipeline, compiled_touches)
+        for m in (compiled_pipeline, compiled_purchasers, compiled_touches)
         for n, f in vars(m).items()
         if hasattr(f, "signatures") and not n.startswith("_")  # (inner loops: inlined)
         and f.py_func.__module__ == m.__name__
