@@ -278,9 +278,10 @@ def warm_up() -> None:
     willing_pairs(ids, ids, x, x, square, ids, x, 1.0, 1.0)
     team_plan_pairs(square, ids, square, 1)
     ripe_pairs(square, ids, np.zeros(2), 1, ids, square, square.astype(np.int32), 0, flags, True)
-    from sim import compiled_pipeline, compiled_purchasers, compiled_touches
+    from sim import compiled_contracts, compiled_pipeline, compiled_purchasers, compiled_touches
 
     compiled_touches.warm_up()  # (its passes call these loops)
     compiled_pipeline.warm_up()
     compiled_purchasers.warm_up()
+    compiled_contracts.warm_up()
     _warm = True

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled_contracts import challenger, idle_chosen, mandate
 from sim.compiled_deals import ripe_pairs, team_plan_pairs
 from sim.compiled_purchasers import first_purchasers, more_purchasers, purchaser_states
 from sim.deal_tables import powers
@@ -177,15 +178,18 @@ def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:
     Returns how many employees were provisioned.
     """
     pop = model.population
-    sl = model.enterprise_slice(e)
-    idle = pop.emp_product[sl] == NO_PRODUCT
-    chosen = idle & (model.rng.random(int(pop.ent_size[e])) < share)
-    pop.emp_product[sl][chosen] = vendor.index
-    pop.emp_mandated[sl][chosen] = True
-    pop.emp_since[sl][chosen] = model.steps
-    n = int(np.count_nonzero(chosen))
-    model.users_ev[e, vendor.index] += n
-    return n
+    chosen = _rollout(model, e, share)
+    mandate(pop.emp_product, pop.emp_mandated, pop.emp_since, chosen, vendor.index, model.steps)
+    model.users_ev[e, vendor.index] += len(chosen)
+    return len(chosen)
+
+
+def _rollout(model: MarketModel, e: int, share: float) -> np.ndarray:
+    """The non-users of ``e`` a mandate reaches: ``idle & (u < share)``, one uniform per
+    employee of ``e`` (:func:`sim.compiled_contracts.idle_chosen`)."""
+    pop = model.population
+    uniforms = model.rng.random(int(pop.ent_size[e]))
+    return idle_chosen(pop.emp_product, int(pop.ent_offset[e]), uniforms, float(share), NO_PRODUCT)
 
 
 def sell_agreement(model: MarketModel, e: int, vendor: Vendor) -> bool:
@@ -197,16 +201,12 @@ def sell_agreement(model: MarketModel, e: int, vendor: Vendor) -> bool:
     nothing is signed and nobody is mandated.
     """
     pop = model.population
-    sl = model.enterprise_slice(e)
-    idle = pop.emp_product[sl] == NO_PRODUCT
-    chosen = idle & (model.rng.random(int(pop.ent_size[e])) < model.rollout_share)
-    seats = int(model.users_ev[e, vendor.index]) + int(np.count_nonzero(chosen))
+    chosen = _rollout(model, e, model.rollout_share)  # (drawn before a rival is displaced)
+    seats = int(model.users_ev[e, vendor.index]) + len(chosen)
     acv = seat_acv(vendor, max(seats, 1), ENTERPRISE, model.volume_discount)
     if not sign(model, e, vendor, ENTERPRISE, acv, max(seats, 1)):
         return False
-    pop.emp_product[sl][chosen] = vendor.index
-    pop.emp_mandated[sl][chosen] = True
-    pop.emp_since[sl][chosen] = model.steps
+    mandate(pop.emp_product, pop.emp_mandated, pop.emp_since, chosen, vendor.index, model.steps)
     model.users_ev[e, vendor.index] = seats
     return True
 
@@ -378,13 +378,13 @@ def _challenger(model: MarketModel, e: int, incumbent: int) -> int:
     It must be ripe itself (users at the trigger share): the purchaser standardises on
     what people use (seed 000).
     """
-    users = model.users_ev[e].copy()
-    users[incumbent] = -1
-    best = int(np.argmax(users)) if len(users) else -1
-    if best < 0 or users[best] <= model.users_ev[e, incumbent]:
+    users = model.users_ev[e]
+    best = challenger(users, incumbent)  # np.argmax with the incumbent's count set to -1
+    most = -1 if best == incumbent else int(users[best])
+    if best < 0 or most <= users[incumbent]:
         return -1
     rival = model.vendor_list[best]
-    ripe = users[best] >= purchaser_threshold(model, e)
+    ripe = most >= purchaser_threshold(model, e)
     return best if rival.alive and rival.tactic.self_serve and ripe else -1
 
 

@@ -254,19 +254,19 @@ def test_touch_week_is_the_numpy_steps(erode):
 
 _SIGNATURES = """
 import json
-from sim import compiled_pipeline, compiled_purchasers, compiled_touches
+from sim import compiled_contracts, compiled_pipeline, compiled_purchasers, compiled_touches
 from sim.model import MarketModel
 
 def signatures():
     return {
         f"{m.__name__}.{n}": len(f.signatures)
-        for m in (compiled_pipeline, compiled_purchasers, compiled_touches)
+        for m in (compiled_contracts, compiled_pipeline, compiled_purchasers, compiled_touches)
         for n, f in vars(m).items()
         if hasattr(f, "signatures") and not n.startswith("_")  # (inner loops: inlined)
         and f.py_func.__module__ == m.__name__
     }
 
-# building a market warms the passes up; runs with reps, touches, deals and brand
+# building a market warms the passes up; runs with reps, touches, deals, renewals and brand
 # erosion must then compile nothing
 models = [
     MarketModel.from_scenario("default", rng=5, n_enterprises=25),
@@ -274,7 +274,7 @@ models = [
 ]
 before = signatures()
 for model in models:
-    for _ in range(40):
+    for _ in range(60):  # past the first renewals (52 weeks)
         model.step()
 print(json.dumps([before, signatures()]))
 """

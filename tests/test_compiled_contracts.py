@@ -1,0 +1,70 @@
+"""The per-contract loops (sim/compiled_contracts.py) against the numpy code they replaced.
+
+Rollouts (a won deal's, a renewal's expansion) and the challenger at a renewal; whole runs
+are checked by tests/test_bit_identical.py. These add the edges: a uniform equal to the
+share, an enterprise with nobody idle, ties for the most users, a row with one column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.compiled_contracts import challenger, idle_chosen, mandate
+from sim.contracting import provision
+from sim.model import MarketModel
+
+NO_PRODUCT = -1
+
+
+@given(seed=st.integers(0, 10**6), share=st.sampled_from([0.0, 0.3, 0.5, 1.0]))
+@settings(max_examples=60, deadline=None)
+def test_rollout_is_the_numpy_masks(seed, share):
+    rng = np.random.default_rng(seed)
+    n, start = int(rng.integers(1, 40)), int(rng.integers(0, 10))
+    product = rng.choice(np.array([-1, 0, 3], dtype=np.int32), start + n + 5)
+    u = rng.random(n)
+    u[0] = share  # a tie: not chosen (u < share)
+    mandated, since = rng.random(len(product)) < 0.5, rng.integers(0, 9, len(product))
+    since = since.astype(np.int32)
+    # the numpy form (sim.contracting.sell_agreement and provision as they were)
+    sl = slice(start, start + n)
+    chosen = (product[sl] == NO_PRODUCT) & (u < share)
+    want = product.copy(), mandated.copy(), since.copy()
+    want[0][sl][chosen], want[1][sl][chosen], want[2][sl][chosen] = 5, True, 42
+    got_idx = idle_chosen(product, start, u, share, NO_PRODUCT)
+    assert np.array_equal(got_idx, start + np.flatnonzero(chosen))
+    got = product.copy(), mandated.copy(), since.copy()
+    mandate(*got, got_idx, 5, 42)
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype and np.array_equal(g, w)
+
+
+@given(
+    users=st.lists(st.integers(0, 4), min_size=1, max_size=12),
+    pick=st.integers(0, 11),
+)
+@settings(max_examples=200, deadline=None)
+def test_challenger_is_argmax_without_the_incumbent(users, pick):
+    users = np.array(users, dtype=np.int64)
+    incumbent = pick % len(users)
+    copy = users.copy()
+    copy[incumbent] = -1
+    assert challenger(users, incumbent) == int(np.argmax(copy))
+
+
+def test_provision_draws_one_uniform_per_employee_and_counts_the_users():
+    model = MarketModel.from_scenario("default", rng=3, n_enterprises=20)
+    e = int(np.argmax(model.population.ent_size))
+    size = int(model.population.ent_size[e])
+    state = model.rng.bit_generator.state
+    before = int(model.users_ev[e, 1])
+    n = provision(model, e, model.vendor_list[1], 0.5)
+    sl = model.enterprise_slice(e)
+    assert n > 0 and model.users_ev[e, 1] == before + n
+    assert np.count_nonzero(model.population.emp_mandated[sl]) >= n
+    check = np.random.default_rng()
+    check.bit_generator.state = state
+    check.random(size)
+    assert check.random() == model.rng.random()  # exactly size uniforms were drawn
