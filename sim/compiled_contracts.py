@@ -9,7 +9,10 @@ calls cost more than their arithmetic. Two of those passes are loops here:
   the caller from the model's generator as before), and the product given to them;
 * :func:`challenger`: the vendor with the most users in the enterprise other than the
   incumbent (``np.argmax`` of the row with the incumbent's count set to -1: the first
-  of equals).
+  of equals);
+* :func:`team_plan_seats`: a team plan's seats, its paid users and the colleagues on
+  the product they reach through the org network (a gather of CSR rows and an
+  ``np.unique`` per hop before).
 
 The same comparisons as the numpy code, so results are bit for bit the same
 (``tests/test_bit_identical.py``; ``tests/test_compiled_contracts.py`` compares each
@@ -56,6 +59,51 @@ def challenger(users, incumbent):
     return best
 
 
+@njit(cache=True, nogil=True)
+def team_plan_seats(
+    indptr, indices, emp_product, emp_paid, off, size, vendor, purchaser, workspace
+):
+    """:func:`sim.contracting.team_seats` on the enterprise's rows ``off`` to ``off + size``.
+
+    ``paid`` starts as the vendor's users who hold a seat (and ``off + purchaser`` if
+    ``purchaser >= 0``); each hop marks the colleagues of the last hop's paid users who
+    use the product; ``workspace`` hops until nothing is added, else once. Writes
+    ``emp_paid`` (the others' seats unchanged) and returns the seats. The set of seats
+    does not depend on the order a hop visits them, so it is the numpy code's.
+    """
+    on = np.empty(size, dtype=np.bool_)
+    paid = np.empty(size, dtype=np.bool_)
+    frontier = np.empty(size, dtype=np.int64)
+    n_front = 0
+    for i in range(size):
+        on[i] = emp_product[off + i] == vendor
+        paid[i] = emp_paid[off + i] and on[i]
+    if purchaser >= 0:
+        paid[purchaser] = True
+    for i in range(size):
+        if paid[i]:
+            frontier[n_front] = i
+            n_front += 1
+    reached = np.empty(size, dtype=np.int64)
+    while n_front:
+        n_reached = 0
+        for f in frontier[:n_front]:
+            for j in indices[indptr[off + f] : indptr[off + f + 1]]:
+                local = j - off
+                if on[local] and not paid[local]:
+                    paid[local] = True
+                    reached[n_reached] = local
+                    n_reached += 1
+        frontier[:n_reached] = reached[:n_reached]
+        n_front = n_reached if workspace else 0
+    seats = 0
+    for i in range(size):
+        emp_paid[off + i] = paid[i] or (emp_paid[off + i] and not on[i])
+        if paid[i]:
+            seats += 1
+    return seats
+
+
 _warm = False
 
 
@@ -68,4 +116,6 @@ def warm_up() -> None:
     chosen = idle_chosen(product, 0, np.zeros(2), 0.5, -1)
     mandate(product, np.zeros(2, dtype=bool), np.zeros(2, dtype=np.int32), chosen, 0, 1)
     challenger(np.zeros(2, dtype=np.int64), 0)
+    indptr, indices = np.array([0, 1, 2], dtype=np.int32), np.array([1, 0], dtype=np.int32)
+    team_plan_seats(indptr, indices, product, np.zeros(2, dtype=bool), 0, 2, 0, -1, True)
     _warm = True

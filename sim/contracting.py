@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.compiled_contracts import challenger, idle_chosen, mandate
+from sim.compiled_contracts import challenger, idle_chosen, mandate, team_plan_seats
 from sim.compiled_deals import ripe_pairs, team_plan_pairs
 from sim.compiled_purchasers import first_purchasers, more_purchasers, purchaser_states
 from sim.deal_tables import powers
 from sim.demand import budget_open, willing, willing_one
-from sim.kernels import gather_rows
 from sim.population import NO_PRODUCT
 from sim.tables import CONTRACT_KINDS, ENTERPRISE, SELF_SERVE_ENTERPRISE, TEAM
 
@@ -154,22 +153,19 @@ def team_seats(model: MarketModel, e: int, v: int, purchaser: int | None = None)
     through the org network). Users who left the product hold no seat.
     Marks the seats in ``emp_paid`` and returns their number.
     """
-    pop = model.population
-    sl = model.enterprise_slice(e)
-    off = sl.start
-    on = pop.emp_product[sl] == v
-    paid = pop.emp_paid[sl] & on
-    if purchaser is not None:
-        paid[purchaser - off] = True
-    frontier = np.flatnonzero(paid)
-    while len(frontier):  # one hop for a team; to the whole connected workspace
-        _, nbr = gather_rows(pop.adjacency, off + frontier)
-        local = nbr - off
-        local = np.unique(local[on[local] & ~paid[local]])
-        paid[local] = True
-        frontier = local if model.team_plan_scope == "workspace" else local[:0]
-    pop.emp_paid[sl] = paid | (pop.emp_paid[sl] & ~on)
-    return int(np.count_nonzero(paid))
+    pop, adj = model.population, model.population.adjacency
+    off = int(pop.ent_offset[e])
+    return team_plan_seats(  # one compiled pass (sim.compiled_contracts)
+        adj.indptr,
+        adj.indices,
+        pop.emp_product,
+        pop.emp_paid,
+        off,
+        int(pop.ent_size[e]),
+        v,
+        -1 if purchaser is None else purchaser - off,
+        model.team_plan_scope == "workspace",
+    )
 
 
 def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:

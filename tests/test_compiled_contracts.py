@@ -8,11 +8,13 @@ share, an enterprise with nobody idle, ties for the most users, a row with one c
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.compiled_contracts import challenger, idle_chosen, mandate
+from sim.compiled_contracts import challenger, idle_chosen, mandate, team_plan_seats
 from sim.contracting import provision
+from sim.csr import gather_rows
 from sim.model import MarketModel
 
 NO_PRODUCT = -1
@@ -68,3 +70,48 @@ def test_provision_draws_one_uniform_per_employee_and_counts_the_users():
     check.bit_generator.state = state
     check.random(size)
     assert check.random() == model.rng.random()  # exactly size uniforms were drawn
+
+
+def reference_team_seats(pop, off, size, v, purchaser, workspace):
+    """sim.contracting.team_seats as it was in numpy (writes pop.emp_paid)."""
+    sl = slice(off, off + size)
+    on = pop.emp_product[sl] == v
+    paid = pop.emp_paid[sl] & on
+    if purchaser is not None:
+        paid[purchaser - off] = True
+    frontier = np.flatnonzero(paid)
+    while len(frontier):
+        _, nbr = gather_rows(pop.adjacency, off + frontier)
+        local = nbr - off
+        local = np.unique(local[on[local] & ~paid[local]])
+        paid[local] = True
+        frontier = local if workspace else local[:0]
+    pop.emp_paid[sl] = paid | (pop.emp_paid[sl] & ~on)
+    return int(np.count_nonzero(paid))
+
+
+@pytest.mark.parametrize("workspace", [False, True])
+def test_team_plan_seats_are_the_numpy_hops(workspace):
+    model = MarketModel.from_scenario("default", rng=4, n_enterprises=30)
+    pop, adj = model.population, model.population.adjacency
+    rng = np.random.default_rng(int(workspace))
+    grew = 0
+    for _ in range(40):
+        e = int(rng.integers(0, 30))
+        off, size = int(pop.ent_offset[e]), int(pop.ent_size[e])
+        sl = slice(off, off + size)
+        pop.emp_product[sl] = rng.choice(np.array([-1, 0, 2], dtype=np.int32), size)
+        pop.emp_paid[sl] = rng.random(size) < 0.1
+        users = np.flatnonzero(pop.emp_product[sl] == 0)
+        pool = users if rng.random() < 0.8 else np.arange(size)  # (a purchaser off the product)
+        purchaser = off + int(rng.choice(pool)) if len(pool) and rng.random() < 0.7 else None
+        before = pop.emp_paid.copy()
+        want = reference_team_seats(pop, off, size, 0, purchaser, workspace)
+        after, pop.emp_paid[:] = pop.emp_paid.copy(), before
+        local = -1 if purchaser is None else purchaser - off
+        got = team_plan_seats(
+            adj.indptr, adj.indices, pop.emp_product, pop.emp_paid, off, size, 0, local, workspace
+        )
+        assert got == want and np.array_equal(pop.emp_paid, after)
+        grew += want > np.count_nonzero(before[sl] & (pop.emp_product[sl] == 0)) + 1
+    assert grew  # some plans reached colleagues
