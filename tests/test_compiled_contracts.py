@@ -12,7 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.compiled_contracts import challenger, idle_chosen, mandate, team_plan_seats
+from sim.compiled_contracts import (
+    challenger,
+    committed_acv,
+    idle_chosen,
+    mandate,
+    numpy_sum,
+    team_plan_seats,
+)
 from sim.contracting import provision
 from sim.csr import gather_rows
 from sim.model import MarketModel
@@ -115,3 +122,27 @@ def test_team_plan_seats_are_the_numpy_hops(workspace):
         assert got == want and np.array_equal(pop.emp_paid, after)
         grew += want > np.count_nonzero(before[sl] & (pop.emp_product[sl] == 0)) + 1
     assert grew  # some plans reached colleagues
+
+
+@given(seed=st.integers(0, 10**6), n=st.integers(0, 300) | st.integers(0, 20))
+@settings(max_examples=300, deadline=None)
+def test_numpy_sum_adds_in_numpys_order(seed, n):
+    """Magnitudes over 20 decades, so a sum in another order rounds differently."""
+    rng = np.random.default_rng(seed)
+    a = rng.random(n) * 10.0 ** rng.integers(-5, 17, n)
+    a[rng.random(n) < 0.2] *= -1
+    assert numpy_sum(a) == a.sum()
+    assert numpy_sum(a[::-1].copy()) == a[::-1].sum()
+
+
+def test_committed_acv_is_the_numpy_sum():
+    rng = np.random.default_rng(5)
+    acv = rng.random(50) * 10.0 ** rng.integers(0, 17, 50)
+    vendor = rng.integers(0, 4, 50).astype(np.int32)
+    for _ in range(200):
+        row = np.where(rng.random(16) < 0.7, rng.integers(0, 50, 16), -1)
+        for exclude in (-1, 0, 3):
+            ids = row[row >= 0]
+            if exclude >= 0:
+                ids = ids[vendor[ids] != exclude]
+            assert committed_acv(row, vendor, acv, exclude) == float(acv[ids].sum())
