@@ -15,6 +15,9 @@ around them are the loops here:
   ``1 - (1 - user_is_buyer) ** more``, the power read from a numpy-computed table
   (:mod:`sim.deal_tables`); the teams drawn for are recorded.
 
+and then :func:`buyers`: which pairs buy this week (their purchaser came, a uniform below
+``inbound_close_rate``, and a seat worth its price, :func:`sim.demand.willing`).
+
 The same operations as the numpy code, bit for bit (``tests/test_compiled_deals.py``
 compares :func:`sim.contracting.draw_purchasers` with that numpy code).
 """
@@ -23,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from sim.compiled_pipeline import _willing
 
 
 @njit(cache=True, nogil=True)
@@ -97,6 +102,50 @@ def more_purchasers(
     return comes
 
 
+@njit(cache=True, nogil=True)
+def buyers(
+    eligible,
+    uniforms,
+    rate,
+    ent,
+    ven,
+    price,
+    quality,
+    users_ev,
+    ent_size,
+    ent_value,
+    seat_value,
+    usage_value,
+):
+    """Positions of the pairs that buy: ``eligible & (uniforms < rate) & willing``, the
+    demand curve off (everyone willing) where ``seat_value <= 0``."""
+    n = ent.shape[0]
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if (
+            eligible[i]
+            and uniforms[i] < rate
+            and (
+                seat_value <= 0
+                or _willing(
+                    ent[i],
+                    ven[i],
+                    price,
+                    quality,
+                    users_ev,
+                    ent_size,
+                    ent_value,
+                    seat_value,
+                    usage_value,
+                )
+            )
+        ):
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
 _warm = False
 
 
@@ -113,5 +162,9 @@ def warm_up() -> None:
     more, _, _ = first_purchasers(
         purchaser, teams, users, ids, ids, state, np.ones(1), 0.5, True, 5
     )
-    more_purchasers(purchaser, teams, users, ids, ids, state, more, np.zeros(0), np.ones(1), 5)
+    comes = more_purchasers(
+        purchaser, teams, users, ids, ids, state, more, np.zeros(0), np.ones(1), 5
+    )
+    x = np.ones(1)
+    buyers(comes, x, 0.5, ids, ids, x, x, users, ids, x, 1.0, 1.0)
     _warm = True

@@ -29,9 +29,14 @@ from sim.compiled_contracts import (
     team_plan_seats,
 )
 from sim.compiled_deals import ripe_pairs, team_plan_pairs
-from sim.compiled_purchasers import first_purchasers, more_purchasers, purchaser_states
+from sim.compiled_purchasers import (
+    buyers,
+    first_purchasers,
+    more_purchasers,
+    purchaser_states,
+)
 from sim.deal_tables import powers
-from sim.demand import budget_open, willing, willing_one
+from sim.demand import budget_open, willing_one
 from sim.population import NO_PRODUCT
 from sim.tables import CONTRACT_KINDS, ENTERPRISE, SELF_SERVE_ENTERPRISE, TEAM
 
@@ -303,7 +308,6 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     category's budget line if the enterprise has none yet: spend on self-serve plans
     and use at the trigger become a line item (shadow IT consolidated by IT).
     """
-    rng = model.rng
     vendors = [v for v in model.alive_vendors() if v.tactic.self_serve]
     if not vendors:
         return
@@ -335,14 +339,13 @@ def bottoms_up_conversion(model: MarketModel) -> None:
         weeks[ent] = np.minimum(weeks[ent], model.steps)
     by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors], dtype=bool)[col]
     model.open_opportunities(ent[by_rep], codes[col[by_rep]], inbound=True)
-    closes = ~by_rep & (rng.random(len(ent)) < model.inbound_close_rate)
-    closes &= willing(model, ent, codes[col])
-    for c, e in zip(col[closes], ent[closes], strict=True):
+    for k in _buyers(model, ~by_rep, ent, codes[col]).tolist():
+        c, e = int(col[k]), int(ent[k])
         if model.agreement_at[e] >= 0:  # another vendor signed this week
             continue
         vendor, n = vendors[c], int(model.users_ev[e, codes[c]])
         acv = seat_acv(vendor, n, SELF_SERVE_ENTERPRISE, model.volume_discount)
-        sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, acv, n)
+        sign(model, e, vendor, SELF_SERVE_ENTERPRISE, acv, n)
 
 
 def _team_plans(
@@ -350,13 +353,11 @@ def _team_plans(
 ) -> None:
     """Mechanism 3's team plans for the candidate pairs (``vendors[col]`` in ``ent``)."""
     rng = model.rng
-    buys = draw_purchasers(model, ent, codes[col]) & (
-        rng.random(len(ent)) < model.inbound_close_rate
-    )
-    buys &= willing(model, ent, codes[col])  # a plan on a card, if the seat is worth its price
+    comes = draw_purchasers(model, ent, codes[col])
     pop = model.population
-    for c, e in zip(col[buys], ent[buys], strict=True):
-        vendor, e = vendors[c], int(e)
+    # a plan on a card, if the seat is worth its price
+    for k in _buyers(model, comes, ent, codes[col]).tolist():
+        vendor, e = vendors[int(col[k])], int(ent[k])
         sl = model.enterprise_slice(e)
         own = np.flatnonzero((pop.emp_product[sl] == vendor.index) & ~pop.emp_mandated[sl])
         if not len(own):
@@ -365,6 +366,27 @@ def _team_plans(
         n = team_seats(model, e, vendor.index, purchaser)
         if not sign(model, e, vendor, TEAM, seat_acv(vendor, n, TEAM, 0.0), n):
             release_team_seats(model, e, vendor.index)
+
+
+def _buyers(model: MarketModel, eligible: np.ndarray, ent: np.ndarray, ven: np.ndarray):
+    """Positions of the eligible pairs that buy this week: a uniform each (drawn here, one
+    per pair) below ``inbound_close_rate``, and :func:`sim.demand.willing`, in one
+    compiled pass (:func:`sim.compiled_purchasers.buyers`)."""
+    pop, traits = model.population, model.vendor_traits
+    return buyers(
+        eligible,
+        model.rng.random(len(ent)),
+        float(model.inbound_close_rate),
+        ent,
+        ven,
+        traits("seat_price"),
+        traits("quality"),
+        model.users_ev,
+        pop.ent_size,
+        pop.ent_value,
+        float(model.seat_value),
+        float(model.usage_value),
+    )
 
 
 def renewal_probability(model: MarketModel, quality: float, usage: float) -> float:

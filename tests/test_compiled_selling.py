@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 
 from sim.compiled_deals import responses, touch_weights
 from sim.compiled_pipeline import pipeline_week
+from sim.compiled_purchasers import buyers
 from sim.compiled_touches import seller_targets, touch_week
 from sim.deal_tables import opening_hazards, powers
 from sim.demand import willing
@@ -361,3 +363,29 @@ def test_pipeline_week_is_the_numpy_steps(params):
             assert np.array_equal(getattr(mine.pipeline, col), getattr(theirs.pipeline, col))
         assert np.array_equal(mine.opp_at, theirs.opp_at)
     assert taken.all(), taken
+
+
+@pytest.mark.parametrize("seat_value", [0.0, 40.0])
+def test_buyers_are_the_numpy_masks(seat_value):
+    """sim.contracting's buying pairs as they were: eligible & (u < rate) & willing."""
+    rng = np.random.default_rng(int(seat_value))
+    size, value = rng.integers(0, 40, N_ENT), np.exp(0.5 * rng.standard_normal(N_ENT))
+    users_ev = rng.integers(0, 60, (N_ENT, CAP))
+    quality, price = rng.random(CAP), rng.random(CAP) * 80
+    model = types.SimpleNamespace(
+        seat_value=seat_value,
+        usage_value=0.7,
+        users_ev=users_ev,
+        population=types.SimpleNamespace(ent_size=size, ent_value=value),
+        vendor_traits=lambda name: {"seat_price": price, "quality": quality}[name],
+    )
+    for _ in range(30):
+        n = int(rng.integers(0, 40))
+        ent, ven = rng.integers(0, N_ENT, n), rng.integers(0, CAP, n)
+        eligible, u = rng.random(n) < 0.7, rng.random(n)
+        u[:1] = 0.4  # a tie: does not buy (u < rate)
+        want = eligible & (u < 0.4) & willing(model, ent, ven)
+        got = buyers(
+            eligible, u, 0.4, ent, ven, price, quality, users_ev, size, value, seat_value, 0.7
+        )
+        assert np.array_equal(got, np.flatnonzero(want))
