@@ -29,6 +29,17 @@ from sim.compiled_deals import responses, sample_columns
 
 
 @njit(cache=True, nogil=True)
+def holders(agreement_at, contract_vendor):
+    """Vendor code holding each enterprise's agreement, -1 where none is held
+    (:meth:`sim.model.MarketModel.agreement_holders`)."""
+    holder = np.full(agreement_at.shape[0], -1, dtype=np.int64)
+    for e in range(agreement_at.shape[0]):
+        if agreement_at[e] >= 0:
+            holder[e] = contract_vendor[agreement_at[e]]
+    return holder
+
+
+@njit(cache=True, nogil=True)
 def seller_targets(
     sellers,
     pipe_active,
@@ -72,12 +83,11 @@ def seller_targets(
         spare = max(0.0, 1.0 - np.float64(open_now[codes[c]]) / sellers[c, 1])
         lam[c] = sellers[c, 3] * sellers[c, 2] * spare
     n_ent = agreement_at.shape[0]
-    holder = np.full(n_ent, -1, dtype=np.int64)
+    holder = holders(agreement_at, contract_vendor)
     beyond = np.zeros(n_ent, dtype=np.bool_)
     for e in range(n_ent):
         held = agreement_at[e]
         if held >= 0:
-            holder[e] = contract_vendor[held]
             beyond[e] = np.int64(renew_at[held]) - step > window
     weights = np.empty((n_ent, n_sel), dtype=np.float64)
     has_weight = np.zeros(n_sel, dtype=np.bool_)
@@ -201,6 +211,7 @@ def warm_up() -> None:
     i64, i32 = np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int32)
     flags = np.zeros(2, dtype=bool)
     square = np.zeros((2, 2), dtype=np.int64)
+    holders(i64, i32)
     codes, *_ = seller_targets(
         np.ones((1, 5)),
         flags,

@@ -78,7 +78,7 @@ def outbound_touches(model: MarketModel) -> None:
         pop.ent_budget_week,
     )
     n_touch = rng.poisson(lam)
-    n_touch[~has_weight] = 0  # a seller with nowhere to go makes no touch
+    n_touch *= has_weight  # a seller with nowhere to go makes no touch
     n = int(n_touch.sum())
     if not n:
         return
@@ -107,7 +107,7 @@ def outbound_touches(model: MarketModel) -> None:
     # a buyer under a rival's agreement that does not renew soon answers "call us at
     # renewal": the touch spent attention, but no opportunity opens
     if len(e):
-        model.open_opportunities(e, v, inbound=False)
+        model.open_opportunities(e, v, inbound=False, free=True)
 
 
 _NO_BRAND = np.ones((0, 0))
