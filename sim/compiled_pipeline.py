@@ -14,8 +14,15 @@ code, no ``fastmath``: results are bit for bit the same (``tests/test_bit_identi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numba import njit
+
+from sim.deal_tables import powers
+
+if TYPE_CHECKING:
+    from sim.model import MarketModel
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -128,6 +135,48 @@ def pipeline_week(
                 p = p * (win[3] * (quality[v] / (incumbent if incumbent >= 1e-9 else 1e-9)))
         p_win[k] = min(1.0, p)
     return n_moved, n_dropped, ent, ven, p_win
+
+
+def pipeline_arguments(
+    model: MarketModel, ids: np.ndarray, uniforms: np.ndarray, n_stages: int
+) -> tuple:
+    """The arguments of :func:`pipeline_week` for this week's pipeline: ``ids`` the open
+    opportunities (``pipeline.active_ids()``), a uniform for each, ``n_stages`` the
+    stages (:data:`sim.tables.STAGES`)."""
+    pipe, pop, traits = model.pipeline, model.population, model.vendor_traits
+    win = (
+        model.base_win_rate,
+        model.effort_win_weight,
+        model.champion_boost,
+        model.displacement_win_factor,
+    )
+    return (
+        ids,
+        uniforms,
+        pipe.hazard,
+        pipe.stage,
+        pipe.active,
+        pipe.enterprise,
+        pipe.vendor,
+        pipe.inbound,
+        pipe.effort,
+        model.opp_at,
+        traits("qualification"),
+        traits("seat_price"),
+        traits("quality"),
+        model.users_ev,
+        pop.ent_size,
+        pop.ent_value,
+        float(model.seat_value),
+        float(model.usage_value),
+        pop.ent_committee_size,
+        int(model.committee_size),
+        powers(1.0 - model.committee_drag, int(model.committee_size)),
+        model.agreement_at,
+        model.contracts.vendor,
+        np.array(win, dtype=np.float64),
+        n_stages,
+    )
 
 
 _warm = False

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.compiled_deals import touch_weights
-from sim.compiled_pipeline import pipeline_week
+from sim.compiled_pipeline import pipeline_arguments, pipeline_week
 from sim.compiled_touches import seller_targets, touch_week
 from sim.contracting import sell_agreement
 from sim.deal_tables import powers
@@ -234,7 +234,7 @@ def advance_pipeline(model: MarketModel) -> None:
         return
     # one compiled pass (sim.compiled_pipeline) between the week's two draws
     n_moved, n_dropped, e, v, p_win = pipeline_week(
-        *pipeline_arguments(model, ids, rng.random(len(ids)))  # which move a stage
+        *pipeline_arguments(model, ids, rng.random(len(ids)), N_STAGES)  # which move a stage
     )
     model.step_disqualified += n_dropped
     if not len(e):  # nothing closes: nothing is won or lost (and nothing drawn)
@@ -253,45 +253,6 @@ def advance_pipeline(model: MarketModel) -> None:
             model.step_deals_lost += 1
             model.cooloff_until[ent, ven] = model.steps + model.lost_deal_cooloff_weeks
             model.log("lost", vendor, ent)
-
-
-def pipeline_arguments(model: MarketModel, ids: np.ndarray, uniforms: np.ndarray) -> tuple:
-    """The arguments of :func:`sim.compiled_pipeline.pipeline_week` for this week's pipeline:
-    ``ids`` the open opportunities (``pipeline.active_ids()``), a uniform for each."""
-    pipe, pop, traits = model.pipeline, model.population, model.vendor_traits
-    win = (
-        model.base_win_rate,
-        model.effort_win_weight,
-        model.champion_boost,
-        model.displacement_win_factor,
-    )
-    return (
-        ids,
-        uniforms,
-        pipe.hazard,
-        pipe.stage,
-        pipe.active,
-        pipe.enterprise,
-        pipe.vendor,
-        pipe.inbound,
-        pipe.effort,
-        model.opp_at,
-        traits("qualification"),
-        traits("seat_price"),
-        traits("quality"),
-        model.users_ev,
-        pop.ent_size,
-        pop.ent_value,
-        float(model.seat_value),
-        float(model.usage_value),
-        pop.ent_committee_size,
-        int(model.committee_size),
-        powers(1.0 - model.committee_drag, int(model.committee_size)),
-        model.agreement_at,
-        model.contracts.vendor,
-        np.array(win, dtype=np.float64),
-        N_STAGES,
-    )
 
 
 def win_probability(

@@ -25,14 +25,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.compiled_deals import responses, touch_weights
-from sim.compiled_pipeline import pipeline_week
+from sim.compiled_pipeline import pipeline_arguments, pipeline_week
 from sim.compiled_purchasers import buyers
 from sim.compiled_touches import seller_targets, touch_week
 from sim.deal_tables import opening_hazards, powers
 from sim.demand import willing
 from sim.kernels import sample_by_column
 from sim.model import MarketModel
-from sim.selling import pipeline_arguments, stage_hazard, wear_down, win_probability
+from sim.selling import stage_hazard, wear_down, win_probability
 from sim.tables import STAGES
 
 N_ENT, CAP = 24, 8
@@ -354,7 +354,7 @@ def test_pipeline_week_is_the_numpy_steps(params):
         u = rng.random(len(ids)) * 2.0 * mine.pipeline.hazard[ids]  # about half move
         u[:2] = [0.0, mine.pipeline.hazard[ids[1]]]  # a tie does not move
         want = reference_pipeline(theirs, u)
-        got = pipeline_week(*pipeline_arguments(mine, mine.pipeline.active_ids(), u))
+        got = pipeline_week(*pipeline_arguments(mine, mine.pipeline.active_ids(), u, len(STAGES)))
         assert got[:2] == want[:2]
         taken += (got[0], got[1], len(got[4]))
         assert np.array_equal(got[2], want[2]) and np.array_equal(got[3], want[3])
