@@ -21,9 +21,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled_contracts import (
+    challenger,
+    committed_acv,
+    idle_chosen,
+    mandate,
+    team_plan_seats,
+)
 from sim.compiled_deals import ripe_pairs, team_plan_pairs
-from sim.demand import budget_open, willing, willing_one
-from sim.kernels import gather_rows
+from sim.compiled_purchasers import (
+    buyers,
+    first_purchasers,
+    more_purchasers,
+    purchaser_states,
+)
+from sim.deal_tables import powers
+from sim.demand import budget_open, willing_one
 from sim.population import NO_PRODUCT
 from sim.tables import CONTRACT_KINDS, ENTERPRISE, SELF_SERVE_ENTERPRISE, TEAM
 
@@ -53,11 +66,9 @@ def seat_acv(vendor: Vendor, seats: int, kind: int, volume_discount: float) -> f
 
 def committed_spend(model: MarketModel, e: int, exclude_vendor: int | None = None) -> float:
     """Annual value of enterprise ``e``'s active contracts (optionally without one vendor's)."""
-    ids = model.contract_at[e]
-    ids = ids[ids >= 0]
-    if exclude_vendor is not None:
-        ids = ids[model.contracts.vendor[ids] != exclude_vendor]
-    return float(model.contracts.acv[ids].sum())
+    exclude = -1 if exclude_vendor is None else int(exclude_vendor)
+    # acv[ids].sum() in one compiled pass, in numpy's order of additions
+    return committed_acv(model.contract_at[e], model.contracts.vendor, model.contracts.acv, exclude)
 
 
 def headroom(model: MarketModel, e: int, vendor_index: int) -> float:
@@ -151,22 +162,19 @@ def team_seats(model: MarketModel, e: int, v: int, purchaser: int | None = None)
     through the org network). Users who left the product hold no seat.
     Marks the seats in ``emp_paid`` and returns their number.
     """
-    pop = model.population
-    sl = model.enterprise_slice(e)
-    off = sl.start
-    on = pop.emp_product[sl] == v
-    paid = pop.emp_paid[sl] & on
-    if purchaser is not None:
-        paid[purchaser - off] = True
-    frontier = np.flatnonzero(paid)
-    while len(frontier):  # one hop for a team; to the whole connected workspace
-        _, nbr = gather_rows(pop.adjacency, off + frontier)
-        local = nbr - off
-        local = np.unique(local[on[local] & ~paid[local]])
-        paid[local] = True
-        frontier = local if model.team_plan_scope == "workspace" else local[:0]
-    pop.emp_paid[sl] = paid | (pop.emp_paid[sl] & ~on)
-    return int(np.count_nonzero(paid))
+    pop, adj = model.population, model.population.adjacency
+    off = int(pop.ent_offset[e])
+    return team_plan_seats(  # one compiled pass (sim.compiled_contracts)
+        adj.indptr,
+        adj.indices,
+        pop.emp_product,
+        pop.emp_paid,
+        off,
+        int(pop.ent_size[e]),
+        v,
+        -1 if purchaser is None else purchaser - off,
+        model.team_plan_scope == "workspace",
+    )
 
 
 def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:
@@ -175,15 +183,18 @@ def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:
     Returns how many employees were provisioned.
     """
     pop = model.population
-    sl = model.enterprise_slice(e)
-    idle = pop.emp_product[sl] == NO_PRODUCT
-    chosen = idle & (model.rng.random(int(pop.ent_size[e])) < share)
-    pop.emp_product[sl][chosen] = vendor.index
-    pop.emp_mandated[sl][chosen] = True
-    pop.emp_since[sl][chosen] = model.steps
-    n = int(np.count_nonzero(chosen))
-    model.users_ev[e, vendor.index] += n
-    return n
+    chosen = _rollout(model, e, share)
+    mandate(pop.emp_product, pop.emp_mandated, pop.emp_since, chosen, vendor.index, model.steps)
+    model.users_ev[e, vendor.index] += len(chosen)
+    return len(chosen)
+
+
+def _rollout(model: MarketModel, e: int, share: float) -> np.ndarray:
+    """The non-users of ``e`` a mandate reaches: ``idle & (u < share)``, one uniform per
+    employee of ``e`` (:func:`sim.compiled_contracts.idle_chosen`)."""
+    pop = model.population
+    uniforms = model.rng.random(int(pop.ent_size[e]))
+    return idle_chosen(pop.emp_product, int(pop.ent_offset[e]), uniforms, float(share), NO_PRODUCT)
 
 
 def sell_agreement(model: MarketModel, e: int, vendor: Vendor) -> bool:
@@ -195,16 +206,12 @@ def sell_agreement(model: MarketModel, e: int, vendor: Vendor) -> bool:
     nothing is signed and nobody is mandated.
     """
     pop = model.population
-    sl = model.enterprise_slice(e)
-    idle = pop.emp_product[sl] == NO_PRODUCT
-    chosen = idle & (model.rng.random(int(pop.ent_size[e])) < model.rollout_share)
-    seats = int(model.users_ev[e, vendor.index]) + int(np.count_nonzero(chosen))
+    chosen = _rollout(model, e, model.rollout_share)  # (drawn before a rival is displaced)
+    seats = int(model.users_ev[e, vendor.index]) + len(chosen)
     acv = seat_acv(vendor, max(seats, 1), ENTERPRISE, model.volume_discount)
     if not sign(model, e, vendor, ENTERPRISE, acv, max(seats, 1)):
         return False
-    pop.emp_product[sl][chosen] = vendor.index
-    pop.emp_mandated[sl][chosen] = True
-    pop.emp_since[sl][chosen] = model.steps
+    mandate(pop.emp_product, pop.emp_mandated, pop.emp_since, chosen, vendor.index, model.steps)
     model.users_ev[e, vendor.index] = seats
     return True
 
@@ -223,31 +230,47 @@ def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> n
     """
     if not len(ent):
         return np.zeros(0, dtype=bool)
-    # a flat index per pair, for take/put: a week calls this twice, and indexing the
-    # (enterprise, vendor) arrays by pairs of index arrays cost more than the draws
-    purchaser, teams_drawn = model.purchaser, model.purchaser_teams
-    flat = ent * purchaser.shape[1] + codes
-    state = purchaser.take(flat)
-    new = state == 0
-    n_new = int(np.count_nonzero(new))
-    if n_new:
-        yes = model.rng.random(n_new) < model.user_is_buyer
-        state[new] = np.where(yes, 1, -1)
-        purchaser.put(flat[new], state[new])
-    if model.purchaser_per_team:
-        # one more chance for every further team of team_plan_users users (mechanism 3b)
-        users = model.users_ev.take(ent * model.users_ev.shape[1] + codes)
-        teams = users // model.team_plan_users
-        drawn = teams_drawn.take(flat)
-        more = np.where(new, teams - 1, teams - drawn)
-        retry = (state == -1) & (more > 0)
-        n_retry = int(np.count_nonzero(retry))
-        if n_retry:
-            p = 1.0 - (1.0 - model.user_is_buyer) ** more[retry]
-            state[retry] = np.where(model.rng.random(n_retry) < p, 1, -1)
-            purchaser.put(flat[retry], state[retry])
-        teams_drawn.put(flat, np.maximum(drawn, teams))
-    return state == 1
+    # three compiled steps (sim.compiled_purchasers) around the two draws
+    purchaser, teams_drawn, users, rng = (
+        model.purchaser,
+        model.purchaser_teams,
+        model.users_ev,
+        model.rng,
+    )
+    ent, codes = np.asarray(ent, dtype=np.int64), np.asarray(codes, dtype=np.int64)
+    per_team, team_users = bool(model.purchaser_per_team), int(model.team_plan_users)
+    state, n_new = purchaser_states(purchaser, ent, codes)
+    first = rng.random(n_new) if n_new else _NO_UNIFORMS
+    more, n_retry, top = first_purchasers(
+        purchaser,
+        teams_drawn,
+        users,
+        ent,
+        codes,
+        state,
+        first,
+        float(model.user_is_buyer),
+        per_team,
+        team_users,
+    )
+    # one more chance for every further team of team_plan_users users (mechanism 3b)
+    again = rng.random(n_retry) if n_retry else _NO_UNIFORMS
+    chance = powers(1.0 - model.user_is_buyer, top + 1) if n_retry else _NO_UNIFORMS
+    return more_purchasers(
+        purchaser,
+        teams_drawn,
+        users,
+        ent,
+        codes,
+        state,
+        more,
+        again,
+        chance,
+        team_users if per_team else 0,
+    )
+
+
+_NO_UNIFORMS = np.zeros(0)
 
 
 def purchaser_threshold(model: MarketModel, enterprises=None) -> np.ndarray:
@@ -285,7 +308,6 @@ def bottoms_up_conversion(model: MarketModel) -> None:
     category's budget line if the enterprise has none yet: spend on self-serve plans
     and use at the trigger become a line item (shadow IT consolidated by IT).
     """
-    rng = model.rng
     vendors = [v for v in model.alive_vendors() if v.tactic.self_serve]
     if not vendors:
         return
@@ -317,14 +339,13 @@ def bottoms_up_conversion(model: MarketModel) -> None:
         weeks[ent] = np.minimum(weeks[ent], model.steps)
     by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors], dtype=bool)[col]
     model.open_opportunities(ent[by_rep], codes[col[by_rep]], inbound=True)
-    closes = ~by_rep & (rng.random(len(ent)) < model.inbound_close_rate)
-    closes &= willing(model, ent, codes[col])
-    for c, e in zip(col[closes], ent[closes], strict=True):
+    for k in _buyers(model, ~by_rep, ent, codes[col]).tolist():
+        c, e = int(col[k]), int(ent[k])
         if model.agreement_at[e] >= 0:  # another vendor signed this week
             continue
         vendor, n = vendors[c], int(model.users_ev[e, codes[c]])
         acv = seat_acv(vendor, n, SELF_SERVE_ENTERPRISE, model.volume_discount)
-        sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, acv, n)
+        sign(model, e, vendor, SELF_SERVE_ENTERPRISE, acv, n)
 
 
 def _team_plans(
@@ -332,13 +353,11 @@ def _team_plans(
 ) -> None:
     """Mechanism 3's team plans for the candidate pairs (``vendors[col]`` in ``ent``)."""
     rng = model.rng
-    buys = draw_purchasers(model, ent, codes[col]) & (
-        rng.random(len(ent)) < model.inbound_close_rate
-    )
-    buys &= willing(model, ent, codes[col])  # a plan on a card, if the seat is worth its price
+    comes = draw_purchasers(model, ent, codes[col])
     pop = model.population
-    for c, e in zip(col[buys], ent[buys], strict=True):
-        vendor, e = vendors[c], int(e)
+    # a plan on a card, if the seat is worth its price
+    for k in _buyers(model, comes, ent, codes[col]).tolist():
+        vendor, e = vendors[int(col[k])], int(ent[k])
         sl = model.enterprise_slice(e)
         own = np.flatnonzero((pop.emp_product[sl] == vendor.index) & ~pop.emp_mandated[sl])
         if not len(own):
@@ -347,6 +366,27 @@ def _team_plans(
         n = team_seats(model, e, vendor.index, purchaser)
         if not sign(model, e, vendor, TEAM, seat_acv(vendor, n, TEAM, 0.0), n):
             release_team_seats(model, e, vendor.index)
+
+
+def _buyers(model: MarketModel, eligible: np.ndarray, ent: np.ndarray, ven: np.ndarray):
+    """Positions of the eligible pairs that buy this week: a uniform each (drawn here, one
+    per pair) below ``inbound_close_rate``, and :func:`sim.demand.willing`, in one
+    compiled pass (:func:`sim.compiled_purchasers.buyers`)."""
+    pop, traits = model.population, model.vendor_traits
+    return buyers(
+        eligible,
+        model.rng.random(len(ent)),
+        float(model.inbound_close_rate),
+        ent,
+        ven,
+        traits("seat_price"),
+        traits("quality"),
+        model.users_ev,
+        pop.ent_size,
+        pop.ent_value,
+        float(model.seat_value),
+        float(model.usage_value),
+    )
 
 
 def renewal_probability(model: MarketModel, quality: float, usage: float) -> float:
@@ -360,13 +400,13 @@ def _challenger(model: MarketModel, e: int, incumbent: int) -> int:
     It must be ripe itself (users at the trigger share): the purchaser standardises on
     what people use (seed 000).
     """
-    users = model.users_ev[e].copy()
-    users[incumbent] = -1
-    best = int(np.argmax(users)) if len(users) else -1
-    if best < 0 or users[best] <= model.users_ev[e, incumbent]:
+    users = model.users_ev[e]
+    best = challenger(users, incumbent)  # np.argmax with the incumbent's count set to -1
+    most = -1 if best == incumbent else int(users[best])
+    if best < 0 or most <= users[incumbent]:
         return -1
     rival = model.vendor_list[best]
-    ripe = users[best] >= purchaser_threshold(model, e)
+    ripe = most >= purchaser_threshold(model, e)
     return best if rival.alive and rival.tactic.self_serve and ripe else -1
 
 
