@@ -169,7 +169,7 @@ def team_plan_pairs(users_ev, codes, contract_at, team_plan_users):
     """Pairs that may buy a team plan: ``team_plan_users`` users or more, no contract.
 
     ``np.nonzero(((users >= team_plan_users) & (contract_at[:, codes] < 0)).T)`` of
-    :func:`sim.contracting.bottoms_up_conversion` (``users = users_ev[:, codes]``):
+    :func:`sim.conversion.bottoms_up_conversion` (``users = users_ev[:, codes]``):
     ``(columns, enterprises)``, column by column, enterprises ascending in each.
     """
     n_ent = users_ev.shape[0]
@@ -205,7 +205,7 @@ def ripe_pairs(
     budget_open,
     need_budget,
 ):
-    """Pairs whose purchaser may come for an agreement (:func:`sim.contracting.bottoms_up_conversion`).
+    """Pairs whose purchaser may come for an agreement (:func:`sim.conversion.bottoms_up_conversion`).
 
     Users at the enterprise's ``threshold`` and at least ``team_plan_users``, no
     agreement held in the enterprise, no opportunity of the vendor open there, no

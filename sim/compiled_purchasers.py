@@ -1,6 +1,6 @@
 """Whether a team's purchaser comes forward (mechanism 3), in three compiled steps (Numba).
 
-:func:`sim.contracting.draw_purchasers` read and wrote the per-pair purchaser state with
+:func:`sim.conversion.draw_purchasers` read and wrote the per-pair purchaser state with
 a dozen numpy calls, twice a week, for a few dozen pairs. Its two draws (one uniform
 per pair never drawn for, one per pair that gets a further chance) stay the model's
 ``numpy.random.Generator``'s, in the caller, in the same order and number; the steps
@@ -19,7 +19,7 @@ and then :func:`buyers`: which pairs buy this week (their purchaser came, a unif
 ``inbound_close_rate``, and a seat worth its price, :func:`sim.demand.willing`).
 
 The same operations as the numpy code, bit for bit (``tests/test_compiled_deals.py``
-compares :func:`sim.contracting.draw_purchasers` with that numpy code).
+compares :func:`sim.conversion.draw_purchasers` with that numpy code).
 """
 
 from __future__ import annotations

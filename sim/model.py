@@ -17,7 +17,17 @@ import numpy as np
 from agents.enterprise import Enterprise
 from agents.trait_arrays import trait_array
 from agents.vendor import Vendor
-from sim import budget, compiled_deals, contracting, economics, hiring, selling, workforce
+from sim import (
+    budget,
+    compiled_deals,
+    contracting,
+    conversion,
+    economics,
+    hiring,
+    renewals,
+    selling,
+    workforce,
+)
 from sim.compiled import invitations, joiners, warm_up
 from sim.compiled_touches import holders
 from sim.deal_tables import opening_hazards
@@ -395,7 +405,7 @@ class MarketModel(mesa.Model):
         self._settle_users(first=True)
         if clock:
             clock("1-2 self-serve adoption, user churn")
-        contracting.bottoms_up_conversion(self)  # 3
+        conversion.bottoms_up_conversion(self)  # 3
         if clock:
             clock("3 bottoms-up conversion")
         selling.outbound_touches(self)  # 4
@@ -405,7 +415,7 @@ class MarketModel(mesa.Model):
         self._settle_users()
         if clock:
             clock("5 pipeline")
-        contracting.renewals(self)  # 6
+        renewals.renewals(self)  # 6
         if clock:
             clock("6 renewals")
         self._recover()  # 7
