@@ -14,29 +14,41 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.compiled import below
-from sim.population import NO_PRODUCT, draw_ages, draw_openness, openness_means
+from sim.compiled_turnover import generator_pointers, replace_leavers
+from sim.population import AGE_MEAN, AGE_SD
 
 if TYPE_CHECKING:
     from sim.model import MarketModel
 
 
 def turnover(model: MarketModel) -> None:
-    pop, rng = model.population, model.rng
-    p = 1.0 / (52.0 * model.tenure_years)
-    leavers = below(rng.random(model.n_employees), p)
-    if not len(leavers):
-        return
-    age = draw_ages(pop.emp_level[leavers], rng)
-    means = openness_means(
-        age, model.openness_mean, model.openness_age_slope, model.steps / 52.0, model.openness_drift
+    """Mechanism 11 for one week: draw the leavers and seat their successors.
+
+    One compiled pass (:func:`sim.compiled_turnover.replace_leavers`) makes the draws
+    numpy made here before (a uniform per employee, then each leaver's age by role,
+    :func:`sim.population.draw_ages`, then openness, :func:`sim.population.draw_openness`,
+    around :func:`sim.population.openness_means`) from the model's generator, in the
+    same order, and writes the same arrays.
+    """
+    pop = model.population
+    _, own, products = replace_leavers(
+        generator_pointers(model.rng),
+        float(1.0 / (52.0 * model.tenure_years)),
+        pop.emp_level,
+        AGE_MEAN,
+        AGE_SD,
+        float(model.openness_mean),
+        float(model.openness_age_slope),
+        float(model.openness_drift * (model.steps / 52.0)),
+        float(model.openness_spread),
+        pop.emp_age,
+        pop.emp_openness,
+        pop.emp_mandated,
+        pop.emp_product,
+        pop.emp_paid,
+        pop.emp_since,
+        model.emp_buyer,
+        pop.receptivity,
+        float(model.receptivity_initial),
     )
-    pop.emp_age[leavers] = age
-    pop.emp_openness[leavers] = draw_openness(means, model.openness_spread, rng)
-    own = leavers[~pop.emp_mandated[leavers]]
-    model.user_counts.removed(own, pop.emp_product[own])
-    pop.emp_product[own] = NO_PRODUCT
-    pop.emp_paid[own] = False
-    pop.emp_since[own] = -1
-    seats = model.emp_buyer[leavers]
-    pop.receptivity[seats[seats >= 0]] = model.receptivity_initial
+    model.user_counts.removed(own, products)
