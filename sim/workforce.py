@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.compiled_turnover import generator_pointers, replace_leavers
+import numpy as np
+
+from sim.compiled_turnover import draw_leavers, generator_pointers, newcomer_ages, seat_newcomers
 from sim.population import AGE_MEAN, AGE_SD
 
 if TYPE_CHECKING:
@@ -24,24 +26,36 @@ if TYPE_CHECKING:
 def turnover(model: MarketModel) -> None:
     """Mechanism 11 for one week: draw the leavers and seat their successors.
 
-    One compiled pass (:func:`sim.compiled_turnover.replace_leavers`) makes the draws
-    numpy made here before (a uniform per employee, then each leaver's age by role,
-    :func:`sim.population.draw_ages`, then openness, :func:`sim.population.draw_openness`,
-    around :func:`sim.population.openness_means`) from the model's generator, in the
-    same order, and writes the same arrays.
+    The draws are those numpy made here before, in the same order: a uniform per
+    employee (compiled: :func:`sim.compiled_turnover.draw_leavers`), then each leaver's
+    age by role (:func:`sim.population.draw_ages`: a standard normal each, scaled in
+    :func:`sim.compiled_turnover.newcomer_ages`), then openness around
+    :func:`sim.population.openness_means` (:func:`sim.population.draw_openness`: a Beta
+    each, or the clipped mean with no spread); the arrays are written by
+    :func:`sim.compiled_turnover.seat_newcomers`.
     """
-    pop = model.population
-    _, own, products = replace_leavers(
-        generator_pointers(model.rng),
-        float(1.0 / (52.0 * model.tenure_years)),
+    pop, rng = model.population, model.rng
+    p = float(1.0 / (52.0 * model.tenure_years))
+    leavers = draw_leavers(generator_pointers(rng), p, model.n_employees)
+    if not len(leavers):
+        return
+    spread = float(model.openness_spread)
+    means, a, b = newcomer_ages(
+        leavers,
+        rng.standard_normal(len(leavers)),
         pop.emp_level,
         AGE_MEAN,
         AGE_SD,
         float(model.openness_mean),
         float(model.openness_age_slope),
         float(model.openness_drift * (model.steps / 52.0)),
-        float(model.openness_spread),
+        spread,
         pop.emp_age,
+    )
+    openness = rng.beta(a, b) if spread > 0 else np.clip(means, 0.0, 1.0)
+    own, products = seat_newcomers(
+        leavers,
+        openness,
         pop.emp_openness,
         pop.emp_mandated,
         pop.emp_product,
