@@ -14,7 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import kpis
-from sim.compiled import freemium_counts
+from sim.compiled_outputs import (
+    account_arr,
+    freemium_counts_by_enterprise,
+    retained_accounts,
+)
 from sim.params import STRATEGIES, ParameterError
 from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE
 
@@ -240,15 +244,18 @@ def _conversion(n_free: int, n_paid: int) -> float:
 
 
 def _employee_counts(model: MarketModel) -> tuple[int, int, int]:
-    """(users, self-serve users counted by the freemium conversion, of them converted)."""
-    pop = model.population
-    n_free, n_paid, users = freemium_counts(
+    """(users, self-serve users counted by the freemium conversion, of them converted):
+    one compiled pass, enterprise by enterprise (:mod:`sim.compiled_outputs`)."""
+    pop, contracts = model.population, model.contracts
+    n_free, n_paid, users = freemium_counts_by_enterprise(
         pop.emp_product,
         pop.emp_mandated,
         pop.emp_paid,
-        pop.emp_enterprise,
-        model.agreement_holders(),
-        model.contracts.kind_of(model.agreement_at),
+        pop.ent_offset,
+        pop.ent_size,
+        model.agreement_at,
+        contracts.vendor,
+        contracts.kind,
         ENTERPRISE,
         SELF_SERVE_ENTERPRISE,
     )
@@ -265,29 +272,27 @@ def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:
     (:func:`sim.kpis.net_revenue_retention`).
     """
     contracts = model.contracts
-    keys = contracts.enterprise[ids].astype(np.int64) * _PAIR_KEY + contracts.vendor[ids]
-    order = np.argsort(keys, kind="stable")
-    keys, acv = keys[order], contracts.acv[ids][order]
-    # a pair holds one contract at a time, but sum duplicates defensively; the keys
-    # are sorted, so the first of each run of equal keys is where it differs from the
-    # one before (what np.unique(keys, return_index=True) returns, without its sort)
-    first = np.empty(len(keys), dtype=bool)
-    first[:1] = True
-    np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    start = np.flatnonzero(first)
-    keys = keys[start]
-    acv = np.add.reduceat(acv, start) if len(acv) else acv
+    keys, acv, unique = account_arr(
+        ids, contracts.enterprise, contracts.vendor, contracts.acv, _PAIR_KEY
+    )
+    if not unique:  # a pair holds one contract at a time, but sum duplicates defensively
+        keys, acv = _sum_runs(keys, acv)
     history = model.__dict__.setdefault("_arr_history", deque(maxlen=NRR_WINDOW + 1))
     history.append((keys, acv))
     if len(history) <= NRR_WINDOW:
         return float("nan")
     old_keys, old_acv = history[0]
     alive = model.vendor_traits("alive", bool)
-    survivors = alive[old_keys % _PAIR_KEY]
-    old_keys, old_acv = old_keys[survivors], old_acv[survivors]
-    now = np.zeros(len(old_keys))
-    if len(keys):
-        pos = np.minimum(np.searchsorted(keys, old_keys), len(keys) - 1)
-        still = keys[pos] == old_keys
-        now[still] = acv[pos][still]
+    old_acv, now = retained_accounts(keys, acv, old_keys, old_acv, alive, _PAIR_KEY)
     return kpis.net_revenue_retention(old_acv, now)
+
+
+def _sum_runs(keys: np.ndarray, acv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each run of equal keys (sorted) as one key with its ACV summed by numpy: the first
+    of each run is where it differs from the one before (what ``np.unique(keys,
+    return_index=True)`` returns, without its sort)."""
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    start = np.flatnonzero(first)
+    return keys[start], np.add.reduceat(acv, start)

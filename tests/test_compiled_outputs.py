@@ -1,0 +1,189 @@
+"""The compiled output passes (sim/compiled_outputs.py) against the numpy code they
+replaced, kept here as the reference.
+
+Whole runs are checked by tests/test_record.py and tests/test_bit_identical.py (every
+weekly figure, hashed); these reach what the golden markets rarely do: enterprises with
+no employee, agreements of every kind, two contracts of one account (the numpy sum of
+duplicates), accounts of exited vendors, and no contract at all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import compiled, kpis, reporting
+from sim.compiled_outputs import account_arr, freemium_counts_by_enterprise, retained_accounts
+from sim.model import MarketModel
+from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE, ContractBook
+
+KEY = reporting._PAIR_KEY
+
+
+def employees(seed: int, n_ent: int = 25, codes: int = 5):
+    """Contiguous enterprises (some empty), products, flags and agreements."""
+    rng = np.random.default_rng(seed)
+    size = rng.integers(0, 40, n_ent)
+    offset = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+    n = int(size.sum())
+    contracts = ContractBook()
+    contracts.add(
+        enterprise=rng.integers(0, n_ent, 30).astype(np.int32),
+        vendor=rng.integers(0, codes, 30).astype(np.int32),
+        kind=rng.integers(0, 3, 30).astype(np.int8),
+        acv=rng.random(30),
+        seats=1,
+        start=0,
+        renew_at=52,
+    )
+    agreement_at = np.where(rng.random(n_ent) < 0.6, rng.integers(0, 30, n_ent), -1)
+    return {
+        "product": rng.integers(-1, codes, n).astype(np.int32),
+        "mandated": rng.random(n) < 0.3,
+        "paid": rng.random(n) < 0.3,
+        "enterprise": np.repeat(np.arange(n_ent, dtype=np.int32), size),
+        "offset": offset,
+        "size": size.astype(np.int64),
+        "agreement_at": agreement_at.astype(np.int64),
+        "contracts": contracts,
+    }
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_freemium_counts_are_the_per_employee_pass(seed):
+    w = employees(seed)
+    c, held = w["contracts"], w["agreement_at"]
+    holder = np.where(held >= 0, c.vendor[np.maximum(held, 0)], -1).astype(np.int64)
+    expected = compiled.freemium_counts(
+        w["product"], w["mandated"], w["paid"], w["enterprise"], holder,
+        c.kind_of(held), ENTERPRISE, SELF_SERVE_ENTERPRISE,
+    )  # fmt: skip
+    got = freemium_counts_by_enterprise(
+        w["product"], w["mandated"], w["paid"], w["offset"], w["size"], held,
+        c.vendor, c.kind, ENTERPRISE, SELF_SERVE_ENTERPRISE,
+    )  # fmt: skip
+    assert got == expected and min(expected) > 0
+
+
+def reference_accounts(ids, contracts):
+    """The accounts of sim.reporting.net_revenue_retention as it was (numpy)."""
+    keys = contracts.enterprise[ids].astype(np.int64) * KEY + contracts.vendor[ids]
+    order = np.argsort(keys, kind="stable")
+    keys, acv = keys[order], contracts.acv[ids][order]
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    start = np.flatnonzero(first)
+    keys = keys[start]
+    acv = np.add.reduceat(acv, start) if len(acv) else acv
+    return keys, acv
+
+
+def reference_retention(keys, acv, old_keys, old_acv, alive):
+    survivors = alive[old_keys % KEY]
+    old_keys, old_acv = old_keys[survivors], old_acv[survivors]
+    now = np.zeros(len(old_keys))
+    if len(keys):
+        pos = np.minimum(np.searchsorted(keys, old_keys), len(keys) - 1)
+        still = keys[pos] == old_keys
+        now[still] = acv[pos][still]
+    return old_acv, now
+
+
+def book(rng, n, n_ent, codes):
+    contracts = ContractBook()
+    if not n:
+        return contracts
+    contracts.add(
+        enterprise=rng.integers(0, n_ent, n).astype(np.int32),
+        vendor=rng.integers(0, codes, n).astype(np.int32),
+        kind=np.zeros(n, dtype=np.int8),
+        acv=rng.random(n) * 1e5,
+        seats=1,
+        start=0,
+        renew_at=52,
+    )
+    return contracts
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(0, 60),
+    n_ent=st.integers(1, 40),
+    codes=st.integers(1, 6),
+)
+def test_property_accounts_and_retention_are_numpys(seed, n, n_ent, codes):
+    """Any contracts, duplicates included: the same keys and ACV (a duplicate is left
+    to numpy's sum); any year-old accounts: the same (then, now)."""
+    rng = np.random.default_rng(seed)
+    contracts = book(rng, n, n_ent, codes)
+    ids = np.flatnonzero(rng.random(n) < 0.8)
+    keys, acv, unique = account_arr(ids, contracts.enterprise, contracts.vendor, contracts.acv, KEY)
+    exp_keys, exp_acv = reference_accounts(ids, contracts)
+    assert unique == (len(exp_keys) == len(ids))
+    if unique:
+        assert np.array_equal(keys, exp_keys) and np.array_equal(acv, exp_acv)
+    else:
+        keys, acv = reporting._sum_runs(keys, acv)
+        assert np.array_equal(keys, exp_keys) and np.array_equal(acv, exp_acv)
+    old_keys, old_acv = reference_accounts(np.flatnonzero(rng.random(n) < 0.7), contracts)
+    alive = rng.random(codes) < 0.7
+    then, now = retained_accounts(keys, acv, old_keys, old_acv, alive, KEY)
+    exp_then, exp_now = reference_retention(keys, acv, old_keys, old_acv, alive)
+    assert np.array_equal(then, exp_then) and np.array_equal(now, exp_now)
+
+
+def test_duplicate_accounts_are_summed_as_numpy_summed():
+    """Three contracts of one account: numpy's reduceat, not the loop's order."""
+    contracts = ContractBook()
+    contracts.add(
+        enterprise=np.array([3, 1, 3, 3], dtype=np.int32),
+        vendor=np.array([2, 0, 2, 2], dtype=np.int32),
+        kind=np.zeros(4, dtype=np.int8),
+        acv=np.array([0.1, 5.0, 0.2, 0.3]),
+        seats=1,
+        start=0,
+        renew_at=52,
+    )
+    ids = np.arange(4)
+    keys, acv, unique = account_arr(ids, contracts.enterprise, contracts.vendor, contracts.acv, KEY)
+    assert not unique
+    keys, acv = reporting._sum_runs(keys, acv)
+    exp_keys, exp_acv = reference_accounts(ids, contracts)
+    assert np.array_equal(keys, exp_keys) and np.array_equal(acv, exp_acv)
+
+
+def test_net_revenue_retention_of_a_run_is_the_numpy_figure():
+    """Every week of a run where a direct vendor on a short runway wins deals and exits
+    (tests/test_record.py's case): the model's figure against the old code's."""
+    model = MarketModel.from_scenario(
+        "default",
+        rng=3,
+        n_enterprises=40,
+        enterprise_size_max=300,
+        focal={"strategy": "direct", "initial_cash": 400_000.0, "initial_reps": 6},
+    )
+    history = deque(maxlen=reporting.NRR_WINDOW + 1)
+    defined = 0
+    for _ in range(120):
+        model.step()
+        ids = model.contracts.active_ids()
+        history.append(reference_accounts(ids, model.contracts))
+        expected = math.nan
+        if len(history) > reporting.NRR_WINDOW:
+            alive = model.vendor_traits("alive", bool)
+            keys, acv = history[-1]
+            expected = kpis.net_revenue_retention(
+                *reference_retention(keys, acv, *history[0], alive)
+            )
+        got = model.net_revenue_retention
+        assert got == expected or (math.isnan(got) and math.isnan(expected))
+        defined += not math.isnan(got)
+    assert defined > 30
+    assert any(not v.alive for v in model.vendor_list)  # accounts of the exited left out
