@@ -129,6 +129,38 @@ def retained_accounts(keys, acv, old_keys, old_acv, alive, pair_key):
     return then[:m], now[:m]
 
 
+@njit(cache=True, nogil=True)
+def vendor_outcomes(active, contract_vendor, contract_acv, users_ev, weeks_per_year):
+    """``(ids, arr, customers, users)``: the active contract ids and per vendor code the
+    ACV (divided by ``weeks_per_year``, 1 for ARR), the contracts and the users.
+
+    What ``ids = flatnonzero(active)``, ``bincount(vendor[ids], weights=acv[ids] /
+    weeks_per_year, minlength=n_codes)``, ``bincount(vendor[ids], minlength=n_codes)``
+    and ``users_ev.sum(axis=0)`` gave: numpy's weighted ``bincount`` adds each weight
+    to its bin in the order of the ids, as this loop does, and the rest are integers.
+    ``n_codes`` is ``users_ev``'s width (``model.vendor_capacity``).
+    """
+    n = active.shape[0]
+    n_codes = users_ev.shape[1]
+    ids = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if active[i]:
+            ids[k] = i
+            k += 1
+    arr = np.zeros(n_codes, dtype=np.float64)
+    customers = np.zeros(n_codes, dtype=np.int64)
+    for j in range(k):
+        v = contract_vendor[ids[j]]
+        arr[v] += contract_acv[ids[j]] / weeks_per_year
+        customers[v] += 1
+    users = np.zeros(n_codes, dtype=np.int64)
+    for e in range(users_ev.shape[0]):
+        for v in range(n_codes):
+            users[v] += users_ev[e, v]
+    return ids[:k], arr, customers, users
+
+
 _warm = False
 
 
@@ -147,4 +179,5 @@ def warm_up() -> None:
     ids = np.zeros(1, dtype=np.int64)
     keys, acv, _ = account_arr(ids, p, p, np.zeros(2), 1 << 24)
     retained_accounts(keys, acv, keys, acv, b, 1 << 24)
+    vendor_outcomes(b, p, np.zeros(2), np.zeros((1, 1), dtype=np.int64), 1.0)
     _warm = True

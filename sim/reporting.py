@@ -18,6 +18,7 @@ from sim.compiled_outputs import (
     account_arr,
     freemium_counts_by_enterprise,
     retained_accounts,
+    vendor_outcomes,
 )
 from sim.params import STRATEGIES, ParameterError
 from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE
@@ -126,12 +127,9 @@ def refresh_vendor_outcomes(model: MarketModel) -> np.ndarray:
     reads a vendor during a run (a study's run, the fit, the browser) reads all three;
     the three are a few microseconds. Returns the active contract ids."""
     contracts = model.contracts
-    cap = model.vendor_capacity
-    ids = contracts.active_ids()
-    vend = contracts.vendor[ids]
-    model.vendor_arr = np.bincount(vend, weights=contracts.acv[ids], minlength=cap)
-    model.vendor_customers = np.bincount(vend, minlength=cap)
-    model.vendor_users = model.users_ev.sum(axis=0)
+    ids, model.vendor_arr, model.vendor_customers, model.vendor_users = vendor_outcomes(
+        contracts.active, contracts.vendor, contracts.acv, model.users_ev, 1.0
+    )  # one compiled pass: the contracts' bincounts and the users' column sums
     return ids
 
 

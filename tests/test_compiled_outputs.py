@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sim import compiled, kpis, reporting
-from sim.compiled_outputs import account_arr, freemium_counts_by_enterprise, retained_accounts
+from sim.compiled_outputs import (
+    account_arr,
+    freemium_counts_by_enterprise,
+    retained_accounts,
+    vendor_outcomes,
+)
+from sim.economics import marketing_this_week
 from sim.model import MarketModel
 from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE, ContractBook
 
@@ -187,3 +194,57 @@ def test_net_revenue_retention_of_a_run_is_the_numpy_figure():
         defined += not math.isnan(got)
     assert defined > 30
     assert any(not v.alive for v in model.vendor_list)  # accounts of the exited left out
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 80), codes=st.integers(1, 9))
+def test_property_vendor_outcomes_are_the_bincounts(seed, n, codes):
+    """Any contracts (none active included): numpy's two bincounts and the column sums,
+    for ARR (divided by 1) and for a week's revenue (divided by 52)."""
+    rng = np.random.default_rng(seed)
+    contracts = book(rng, n, 10, codes)
+    contracts.active[:] = rng.random(n) < 0.6
+    users_ev = rng.integers(0, 50, (7, codes))
+    ids = contracts.active_ids()
+    for per in (1.0, 52.0):
+        weights = contracts.acv[ids] if per == 1.0 else contracts.acv[ids] / per
+        got_ids, arr, customers, users = vendor_outcomes(
+            contracts.active, contracts.vendor, contracts.acv, users_ev, per
+        )
+        assert np.array_equal(got_ids, ids)
+        assert np.array_equal(arr, np.bincount(contracts.vendor[ids], weights, minlength=codes))
+        assert np.array_equal(customers, np.bincount(contracts.vendor[ids], minlength=codes))
+        assert np.array_equal(users, users_ev.sum(axis=0)) and users.dtype == np.int64
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    spend=st.one_of(st.floats(-1e6, 1e6), st.integers(-10, 10**6)),
+    cash=st.floats(allow_nan=True, allow_infinity=True, width=64),
+    weeks=st.sampled_from([0.0, 1.0, 26.0, 13]),
+    fixed=st.floats(-1e6, 1e6),
+)
+@example(spend=100.0, cash=math.nan, weeks=26.0, fixed=0.0)  # max(0.0, nan) is 0.0
+@example(spend=100.0, cash=-0.0, weeks=26.0, fixed=0.0)  # max(0.0, -0.0) is 0.0
+@example(spend=7, cash=1e9, weeks=13, fixed=0.0)  # an int plan comes back a float
+def test_property_the_marketing_rule_is_min_of_max(spend, cash, weeks, fixed):
+    """sim.economics.marketing_this_week without its min/max calls: the same value and
+    type as ``float(min(spend, max(0.0, cash / weeks - fixed)))`` (NaN cash included)."""
+    vendor = SimpleNamespace(
+        marketing_spend=spend,
+        steered=False,
+        reps=0,
+        rep_cost=0.0,
+        burn=fixed,
+        revenue=0.0,
+        cash=cash,
+    )
+    model = SimpleNamespace(marketing_runway_weeks=weeks)
+    got = marketing_this_week(model, vendor)
+    if weeks <= 0 or spend <= 0:
+        expected = spend
+    else:
+        expected = float(min(spend, max(0.0, cash / weeks - (0 * 0.0 + fixed - 0.0))))
+    assert type(got) is type(expected)
+    assert got == expected or (math.isnan(got) and math.isnan(expected))
+    assert math.copysign(1.0, got) == math.copysign(1.0, expected)
