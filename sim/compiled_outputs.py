@@ -161,6 +161,47 @@ def vendor_outcomes(active, contract_vendor, contract_acv, users_ev, weeks_per_y
     return ids[:k], arr, customers, users
 
 
+@njit(cache=True, nogil=True)
+def market_counts(
+    ids, contract_enterprise, contract_kind, contract_acv, ent_size, agreement_at, kind
+):
+    """``(acv, acv_of_kind, customers, employees, agreements)`` of the active contracts
+    ``ids``, for :func:`sim.reporting.market_figures`.
+
+    ``acv`` is ``contract_acv[ids]`` and ``acv_of_kind`` its entries whose contract is of
+    kind ``kind``, in id order (numpy sums them: these are the arrays it summed);
+    ``customers`` the enterprises paying for at least one contract, ``employees`` their
+    employees (``ent_size[paying].sum()``), ``agreements`` the enterprises holding an
+    agreement (``count_nonzero(agreement_at >= 0)``).
+    """
+    k = ids.shape[0]
+    acv = np.empty(k, dtype=np.float64)
+    n_kind = 0
+    for j in range(k):
+        if contract_kind[ids[j]] == kind:
+            n_kind += 1
+    acv_of_kind = np.empty(n_kind, dtype=np.float64)
+    paying = np.zeros(ent_size.shape[0], dtype=np.bool_)
+    at = 0
+    for j in range(k):
+        i = ids[j]
+        acv[j] = contract_acv[i]
+        if contract_kind[i] == kind:
+            acv_of_kind[at] = contract_acv[i]
+            at += 1
+        paying[contract_enterprise[i]] = True
+    customers = 0
+    employees = 0
+    agreements = 0
+    for e in range(ent_size.shape[0]):
+        if paying[e]:
+            customers += 1
+            employees += ent_size[e]
+        if agreement_at[e] >= 0:
+            agreements += 1
+    return acv, acv_of_kind, customers, employees, agreements
+
+
 _warm = False
 
 
@@ -180,4 +221,5 @@ def warm_up() -> None:
     keys, acv, _ = account_arr(ids, p, p, np.zeros(2), 1 << 24)
     retained_accounts(keys, acv, keys, acv, b, 1 << 24)
     vendor_outcomes(b, p, np.zeros(2), np.zeros((1, 1), dtype=np.int64), 1.0)
+    market_counts(ids, p, np.zeros(2, dtype=np.int8), np.zeros(2), i64, i64, 2)
     _warm = True

@@ -17,6 +17,7 @@ from sim import kpis
 from sim.compiled_outputs import (
     account_arr,
     freemium_counts_by_enterprise,
+    market_counts,
     retained_accounts,
     vendor_outcomes,
 )
@@ -146,7 +147,15 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
     pop, contracts = model.population, model.contracts
     if ids is None:
         ids = contracts.active_ids()
-    acv, kind = contracts.acv[ids], contracts.kind[ids]
+    acv, acv_enterprise, customers, employees, agreements = market_counts(
+        ids,
+        contracts.enterprise,
+        contracts.kind,
+        contracts.acv,
+        pop.ent_size,
+        model.agreement_at,
+        ENTERPRISE,
+    )
     alive = model.alive_vendors()
     out: dict[str, float] = {"vendors_active": len(alive)}
     # one pass over the vendors; each sum adds the same terms in the same order as a
@@ -170,8 +179,11 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
         out[vendors_s] = count[s]
         out[reps_s] = reps[s]
         out[arr_s] = float(arr[s])
+    # np.add.reduce(x) / len(x) is x.mean() (the sum it takes, divided by the count)
+    # without numpy's Python wrapper
+    receptivity = pop.receptivity
     out["buyer_receptivity"] = (
-        float(pop.receptivity.mean()) if len(pop.receptivity) else float("nan")
+        float(np.add.reduce(receptivity) / len(receptivity)) if len(receptivity) else float("nan")
     )
     out["reps_total"] = sum(reps.values())
     users, n_free, n_paid = _employee_counts(model)  # one pass over the employees
@@ -179,7 +191,7 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
     out["adoption_rate"] = users / max(1, model.n_employees)
     arr_total = float(acv.sum())
     out["arr_total"] = arr_total
-    out["arr_enterprise"] = arr_enterprise = float(acv[kind == ENTERPRISE].sum())
+    out["arr_enterprise"] = arr_enterprise = float(acv_enterprise.sum())
     out["arr_self_serve"] = arr_total - arr_enterprise
     out["bookings"] = model.step_bookings
     out["deals_won"] = model.step_deals_won
@@ -189,19 +201,19 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
     out["touches"] = model.step_touches
     out["responses"] = model.step_responses
     out["pipeline_open"] = model.pipeline.n_active()
-    # enterprises paying for at least one contract (a mask: no sort of the contracts)
-    paying = np.zeros(len(pop.ent_size), dtype=bool)
-    paying[contracts.enterprise[ids]] = True
-    out["customers"] = int(np.count_nonzero(paying))
+    out["customers"] = customers  # enterprises paying for at least one contract
     out["cac_median"] = _median(cacs)
-    out["mean_openness"] = float(pop.emp_openness.mean()) if model.n_employees else float("nan")
+    openness = pop.emp_openness
+    out["mean_openness"] = (
+        float(np.add.reduce(openness) / len(openness)) if len(openness) else float("nan")
+    )
     out["reply_rate"] = _ratio(model.step_responses, model.step_touches)
     out["win_rate"] = _ratio(model.step_deals_won, model.step_deals_won + model.step_deals_lost)
     out["cac_payback_months"] = _median(paybacks)
     out["freemium_conversion"] = _conversion(n_free, n_paid)
-    employees = float(pop.ent_size[paying].sum())
+    employees = float(employees)  # of the paying enterprises
     out["spend_per_employee"] = arr_total / employees if employees else float("nan")
-    out["agreements"] = int(np.count_nonzero(model.agreement_at >= 0))
+    out["agreements"] = agreements
     return out
 
 
@@ -275,7 +287,9 @@ def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:
     )
     if not unique:  # a pair holds one contract at a time, but sum duplicates defensively
         keys, acv = _sum_runs(keys, acv)
-    history = model.__dict__.setdefault("_arr_history", deque(maxlen=NRR_WINDOW + 1))
+    history = model.__dict__.get("_arr_history")
+    if history is None:
+        history = model.__dict__["_arr_history"] = deque(maxlen=NRR_WINDOW + 1)
     history.append((keys, acv))
     if len(history) <= NRR_WINDOW:
         return float("nan")

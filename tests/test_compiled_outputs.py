@@ -22,6 +22,7 @@ from sim import compiled, kpis, reporting
 from sim.compiled_outputs import (
     account_arr,
     freemium_counts_by_enterprise,
+    market_counts,
     retained_accounts,
     vendor_outcomes,
 )
@@ -248,3 +249,29 @@ def test_property_the_marketing_rule_is_min_of_max(spend, cash, weeks, fixed):
     assert type(got) is type(expected)
     assert got == expected or (math.isnan(got) and math.isnan(expected))
     assert math.copysign(1.0, got) == math.copysign(1.0, expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 80), n_ent=st.integers(1, 30))
+def test_property_market_counts_are_the_numpy_masks(seed, n, n_ent):
+    """Any contracts and agreements: the arrays numpy summed (so the same sums) and the
+    counts of sim.reporting.market_figures' masks."""
+    rng = np.random.default_rng(seed)
+    contracts = book(rng, n, n_ent, 4)
+    if n:
+        contracts.kind[:] = rng.integers(0, 3, n)
+    ids = np.flatnonzero(rng.random(n) < 0.7)
+    ent_size = rng.integers(1, 500, n_ent)
+    agreement_at = np.where(rng.random(n_ent) < 0.4, 0, -1).astype(np.int64)
+    acv, acv_kind, customers, employees, agreements = market_counts(
+        ids, contracts.enterprise, contracts.kind, contracts.acv, ent_size, agreement_at, ENTERPRISE
+    )
+    assert np.array_equal(acv, contracts.acv[ids])
+    expected_kind = contracts.acv[ids][contracts.kind[ids] == ENTERPRISE]
+    assert np.array_equal(acv_kind, expected_kind)
+    assert float(acv_kind.sum()) == float(expected_kind.sum())
+    paying = np.zeros(n_ent, dtype=bool)
+    paying[contracts.enterprise[ids]] = True
+    assert customers == int(np.count_nonzero(paying))
+    assert employees == int(ent_size[paying].sum())
+    assert agreements == int(np.count_nonzero(agreement_at >= 0))
