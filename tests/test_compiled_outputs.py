@@ -29,6 +29,7 @@ from sim.compiled_outputs import (
 from sim.economics import marketing_this_week
 from sim.model import MarketModel
 from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE, ContractBook
+from sim.vendor_records import ARRAY_OUTCOMES, VendorRecords
 
 KEY = reporting._PAIR_KEY
 
@@ -275,3 +276,36 @@ def test_property_market_counts_are_the_numpy_masks(seed, n, n_ent):
     assert customers == int(np.count_nonzero(paying))
     assert employees == int(ent_size[paying].sum())
     assert agreements == int(np.count_nonzero(agreement_at >= 0))
+
+
+def test_vendor_rows_read_from_arrays_are_the_properties():
+    """Every week of a run with an exit, the rows' arr, users and customers (read from the
+    model's arrays, sim.vendor_records.ARRAY_OUTCOMES) are what the properties return,
+    of the same types; and a reporter list of one array column or none still records."""
+    model = MarketModel.from_scenario(
+        "default",
+        rng=3,
+        n_enterprises=40,
+        enterprise_size_max=300,
+        focal={"strategy": "direct", "initial_cash": 400_000.0, "initial_reps": 6},
+    )
+    records = model.vendor_records
+    only_arr, only_name = VendorRecords({"arr": "arr"}), VendorRecords({"name": "name"})
+    for _ in range(60):
+        before = len(records)
+        model.step()
+        only_arr.collect(model)
+        only_name.collect(model)
+        rows = records.dataframe().iloc[before:]
+        by_id = {v.unique_id: v for v in model.vendor_list}
+        vendors = [by_id[i] for i in rows.index.get_level_values(1)]
+        for column in ARRAY_OUTCOMES:
+            expected = [getattr(v, column) for v in vendors]
+            got = rows[column].tolist()
+            assert got == expected and [type(x) for x in got] == [type(x) for x in expected]
+            assert records._values[records.columns.index(column)][before:] == expected
+    assert any(not v.alive for v in model.vendor_list) and any(rows["users"] > 0)
+    frame = model.vendor_dataframe()
+    frame = frame[frame.index.get_level_values(0) >= 1]  # the model's records start at week 0
+    assert only_arr.dataframe()["arr"].tolist() == frame["arr"].tolist()
+    assert only_name.dataframe()["name"].tolist() == frame["name"].tolist()
