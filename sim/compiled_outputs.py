@@ -5,14 +5,18 @@ A ``record="full"`` week computes some forty model-level figures
 20,000-employee market that was a quarter of a millisecond a week, most of it the
 fixed cost of small numpy calls (a mask, a gather, a sort of a few hundred contracts)
 and one pass over the employees. The loops here do the same counting in one call
-each.
+each; :func:`vendor_outcomes` also gives every run, lean or full, its per-vendor ARR,
+customers and users, and :func:`sim.economics.settle_cash` its week's revenue.
 
-They draw no random numbers, and they add no floats in a new order: the counts are
-integers (any order gives the same), and a float is only copied or compared; every
-float sum is still numpy's (its pairwise summation is not the loop's order), so a
-seed's figures are bit for bit those of the numpy code (``tests/test_record.py``,
-``tests/test_bit_identical.py``; ``tests/test_compiled_outputs.py`` compares each
-loop with the numpy expression it replaced).
+They draw no random numbers, and they add no floats in a new order: counts are
+integers (any order gives the same); the one float sum, :func:`vendor_outcomes`'s, is
+numpy's weighted ``bincount``, which adds each weight to its bin one after another in
+the order of the ids, as the loop does; everywhere else a float is only copied or
+compared, and the sums are left to numpy (its pairwise summation is not a loop's
+order). So a seed's figures are bit for bit those of the numpy code
+(``tests/test_record.py``, ``tests/test_bit_identical.py``;
+``tests/test_compiled_outputs.py`` compares each loop with the numpy expression it
+replaced).
 """
 
 from __future__ import annotations
