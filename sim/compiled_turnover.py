@@ -30,7 +30,7 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
-_KEPT = 8  # generators whose pointers are kept (a run uses one; a study builds many)
+_KEPT = 64  # generators whose pointers are kept (a run uses one; a study or a server many)
 _POINTERS: OrderedDict[int, tuple[object, np.ndarray]] = OrderedDict()
 
 
