@@ -364,4 +364,5 @@ def warm_up() -> None:
     from sim import user_counts  # its loops import this module's count_users
 
     user_counts.warm_up()
+    __import__("sim.compiled_turnover").compiled_turnover.warm_up()  # mechanism 11, outputs
     _warm = True
