@@ -43,6 +43,7 @@ CACHED: tuple[str, ...] = (
     "warm_intro_share",
     "alive",
 )
+_CACHED = frozenset(CACHED)  # membership without a scan of the tuple
 _CACHE = "_vendor_trait_arrays"  # the model's attribute that holds the arrays
 
 
@@ -79,13 +80,15 @@ def trait_array(model: Any, attr: str, dtype: Any = np.float64) -> np.ndarray:
     it) and no vendor was added (``vendor_list`` only grows, so its length says).
     """
     vendors = model.vendor_list
-    if attr not in CACHED:
-        return np.array([getattr(v, attr) for v in vendors], dtype=dtype)
     cache = model.__dict__.get(_CACHE)
+    key = (attr, dtype)
+    if cache is not None:  # the usual case first: a valid array (only CACHED traits held)
+        held = cache.get(key)
+        if held is not None and len(held) == len(vendors):
+            return held.copy()
+    if attr not in _CACHED:
+        return np.array([getattr(v, attr) for v in vendors], dtype=dtype)
     if cache is None:
         cache = model.__dict__[_CACHE] = {}
-    key = (attr, dtype)
-    held = cache.get(key)
-    if held is None or len(held) != len(vendors):
-        held = cache[key] = np.array([getattr(v, attr) for v in vendors], dtype=dtype)
+    held = cache[key] = np.array([getattr(v, attr) for v in vendors], dtype=dtype)
     return held.copy()

@@ -51,13 +51,20 @@ _context: Any = None
 _context_lock = threading.Lock()
 
 
-def context() -> Any:
-    """The forkserver context, with :data:`PRELOAD` set before its server starts."""
+def context(also_preload: tuple[str, ...] = ()) -> Any:
+    """The forkserver context, with :data:`PRELOAD` set before its server starts.
+
+    A process has one forkserver, and the first caller's preload list is the one it
+    starts with: every user of the forkserver in the project goes through here, so the
+    study's workers always find the kernels loaded. ``also_preload`` adds modules when
+    this call is the one that sets the list (the fuzz tests' invariants); a later
+    caller's are imported by its children when they need them.
+    """
     global _context
     with _context_lock:
         if _context is None:
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(PRELOAD)
+            ctx.set_forkserver_preload([*PRELOAD, *also_preload])
             _context = ctx
         return _context
 

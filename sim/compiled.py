@@ -361,8 +361,9 @@ def warm_up() -> None:
     invitee, product = invitations(ids, ids, p, indptr, indices)
     joiners(invitee, product, x[: len(invitee)], x, 0.5)
     below(x, 0.5)
-    from sim import compiled_selfserve, user_counts  # user_counts imports count_users
+    from sim import user_counts  # its loops import this module's count_users
 
     user_counts.warm_up()
-    compiled_selfserve.warm_up()
+    __import__("sim.compiled_selfserve").compiled_selfserve.warm_up()  # mechanisms 1-2
+    __import__("sim.compiled_turnover").compiled_turnover.warm_up()  # mechanism 11, outputs
     _warm = True

@@ -1,4 +1,7 @@
-"""Contracts: pricing, signing, bottoms-up conversion (mechanism 3) and renewals (mechanism 6).
+"""Contracts: pricing, signing, seats and budgets; what mechanisms 3 to 6 sign with.
+
+Bottoms-up conversion (mechanism 3) is :mod:`sim.conversion`, renewals (mechanism 6)
+:mod:`sim.renewals`; both sign, end and reprice through this module.
 
 Two levels of contract exist in an enterprise, as in seed 000:
 
@@ -21,9 +24,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.compiled_deals import ripe_pairs, team_plan_pairs
-from sim.demand import budget_open, willing, willing_one
-from sim.kernels import gather_rows
+from sim.compiled_contracts import (
+    committed_acv,
+    idle_chosen,
+    mandate,
+    team_plan_seats,
+)
 from sim.population import NO_PRODUCT
 from sim.tables import CONTRACT_KINDS, ENTERPRISE, SELF_SERVE_ENTERPRISE, TEAM
 
@@ -53,11 +59,9 @@ def seat_acv(vendor: Vendor, seats: int, kind: int, volume_discount: float) -> f
 
 def committed_spend(model: MarketModel, e: int, exclude_vendor: int | None = None) -> float:
     """Annual value of enterprise ``e``'s active contracts (optionally without one vendor's)."""
-    ids = model.contract_at[e]
-    ids = ids[ids >= 0]
-    if exclude_vendor is not None:
-        ids = ids[model.contracts.vendor[ids] != exclude_vendor]
-    return float(model.contracts.acv[ids].sum())
+    exclude = -1 if exclude_vendor is None else int(exclude_vendor)
+    # acv[ids].sum() in one compiled pass, in numpy's order of additions
+    return committed_acv(model.contract_at[e], model.contracts.vendor, model.contracts.acv, exclude)
 
 
 def headroom(model: MarketModel, e: int, vendor_index: int) -> float:
@@ -151,22 +155,19 @@ def team_seats(model: MarketModel, e: int, v: int, purchaser: int | None = None)
     through the org network). Users who left the product hold no seat.
     Marks the seats in ``emp_paid`` and returns their number.
     """
-    pop = model.population
-    sl = model.enterprise_slice(e)
-    off = sl.start
-    on = pop.emp_product[sl] == v
-    paid = pop.emp_paid[sl] & on
-    if purchaser is not None:
-        paid[purchaser - off] = True
-    frontier = np.flatnonzero(paid)
-    while len(frontier):  # one hop for a team; to the whole connected workspace
-        _, nbr = gather_rows(pop.adjacency, off + frontier)
-        local = nbr - off
-        local = np.unique(local[on[local] & ~paid[local]])
-        paid[local] = True
-        frontier = local if model.team_plan_scope == "workspace" else local[:0]
-    pop.emp_paid[sl] = paid | (pop.emp_paid[sl] & ~on)
-    return int(np.count_nonzero(paid))
+    pop, adj = model.population, model.population.adjacency
+    off = int(pop.ent_offset[e])
+    return team_plan_seats(  # one compiled pass (sim.compiled_contracts)
+        adj.indptr,
+        adj.indices,
+        pop.emp_product,
+        pop.emp_paid,
+        off,
+        int(pop.ent_size[e]),
+        v,
+        -1 if purchaser is None else purchaser - off,
+        model.team_plan_scope == "workspace",
+    )
 
 
 def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:
@@ -175,15 +176,18 @@ def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:
     Returns how many employees were provisioned.
     """
     pop = model.population
-    sl = model.enterprise_slice(e)
-    idle = pop.emp_product[sl] == NO_PRODUCT
-    chosen = idle & (model.rng.random(int(pop.ent_size[e])) < share)
-    pop.emp_product[sl][chosen] = vendor.index
-    pop.emp_mandated[sl][chosen] = True
-    pop.emp_since[sl][chosen] = model.steps
-    n = int(np.count_nonzero(chosen))
-    model.users_ev[e, vendor.index] += n
-    return n
+    chosen = _rollout(model, e, share)
+    mandate(pop.emp_product, pop.emp_mandated, pop.emp_since, chosen, vendor.index, model.steps)
+    model.users_ev[e, vendor.index] += len(chosen)
+    return len(chosen)
+
+
+def _rollout(model: MarketModel, e: int, share: float) -> np.ndarray:
+    """The non-users of ``e`` a mandate reaches: ``idle & (u < share)``, one uniform per
+    employee of ``e`` (:func:`sim.compiled_contracts.idle_chosen`)."""
+    pop = model.population
+    uniforms = model.rng.random(int(pop.ent_size[e]))
+    return idle_chosen(pop.emp_product, int(pop.ent_offset[e]), uniforms, float(share), NO_PRODUCT)
 
 
 def sell_agreement(model: MarketModel, e: int, vendor: Vendor) -> bool:
@@ -195,239 +199,11 @@ def sell_agreement(model: MarketModel, e: int, vendor: Vendor) -> bool:
     nothing is signed and nobody is mandated.
     """
     pop = model.population
-    sl = model.enterprise_slice(e)
-    idle = pop.emp_product[sl] == NO_PRODUCT
-    chosen = idle & (model.rng.random(int(pop.ent_size[e])) < model.rollout_share)
-    seats = int(model.users_ev[e, vendor.index]) + int(np.count_nonzero(chosen))
+    chosen = _rollout(model, e, model.rollout_share)  # (drawn before a rival is displaced)
+    seats = int(model.users_ev[e, vendor.index]) + len(chosen)
     acv = seat_acv(vendor, max(seats, 1), ENTERPRISE, model.volume_discount)
     if not sign(model, e, vendor, ENTERPRISE, acv, max(seats, 1)):
         return False
-    pop.emp_product[sl][chosen] = vendor.index
-    pop.emp_mandated[sl][chosen] = True
-    pop.emp_since[sl][chosen] = model.steps
+    mandate(pop.emp_product, pop.emp_mandated, pop.emp_since, chosen, vendor.index, model.steps)
     model.users_ev[e, vendor.index] = seats
     return True
-
-
-def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Whether each (enterprise, vendor) team's purchaser ever comes forward.
-
-    Drawn once per pair, the first time its team is big enough to buy, with
-    probability ``user_is_buyer`` (seed 003: where users are not the buyers, the
-    purchaser often never comes). Returns a boolean per pair.
-
-    With ``purchaser_per_team`` a pair whose purchaser did not come gets one more
-    draw for every further ``team_plan_users`` users: a purchaser comes by ``n``
-    users with probability ``1 - (1 - user_is_buyer) ** (n // team_plan_users)``
-    (each team of users has its own chance to hold someone who can buy).
-    """
-    if not len(ent):
-        return np.zeros(0, dtype=bool)
-    # a flat index per pair, for take/put: a week calls this twice, and indexing the
-    # (enterprise, vendor) arrays by pairs of index arrays cost more than the draws
-    purchaser, teams_drawn = model.purchaser, model.purchaser_teams
-    flat = ent * purchaser.shape[1] + codes
-    state = purchaser.take(flat)
-    new = state == 0
-    n_new = int(np.count_nonzero(new))
-    if n_new:
-        yes = model.rng.random(n_new) < model.user_is_buyer
-        state[new] = np.where(yes, 1, -1)
-        purchaser.put(flat[new], state[new])
-    if model.purchaser_per_team:
-        # one more chance for every further team of team_plan_users users (mechanism 3b)
-        users = model.users_ev.take(ent * model.users_ev.shape[1] + codes)
-        teams = users // model.team_plan_users
-        drawn = teams_drawn.take(flat)
-        more = np.where(new, teams - 1, teams - drawn)
-        retry = (state == -1) & (more > 0)
-        n_retry = int(np.count_nonzero(retry))
-        if n_retry:
-            p = 1.0 - (1.0 - model.user_is_buyer) ** more[retry]
-            state[retry] = np.where(model.rng.random(n_retry) < p, 1, -1)
-            purchaser.put(flat[retry], state[retry])
-        teams_drawn.put(flat, np.maximum(drawn, teams))
-    return state == 1
-
-
-def purchaser_threshold(model: MarketModel, enterprises=None) -> np.ndarray:
-    """Users of one vendor at which each enterprise's (all, or those given) purchaser comes to it.
-
-    ``enterprise_trigger_share * size`` (seed 000: once use is widespread), or
-    ``enterprise_trigger_users`` where that is lower and set: a large firm's IT steps
-    in at tens of users (single sign-on, administration, security review), not at a
-    quarter of a 5,000-person firm.
-    """
-    sizes = model.population.ent_size
-    if enterprises is not None:  # a renewal asks for one enterprise: not all of them
-        sizes = sizes[enterprises]
-    threshold = model.enterprise_trigger_share * sizes
-    if model.enterprise_trigger_users > 0:
-        threshold = np.minimum(threshold, model.enterprise_trigger_users)
-    return threshold
-
-
-def bottoms_up_conversion(model: MarketModel) -> None:
-    """Mechanism 3: team plans, then the purchaser comes for an agreement (seed 000).
-
-    A team with ``team_plan_users`` users of a vendor and a purchaser who comes
-    forward (:func:`draw_purchasers`) buys a team plan at ``inbound_close_rate`` a
-    week, at list price for the purchaser's team (:func:`team_seats`: a small check,
-    seed 001). When the
-    users reach ``enterprise_trigger_share`` of an enterprise that holds no agreement
-    of its own yet, the purchaser comes to the vendor: a ``bottoms_up`` vendor (or a
-    hybrid before its sales start) closes inbound at ``inbound_close_rate`` a week an
-    agreement for the seats in use at the enterprise tier; a hybrid with reps puts one
-    on it instead (an inbound opportunity at the *sell* stage, with the champion
-    inside, which may add a mandated rollout).
-
-    With ``usage_opens_budget`` the purchaser who comes for an agreement opens the
-    category's budget line if the enterprise has none yet: spend on self-serve plans
-    and use at the trigger become a line item (shadow IT consolidated by IT).
-    """
-    rng = model.rng
-    vendors = [v for v in model.alive_vendors() if v.tactic.self_serve]
-    if not vendors:
-        return
-    codes = np.array([v.index for v in vendors])
-    # users_ev does not change in this mechanism (signing moves no user): the pairs are
-    # read from it directly. Team plans: enough users, no contract of the vendor yet
-    col, ent = team_plan_pairs(model.users_ev, codes, model.contract_at, model.team_plan_users)
-    if len(ent):  # (no pair draws nothing: skipping the calls leaves the stream as it was)
-        _team_plans(model, vendors, col, ent, codes)
-    # the purchaser comes: enough of the enterprise uses it and no agreement is held
-    col, ent = ripe_pairs(
-        model.users_ev,
-        codes,
-        purchaser_threshold(model),
-        model.team_plan_users,
-        model.agreement_at,
-        model.opp_at,
-        model.cooloff_until,
-        model.steps,
-        budget_open(model),
-        not model.usage_opens_budget,  # else an agreement needs the category's budget line
-    )
-    if not len(ent):
-        return
-    comes = draw_purchasers(model, ent, codes[col])
-    col, ent = col[comes], ent[comes]
-    if model.usage_opens_budget:  # shadow IT becomes a line item (mechanism 3d)
-        weeks = model.population.ent_budget_week
-        weeks[ent] = np.minimum(weeks[ent], model.steps)
-    by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors], dtype=bool)[col]
-    model.open_opportunities(ent[by_rep], codes[col[by_rep]], inbound=True)
-    closes = ~by_rep & (rng.random(len(ent)) < model.inbound_close_rate)
-    closes &= willing(model, ent, codes[col])
-    for c, e in zip(col[closes], ent[closes], strict=True):
-        if model.agreement_at[e] >= 0:  # another vendor signed this week
-            continue
-        vendor, n = vendors[c], int(model.users_ev[e, codes[c]])
-        acv = seat_acv(vendor, n, SELF_SERVE_ENTERPRISE, model.volume_discount)
-        sign(model, int(e), vendor, SELF_SERVE_ENTERPRISE, acv, n)
-
-
-def _team_plans(
-    model: MarketModel, vendors: list, col: np.ndarray, ent: np.ndarray, codes: np.ndarray
-) -> None:
-    """Mechanism 3's team plans for the candidate pairs (``vendors[col]`` in ``ent``)."""
-    rng = model.rng
-    buys = draw_purchasers(model, ent, codes[col]) & (
-        rng.random(len(ent)) < model.inbound_close_rate
-    )
-    buys &= willing(model, ent, codes[col])  # a plan on a card, if the seat is worth its price
-    pop = model.population
-    for c, e in zip(col[buys], ent[buys], strict=True):
-        vendor, e = vendors[c], int(e)
-        sl = model.enterprise_slice(e)
-        own = np.flatnonzero((pop.emp_product[sl] == vendor.index) & ~pop.emp_mandated[sl])
-        if not len(own):
-            continue
-        purchaser = sl.start + int(own[int(rng.integers(len(own)))])
-        n = team_seats(model, e, vendor.index, purchaser)
-        if not sign(model, e, vendor, TEAM, seat_acv(vendor, n, TEAM, 0.0), n):
-            release_team_seats(model, e, vendor.index)
-
-
-def renewal_probability(model: MarketModel, quality: float, usage: float) -> float:
-    """``renewal_base + (1 - renewal_base) * quality * min(1, usage)`` (mechanism 6)."""
-    return model.renewal_base + (1.0 - model.renewal_base) * quality * min(1.0, usage)
-
-
-def _challenger(model: MarketModel, e: int, incumbent: int) -> int:
-    """The alive self-serve rival with more users in ``e`` than the incumbent, or -1.
-
-    It must be ripe itself (users at the trigger share): the purchaser standardises on
-    what people use (seed 000).
-    """
-    users = model.users_ev[e].copy()
-    users[incumbent] = -1
-    best = int(np.argmax(users)) if len(users) else -1
-    if best < 0 or users[best] <= model.users_ev[e, incumbent]:
-        return -1
-    rival = model.vendor_list[best]
-    ripe = users[best] >= purchaser_threshold(model, e)
-    return best if rival.alive and rival.tactic.self_serve and ripe else -1
-
-
-def renewals(model: MarketModel) -> None:
-    """Mechanism 6: contracts due this week renew (repriced to their use) or churn.
-
-    A contract renews with :func:`renewal_probability`, ``usage = users / seats``.
-    An agreement that renews is first rolled out to a further
-    ``expansion_rollout * quality`` of the enterprise's non-users (land and expand:
-    the purchaser extends a product that works to more departments, seed 001).
-    It is repriced to the seats in use (:func:`seat_acv`; a team plan's seats are
-    its team's, :func:`team_seats`): it expands with use and
-    contracts when users leave (land and expand, seed 001; a product that does not
-    work loses users, so it shrinks and churns). An agreement whose enterprise uses a
-    rival's product more than its own is displaced: it ends, and the rival's
-    purchaser comes next week (:func:`_challenger`).
-    """
-    contracts = model.contracts
-    due = contracts.active_ids()
-    due = due[contracts.renew_at[due] <= model.steps]
-    for cid in due.tolist():
-        e, v = int(contracts.enterprise[cid]), int(contracts.vendor[cid])
-        vendor = model.vendor_list[v]
-        kind = int(contracts.kind[cid])
-        users = int(model.users_ev[e, v])
-        old = float(contracts.acv[cid])
-        usage = users / max(1, int(contracts.seats[cid]))
-        if (
-            users == 0  # (before the draw: a contract nobody uses draws nothing)
-            or model.rng.random() >= renewal_probability(model, vendor.quality, usage)
-            or not willing_one(model, e, vendor)  # is a seat still worth its price?
-        ):
-            end_contract(model, cid)
-            model.log("churn", vendor, e, old, contract=CONTRACT_KINDS[kind])
-            continue
-        if kind in AGREEMENT_KINDS:
-            rival = _challenger(model, e, v)
-            if rival >= 0:
-                end_contract(model, cid)
-                model.log("displaced", vendor, e, old, by=model.vendor_list[rival].name)
-                continue
-        if kind == TEAM:
-            users = team_seats(model, e, v)
-            if users == 0:
-                end_contract(model, cid)
-                model.log("churn", vendor, e, old, contract=CONTRACT_KINDS[kind])
-                continue
-        if kind in AGREEMENT_KINDS:
-            # land and expand (seed 001): a product that works is rolled out further
-            users += provision(model, e, vendor, model.expansion_rollout * vendor.quality)
-        discount = model.volume_discount if kind in AGREEMENT_KINDS else 0.0
-        new = min(seat_acv(vendor, users, kind, discount), headroom(model, e, v))
-        if new <= 0:  # the budget is spent on rivals' contracts
-            end_contract(model, cid)
-            model.log("churn", vendor, e, old, contract=CONTRACT_KINDS[kind])
-            continue
-        contracts.acv[cid] = new
-        contracts.seats[cid] = users
-        contracts.renew_at[cid] += WEEKS_PER_YEAR
-        if new > old:
-            book(model, vendor, new - old)
-            model.log("expansion", vendor, e, new - old, contract=CONTRACT_KINDS[kind])
-        elif new < old:
-            model.log("contraction", vendor, e, new - old, contract=CONTRACT_KINDS[kind])

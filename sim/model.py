@@ -17,9 +17,21 @@ import numpy as np
 from agents.enterprise import Enterprise
 from agents.trait_arrays import trait_array
 from agents.vendor import Vendor
-from sim import budget, compiled_deals, contracting, economics, hiring, selling, workforce
+from sim import (
+    budget,
+    compiled_deals,
+    contracting,
+    conversion,
+    economics,
+    hiring,
+    renewals,
+    selling,
+    workforce,
+)
 from sim.compiled import invitations, warm_up
 from sim.compiled_selfserve import apply_changes, with_joiners
+from sim.compiled_touches import holders
+from sim.deal_tables import opening_hazards
 from sim.exposure import ColleagueExposure
 from sim.kernels import self_serve_adoption, user_churn
 from sim.params import (
@@ -288,24 +300,34 @@ class MarketModel(mesa.Model):
             }
         )
 
-    def open_opportunities(self, enterprises: np.ndarray, vendors: np.ndarray, inbound: bool):
-        """Open one opportunity per (enterprise, vendor) pair that has none open."""
+    def open_opportunities(
+        self, enterprises: np.ndarray, vendors: np.ndarray, inbound: bool, *, free: bool = False
+    ):
+        """Open one opportunity per (enterprise, vendor) pair that has none open.
+
+        Its weekly hazard is the enterprise's :func:`sim.selling.stage_hazard` (times
+        ``inbound_speedup`` for an inbound one, capped at 1), read from
+        :func:`sim.deal_tables.opening_hazards`. ``free=True``: the caller passes only
+        distinct pairs with none open (:func:`sim.compiled_touches.touch_week` does), so
+        they are not checked again.
+        """
         enterprises = np.asarray(enterprises, dtype=np.int64)
         vendors = np.asarray(vendors, dtype=np.int64)
-        free = self.opp_at[enterprises, vendors] < 0
-        enterprises, vendors = enterprises[free], vendors[free]
+        if not free:
+            keep = self.opp_at[enterprises, vendors] < 0
+            enterprises, vendors = enterprises[keep], vendors[keep]
         if not len(enterprises):
             return
-        hazard = selling.stage_hazard(self, enterprises)
+        outbound, inbound_hazard = opening_hazards(self)
         k = len(enterprises)
         ids = self.pipeline.add(
             enterprise=enterprises,
             vendor=vendors,
-            stage=np.full(k, 2 if inbound else 0),
+            stage=2 if inbound else 0,
             opened=self.steps,
-            effort=np.ones(k) if inbound else self.rng.random(k),
+            effort=1.0 if inbound else self.rng.random(k),
             inbound=inbound,
-            hazard=np.minimum(1.0, hazard * (self.inbound_speedup if inbound else 1.0)),
+            hazard=(inbound_hazard if inbound else outbound)[enterprises],
         )
         self.opp_at[enterprises, vendors] = ids
         self.step_opportunities += k
@@ -364,12 +386,9 @@ class MarketModel(mesa.Model):
         self.step_responses = 0
 
     def agreement_holders(self) -> np.ndarray:
-        """Vendor code holding each enterprise's agreement, ``-1`` where none is held."""
-        held = self.agreement_at
-        holder = np.full(len(held), -1, dtype=np.int64)
-        has = held >= 0
-        holder[has] = self.contracts.vendor[held[has]]
-        return holder
+        """Vendor code holding each enterprise's agreement, ``-1`` where none is held
+        (one compiled pass, :func:`sim.compiled_touches.holders`)."""
+        return holders(self.agreement_at, self.contracts.vendor)
 
     def vendor_traits(self, attr: str, dtype=np.float64) -> np.ndarray:
         """One trait of every vendor ever (alive or not), indexed by vendor code.
@@ -390,7 +409,7 @@ class MarketModel(mesa.Model):
         self._settle_users(first=True)
         if clock:
             clock("1-2 self-serve adoption, user churn")
-        contracting.bottoms_up_conversion(self)  # 3
+        conversion.bottoms_up_conversion(self)  # 3
         if clock:
             clock("3 bottoms-up conversion")
         selling.outbound_touches(self)  # 4
@@ -400,7 +419,7 @@ class MarketModel(mesa.Model):
         self._settle_users()
         if clock:
             clock("5 pipeline")
-        contracting.renewals(self)  # 6
+        renewals.renewals(self)  # 6
         if clock:
             clock("6 renewals")
         self._recover()  # 7

@@ -20,8 +20,8 @@ from sim.networks import build_adjacency, enterprise_offsets, local_ids, org_edg
 IC, MANAGER, EXECUTIVE = 0, 1, 2
 
 # Mean age by role: the younger generation sits lower in the hierarchy (seed 000).
-_AGE_MEAN = np.array([33.0, 42.0, 50.0])
-_AGE_SD = np.array([8.0, 7.0, 6.0])
+AGE_MEAN = np.array([33.0, 42.0, 50.0])
+AGE_SD = np.array([8.0, 7.0, 6.0])
 
 
 def draw_enterprise_sizes(n: int, lo: int, hi: int, rng: np.random.Generator) -> np.ndarray:
@@ -103,7 +103,7 @@ def committee_sizes(sizes: np.ndarray, p: dict) -> np.ndarray:
 
 def draw_ages(level: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Ages by role (level) from a clipped normal law."""
-    return np.clip(rng.normal(_AGE_MEAN[level], _AGE_SD[level]), 21.0, 67.0)
+    return np.clip(rng.normal(AGE_MEAN[level], AGE_SD[level]), 21.0, 67.0)
 
 
 @dataclass

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import kpis
-from sim.compiled import freemium_counts
+from sim.compiled_outputs import (
+    account_arr,
+    freemium_counts_by_enterprise,
+    market_counts,
+    retained_accounts,
+    vendor_outcomes,
+)
 from sim.params import STRATEGIES, ParameterError
 from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE
 
@@ -122,12 +128,9 @@ def refresh_vendor_outcomes(model: MarketModel) -> np.ndarray:
     reads a vendor during a run (a study's run, the fit, the browser) reads all three;
     the three are a few microseconds. Returns the active contract ids."""
     contracts = model.contracts
-    cap = model.vendor_capacity
-    ids = contracts.active_ids()
-    vend = contracts.vendor[ids]
-    model.vendor_arr = np.bincount(vend, weights=contracts.acv[ids], minlength=cap)
-    model.vendor_customers = np.bincount(vend, minlength=cap)
-    model.vendor_users = model.users_ev.sum(axis=0)
+    ids, model.vendor_arr, model.vendor_customers, model.vendor_users = vendor_outcomes(
+        contracts.active, contracts.vendor, contracts.acv, model.users_ev, 1.0
+    )  # one compiled pass: the contracts' bincounts and the users' column sums
     return ids
 
 
@@ -144,7 +147,15 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
     pop, contracts = model.population, model.contracts
     if ids is None:
         ids = contracts.active_ids()
-    acv, kind = contracts.acv[ids], contracts.kind[ids]
+    acv, acv_enterprise, customers, employees, agreements = market_counts(
+        ids,
+        contracts.enterprise,
+        contracts.kind,
+        contracts.acv,
+        pop.ent_size,
+        model.agreement_at,
+        ENTERPRISE,
+    )
     alive = model.alive_vendors()
     out: dict[str, float] = {"vendors_active": len(alive)}
     # one pass over the vendors; each sum adds the same terms in the same order as a
@@ -168,8 +179,11 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
         out[vendors_s] = count[s]
         out[reps_s] = reps[s]
         out[arr_s] = float(arr[s])
+    # np.add.reduce(x) / len(x) is x.mean() (the sum it takes, divided by the count)
+    # without numpy's Python wrapper
+    receptivity = pop.receptivity
     out["buyer_receptivity"] = (
-        float(pop.receptivity.mean()) if len(pop.receptivity) else float("nan")
+        float(np.add.reduce(receptivity) / len(receptivity)) if len(receptivity) else float("nan")
     )
     out["reps_total"] = sum(reps.values())
     users, n_free, n_paid = _employee_counts(model)  # one pass over the employees
@@ -177,7 +191,7 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
     out["adoption_rate"] = users / max(1, model.n_employees)
     arr_total = float(acv.sum())
     out["arr_total"] = arr_total
-    out["arr_enterprise"] = arr_enterprise = float(acv[kind == ENTERPRISE].sum())
+    out["arr_enterprise"] = arr_enterprise = float(acv_enterprise.sum())
     out["arr_self_serve"] = arr_total - arr_enterprise
     out["bookings"] = model.step_bookings
     out["deals_won"] = model.step_deals_won
@@ -187,19 +201,19 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
     out["touches"] = model.step_touches
     out["responses"] = model.step_responses
     out["pipeline_open"] = model.pipeline.n_active()
-    # enterprises paying for at least one contract (a mask: no sort of the contracts)
-    paying = np.zeros(len(pop.ent_size), dtype=bool)
-    paying[contracts.enterprise[ids]] = True
-    out["customers"] = int(np.count_nonzero(paying))
+    out["customers"] = customers  # enterprises paying for at least one contract
     out["cac_median"] = _median(cacs)
-    out["mean_openness"] = float(pop.emp_openness.mean()) if model.n_employees else float("nan")
+    openness = pop.emp_openness
+    out["mean_openness"] = (
+        float(np.add.reduce(openness) / len(openness)) if len(openness) else float("nan")
+    )
     out["reply_rate"] = _ratio(model.step_responses, model.step_touches)
     out["win_rate"] = _ratio(model.step_deals_won, model.step_deals_won + model.step_deals_lost)
     out["cac_payback_months"] = _median(paybacks)
     out["freemium_conversion"] = _conversion(n_free, n_paid)
-    employees = float(pop.ent_size[paying].sum())
+    employees = float(employees)  # of the paying enterprises
     out["spend_per_employee"] = arr_total / employees if employees else float("nan")
-    out["agreements"] = int(np.count_nonzero(model.agreement_at >= 0))
+    out["agreements"] = agreements
     return out
 
 
@@ -240,15 +254,18 @@ def _conversion(n_free: int, n_paid: int) -> float:
 
 
 def _employee_counts(model: MarketModel) -> tuple[int, int, int]:
-    """(users, self-serve users counted by the freemium conversion, of them converted)."""
-    pop = model.population
-    n_free, n_paid, users = freemium_counts(
+    """(users, self-serve users counted by the freemium conversion, of them converted):
+    one compiled pass, enterprise by enterprise (:mod:`sim.compiled_outputs`)."""
+    pop, contracts = model.population, model.contracts
+    n_free, n_paid, users = freemium_counts_by_enterprise(
         pop.emp_product,
         pop.emp_mandated,
         pop.emp_paid,
-        pop.emp_enterprise,
-        model.agreement_holders(),
-        model.contracts.kind_of(model.agreement_at),
+        pop.ent_offset,
+        pop.ent_size,
+        model.agreement_at,
+        contracts.vendor,
+        contracts.kind,
         ENTERPRISE,
         SELF_SERVE_ENTERPRISE,
     )
@@ -265,29 +282,29 @@ def net_revenue_retention(model: MarketModel, ids: np.ndarray) -> float:
     (:func:`sim.kpis.net_revenue_retention`).
     """
     contracts = model.contracts
-    keys = contracts.enterprise[ids].astype(np.int64) * _PAIR_KEY + contracts.vendor[ids]
-    order = np.argsort(keys, kind="stable")
-    keys, acv = keys[order], contracts.acv[ids][order]
-    # a pair holds one contract at a time, but sum duplicates defensively; the keys
-    # are sorted, so the first of each run of equal keys is where it differs from the
-    # one before (what np.unique(keys, return_index=True) returns, without its sort)
-    first = np.empty(len(keys), dtype=bool)
-    first[:1] = True
-    np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    start = np.flatnonzero(first)
-    keys = keys[start]
-    acv = np.add.reduceat(acv, start) if len(acv) else acv
-    history = model.__dict__.setdefault("_arr_history", deque(maxlen=NRR_WINDOW + 1))
+    keys, acv, unique = account_arr(
+        ids, contracts.enterprise, contracts.vendor, contracts.acv, _PAIR_KEY
+    )
+    if not unique:  # a pair holds one contract at a time, but sum duplicates defensively
+        keys, acv = _sum_runs(keys, acv)
+    history = model.__dict__.get("_arr_history")
+    if history is None:
+        history = model.__dict__["_arr_history"] = deque(maxlen=NRR_WINDOW + 1)
     history.append((keys, acv))
     if len(history) <= NRR_WINDOW:
         return float("nan")
     old_keys, old_acv = history[0]
     alive = model.vendor_traits("alive", bool)
-    survivors = alive[old_keys % _PAIR_KEY]
-    old_keys, old_acv = old_keys[survivors], old_acv[survivors]
-    now = np.zeros(len(old_keys))
-    if len(keys):
-        pos = np.minimum(np.searchsorted(keys, old_keys), len(keys) - 1)
-        still = keys[pos] == old_keys
-        now[still] = acv[pos][still]
+    old_acv, now = retained_accounts(keys, acv, old_keys, old_acv, alive, _PAIR_KEY)
     return kpis.net_revenue_retention(old_acv, now)
+
+
+def _sum_runs(keys: np.ndarray, acv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each run of equal keys (sorted) as one key with its ACV summed by numpy: the first
+    of each run is where it differs from the one before (what ``np.unique(keys,
+    return_index=True)`` returns, without its sort)."""
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    start = np.flatnonzero(first)
+    return keys[start], np.add.reduceat(acv, start)

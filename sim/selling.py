@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.compiled_deals import responses, sample_columns, touch_weights
+from sim.compiled_deals import touch_weights
+from sim.compiled_pipeline import pipeline_arguments, pipeline_week
+from sim.compiled_touches import seller_targets, touch_week
 from sim.contracting import sell_agreement
+from sim.deal_tables import powers
 from sim.demand import budget_open, willing
 from sim.tables import STAGES
 
@@ -33,73 +36,82 @@ def outbound_touches(model: MarketModel) -> None:
     introductions, each vendor's ``warm_intro_share``; seed 002); every touch wears the
     buyer's receptivity down by ``touch_fatigue``. A response opens an opportunity,
     unless a rival's agreement holds the enterprise beyond its renewal window.
+
+    The arithmetic runs in two compiled passes (:mod:`sim.compiled_touches`) around
+    the week's draws: the Poisson touches, then four uniforms per touch (the enterprise,
+    the buyer in its committee, a warm introduction, the response), drawn in one call
+    in that order.
     """
     pop, rng = model.population, model.rng
     model.step_touches = 0
-    sellers, codes, capacity, effective, per_rep = [], [], [], [], []
+    step, ramp, pref = model.steps, model.rep_ramp_weeks, model.hybrid_user_preference
+    sellers, rows = [], []
     for v in model.vendor_list:  # one pass over the vendors builds every per-seller column
         if v.alive and v.tactic.outbound and v.reps > 0:
             sellers.append(v)
-            codes.append(v.index)
-            capacity.append(v.reps * v.rep_capacity)
-            effective.append(v.effective_reps(model.steps, model.rep_ramp_weeks))
-            per_rep.append(v.touches_per_rep)
+            rows.append(
+                (
+                    v.index,
+                    v.reps * v.rep_capacity,
+                    v.effective_reps(step, ramp),
+                    v.touches_per_rep,
+                    v.tactic.user_weight(pref),
+                )
+            )
     if not sellers:
         return
-    codes = np.array(codes)
-    open_now = np.bincount(
-        model.pipeline.vendor[model.pipeline.active_ids()], minlength=model.vendor_capacity
-    )[codes]
-    spare = np.maximum(0.0, 1.0 - open_now / np.array(capacity, dtype=np.float64))
-    n_touch = rng.poisson(np.array(per_rep, dtype=np.float64) * np.array(effective) * spare)
-
+    pipe = model.pipeline
     # agreements do not change until the responses open opportunities: read them once
-    holder = model.agreement_holders()
-    beyond = held_beyond_window(model)
-    weights = target_weights(model, sellers, codes, holder, beyond)
-    n_touch[weights.sum(axis=0) <= 0] = 0
-    if not n_touch.any():
+    codes, lam, holder, beyond, weights, has_weight = seller_targets(
+        np.array(rows, dtype=np.float64),
+        pipe.active,
+        pipe.vendor,
+        model.agreement_at,
+        model.contracts.vendor,
+        model.contracts.renew_at,
+        step,
+        model.renewal_window_weeks,
+        pop.ent_size,
+        model.users_ev,
+        float(model.displacement_win_factor),
+        model.cooloff_until,
+        pop.ent_budget_week,
+    )
+    n_touch = rng.poisson(lam)
+    n_touch *= has_weight  # a seller with nowhere to go makes no touch
+    n = int(n_touch.sum())
+    if not n:
         return
-    # sim.kernels.sample_by_column in one compiled pass, on the same uniforms
-    ent, col = sample_columns(weights, n_touch, rng.random(int(n_touch.sum())))
-    ven = codes[col]
     for vendor, k in zip(sellers, n_touch.tolist(), strict=True):
         vendor.touches_total += k
-    n = len(ent)
     model.step_touches = n
-    # three uniforms per touch, drawn in the order the steps use them: the buyer in the
-    # committee, a warm introduction (each vendor's share), the response; then one
-    # compiled pass (receptivity as at the start of the week, as before)
-    u_buyer, u_warm, u_respond = rng.random(n), rng.random(n), rng.random(n)
-    buyer, responded, opens = responses(
-        ent,
-        ven,
-        u_buyer,
-        u_warm,
-        u_respond,
+    erode = model.brand_erosion > 0
+    keep = 1.0 - model.touch_fatigue
+    model.step_responses, e, v = touch_week(
+        weights,
+        n_touch,
+        rng.random(4 * n),  # one call: the four draws of each touch, in the order used
+        codes,
         pop.ent_committee_offset,
         pop.ent_committee_size,
         model.vendor_traits("warm_intro_share"),
         float(model.warm_intro_boost),
-        pop.receptivity,
+        pop.receptivity,  # worn down in place, as at the start of the week until then
+        powers(keep, n + 1),
         holder,
         beyond,
+        model.brand if erode else _NO_BRAND,
+        powers(1.0 - model.brand_erosion, n + 1) if erode else _NO_POWERS,
+        model.opp_at,
     )
-    model.step_responses = int(np.count_nonzero(responded))
-
-    # only the touched wear down: an untouched buyer's factor is (1 - fatigue) ** 0 = 1
-    # exactly, so skipping the others (most of them) leaves every value as it was
-    wear_down(pop.receptivity, buyer, 1.0 - model.touch_fatigue)
-    if model.brand_erosion > 0:
-        wear_down(model.brand, ent * model.vendor_capacity + ven, 1.0 - model.brand_erosion)
-
     # a buyer under a rival's agreement that does not renew soon answers "call us at
-    # renewal": the touch spent attention, but no opportunity opens (``opens`` is
-    # ``responded & ~locked_until_renewal``)
-    if opens.any():
-        pairs = np.unique(ent[opens] * model.vendor_capacity + ven[opens])
-        e, v = np.divmod(pairs, model.vendor_capacity)
-        model.open_opportunities(e, v, inbound=False)
+    # renewal": the touch spent attention, but no opportunity opens
+    if len(e):
+        model.open_opportunities(e, v, inbound=False, free=True)
+
+
+_NO_BRAND = np.ones((0, 0))
+_NO_POWERS = np.ones(1)
 
 
 def wear_down(values: np.ndarray, hits: np.ndarray, keep: float) -> None:
@@ -212,33 +224,22 @@ def advance_pipeline(model: MarketModel) -> None:
     :func:`win_probability`. A win signs an agreement (:func:`sim.contracting.sell_agreement`),
     displacing a rival's; a loss keeps the vendor out of the enterprise for
     ``lost_deal_cooloff_weeks``.
+
+    The moves, drops, closes and chances of a win are one compiled pass
+    (:func:`sim.compiled_pipeline.pipeline_week`) between the week's two draws.
     """
     pipe, rng = model.pipeline, model.rng
     ids = pipe.active_ids()
     if not len(ids):
         return
-    moved = ids[rng.random(len(ids)) < pipe.hazard[ids]]
-    if not len(moved):  # nothing moves: nothing is dropped, won or lost (and nothing drawn)
+    # one compiled pass (sim.compiled_pipeline) between the week's two draws
+    n_moved, n_dropped, e, v, p_win = pipeline_week(
+        *pipeline_arguments(model, ids, rng.random(len(ids)), N_STAGES)  # which move a stage
+    )
+    model.step_disqualified += n_dropped
+    if not len(e):  # nothing closes: nothing is won or lost (and nothing drawn)
         return
-    pipe.stage[moved] += 1
-    stage = pipe.stage[moved]
-    bar = model.vendor_traits("qualification")[pipe.vendor[moved]]
-    entering = (stage == 1) & ~pipe.inbound[moved]
-    dropped_now = entering & (pipe.effort[moved] < bar)
-    if model.seat_value > 0 and entering.any():  # discovery finds the price above its worth
-        at = moved[entering]
-        dropped_now[entering] |= ~willing(model, pipe.enterprise[at], pipe.vendor[at])
-    dropped = moved[dropped_now]
-    model.close_opportunities(dropped)
-    model.step_disqualified += len(dropped)
-    done = moved[stage == N_STAGES]
-    if not len(done):
-        return
-    model.close_opportunities(done)
-    e = pipe.enterprise[done]
-    v = pipe.vendor[done]
-    p_win = win_probability(model, e, v, pipe.effort[done])
-    won = rng.random(len(done)) < p_win
+    won = rng.random(len(e)) < p_win
     for ent, ven, win in zip(e.tolist(), v.tolist(), won.tolist(), strict=True):
         vendor = model.vendor_list[ven]
         if win and sell_agreement(model, ent, vendor):
@@ -267,6 +268,10 @@ def win_probability(
     Against a rival's agreement (a displacement at its renewal) the chance is further
     multiplied by ``displacement_win_factor * quality / incumbent quality``: switching
     costs favour the incumbent unless the challenger's product is clearly better.
+
+    This is the numpy form, for a reader and for deals picked by hand; a week computes
+    the same floats inside :func:`sim.compiled_pipeline.pipeline_week`
+    (``tests/test_compiled_selling.py`` compares the two).
     """
     quality = model.vendor_traits("quality")[vendors]
     champion = model.users_ev[enterprises, vendors] > 0

@@ -14,29 +14,55 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.compiled import below
-from sim.population import NO_PRODUCT, draw_ages, draw_openness, openness_means
+import numpy as np
+
+from sim.compiled_turnover import draw_leavers, generator_pointers, newcomer_ages, seat_newcomers
+from sim.population import AGE_MEAN, AGE_SD
 
 if TYPE_CHECKING:
     from sim.model import MarketModel
 
 
 def turnover(model: MarketModel) -> None:
+    """Mechanism 11 for one week: draw the leavers and seat their successors.
+
+    The draws are those numpy made here before, in the same order: a uniform per
+    employee (compiled: :func:`sim.compiled_turnover.draw_leavers`), then each leaver's
+    age by role (:func:`sim.population.draw_ages`: a standard normal each, scaled in
+    :func:`sim.compiled_turnover.newcomer_ages`), then openness around
+    :func:`sim.population.openness_means` (:func:`sim.population.draw_openness`: a Beta
+    each, or the clipped mean with no spread); the arrays are written by
+    :func:`sim.compiled_turnover.seat_newcomers`.
+    """
     pop, rng = model.population, model.rng
-    p = 1.0 / (52.0 * model.tenure_years)
-    leavers = below(rng.random(model.n_employees), p)
+    p = float(1.0 / (52.0 * model.tenure_years))
+    leavers = draw_leavers(generator_pointers(rng), p, model.n_employees)
     if not len(leavers):
         return
-    age = draw_ages(pop.emp_level[leavers], rng)
-    means = openness_means(
-        age, model.openness_mean, model.openness_age_slope, model.steps / 52.0, model.openness_drift
+    spread = float(model.openness_spread)
+    means, a, b = newcomer_ages(
+        leavers,
+        rng.standard_normal(len(leavers)),
+        pop.emp_level,
+        AGE_MEAN,
+        AGE_SD,
+        float(model.openness_mean),
+        float(model.openness_age_slope),
+        float(model.openness_drift * (model.steps / 52.0)),
+        spread,
+        pop.emp_age,
     )
-    pop.emp_age[leavers] = age
-    pop.emp_openness[leavers] = draw_openness(means, model.openness_spread, rng)
-    own = leavers[~pop.emp_mandated[leavers]]
-    model.user_counts.removed(own, pop.emp_product[own])
-    pop.emp_product[own] = NO_PRODUCT
-    pop.emp_paid[own] = False
-    pop.emp_since[own] = -1
-    seats = model.emp_buyer[leavers]
-    pop.receptivity[seats[seats >= 0]] = model.receptivity_initial
+    openness = rng.beta(a, b) if spread > 0 else np.clip(means, 0.0, 1.0)
+    own, products = seat_newcomers(
+        leavers,
+        openness,
+        pop.emp_openness,
+        pop.emp_mandated,
+        pop.emp_product,
+        pop.emp_paid,
+        pop.emp_since,
+        model.emp_buyer,
+        pop.receptivity,
+        float(model.receptivity_initial),
+    )
+    model.user_counts.removed(own, products)

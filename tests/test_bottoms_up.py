@@ -1,4 +1,4 @@
-"""Bottoms-up monetisation (sim/contracting.py, MarketModel._invites): workspace billing,
+"""Bottoms-up monetisation (sim/conversion.py, sim/contracting.py, MarketModel._invites): workspace billing,
 the purchaser at a number of users, a purchaser chance per team and team invites each do
 what docs/model.md says ("Demand, growth and sales capacity"), and are off at their switch."""
 
@@ -7,12 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.contracting import (
-    bottoms_up_conversion,
-    draw_purchasers,
-    purchaser_threshold,
-    team_seats,
-)
+from sim.contracting import team_seats
+from sim.conversion import bottoms_up_conversion, draw_purchasers, purchaser_threshold
 from sim.demand import budget_open
 from sim.model import MarketModel
 from sim.population import NO_PRODUCT

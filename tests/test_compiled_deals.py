@@ -25,7 +25,7 @@ from sim.compiled_deals import (
     touch_weights,
     willing_pairs,
 )
-from sim.contracting import draw_purchasers
+from sim.conversion import draw_purchasers
 from sim.kernels import sample_by_column
 from sim.model import MarketModel
 from sim.params import VENDOR_TRAITS
@@ -156,7 +156,7 @@ def test_wear_down_equals_the_whole_array_expression(shape):
 
 
 def reference_draw_purchasers(model, ent, codes):
-    """sim.contracting.draw_purchasers as it was (pairs of index arrays)."""
+    """sim.conversion.draw_purchasers as it was (pairs of index arrays)."""
     state = model.purchaser[ent, codes]
     new = state == 0
     if new.any():

@@ -17,7 +17,6 @@ imports: the 25 cases take about 10 s on 2 cores.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import resource
 import traceback
@@ -26,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from experiments import study_pool
 from sim.params import PARAMETERS, ParameterError
 
 LIMIT_GB = 0.25
@@ -123,9 +123,10 @@ def _case(params: dict, seed: int, conn) -> None:
 
 
 def _context():
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.model", "invariants", "test_fuzz"])
-    return ctx
+    # the project's one forkserver (a process has one, started with the first caller's
+    # preload list): had this test started it with a list of its own, a study pool made
+    # later in the same process would fork workers without the model's kernels loaded
+    return study_pool.context(also_preload=("invariants", "test_fuzz"))
 
 
 def run_case(params: dict, seed: int) -> tuple[str, object]:

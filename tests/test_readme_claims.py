@@ -5,6 +5,7 @@ They are quoted from docs/validation/claims.md (made by ``salesweb claims --seed
 count of passing claims, so a regenerated page cannot leave the README behind.
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -59,3 +60,28 @@ def test_readme_quotes_the_40_seed_claims_page():
         f"brings {users.mean:,.0f} ± {users.se:.0f} more self-serve users but "
         f"{-arr.mean / 1e6:.1f}M ± {arr.se / 1e6:.2f}M *less*" in readme
     )
+
+
+ROBUST = PAGE.with_name("claims_robust.md")
+
+
+def _kept_and_held() -> dict[str, tuple[int, int]]:
+    """Each claim's "kept (hold)" cell of the robustness page: "6 of 6 (5)" -> (6, 5)."""
+    cells = {}
+    for line in ROBUST.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"\| (\w+) \|.*\| (\d) of 6 \((\d)\) \|$", line)
+        if m:
+            cells[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    return cells
+
+
+def test_readme_quotes_the_robustness_page():
+    cells = _kept_and_held()
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert len(cells) == 14
+    kept = [k for k, (kept, _) in cells.items() if kept == 6]
+    held = [k for k in kept if cells[k][1] == 6]
+    assert f"{len(kept)} of {len(cells)} claims keep their direction" in readme
+    assert f"and {len(held)} of those still hold in all six moved markets" in readme
+    assert f"careful qualification keeps it in {cells['careful_qualification'][0]} of 6" in readme
+    assert f"the more open generation in {cells['generational_change'][0]} of 6" in readme

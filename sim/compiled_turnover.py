@@ -1,0 +1,196 @@
+"""Generational change (mechanism 11) in three compiled passes (Numba).
+
+:func:`sim.workforce.turnover` drew a uniform per employee (``rng.random(n)``), took
+the positions below the weekly leaving chance, then drew the leavers' ages
+(:func:`sim.population.draw_ages`: ``rng.normal`` with per-role means) and openness
+(:func:`sim.population.draw_openness`: ``rng.beta``), and wrote six employee arrays and
+the committee seats: some twenty numpy calls a week for about eighty leavers among
+twenty thousand employees, and a 150 KB array of uniforms, about 0.14 ms a week in a
+run, a tenth of a default run.
+
+Here the uniforms are drawn and compared in one loop (:func:`draw_leavers`) that calls
+the bit generator's own C function, ``next_double``, the function numpy's
+``Generator.random`` fills its array with: the same numbers, with no array. The ages'
+normal draws and the openness Beta draws stay numpy's calls on the leavers alone
+(numpy's algorithms, not a port: Numba's own ``Generator.beta`` rejects where numpy's
+does not when both parameters are tiny), and the arithmetic around them is numpy's
+expressions element by element, in their order (no ``fastmath``), in
+:func:`newcomer_ages` and :func:`seat_newcomers`. A seed's results are bit for bit
+those of the numpy code (``tests/test_bit_identical.py``;
+``tests/test_compiled_turnover.py`` compares the passes with that code, seed by seed).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections import OrderedDict
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
+
+_KEPT = 64  # generators whose pointers are kept (a run uses one; a study or a server many)
+_POINTERS: OrderedDict[int, tuple[object, np.ndarray]] = OrderedDict()
+
+
+def generator_pointers(rng: np.random.Generator) -> np.ndarray:
+    """``int64 [state, next_double]``: the addresses of ``rng``'s bit generator state and
+    of its ``next_double`` C function (``bit_generator.ctypes``).
+
+    Numba reads them from a ``Generator`` argument on every call, with three
+    ``ctypes.cast`` calls and an import: 13 microseconds alone, about 30 inside a run.
+    They do not change while the bit generator lives, so they are read once and kept,
+    with the bit generator itself (so that its id is not reused while kept), for the
+    last few generators.
+    """
+    bit_generator = rng.bit_generator
+    kept = _POINTERS.get(id(bit_generator))
+    if kept is not None and kept[0] is bit_generator:
+        return kept[1]
+    iface = bit_generator.ctypes
+    pointers = np.array(
+        [iface.state.value, ctypes.cast(iface.next_double, ctypes.c_void_p).value],
+        dtype=np.int64,
+    )
+    _POINTERS[id(bit_generator)] = (bit_generator, pointers)
+    while len(_POINTERS) > _KEPT:
+        _POINTERS.popitem(last=False)
+    return pointers
+
+
+@intrinsic
+def _next_double(typingctx, state, function):
+    """``function(state)``: a call of the bit generator's ``double next_double(void *)``
+    from the two addresses of :func:`generator_pointers`."""
+    if not (isinstance(state, types.Integer) and isinstance(function, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        void_p = ir.IntType(8).as_pointer()
+        fn_type = ir.FunctionType(ir.DoubleType(), [void_p])
+        fn = builder.inttoptr(args[1], fn_type.as_pointer())
+        return builder.call(fn, [builder.inttoptr(args[0], void_p)])
+
+    return types.float64(state, function), codegen
+
+
+@njit(cache=True, nogil=True)
+def draw_leavers(pointers, p, n):
+    """``flatnonzero(rng.random(n) < p)``: the ids of this week's leavers, ascending,
+    drawing the ``n`` uniforms numpy drew (one ``next_double`` each, in id order)."""
+    state, function = pointers[0], pointers[1]
+    found = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if _next_double(state, function) < p:
+            found[k] = i
+            k += 1
+    return found[:k]
+
+
+@njit(cache=True, nogil=True)
+def newcomer_ages(
+    leavers, z, emp_level, age_mean, age_sd, openness_mean, age_slope, drift_now, spread, emp_age
+):
+    """Write the newcomers' ages into ``emp_age``; return ``(means, a, b)``.
+
+    ``z`` are ``rng.standard_normal(len(leavers))``, the draws of numpy's
+    ``rng.normal(loc, scale)`` (``loc + scale * z`` each), so the ages are
+    :func:`sim.population.draw_ages`'s: ``clip(loc + scale * z, 21, 67)`` by role.
+    ``means`` are :func:`sim.population.openness_means`' (``drift_now`` is
+    ``drift * years``, the Python float numpy added), and ``a``, ``b`` the Beta
+    parameters :func:`sim.population.draw_openness` passes to ``rng.beta``:
+    ``m * kappa`` and ``(1 - m) * kappa`` with ``m = clip(means, 0.005, 0.995)``,
+    ``kappa = 1 / spread - 1`` (empty when ``spread <= 0``: no draw).
+    """
+    k = leavers.shape[0]
+    means = np.empty(k, dtype=np.float64)
+    n_beta = k if spread > 0 else 0
+    a = np.empty(n_beta, dtype=np.float64)
+    b = np.empty(n_beta, dtype=np.float64)
+    kappa = 1.0 / spread - 1.0 if spread > 0 else 0.0
+    for j in range(k):
+        i = leavers[j]
+        level = emp_level[i]
+        age = min(max(age_mean[level] + age_sd[level] * z[j], 21.0), 67.0)  # finite: clip
+        emp_age[i] = age
+        means[j] = openness_mean + age_slope * (40.0 - age) / 10.0 + drift_now
+        if n_beta:
+            m = min(max(means[j], 0.005), 0.995)
+            a[j] = m * kappa
+            b[j] = (1.0 - m) * kappa
+    return means, a, b
+
+
+@njit(cache=True, nogil=True)
+def seat_newcomers(
+    leavers,
+    openness,
+    emp_openness,
+    emp_mandated,
+    emp_product,
+    emp_paid,
+    emp_since,
+    emp_buyer,
+    receptivity,
+    receptivity_initial,
+):
+    """Write the newcomers' ``openness`` and vacate what the leavers took; returns
+    ``(own, products)``.
+
+    The leavers whose seat is not mandated (``own``) lose their product
+    (``NO_PRODUCT``, ``-1``), their paid flag and their start week (``-1``); a leaver's
+    committee seat (``emp_buyer >= 0``) gets ``receptivity_initial``. ``products`` are
+    the products ``own`` held before (``int64``), what
+    :meth:`sim.user_counts.UserCounts.removed` takes.
+    """
+    k = leavers.shape[0]
+    n_own = 0
+    for j in range(k):
+        if not emp_mandated[leavers[j]]:
+            n_own += 1
+    own = np.empty(n_own, dtype=np.int64)
+    products = np.empty(n_own, dtype=np.int64)
+    at = 0
+    for j in range(k):
+        i = leavers[j]
+        emp_openness[i] = openness[j]
+        seat = emp_buyer[i]
+        if seat >= 0:
+            receptivity[seat] = receptivity_initial
+        if not emp_mandated[i]:
+            own[at] = i
+            products[at] = emp_product[i]
+            at += 1
+            emp_product[i] = -1
+            emp_paid[i] = False
+            emp_since[i] = -1
+    return own, products
+
+
+_warm = False
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) the passes for the model's dtypes (``int8``
+    levels, ``int32`` products and start weeks, ``int64`` seats), once a process, and
+    those of :mod:`sim.compiled_outputs`; :func:`sim.compiled.warm_up` calls it, so no
+    step pays a compile."""
+    global _warm
+    if _warm:
+        return
+    x = np.zeros(1)
+    i32 = np.zeros(1, dtype=np.int32)
+    flags = np.zeros(1, dtype=bool)
+    ids = np.zeros(1, dtype=np.int64)
+    draw_leavers(generator_pointers(np.random.default_rng(0)), 0.0, 1)
+    level = np.zeros(1, dtype=np.int8)
+    newcomer_ages(ids, x, level, x, x, 0.3, 0.05, 0.0, 0.2, x.copy())
+    seat_newcomers(
+        ids, x, x.copy(), flags, i32.copy(), flags.copy(), i32.copy(), ids, x.copy(), 0.3
+    )
+    from sim import compiled_outputs  # the outputs' loops (one warm-up call in sim.compiled)
+
+    compiled_outputs.warm_up()
+    _warm = True

@@ -1,0 +1,201 @@
+"""Bottoms-up conversion (mechanism 3): team plans, then the purchaser comes for an agreement.
+
+Seed 000's two levels of contract, reached from use: a team with enough users of a
+vendor buys a team plan on a card, and once use is widespread the purchaser comes to
+the vendor for the enterprise agreement (or, where the users are not the buyers, never
+comes: seed 003). Signing goes through :mod:`sim.contracting`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.compiled_deals import ripe_pairs, team_plan_pairs
+from sim.compiled_purchasers import (
+    buyers,
+    first_purchasers,
+    more_purchasers,
+    purchaser_states,
+)
+from sim.contracting import release_team_seats, seat_acv, sign, team_seats
+from sim.deal_tables import powers
+from sim.demand import budget_open
+from sim.tables import SELF_SERVE_ENTERPRISE, TEAM
+
+if TYPE_CHECKING:
+    from sim.model import MarketModel
+
+
+def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Whether each (enterprise, vendor) team's purchaser ever comes forward.
+
+    Drawn once per pair, the first time its team is big enough to buy, with
+    probability ``user_is_buyer`` (seed 003: where users are not the buyers, the
+    purchaser often never comes). Returns a boolean per pair.
+
+    With ``purchaser_per_team`` a pair whose purchaser did not come gets one more
+    draw for every further ``team_plan_users`` users: a purchaser comes by ``n``
+    users with probability ``1 - (1 - user_is_buyer) ** (n // team_plan_users)``
+    (each team of users has its own chance to hold someone who can buy).
+    """
+    if not len(ent):
+        return np.zeros(0, dtype=bool)
+    # three compiled steps (sim.compiled_purchasers) around the two draws
+    purchaser, teams_drawn, users, rng = (
+        model.purchaser,
+        model.purchaser_teams,
+        model.users_ev,
+        model.rng,
+    )
+    ent, codes = np.asarray(ent, dtype=np.int64), np.asarray(codes, dtype=np.int64)
+    per_team, team_users = bool(model.purchaser_per_team), int(model.team_plan_users)
+    state, n_new = purchaser_states(purchaser, ent, codes)
+    first = rng.random(n_new) if n_new else _NO_UNIFORMS
+    more, n_retry, top = first_purchasers(
+        purchaser,
+        teams_drawn,
+        users,
+        ent,
+        codes,
+        state,
+        first,
+        float(model.user_is_buyer),
+        per_team,
+        team_users,
+    )
+    # one more chance for every further team of team_plan_users users (mechanism 3b)
+    again = rng.random(n_retry) if n_retry else _NO_UNIFORMS
+    chance = powers(1.0 - model.user_is_buyer, top + 1) if n_retry else _NO_UNIFORMS
+    return more_purchasers(
+        purchaser,
+        teams_drawn,
+        users,
+        ent,
+        codes,
+        state,
+        more,
+        again,
+        chance,
+        team_users if per_team else 0,
+    )
+
+
+_NO_UNIFORMS = np.zeros(0)
+
+
+def purchaser_threshold(model: MarketModel, enterprises=None) -> np.ndarray:
+    """Users of one vendor at which each enterprise's (all, or those given) purchaser comes to it.
+
+    ``enterprise_trigger_share * size`` (seed 000: once use is widespread), or
+    ``enterprise_trigger_users`` where that is lower and set: a large firm's IT steps
+    in at tens of users (single sign-on, administration, security review), not at a
+    quarter of a 5,000-person firm.
+    """
+    sizes = model.population.ent_size
+    if enterprises is not None:  # a renewal asks for one enterprise: not all of them
+        sizes = sizes[enterprises]
+    threshold = model.enterprise_trigger_share * sizes
+    if model.enterprise_trigger_users > 0:
+        threshold = np.minimum(threshold, model.enterprise_trigger_users)
+    return threshold
+
+
+def bottoms_up_conversion(model: MarketModel) -> None:
+    """Mechanism 3: team plans, then the purchaser comes for an agreement (seed 000).
+
+    A team with ``team_plan_users`` users of a vendor and a purchaser who comes
+    forward (:func:`draw_purchasers`) buys a team plan at ``inbound_close_rate`` a
+    week, at list price for the purchaser's team (:func:`team_seats`: a small check,
+    seed 001). When the
+    users reach ``enterprise_trigger_share`` of an enterprise that holds no agreement
+    of its own yet, the purchaser comes to the vendor: a ``bottoms_up`` vendor (or a
+    hybrid before its sales start) closes inbound at ``inbound_close_rate`` a week an
+    agreement for the seats in use at the enterprise tier; a hybrid with reps puts one
+    on it instead (an inbound opportunity at the *sell* stage, with the champion
+    inside, which may add a mandated rollout).
+
+    With ``usage_opens_budget`` the purchaser who comes for an agreement opens the
+    category's budget line if the enterprise has none yet: spend on self-serve plans
+    and use at the trigger become a line item (shadow IT consolidated by IT).
+    """
+    vendors = [v for v in model.alive_vendors() if v.tactic.self_serve]
+    if not vendors:
+        return
+    codes = np.array([v.index for v in vendors])
+    # users_ev does not change in this mechanism (signing moves no user): the pairs are
+    # read from it directly. Team plans: enough users, no contract of the vendor yet
+    col, ent = team_plan_pairs(model.users_ev, codes, model.contract_at, model.team_plan_users)
+    if len(ent):  # (no pair draws nothing: skipping the calls leaves the stream as it was)
+        _team_plans(model, vendors, col, ent, codes)
+    # the purchaser comes: enough of the enterprise uses it and no agreement is held
+    col, ent = ripe_pairs(
+        model.users_ev,
+        codes,
+        purchaser_threshold(model),
+        model.team_plan_users,
+        model.agreement_at,
+        model.opp_at,
+        model.cooloff_until,
+        model.steps,
+        budget_open(model),
+        not model.usage_opens_budget,  # else an agreement needs the category's budget line
+    )
+    if not len(ent):
+        return
+    comes = draw_purchasers(model, ent, codes[col])
+    col, ent = col[comes], ent[comes]
+    if model.usage_opens_budget:  # shadow IT becomes a line item (mechanism 3d)
+        weeks = model.population.ent_budget_week
+        weeks[ent] = np.minimum(weeks[ent], model.steps)
+    by_rep = np.array([v.tactic.outbound and v.reps > 0 for v in vendors], dtype=bool)[col]
+    model.open_opportunities(ent[by_rep], codes[col[by_rep]], inbound=True)
+    for k in _buyers(model, ~by_rep, ent, codes[col]).tolist():
+        c, e = int(col[k]), int(ent[k])
+        if model.agreement_at[e] >= 0:  # another vendor signed this week
+            continue
+        vendor, n = vendors[c], int(model.users_ev[e, codes[c]])
+        acv = seat_acv(vendor, n, SELF_SERVE_ENTERPRISE, model.volume_discount)
+        sign(model, e, vendor, SELF_SERVE_ENTERPRISE, acv, n)
+
+
+def _team_plans(
+    model: MarketModel, vendors: list, col: np.ndarray, ent: np.ndarray, codes: np.ndarray
+) -> None:
+    """Mechanism 3's team plans for the candidate pairs (``vendors[col]`` in ``ent``)."""
+    rng = model.rng
+    comes = draw_purchasers(model, ent, codes[col])
+    pop = model.population
+    # a plan on a card, if the seat is worth its price
+    for k in _buyers(model, comes, ent, codes[col]).tolist():
+        vendor, e = vendors[int(col[k])], int(ent[k])
+        sl = model.enterprise_slice(e)
+        own = np.flatnonzero((pop.emp_product[sl] == vendor.index) & ~pop.emp_mandated[sl])
+        if not len(own):
+            continue
+        purchaser = sl.start + int(own[int(rng.integers(len(own)))])
+        n = team_seats(model, e, vendor.index, purchaser)
+        if not sign(model, e, vendor, TEAM, seat_acv(vendor, n, TEAM, 0.0), n):
+            release_team_seats(model, e, vendor.index)
+
+
+def _buyers(model: MarketModel, eligible: np.ndarray, ent: np.ndarray, ven: np.ndarray):
+    """Positions of the eligible pairs that buy this week: a uniform each (drawn here, one
+    per pair) below ``inbound_close_rate``, and :func:`sim.demand.willing`, in one
+    compiled pass (:func:`sim.compiled_purchasers.buyers`)."""
+    pop, traits = model.population, model.vendor_traits
+    return buyers(
+        eligible,
+        model.rng.random(len(ent)),
+        float(model.inbound_close_rate),
+        ent,
+        ven,
+        traits("seat_price"),
+        traits("quality"),
+        model.users_ev,
+        pop.ent_size,
+        pop.ent_value,
+        float(model.seat_value),
+        float(model.usage_value),
+    )
