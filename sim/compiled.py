@@ -48,35 +48,6 @@ def users_of(emp_product):
 
 
 @njit(cache=True, nogil=True)
-def churned_users(users, uniforms, product, indptr, indices, rate, quality, collaborative):
-    """Users whose uniform falls below their chance to stop (mechanism 2).
-
-    ``p = rate * (1 - quality[v])``, times ``1 - share`` for a collaborative product,
-    ``share`` the user's neighbours on the same product over the user's degree (0 for
-    an isolated user), computed as :func:`sim.kernels.user_churn` computed it.
-    """
-    out = np.empty(users.shape[0], dtype=np.int64)
-    k = 0
-    for i in range(users.shape[0]):
-        j = users[i]
-        v = product[j]
-        p = rate * (1.0 - quality[v])
-        if collaborative[v]:
-            start, stop = indptr[j], indptr[j + 1]
-            same = 0
-            for t in range(start, stop):
-                if product[indices[t]] == v:
-                    same += 1
-            degree = stop - start
-            share = same / degree if degree > 0 else 0.0
-            p *= 1.0 - share
-        if uniforms[i] < p:
-            out[k] = j
-            k += 1
-    return out[:k]
-
-
-@njit(cache=True, nogil=True)
 def self_serve_candidates(emp_product, emp_enterprise, ent_on_prem):
     """Employees with no product in an enterprise that is not on-prem only, ascending."""
     out = np.empty(emp_product.shape[0], dtype=np.int64)
@@ -86,38 +57,6 @@ def self_serve_candidates(emp_product, emp_enterprise, ent_on_prem):
             out[k] = i
             k += 1
     return out[:k]
-
-
-@njit(cache=True, nogil=True)
-def freemium_counts(
-    emp_product, emp_mandated, emp_paid, emp_enterprise, holder, kind, enterprise, self_serve
-):
-    """``(counted, paid, users)``: the two counts of
-    :func:`sim.reporting.freemium_conversion` and the employees with a product
-    (``count_nonzero(product >= 0)``, the ``users`` metric), in one pass.
-
-    ``holder[e]`` is the vendor holding enterprise ``e``'s agreement (-1: none) and
-    ``kind[e]`` its kind; ``enterprise`` and ``self_serve`` are the kind codes of a
-    rep-sold and a self-serve agreement.
-
-    Written without branches (each test adds 0 or 1): which employees count follows
-    no pattern a branch predictor learns, and the branchless loop took two thirds of
-    the time of the one with ``continue`` (61,438 employees, week 150).
-    """
-    counted = 0
-    paid = 0
-    users = 0
-    for i in range(emp_product.shape[0]):
-        v = emp_product[i]
-        e = emp_enterprise[i]
-        k = kind[e]
-        own = np.int64(holder[e] == v)
-        user = np.int64(v >= 0)
-        users += user
-        c = user & (1 - np.int64(emp_mandated[i])) & (1 - (own & np.int64(k == enterprise)))
-        counted += c
-        paid += c & (np.int64(emp_paid[i]) | (own & np.int64(k == self_serve)))
-    return counted, paid, users
 
 
 @njit(cache=True, nogil=True)
@@ -198,62 +137,6 @@ def add_changes(sums, changed, delta, indptr, indices, scratch):
 
 
 @njit(cache=True, nogil=True)
-def neighbour_columns(rows, product, lookup, indptr, indices, m):
-    """``k[i, c]``: neighbours of ``rows[i]`` whose product is in column ``c``, read
-    from the rows' side (``lookup[product + 1]``: a product's column, ``-1`` none).
-
-    :func:`sim.kernels.neighbour_counts`' gather and bincount in one loop (integer
-    counts: the same whatever the order).
-    """
-    k = np.zeros((rows.shape[0], m), dtype=np.int64)
-    for i in range(rows.shape[0]):
-        r = rows[i]
-        for t in range(indptr[r], indptr[r + 1]):
-            c = lookup[product[indices[t]] + 1]
-            if c >= 0:
-                k[i, c] += 1
-    return k
-
-
-@njit(cache=True, nogil=True)
-def neighbour_columns_of_users(rows, users, user_column, n, indptr, indices, m):
-    """The same counts read from the users' side: each user ``users[u]`` (product in
-    column ``user_column[u]``) adds one to each neighbour that is among ``rows``."""
-    local = np.full(n, -1, dtype=np.int64)
-    for i in range(rows.shape[0]):
-        local[rows[i]] = i
-    k = np.zeros((rows.shape[0], m), dtype=np.int64)
-    for u in range(users.shape[0]):
-        r = users[u]
-        c = user_column[u]
-        for t in range(indptr[r], indptr[r + 1]):
-            li = local[indices[t]]
-            if li >= 0:
-                k[li, c] += 1
-    return k
-
-
-@njit(cache=True, nogil=True)
-def below_bound(colleague, openness, marketing, uniforms, read_all):
-    """Positions of the candidates whose uniform falls below their bound on adopting.
-
-    The bound is :func:`sim.kernels.self_serve_adoption`'s, computed in its order:
-    ``(colleague + openness * marketing) * (1 + 1e-9) + 1e-9``; ``read_all`` makes it
-    infinite (hazards outside [0, 1]).
-    """
-    out = np.empty(uniforms.shape[0], dtype=np.int64)
-    k = 0
-    for i in range(uniforms.shape[0]):
-        bound = colleague[i] + openness[i] * marketing
-        bound *= 1.0 + 1e-9
-        bound += 1e-9
-        if read_all or uniforms[i] < bound:
-            out[k] = i
-            k += 1
-    return out[:k]
-
-
-@njit(cache=True, nogil=True)
 def invitations(adopters, products, emp_product, indptr, indices):
     """Mechanism 1b's invitations: ``(invitee, product)`` pairs, in the model's order.
 
@@ -290,37 +173,6 @@ def invitations(adopters, products, emp_product, indptr, indices):
     return invitee[:k], product[:k]
 
 
-@njit(cache=True, nogil=True)
-def joiners(invitee, product, uniforms, openness, team_invites):
-    """Invitees whose uniform is below ``min(1, team_invites * openness)``, ascending,
-    each with the product of the first workspace it joins."""
-    first = {}
-    for i in range(invitee.shape[0]):
-        j = invitee[i]
-        if uniforms[i] < min(1.0, team_invites * openness[j]) and j not in first:
-            first[j] = product[i]
-    ids = np.empty(len(first), dtype=np.int64)
-    for k, j in enumerate(first):
-        ids[k] = j
-    ids.sort()
-    out = np.empty(len(first), dtype=np.int64)
-    for i in range(ids.shape[0]):
-        out[i] = first[ids[i]]
-    return ids, out
-
-
-@njit(cache=True, nogil=True)
-def below(uniforms, p):
-    """Positions where ``uniforms < p`` (a scalar), ascending: ``flatnonzero(u < p)``."""
-    out = np.empty(uniforms.shape[0], dtype=np.int64)
-    k = 0
-    for i in range(uniforms.shape[0]):
-        if uniforms[i] < p:
-            out[k] = i
-            k += 1
-    return out[:k]
-
-
 _warm = False
 
 
@@ -347,20 +199,12 @@ def warm_up() -> None:
     x = np.zeros(2)
     count_users(e, p, 1, 1)
     users_of(p)
-    churned_users(ids, x[:1], p, indptr, indices, 0.1, np.ones(1), b[:1])
     self_serve_candidates(p, e, b)
-    freemium_counts(p, b, b, e, np.full(1, -1, dtype=np.int64), np.full(1, -1, dtype=np.int8), 2, 1)
     w, changed = product_weights(p, np.zeros(2), x)
     changed_edges(indptr, ids)
     changed, delta = update_weights(p, np.zeros(2), w)
     add_changes(x.copy(), changed, delta, indptr, indices, np.zeros(2))
-    below_bound(x, x, 0.1, x, False)
-    lookup = np.array([-1, 0, -1], dtype=np.int64)
-    neighbour_columns(ids, p, lookup, indptr, indices, 1)
-    neighbour_columns_of_users(ids, ids, ids, 2, indptr, indices, 1)
-    invitee, product = invitations(ids, ids, p, indptr, indices)
-    joiners(invitee, product, x[: len(invitee)], x, 0.5)
-    below(x, 0.5)
+    invitations(ids, ids, p, indptr, indices)
     from sim import user_counts  # its loops import this module's count_users
 
     user_counts.warm_up()

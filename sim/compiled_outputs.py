@@ -38,7 +38,7 @@ def freemium_counts_by_enterprise(
     enterprise,
     self_serve,
 ):
-    """``(counted, paid, users)`` of :func:`sim.compiled.freemium_counts`, enterprise by
+    """``(counted, paid, users)`` of :func:`tests.compiled_reference.freemium_counts`, enterprise by
     enterprise.
 
     The agreement's holder and kind are looked up once per enterprise (what

