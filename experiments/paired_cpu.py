@@ -15,8 +15,9 @@ scenario's own), seed 1, built and stepped five weeks to warm imports and caches
 then built again and timed: ``time.process_time`` around ``--weeks`` steps, best of
 two. With ``--mechanisms`` each process instead reports the step clock's CPU ms per
 mechanism (:mod:`sim.step_clock`, best of three runs) and the table gives each
-mechanism's least over the processes of each tree. ``docs/performance.md`` quotes
-what this printed.
+mechanism's least over the processes of each tree. ``--record none`` times lean runs
+(``MarketModel(record="none")``: what a study, the optimiser and the fit run).
+``docs/performance.md`` quotes what this printed.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from sim.model import MarketModel
 from sim.step_clock import StepClock
 enterprises, weeks, mechanisms = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
 kw = {"n_enterprises": enterprises} if enterprises else {}
+if sys.argv[4] != "full":  # (a tree older than record= is timed in full only)
+    kw["record"] = sys.argv[4]
 def build():
     return MarketModel.from_scenario("default", rng=1, **kw)
 m = build()
@@ -50,7 +53,8 @@ if mechanisms:
             m.step()
         for k, v in m.step_clock.totals.items():
             best[k] = min(best.get(k, float("inf")), v)
-    print(json.dumps({"employees": m.n_employees, "mechanisms": best}))
+    print(json.dumps({"employees": m.n_employees, "mechanisms": best,
+                      "record": getattr(m, "record", "full")}))
 else:
     cpu = []
     for _ in range(2):
@@ -59,13 +63,17 @@ else:
         for _ in range(weeks):
             m.step()
         cpu.append(time.process_time() - t)
-    print(json.dumps({"employees": m.n_employees, "cpu": min(cpu)}))
+    print(json.dumps({"employees": m.n_employees, "cpu": min(cpu),
+                      "record": getattr(m, "record", "full")}))
 """
 
 
-def run_child(tree: Path, enterprises: int, weeks: int, mechanisms: bool, core: int) -> dict:
+def run_child(
+    tree: Path, enterprises: int, weeks: int, mechanisms: bool, core: int, record: str = "full"
+) -> dict:
     """One fresh process importing ``tree``'s code, pinned to ``core`` where possible."""
-    cmd = [sys.executable, "-c", _CHILD, str(enterprises), str(weeks), "1" if mechanisms else "0"]
+    flag = "1" if mechanisms else "0"
+    cmd = [sys.executable, "-c", _CHILD, str(enterprises), str(weeks), flag, record]
     if core >= 0 and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(core), *cmd]
     env = {**os.environ, "PYTHONPATH": str(tree)}
@@ -91,6 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=10)
     parser.add_argument("--core", type=int, default=1, help="core to pin to; -1: none")
     parser.add_argument("--mechanisms", action="store_true", help="step clock per mechanism")
+    parser.add_argument(
+        "--record",
+        choices=("full", "none"),
+        default="full",
+        help="what a run keeps: full (Explore's runs) or none (a study's, the optimiser's)",
+    )
     args = parser.parse_args(argv)
     if args.pairs < 1 or args.weeks < 1 or args.enterprises < 0:
         parser.error("--pairs and --weeks must be at least 1, --enterprises at least 0")
@@ -101,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
             for side in ("before", "after"):
                 tree = getattr(args, side)
                 runs[side].append(
-                    run_child(tree, args.enterprises, args.weeks, args.mechanisms, args.core)
+                    run_child(
+                        tree, args.enterprises, args.weeks, args.mechanisms, args.core, args.record
+                    )
                 )
             if not args.mechanisms:
                 b, a = runs["before"][-1]["cpu"], runs["after"][-1]["cpu"]
@@ -109,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    employees = runs["after"][0]["employees"]
-    print(f"\n{employees:,} employees, {args.weeks} weeks, {args.pairs} pairs")
+    employees, kept = runs["after"][0]["employees"], runs["after"][0]["record"]
+    print(f"\n{employees:,} employees, {args.weeks} weeks, {args.pairs} pairs, record={kept}")
     if args.mechanisms:
         best = {
             side: {k: min(r["mechanisms"][k] for r in rs) for k in rs[0]["mechanisms"]}

@@ -15,7 +15,14 @@ def test_pairs_print_each_ratio_and_the_median(capsys):
     argv = ["--before", str(ROOT), "--after", str(ROOT), "--enterprises", "3", "--weeks", "2"]
     assert paired_cpu.main([*argv, "--pairs", "1", "--core", "-1"]) == 0
     out = capsys.readouterr().out
-    assert out.count("ratio ") == 1 and "median" in out and "1 pairs" in out
+    assert out.count("ratio ") == 1 and "median" in out and "1 pairs, record=full" in out
+
+
+def test_lean_runs_are_timed_lean(capsys):
+    """``--record none`` times what a study runs: the child builds ``record="none"``."""
+    argv = ["--before", str(ROOT), "--after", str(ROOT), "--enterprises", "3", "--weeks", "2"]
+    assert paired_cpu.main([*argv, "--pairs", "1", "--core", "-1", "--record", "none"]) == 0
+    assert "1 pairs, record=none" in capsys.readouterr().out
 
 
 def test_a_tree_without_the_model_is_refused(tmp_path, capsys):
