@@ -308,3 +308,6 @@ def warm_up() -> None:
     since = np.zeros(2, dtype=np.int32)
     agreement = np.full(1, -1, dtype=np.int64)
     apply_changes(ids, ids, ids, p, since, b, b.copy(), e, agreement, e[:1], 3, -1)
+    from sim.exposure import below_bound_by_rows  # the bound by rows (not a name here)
+
+    below_bound_by_rows(ids, x[:1], x, ids, indptr, indices, p, x, 0.1, 0.01)

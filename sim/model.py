@@ -482,6 +482,7 @@ class MarketModel(mesa.Model):
                 adoption_threshold=self.adoption_threshold,
                 n_vendor_codes=self.vendor_capacity,
                 exposure=self.colleague_exposure,
+                read_rows=True,  # where that reads few edges: no running sums
             )
             if self.team_invites > 0:  # a new workspace invites the team (mechanism 1b)
                 adopters, products = self._invites(adopters, products)
