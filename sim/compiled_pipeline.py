@@ -20,6 +20,7 @@ import numpy as np
 from numba import njit
 
 from sim.deal_tables import powers
+from sim.demand import demand_inputs
 
 if TYPE_CHECKING:
     from sim.model import MarketModel
@@ -162,13 +163,7 @@ def pipeline_arguments(
         pipe.effort,
         model.opp_at,
         traits("qualification"),
-        traits("seat_price"),
-        traits("quality"),
-        model.users_ev,
-        pop.ent_size,
-        pop.ent_value,
-        float(model.seat_value),
-        float(model.usage_value),
+        *demand_inputs(model),
         pop.ent_committee_size,
         int(model.committee_size),
         powers(1.0 - model.committee_drag, int(model.committee_size)),

@@ -21,7 +21,7 @@ from sim.compiled_purchasers import (
 )
 from sim.contracting import release_team_seats, seat_acv, sign, team_seats
 from sim.deal_tables import powers
-from sim.demand import budget_open
+from sim.demand import budget_open, demand_inputs
 from sim.tables import SELF_SERVE_ENTERPRISE, TEAM
 
 if TYPE_CHECKING:
@@ -184,18 +184,11 @@ def _buyers(model: MarketModel, eligible: np.ndarray, ent: np.ndarray, ven: np.n
     """Positions of the eligible pairs that buy this week: a uniform each (drawn here, one
     per pair) below ``inbound_close_rate``, and :func:`sim.demand.willing`, in one
     compiled pass (:func:`sim.compiled_purchasers.buyers`)."""
-    pop, traits = model.population, model.vendor_traits
     return buyers(
         eligible,
         model.rng.random(len(ent)),
         float(model.inbound_close_rate),
         ent,
         ven,
-        traits("seat_price"),
-        traits("quality"),
-        model.users_ev,
-        pop.ent_size,
-        pop.ent_value,
-        float(model.seat_value),
-        float(model.usage_value),
+        *demand_inputs(model),
     )

@@ -96,15 +96,12 @@ def seat_worth(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray)
     return _worth(model, quality, enterprises, model.users_ev[enterprises, vendors])
 
 
-def willing(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray) -> np.ndarray:
-    """Whether each enterprise would pay each vendor's seat price (pairs)."""
-    vendors = np.asarray(vendors, dtype=np.int64)
-    if model.seat_value <= 0 or not len(vendors):
-        return np.ones(len(vendors), dtype=bool)
+def demand_inputs(model: MarketModel) -> tuple:
+    """What a compiled willingness test reads, in the order the loops take it: every
+    vendor's seat price and quality, users per (enterprise, vendor), each enterprise's
+    size and value, ``seat_value`` and ``usage_value`` (:func:`_worth`'s inputs)."""
     pop = model.population
-    return willing_pairs(  # price <= seat_worth(...), the same operations in one pass
-        np.asarray(enterprises, dtype=np.int64),
-        vendors,
+    return (
         model.vendor_traits("seat_price"),
         model.vendor_traits("quality"),
         model.users_ev,
@@ -112,6 +109,16 @@ def willing(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray) ->
         pop.ent_value,
         float(model.seat_value),
         float(model.usage_value),
+    )
+
+
+def willing(model: MarketModel, enterprises: np.ndarray, vendors: np.ndarray) -> np.ndarray:
+    """Whether each enterprise would pay each vendor's seat price (pairs)."""
+    vendors = np.asarray(vendors, dtype=np.int64)
+    if model.seat_value <= 0 or not len(vendors):
+        return np.ones(len(vendors), dtype=bool)
+    return willing_pairs(  # price <= seat_worth(...), the same operations in one pass
+        np.asarray(enterprises, dtype=np.int64), vendors, *demand_inputs(model)
     )
 
 
