@@ -17,7 +17,7 @@ def print_report(result: dict[str, Any], console: Console) -> None:
     console.width = max(console.width, 120)
     peer = result["peer"]
     console.print(
-        f"[bold]core {result['core']}[/] of {result['cores']} ({result['cpu']}); "
+        f"[bold]core {result['core']}[/] of {result['cores']} ({result['cpu']}{_identity(result)}); "
         f"load average before {_load(result['load_before'])}, after {_load(result['load_after'])}; "
         f"commit {result['commit']}{' (with changes)' if result['dirty'] else ''}"
     )
@@ -134,6 +134,16 @@ def guard_lines(guard: dict[str, Any] | None, console: Console) -> None:
         )
     for line in slower(guard["sizes"], committed) if committed else []:
         console.print(f"[red]slower[/]  {line}")
+
+
+def _identity(result: dict[str, Any]) -> str:
+    ident = result.get("cpu_identity") or {}
+    if not ident:
+        return ""
+    l3 = ident.get("caches", {}).get("L3")
+    return f", family {ident.get('family')} model {ident.get('model')}" + (
+        f", L3 {l3}" if l3 else ""
+    )
 
 
 def _load(avg: list[float] | tuple[float, ...]) -> str:

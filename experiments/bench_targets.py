@@ -54,6 +54,15 @@ def _times(study: dict[str, Any], key: str) -> str:
     return f", the median of {', '.join(shown[:-1])} and {shown[-1]} s"
 
 
+def processor(bench: dict[str, Any]) -> str:
+    """ ", on <cpu> (family F, model M)" when the bench recorded which processor it ran on:
+    figures from different processors are not comparable (experiments.bench.cpu_identity)."""
+    ident = bench.get("cpu_identity") or {}
+    if not ident:
+        return ""
+    return f", on {bench.get('cpu', 'a CPU')} (family {ident.get('family')}, model {ident.get('model')})"
+
+
 def table(folder: Path = FOLDER) -> str:
     """The block's Markdown: one row per target, from the files in ``folder``."""
     bench = _read("bench.json", folder) or {}
@@ -63,8 +72,8 @@ def table(folder: Path = FOLDER) -> str:
     if bench:
         load = "-".join(f"{x:.1f}" for x in (bench["load_before"][0], bench["load_after"][0]))
         rows.append(
-            f"`salesweb bench` at commit {bench['commit']}{' (with changes)' if bench['dirty'] else ''}, "
-            f"1-minute load average {load} (before-after):"
+            f"`salesweb bench` at commit {bench['commit']}{' (with changes)' if bench['dirty'] else ''}"
+            f"{processor(bench)}, 1-minute load average {load} (before-after):"
         )
     rows += ["", "| target | measured | holds | from |", "| --- | --- | --- | --- |"]
     twenty = bench.get("twenty_thousand")

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -162,3 +163,14 @@ def test_bad_bench_options_get_one_error_line(args, message, tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().startswith("error:") and message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_machine_record_says_which_processor_beyond_its_name():
+    from experiments.bench import cpu_identity
+
+    ident = cpu_identity()
+    if not Path("/proc/cpuinfo").exists():  # not Linux: nothing to read, nothing made up
+        assert ident == {}
+        return
+    assert ident["family"].isdigit() and ident["model"].isdigit()
+    assert float(ident["bogomips"]) > 0

@@ -44,3 +44,15 @@ def test_a_failed_quick_suite_does_not_hold_however_fast(tmp_path):
     (tmp_path / "quick_suite.json").write_text(json.dumps(quick))
     line = next(x for x in table(tmp_path).splitlines() if "quick test pass" in x)
     assert "| **no** |" in line
+
+
+def test_the_table_names_the_processor_its_figures_came_from(tmp_path):
+    # the same commit ran 2.8x slower on a first-generation EPYC than on the host of the
+    # committed figures, and both call themselves "AMD EPYC": the family and model tell
+    bench = {**_bench(cpu_s=0.2, ratio=120.0), "cpu": "AMD EPYC",
+             "cpu_identity": {"family": "23", "model": "1"}}  # fmt: skip
+    (tmp_path / "bench.json").write_text(json.dumps(bench))
+    assert "on AMD EPYC (family 23, model 1)" in table(tmp_path).splitlines()[0]
+    del bench["cpu_identity"]  # older benches did not record it: nothing is made up
+    (tmp_path / "bench.json").write_text(json.dumps(bench))
+    assert "family" not in table(tmp_path).splitlines()[0]
