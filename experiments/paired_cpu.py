@@ -13,10 +13,11 @@ ratio of a pair (after / before) is read, and the median over the pairs::
 A run is the default scenario (``--enterprises``: its ``n_enterprises``, 0 for the
 scenario's own), seed 1, built and stepped five weeks to warm imports and caches,
 then built again and timed: ``time.process_time`` around ``--weeks`` steps, best of
-two. With ``--mechanisms`` each process instead reports the step clock's CPU ms per
+two; the tree that runs first alternates from pair to pair. With ``--mechanisms`` each process instead reports the step clock's CPU ms per
 mechanism (:mod:`sim.step_clock`, best of three runs) and the table gives each
 mechanism's least over the processes of each tree. ``--record none`` times lean runs
 (``MarketModel(record="none")``: what a study, the optimiser and the fit run).
+``--calls`` adds Python function calls a week under cProfile (one run per tree).
 ``docs/performance.md`` quotes what this printed.
 """
 
@@ -35,7 +36,8 @@ _CHILD = r"""
 import json, sys, time
 from sim.model import MarketModel
 from sim.step_clock import StepClock
-enterprises, weeks, mechanisms = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
+enterprises, weeks, mode = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+mechanisms, calls = mode == "1", mode == "2"
 kw = {"n_enterprises": enterprises} if enterprises else {}
 if sys.argv[4] != "full":  # (a tree older than record= is timed in full only)
     kw["record"] = sys.argv[4]
@@ -55,6 +57,16 @@ if mechanisms:
             best[k] = min(best.get(k, float("inf")), v)
     print(json.dumps({"employees": m.n_employees, "mechanisms": best,
                       "record": getattr(m, "record", "full")}))
+elif calls:
+    import cProfile, pstats
+    m = build()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(weeks):
+        m.step()
+    profiler.disable()
+    print(json.dumps({"employees": m.n_employees, "record": getattr(m, "record", "full"),
+                      "calls_per_week": pstats.Stats(profiler).total_calls / weeks}))
 else:
     cpu = []
     for _ in range(2):
@@ -69,10 +81,16 @@ else:
 
 
 def run_child(
-    tree: Path, enterprises: int, weeks: int, mechanisms: bool, core: int, record: str = "full"
+    tree: Path,
+    enterprises: int,
+    weeks: int,
+    mechanisms: bool,
+    core: int,
+    record: str = "full",
+    calls: bool = False,
 ) -> dict:
     """One fresh process importing ``tree``'s code, pinned to ``core`` where possible."""
-    flag = "1" if mechanisms else "0"
+    flag = "2" if calls else "1" if mechanisms else "0"
     cmd = [sys.executable, "-c", _CHILD, str(enterprises), str(weeks), flag, record]
     if core >= 0 and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(core), *cmd]
@@ -99,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=10)
     parser.add_argument("--core", type=int, default=1, help="core to pin to; -1: none")
     parser.add_argument("--mechanisms", action="store_true", help="step clock per mechanism")
+    parser.add_argument("--calls", action="store_true", help="Python calls a week too (cProfile)")
     parser.add_argument(
         "--record",
         choices=("full", "none"),
@@ -112,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, list[dict]] = {"before": [], "after": []}
     try:
         for i in range(args.pairs):
-            for side in ("before", "after"):
+            # alternate which tree goes first: a load that rises or falls over a pair
+            # then favours neither
+            for side in ("before", "after") if i % 2 == 0 else ("after", "before"):
                 tree = getattr(args, side)
                 runs[side].append(
                     run_child(
@@ -122,9 +143,17 @@ def main(argv: list[str] | None = None) -> int:
             if not args.mechanisms:
                 b, a = runs["before"][-1]["cpu"], runs["after"][-1]["cpu"]
                 print(f"pair {i + 1}: before {b:.3f} s, after {a:.3f} s, ratio {a / b:.3f}")
+        calls = {
+            side: run_child(getattr(args, side), args.enterprises, args.weeks, False,
+                            args.core, args.record, calls=True)["calls_per_week"]
+            for side in ("before", "after")
+        } if args.calls else None  # fmt: skip
     except RuntimeError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if calls:
+        print(f"Python calls a week (cProfile): before {calls['before']:,.0f}, "
+              f"after {calls['after']:,.0f}")  # fmt: skip
     employees, kept = runs["after"][0]["employees"], runs["after"][0]["record"]
     print(f"\n{employees:,} employees, {args.weeks} weeks, {args.pairs} pairs, record={kept}")
     if args.mechanisms:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,30 @@ def test_lean_runs_are_timed_lean(capsys):
     argv = ["--before", str(ROOT), "--after", str(ROOT), "--enterprises", "3", "--weeks", "2"]
     assert paired_cpu.main([*argv, "--pairs", "1", "--core", "-1", "--record", "none"]) == 0
     assert "1 pairs, record=none" in capsys.readouterr().out
+
+
+def test_the_tree_that_runs_first_alternates(monkeypatch, tmp_path):
+    """A load that rises over a pair must not always fall on the same tree."""
+    (tmp_path / "sim").mkdir()
+    (tmp_path / "sim" / "model.py").write_text("")
+    ran = []
+
+    def fake_run(tree, *args, **kwargs):
+        ran.append("before" if tree == ROOT else "after")
+        return {"employees": 1, "cpu": 1.0, "record": "full"}
+
+    monkeypatch.setattr(paired_cpu, "run_child", fake_run)
+    argv = ["--before", str(ROOT), "--after", str(tmp_path), "--pairs", "3", "--core", "-1"]
+    assert paired_cpu.main(argv) == 0
+    assert ran == ["before", "after", "after", "before", "before", "after"]
+
+
+def test_calls_counts_python_calls_a_week(capsys):
+    argv = ["--before", str(ROOT), "--after", str(ROOT), "--enterprises", "3", "--weeks", "2"]
+    assert paired_cpu.main([*argv, "--pairs", "1", "--core", "-1", "--calls"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "calls a week" in x)
+    before = float(re.search(r"before ([\d,]+)", line).group(1).replace(",", ""))
+    assert before > 100  # a week of the model is hundreds of Python calls at least
 
 
 def test_a_tree_without_the_model_is_refused(tmp_path, capsys):
