@@ -20,15 +20,11 @@ from sim.scenarios.writing import scenario_toml
 SMALL = {"n_enterprises": 30, "enterprise_size_max": 400}
 ROOT = Path(__file__).resolve().parents[1]
 
-# sha256 of two seeded runs (model and vendor frames, 20 weeks) computed on the code
-# before the focal company existed. If a mechanism changes on purpose, recompute it with
-# the same function on the commit before your change (main at cd6dbe5 for this value;
-# the point is: focal=None and no
-# focal at all draw the same random stream as the model without the feature).
-# Recomputed when the KPI definitions changed (sim/kpis.py; branch kpi): the frames
-# without the cac_payback_months, freemium_conversion and net_revenue_retention columns
-# hash the same as before (de70bfa4...), so only those three columns moved.
-FINGERPRINT_BEFORE_FOCAL = "4d2789ba58888d0e74e78960cf8d390e8bc8e00df4040c32467ee236127a209a"
+# A run without a focal company was checked against the code before the focal company
+# existed (a hash of these two runs, computed at cd6dbe5 and kept here until the seventh
+# session). The hash held the last bits of every float, which differ between processors
+# (tests/test_bit_identical.py says why), so the anchor now lives in the golden outputs:
+# their no-focal cases ("default", "small_world", the presets) fail if the stream moves.
 
 
 def fingerprint(**kwargs) -> str:
@@ -48,9 +44,8 @@ def frames(model: MarketModel, weeks: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return model.datacollector.get_model_vars_dataframe(), model.vendor_dataframe()
 
 
-def test_without_focal_a_seeded_run_is_bit_identical_to_before():
-    assert fingerprint() == FINGERPRINT_BEFORE_FOCAL
-    assert fingerprint(focal=None) == FINGERPRINT_BEFORE_FOCAL
+def test_focal_none_is_a_run_without_focal():
+    assert fingerprint(focal=None) == fingerprint()
 
 
 def test_an_empty_focal_only_marks_vendor_zero():
