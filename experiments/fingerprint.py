@@ -13,6 +13,11 @@ code before a change and after, then compare::
 The comparison names each (case, output) that differs. Vendor rows are compared for
 live vendors and the week a vendor exits, the rows both the old Mesa collector and
 :class:`sim.vendor_records.VendorRecords` keep.
+
+:func:`engine_fingerprint` folds the same outputs of every case, on a tinier market
+(at most :data:`ENGINE_ENTERPRISES` enterprises, :data:`ENGINE_WEEKS` weeks), into one
+short hash: the engine a seeded page was made on (``docs/validation/provenance.json``,
+``salesweb regenerate``). ``python -m experiments.fingerprint --engine`` prints it.
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ import pandas as pd
 SEED = 20240611
 WEEKS = 52
 SMALL_MARKET = {"n_enterprises": 30}
+ENGINE_WEEKS = 40
+ENGINE_ENTERPRISES = 8
+"""The engine fingerprint's market: every preset (and network) at most this many
+enterprises for this many weeks, a few seconds in all (``bass`` keeps its one
+enterprise of 1,000 on a complete graph), long enough for deals, renewals and exits."""
 NETWORK_CASES = {
     "network_small_world": {"org_network": "small_world"},
     "network_complete": {"org_network": "complete", "enterprise_size_max": 150},
@@ -78,11 +88,18 @@ def kept_vendor_rows(model: Any) -> pd.DataFrame:
     return df[np.asarray(step <= last)]
 
 
-def fingerprint_case(name: str, overrides: dict[str, Any]) -> dict[str, str]:
+def fingerprint_case(
+    name: str,
+    overrides: dict[str, Any],
+    weeks: int | None = None,
+    market: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Hashes of one case's outputs (``weeks`` and ``market`` default to the module's)."""
     from sim.model import MarketModel
 
     scenario = name if name in _scenario_names() else "default"
-    model = MarketModel.from_scenario(scenario, rng=SEED, **{**SMALL_MARKET, **overrides})
+    market = SMALL_MARKET if market is None else market
+    model = MarketModel.from_scenario(scenario, rng=SEED, **{**market, **overrides})
     pop = model.population
     out = {
         "population.adjacency": digest(
@@ -90,7 +107,7 @@ def fingerprint_case(name: str, overrides: dict[str, Any]) -> dict[str, str]:
         ),
         **{f"population.{a}": digest(getattr(pop, a)) for a in POPULATION_ARRAYS},
     }
-    for _ in range(WEEKS):
+    for _ in range(WEEKS if weeks is None else weeks):
         model.step()
     out |= frame_digests(model.datacollector.get_model_vars_dataframe(), "weekly")
     out |= frame_digests(kept_vendor_rows(model), "vendors")
@@ -103,6 +120,20 @@ def _scenario_names() -> list[str]:
     from sim.scenarios import preset_names
 
     return list(preset_names())
+
+
+def engine_fingerprint() -> str:
+    """One 12-hex hash of every case's outputs on the tiny market: equal iff the engine
+    (the model, its mechanisms, its presets and its random stream) gives what it gave."""
+    from sim.scenarios import load_scenario
+
+    h = hashlib.sha256()
+    for name, overrides in all_cases().items():
+        preset = load_scenario(name if name in _scenario_names() else "default")
+        size = min(ENGINE_ENTERPRISES, int(preset.params.get("n_enterprises", ENGINE_ENTERPRISES)))
+        out = fingerprint_case(name, overrides, ENGINE_WEEKS, {"n_enterprises": size})
+        h.update(json.dumps([name, out], sort_keys=True).encode())
+    return h.hexdigest()[:12]
 
 
 def all_cases() -> dict[str, dict[str, Any]]:
@@ -127,10 +158,16 @@ def compare(after: dict, before: dict) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--engine", action="store_true", help="print the engine fingerprint")
     parser.add_argument("--compare", type=Path, help="an earlier fingerprint file")
     parser.add_argument("--cases", nargs="*", help="only these cases")
     args = parser.parse_args(argv)
+    if args.engine:
+        print(engine_fingerprint())
+        return 0
+    if args.out is None:
+        parser.error("--out is required (or --engine)")
     cases = all_cases()
     if args.cases:
         cases = {k: v for k, v in cases.items() if k in args.cases}
