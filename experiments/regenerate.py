@@ -15,6 +15,7 @@ never deleted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
@@ -106,7 +107,8 @@ def run_one(step: Step, root: Path, log: Path) -> int:
         try:
             return child.wait()
         except BaseException:
-            os.killpg(child.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGTERM)
             child.wait()
             raise
 
@@ -148,7 +150,9 @@ def _attempt(step, head, fingerprint, root, out, provenance, state, made_at, don
     log = out / "logs" / f"{step.name}-{now().replace(':', '')}.log"
     echo(f"{head}: `{step.command}` (about {step.seconds / 60:.0f} min), log {log}")
     set_aside(step, root, out)
-    since, started = time.time_ns(), time.perf_counter()
+    marker = out / ".started"  # the file system's clock, the one that stamps the pages
+    marker.touch()
+    since, started = marker.stat().st_mtime_ns, time.perf_counter()
     code = run_one(step, root, log)
     seconds = time.perf_counter() - started
     missing = unwritten(step, root, since)
