@@ -181,13 +181,22 @@ def remake_command(names: Sequence[str], manifest: Sequence[Step] = MANIFEST) ->
 
 
 def stale_message(
-    stale: Sequence[str], fingerprint: str, manifest: Sequence[Step] = MANIFEST
+    stale: Sequence[str],
+    fingerprint: str,
+    also: Sequence[str] = (),
+    manifest: Sequence[Step] = MANIFEST,
 ) -> str:
-    """Which pages were made on another engine than ``fingerprint``, and how to remake them."""
+    """Which pages were made on another engine than ``fingerprint``, and the one command
+    that remakes them (with the steps ``also``: those of unknown engine)."""
     steps = [s for s in manifest if s.name in stale]
-    pages = "; ".join(f"{s.name}: {', '.join(s.writes)}" for s in steps)
+    more = [s for s in manifest if s.name in stale or s.name in also]
+    pages = "; ".join(
+        f"{s.name} ({s.writes[0]}" + (f" and {len(s.writes) - 1} more)" if s.writes[1:] else ")")
+        for s in steps
+    )
     return (
         f"{len(steps)} seeded step(s) were made on another engine than today's ({fingerprint}), "
-        f"so their pages are stale: {pages}. Remake them with `{remake_command(stale, manifest)}` "
-        f"(about {sum(s.seconds for s in steps) / 3600:.1f} h; docs/architecture.md)."
+        f"so their pages are stale: {pages}. Remake them with "
+        f"`{remake_command([s.name for s in more], manifest)}` (about "
+        f"{sum(s.seconds for s in more) / 3600:.1f} h; docs/architecture.md)."
     )

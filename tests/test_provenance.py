@@ -33,7 +33,7 @@ def test_no_seeded_page_was_made_on_another_engine(fingerprint):
     found = stale_steps(read_json(PROVENANCE), NAMES, fingerprint)
     assert not found["missing"], f"{PROVENANCE.name} has no entry for {found['missing']}"
     assert not found["unexplained"], f"{found['unexplained']}: {UNKNOWN} without unknown_because"
-    assert not found["stale"], stale_message(found["stale"], fingerprint)
+    assert not found["stale"], stale_message(found["stale"], fingerprint, list(found["unknown"]))
     if found["unknown"]:
         warnings.warn(
             f"{len(found['unknown'])} seeded step(s) of unknown engine (documented in "
@@ -57,6 +57,9 @@ def test_each_kind_of_entry_is_told_apart():
 
 def test_the_message_names_the_pages_and_one_command():
     text = stale_message(["levers", "map"], "abc")
-    assert "docs/validation/levers.md" in text and "docs/validation/winner_map.parquet" in text
+    assert "levers (docs/validation/levers.md and 7 more)" in text
+    assert "map (docs/validation/winner_map.md and 2 more)" in text
     assert "`salesweb regenerate --only levers --only map`" in text
+    text = stale_message(["levers"], "abc", also=["calibrate"])
+    assert "`salesweb regenerate --only calibrate --only levers`" in text
     assert remake_command(NAMES) == "salesweb regenerate"
