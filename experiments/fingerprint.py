@@ -67,17 +67,30 @@ def digest(*arrays: Any) -> str:
     return h.hexdigest()[:16]
 
 
-def frame_digests(df: pd.DataFrame, prefix: str) -> dict[str, str]:
-    """One hash per column (and one for the index), so a diff names the column."""
-    out = {
-        f"{prefix}.index": digest(*(df.index.get_level_values(i) for i in range(df.index.nlevels)))
-    }
+def frame_digests(df: pd.DataFrame, prefix: str, by_value: bool = False) -> dict[str, str]:
+    """One hash per column (and one for the index), so a diff names the column.
+
+    ``by_value`` hashes what the cells hold, not how pandas stores them: numbers (and
+    booleans) as float64, anything else as its text. The engine fingerprint uses it, so
+    that a pandas that stores a week number as a float, or text as ``str`` instead of
+    ``object``, does not read as another engine.
+    """
+    canon = _by_value if by_value else _as_stored
+    levels = (df.index.get_level_values(i) for i in range(df.index.nlevels))
+    out = {f"{prefix}.index": digest(*(canon(np.asarray(v)) for v in levels))}
     for col in df.columns:
-        values = df[col].to_numpy()
-        if values.dtype == object:
-            values = np.array([str(v) for v in values])
-        out[f"{prefix}.{col}"] = digest(values)
+        out[f"{prefix}.{col}"] = digest(canon(df[col].to_numpy()))
     return out
+
+
+def _as_stored(values: np.ndarray) -> np.ndarray:
+    return np.array([str(v) for v in values]) if values.dtype == object else values
+
+
+def _by_value(values: np.ndarray) -> np.ndarray:
+    if values.dtype.kind in "biuf":
+        return values.astype(np.float64)
+    return np.array([str(v) for v in values], dtype=np.str_)
 
 
 def kept_vendor_rows(model: Any) -> pd.DataFrame:
@@ -94,8 +107,10 @@ def fingerprint_case(
     overrides: dict[str, Any],
     weeks: int | None = None,
     market: dict[str, Any] | None = None,
+    by_value: bool = False,
 ) -> dict[str, str]:
-    """Hashes of one case's outputs (``weeks`` and ``market`` default to the module's)."""
+    """Hashes of one case's outputs (``weeks`` and ``market`` default to the module's;
+    ``by_value``: tables hashed by value, :func:`frame_digests`)."""
     from sim.model import MarketModel
 
     scenario = name if name in _scenario_names() else "default"
@@ -110,8 +125,8 @@ def fingerprint_case(
     }
     for _ in range(WEEKS if weeks is None else weeks):
         model.step()
-    out |= frame_digests(model.datacollector.get_model_vars_dataframe(), "weekly")
-    out |= frame_digests(kept_vendor_rows(model), "vendors")
+    out |= frame_digests(model.datacollector.get_model_vars_dataframe(), "weekly", by_value)
+    out |= frame_digests(kept_vendor_rows(model), "vendors", by_value)
     out["final.emp_product"] = digest(pop.emp_product)
     out["final.receptivity"] = digest(pop.receptivity)
     return out
@@ -132,7 +147,7 @@ def engine_fingerprint() -> str:
     for name, overrides in all_cases().items():
         preset = load_scenario(name if name in _scenario_names() else "default")
         size = min(ENGINE_ENTERPRISES, int(preset.params.get("n_enterprises", ENGINE_ENTERPRISES)))
-        out = fingerprint_case(name, overrides, ENGINE_WEEKS, {"n_enterprises": size})
+        out = fingerprint_case(name, overrides, ENGINE_WEEKS, {"n_enterprises": size}, True)
         h.update(json.dumps([name, out], sort_keys=True).encode())
     return h.hexdigest()[:12]
 
