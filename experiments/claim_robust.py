@@ -150,7 +150,7 @@ def robustness_markdown(table: Mapping[str, list[Variant]], seeds: Sequence[int]
     lines = [
         "# Claims under +-25% moves of three parameters they do not name",
         "",
-        f"Made by `salesweb claims --robust` over seeds {seeds[0]}-{seeds[-1]} "
+        f"Made by `salesweb claims --robust --seeds {len(seeds)}` over seeds {seeds[0]}-{seeds[-1]} "
         f"({len(seeds)} seeds), mechanism on. Each cell is the paired effect (left - right "
         "± SE); a cell in bold has lost the claim's direction, one in italics keeps it "
         "without clearing two standard errors. *Kept* counts the six moved runs that keep "

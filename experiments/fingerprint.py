@@ -13,6 +13,11 @@ code before a change and after, then compare::
 The comparison names each (case, output) that differs. Vendor rows are compared for
 live vendors and the week a vendor exits, the rows both the old Mesa collector and
 :class:`sim.vendor_records.VendorRecords` keep.
+
+:func:`engine_fingerprint` folds the same outputs of every case, on a tinier market
+(at most :data:`ENGINE_ENTERPRISES` enterprises, :data:`ENGINE_WEEKS` weeks), into one
+short hash: the engine a seeded page was made on (``docs/validation/provenance.json``,
+``salesweb regenerate``). ``python -m experiments.fingerprint --engine`` prints it.
 """
 
 from __future__ import annotations
@@ -30,6 +35,12 @@ import pandas as pd
 SEED = 20240611
 WEEKS = 52
 SMALL_MARKET = {"n_enterprises": 30}
+ENGINE_WEEKS = 104
+ENGINE_ENTERPRISES = 12
+"""The engine fingerprint's market: every preset (and network) at most this many
+enterprises for this many weeks, about 4 s of CPU in all (``bass`` keeps its one
+enterprise of 1,000 on a complete graph). Two years: 8 enterprises for 40 to 104 weeks
+did not see ``golden_goose``'s brand erosion move from 0.05 to 0.06; 12 for 104 do."""
 NETWORK_CASES = {
     "network_small_world": {"org_network": "small_world"},
     "network_complete": {"org_network": "complete", "enterprise_size_max": 150},
@@ -56,17 +67,30 @@ def digest(*arrays: Any) -> str:
     return h.hexdigest()[:16]
 
 
-def frame_digests(df: pd.DataFrame, prefix: str) -> dict[str, str]:
-    """One hash per column (and one for the index), so a diff names the column."""
-    out = {
-        f"{prefix}.index": digest(*(df.index.get_level_values(i) for i in range(df.index.nlevels)))
-    }
+def frame_digests(df: pd.DataFrame, prefix: str, by_value: bool = False) -> dict[str, str]:
+    """One hash per column (and one for the index), so a diff names the column.
+
+    ``by_value`` hashes what the cells hold, not how pandas stores them: numbers (and
+    booleans) as float64, anything else as its text. The engine fingerprint uses it, so
+    that a pandas that stores a week number as a float, or text as ``str`` instead of
+    ``object``, does not read as another engine.
+    """
+    canon = _by_value if by_value else _as_stored
+    levels = (df.index.get_level_values(i) for i in range(df.index.nlevels))
+    out = {f"{prefix}.index": digest(*(canon(np.asarray(v)) for v in levels))}
     for col in df.columns:
-        values = df[col].to_numpy()
-        if values.dtype == object:
-            values = np.array([str(v) for v in values])
-        out[f"{prefix}.{col}"] = digest(values)
+        out[f"{prefix}.{col}"] = digest(canon(df[col].to_numpy()))
     return out
+
+
+def _as_stored(values: np.ndarray) -> np.ndarray:
+    return np.array([str(v) for v in values]) if values.dtype == object else values
+
+
+def _by_value(values: np.ndarray) -> np.ndarray:
+    if values.dtype.kind in "biuf":
+        return values.astype(np.float64)
+    return np.array([str(v) for v in values], dtype=np.str_)
 
 
 def kept_vendor_rows(model: Any) -> pd.DataFrame:
@@ -78,11 +102,20 @@ def kept_vendor_rows(model: Any) -> pd.DataFrame:
     return df[np.asarray(step <= last)]
 
 
-def fingerprint_case(name: str, overrides: dict[str, Any]) -> dict[str, str]:
+def fingerprint_case(
+    name: str,
+    overrides: dict[str, Any],
+    weeks: int | None = None,
+    market: dict[str, Any] | None = None,
+    by_value: bool = False,
+) -> dict[str, str]:
+    """Hashes of one case's outputs (``weeks`` and ``market`` default to the module's;
+    ``by_value``: tables hashed by value, :func:`frame_digests`)."""
     from sim.model import MarketModel
 
     scenario = name if name in _scenario_names() else "default"
-    model = MarketModel.from_scenario(scenario, rng=SEED, **{**SMALL_MARKET, **overrides})
+    market = SMALL_MARKET if market is None else market
+    model = MarketModel.from_scenario(scenario, rng=SEED, **{**market, **overrides})
     pop = model.population
     out = {
         "population.adjacency": digest(
@@ -90,10 +123,10 @@ def fingerprint_case(name: str, overrides: dict[str, Any]) -> dict[str, str]:
         ),
         **{f"population.{a}": digest(getattr(pop, a)) for a in POPULATION_ARRAYS},
     }
-    for _ in range(WEEKS):
+    for _ in range(WEEKS if weeks is None else weeks):
         model.step()
-    out |= frame_digests(model.datacollector.get_model_vars_dataframe(), "weekly")
-    out |= frame_digests(kept_vendor_rows(model), "vendors")
+    out |= frame_digests(model.datacollector.get_model_vars_dataframe(), "weekly", by_value)
+    out |= frame_digests(kept_vendor_rows(model), "vendors", by_value)
     out["final.emp_product"] = digest(pop.emp_product)
     out["final.receptivity"] = digest(pop.receptivity)
     return out
@@ -103,6 +136,20 @@ def _scenario_names() -> list[str]:
     from sim.scenarios import preset_names
 
     return list(preset_names())
+
+
+def engine_fingerprint() -> str:
+    """One 12-hex hash of every case's outputs on the tiny market: equal iff the engine
+    (the model, its mechanisms, its presets and its random stream) gives what it gave."""
+    from sim.scenarios import load_scenario
+
+    h = hashlib.sha256()
+    for name, overrides in all_cases().items():
+        preset = load_scenario(name if name in _scenario_names() else "default")
+        size = min(ENGINE_ENTERPRISES, int(preset.params.get("n_enterprises", ENGINE_ENTERPRISES)))
+        out = fingerprint_case(name, overrides, ENGINE_WEEKS, {"n_enterprises": size}, True)
+        h.update(json.dumps([name, out], sort_keys=True).encode())
+    return h.hexdigest()[:12]
 
 
 def all_cases() -> dict[str, dict[str, Any]]:
@@ -127,10 +174,16 @@ def compare(after: dict, before: dict) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--engine", action="store_true", help="print the engine fingerprint")
     parser.add_argument("--compare", type=Path, help="an earlier fingerprint file")
     parser.add_argument("--cases", nargs="*", help="only these cases")
     args = parser.parse_args(argv)
+    if args.engine:
+        print(engine_fingerprint())
+        return 0
+    if args.out is None:
+        parser.error("--out is required (or --engine)")
     cases = all_cases()
     if args.cases:
         cases = {k: v for k, v in cases.items() if k in args.cases}

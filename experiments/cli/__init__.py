@@ -1,9 +1,9 @@
 """The ``salesweb`` command line: simulate, scenarios, params, serve, validate, sweep,
 report, study, calibrate, cycle, bench, claims, levers, map, company, fit, optimize,
-discover, export.
+discover, export, regenerate.
 
 A module per group of commands (``run``, ``study``, ``fit``, ``optimize``, ``sweeps``,
-``research``, ``validation``, ``company``, ``serve``, ``bench``); the app, its one-line
+``research``, ``validation``, ``company``, ``serve``, ``bench``, ``regenerate``); the app, its one-line
 errors and the shared helpers are in ``base``. Commands are registered here, in the
 order ``salesweb --help`` lists them; a module that registers its own commands with
 ``@app.command()`` (fit, optimize, research, and new ones) is imported at the end.
@@ -71,4 +71,4 @@ __all__ = [
 ]
 
 # commands that live in their own modules register themselves on `app` when imported
-from experiments.cli import fit, optimize, research  # noqa: E402,F401
+from experiments.cli import fit, optimize, regenerate, research  # noqa: E402,F401

@@ -263,7 +263,8 @@ def _claims_study(chosen, seeds, size, weeks, workers, quiet, out: Path, robust:
             )
             text = (
                 "# Dual motion: the breakeven price and ACV, seed by seed\n\n"
-                f"Made by `salesweb claims --breakeven` over seeds {seeds[0]}-{seeds[-1]}: the "
+                f"Made by `salesweb claims --breakeven --seeds {len(seeds)}` over seeds "
+                f"{seeds[0]}-{seeds[-1]}: the "
                 "focal company as a hybrid minus the same company bottoms-up, at each seat "
                 "price (`experiments/breakeven.py`).\n\n" + result.summary()
             )

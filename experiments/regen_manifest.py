@@ -1,0 +1,175 @@
+"""Every seeded page of the docs, the command that makes it, in the order to remake them.
+
+A change to the engine that alters the random stream or a mechanism makes every seeded
+figure in ``docs/`` and the README stale. :data:`MANIFEST` lists each page (a *step*):
+the exact command the page says made it, the files it writes, the steps it reads from
+(``after``), the folders under ``runs/`` it would otherwise reuse (``scratch``: set
+aside before it runs, so nothing of an older engine is reused) and its wall time.
+``salesweb regenerate`` runs them (:mod:`experiments.regenerate`);
+``tests/test_regenerate_manifest.py`` fails when a page quotes a command no step runs,
+or a file in ``docs/validation`` is written by none.
+
+Wall times (``seconds``) are on this two-core machine, shared: where the page or the
+commit that made it reports one, that figure (``time_from`` says which); otherwise an
+estimate from the runs the step makes (``time_from`` starts with ``estimate``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VALIDATION = "docs/validation"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One seeded page (or block of a page) and the command that remakes it."""
+
+    name: str
+    command: str
+    writes: tuple[str, ...]
+    seconds: float
+    time_from: str
+    after: tuple[str, ...] = ()
+    scratch: tuple[str, ...] = ()
+    quoted: tuple[str, ...] = ()
+    """Other commands the docs quote for this step (what the step's command runs)."""
+    findings_exit: bool = False
+    """Exit status 1 is a finding (a claim, check or expectation that does not hold: the
+    page says which), not a failure, when every file in ``writes`` was rewritten."""
+    then: str = ""
+    """What a person does after the step (text the step's command cannot write)."""
+
+
+def _in(folder: str, *names: str) -> tuple[str, ...]:
+    return tuple(f"{folder}/{n}" for n in names)
+
+
+CLAIM_KEYS = (
+    "attention_binds", "careful_qualification", "checks_start_small", "co_evolution",
+    "dual_motion", "generational_change", "golden_goose", "infrastructure_goes_direct",
+    "product_that_works_expands", "sales_too_early", "superlinear_rare", "user_not_buyer",
+    "viral_goes_bottoms_up", "warm_network",
+)  # fmt: skip
+LEVER_NAMES = ("initial_cash", "initial_reps", "marketing_spend", "quality", "seat_price",
+               "virality")  # fmt: skip
+STUDY_FILES = ("study.csv", "study_seeds.csv", "study.json", "study_seeds.json", "study.md",
+               "study_charts.png", "study_pairs.png")  # fmt: skip
+
+MANIFEST: tuple[Step, ...] = (
+    Step(
+        "validate", "salesweb validate --seeds 12 --out docs/validation",
+        _in(VALIDATION, "validation.md", "bass.png", "predator_prey.png",
+            "predator_prey_scenario.png", "networks.png"),
+        60, "estimate: experiments/cli/base.py, 12 seeds take about a minute",
+        quoted=("salesweb validate --seeds 12",), findings_exit=True,
+        then="copy docs/validation/predator_prey_scenario.png to "
+        "docs/img/predator_prey_validation.png (the README's chart)",
+    ),
+    Step(
+        "calibrate",
+        "salesweb calibrate --scenario default --seeds 20 --first-seed 1001 "
+        "--out docs/validation/calibration.md",
+        _in(VALIDATION, "calibration.md"), 60,
+        "estimate: 20 default runs of 260 weeks, about 2 s each, one process",
+    ),
+    Step(
+        "cycle", "salesweb cycle",
+        _in(VALIDATION, "sales_web_cycle.md", "sales_web_cycle.png", "sales_web_recovery.png"),
+        300, "estimate: 2 arms x 20 seeds x 520 weeks and 4 recovery runs",
+    ),
+    Step(
+        "claims", "salesweb claims --seeds 40",
+        _in(VALIDATION, "claims.md", "claims.parquet", *(f"claim_{k}.png" for k in CLAIM_KEYS)),
+        4730, "page: 4730 s", findings_exit=True,
+        then="README.md's claim figures by hand: tests/test_readme_claims.py names each",
+    ),
+    Step(
+        "claims-robust", "salesweb claims --robust --seeds 10",
+        _in(VALIDATION, "claims_robust.md"), 1680, "commit 889d5d2: 28 min niced",
+        then="README.md's robustness counts by hand: tests/test_readme_claims.py",
+    ),
+    Step(
+        "claims-breakeven", "salesweb claims --breakeven --seeds 20",
+        _in(VALIDATION, "dual_motion_breakeven.md"), 600,
+        "estimate: 7 prices x 2 arms x 20 seeds of dual_motion",
+    ),
+    Step(
+        "levers", "salesweb levers --seeds 10 --weeks 260",
+        _in(VALIDATION, "levers.md", "levers.parquet", *(f"levers_{n}.png" for n in LEVER_NAMES)),
+        1847, "page: 1847 s", findings_exit=True,
+    ),
+    Step(
+        "map", "salesweb map --seeds 20 --weeks 260",
+        _in(VALIDATION, "winner_map.md", "winner_map.parquet", "winner_map.png"),
+        1473, "page: 1473 s",
+    ),
+    Step(
+        "company", "salesweb company --seeds 20 --weeks 260",
+        _in(VALIDATION, "company.md", "company.parquet", "company_weekly.parquet",
+            "company_demand.png", "company_hiring.png", "company_motions.png",
+            "company_rep_ratio.png"),
+        1249, "page: 1249 s", findings_exit=True,
+    ),
+    Step(
+        "discover", "python experiments/discover_example.py",
+        ("docs/sweeps.md", "docs/img/discover_winner_map.png", "docs/img/discover_peeling.png"),
+        120, "estimate: 80 runs of a small two-year market, then PRIM and CART",
+        after=("map",), scratch=("runs/discover_example",),
+    ),
+    Step(
+        "sensitivity-inert", "python experiments/sensitivity_inert.py --doc",
+        ("docs/sweeps.md",), 120,
+        "estimate: its docstring, about 200 runs per seeding, a minute on two idle cores",
+    ),
+    Step(
+        "readme-study", "python -m experiments.cli.readme_study",
+        ("README.md", *_in("docs/examples", *STUDY_FILES)), 15,
+        "estimate: salesweb study of 3 x 20 x 260 takes 8.2 s (docs/performance.md)",
+        quoted=(
+            "salesweb study --scenario default --seeds 10 --steps 260 --seed 1 "
+            "--option 'bottoms-up: strategy=bottoms_up' --option 'direct: strategy=direct' "
+            "--option 'hybrid: strategy=hybrid' --out docs/examples/study.csv --quiet",
+        ),
+    ),
+    Step(
+        "fit-docs", "python -m experiments.fit_docs",
+        ("docs/fit.md", "docs/optimize.md", "docs/img/fit-example.png",
+         "docs/img/fit-forecast.png", "docs/img/optimize-convergence.png",
+         "docs/img/optimize-importance.png"),
+        212, "page: the three examples print 160 s, 25 s and 27 s",
+        scratch=("runs/fit-example", "runs/optimize-example", "runs/optimize-from-fit"),
+    ),
+    Step(
+        "fit-recovery", "python -m experiments.fit_recovery",
+        ("docs/fit.md",), 1320, "page: 22 minutes",
+    ),
+    Step(
+        "prune-check", "python -m experiments.optimize_prune_check --roots 2,3,4,5,6,7",
+        ("docs/optimize.md",), 900,
+        "estimate: 6 root seeds x 3 searches of about 300 two-year runs at 200 enterprises",
+    ),
+    Step(
+        "optimize-time", "python -m experiments.optimize_bench --search runs/optimize-time --run",
+        ("docs/optimize.md",), 400, "page: the search took 6.1 minutes of wall time",
+        scratch=("runs/optimize-time",), quoted=("python -m experiments.optimize_bench",),
+    ),
+    Step(
+        "bench", "salesweb bench --ten-million 10 --json benchmarks/bench.json",
+        ("benchmarks/bench.json",), 600,
+        "estimate: the peer, the markets, 6 timed studies, ten million employees built",
+    ),
+    Step(
+        "bench-targets", "python -m experiments.bench_targets",
+        ("docs/performance.md",), 5, "estimate: reads benchmarks/*.json",
+        after=("bench",),
+    ),
+)  # fmt: skip
+
+
+def by_name() -> dict[str, Step]:
+    return {s.name: s for s in MANIFEST}
+
+
+def total_seconds(steps: tuple[Step, ...] | list[Step] = MANIFEST) -> float:
+    return float(sum(s.seconds for s in steps))
