@@ -41,6 +41,7 @@ def _list(steps) -> None:
             str(i), step.name, _minutes(step.seconds), "" if last is None else _minutes(last),
             ", ".join(step.after), _writes(step.writes), step.command,
         )  # fmt: skip
+    console.width = max(console.width, 160)  # the commands read whole, not folded
     console.print(table)
     total = total_seconds(steps)
     console.print(
