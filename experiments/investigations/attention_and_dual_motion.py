@@ -136,7 +136,9 @@ def attention(seeds: Sequence[int], workers: int, extra: Mapping[str, Any]) -> N
     ]
     jobs = [(preset, s, over) for _, preset, over in configs for s in seeds]
     out = _pool_map(attention_run, jobs, workers)
-    runs = {label: out[i * len(seeds) : (i + 1) * len(seeds)] for i, (label, _, _) in enumerate(configs)}
+    runs = {
+        label: out[i * len(seeds) : (i + 1) * len(seeds)] for i, (label, _, _) in enumerate(configs)
+    }
     years = min(len(r["deals"]) for rs in runs.values() for r in rs)
     print(f"\n## Attention: seeds {seeds[0]}-{seeds[-1]} ({len(seeds)}), means over seeds")
     for key, title in ATTENTION_ROWS:
@@ -158,6 +160,66 @@ def attention(seeds: Sequence[int], workers: int, extra: Mapping[str, Any]) -> N
         cells = ["{:.3g} ± {:.2g}".format(*_mean_se(a[:, y] - b[:, y])) for y in range(years)]
         cells.append("{:.3g} ± {:.2g}".format(*_mean_se(ra - rb)))
         print(f"| {f:g} | " + " | ".join(cells) + " |")
+
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "the default market as it is": {},
+    "sales force held still (no hiring, attrition or layoffs)": {
+        "rep_quota": 0.0,
+        "rep_hiring_rate": 0.0,
+        "rep_attrition": 0.0,
+        "layoff_floor": 0.0,
+    },
+    "teams kept at two reps while cash lasts (min_reps 2)": {"min_reps": 2},
+    "twice the enterprises (1,200)": {"n_enterprises": 1200},
+}
+"""What-ifs laid over both markets: which of them makes attention carry the crowding?"""
+
+ONLY = ""
+SCENARIO = ""
+"""``dual``: the market to run in (``--scenario``, a preset or a TOML file; default ``dual_motion``)."""
+"""Run only the what-ifs whose name contains this (``--only``)."""
+
+
+def attention_variants(seeds: Sequence[int], workers: int, extra: Mapping[str, Any]) -> None:
+    """The claim's paired effect (whole run and by period), fatigue on and off, per variant."""
+    from sim.scenarios import load_scenario
+
+    fatigue = load_scenario("default").model_kwargs()["touch_fatigue"]
+    print(f"\n## Crowding under what-ifs: seeds {seeds[0]}-{seeds[-1]} ({len(seeds)})\n")
+    print(
+        "| what-if | fatigue | deals per rep-year, default | oversubscribed - default, run "
+        "| year 1 | years 2-5 | replies per touch, default | oversubscribed |"
+    )
+    print("| --- |" + " --- |" * 7)
+    for name, over in VARIANTS.items():
+        if ONLY and ONLY not in name:
+            continue
+        for f in (fatigue, 0.0):
+            cfg = {**extra, **over, "touch_fatigue": f}
+            jobs = [(p, s, cfg) for p in ("default", "oversubscribed") for s in seeds]
+            out = _pool_map(attention_run, jobs, workers)
+            d, o = out[: len(seeds)], out[len(seeds) :]
+
+            def rate(rs, sl):
+                return np.array([r["deals"][sl].sum() / r["reps"][sl].sum() for r in rs])
+
+            def replies(rs):
+                return np.array(
+                    [np.nansum(r["replies"] * r["touches"]) / r["touches"].sum() for r in rs]
+                )
+
+            run_d = np.array([r["run_deals_per_rep"][0] for r in d])
+            run_o = np.array([r["run_deals_per_rep"][0] for r in o])
+            cells = [
+                f"{np.nanmean(run_d):.3g}",
+                "{:.3g} ± {:.2g}".format(*_mean_se(run_o - run_d)),
+                "{:.3g} ± {:.2g}".format(*_mean_se(rate(o, slice(0, 1)) - rate(d, slice(0, 1)))),
+                "{:.3g} ± {:.2g}".format(*_mean_se(rate(o, slice(1, 5)) - rate(d, slice(1, 5)))),
+                f"{np.nanmean(replies(d)):.3g}",
+                f"{np.nanmean(replies(o)):.3g}",
+            ]
+            print(f"| {name} | {f:g} | " + " | ".join(cells) + " |", flush=True)
 
 
 # ---------------------------------------------------------------------- dual
@@ -239,11 +301,13 @@ def dual(seeds: Sequence[int], workers: int, extra: Mapping[str, Any]) -> None:
         for price in (2.0, 40.0)
         for strategy in ("hybrid", "bottoms_up")
     ]
-    jobs = [("dual_motion", s, over) for _, over in arms for s in seeds]
+    jobs = [(SCENARIO or "dual_motion", s, over) for _, over in arms for s in seeds]
     out = _pool_map(dual_run, jobs, workers)
     runs = {label: out[i * len(seeds) : (i + 1) * len(seeds)] for i, (label, _) in enumerate(arms)}
     keys = sorted({k for rs in runs.values() for r in rs for k in r})
-    print(f"\n## Dual motion: seeds {seeds[0]}-{seeds[-1]} ({len(seeds)}), means over seeds\n")
+    print(
+        f"\n## Dual motion ({SCENARIO or 'dual_motion'}): seeds {seeds[0]}-{seeds[-1]} ({len(seeds)}), means over seeds\n"
+    )
     print("| quantity | " + " | ".join(runs) + " |")
     print("| --- |" + " --- |" * len(runs))
     for k in keys:
@@ -293,16 +357,23 @@ def _parse_set(items: Sequence[str]) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=("attention", "dual", "breakeven"))
+    parser.add_argument("part", choices=("attention", "variants", "dual", "breakeven"))
     parser.add_argument("--seeds", type=int, default=len(SEEDS), help="first N of 101-120")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--only", default="", help="variants: those whose name has this")
+    parser.add_argument("--scenario", default="", help="dual: a preset or TOML file")
     args = parser.parse_args(argv)
+    global ONLY, SCENARIO
+    ONLY, SCENARIO = args.only, args.scenario
     seeds = SEEDS[: args.seeds]
     extra = _parse_set(args.set)
-    {"attention": attention, "dual": dual, "breakeven": breakeven}[args.part](
-        seeds, args.workers, extra
-    )
+    {
+        "attention": attention,
+        "variants": attention_variants,
+        "dual": dual,
+        "breakeven": breakeven,
+    }[args.part](seeds, args.workers, extra)
 
 
 if __name__ == "__main__":
