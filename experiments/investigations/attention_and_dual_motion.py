@@ -172,6 +172,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
     "teams kept at two reps while cash lasts (min_reps 2)": {"min_reps": 2},
     "twice the enterprises (1,200)": {"n_enterprises": 1200},
+    "scarce attention (receptivity_recovery 0.002, the reference)": {"receptivity_recovery": 0.002},
 }
 """What-ifs laid over both markets: which of them makes attention carry the crowding?"""
 
