@@ -10,6 +10,9 @@ prints them as tables; the reading is in docs/investigations/attention_and_dual_
   rep could still win (a budget line, no agreement held). The question: is "sales gets
   harder as vendors crowd the buyers" a first-year effect, a long-run one, or absent,
   and does it come through attention or through rivals holding accounts?
+* ``variants``: the claim's paired effect (whole run, year 1, years 2-5), fatigue on and
+  off, under what-ifs laid over both markets (:data:`VARIANTS`: a sales force held
+  still, committed teams, twice the enterprises, scarcer attention); ``--only`` picks one.
 * ``dual``: the ``dual_motion`` preset, the focal company as a hybrid and as its
   bottoms-up self, at seat prices 2 and 40: what its reps win, what they cost, how many
   it has, what it spends on marketing, and where its revenue comes from (rep-won,
