@@ -180,6 +180,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
 """What-ifs laid over both markets: which of them makes attention carry the crowding?"""
 
 ONLY = ""
+PRICES: tuple[float, ...] = ()
+"""``breakeven``: the price ladder (``--prices 0.25,0.5,1``; default breakeven.PRICES)."""
 SCENARIO = ""
 """``dual``: the market to run in (``--scenario``, a preset or a TOML file; default ``dual_motion``)."""
 """Run only the what-ifs whose name contains this (``--only``)."""
@@ -336,7 +338,9 @@ def breakeven(seeds: Sequence[int], workers: int, extra: Mapping[str, Any]) -> N
     from experiments.claim_list import CLAIMS
 
     claim = next(c for c in CLAIMS if c.key == "dual_motion")
-    result = run_breakeven(claim, list(seeds), size=dict(extra), workers=workers)
+    prices = PRICES or None
+    kwargs = {"prices": prices} if prices else {}
+    result = run_breakeven(claim, list(seeds), size=dict(extra), workers=workers, **kwargs)
     print(f"\n## Breakeven: seeds {seeds[0]}-{seeds[-1]} ({len(seeds)})\n")
     print(result.summary())
     print("| seed | " + " | ".join(f"{p:g}" for p in result.prices) + " | crossing |")
@@ -367,10 +371,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--only", default="", help="variants: those whose name has this")
     parser.add_argument("--scenario", default="", help="dual: a preset or TOML file")
+    parser.add_argument("--prices", default="", help="breakeven: a price ladder, 0.5,1,2")
+    parser.add_argument("--seed-list", default="", help="seeds among 101-120, 104,108")
     args = parser.parse_args(argv)
-    global ONLY, SCENARIO
+    global ONLY, SCENARIO, PRICES
     ONLY, SCENARIO = args.only, args.scenario
+    PRICES = tuple(float(p) for p in args.prices.split(",") if p)
     seeds = SEEDS[: args.seeds]
+    if args.seed_list:
+        seeds = tuple(int(x) for x in args.seed_list.split(","))
+        if set(seeds) - set(SEEDS):
+            parser.error("tuning seeds 101-120 only")
     extra = _parse_set(args.set)
     {
         "attention": attention,
