@@ -180,6 +180,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
 """What-ifs laid over both markets: which of them makes attention carry the crowding?"""
 
 ONLY = ""
+CLAIM_KEY = ""
+"""``claim``: the claims to run (``--claim dual_motion``; default both of this investigation)."""
 PRICES: tuple[float, ...] = ()
 """``breakeven``: the price ladder (``--prices 0.25,0.5,1``; default breakeven.PRICES)."""
 SCENARIO = ""
@@ -349,6 +351,19 @@ def breakeven(seeds: Sequence[int], workers: int, extra: Mapping[str, Any]) -> N
         print(f"| {seed} | " + " | ".join(f"{x:,.0f}" for x in row) + f" | {cross:.3g} |")
 
 
+def claim(seeds: Sequence[int], workers: int, extra: Mapping[str, Any]) -> None:
+    """A claim through the claim machinery (on, off, bar), ``--set`` laid under its arms."""
+    from experiments.claim_list import CLAIMS
+    from experiments.claims import run_claims
+
+    chosen = [c for c in CLAIMS if c.key in (CLAIM_KEY or "dual_motion,attention_binds").split(",")]
+    for result in run_claims(chosen, list(seeds), size=dict(extra), workers=workers):
+        print(
+            f"\n## {result.claim.key}: seeds {seeds[0]}-{seeds[-1]} ({len(seeds)}), set {extra}\n"
+        )
+        print(result)
+
+
 # ---------------------------------------------------------------------- main
 
 
@@ -365,17 +380,18 @@ def _parse_set(items: Sequence[str]) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=("attention", "variants", "dual", "breakeven"))
+    parser.add_argument("part", choices=("attention", "variants", "dual", "breakeven", "claim"))
     parser.add_argument("--seeds", type=int, default=len(SEEDS), help="first N of 101-120")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--only", default="", help="variants: those whose name has this")
     parser.add_argument("--scenario", default="", help="dual: a preset or TOML file")
+    parser.add_argument("--claim", default="", help="claim: keys, comma-separated")
     parser.add_argument("--prices", default="", help="breakeven: a price ladder, 0.5,1,2")
     parser.add_argument("--seed-list", default="", help="seeds among 101-120, 104,108")
     args = parser.parse_args(argv)
-    global ONLY, SCENARIO, PRICES
-    ONLY, SCENARIO = args.only, args.scenario
+    global ONLY, SCENARIO, PRICES, CLAIM_KEY
+    ONLY, SCENARIO, CLAIM_KEY = args.only, args.scenario, args.claim
     PRICES = tuple(float(p) for p in args.prices.split(",") if p)
     seeds = SEEDS[: args.seeds]
     if args.seed_list:
@@ -388,6 +404,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "variants": attention_variants,
         "dual": dual,
         "breakeven": breakeven,
+        "claim": claim,
     }[args.part](seeds, args.workers, extra)
 
 
