@@ -238,8 +238,7 @@ def table(results, key: str, years: list[int]) -> str:
     lines = [f"\n{key}", "year | " + " | ".join(arms) + " | open-same ± SE"]
     for y in years:
         vals = {
-            a: np.array([results[a][s][y].get(key, 0.0) for s in sorted(results[a])])
-            for a in arms
+            a: np.array([results[a][s][y].get(key, 0.0) for s in sorted(results[a])]) for a in arms
         }
         d = vals["open"] - vals["same"]
         se = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else float("nan")
@@ -319,11 +318,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--years", default="1,2,3,4,5,6,8,10")
     ap.add_argument("--save", default="", help="write the rows to this .npz-free JSON file")
+    ap.add_argument(
+        "--newcomer-invites", action="store_true", help="newcomers join the team's tool"
+    )
     a = ap.parse_args(argv)
     seeds = _parse_seeds(a.seeds)
     assert all(101 <= s <= 120 for s in seeds), "tuning seeds 101-120 only"
     arms = a.arms.split(",")
-    extra = {"purchaser_openness": a.purchaser_openness}
+    extra = {"purchaser_openness": a.purchaser_openness, "newcomer_invites": a.newcomer_invites}
     jobs = [(arm, s, extra) for s in seeds for arm in arms]
     results: dict[str, dict[int, list]] = {arm: {} for arm in arms}
     ctx = multiprocessing.get_context("fork")
@@ -336,8 +338,10 @@ def main(argv: list[str] | None = None) -> None:
         with open(a.save, "w") as f:
             json.dump({arm: {str(s): r for s, r in d.items()} for arm, d in results.items()}, f)
     years = [int(y) for y in a.years.split(",")]
-    print(f"seeds {seeds[0]}-{seeds[-1]} ({len(seeds)}), {extra}, arms: " + ", ".join(
-        f"{k} = {v[0]} {v[1] or ''}" for k, v in ARMS.items()))
+    print(
+        f"seeds {seeds[0]}-{seeds[-1]} ({len(seeds)}), {extra}, arms: "
+        + ", ".join(f"{k} = {v[0]} {v[1] or ''}" for k, v in ARMS.items())
+    )
     for key in KEYS:
         print(table(results, key, years))
 
