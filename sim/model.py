@@ -320,14 +320,18 @@ class MarketModel(mesa.Model):
             return
         outbound, inbound_hazard = opening_hazards(self)
         k = len(enterprises)
+        effort = 1.0 if inbound else self.rng.random(k)
+        hazard = (inbound_hazard if inbound else outbound)[enterprises]
+        if not inbound and self.effort_pace_weight > 0:
+            hazard = selling.paced_hazard(hazard, effort, float(self.effort_pace_weight))
         ids = self.pipeline.add(
             enterprise=enterprises,
             vendor=vendors,
             stage=2 if inbound else 0,
             opened=self.steps,
-            effort=1.0 if inbound else self.rng.random(k),
+            effort=effort,
             inbound=inbound,
-            hazard=(inbound_hazard if inbound else outbound)[enterprises],
+            hazard=hazard,
         )
         self.opp_at[enterprises, vendors] = ids
         self.step_opportunities += k

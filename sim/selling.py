@@ -212,6 +212,21 @@ def stage_hazard(model: MarketModel, enterprises: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, N_STAGES / np.maximum(cycle, 1.0))
 
 
+def paced_hazard(hazard: np.ndarray, effort: np.ndarray, weight: float) -> np.ndarray:
+    """An outbound deal's stage hazard set by its prospect's effort (seed 002), capped at 1.
+
+    ``hazard * (1 + w (2 effort - 1)) * m`` with ``m = E[1 / (1 + w (2U - 1))] =
+    ln((1 + w) / (1 - w)) / (2 w)`` over a uniform effort ``U``: a prospect who makes
+    little effort ("if you call five times before the prospect returns your call that is
+    not equality") moves slowly and holds the rep's capacity longer, an engaged one
+    moves fast, and a deal of unknown effort still stays ``sales_cycle_weeks`` on
+    average (the calibrated cycle). Qualification then frees capacity: a dropped
+    prospect was a slow one. ``w = 0`` is the reference (the caller skips this).
+    """
+    mean_stay = np.log((1.0 + weight) / (1.0 - weight)) / (2.0 * weight)
+    return np.minimum(1.0, hazard * (1.0 + weight * (2.0 * effort - 1.0)) * mean_stay)
+
+
 def advance_pipeline(model: MarketModel) -> None:
     """Move opportunities through identify, qualify, sell, close (seed 004), and resolve them.
 

@@ -1,0 +1,83 @@
+"""The claims with the purchaser's generation off and on, on tuning seeds (issue 16, point 7).
+
+Runs claims of :mod:`experiments.claim_list` through :func:`experiments.claims.run_claims`
+with ``purchaser_openness`` forced to 0 (the model before the change) and to 1 (the
+default market's value after it) on every run, and prints each claim's arms, paired
+effect ± SE with the mechanism on and off, and whether it holds and vanishes.
+
+    PYTHONPATH=. python -m experiments.investigations.generational_change_claims \\
+        --claims generational_change --seeds 101-120
+
+``--conditions on`` runs the mechanism-on arms only (the direction of a claim). Tuning
+seeds 101-120 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from experiments.claim_list import CLAIMS
+from experiments.claims import run_claims
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--claims", default="generational_change", help="claim keys, comma-separated")
+    ap.add_argument("--seeds", default="101-120")
+    ap.add_argument("--values", default="0,1", help="purchaser_openness values to compare")
+    ap.add_argument("--conditions", default="on,off")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--n-enterprises", type=int, default=0, help="a smaller market (0: the claim's)"
+    )
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        help="a further override on every run, name=value (a diagnosis, not a proposal)",
+    )
+    a = ap.parse_args(argv)
+    lo, hi = (int(x) for x in a.seeds.split("-"))
+    seeds = list(range(lo, hi + 1))
+    assert lo >= 101 and hi <= 120, "tuning seeds 101-120 only"
+    keys = a.claims.split(",")
+    claims = [c for c in CLAIMS if c.key in keys]
+    conditions = tuple(a.conditions.split(","))
+    for value in (float(v) for v in a.values.split(",")):
+        size = {"purchaser_openness": value}
+        if a.n_enterprises:
+            size["n_enterprises"] = a.n_enterprises
+        for item in a.set:
+            name, _, text = item.partition("=")
+            size[name] = _value(text)
+        t = time.time()
+        results = run_claims(claims, seeds, size=size, workers=a.workers, conditions=conditions)
+        print(f"\npurchaser_openness = {value} ({time.time() - t:.0f} s, seeds {lo}-{hi}, {size})")
+        for r in results:
+            if "off" in conditions:
+                print(f"- {r}")
+            else:
+                c = r.claim
+                ok = (r.on.mean > 0) == (c.expected_sign > 0)
+                print(
+                    f"- {c.key}: {c.left.label} {r.arm_mean('left'):.4g} vs {c.right.label} "
+                    f"{r.arm_mean('right'):.4g}; effect {r.on}; expected sign "
+                    f"{c.expected_sign:+d}: {'right direction' if ok else 'WRONG direction'}"
+                )
+            for m in r.claim.secondary:
+                print(f"    {m.name}: {r.effect('on', m.name)}")
+
+
+def _value(text: str):
+    """``"0.5"`` -> 0.5, ``"true"`` -> True, else the text."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    try:
+        return float(text) if "." in text else int(text)
+    except ValueError:
+        return text
+
+
+if __name__ == "__main__":
+    main()
