@@ -25,6 +25,8 @@ from collections import Counter
 
 import numpy as np
 
+from experiments.investigations import parse_seeds
+
 ARMS = {
     "open": ("generational_shift", {}),
     "same": ("same_generation", {}),
@@ -214,13 +216,6 @@ def run_one(args: tuple) -> tuple[str, int, list[dict[str, float]]]:
     return arm, seed, rows
 
 
-def _parse_seeds(text: str) -> list[int]:
-    if "-" in text:
-        a, b = text.split("-")
-        return list(range(int(a), int(b) + 1))
-    return [int(s) for s in text.split(",")]
-
-
 def _fmt(x: float) -> str:
     a = abs(x)
     if a >= 1e6:
@@ -322,7 +317,7 @@ def main(argv: list[str] | None = None) -> None:
         "--newcomer-invites", action="store_true", help="newcomers join the team's tool"
     )
     a = ap.parse_args(argv)
-    seeds = _parse_seeds(a.seeds)
+    seeds = parse_seeds(a.seeds)
     assert all(101 <= s <= 120 for s in seeds), "tuning seeds 101-120 only"
     arms = a.arms.split(",")
     extra = {"purchaser_openness": a.purchaser_openness, "newcomer_invites": a.newcomer_invites}

@@ -23,6 +23,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
+from experiments.investigations import parse_seeds
+
 QUAL_ARMS = {  # careful_qualification: lever x mechanism switch (effort_win_weight)
     "q0.5": {"qualification": 0.5},
     "q0": {"qualification": 0.0},
@@ -143,13 +145,6 @@ def table(title: str, rows: list[tuple[str, list[str]]], head: list[str]) -> Non
     print("|" + " --- |" * len(head))
     for name, cells in rows:
         print(f"| {name} | " + " | ".join(cells) + " |")
-
-
-def parse_seeds(text: str) -> list[int]:
-    if "-" in text:
-        a, b = text.split("-")
-        return list(range(int(a), int(b) + 1))
-    return [int(s) for s in text.split(",")]
 
 
 def parse_sets(items: list[str]) -> dict:

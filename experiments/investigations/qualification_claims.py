@@ -15,7 +15,8 @@ import time
 
 from experiments.claim_list import CLAIMS
 from experiments.claims import run_claims
-from experiments.investigations.qualification import parse_seeds, parse_sets
+from experiments.investigations import parse_seeds
+from experiments.investigations.qualification import parse_sets
 
 
 def main() -> None:
