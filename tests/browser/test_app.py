@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.charts import chart_eval
+
 pytestmark = pytest.mark.browser
 
 WEEK = re.compile(r"Week (\d+) of \d+")
@@ -32,9 +34,10 @@ def week(page) -> int:
 
 def series(page, chart: str) -> list[dict]:
     """The series (name, number of points) ECharts is drawing in one chart."""
-    return page.eval_on_selector(
-        f"[data-chart={chart}] .sw-chart-canvas",
-        "el => el.__swChart.getOption().series.map(s => ({name: s.name, n: (s.data || []).length,"
+    return chart_eval(
+        page,
+        chart,
+        "c => c.getOption().series.map(s => ({name: s.name, n: (s.data || []).length,"
         " data: s.data}))",
     )
 
@@ -76,10 +79,7 @@ def test_step_advances_counter_and_charts(page):
     for n in range(1, 4):
         page.get_by_role("button", name="Step").click()
         expect(page.locator(".sw-step")).to_have_text(re.compile(rf"Week {n} of"))
-    page.wait_for_function(
-        "() => document.querySelector('[data-chart=predator_prey] .sw-chart-canvas')"
-        ".__swChart.getOption().series[0].data.length === 4"
-    )
+    chart_eval(page, "predator_prey", "c => c.getOption().series[0].data.length === 4", until=True)
     after = series(page, "predator_prey")
     assert [s["n"] for s in before] == [1, 1, 1]
     assert [s["n"] for s in after] == [4, 4, 4]

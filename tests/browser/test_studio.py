@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.charts import chart_eval, chart_option
 from tests.browser.conftest import ARTIFACTS, SERVER_LOG, PageProblems
 
 pytestmark = pytest.mark.browser
@@ -47,10 +48,7 @@ def test_kpi_cards_update_on_step(page):
     # my company is marked in the table, the legends and the ARR chart
     expect(page.locator(".sw-vendor-table tbody tr", has_text="V00 (you)")).to_have_count(1)
     page.locator("[data-chart=adoption_by_vendor][data-rendered]").wait_for()
-    names = page.eval_on_selector(
-        "[data-chart=arr_by_strategy] .sw-chart-canvas",
-        "el => el.__swChart.getOption().series.map(s => s.name)",
-    )
+    names = chart_eval(page, "arr_by_strategy", "c => c.getOption().series.map(s => s.name)")
     assert "my company" in names
 
 
@@ -127,15 +125,13 @@ def test_decide_runs_a_study_and_shows_the_verdict(page):
     expect(page.locator(".sw-decide-table tbody tr")).to_have_count(3)
     for chart in ("decide_arr", "decide_cash", "decide_survival"):
         page.locator(f"[data-chart={chart}][data-rendered]").wait_for()
-    names = page.eval_on_selector(
-        "[data-chart=decide_arr] .sw-chart-canvas",
-        "el => el.__swChart.getOption().series.map(s => [s.name, s.data.length])",
+    names = chart_eval(
+        page, "decide_arr", "c => c.getOption().series.map(s => [s.name, s.data.length])"
     )
     assert [n for n, _ in names][2::3] == ["bottoms-up", "direct", "hybrid"]
     assert {k for _, k in names} == {21}
-    bars = page.eval_on_selector(
-        "[data-chart=decide_survival] .sw-chart-canvas",
-        "el => el.__swChart.getOption().series[0].data.map(d => d.value)",
+    bars = chart_eval(
+        page, "decide_survival", "c => c.getOption().series[0].data.map(d => d.value)"
     )
     assert len(bars) == 3 and all(0 <= b <= 100 for b in bars)
 
@@ -165,9 +161,10 @@ def test_decide_refuses_bad_options(page):
 def test_market_map_tooltip_and_legend(page):
     page.locator("[data-chart=market_map][data-rendered]").wait_for()
     page.locator("[data-chart=market_map]").scroll_into_view_if_needed()
-    page.eval_on_selector(
-        "[data-chart=market_map] .sw-chart-canvas",
-        """el => { const c = el.__swChart; let best = null;
+    chart_eval(
+        page,
+        "market_map",
+        """c => { let best = null;
           c.getOption().series.forEach((s, si) => s.data.forEach((d, di) => {
             if (!best || d.value[0] < best[2]) best = [si, di, d.value[0]]; }));
           c.dispatchAction({type: 'showTip', seriesIndex: best[0], dataIndex: best[1]}); }""",
@@ -178,14 +175,13 @@ def test_market_map_tooltip_and_legend(page):
     chart = page.locator("[data-chart=market_map]").bounding_box()
     box = tip.bounding_box()
     assert box["x"] >= chart["x"] - 1 and box["x"] + box["width"] <= chart["x"] + chart["width"] + 1
-    option = page.eval_on_selector(
-        "[data-chart=market_map] .sw-chart-canvas", "el => el.__swChart.getOption()"
-    )
+    option = chart_option(page, "market_map")
     assert "on-premise only (dashed border)" in [s["name"] for s in option["series"]]
     # no two bubbles overlap (pixel sizes and positions share the fixed plot square)
-    overlaps = page.eval_on_selector(
-        "[data-chart=market_map] .sw-chart-canvas",
-        """el => { const c = el.__swChart; const pts = [];
+    overlaps = chart_eval(
+        page,
+        "market_map",
+        """c => { const pts = [];
           c.getOption().series.forEach((s, si) => s.data.forEach(d => {
             const p = c.convertToPixel({seriesIndex: si}, [d.value[0], d.value[1]]);
             pts.push([p[0], p[1], d.symbolSize / 2]); }));
@@ -244,7 +240,8 @@ def test_arr_legend_lists_only_strategies_present(page):
     page.get_by_role("option", name="DataStax sells Cassandra direct").click()
     page.wait_for_function(
         "want => { const el = document.querySelector('[data-chart=arr_by_strategy] .sw-chart-canvas');"
-        " const names = el.__swChart.getOption().series.map(s => s.name).sort();"
+        " const c = el && el.__swChart; const o = c && !c.isDisposed() && c.getOption();"
+        " const names = o ? o.series.map(s => s.name).sort() : null;"
         " return JSON.stringify(names) === JSON.stringify(want); }",
         arg=played,
     )
