@@ -17,9 +17,10 @@ import secrets
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a table is read: the CLI starts without it
+    import pandas as pd
 
 SUFFIXES = (".parquet", ".csv")
 METADATA_KEY = "salesweb"
@@ -197,6 +198,8 @@ def _backup(target: Path) -> Path | None:
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a table written by :func:`write_table`."""
+    import pandas as pd
+
     path = Path(path)
     if path.suffix == ".parquet":
         return pd.read_parquet(path)

@@ -73,7 +73,12 @@ def study(
         _study(scenario, option, seeds, steps, seed, set_, workers, out, quiet, objective,
                min_survival, pool, start)  # fmt: skip
     except BaseException:
-        if pool is not None:  # an input error: say it now, not after the workers warm up
+        # an input error: say it now, not after the forkserver's imports and the workers
+        # (a worker being started waits for them, and so would the shutdown)
+        from experiments.study_pool import stop_forkserver
+
+        stop_forkserver()
+        if pool is not None:
             pool.shutdown(kill=True)
         raise
     if pool is not None:
