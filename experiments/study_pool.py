@@ -92,13 +92,14 @@ def start_forkserver() -> None:
 def stop_forkserver() -> None:
     """Kill this process's forkserver now: ``salesweb study`` stopped on an input error.
 
-    The forkserver :func:`start_forkserver` began inherits the command's standard output
-    and error, so a caller that reads them to the end (a pipe, ``subprocess.run`` with
-    ``capture_output``) would wait for the forkserver's imports, about 4 s, after the
-    one error line was printed (measured: 5-7 s for ``salesweb study --seed -1`` before,
-    1.5 s after). No pool uses it then. The process is not reaped here: should this
-    process start another pool, ``forkserver.ensure_running`` finds it dead, reaps it
-    and starts a new one.
+    While the forkserver :func:`start_forkserver` began is still importing the model, a
+    worker the pool is starting waits for it, and the pool's shutdown waits for that
+    worker; the forkserver also holds the command's output open (it inherits it). So
+    the command ended seconds after its one error line (measured with
+    ``/usr/bin/time salesweb study --option "x: strategy=direct" --seed -1``: 5-7 s
+    before, 2.2 s after). Call it before the pool's shutdown; no pool uses it then.
+    The process is not reaped here: should this process start another pool,
+    ``forkserver.ensure_running`` finds it dead, reaps it and starts a new one.
     """
     import signal
     from multiprocessing import forkserver

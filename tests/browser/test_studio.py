@@ -4,6 +4,7 @@ the copied scenario file, the phone layout and the explorer fixes of issue 10.""
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -238,12 +239,12 @@ def test_arr_legend_lists_only_strategies_present(page):
     assert len(played) < 4  # the preset leaves out a strategy
     page.locator(".sw-scenario").click()
     page.get_by_role("option", name="DataStax sells Cassandra direct").click()
-    page.wait_for_function(
-        "want => { const el = document.querySelector('[data-chart=arr_by_strategy] .sw-chart-canvas');"
-        " const c = el && el.__swChart; const o = c && !c.isDisposed() && c.getOption();"
-        " const names = o ? o.series.map(s => s.name).sort() : null;"
-        " return JSON.stringify(names) === JSON.stringify(want); }",
-        arg=played,
+    want = json.dumps(json.dumps(played, separators=(",", ":")))  # as JSON.stringify writes it
+    chart_eval(
+        page,
+        "arr_by_strategy",
+        f"c => JSON.stringify(c.getOption().series.map(s => s.name).sort()) === {want}",
+        until=True,
     )
 
 
