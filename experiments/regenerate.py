@@ -83,14 +83,27 @@ def set_aside(step: Step, root: Path, out: Path) -> None:
             os.replace(src, dst)
 
 
-def unwritten(step: Step, root: Path, since_ns: int) -> list[str]:
-    """The files of ``step.writes`` not rewritten since ``since_ns``."""
-    missing = []
+def signatures(step: Step, root: Path) -> dict[str, tuple[int, int, int] | None]:
+    """Each file of ``step.writes`` as (inode, mtime in ns, size), or None if absent.
+
+    Compared before and after a step instead of an mtime against the step's start: the
+    file system stamps files with a coarse clock (a few milliseconds), so a page written
+    in the tick the step started looked rewritten (CI saw it in
+    tests/test_regenerate.py). A page written whole is a new file (a new inode), one
+    written in place a later mtime or another size.
+    """
+    found: dict[str, tuple[int, int, int] | None] = {}
     for name in step.writes:
         path = root / name
-        if not path.is_file() or path.stat().st_mtime_ns < since_ns:
-            missing.append(name)
-    return missing
+        st = path.stat() if path.is_file() else None
+        found[name] = None if st is None else (st.st_ino, st.st_mtime_ns, st.st_size)
+    return found
+
+
+def unwritten(step: Step, root: Path, before: dict[str, tuple[int, int, int] | None]) -> list[str]:
+    """The files of ``step.writes`` absent now or unchanged since ``before`` (:func:`signatures`)."""
+    now = signatures(step, root)
+    return [name for name in step.writes if now[name] is None or now[name] == before[name]]
 
 
 def run_one(step: Step, root: Path, log: Path) -> int:
@@ -150,12 +163,10 @@ def _attempt(step, head, fingerprint, root, out, provenance, state, made_at, don
     log = out / "logs" / f"{step.name}-{now().replace(':', '')}.log"
     echo(f"{head}: `{step.command}` (about {step.seconds / 60:.0f} min), log {log}")
     set_aside(step, root, out)
-    marker = out / ".started"  # the file system's clock, the one that stamps the pages
-    marker.touch()
-    since, started = marker.stat().st_mtime_ns, time.perf_counter()
+    before, started = signatures(step, root), time.perf_counter()
     code = run_one(step, root, log)
     seconds = time.perf_counter() - started
-    missing = unwritten(step, root, since)
+    missing = unwritten(step, root, before)
     ok = (code == 0 or (code == 1 and step.findings_exit)) and not missing
     state.record(step.name, ok=ok, exit=code, fingerprint=fingerprint, seconds=round(seconds, 1),
                  log=str(log))  # fmt: skip
