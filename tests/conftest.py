@@ -65,6 +65,26 @@ SHARED_WORKER = {
     "claims": ("tests/test_claims.py", "tests/test_claim_standard.py"),
     "browser": ("tests/browser/",),
 }
+ONE_WORKER_MODULES = (
+    "tests/test_preset_stories.py",  # ``stories``: every preset's story, 68 s a worker
+    "tests/test_lever_response.py",  # ``directions``: every lever at test size, 34-41 s
+    "tests/test_theory.py",  # ``pp_results`` and ``bass_results``: 48 s and 8 s
+    "tests/test_sweep_sensitivity.py",  # ``common``: a Sobol' sweep, 11 s
+    "tests/test_company_checks.py",  # ``tiny``: the company checks at a tiny size
+    "tests/test_mechanisms.py",  # ``market``: three years of a market, checked each step
+)
+"""Modules whose tests share a costly module-scoped fixture: each module is kept on one
+worker, so its fixture is made once, not once per worker. The seconds are setup times
+of CI's log of 2026-12-05, where the first three were each made on both workers."""
+
+
+def worker_scope(nodeid: str) -> str:
+    """The unit the scheduler hands to one worker: a group, a module, or the test."""
+    for group, prefixes in SHARED_WORKER.items():
+        if nodeid.startswith(prefixes):
+            return group
+    module = nodeid.split("::", 1)[0]
+    return module if module in ONE_WORKER_MODULES else nodeid
 
 
 @pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: unknown without xdist
@@ -72,12 +92,10 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     class SharedWorkerScheduling(LoadScopeScheduling):
-        """Every test on its own, but the groups of SHARED_WORKER each on one worker."""
+        """Every test on its own, but each group of SHARED_WORKER and each module of
+        ONE_WORKER_MODULES on one worker."""
 
         def _split_scope(self, nodeid: str) -> str:
-            for group, prefixes in SHARED_WORKER.items():
-                if nodeid.startswith(prefixes):
-                    return group
-            return nodeid
+            return worker_scope(nodeid)
 
     return SharedWorkerScheduling(config, log)
