@@ -126,17 +126,38 @@ def calibration_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def calibration_report(table: pd.DataFrame, scenario: str, first: int, last: int) -> str:
-    """The page ``salesweb calibrate --out`` writes: how it was made, then the table."""
+TUNING_SEEDS = range(101, 121)
+"""The seeds the defaults were tuned on; a report on any of them says so."""
+
+
+def calibration_report(
+    table: pd.DataFrame,
+    scenario: str,
+    first: int,
+    last: int,
+    out: str = "docs/validation/calibration.md",
+) -> str:
+    """The page ``salesweb calibrate --out`` writes: how it was made, then the table.
+
+    ``out`` is the file the page goes to, named in the command that remakes it. A run
+    on tuning seeds says it is a tuning check: the defaults were chosen on those seeds.
+    """
     in_band = [r["in_band"] for _, r in table.iterrows() if r["in_band"] is not None]
+    tuned = [s for s in range(first, last + 1) if s in TUNING_SEEDS]
+    seeds_note = (
+        "The defaults were tuned on seeds 101-120, never on these."
+        if not tuned
+        else f"Seeds {tuned[0]}-{tuned[-1]} are among those the defaults were tuned on "
+        "(101-120): this is a tuning check, not a report."
+    )
+    market = "the default market" if scenario == "default" else f"`{scenario}`"
     return (
-        "# Calibration of the default market\n\n"
+        f"# Calibration of {market}\n\n"
         f"Written by `salesweb calibrate --scenario {scenario} --seeds {last - first + 1} "
-        f"--first-seed {first} --out docs/validation/calibration.md`: the `{scenario}` "
+        f"--first-seed {first} --out {out}`: the `{scenario}` "
         f"scenario on seeds {first}-{last}, each output averaged over weeks "
         f"{WINDOW[0]}-{WINDOW[1]} (new ACV per rep-year over weeks {REP_WINDOW[0]}-"
-        f"{REP_WINDOW[1]}), then the mean and its standard error over seeds. The defaults "
-        "were tuned on seeds 101-120, never on these.\n\n"
+        f"{REP_WINDOW[1]}), then the mean and its standard error over seeds. {seeds_note}\n\n"
         f"{sum(in_band)} of {len(in_band)} outputs are in their band.\n\n"
         + calibration_markdown(table)
         + "\n"

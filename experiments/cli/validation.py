@@ -95,7 +95,7 @@ def calibrate(
         )
     console.print(out)
     if out_file is not None:
-        text = calibration_report(table, scenario, first_seed, last)
+        text = calibration_report(table, scenario, first_seed, last, out_file.as_posix())
         try:
             write_text(out_file, text)
         except OSError as exc:
