@@ -9,8 +9,9 @@ aside before it runs, so nothing of an older engine is reused) and its wall time
 ``tests/test_regenerate_manifest.py`` fails when a page quotes a command no step runs,
 or a file in ``docs/validation`` is written by none.
 
-Wall times (``seconds``) are on this two-core machine, shared: where the page or the
-commit that made it reports one, that figure (``time_from`` says which); otherwise an
+Wall times (``seconds``) are on this two-core machine, shared: where a regeneration,
+the page or the commit that made it reports one, that figure (``time_from`` says which;
+the eight steps remade on 2026-12-05 ran in a third to a half of their older figures); otherwise an
 estimate from the runs the step makes (``time_from`` starts with ``estimate``).
 """
 
@@ -61,7 +62,7 @@ MANIFEST: tuple[Step, ...] = (
         "validate", "salesweb validate --seeds 12 --out docs/validation",
         _in(VALIDATION, "validation.md", "bass.png", "predator_prey.png",
             "predator_prey_scenario.png", "networks.png"),
-        60, "estimate: experiments/cli/base.py, 12 seeds take about a minute",
+        182, "salesweb regenerate on 2026-12-05 (this host, a browser probe beside it): 182 s",
         quoted=("salesweb validate --seeds 12",), findings_exit=True,
         then="copy docs/validation/predator_prey_scenario.png to "
         "docs/img/predator_prey_validation.png (the README's chart)",
@@ -70,13 +71,12 @@ MANIFEST: tuple[Step, ...] = (
         "calibrate",
         "salesweb calibrate --scenario default --seeds 20 --first-seed 1001 "
         "--out docs/validation/calibration.md",
-        _in(VALIDATION, "calibration.md"), 60,
-        "estimate: 20 default runs of 260 weeks, about 2 s each, one process",
+        _in(VALIDATION, "calibration.md"), 20, "salesweb regenerate on 2026-12-05: 19.6 s",
     ),
     Step(
         "cycle", "salesweb cycle",
         _in(VALIDATION, "sales_web_cycle.md", "sales_web_cycle.png", "sales_web_recovery.png"),
-        300, "estimate: 2 arms x 20 seeds x 520 weeks and 4 recovery runs",
+        93, "salesweb regenerate on 2026-12-05: 93 s",
     ),
     Step(
         "claims", "salesweb claims --seeds 40",
@@ -91,13 +91,14 @@ MANIFEST: tuple[Step, ...] = (
     ),
     Step(
         "claims-breakeven", "salesweb claims --breakeven --seeds 20",
-        _in(VALIDATION, "dual_motion_breakeven.md"), 600,
-        "estimate: 7 prices x 2 arms x 20 seeds of dual_motion",
+        _in(VALIDATION, "dual_motion_breakeven.md"), 112,
+        "salesweb regenerate on 2026-12-05: 112 s",
     ),
     Step(
         "levers", "salesweb levers --seeds 10 --weeks 260",
         _in(VALIDATION, "levers.md", "levers.parquet", *(f"levers_{n}.png" for n in LEVER_NAMES)),
-        1847, "page: 1847 s", findings_exit=True,
+        513, "salesweb regenerate on 2026-12-05 (a calibration beside it): 513 s",
+        findings_exit=True,
     ),
     Step(
         "map", "salesweb map --seeds 20 --weeks 260",
@@ -114,13 +115,12 @@ MANIFEST: tuple[Step, ...] = (
     Step(
         "discover", "python experiments/discover_example.py",
         ("docs/sweeps.md", "docs/img/discover_winner_map.png", "docs/img/discover_peeling.png"),
-        120, "estimate: 80 runs of a small two-year market, then PRIM and CART",
+        58, "salesweb regenerate on 2026-12-05: 58 s",
         after=("map",), scratch=("runs/discover_example",),
     ),
     Step(
         "sensitivity-inert", "python experiments/sensitivity_inert.py --doc",
-        ("docs/sweeps.md",), 120,
-        "estimate: its docstring, about 200 runs per seeding, a minute on two idle cores",
+        ("docs/sweeps.md",), 69, "salesweb regenerate on 2026-12-05 (a test run beside it): 69 s",
     ),
     Step(
         "readme-study", "python -m experiments.cli.readme_study",
@@ -156,8 +156,7 @@ MANIFEST: tuple[Step, ...] = (
     ),
     Step(
         "bench", "salesweb bench --ten-million 10 --json benchmarks/bench.json",
-        ("benchmarks/bench.json",), 600,
-        "estimate: the peer, the markets, 6 timed studies, ten million employees built",
+        ("benchmarks/bench.json",), 366, "salesweb regenerate on 2026-12-05, quiet: 366 s",
     ),
     Step(
         "bench-targets", "python -m experiments.bench_targets",
