@@ -42,14 +42,15 @@ run: $(STAMP)
 simulate: $(STAMP)
 	$(VENV)/bin/salesweb simulate --scenario default
 
+# one run on TEST_WORKERS + 1 workers: the browser tests, which wait on the page more than
+# they compute, all go to one of them (one app server, one Chromium: tests/conftest.py)
+# while the others take the rest. Splitting the browser tests over two workers does not
+# work (tried on 2026-12-05: each worker's app server ran its own study pool, the load
+# average reached 19 and 14 of the first 27 tests failed or errored)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --ignore=tests/browser
-	@# alone: a busy second core makes clicks race re-renders; on two workers (tried on
-	@# 2026-12-05) each worker's app server ran its own study pool, the load average reached
-	@# 19 and 14 of the first 27 tests failed or errored
-	$(VENV)/bin/python -m pytest tests/browser
+	$(VENV)/bin/python -m pytest -n $$(( $(TEST_WORKERS) + 1 ))
 
 # the quick pass while working: everything but the statistical (slow) and browser tests
 test-quick: $(STAMP)
@@ -75,7 +76,7 @@ bench-guard: $(STAMP)
 bench-sweep: $(STAMP)
 	$(VENV)/bin/python experiments/bench_sweep.py
 
-# every seeded page of the docs, remade in order (about 4.4 h; resumes where it stopped):
+# every seeded page of the docs, remade in order (about 3.7 h; resumes where it stopped):
 # docs/architecture.md "Remaking the seeded pages"; `salesweb regenerate --list` lists them
 validation: $(STAMP)
 	$(VENV)/bin/salesweb regenerate

@@ -76,7 +76,8 @@ def test_cancel_says_cancelled_and_greys_the_old_result(page):
     progress = page.locator(".sw-decide-progress")
     expect(progress).to_contain_text(re.compile(r"(^Starting.*0%|Running: [0-9]%)"))
     first = progress.inner_text()
-    expect(progress).not_to_have_text(first, timeout=3_000)  # moves within about a second
+    # it moves (within about a second when the machine is quiet; tests never fail on time)
+    expect(progress).not_to_have_text(first, timeout=15_000)
     page.get_by_role("button", name="Cancel").click()
     expect(page.locator(".sw-decide-note")).to_contain_text("Cancelled")
     expect(page.locator(".sw-decide-stale")).to_contain_text("Cancelled")
