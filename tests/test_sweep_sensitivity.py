@@ -35,6 +35,9 @@ def _spec(kind: str = "sobol", samples: int = 8, **sweep):
                 "marketing_reach": {"low": 0.0005, "high": 0.02},
             },
             "keep": {"series": False},
+            # the report charts these two, not the ~30 outputs a run has (each panel of
+            # a report figure costs about 0.25 s of Matplotlib on the CI host)
+            "report": {"outputs": list(OUTPUTS)},
         }
     )
 
