@@ -234,13 +234,21 @@ _AT_TEST_SIZE = (
     "measured on this commit: does not hold at test size (150 enterprises, 3 vendors, 156 "
     "weeks, 4 seeds); the full-size response is in docs/validation/levers.md"
 )
+_OVERHIRED = (
+    _AT_TEST_SIZE + ". Measured on 2026-12-05: a direct company launched with 12 reps runs "
+    "out of cash in 2 of the 4 seeds here (rep spend 1.7M against 0.3-0.8M with one rep; "
+    "the small market cannot feed 12 reps), so its customers and ARR at the horizon are 0; "
+    "at full size all 10 seeds survive and win more"
+)
+_NO_NRR_BASE = (
+    _AT_TEST_SIZE + ". Measured on 2026-12-05: at quality 0.3 the hybrid ends with 0-11k "
+    "of ARR, and its cohort of a year before is under the minimum base (sim/kpis.py) in "
+    "all 4 seeds, so its net revenue retention is undefined and the direction unread"
+)
 KNOWN_FAILING = {
-    (lever, outcome): _AT_TEST_SIZE
-    for lever, outcome in (
-        ("quality", "nrr"),
-        ("initial_reps", "customers"),
-        ("initial_reps", "arr"),
-    )
+    ("quality", "nrr"): _NO_NRR_BASE,
+    ("initial_reps", "customers"): _OVERHIRED,
+    ("initial_reps", "arr"): _OVERHIRED,
 }
 """Directions that fail on the model of this commit at test size. Strict: when a model
 change makes one hold, its XPASS fails the suite, and the entry is to be deleted."""
