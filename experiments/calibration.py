@@ -144,11 +144,12 @@ def calibration_report(
     """
     in_band = [r["in_band"] for _, r in table.iterrows() if r["in_band"] is not None]
     tuned = [s for s in range(first, last + 1) if s in TUNING_SEEDS]
+    span = f"{TUNING_SEEDS[0]}-{TUNING_SEEDS[-1]}"
     seeds_note = (
-        "The defaults were tuned on seeds 101-120, never on these."
+        f"The defaults were tuned on seeds {span}, never on these."
         if not tuned
         else f"Seeds {tuned[0]}-{tuned[-1]} are among those the defaults were tuned on "
-        "(101-120): this is a tuning check, not a report."
+        f"({span}): this is a tuning check, not a report."
     )
     market = "the default market" if scenario == "default" else f"`{scenario}`"
     return (
