@@ -29,9 +29,13 @@ $(PY):
 	echo "using $$found ($$($$found --version))"; \
 	$$found -m venv $(VENV)
 
+# uv installs the same versions as pip (checked against `pip freeze` on 2026-12-05) in
+# 91 s instead of 246 s on a fresh machine with no cache; it does not read pip's config,
+# so where it fails (a private index only pip knows) pip does the install.
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[gui,research,test]'
+	$(PY) -m pip install --quiet --upgrade pip uv
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[gui,research,test]' \
+	  || $(PY) -m pip install --quiet -e '.[gui,research,test]'
 	@touch $(STAMP)
 
 install: $(STAMP)
