@@ -242,10 +242,13 @@ def default_outputs() -> dict[str, float]:
     return _calibrated({})
 
 
-NEEDED: dict[tuple[str, object], str] = {}
-"""Conditions measured out of band (an expected failure, with the numbers). None today:
-``user_is_buyer = 1`` keeps the default market of virality 0.0025 in its bands at seeds
-1-3 (it did not on the default of virality 0.0015: freemium conversion 0.22)."""
+NEEDED: dict[tuple[str, object], str] = {
+    ("user_is_buyer", 1.0): "measured on 2026-12-05: where every purchaser comes, self-serve "
+    "conversion is 0.227 at seeds 1-3 (the default 0.108, band 0.02-0.10) and 0.217 +- 0.010 "
+    "on tuning seeds 101-120; until this date the test read only the bands the default "
+    "held at seeds 1-3 and missed it. The viral claims' market is not a calibrated one",
+}
+"""Conditions measured out of band (an expected failure, with the numbers)."""
 
 
 @pytest.mark.slow
@@ -268,6 +271,13 @@ def test_a_needed_condition_keeps_the_calibrated_outputs_in_their_bands(
         f"{b.column} {got[b.column]:.3g} (default {default_outputs[b.column]:.3g}, band "
         f"{b.low:g}-{b.high:g})"
         for b in BANDS
-        if b.low <= default_outputs[b.column] <= b.high and not b.low <= got[b.column] <= b.high
+        if _outside(b, got[b.column]) > _outside(b, default_outputs[b.column])
     ]
     assert out == [], f"default market with {name} = {value}: " + "; ".join(out)
+
+
+def _outside(band, value: float) -> float:
+    """How far ``value`` lies outside ``band`` (0 inside). Three seeds are noisy, so the
+    default itself may sit just outside a band it holds over 20 seeds; the condition must
+    then be no further out, rather than the band being left unread."""
+    return max(band.low - value, value - band.high, 0.0)
