@@ -133,11 +133,17 @@ MANIFEST: tuple[Step, ...] = (
         ),
     ),
     Step(
+        "fit-examples", "python -m experiments.fit.examples",
+        ("experiments/fit/examples/example_history.csv", "experiments/fit/examples/template.csv"),
+        5, "measured on 2026-12-05: 5 s",
+    ),
+    Step(
         "fit-docs", "python -m experiments.fit_docs",
         ("docs/fit.md", "docs/optimize.md", "docs/img/fit-example.png",
          "docs/img/fit-forecast.png", "docs/img/optimize-convergence.png",
          "docs/img/optimize-importance.png"),
         212, "page: the three examples print 160 s, 25 s and 27 s",
+        after=("fit-examples",),
         scratch=("runs/fit-example", "runs/optimize-example", "runs/optimize-from-fit"),
     ),
     Step(

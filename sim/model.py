@@ -323,7 +323,9 @@ class MarketModel(mesa.Model):
         effort = 1.0 if inbound else self.rng.random(k)
         hazard = (inbound_hazard if inbound else outbound)[enterprises]
         if not inbound and self.effort_pace_weight > 0:
-            hazard = selling.paced_hazard(hazard, effort, float(self.effort_pace_weight))
+            hazard = selling.paced_hazard(
+                hazard, effort, float(self.effort_pace_weight), float(self.qualification)
+            )
         ids = self.pipeline.add(
             enterprise=enterprises,
             vendor=vendors,

@@ -212,18 +212,27 @@ def stage_hazard(model: MarketModel, enterprises: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, N_STAGES / np.maximum(cycle, 1.0))
 
 
-def paced_hazard(hazard: np.ndarray, effort: np.ndarray, weight: float) -> np.ndarray:
+def paced_hazard(
+    hazard: np.ndarray, effort: np.ndarray, weight: float, worked_bar: float = 0.0
+) -> np.ndarray:
     """An outbound deal's stage hazard set by its prospect's effort (seed 002), capped at 1.
 
-    ``hazard * (1 + w (2 effort - 1)) * m`` with ``m = E[1 / (1 + w (2U - 1))] =
-    ln((1 + w) / (1 - w)) / (2 w)`` over a uniform effort ``U``: a prospect who makes
-    little effort ("if you call five times before the prospect returns your call that is
-    not equality") moves slowly and holds the rep's capacity longer, an engaged one
-    moves fast, and a deal of unknown effort still stays ``sales_cycle_weeks`` on
-    average (the calibrated cycle). Qualification then frees capacity: a dropped
-    prospect was a slow one. ``w = 0`` is the reference (the caller skips this).
+    ``hazard * (1 + w (2 effort - 1)) * m``: a prospect who makes little effort ("if you
+    call five times before the prospect returns your call that is not equality") moves
+    slowly and holds the rep's capacity longer, an engaged one moves fast. ``m`` keeps the
+    calibrated cycle for the deals the market's reps actually work: the mean stay of a
+    deal whose effort is uniform above ``worked_bar`` (the market's qualification bar) is
+    ``sales_cycle_weeks``, ``m = E[1 / (1 + w (2U - 1)) | U > b] =
+    ln((1 + w) / (1 + w (2b - 1))) / (2 w (1 - b))``. Normalising over every prospect
+    (``b = 0``) would let the kept deals, the faster ones, shorten the market's cycle
+    (about 12.5 to 8 weeks at ``w = 2/3``, ``b = 0.4``: docs/investigations/qualification.md).
+    A vendor that qualifies harder than the market works faster deals, one that chases
+    everything slower ones. ``w = 0`` is the reference (the caller skips this).
     """
-    mean_stay = np.log((1.0 + weight) / (1.0 - weight)) / (2.0 * weight)
+    b = min(max(float(worked_bar), 0.0), 1.0 - 1e-9)
+    mean_stay = np.log((1.0 + weight) / (1.0 + weight * (2.0 * b - 1.0))) / (
+        2.0 * weight * (1.0 - b)
+    )
     return np.minimum(1.0, hazard * (1.0 + weight * (2.0 * effort - 1.0)) * mean_stay)
 
 

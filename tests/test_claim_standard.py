@@ -244,10 +244,11 @@ def default_outputs() -> dict[str, float]:
 
 
 NEEDED: dict[tuple[str, object], str] = {
-    ("user_is_buyer", 1.0): "measured on 2026-12-05: where every purchaser comes, self-serve "
-    "conversion is 0.227 at seeds 1-3 (the default 0.108, band 0.02-0.10) and 0.217 +- 0.010 "
-    "on tuning seeds 101-120; until this date the test read only the bands the default "
-    "held at seeds 1-3 and missed it. The viral claims' market is not a calibrated one",
+    ("user_is_buyer", 1.0): "measured on 2026-12-05 with the effort pace on: where every "
+    "purchaser comes, self-serve conversion is 0.228 at seeds 1-3 (the default 0.129, band "
+    "0.02-0.10) and 0.226 +- 0.010 on tuning seeds 101-120 (0.217 without the pace); new "
+    "ACV per rep cost is 1.98 at seeds 1-3 (band 2-8; the default 2.23) but 2.28 +- 0.05 on "
+    "tuning seeds, in band. The viral claims' market is not a calibrated one",
 }
 """Conditions measured out of band (an expected failure, with the numbers)."""
 

@@ -18,6 +18,20 @@ def test_mean_stay_is_kept_and_effort_orders_the_pace():
     assert paced_hazard(np.array([0.9]), np.array([1.0]), 0.9)[0] == 1.0  # capped
 
 
+def test_the_deals_the_market_works_keep_the_calibrated_cycle():
+    """Normalised over the market's qualification bar, the deals above it (those reps
+    work) stay the reference cycle on average; those of every prospect stay longer."""
+    effort = (np.arange(200_000) + 0.5) / 200_000
+    h = np.full_like(effort, 0.1)
+    for w in (0.3, 2 / 3, 0.9):
+        for bar in (0.0, 0.4, 0.7):
+            paced = paced_hazard(h, effort, w, bar)
+            worked = effort > bar
+            assert np.isclose(np.mean(1.0 / paced[worked]), 1.0 / 0.1, rtol=1e-3)
+            if bar > 0:
+                assert np.mean(1.0 / paced) > 1.0 / 0.1 * 1.01
+
+
 def test_a_run_paces_each_outbound_deal_by_its_prospects_effort():
     """Within an enterprise, outbound deals differ in hazard exactly by their effort's
     factor (the wiring in MarketModel.open_opportunities); inbound deals keep theirs."""

@@ -240,13 +240,7 @@ _OVERHIRED = (
     "the small market cannot feed 12 reps), so its customers and ARR at the horizon are 0; "
     "at full size all 10 seeds survive and win more"
 )
-_NO_NRR_BASE = (
-    _AT_TEST_SIZE + ". Measured on 2026-12-05: at quality 0.3 the hybrid ends with 0-11k "
-    "of ARR, and its cohort of a year before is under the minimum base (sim/kpis.py) in "
-    "all 4 seeds, so its net revenue retention is undefined and the direction unread"
-)
 KNOWN_FAILING = {
-    ("quality", "nrr"): _NO_NRR_BASE,
     ("initial_reps", "customers"): _OVERHIRED,
     ("initial_reps", "arr"): _OVERHIRED,
 }

@@ -198,11 +198,6 @@ STORIES: tuple[Story, ...] = (
         run_of(Metric("an entry after the first exit", _entries_after_an_exit), "returns"),
         run_of(ZERO, "none"),
         size={"n_enterprises": 80},
-        xfail="measured at 80 enterprises, 260 weeks, seeds 0-3, since the default market "
-        "keeps a marketing runway (marketing_runway_weeks 26): 2 to 7 exits a run but no "
-        "entrant after the first exit in any seed (0, 2, 0, 0 entries); at the default "
-        "market's size (600 enterprises) an entrant follows an exit in 4 of 4 seeds "
-        "(7 to 10 entries)",
     ),
     Story(
         "dual_motion_low_acv",
@@ -239,10 +234,6 @@ STORIES: tuple[Story, ...] = (
         Side("drift 0", {"openness_drift": 0.0}),
         Metric("self-serve users", cm.self_serve_users),
         size={"n_enterprises": 60, "horizon": 260},
-        xfail="measured at 60 enterprises, 260 weeks, seeds 0-3, since the preset became the "
-        "default market with bottoms-up vendors only: 2 fewer self-serve users with the drift "
-        "(per seed +197, -120, +5, -90), noise at this size; at full size on tuning seeds "
-        "101-110 (520 weeks), 2,300 +- 660 more",
     ),
     Story(
         "golden_goose",

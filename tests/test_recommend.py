@@ -19,6 +19,7 @@ from experiments.recommend import (
     BOOT_SEED,
     N_BOOT,
     OBJECTIVES,
+    Pair,
     bootstrap_interval,
     recommend,
 )
@@ -97,11 +98,24 @@ def test_top_options_too_close_to_call_say_how_many_seeds_would_separate_them():
     rec = recommend(fake({"a": a, "b": b}), objective="arr")
     assert not rec.separated
     p = rec.pairs[0]
-    half = (p.ci_high - p.ci_low) / 2
-    assert rec.seeds_needed == math.ceil(10 * (half / abs(p.difference)) ** 2)
+    near = p.difference - p.ci_low if p.difference > 0 else p.ci_high - p.difference
+    assert rec.seeds_needed == math.ceil(10 * (near / abs(p.difference)) ** 2)
     assert rec.seeds_needed > 10
     assert "The data cannot separate" in rec.text()
     assert f"Roughly {rec.seeds_needed:,} seeds" in rec.text() or "More than 10,000" in rec.text()
+
+
+def test_a_lopsided_interval_never_asks_for_fewer_seeds_than_were_run():
+    # the README's study of 2026-12-05: median +9.0M, interval -0.58M to +14.5M, 10 seeds;
+    # its half-width (7.5M) is below the difference, its side towards zero (9.58M) is not
+    p = Pair("hybrid", "direct", n=10, wins=7, losses=3, ties=0, difference=9.0e6,
+             ci_low=-0.581e6, ci_high=14.5e6)  # fmt: skip
+    assert p.seeds_to_separate() == math.ceil(10 * (9.581 / 9.0) ** 2) == 12
+    below = Pair("a", "b", n=10, wins=3, losses=7, ties=0, difference=-2.0, ci_low=-9.0,
+                 ci_high=0.5)  # fmt: skip
+    assert below.seeds_to_separate() == 16  # its side towards zero: -2 to 0.5, (2.5 / 2)^2 x 10
+    # an interval just reaching zero: still more seeds than were run
+    assert Pair("a", "b", 10, 6, 4, 0, 1.0, -0.01, 5.0).seeds_to_separate() == 11
 
 
 def test_identical_options_are_called_even():

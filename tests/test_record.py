@@ -30,12 +30,12 @@ WEEKS = 104
 # one viral and one whose market churns (entries and many exits, the focal company's
 # among them); each seed is one where the focal company sells
 CASES = {
-    "default_bottoms_up": ("default", {"strategy": "bottoms_up"}, SMALL, 2),
+    "default_bottoms_up": ("default", {"strategy": "bottoms_up"}, SMALL, 7),
     "default_direct_exits": (
         "default",
         {"strategy": "direct", "initial_cash": 400_000.0, "initial_reps": 6},
         SMALL,
-        3,
+        4,
     ),
     "default_hybrid": ("default", {"strategy": "hybrid"}, SMALL, 1),
     "sales_web_cycle": ("sales_web_cycle", None, {"n_enterprises": 25}, 1),
