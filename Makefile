@@ -46,14 +46,14 @@ run: $(STAMP)
 simulate: $(STAMP)
 	$(VENV)/bin/salesweb simulate --scenario default
 
-test: $(STAMP)
+test: $(STAMP)  # --durations: the slowest items, for CI's 20-minute budget (docs/performance.md)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --ignore=tests/browser
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --ignore=tests/browser --durations=30
 	@# alone: tried on 2026-12-05 beside the rest, on two workers (each worker's app server
 	@# ran its own study pool: load average 19, 14 of the first 27 tests failed or errored)
 	@# and on one worker beside two computing ones (load average 17, 7 errored at once)
-	$(VENV)/bin/python -m pytest tests/browser
+	$(VENV)/bin/python -m pytest tests/browser --durations=30
 
 # the quick pass while working: everything but the statistical (slow) and browser tests
 test-quick: $(STAMP)
