@@ -17,7 +17,7 @@ import pytest
 from sweep_support import comparable, dask_cluster, dask_worker, patched_copy, wait_for, write_spec
 
 from experiments.sweep import load_spec
-from experiments.sweep.cluster import DaskEngine
+from experiments.sweep.cluster import DaskEngine, live_workers
 from experiments.sweep.local import EngineError, SerialEngine
 from experiments.sweep.run import RunResult, execute, provenance
 from experiments.sweep.runner import plan_runs, run_sweep
@@ -155,7 +155,7 @@ def test_a_worker_that_joins_mid_sweep_takes_runs(tmp_path):
         dask_cluster(tmp_path, n_workers=1) as (scheduler_file, _),
         Client(scheduler_file=str(scheduler_file)) as client,
     ):
-        first = set(client.scheduler_info()["workers"])
+        first = set(live_workers(client))
         hold = Event("hold-the-first-worker", client=client)
         blocker = client.submit(hold.wait, 120, pure=False)
         wait_for(lambda: any(client.processing().values()), 30, "the first worker busy")
@@ -180,3 +180,34 @@ def test_a_worker_that_joins_mid_sweep_takes_runs(tmp_path):
     assert outcome.failed == 0 and by - first  # the newcomer ran some of them
     assert not engine.rejected
     pd.testing.assert_frame_equal(_summary(tmp_path / "late"), reference)
+
+
+class _ClientWithAStaleIdentity:
+    """A client whose cached identity lists no workers, as distributed's two-second
+    refresh leaves it (``experiments.sweep.cluster.live_workers``), while the
+    scheduler holds two: a good one and the foreign one that refused a run."""
+
+    def __init__(self):
+        self.submitted: list[dict] = []
+
+    def scheduler_info(self):
+        return {"workers": {}}
+
+    def nthreads(self):
+        return {"tcp://127.0.0.1:1": 1, "tcp://127.0.0.1:2": 1}
+
+    def submit(self, fn, *args, **kw):
+        self.submitted.append(kw)
+        return kw["key"]
+
+
+def test_a_refused_run_goes_to_a_good_worker_whatever_the_client_cached():
+    """CI, 2026-12-05: a sweep with a good worker was told that every worker ran another
+    model version, because the worker list came from the client's refreshed cache."""
+    engine = DaskEngine(scheduler_file="unused")
+    engine._client = client = _ClientWithAStaleIdentity()
+    engine._resubmit("tcp://127.0.0.1:2", "0.1.0+other", "salesweb-run-k", print, "task")
+    assert client.submitted[0]["workers"] == ["tcp://127.0.0.1:1"]
+    assert engine.rejected == {"tcp://127.0.0.1:2": "0.1.0+other"}
+    with pytest.raises(EngineError, match="every Dask worker runs another model version"):
+        engine._resubmit("tcp://127.0.0.1:1", "0.1.0+other", "salesweb-run-k", print, "task")

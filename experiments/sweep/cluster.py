@@ -161,7 +161,7 @@ class DaskEngine:
                 "install the same Sales Web on the workers"
             )
         if self.workers is None:
-            self.workers = len(client.scheduler_info().get("workers", {})) or 1
+            self.workers = len(live_workers(client)) or 1
         return client
 
     def run(self, tasks: Sequence[RunTask], store: Store) -> Iterator[RunResult]:
@@ -258,8 +258,7 @@ class DaskEngine:
         """Note the foreign worker; submit ``fn(*args, **kw)`` again on workers not known
         to be foreign (shared by :meth:`run` and :meth:`map`)."""
         self.rejected[worker] = version or "?"
-        workers = self._client.scheduler_info().get("workers", {})
-        good = [a for a in workers if a not in self.rejected]
+        good = [a for a in live_workers(self._client) if a not in self.rejected]
         if not good:
             raise EngineError(
                 f"every Dask worker runs another model version than this machine "
@@ -276,6 +275,18 @@ class DaskEngine:
             pure=False,
             **kw,
         )
+
+
+def live_workers(client) -> list[str]:
+    """The addresses of the workers the scheduler holds now, asked of it afresh.
+
+    Not ``client.scheduler_info()["workers"]``: the client refreshes that cache every
+    two seconds with the workers left out (distributed 2026.8, ``_update_scheduler_info``
+    called with ``n_workers=0``), and a refresh landing between the call's own fetch
+    and its return hands back no workers. CI's log of 2026-12-05 shows it: a sweep with
+    one good worker was told every worker ran another model version.
+    """
+    return list(client.nthreads())
 
 
 @dataclass(frozen=True)
