@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from child_processes import die_with_parent
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = """
@@ -90,6 +91,7 @@ def dask_worker(scheduler_file: Path, folder: Path, name: str, code: Path = REPO
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=folder,
+            preexec_fn=die_with_parent(),
         )
         try:
             yield proc
@@ -132,8 +134,9 @@ def dask_cluster(folder: Path, n_workers: int = 2, timeout: float = 60):
         log = open(folder / f"{name}.log", "w")  # noqa: SIM115 - closed below
         logs.append(log)
         proc = subprocess.Popen(
-            [*command, *args], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=folder
-        )
+            [*command, *args], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=folder,
+            preexec_fn=die_with_parent(),
+        )  # fmt: skip
         procs.append(proc)
         return proc
 

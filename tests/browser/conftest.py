@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from child_processes import die_with_parent
 
 from gui.tools.chromium import ARGS, find_chromium
 
@@ -113,6 +114,7 @@ def app_url(chromium_path, assets_copy) -> str:
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
+        preexec_fn=die_with_parent(),
     )
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -22,6 +22,7 @@ from contextlib import ExitStack
 
 import psutil
 import pytest
+from child_processes import die_with_parent
 from websockets.exceptions import ConnectionClosed
 
 from tests.browser.conftest import ROOT, _free_port, stop_server, wait_until_serving
@@ -59,6 +60,7 @@ def server(assets_copy, tmp_path):
             [sys.executable, "-m", "gui.server", "--host", "127.0.0.1", "--port", str(port),
              "--assets", str(assets_copy)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent(),
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from child_processes import die_with_parent
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
@@ -45,8 +46,9 @@ class Server:
                "SALESWEB_FACILITATOR_PASSWORD": PASSWORD, **self.env}  # fmt: skip
         cmd = [sys.executable, "-m", "gui.server", "--host", "127.0.0.1", "--port", str(self.port)]
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
-        )
+            cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent(),
+        )  # fmt: skip
         wait_until_serving(self.proc, self.url + "/workshop", "workshop server", self.log_path)
 
     def stop(self) -> None:
