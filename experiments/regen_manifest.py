@@ -95,9 +95,9 @@ MANIFEST: tuple[Step, ...] = (
         "salesweb regenerate on 2026-12-05: 112 s",
     ),
     Step(
-        "levers", "salesweb levers --seeds 10 --weeks 260",
+        "levers", "salesweb levers --seeds 20 --weeks 260",
         _in(VALIDATION, "levers.md", "levers.parquet", *(f"levers_{n}.png" for n in LEVER_NAMES)),
-        513, "salesweb regenerate on 2026-12-05 (a calibration beside it): 513 s",
+        174, "salesweb regenerate on 2026-12-05, on the twelfth session's Intel host: 174 s",
         findings_exit=True,
     ),
     Step(
