@@ -278,7 +278,7 @@ STORIES: tuple[Story, ...] = (
         Side("week 52", {"sales_start_week": 52}),
         Metric("first-year rep spend per rep-won deal", cm.first_year_sales_cac),
         size=SMALL,
-        xfail="measured at 60 enterprises, 156 weeks, seeds 0-3: reps from week 0 cost 14k less per first-year deal, not more (per seed -21.1k, -22.0k, -26.4k, +13.5k); at full size the claim holds at 20 seeds (+3.7k +- 1.7k)",
+        xfail="measured at 60 enterprises, 156 weeks, seeds 0-3: reps from week 0 cost 14k less per first-year deal, not more (per seed -21.1k, -22.0k, -26.4k, +13.5k); at full size the claim holds at 40 seeds (+2.9k +- 1.1k, docs/validation/claims.md)",
     ),
     Story(
         "user_not_buyer",
