@@ -238,7 +238,7 @@ _OVERHIRED = (
     _AT_TEST_SIZE + ". Measured on 2026-12-05: a direct company launched with 12 reps runs "
     "out of cash in 2 of the 4 seeds here (rep spend 1.7M against 0.3-0.8M with one rep; "
     "the small market cannot feed 12 reps), so its customers and ARR at the horizon are 0; "
-    "at full size all 10 seeds survive and win more"
+    "at full size all 20 seeds survive with 12 reps and win more (docs/validation/levers.md)"
 )
 KNOWN_FAILING = {
     ("initial_reps", "customers"): _OVERHIRED,
