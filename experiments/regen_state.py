@@ -58,6 +58,10 @@ class State:
         last = self.data["steps"].get(name)
         return bool(last and last["ok"] and last["fingerprint"] == fingerprint)
 
+    def tried(self, name: str) -> bool:
+        """Whether this folder has any attempt of step ``name`` on record."""
+        return name in self.data["steps"]
+
     def last_seconds(self, name: str) -> float | None:
         last = self.data["steps"].get(name)
         return last["seconds"] if last and last["ok"] else None
@@ -85,6 +89,15 @@ def record_provenance(path: Path, name: str, fingerprint: str, made_at: str) -> 
     steps = data.setdefault("steps", {})
     steps[name] = {"fingerprint": fingerprint, "commit": made_at, "made": now()}
     write_json(path, data)
+
+
+def made_at(provenance: dict[str, Any], name: str, fingerprint: str) -> str | None:
+    """The commit step ``name``'s committed pages were made at, if that was at engine
+    ``fingerprint``; else None."""
+    entry = provenance.get("steps", {}).get(name)
+    if entry is None or entry.get("fingerprint") != fingerprint:
+        return None
+    return str(entry.get("commit", UNKNOWN))
 
 
 def stale_steps(provenance: dict[str, Any], names: list[str], fingerprint: str) -> dict:

@@ -7,7 +7,9 @@ for a step whose exit 1 is a finding) *and* rewrote every file it lists; then th
 file and ``docs/validation/provenance.json`` say so, each written whole.
 
 A step already done at the current engine fingerprint is skipped, so a run that was
-interrupted resumes where it stopped. A failed step is reported with its log's path and
+interrupted resumes where it stopped; so is, in a folder with no attempt of it on record
+(a fresh checkout), a step whose committed pages ``provenance.json`` says were made at
+that fingerprint. ``--again`` remakes either. A failed step is reported with its log's path and
 the run goes on; a step that reads a failed one (``after``) is not run. Folders a step
 would otherwise reuse (``scratch``) are moved aside under ``runs/regenerate/set-aside/``,
 never deleted.
@@ -27,7 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from experiments.regen_manifest import MANIFEST, Step
-from experiments.regen_state import PROVENANCE, ROOT, State, commit, now, record_provenance
+from experiments.regen_state import (
+    PROVENANCE,
+    ROOT,
+    State,
+    commit,
+    made_at,
+    now,
+    read_json,
+    record_provenance,
+)
 
 OUT = Path("runs/regenerate")
 NICE = 10
@@ -141,7 +152,8 @@ def regenerate(
     out = root / out
     provenance = root / PROVENANCE.relative_to(ROOT) if provenance is None else provenance
     (out / "logs").mkdir(parents=True, exist_ok=True)
-    state, done, made_at = State(out / "state.json"), Outcome(), commit(root)
+    state, done, head_commit = State(out / "state.json"), Outcome(), commit(root)
+    committed = read_json(provenance)
     for i, step in enumerate(steps, 1):
         head = f"[{i}/{len(steps)}] {step.name}"
         needs = [n for n in step.after if n in done.failed + done.blocked]
@@ -151,15 +163,26 @@ def regenerate(
         elif state.done(step.name, fingerprint) and not again:
             done.skipped.append(step.name)
             echo(f"{head}: done at engine {fingerprint}, skipped")
+        elif (
+            not again
+            and not state.tried(step.name)
+            and (pages := made_at(committed, step.name, fingerprint))
+        ):
+            # a fresh checkout: no attempt here, but the committed pages were made on this
+            # engine (provenance.json), so there is nothing to remake
+            done.skipped.append(step.name)
+            echo(f"{head}: its pages were made at engine {fingerprint} ({pages}), skipped")
         elif dry_run:
             done.ran.append(step.name)
             echo(f"{head}: would run `{step.command}` (about {step.seconds / 60:.0f} min)")
         else:
-            _attempt(step, head, fingerprint, root, out, provenance, state, made_at, done, echo)
+            _attempt(step, head, fingerprint, root, out, provenance, state, head_commit, done, echo)
     return done
 
 
-def _attempt(step, head, fingerprint, root, out, provenance, state, made_at, done, echo) -> None:
+def _attempt(
+    step, head, fingerprint, root, out, provenance, state, head_commit, done, echo
+) -> None:
     log = out / "logs" / f"{step.name}-{now().replace(':', '')}.log"
     echo(f"{head}: `{step.command}` (about {step.seconds / 60:.0f} min), log {log}")
     set_aside(step, root, out)
@@ -171,7 +194,7 @@ def _attempt(step, head, fingerprint, root, out, provenance, state, made_at, don
     state.record(step.name, ok=ok, exit=code, fingerprint=fingerprint, seconds=round(seconds, 1),
                  log=str(log))  # fmt: skip
     if ok:
-        record_provenance(provenance, step.name, fingerprint, made_at)
+        record_provenance(provenance, step.name, fingerprint, head_commit)
         done.ran.append(step.name)
         finding = " (exit 1: a finding, the page says which)" if code == 1 else ""
         then = f"; then {step.then}" if step.then else ""

@@ -175,3 +175,32 @@ def test_the_state_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
         regen_state.record_provenance(tmp_path / "p.json", "b", FP, "abc1234")
     monkeypatch.undo()
     assert list(json.loads((tmp_path / "p.json").read_text())["steps"]) == ["a"]
+
+
+def test_a_fresh_checkout_skips_the_steps_whose_committed_pages_are_current(tmp_path):
+    """No state here, but provenance.json says a and b were made on this engine: a clone
+    of a regenerated repository has nothing to remake there, and says why."""
+    (tmp_path / "provenance.json").write_text(json.dumps({"steps": {
+        "a": {"fingerprint": FP, "commit": "abc1234", "made": "t"},
+        "b": {"fingerprint": "older", "commit": "0ld0000", "made": "t"},
+    }}))  # fmt: skip
+    done, lines = run(tmp_path, fake_manifest())
+    assert done.skipped == ["a"] and done.ran == ["b", "c", "d"]
+    assert lines[0] == f"[1/4] a: its pages were made at engine {FP} (abc1234), skipped"
+    done, _ = run(tmp_path / "again", fake_manifest(), again=True)
+    assert done.ran == ["a", "b", "c", "d"]
+
+
+def test_a_failed_attempt_here_outranks_the_committed_pages(tmp_path):
+    """A step that failed in this folder may have rewritten some of its pages: it runs
+    again, whatever provenance.json says."""
+    steps = [Step("a", 'python -c "raise SystemExit(3)"', ("a.md",), 1.0, "test")]
+    (tmp_path / "provenance.json").write_text(
+        json.dumps({"steps": {"a": {"fingerprint": FP, "commit": "abc1234", "made": "t"}}})
+    )
+    (tmp_path / "runs/regenerate").mkdir(parents=True)
+    regen_state.State(tmp_path / "runs/regenerate/state.json").record(
+        "a", ok=False, exit=3, fingerprint=FP, seconds=0.1, log="x"
+    )
+    done, _ = run(tmp_path, steps)
+    assert done.failed == ["a"] and not done.skipped
