@@ -1,0 +1,77 @@
+"""Does a direct company that sells well grow its sales team? (issue 16, point 1)
+
+::
+
+    PYTHONPATH=. python -m experiments.investigations.team_growth --seeds 101-110
+
+My company (vendor 0) sells direct at 25 USD a seat with a good product (quality 0.9,
+the company page's "sells well") in the default market, 260 weeks, under the default
+hiring rule and two variants: no layoffs (``layoff_floor = 0``), and a quota and floor
+at half the default (``rep_quota = 2.5``, ``layoff_floor = 1.25``). Printed per rule:
+reps at the start, the peak and the end (medians over seeds; the end's mean too) and
+the ACV its reps won. Tuning seeds only; a diagnosis, not a page.
+
+On the twelfth session's merged model (engine 1df56e1e5fa2), seeds 101-110: the
+company starts with 1 rep, peaks at 2 and ends with 0 (mean 0.40), its reps having won
+4.0M; without layoffs it ends with 1; at half the quota it peaks at 4.5 and still ends
+with 1. A team sized to new-business bookings follows them down as the market's
+accounts are taken, whatever the thresholds.
+"""
+
+from __future__ import annotations
+
+import argparse
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+FOCAL = {"strategy": "direct", "seat_price": 25.0, "quality": 0.9}
+RULES = {
+    "default (quota 5, floor 2.5)": {},
+    "no layoffs": {"layoff_floor": 0.0},
+    "quota 2.5, floor 1.25": {"rep_quota": 2.5, "layoff_floor": 1.25},
+}
+
+
+def one_run(args: tuple[dict, int, int]) -> tuple[int, int, int, float]:
+    """(reps at the start, peak, end, ACV its reps won) of one seed under one rule."""
+    overrides, seed, weeks = args
+    from sim.model import MarketModel
+
+    model = MarketModel.from_scenario("default", rng=seed, focal=FOCAL, **overrides)
+    vendor = model.vendor_list[0]
+    start = peak = vendor.reps
+    for _ in range(weeks):
+        model.step()
+        peak = max(peak, vendor.reps)
+    won = sum(
+        e["value"] or 0.0
+        for e in model.events
+        if e["event"] == "won" and e["vendor"] == vendor.name
+    )
+    return start, peak, vendor.reps, float(won)
+
+
+def seed_range(text: str) -> list[int]:
+    first, _, last = text.partition("-")
+    return list(range(int(first), int(last or first) + 1))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=seed_range, default=seed_range("101-110"))
+    parser.add_argument("--weeks", type=int, default=260)
+    args = parser.parse_args(argv)
+    with ProcessPoolExecutor() as pool:
+        for name, overrides in RULES.items():
+            jobs = [(overrides, s, args.weeks) for s in args.seeds]
+            r = np.array(list(pool.map(one_run, jobs)), dtype=float)
+            print(
+                f"{name:30s} reps start {np.median(r[:, 0]):.1f}, peak {np.median(r[:, 1]):.1f}, "
+                f"end {np.median(r[:, 2]):.1f} (mean {r[:, 2].mean():.2f}); "
+                f"rep-won ACV {np.median(r[:, 3]) / 1e6:.2f}M (medians over {len(r)} seeds)"
+            )
+
+
+if __name__ == "__main__":
+    main()
