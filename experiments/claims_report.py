@@ -2,7 +2,9 @@
 
 :func:`write_report` draws ``claim_<key>.png`` for every claim, writes every run's
 value to ``claims.parquet`` (for pandas) and then ``claims.md`` next to them; every file goes to a temporary name first and is renamed
-into place, so an interrupted report never leaves half a file.
+into place, so an interrupted report never leaves half a file. :func:`redraw` rewrites
+``claims.md`` from ``claims.parquet`` alone, when the page's wording changes and the runs
+do not (``python -m experiments.claims_report docs/validation``).
 """
 
 from __future__ import annotations
@@ -115,7 +117,21 @@ def observations(r: ClaimResult) -> list[str]:
             )
     if r.requirement_met is False:
         out.append(f"The issue's bar is not met: {r.claim.requirement.text}.")
+    out.append(seed_directions(on, r.claim.expected_sign))
     return out
+
+
+def seed_directions(effect: PairedEffect, expected_sign: int) -> str:
+    """How many seeds moved the way the claim expects, and a sign test of that count."""
+    agree, other, tied = effect.signs(expected_sign)
+    text = (
+        f"Seeds with the claimed sign (mechanism on): {agree} of {effect.n}; the other sign "
+        f"{other}, tied {tied}"
+    )
+    p = effect.sign_test_p(expected_sign)
+    if math.isnan(p):
+        return text + "."
+    return text + f" (sign test, two-sided p = {p:.2g}; the verdicts read the mean)."
 
 
 def _chosen_claims(results: Sequence[ClaimResult]) -> str:
@@ -293,6 +309,32 @@ def write_report(
     return path
 
 
+def redraw(folder: Path, claims: Sequence = CLAIMS) -> Path:
+    """Rewrite ``folder/claims.md`` from ``folder/claims.parquet``, running nothing.
+
+    The seeds and the settings come from the table (its metadata), the wall time from
+    the page being replaced (how long the runs took, not the redraw); the charts are
+    left as they are, since they plot the same values. ``claims`` are the ones the table
+    holds (today's list by default).
+    """
+    import re
+
+    from experiments.io import read_metadata, read_table
+
+    folder = Path(folder)
+    page, table = folder / "claims.md", folder / "claims.parquet"
+    took = re.search(r"\) in (\d+) s\. Code", page.read_text(encoding="utf-8"))
+    if took is None:
+        raise ValueError(f"{page} does not say how long its runs took; rerun the claims")
+    meta = read_metadata(table) or {}
+    results = results_from_frame(read_table(table), claims)
+    if not results:
+        raise ValueError(f"{table} holds none of today's claims; rerun the claims")
+    seeds = meta.get("seeds") or results[0].seeds
+    write_text(page, markdown(results, seeds, meta.get("set in every run", {}), float(took[1])))
+    return page
+
+
 # ---------------------------------------------------------------------------- charts
 
 
@@ -359,3 +401,12 @@ def _wrap(text: str, width: int = 24) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width)) or text
+
+
+if __name__ == "__main__":
+    import sys
+
+    try:
+        print(f"rewrote {redraw(Path(sys.argv[1] if len(sys.argv) > 1 else 'docs/validation'))}")
+    except (OSError, ValueError) as exc:
+        sys.exit(f"error: {exc}")

@@ -79,6 +79,27 @@ class PairedEffect:
             return self.mean / self.se
         return 0.0 if self.mean == 0 else math.copysign(math.inf, self.mean)
 
+    def signs(self, expected_sign: int) -> tuple[int, int, int]:
+        """Seeds whose difference has ``expected_sign``, the other sign, and none (ties)."""
+        d = self.differences
+        agree = int(np.count_nonzero(np.sign(d) == expected_sign))
+        tied = int(np.count_nonzero(d == 0))
+        return agree, self.n - agree - tied, tied
+
+    def sign_test_p(self, expected_sign: int) -> float:
+        """Two-sided sign test of the seeds' directions (ties left out; NaN without any).
+
+        A count of directions, not a mean: a few extreme seeds (a heavy-tailed metric such
+        as CAC, where one seed's company lands one customer) cannot sway it. The claims'
+        verdicts read the mean; the report shows this beside it.
+        """
+        from scipy.stats import binomtest
+
+        agree, other, _ = self.signs(expected_sign)
+        if agree + other == 0:
+            return math.nan
+        return float(binomtest(agree, agree + other, 0.5).pvalue)
+
     def __str__(self) -> str:
         gone = f" ({self.missing} seeds undefined)" if self.missing else ""
         return f"{self.mean:.4g} ± {self.se:.2g}{gone}"

@@ -419,6 +419,30 @@ def test_report_writes_a_chart_per_claim_and_the_page(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files
 
 
+def test_a_page_redrawn_from_its_table_is_the_page_the_run_wrote(tmp_path):
+    from experiments.claims_report import redraw
+
+    results = [_result("up", [1.0, 1.2, 0.9, 1.1], [0.0, 0.1, -0.1, 0.0])]
+    page = write_report(results, tmp_path, [0, 1, 2, 3], {"n_enterprises": 4}, 37.0)
+    written = page.read_text()
+    page.write_text(written.replace("1 of 1 claims hold", "stale words"))
+    assert redraw(tmp_path, [r.claim for r in results]) == page
+    assert page.read_text() == written  # seeds, settings and the run's 37 s kept
+
+
+def test_a_redraw_without_the_runs_time_or_its_claims_says_so(tmp_path):
+    from experiments.claims_report import redraw
+
+    results = [_result("up", [1.0, 1.2], [0.0, 0.1])]
+    page = write_report(results, tmp_path, [0, 1], {}, 5.0)
+    with pytest.raises(ValueError, match="holds none of today's claims"):
+        redraw(tmp_path)  # the table's claim "up" is not one of today's
+    page.write_text("a page from elsewhere\n")
+    with pytest.raises(ValueError, match="does not say how long its runs took"):
+        redraw(tmp_path, [r.claim for r in results])
+    assert page.read_text() == "a page from elsewhere\n"
+
+
 def test_a_failed_chart_leaves_the_old_report_whole(tmp_path, monkeypatch):
     import experiments.claims_report as report
 
@@ -647,3 +671,22 @@ def test_the_worked_example_of_docs_claims_runs_and_holds():
     (r,) = run_claims([claim], SEEDS, size=MARKET, steps=WEEKS)  # what the docs print
     assert r.holds and r.vanishes, str(r)
     assert np.all(r.values["off"]["left"] == r.values["off"]["right"])  # no reach bought
+
+
+def test_seed_directions_count_each_sign_and_test_the_count():
+    """The report's line beside the mean: a heavy-tailed metric (warm_network's CAC: 27 of
+    40 seeds lower, the mean higher) shows in how many seeds the claim's direction held."""
+    from experiments.claims_report import seed_directions
+    from experiments.paired import PairedEffect
+
+    e = PairedEffect(np.array([-1.0, -2.0, -3.0, 0.0, 50.0]))
+    assert e.signs(-1) == (3, 1, 1) and e.signs(+1) == (1, 3, 1)
+    assert e.sign_test_p(-1) == pytest.approx(0.625)  # 3 of 4 untied: binomial, two-sided
+    assert e.mean > 0  # the mean goes the other way: one extreme seed
+    assert seed_directions(e, -1) == (
+        "Seeds with the claimed sign (mechanism on): 3 of 5; the other sign 1, tied 1 "
+        "(sign test, two-sided p = 0.62; the verdicts read the mean)."
+    )
+    many = PairedEffect(np.array([-1.0] * 27 + [1.0] * 13))
+    assert many.sign_test_p(-1) == pytest.approx(0.0385, abs=5e-4)
+    assert seed_directions(PairedEffect(np.zeros(3)), 1).endswith("the other sign 0, tied 3.")
