@@ -7,15 +7,17 @@
 My company (vendor 0) sells direct at 25 USD a seat with a good product (quality 0.9,
 the company page's "sells well") in the default market, 260 weeks, under the default
 hiring rule and two variants: no layoffs (``layoff_floor = 0``), and a quota and floor
-at half the default (``rep_quota = 2.5``, ``layoff_floor = 1.25``). Printed per rule:
+at half the default (``rep_quota = 2.5``, ``layoff_floor = 1.25``); and in a market whose
+enterprises all budget for the category from the start (``budget_open_share = 1``). Printed per rule:
 reps at the start, the peak and the end (medians over seeds; the end's mean too) and
 the ACV its reps won. Tuning seeds only; a diagnosis, not a page.
 
 On the twelfth session's merged model (engine 1df56e1e5fa2), seeds 101-110: the
 company starts with 1 rep, peaks at 2 and ends with 0 (mean 0.40), its reps having won
 4.0M; without layoffs it ends with 1; at half the quota it peaks at 4.5 and still ends
-with 1. A team sized to new-business bookings follows them down as the market's
-accounts are taken, whatever the thresholds.
+with 1; with every budget line open from the start it peaks at 3 and ends with 1. A
+team sized to new-business bookings follows them down as the market's accounts are
+taken, whatever the thresholds.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ RULES = {
     "default (quota 5, floor 2.5)": {},
     "no layoffs": {"layoff_floor": 0.0},
     "quota 2.5, floor 1.25": {"rep_quota": 2.5, "layoff_floor": 1.25},
+    "every budget line open at the start": {"budget_open_share": 1.0},
 }
 
 
@@ -67,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
             jobs = [(overrides, s, args.weeks) for s in args.seeds]
             r = np.array(list(pool.map(one_run, jobs)), dtype=float)
             print(
-                f"{name:30s} reps start {np.median(r[:, 0]):.1f}, peak {np.median(r[:, 1]):.1f}, "
+                f"{name:36s} reps start {np.median(r[:, 0]):.1f}, peak {np.median(r[:, 1]):.1f}, "
                 f"end {np.median(r[:, 2]):.1f} (mean {r[:, 2].mean():.2f}); "
                 f"rep-won ACV {np.median(r[:, 3]) / 1e6:.2f}M (medians over {len(r)} seeds)"
             )
