@@ -91,7 +91,7 @@ def record_provenance(path: Path, name: str, fingerprint: str, made_at: str) -> 
     write_json(path, data)
 
 
-def made_at(provenance: dict[str, Any], name: str, fingerprint: str) -> str | None:
+def pages_made_at(provenance: dict[str, Any], name: str, fingerprint: str) -> str | None:
     """The commit step ``name``'s committed pages were made at, if that was at engine
     ``fingerprint``; else None."""
     entry = provenance.get("steps", {}).get(name)

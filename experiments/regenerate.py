@@ -34,8 +34,8 @@ from experiments.regen_state import (
     ROOT,
     State,
     commit,
-    made_at,
     now,
+    pages_made_at,
     read_json,
     record_provenance,
 )
@@ -166,7 +166,7 @@ def regenerate(
         elif (
             not again
             and not state.tried(step.name)
-            and (pages := made_at(committed, step.name, fingerprint))
+            and (pages := pages_made_at(committed, step.name, fingerprint))
         ):
             # a fresh checkout: no attempt here, but the committed pages were made on this
             # engine (provenance.json), so there is nothing to remake
