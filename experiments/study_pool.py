@@ -231,9 +231,16 @@ class WarmPool:
             return self._executor
 
     def _discard(self, broken: ProcessPoolExecutor) -> None:
+        """Drop a broken pool. Its week counters move to a fresh shared array: a worker
+        killed while it held the array's lock (it adds a week under it) would leave the
+        lock held for ever, and the next pool's workers and this process waiting on it
+        (CI, 2026-12-05: ``test_a_killed_worker_loses_nothing`` hung)."""
         with self._lock:
             if self._executor is broken:
                 self._executor = None
+                fresh = context().Array("q", CHANNELS)
+                fresh.get_obj()[:] = self._weeks.get_obj()[:]  # read without the lock
+                self._weeks = fresh
         broken.shutdown(wait=False, cancel_futures=True)
 
     def warm(self) -> list[Future]:
@@ -284,8 +291,7 @@ class WarmPool:
                 self._has_channel.wait()
             ch = self._free.pop()
         self._flags[ch] = 0
-        with self._weeks.get_lock():
-            self._weeks[ch] = 0
+        self._weeks.get_obj()[ch] = 0  # the parent never takes the lock a worker may hold
         try:
             yield ch
         finally:
@@ -329,8 +335,9 @@ class WarmPool:
                             f"study: worker processes died {attempts} times; "
                             f"{len(done)} of {len(tasks)} runs finished"
                         ) from None
-                    with self._weeks.get_lock():  # finished runs count, unfinished start over
-                        self._weeks[ch] = len(done) * steps
+                    # finished runs count, unfinished start over; the pool that ran them
+                    # is gone, so nothing else writes this channel's counter now
+                    self._weeks.get_obj()[ch] = len(done) * steps
         if progress is not None:
             progress(total, total)
         return [done[i] for i in range(len(tasks))]
@@ -350,7 +357,7 @@ class WarmPool:
                 if out is not None:
                     done[i] = out
             if progress is not None:
-                progress(min(total, self._weeks[ch]), total)
+                progress(min(total, self._weeks.get_obj()[ch]), total)  # a read: no lock
             if cancelled is not None and cancelled():
                 self._flags[ch] = 1
                 for fut in running:

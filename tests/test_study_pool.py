@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pandas as pd
@@ -303,3 +305,31 @@ def test_an_input_error_kills_the_forkserver_at_once(extra):
     assert out.returncode == 2 and out.stderr.strip().startswith("error: "), out.stderr
     assert "forkserver killed True" in out.stdout.splitlines()
     assert "Traceback" not in out.stderr
+
+
+def _die_holding_the_week_lock() -> None:
+    """In a pool worker: take the week counters' lock, as a run adding a week does, and
+    be killed before letting it go."""
+    from experiments import study_pool
+
+    study_pool._WEEKS.get_lock().acquire()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_killed_holding_the_progress_lock_does_not_hang_the_next_study():
+    """CI, 2026-12-05: a worker SIGKILLed inside the lock left it held, and the study that
+    retried its runs waited on it for ever."""
+    kept = WarmPool(2)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            kept._pool().submit(_die_holding_the_week_lock).result(timeout=120)
+        box: dict = {}
+        runner = threading.Thread(
+            target=lambda: box.update(out=small_study(workers=2, pool=kept)), daemon=True
+        )
+        runner.start()
+        runner.join(timeout=120)
+        assert not runner.is_alive(), "the study hung on a lock its dead worker held"
+        assert box["out"].runs.shape[0] == 4 and kept.pools_started == 2
+    finally:
+        kept.shutdown()
