@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.long_lived import freeze_long_lived
+
 WEEKS = 260
 
 
@@ -82,10 +84,13 @@ def virus_on_network(nodes: int, steps: int, seed: int) -> dict[str, Any]:
     """Agent-steps per second of Mesa's ``VirusOnNetwork`` at ``nodes`` nodes.
 
     Parameters are the example's defaults (mean degree 3, one initial infection)
-    except the number of nodes.
+    except the number of nodes. As for the market, the objects the process holds
+    after its imports are frozen first (:mod:`sim.long_lived`), so neither side's
+    full collections walk its imported modules.
     """
     from mesa.examples.basic.virus_on_network.model import VirusOnNetwork
 
+    freeze_long_lived()  # the peer gets what the market gets: its imports frozen
     t0 = time.perf_counter()
     with fast_virus_graph(seed):
         model = VirusOnNetwork(num_nodes=nodes, rng=seed)
@@ -126,6 +131,7 @@ def market(steps: int, seed: int, scenario: str = "default", **params: Any) -> d
     t0, c0 = time.perf_counter(), time.process_time()
     warm_up()
     warm_s, warm_cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    freeze_long_lived()  # as a study's or a sweep's worker runs it (sim.long_lived)
     t0 = time.perf_counter()
     model = MarketModel.from_scenario(scenario, rng=seed, **params)
     build = time.perf_counter() - t0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 
+from sim.long_lived import freeze_long_lived
 from sim.model import MarketModel
 
 
@@ -29,3 +30,6 @@ def build_and_step() -> None:
 # each worker meets the error again in its own first build, reported with its run
 with contextlib.suppress(Exception):
     build_and_step()
+# what every forked worker inherits lives as long as it does: no full collection walks
+# it again (sim.long_lived; Python's documentation advises freezing before forking)
+freeze_long_lived()

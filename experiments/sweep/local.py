@@ -21,6 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from experiments.sweep.run import RunResult, RunTask, execute, failure_meta, light, warm_up
+from sim.long_lived import freeze_long_lived
 from experiments.sweep.store import Store
 
 WATCHDOG_SECONDS = 0.5
@@ -129,6 +130,7 @@ def _init_worker(parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
     warm_up()
+    freeze_long_lived()  # its imports and kernels live as long as it does (sim.long_lived)
 
 
 def _watch_parent(parent_pid: int) -> None:
