@@ -21,8 +21,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from experiments.sweep.run import RunResult, RunTask, execute, failure_meta, light, warm_up
-from sim.long_lived import freeze_long_lived
 from experiments.sweep.store import Store
+from sim.long_lived import freeze_long_lived
 
 WATCHDOG_SECONDS = 0.5
 
