@@ -91,6 +91,7 @@ def print_report(result: dict[str, Any], console: Console) -> None:
         console.print(
             f"throughput at 100k employees over VirusOnNetwork at {peer['nodes']:,} nodes: "
             f"[bold]{result['ratio']:.1f}x[/] (per CPU second: {result['ratio_cpu']:.1f}x)"
+            + _pairs_note(result.get("throughput_pairs"))
         )
     from experiments.bench_study import study_lines
 
@@ -148,3 +149,13 @@ def _identity(result: dict[str, Any]) -> str:
 
 def _load(avg: list[float] | tuple[float, ...]) -> str:
     return f"{avg[0]:.2f}"
+
+
+def _pairs_note(pairs: list[dict[str, float]] | None) -> str:
+    """The pairs a median ratio came from: each pair's ratio and its peer's speed."""
+    if not pairs:
+        return ""
+    each = ", ".join(
+        f"{p['ratio_s']:.0f}x at {p['peer_agent_steps_per_s'] / 1e6:.2f} M" for p in pairs
+    )
+    return f", the median of {len(pairs)} pairs run in turn ({each} agent-steps/s)"

@@ -210,4 +210,5 @@ def warm_up() -> None:
     user_counts.warm_up()
     __import__("sim.compiled_selfserve").compiled_selfserve.warm_up()  # mechanisms 1-2
     __import__("sim.compiled_turnover").compiled_turnover.warm_up()  # mechanism 11, outputs
+    __import__("sim.compiled_skips").compiled_skips.warm_up()  # leavers and churn by skips
     _warm = True

@@ -35,6 +35,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from sim.compiled_skips import uniforms_below
+
 
 @njit(cache=True, nogil=True)
 def churned(users, uniforms, product, indptr, indices, rate, quality, collaborative):
@@ -73,6 +75,29 @@ def churned(users, uniforms, product, indptr, indices, rate, quality, collaborat
         out[k] = j
         k += 1
     return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def churned_by_skips(pointers, users, product, indptr, indices, rate, quality, collaborative):
+    """Mechanism 2 with :mod:`sim.compiled_skips`: :func:`churned`'s users, drawn by skipping.
+
+    Every user's chance is at most ``q``, the largest ``rate * (1 - quality[v])`` of any
+    vendor code, so the users reached by skips of chance ``q`` are the only ones whose
+    uniform can fall below their chance; each of them gets its uniform as
+    ``q * next_double()`` and is judged by :func:`churned`'s rule. The same law per
+    user as a uniform each, with about ``q * len(users)`` draws instead of
+    ``len(users)``.
+    """
+    n_codes = quality.shape[0]
+    base = np.empty(n_codes, dtype=np.float64)
+    q = 0.0
+    for c in range(n_codes):
+        base[c] = rate * (1.0 - quality[c])
+        q = max(q, base[c])
+    picks, uniforms = uniforms_below(pointers, q, users.shape[0])
+    if picks.shape[0] == 0:
+        return picks
+    return churned(users[picks], uniforms, product, indptr, indices, rate, quality, collaborative)
 
 
 @njit(cache=True, nogil=True)
@@ -294,6 +319,10 @@ def warm_up() -> None:
     indices = np.array([1, 0], dtype=np.int32)
     x = np.zeros(2)
     churned(ids, x[:1], p, indptr, indices, 0.1, np.ones(1), b[:1])
+    from sim.compiled_turnover import generator_pointers
+
+    pointers = generator_pointers(np.random.default_rng(0))
+    churned_by_skips(pointers, ids, p, indptr, indices, 0.1, np.zeros(1), b[:1])
     below_bound_at(x, ids, x, ids, 0.1, x[:1], False)
     lookup = np.array([-1, 0, -1], dtype=np.int64)
     powers = np.ones((1, 4))

@@ -8,16 +8,16 @@ the committee seats: some twenty numpy calls a week for about eighty leavers amo
 twenty thousand employees, and a 150 KB array of uniforms, about 0.14 ms a week in a
 run, a tenth of a default run.
 
-Here the uniforms are drawn and compared in one loop (:func:`draw_leavers`) that calls
-the bit generator's own C function, ``next_double``, the function numpy's
-``Generator.random`` fills its array with: the same numbers, with no array. The ages'
-normal draws and the openness Beta draws stay numpy's calls on the leavers alone
-(numpy's algorithms, not a port: Numba's own ``Generator.beta`` rejects where numpy's
-does not when both parameters are tiny), and the arithmetic around them is numpy's
-expressions element by element, in their order (no ``fastmath``), in
-:func:`newcomer_ages` and :func:`seat_newcomers`. A seed's results are bit for bit
-those of the numpy code (``tests/test_bit_identical.py``;
-``tests/test_compiled_turnover.py`` compares the passes with that code, seed by seed).
+The leavers are now drawn by skipping from one to the next
+(:func:`sim.compiled_skips.successes`: a draw per leaver, through the bit generator's
+own C function ``next_double`` at the addresses :func:`generator_pointers` reads).
+The ages' normal draws and the openness Beta draws stay numpy's calls on the leavers
+alone (numpy's algorithms, not a port: Numba's own ``Generator.beta`` rejects where
+numpy's does not when both parameters are tiny), and the arithmetic around them is
+numpy's expressions element by element, in their order (no ``fastmath``), in
+:func:`newcomer_ages` and :func:`seat_newcomers`: a seed's results are bit for bit
+those of the numpy reference (``tests/test_compiled_turnover.py`` compares the passes
+with it, seed by seed, leavers drawn by the same skips).
 """
 
 from __future__ import annotations
@@ -73,20 +73,6 @@ def _next_double(typingctx, state, function):
         return builder.call(fn, [builder.inttoptr(args[0], void_p)])
 
     return types.float64(state, function), codegen
-
-
-@njit(cache=True, nogil=True)
-def draw_leavers(pointers, p, n):
-    """``flatnonzero(rng.random(n) < p)``: the ids of this week's leavers, ascending,
-    drawing the ``n`` uniforms numpy drew (one ``next_double`` each, in id order)."""
-    state, function = pointers[0], pointers[1]
-    found = np.empty(n, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        if _next_double(state, function) < p:
-            found[k] = i
-            k += 1
-    return found[:k]
 
 
 @njit(cache=True, nogil=True)
@@ -184,7 +170,6 @@ def warm_up() -> None:
     i32 = np.zeros(1, dtype=np.int32)
     flags = np.zeros(1, dtype=bool)
     ids = np.zeros(1, dtype=np.int64)
-    draw_leavers(generator_pointers(np.random.default_rng(0)), 0.0, 1)
     level = np.zeros(1, dtype=np.int8)
     newcomer_ages(ids, x, level, x, x, 0.3, 0.05, 0.0, 0.2, x.copy())
     seat_newcomers(

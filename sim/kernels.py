@@ -15,7 +15,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.compiled import users_of
-from sim.compiled_selfserve import adoption_rows, below_bound_at, churned, pick_vendors
+from sim.compiled_selfserve import adoption_rows, below_bound_at, churned_by_skips, pick_vendors
+from sim.compiled_skips import uniforms_below
+from sim.compiled_turnover import generator_pointers
 from sim.csr import gather_rows  # noqa: F401 (sim.contracting imports it from here)
 from sim.exposure import ColleagueExposure, below_bound_by_rows, colleague_exposure
 
@@ -43,6 +45,7 @@ def self_serve_adoption(
     exposure: ColleagueExposure | None = None,
     by_employee: bool = False,
     read_rows: bool = False,
+    max_degree: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mechanism 1: who signs up for which self-serve product this week.
 
@@ -72,8 +75,11 @@ def self_serve_adoption(
         Where that reads few edges (:func:`_rows_cheaper`), bound each candidate by
         its degree times the largest weight first and read the rows of the few below
         that (:func:`sim.exposure.below_bound_by_rows`): neither ``exposure``'s running
-        sums nor a pass over every employee. The same candidates pass the exact
-        bound, so the draws and the adopters are the same.
+        sums nor a pass over every employee. Only the candidates whose uniform falls
+        below the loosest bound of all (``max_degree`` times the largest weight plus
+        the marketing hazard) are drawn, by skipping (:mod:`sim.compiled_skips`).
+    max_degree : int, optional
+        The network's largest degree (the model keeps it; computed when not given).
 
     Returns
     -------
@@ -110,11 +116,21 @@ def self_serve_adoption(
     open_at = candidates if by_employee else _EMPTY
     top, marketing = max(float(vq.max()), 0.0), float(rq.sum())
     if read_rows and not read_all and _rows_cheaper(adjacency, len(product), c, top, marketing):
-        u = rng.random(c)
+        # a candidate's uniform matters only below its loose bound, degree x top +
+        # openness x marketing, at most q for every candidate: only those below q are
+        # drawn (sim.compiled_skips.uniforms_below; openness is at most 1)
+        if max_degree is None:
+            max_degree = int(np.diff(adjacency.indptr).max(initial=0))
+        q = (max_degree * top + marketing) * (1.0 + 1e-9) + 1e-9
+        reached, u = uniforms_below(generator_pointers(rng), q, c)
         indptr, indices = adjacency.indptr, adjacency.indices
-        maybe = below_bound_by_rows(
-            candidates, u, openness, open_at, indptr, indices, product, by_code, marketing, top
-        )
+        sub_open_at = candidates[reached] if by_employee else _EMPTY
+        sub_openness = openness if by_employee else openness[reached]
+        found = below_bound_by_rows(
+            candidates[reached], u, sub_openness, sub_open_at, indptr, indices, product,
+            by_code, marketing, top,
+        )  # fmt: skip
+        maybe, u_maybe = reached[found], u[found]
     else:
         if exposure is None:
             colleague, at = colleague_exposure(adjacency, product, candidates, by_code[1:]), _EMPTY
@@ -125,6 +141,7 @@ def self_serve_adoption(
         # included) keeps it an upper bound; hazards outside [0, 1]: the bound does not
         # hold, every candidate is read
         maybe = below_bound_at(colleague, at, openness, open_at, float(rq.sum()), u, read_all)
+        u_maybe = u[maybe]
     if not len(maybe):
         return _EMPTY, _EMPTY
     ids = candidates[maybe]
@@ -135,7 +152,7 @@ def self_serve_adoption(
         brand_rows = brand[maybe if brand_row is None else brand_row[at_rows]]
     lookup = np.full(n_vendor_codes + 1, -1, dtype=np.int64)  # column by product code + 1
     lookup[vendors + 1] = np.arange(m)
-    args = (ids, u[maybe], openness[at_rows], brand_rows, product, adjacency.indptr)
+    args = (ids, u_maybe, openness[at_rows], brand_rows, product, adjacency.indptr)
     rest = (adjacency.indices, lookup, rq)
     flags = (np.asarray(collaborative, dtype=np.bool_), int(adoption_threshold))
     width = _POWERS_WIDTH
@@ -202,18 +219,19 @@ def user_churn(
     A user of ``v`` stops with probability ``user_churn * (1 - quality_v)``, times
     ``(1 - s)`` for a collaborative product where ``s`` is the share of the user's
     neighbours on the same product. ``quality`` and ``collaborative`` are indexed by
-    vendor code. One uniform per user, in id order; the chances are computed in one
-    compiled pass (:func:`sim.compiled_selfserve.churned`). ``users``: the ids of the
+    vendor code. The users whose uniform could fall below their chance are reached by
+    skipping (:mod:`sim.compiled_skips`), each then judged on a uniform of its own, in
+    one compiled pass (:func:`sim.compiled_selfserve.churned_by_skips`): the law of a
+    uniform per user, with a draw per user who might stop. ``users``: the ids of the
     employees with a product, ascending, if the caller has them already.
     """
     if users is None:
         users = users_of(product)
     if not len(users) or user_churn_rate == 0:
         return np.empty(0, dtype=np.int64)
-    uniforms = rng.random(len(users))
-    return churned(
+    return churned_by_skips(
+        generator_pointers(rng),
         users,
-        uniforms,
         product,
         adjacency.indptr,
         adjacency.indices,

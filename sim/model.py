@@ -148,6 +148,7 @@ class MarketModel(mesa.Model):
         pop = self.population
         self.n_employees = pop.n_employees
         self.median_enterprise_size = float(np.median(pop.ent_size))
+        self.max_degree = int(pop.degree.max(initial=0))  # bounds adoption (sim.kernels)
         self.enterprises = [Enterprise(self, e) for e in range(len(pop.ent_size))]
         # colleagues' virality summed per employee, kept between weeks (sim.exposure)
         self.colleague_exposure = ColleagueExposure(pop.adjacency)
@@ -489,6 +490,7 @@ class MarketModel(mesa.Model):
                 n_vendor_codes=self.vendor_capacity,
                 exposure=self.colleague_exposure,
                 read_rows=True,  # where that reads few edges: no running sums
+                max_degree=self.max_degree,
             )
             if self.team_invites > 0:  # a new workspace invites the team (mechanism 1b)
                 adopters, products = self._invites(adopters, products)

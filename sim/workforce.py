@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.compiled_turnover import draw_leavers, generator_pointers, newcomer_ages, seat_newcomers
+from sim.compiled_skips import successes
+from sim.compiled_turnover import generator_pointers, newcomer_ages, seat_newcomers
 from sim.population import AGE_MEAN, AGE_SD
 
 if TYPE_CHECKING:
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
 def turnover(model: MarketModel) -> None:
     """Mechanism 11 for one week: draw the leavers and seat their successors.
 
-    The draws are those numpy made here before, in the same order: a uniform per
-    employee (compiled: :func:`sim.compiled_turnover.draw_leavers`), then each leaver's
+    The leavers are drawn by skipping from one to the next (a geometric gap each,
+    :func:`sim.compiled_skips.successes`: the law of a uniform per employee, with a
+    draw per leaver), then each leaver's
     age by role (:func:`sim.population.draw_ages`: a standard normal each, scaled in
     :func:`sim.compiled_turnover.newcomer_ages`), then openness around
     :func:`sim.population.openness_means` (:func:`sim.population.draw_openness`: a Beta
@@ -36,7 +38,7 @@ def turnover(model: MarketModel) -> None:
     """
     pop, rng = model.population, model.rng
     p = float(1.0 / (52.0 * model.tenure_years))
-    leavers = draw_leavers(generator_pointers(rng), p, model.n_employees)
+    leavers = successes(generator_pointers(rng), p, model.n_employees)
     if not len(leavers):
         return
     spread = float(model.openness_spread)

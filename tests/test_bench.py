@@ -174,3 +174,17 @@ def test_the_machine_record_says_which_processor_beyond_its_name():
         return
     assert ident["family"].isdigit() and ident["model"].isdigit()
     assert float(ident["bogomips"]) > 0
+
+
+def test_the_throughput_ratio_is_the_median_of_pairs_run_in_turn():
+    """One pair's ratio swings with the peer's speed; the target reads the median pair."""
+    from experiments.bench import throughput_ratio
+
+    pairs = [
+        {"ratio_s": r, "ratio_cpu_s": r + 1, "peer_agent_steps_per_s": 1.0,
+         "employee_steps_per_s": r}
+        for r in (120.0, 80.0, 95.0)
+    ]  # fmt: skip
+    result = {"markets": [], "peer": {"error": "not read"}, "throughput_pairs": pairs}
+    assert throughput_ratio(result) == 95.0
+    assert throughput_ratio(result, per="cpu_s") == 96.0

@@ -623,6 +623,10 @@ KNOWN_FAILURES = {
     "accounts and teams sized to their bookings carry the effect, not buyers' attention",
     ("bar", "superlinear_rare"): "0.475 of the default market's bottoms-up companies grow "
     "super-linearly (bar: below 0.2): a small market's quarters are noisy",
+    ("holds", "product_that_works_expands"): "since the draws by skipping changed the random "
+    "stream (2026-12-05), net revenue retention at quality 0.9 against 0.3 is +0.29 +- 0.49 "
+    "higher, defined on 4 of 10 seeds (a retention needs a base of accounts a year ago): "
+    "the right direction within noise; it held on the stream before",
 }
 """Measured on 2026-12-05 on the model with the effort pace (``python -c`` of
 ``run_claims(CLAIMS, range(10), size=CLAIM_SIZE)``, 31 s on the twelfth session's host);

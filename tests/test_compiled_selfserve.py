@@ -333,12 +333,12 @@ def test_adoption_by_employee_draws_what_per_candidate_arrays_draw(brand_erosion
 
 _SIGNATURES = """
 import json
-from sim import compiled_selfserve
+from sim import compiled_selfserve, compiled_skips
 from sim.model import MarketModel
 
 def signatures():
-    return {n: len(f.signatures) for n, f in vars(compiled_selfserve).items()
-            if hasattr(f, "signatures")}
+    loops = {**vars(compiled_selfserve), **vars(compiled_skips)}  # and the skips they call
+    return {n: len(f.signatures) for n, f in loops.items() if hasattr(f, "signatures")}
 
 # the default market, and one with brand erosion, a collaborative product and invites
 models = [
@@ -363,6 +363,7 @@ def test_warm_up_compiles_what_a_run_calls():
     )
     before, after = json.loads(out.stdout.strip().splitlines()[-1])
     names = {"churned", "below_bound_at", "adoption_rows", "pick_vendors", "apply_changes"}
-    assert set(before) == names | {"with_joiners"}
+    skips = {"churned_by_skips", "uniforms_below", "successes", "next_trial"}
+    assert set(before) == names | {"with_joiners"} | skips
     assert all(before.values()), f"warm_up left loops uncompiled: {before}"
     assert after == before

@@ -51,11 +51,26 @@ def world(seed: int, n: int = N) -> dict[str, np.ndarray]:
     }
 
 
+def skipped_successes(rng, p, n):
+    """sim.compiled_skips.successes in numpy: a geometric gap from each success to the
+    next, one uniform each (and one that passes ``n``)."""
+    if n <= 0 or p <= 0.0:
+        return np.empty(0, dtype=np.int64)
+    if p >= 1.0:
+        return np.arange(n, dtype=np.int64)
+    log_stay, found, at = np.log1p(-p), [], -1.0
+    while True:
+        at = at + 1.0 + np.floor(np.log1p(-rng.random()) / log_stay)
+        if at >= n:
+            return np.array(found, dtype=np.int64)
+        found.append(int(at))
+
+
 def reference(w, rng, tenure, mean, slope, steps, drift, spread, initial):
-    """sim.workforce.turnover as it was (numpy); returns (leavers, own, products)."""
+    """sim.workforce.turnover in numpy; returns (leavers, own, products)."""
     p = 1.0 / (52.0 * tenure)
     years = steps / 52.0
-    leavers = np.flatnonzero(rng.random(len(w["level"])) < p)
+    leavers = skipped_successes(rng, p, len(w["level"]))
     if not len(leavers):
         return leavers, leavers, leavers
     age = draw_ages(w["level"][leavers], rng)
@@ -109,8 +124,8 @@ def compiled(w, rng, tenure, mean, slope, steps, drift, spread, initial):
         user_counts=Removed(),
     )
     found = []
-    real = workforce.draw_leavers
-    with patch.object(workforce, "draw_leavers", lambda *a: found.append(real(*a)) or found[-1]):
+    real = workforce.successes
+    with patch.object(workforce, "successes", lambda *a: found.append(real(*a)) or found[-1]):
         workforce.turnover(model)
     calls = model.user_counts.calls
     assert len(calls) <= 1

@@ -39,7 +39,8 @@ CASES = {
     ),
     "default_hybrid": ("default", {"strategy": "hybrid"}, SMALL, 1),
     "sales_web_cycle": ("sales_web_cycle", None, {"n_enterprises": 25}, 1),
-    "yammer_viral": ("yammer_viral", None, SMALL, 4),
+    # a seed whose company sells within WEEKS (2 since the stream changed; 4 before)
+    "yammer_viral": ("yammer_viral", None, SMALL, 2),
 }
 
 
