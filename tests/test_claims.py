@@ -623,10 +623,6 @@ KNOWN_FAILURES = {
     "accounts and teams sized to their bookings carry the effect, not buyers' attention",
     ("bar", "superlinear_rare"): "0.475 of the default market's bottoms-up companies grow "
     "super-linearly (bar: below 0.2): a small market's quarters are noisy",
-    ("holds", "golden_goose"): "since the draws by skipping changed the random stream and "
-    "the inbound close rate went to 0.02 (2026-12-05): the company that adds reps ends with "
-    "378.6 against 429.5 staying bottoms-up, an effect of -50.9 +- 92 (+135.5 +- 130 with "
-    "the mechanism off): not told apart from noise at 10 seeds; it held before",
     ("holds", "product_that_works_expands"): "since the draws by skipping changed the random "
     "stream (2026-12-05), net revenue retention at quality 0.9 against 0.3 is +0.29 +- 0.49 "
     "higher, defined on 4 of 10 seeds (a retention needs a base of accounts a year ago): "
