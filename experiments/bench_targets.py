@@ -63,6 +63,18 @@ def processor(bench: dict[str, Any]) -> str:
     return f", on {bench.get('cpu', 'a CPU')} (family {ident.get('family')}, model {ident.get('model')})"
 
 
+def _peer_words(bench: dict[str, Any]) -> str:
+    """The peer's speed, or each pair's ratio where the bench ran pairs in turn."""
+    pairs = bench.get("throughput_pairs")
+    if not pairs:
+        return f"the peer {bench['peer']['agent_steps_per_s'] / 1e6:.2f} M agent-steps/s"
+    each = ", ".join(
+        f"{p['ratio_s']:.0f}x with the peer at {p['peer_agent_steps_per_s'] / 1e6:.2f} M"
+        for p in pairs
+    )
+    return f"the median of {len(pairs)} pairs of runs in turn: {each} agent-steps/s"
+
+
 def table(folder: Path = FOLDER) -> str:
     """The block's Markdown: one row per target, from the files in ``folder``."""
     bench = _read("bench.json", folder) or {}
@@ -152,7 +164,8 @@ def table(folder: Path = FOLDER) -> str:
     return "\n".join(rows)
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """Print the table and write it into docs/performance.md's block."""
     from experiments.fit_recovery import write_block
 
     text = table()
@@ -160,13 +173,5 @@ if __name__ == "__main__":
     write_block(text, BLOCK, DOC)
 
 
-def _peer_words(bench: dict[str, Any]) -> str:
-    """The peer's speed, or each pair's ratio where the bench ran pairs in turn."""
-    pairs = bench.get("throughput_pairs")
-    if not pairs:
-        return f"the peer {bench['peer']['agent_steps_per_s'] / 1e6:.2f} M agent-steps/s"
-    each = ", ".join(
-        f"{p['ratio_s']:.0f}x with the peer at {p['peer_agent_steps_per_s'] / 1e6:.2f} M"
-        for p in pairs
-    )
-    return f"the median of {len(pairs)} pairs of runs in turn: {each} agent-steps/s"
+if __name__ == "__main__":
+    main()  # every function above is defined by now, wherever it sits in the module

@@ -56,3 +56,13 @@ def test_the_table_names_the_processor_its_figures_came_from(tmp_path):
     del bench["cpu_identity"]  # older benches did not record it: nothing is made up
     (tmp_path / "bench.json").write_text(json.dumps(bench))
     assert "family" not in table(tmp_path).splitlines()[0]
+
+
+def test_the_mesa_row_names_the_pairs_its_median_came_from(tmp_path):
+    pairs = [{"ratio_s": r, "ratio_cpu_s": r, "peer_agent_steps_per_s": p,
+              "employee_steps_per_s": r * p} for r, p in ((100.0, 3.4e5), (91.0, 3.6e5))]  # fmt: skip
+    (tmp_path / "bench.json").write_text(
+        json.dumps({**_bench(0.2, 95.0), "throughput_pairs": pairs})
+    )
+    line = next(x for x in table(tmp_path).splitlines() if "VirusOnNetwork" in x)
+    assert "the median of 2 pairs of runs in turn: 100x with the peer at 0.34 M" in line
