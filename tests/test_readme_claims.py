@@ -88,17 +88,22 @@ def test_readme_quotes_the_robustness_page():
     assert f"the more open generation in {cells['generational_change'][0]} of 6" in readme
 
 
+def _readme() -> str:
+    return " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+
+
+def _on_page(page: str, pattern: str) -> re.Match:
+    """The first match of ``pattern`` on a page beside claims.md; fails if none."""
+    m = re.search(pattern, PAGE.with_name(page).read_text(encoding="utf-8"))
+    assert m, f"{page} has no line matching {pattern!r}"
+    return m
+
+
 def test_readme_quotes_the_dual_motion_breakeven():
-    page = PAGE.with_name("dual_motion_breakeven.md").read_text(encoding="utf-8")
-    m = re.search(r"Breakeven price: ([\d.]+) ± ([\d.e+]+) \(SE", page)
-    assert m, "the breakeven page has no price line"
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-    assert f"{float(m.group(1)):.2f} ± {float(m.group(2)):.2f} USD a seat" in readme
+    m = _on_page("dual_motion_breakeven.md", r"Breakeven price: ([\d.]+) ± ([\d.e+]+) \(SE")
+    assert f"{float(m.group(1)):.2f} ± {float(m.group(2)):.2f} USD a seat" in _readme()
 
 
 def test_readme_quotes_the_calibration_count():
-    page = PAGE.with_name("calibration.md").read_text(encoding="utf-8")
-    m = re.search(r"(\d+ of \d+) outputs are in their band", page)
-    assert m, "the calibration page has no count"
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-    assert f"bands: {m.group(1)} outputs are in their band there" in readme
+    m = _on_page("calibration.md", r"(\d+ of \d+) outputs are in their band")
+    assert f"bands: {m.group(1)} outputs are in their band there" in _readme()
