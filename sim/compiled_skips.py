@@ -12,7 +12,7 @@ The gap before the next success of independent trials of chance ``p`` is geometr
 1986, *Non-Uniform Random Variate Generation*, ch. X.2). So the successes among ``n``
 trials take one uniform each plus one, not ``n``: the same law, trial by trial
 independent, but other draws from the stream than a uniform per trial (a seed's
-results changed once, when this came in: engine fingerprint of the seventeenth session).
+results changed once, when this came in: engine b446dcde6102, the thirteenth session).
 
 Trials whose chances differ are thinned (Lewis and Shedler 1979): skip with the
 largest chance ``q``, then, at each trial reached, a uniform below ``q`` is
