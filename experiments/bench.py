@@ -329,6 +329,16 @@ def throughput_pairs(
     ]
 
 
+def pairs_words(pairs: list[dict[str, float]]) -> str:
+    """Each pair's ratio and its peer's speed, for the report and the targets' table:
+    "100x with the peer at 0.34 M, 95x with the peer at 0.35 M agent-steps/s"."""
+    each = ", ".join(
+        f"{p['ratio_s']:.0f}x with the peer at {p['peer_agent_steps_per_s'] / 1e6:.2f} M"
+        for p in pairs
+    )
+    return f"{each} agent-steps/s"
+
+
 def throughput_ratio(result: dict[str, Any], per: str = "s") -> float | None:
     """Employee-steps at 100,000 employees over the peer's agent-steps, per second: the
     median over :func:`throughput_pairs` where the bench ran them, else the one pair.

@@ -155,7 +155,6 @@ def _pairs_note(pairs: list[dict[str, float]] | None) -> str:
     """The pairs a median ratio came from: each pair's ratio and its peer's speed."""
     if not pairs:
         return ""
-    each = ", ".join(
-        f"{p['ratio_s']:.0f}x at {p['peer_agent_steps_per_s'] / 1e6:.2f} M" for p in pairs
-    )
-    return f", the median of {len(pairs)} pairs run in turn ({each} agent-steps/s)"
+    from experiments.bench import pairs_words
+
+    return f", the median of {len(pairs)} pairs run in turn ({pairs_words(pairs)})"

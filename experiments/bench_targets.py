@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from experiments.bench import HUGE_SIZE, RATIO_TARGET_22, TWENTY_K_CPU_S
+from experiments.bench import HUGE_SIZE, RATIO_TARGET_22, TWENTY_K_CPU_S, pairs_words
 from experiments.bench_guard import SLOWDOWN_LIMIT, slower
 from experiments.bench_study import TARGET_CLI_S, TARGET_DECIDE_S
 
@@ -68,11 +68,7 @@ def _peer_words(bench: dict[str, Any]) -> str:
     pairs = bench.get("throughput_pairs")
     if not pairs:
         return f"the peer {bench['peer']['agent_steps_per_s'] / 1e6:.2f} M agent-steps/s"
-    each = ", ".join(
-        f"{p['ratio_s']:.0f}x with the peer at {p['peer_agent_steps_per_s'] / 1e6:.2f} M"
-        for p in pairs
-    )
-    return f"the median of {len(pairs)} pairs of runs in turn: {each} agent-steps/s"
+    return f"the median of {len(pairs)} pairs of runs in turn: {pairs_words(pairs)}"
 
 
 def table(folder: Path = FOLDER) -> str:

@@ -88,12 +88,9 @@ def churned_by_skips(pointers, users, product, indptr, indices, rate, quality, c
     user as a uniform each, with about ``q * len(users)`` draws instead of
     ``len(users)``.
     """
-    n_codes = quality.shape[0]
-    base = np.empty(n_codes, dtype=np.float64)
     q = 0.0
-    for c in range(n_codes):
-        base[c] = rate * (1.0 - quality[c])
-        q = max(q, base[c])
+    for c in range(quality.shape[0]):  # churned computes each code's chance itself
+        q = max(q, rate * (1.0 - quality[c]))
     picks, uniforms = uniforms_below(pointers, q, users.shape[0])
     if picks.shape[0] == 0:
         return picks
@@ -319,7 +316,7 @@ def warm_up() -> None:
     indices = np.array([1, 0], dtype=np.int32)
     x = np.zeros(2)
     churned(ids, x[:1], p, indptr, indices, 0.1, np.ones(1), b[:1])
-    from sim.compiled_turnover import generator_pointers
+    from sim.compiled_skips import generator_pointers
 
     pointers = generator_pointers(np.random.default_rng(0))
     churned_by_skips(pointers, ids, p, indptr, indices, 0.1, np.zeros(1), b[:1])

@@ -10,7 +10,8 @@ run, a tenth of a default run.
 
 The leavers are now drawn by skipping from one to the next
 (:func:`sim.compiled_skips.successes`: a draw per leaver, through the bit generator's
-own C function ``next_double`` at the addresses :func:`generator_pointers` reads).
+own C function ``next_double`` at the addresses
+:func:`sim.compiled_skips.generator_pointers` reads).
 The ages' normal draws and the openness Beta draws stay numpy's calls on the leavers
 alone (numpy's algorithms, not a port: Numba's own ``Generator.beta`` rejects where
 numpy's does not when both parameters are tiny), and the arithmetic around them is
@@ -22,57 +23,8 @@ with it, seed by seed, leavers drawn by the same skips).
 
 from __future__ import annotations
 
-import ctypes
-from collections import OrderedDict
-
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.extending import intrinsic
-
-_KEPT = 64  # generators whose pointers are kept (a run uses one; a study or a server many)
-_POINTERS: OrderedDict[int, tuple[object, np.ndarray]] = OrderedDict()
-
-
-def generator_pointers(rng: np.random.Generator) -> np.ndarray:
-    """``int64 [state, next_double]``: the addresses of ``rng``'s bit generator state and
-    of its ``next_double`` C function (``bit_generator.ctypes``).
-
-    Numba reads them from a ``Generator`` argument on every call, with three
-    ``ctypes.cast`` calls and an import: 13 microseconds alone, about 30 inside a run.
-    They do not change while the bit generator lives, so they are read once and kept,
-    with the bit generator itself (so that its id is not reused while kept), for the
-    last few generators.
-    """
-    bit_generator = rng.bit_generator
-    kept = _POINTERS.get(id(bit_generator))
-    if kept is not None and kept[0] is bit_generator:
-        return kept[1]
-    iface = bit_generator.ctypes
-    pointers = np.array(
-        [iface.state.value, ctypes.cast(iface.next_double, ctypes.c_void_p).value],
-        dtype=np.int64,
-    )
-    _POINTERS[id(bit_generator)] = (bit_generator, pointers)
-    while len(_POINTERS) > _KEPT:
-        _POINTERS.popitem(last=False)
-    return pointers
-
-
-@intrinsic
-def _next_double(typingctx, state, function):
-    """``function(state)``: a call of the bit generator's ``double next_double(void *)``
-    from the two addresses of :func:`generator_pointers`."""
-    if not (isinstance(state, types.Integer) and isinstance(function, types.Integer)):
-        return None
-
-    def codegen(context, builder, signature, args):
-        void_p = ir.IntType(8).as_pointer()
-        fn_type = ir.FunctionType(ir.DoubleType(), [void_p])
-        fn = builder.inttoptr(args[1], fn_type.as_pointer())
-        return builder.call(fn, [builder.inttoptr(args[0], void_p)])
-
-    return types.float64(state, function), codegen
+from numba import njit
 
 
 @njit(cache=True, nogil=True)

@@ -16,8 +16,7 @@ import scipy.sparse as sp
 
 from sim.compiled import users_of
 from sim.compiled_selfserve import adoption_rows, below_bound_at, churned_by_skips, pick_vendors
-from sim.compiled_skips import uniforms_below
-from sim.compiled_turnover import generator_pointers
+from sim.compiled_skips import generator_pointers, uniforms_below
 from sim.csr import gather_rows  # noqa: F401 (sim.contracting imports it from here)
 from sim.exposure import ColleagueExposure, below_bound_by_rows, colleague_exposure
 

@@ -6,7 +6,7 @@ kernels loaded, some 126,000 objects that Python's garbage collector tracks
 ``import sim.model``; 178,000 once a 100,000-employee market is built). They live as
 long as the process, yet every full collection walks them all: about 45 ms on the
 2026 host, once or twice in a 260-week run of 100,000 employees, a tenth of its CPU
-(docs/performance.md, "Long-lived objects"). ``gc.freeze()`` moves them to the
+(docs/performance.md, "Skipping to the next event, and long-lived objects"). ``gc.freeze()`` moves them to the
 permanent generation, which no collection visits; objects made afterwards, a
 market's included, are collected as before.
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.compiled_skips import successes
-from sim.compiled_turnover import generator_pointers, newcomer_ages, seat_newcomers
+from sim.compiled_skips import generator_pointers, successes
+from sim.compiled_turnover import newcomer_ages, seat_newcomers
 from sim.population import AGE_MEAN, AGE_SD
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from sim import compiled_skips
 from sim.compiled_selfserve import churned_by_skips
-from sim.compiled_skips import successes, uniforms_below
-from sim.compiled_turnover import generator_pointers
+from sim.compiled_skips import generator_pointers, successes, uniforms_below
 
 REPS = 20_000
 
@@ -88,3 +88,14 @@ def test_churn_by_skips_stops_each_user_with_its_chance():
             churned_by_skips(ptr, users, product, indptr, indices, rate, quality, collaborative)
         ] += 1
     assert within(stops / REPS, chance, REPS)
+
+
+def test_pointers_are_kept_per_bit_generator_and_released():
+    rng = np.random.default_rng(0)
+    first = generator_pointers(rng)
+    assert generator_pointers(rng) is first  # read once
+    assert first[0] == rng.bit_generator.ctypes.state_address
+    others = [np.random.default_rng(s) for s in range(compiled_skips._KEPT + 2)]
+    for other in others:
+        assert not np.array_equal(generator_pointers(other)[:1], first[:1])
+    assert len(compiled_skips._POINTERS) == compiled_skips._KEPT

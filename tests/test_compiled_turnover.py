@@ -25,8 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import compiled_turnover, workforce
-from sim.compiled_turnover import generator_pointers
+from sim import workforce
 from sim.population import draw_ages, draw_openness, openness_means
 
 N = 300
@@ -207,17 +206,6 @@ def test_beta_below_one_and_other_bit_generators():
 )
 def test_property_any_week_is_the_numpy_week(seed, p, mean, slope, years, drift, spread):
     check_same(seed, p, mean, slope, years, drift, spread)
-
-
-def test_pointers_are_kept_per_bit_generator_and_released():
-    rng = np.random.default_rng(0)
-    first = generator_pointers(rng)
-    assert generator_pointers(rng) is first  # read once
-    assert first[0] == rng.bit_generator.ctypes.state_address
-    others = [np.random.default_rng(s) for s in range(compiled_turnover._KEPT + 2)]
-    for other in others:
-        assert not np.array_equal(generator_pointers(other)[:1], first[:1])
-    assert len(compiled_turnover._POINTERS) == compiled_turnover._KEPT
 
 
 _SIGNATURES = r"""
