@@ -68,7 +68,9 @@ def test_the_recommendation_matches_the_cli_on_the_same_seeds(page, tmp_path):
 def test_cancel_says_cancelled_and_greys_the_old_result(page):
     run_small_study(page, "1", "4")
     expect(page.locator(".sw-stale")).to_have_count(0)
-    page.locator(".sw-decide-seeds input").fill("20")
+    # the largest study the browser runs (3 x 50 x 260 run-weeks): it cannot finish
+    # between the progress moving and the click on Cancel, however fast the engine
+    page.locator(".sw-decide-seeds input").fill("50")
     # the form no longer matches the result: it is greyed and says why
     expect(page.locator(".sw-decide-stale")).to_contain_text("The inputs changed")
     page.locator(".sw-decide-weeks input").fill("260")

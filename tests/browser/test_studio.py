@@ -139,7 +139,9 @@ def test_decide_runs_a_study_and_shows_the_verdict(page):
 
 def test_decide_study_can_be_cancelled_while_the_page_stays_live(page):
     page.get_by_role("tab", name="Decide").click()
-    page.locator(".sw-decide-seeds input").fill("20")
+    # the largest study the browser runs (3 x 50 x 260 run-weeks), so that it is still
+    # running after a visit to Explore and a step, however fast the engine
+    page.locator(".sw-decide-seeds input").fill("50")
     page.locator(".sw-decide-weeks input").fill("260")
     page.get_by_role("button", name="Run study").click()
     expect(page.locator(".sw-decide-progress")).to_be_visible()
