@@ -18,6 +18,11 @@ arithmetic, on either side of the week's random draws, which stay the model's
 Each applies the same IEEE operations in the same order as the numpy code (no
 ``fastmath``), so results are bit for bit the same (``tests/test_bit_identical.py``;
 ``tests/test_compiled_selling.py`` compares each with the numpy code it replaced).
+
+Numba's disk cache of a function is keyed on its own module's file only: a change to
+a loop of :mod:`sim.compiled_deals` that these call reaches them once this file changes
+too (its cached :func:`touch_week` holds the code of the
+:func:`~sim.compiled_deals.sample_columns` it was compiled with).
 """
 
 from __future__ import annotations
