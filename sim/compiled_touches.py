@@ -96,9 +96,21 @@ def seller_targets(
             beyond[e] = np.int64(renew_at[held]) - step > window
     weights = np.empty((n_ent, n_sel), dtype=np.float64)
     has_weight = np.zeros(n_sel, dtype=np.bool_)
+    held_zero = 0.0 * displacement_win_factor  # a rival's hold beyond the window: w = 0.0, times it
     for e in range(n_ent):
         size = np.float64(sizes[e])
         closed = budget_week[e] > step
+        # most rows are set whole (no budget line, or held beyond the window: some
+        # two thirds of them in a default market), with the floats the rules below give
+        # them, and never above 0: their sellers' users are not read
+        if closed:
+            for c in range(n_sel):
+                weights[e, c] = 0.0
+            continue
+        if beyond[e]:  # held, so held_zero, unless a cool-off makes it 0.0
+            for c in range(n_sel):
+                weights[e, c] = 0.0 if cooloff_until[e, codes[c]] > step else held_zero
+            continue
         for c in range(n_sel):
             v = codes[c]
             w = size * (sellers[c, 4] if users_ev[e, v] > 0 else 1.0)
