@@ -92,3 +92,27 @@ def trait_array(model: Any, attr: str, dtype: Any = np.float64) -> np.ndarray:
         cache = model.__dict__[_CACHE] = {}
     held = cache[key] = np.array([getattr(v, attr) for v in vendors], dtype=dtype)
     return held.copy()
+
+
+_ALIVE = ("alive", list)  # the cache's key of the live vendors (the alive setter drops it)
+
+
+def alive_vendors(model: Any) -> list:
+    """The vendors alive, in the order of ``model.vendor_list`` (a new list each call).
+
+    A week asks for them some eight times (every mechanism that loops over vendors):
+    a scan of every vendor ever, a property read each. The list is kept in the trait
+    cache under a key of ``alive``, so setting any vendor's ``alive`` drops it as it
+    drops the ``alive`` array; it is valid while no vendor was added.
+    """
+    vendors = model.vendor_list
+    cache = model.__dict__.get(_CACHE)
+    if cache is not None:
+        held = cache.get(_ALIVE)
+        if held is not None and held[0] == len(vendors):
+            return list(held[1])
+    if cache is None:
+        cache = model.__dict__[_CACHE] = {}
+    alive = [v for v in vendors if v.alive]
+    cache[_ALIVE] = (len(vendors), alive)
+    return list(alive)

@@ -85,26 +85,49 @@ def account_arr(ids, contract_enterprise, contract_vendor, contract_acv, pair_ke
     """``(keys, acv, unique)``: the contracts ``ids`` as (enterprise, vendor) accounts,
     keys ascending, and whether no account holds two of them.
 
-    ``key = enterprise * pair_key + vendor``; the keys are sorted by a stable merge sort
-    (numpy's ``argsort(kind="stable")``), each with its contract's ACV. With
-    ``unique`` these are what :func:`sim.reporting.net_revenue_retention` kept after
-    summing the ACV of equal keys (a run of one key sums to its one ACV, bit for bit);
-    without it the caller sums the runs with numpy, in numpy's order.
+    ``key = enterprise * pair_key + vendor`` (``vendor < pair_key``), each with its
+    contract's ACV, in the order of numpy's stable ``argsort(keys, kind="stable")``: a
+    counting sort by enterprise (stable), then each enterprise's few contracts by vendor
+    (a stable insertion sort), linear in the contracts where the merge sort it replaced
+    took a quarter of this pass's time again and again. With ``unique`` these are what
+    :func:`sim.reporting.net_revenue_retention` kept after summing the ACV of equal keys
+    (a run of one key sums to its one ACV, bit for bit); without it the caller sums the
+    runs with numpy, in numpy's order.
     """
     k = ids.shape[0]
+    n_ent = 0
+    for j in range(k):
+        n_ent = max(n_ent, np.int64(contract_enterprise[ids[j]]) + 1)
+    start = np.zeros(n_ent + 1, dtype=np.int64)  # each enterprise's first place
+    for j in range(k):
+        start[np.int64(contract_enterprise[ids[j]]) + 1] += 1
+    for e in range(n_ent):
+        start[e + 1] += start[e]
+    order = np.empty(k, dtype=np.int64)
+    fill = start[:-1].copy()
+    for j in range(k):
+        e = np.int64(contract_enterprise[ids[j]])
+        order[fill[e]] = ids[j]
+        fill[e] += 1
     keys = np.empty(k, dtype=np.int64)
-    for j in range(k):
-        keys[j] = np.int64(contract_enterprise[ids[j]]) * pair_key + contract_vendor[ids[j]]
-    order = np.argsort(keys, kind="mergesort")
-    sorted_keys = np.empty(k, dtype=np.int64)
     acv = np.empty(k, dtype=np.float64)
+    for e in range(n_ent):
+        lo = start[e]
+        for j in range(lo, start[e + 1]):
+            key = e * pair_key + contract_vendor[order[j]]
+            value = contract_acv[order[j]]
+            at = j
+            while at > lo and keys[at - 1] > key:  # strictly greater: equal keys keep order
+                keys[at] = keys[at - 1]
+                acv[at] = acv[at - 1]
+                at -= 1
+            keys[at] = key
+            acv[at] = value
     unique = True
-    for j in range(k):
-        sorted_keys[j] = keys[order[j]]
-        acv[j] = contract_acv[ids[order[j]]]
-        if j and sorted_keys[j] == sorted_keys[j - 1]:
+    for j in range(1, k):
+        if keys[j] == keys[j - 1]:
             unique = False
-    return sorted_keys, acv, unique
+    return keys, acv, unique
 
 
 @njit(cache=True, nogil=True)

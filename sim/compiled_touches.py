@@ -18,6 +18,11 @@ arithmetic, on either side of the week's random draws, which stay the model's
 Each applies the same IEEE operations in the same order as the numpy code (no
 ``fastmath``), so results are bit for bit the same (``tests/test_bit_identical.py``;
 ``tests/test_compiled_selling.py`` compares each with the numpy code it replaced).
+
+Numba's disk cache of a function is keyed on its own module's file only: a change to
+a loop of :mod:`sim.compiled_deals` that these call reaches them once this file changes
+too (its cached :func:`touch_week` holds the code of the
+:func:`~sim.compiled_deals.sample_columns` it was compiled with).
 """
 
 from __future__ import annotations
@@ -91,9 +96,21 @@ def seller_targets(
             beyond[e] = np.int64(renew_at[held]) - step > window
     weights = np.empty((n_ent, n_sel), dtype=np.float64)
     has_weight = np.zeros(n_sel, dtype=np.bool_)
+    held_zero = 0.0 * displacement_win_factor  # a rival's hold beyond the window: w = 0.0, times it
     for e in range(n_ent):
         size = np.float64(sizes[e])
         closed = budget_week[e] > step
+        # most rows are set whole (no budget line, or held beyond the window: some
+        # two thirds of them in a default market), with the floats the rules below give
+        # them, and never above 0: their sellers' users are not read
+        if closed:
+            for c in range(n_sel):
+                weights[e, c] = 0.0
+            continue
+        if beyond[e]:  # held, so held_zero, unless a cool-off makes it 0.0
+            for c in range(n_sel):
+                weights[e, c] = 0.0 if cooloff_until[e, codes[c]] > step else held_zero
+            continue
         for c in range(n_sel):
             v = codes[c]
             w = size * (sellers[c, 4] if users_ev[e, v] > 0 else 1.0)

@@ -80,9 +80,10 @@ def settle_cash(model: MarketModel) -> None:
     a self-serve motion, unless ``marketing_all_motions``.
     """
     contracts = model.contracts
-    # each vendor's ACV / 52 summed in contract order: numpy's weighted bincount, compiled
+    # each vendor's ACV / 52 summed in contract order: numpy's weighted bincount, compiled;
+    # users_ev with no row: its width gives the vendor codes, and no user is summed
     revenue = vendor_outcomes(
-        contracts.active, contracts.vendor, contracts.acv, model.users_ev, 52.0
+        contracts.active, contracts.vendor, contracts.acv, model.users_ev[:0], 52.0
     )[1]
     revenue = revenue.tolist()  # Python floats, the values float(revenue[i]) gave
     all_motions = model.marketing_all_motions

@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from numba import njit
 
 from sim.compiled import add_changes, changed_edges, product_weights, update_weights
+from sim.compiled_prefetch import prefetch
 from sim.csr import gather_rows
 
 _NONE = np.empty(0)  # no previous week's weights
@@ -142,6 +143,12 @@ def _all_sums(adj: sp.csr_array, w: np.ndarray, users: np.ndarray) -> np.ndarray
     return np.bincount(nbr, weights=w[users][owner], minlength=len(w)).astype(np.float64)
 
 
+_AHEAD = 16  # candidates whose degree and openness are asked for ahead (32: no better)
+_ROWS_AHEAD = (
+    8  # rows asked for ahead (16: no better; prefetching their colleagues' products: worse)
+)
+
+
 @njit(cache=True, nogil=True)
 def below_bound_by_rows(
     candidates, uniforms, openness, open_at, indptr, indices, product, by_code, marketing, top
@@ -152,28 +159,52 @@ def below_bound_by_rows(
     uniform falls below that looser bound has its row read, its exposure summed in row
     order (as :func:`colleague_exposure`'s bincount sums it) and the bound of
     :func:`sim.compiled_selfserve.below_bound_at` applied, in its order. Openness as
-    there (``open_at`` empty: position ``i``)."""
+    there (``open_at`` empty: position ``i``).
+
+    Two passes: the loose bounds first (each candidate's degree and openness asked for
+    ``_AHEAD`` candidates before it is read), then the rows of the few below theirs
+    (each row's first line asked for ``_ROWS_AHEAD`` rows before):
+    :mod:`sim.compiled_prefetch`. The arrays are cold by the time a week reads them, and
+    the rows, read one after another, each waited on memory (0.19 ms a week at 100,000
+    employees, 0.13 with the lines on their way).
+    """
     n = uniforms.shape[0]
     gather_open = open_at.shape[0] > 0
-    out = np.empty(n, dtype=np.int64)
-    k = 0
+    for i in range(min(_AHEAD, n)):
+        prefetch(indptr, candidates[i])
+        if gather_open:
+            prefetch(openness, open_at[i])
+    below = np.empty(n, dtype=np.int64)  # positions below their loose bound
+    m = 0
     for i in range(n):
+        if i + _AHEAD < n:
+            prefetch(indptr, candidates[i + _AHEAD])
+            if gather_open:
+                prefetch(openness, open_at[i + _AHEAD])
         r = candidates[i]
-        u = uniforms[i]
         o = openness[open_at[i]] if gather_open else openness[i]
-        start, stop = indptr[r], indptr[r + 1]
-        loose = (stop - start) * top + o * marketing
+        loose = (indptr[r + 1] - indptr[r]) * top + o * marketing
         loose *= 1.0 + 1e-9
         loose += 1e-9
-        if not u < loose:
-            continue
+        below[m] = i
+        m += uniforms[i] < loose
+    for j in range(min(_ROWS_AHEAD, m)):
+        prefetch(indices, indptr[candidates[below[j]]])
+    out = np.empty(m, dtype=np.int64)
+    k = 0
+    for j in range(m):
+        if j + _ROWS_AHEAD < m:
+            prefetch(indices, indptr[candidates[below[j + _ROWS_AHEAD]]])
+        i = below[j]
+        r = candidates[i]
         x = 0.0
-        for t in range(start, stop):
+        for t in range(indptr[r], indptr[r + 1]):
             x += by_code[product[indices[t]] + 1]
+        o = openness[open_at[i]] if gather_open else openness[i]
         bound = x + o * marketing
         bound *= 1.0 + 1e-9
         bound += 1e-9
-        if u < bound:
+        if uniforms[i] < bound:
             out[k] = i
             k += 1
     return out[:k]

@@ -15,7 +15,7 @@ import mesa
 import numpy as np
 
 from agents.enterprise import Enterprise
-from agents.trait_arrays import trait_array
+from agents.trait_arrays import alive_vendors, trait_array
 from agents.vendor import Vendor
 from sim import (
     budget,
@@ -274,7 +274,9 @@ class MarketModel(mesa.Model):
 
     # ------------------------------------------------------------------ helpers
     def alive_vendors(self) -> list[Vendor]:
-        return [v for v in self.vendor_list if v.alive]
+        """The vendors alive, in vendor order (kept until one exits or enters:
+        :func:`agents.trait_arrays.alive_vendors`)."""
+        return alive_vendors(self)
 
     def enterprise_slice(self, e: int) -> slice:
         off = int(self.population.ent_offset[e])

@@ -229,9 +229,13 @@ def test_trait_arrays_follow_every_change():
     model.vendor_list[1].seat_price = 9.0
     assert model.vendor_traits("quality")[2] == 0.123
     assert model.vendor_traits("seat_price")[1] == 9.0
+    assert model.alive_vendors() == model.alive_vendors() == model.vendor_list  # built, kept
     model.vendor_list[0].alive = False  # an exit
     assert not model.vendor_traits("alive", bool)[0]
+    assert model.alive_vendors() == model.vendor_list[1:]
+    model.alive_vendors().clear()  # a caller changing its list changes nobody else's
     model.add_vendor("direct")  # an entrant
+    assert model.alive_vendors() == model.vendor_list[1:]
     for name in ("quality", "seat_price", "qualification", "warm_intro_share"):
         assert np.array_equal(model.vendor_traits(name), objects_trait(model, name))
     assert np.array_equal(
