@@ -460,7 +460,7 @@ class MarketModel(mesa.Model):
         # users and candidates in one pass (churn is applied after adoption, so both
         # lists are of this week's starting products)
         users, candidates = users_and_candidates(
-            pop.emp_product, pop.emp_enterprise, pop.ent_on_prem
+            pop.emp_product, pop.ent_offset, pop.ent_size, pop.ent_on_prem
         )
         churned = user_churn(
             self.rng,

@@ -60,7 +60,7 @@ def test_recount_rows_is_the_full_recount_of_those_rows(world):
 
 @pytest.mark.parametrize("case", ["mixed", "nobody", "everybody", "all_on_prem"])
 def test_users_and_candidates_are_the_two_passes(world, case):
-    rng, product, enterprise, _, _ = world
+    rng, product, enterprise, offsets, sizes = world
     on_prem = rng.random(N_ENT) < 0.3
     if case == "nobody":
         product[:] = -1
@@ -68,7 +68,7 @@ def test_users_and_candidates_are_the_two_passes(world, case):
         product[:] = 2
     elif case == "all_on_prem":
         on_prem[:] = True
-    users, candidates = user_counts.users_and_candidates(product, enterprise, on_prem)
+    users, candidates = user_counts.users_and_candidates(product, offsets, sizes, on_prem)
     assert np.array_equal(users, users_of(product))
     assert np.array_equal(candidates, self_serve_candidates(product, enterprise, on_prem))
     assert users.dtype == candidates.dtype == np.int64
