@@ -132,6 +132,24 @@ def test_changes_made_between_steps_are_settled():
     model.step()  # the checked settles assert
 
 
+def test_a_callers_users_ev_is_its_own_and_its_writes_are_dropped():
+    """The first settle hands the week's starting counts over as a new ``users_ev``: a
+    caller that kept last week's array keeps its numbers (its own writes included), and
+    what it wrote is not counted; a week stopped before its last settle is recounted."""
+    model, seen = _checked_model(rng=9, n_enterprises=20)
+    for _ in range(30):
+        model.step()
+    held = model.users_ev
+    held[:, : model.vendor_capacity] += 7  # a caller's write between two steps
+    kept = held.copy()
+    model.step()  # the checked settles assert the full recount
+    assert model.users_ev is not held
+    assert np.array_equal(held, kept)
+    model._settle_users(first=True)  # a week that stops before its last settle
+    model.step()
+    assert seen[-3:] == ["first", "middle", "last"]
+
+
 def test_a_settle_in_place_changes_base_and_one_without_leaves_it(world):
     """The settles after the first change ``users_ev`` in place; the first makes a new
     array and leaves the week's starting counts as they were, pending changes or none."""
