@@ -261,8 +261,9 @@ class MarketModel(mesa.Model):
             self.purchaser = np.pad(self.purchaser, pad)
             self.purchaser_teams = np.pad(self.purchaser_teams, pad)
             self.cooloff_until = np.pad(self.cooloff_until, pad)
+            handed_over = self._users_settled is self.users_ev  # (_settle_users)
             self.users_ev = np.pad(self.users_ev, pad)
-            self._users_settled = np.pad(self._users_settled, pad)
+            self._users_settled = self.users_ev if handed_over else np.pad(self._users_settled, pad)
             # per-vendor outcomes of the last step: an entrant has none yet
             for name in ("vendor_arr", "vendor_users", "vendor_customers"):
                 if hasattr(self, name):
@@ -377,9 +378,22 @@ class MarketModel(mesa.Model):
         a mechanism or a caller wrote into ``users_ev`` between two steps is dropped, as
         a recount dropped it); the others from ``users_ev``, which rollouts and won
         agreements keep up to date where they are made.
+
+        One copy a week, not two: the last settle copies the week's counts into a
+        private array, which nobody else holds, and the next first settle settles that
+        array in place and makes it the new ``users_ev`` (a new array all the same: a
+        caller that kept last week's keeps its numbers). Where the private array already
+        is ``users_ev`` (a model with no vendor yet, or a week stopped by an error
+        before its last settle, whose starting counts were handed over) the counts are
+        recounted from every employee instead: what the settle gives in every other
+        case, a full recount.
         """
         if first:
-            self.users_ev = self.user_counts.settle(self._users_settled)
+            if self._users_settled is self.users_ev:
+                self.users_ev = self.user_counts.count(self.vendor_capacity)
+            else:
+                self.users_ev = self.user_counts.settle(self._users_settled, in_place=True)
+            self._users_settled = self.users_ev  # handed over: copied again at the last
         else:  # nobody keeps users_ev between two mechanisms: changed in place
             self.user_counts.settle(self.users_ev, in_place=True)
         if last:
@@ -460,7 +474,7 @@ class MarketModel(mesa.Model):
         # users and candidates in one pass (churn is applied after adoption, so both
         # lists are of this week's starting products)
         users, candidates = users_and_candidates(
-            pop.emp_product, pop.emp_enterprise, pop.ent_on_prem
+            pop.emp_product, pop.ent_offset, pop.ent_size, pop.ent_on_prem
         )
         churned = user_churn(
             self.rng,

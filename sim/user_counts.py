@@ -59,28 +59,39 @@ def recount_rows(counts, emp_product, ent_offset, ent_size, rows):
 
 
 @njit(cache=True, nogil=True)
-def users_and_candidates(emp_product, emp_enterprise, ent_on_prem):
-    """In one pass: the users (a product) and the self-serve candidates (none, in an
-    enterprise that is not on-prem only), each ascending.
+def users_and_candidates(emp_product, ent_offset, ent_size, ent_on_prem):
+    """The users (a product) and the self-serve candidates (none, in an enterprise that
+    is not on-prem only), each ascending.
 
     The same two lists as :func:`sim.compiled.users_of` and
     :func:`sim.compiled.self_serve_candidates`. Written without branches (every id is
-    written to both lists and each count moves on by 0 or 1): whether an employee uses
-    a product follows no pattern a branch predictor learns, and in a run, where each
+    written to its list and the count moves on by 0 or 1): whether an employee uses a
+    product follows no pattern a branch predictor learns, and in a run, where each
     week's products differ a little from the last, the loop with branches mispredicts
-    about a third of the time.
+    about a third of the time. Two loops, not one: the candidates are read enterprise
+    by enterprise (an enterprise's employees are the contiguous ids from
+    ``ent_offset``), so an on-prem enterprise is passed over whole and no employee's
+    enterprise is looked up, and each loop carries one count (0.07 ms a week at
+    100,000 employees, against 0.09 for one loop over the employees and their
+    enterprises).
     """
     n = emp_product.shape[0]
     users = np.empty(n, dtype=np.int64)
-    candidates = np.empty(n, dtype=np.int64)
     ku = 0
-    kc = 0
     for i in range(n):
-        user = np.int64(emp_product[i] >= 0)
         users[ku] = i
-        ku += user
-        candidates[kc] = i
-        kc += (1 - user) & (1 - np.int64(ent_on_prem[emp_enterprise[i]]))
+        ku += np.int64(emp_product[i] >= 0)
+    candidates = np.empty(n, dtype=np.int64)
+    kc = 0
+    for e in range(ent_offset.shape[0]):
+        if ent_on_prem[e]:
+            continue
+        start = ent_offset[e]
+        # the enterprise's slice, indexed from 0: no wraparound test in the loop
+        product = emp_product[start : start + ent_size[e]]
+        for j in range(product.shape[0]):
+            candidates[kc] = start + j
+            kc += np.int64(product[j] < 0)
     return users[:ku], candidates[:kc]
 
 
@@ -165,4 +176,6 @@ def warm_up() -> None:
     ids = np.zeros(1, dtype=np.int64)
     shift_users(counts, e, ids, ids, 1)
     recount_rows(counts, p, np.zeros(1, dtype=np.int64), np.full(1, 2, dtype=np.int64), ids)
-    users_and_candidates(p, e, np.zeros(1, dtype=bool))
+    users_and_candidates(
+        p, np.zeros(1, dtype=np.int64), np.full(1, 2, dtype=np.int64), np.zeros(1, dtype=bool)
+    )

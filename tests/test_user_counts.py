@@ -60,7 +60,7 @@ def test_recount_rows_is_the_full_recount_of_those_rows(world):
 
 @pytest.mark.parametrize("case", ["mixed", "nobody", "everybody", "all_on_prem"])
 def test_users_and_candidates_are_the_two_passes(world, case):
-    rng, product, enterprise, _, _ = world
+    rng, product, enterprise, offsets, sizes = world
     on_prem = rng.random(N_ENT) < 0.3
     if case == "nobody":
         product[:] = -1
@@ -68,7 +68,7 @@ def test_users_and_candidates_are_the_two_passes(world, case):
         product[:] = 2
     elif case == "all_on_prem":
         on_prem[:] = True
-    users, candidates = user_counts.users_and_candidates(product, enterprise, on_prem)
+    users, candidates = user_counts.users_and_candidates(product, offsets, sizes, on_prem)
     assert np.array_equal(users, users_of(product))
     assert np.array_equal(candidates, self_serve_candidates(product, enterprise, on_prem))
     assert users.dtype == candidates.dtype == np.int64
@@ -130,6 +130,24 @@ def test_changes_made_between_steps_are_settled():
     contracting.end_contract(model, int(ids[0]))
     workforce.turnover(model)
     model.step()  # the checked settles assert
+
+
+def test_a_callers_users_ev_is_its_own_and_its_writes_are_dropped():
+    """The first settle hands the week's starting counts over as a new ``users_ev``: a
+    caller that kept last week's array keeps its numbers (its own writes included), and
+    what it wrote is not counted; a week stopped before its last settle is recounted."""
+    model, seen = _checked_model(rng=9, n_enterprises=20)
+    for _ in range(30):
+        model.step()
+    held = model.users_ev
+    held[:, : model.vendor_capacity] += 7  # a caller's write between two steps
+    kept = held.copy()
+    model.step()  # the checked settles assert the full recount
+    assert model.users_ev is not held
+    assert np.array_equal(held, kept)
+    model._settle_users(first=True)  # a week that stops before its last settle
+    model.step()
+    assert seen[-3:] == ["first", "middle", "last"]
 
 
 def test_a_settle_in_place_changes_base_and_one_without_leaves_it(world):
