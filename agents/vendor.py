@@ -130,7 +130,10 @@ class Vendor(mesa.Agent):
         """Reps weighted by ramp: a rep hired ``w`` weeks ago counts ``min(1, w/ramp)``."""
         if ramp_weeks <= 0:
             return float(self.reps)
-        return sum(c * min(1.0, (step - h) / ramp_weeks) for h, c in self.rep_cohorts)
+        # min(1.0, w) as a conditional (no call per cohort): w, or 1.0 unless w < 1.0
+        return sum(
+            c * (w if (w := (step - h) / ramp_weeks) < 1.0 else 1.0) for h, c in self._rep_cohorts
+        )
 
     def hire(self, count: int, step: int) -> None:
         if count > 0:

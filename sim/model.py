@@ -519,9 +519,9 @@ class MarketModel(mesa.Model):
             if self.team_invites > 0:  # a new workspace invites the team (mechanism 1b)
                 adopters, products = self._invites(adopters, products)
             if len(adopters):
-                signups = np.bincount(products, minlength=self.vendor_capacity)
+                signups = np.bincount(products, minlength=self.vendor_capacity).tolist()
                 for v in self_serve:
-                    v.signups_total += int(signups[v.index])
+                    v.signups_total += signups[v.index]
         else:
             adopters = products = churned[:0]
         # adopters take their product (inside an enterprise that holds the vendor's

@@ -79,10 +79,11 @@ def outbound_touches(model: MarketModel) -> None:
     )
     n_touch = rng.poisson(lam)
     n_touch *= has_weight  # a seller with nowhere to go makes no touch
-    n = int(n_touch.sum())
+    counts = n_touch.tolist()
+    n = sum(counts)  # Python ints: the exact total, without a numpy call
     if not n:
         return
-    for vendor, k in zip(sellers, n_touch.tolist(), strict=True):
+    for vendor, k in zip(sellers, counts, strict=True):
         vendor.touches_total += k
     model.step_touches = n
     erode = model.brand_erosion > 0
