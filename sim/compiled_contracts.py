@@ -14,7 +14,10 @@ calls cost more than their arithmetic. Two of those passes are loops here:
   the product they reach through the org network (a gather of CSR rows and an
   ``np.unique`` per hop before);
 * :func:`committed_acv`: the annual value of an enterprise's contracts, summed in the
-  order ``ndarray.sum`` sums (:func:`numpy_sum`).
+  order ``ndarray.sum`` sums (:func:`numpy_sum`);
+* :func:`end_mandates`: an ended contract's employees, the vendor's mandated users
+  losing the product and its other users their team-plan seats (eight numpy calls on
+  the enterprise's slice before).
 
 The same comparisons as the numpy code, so results are bit for bit the same
 (``tests/test_bit_identical.py``; ``tests/test_compiled_contracts.py`` compares each
@@ -47,6 +50,21 @@ def mandate(emp_product, emp_mandated, emp_since, chosen, vendor, step):
         emp_product[i] = vendor
         emp_mandated[i] = True
         emp_since[i] = step
+
+
+@njit(cache=True, nogil=True)
+def end_mandates(emp_product, emp_mandated, emp_paid, off, size, vendor, no_product):
+    """:func:`sim.contracting.end_contract` on the enterprise's rows ``off`` to
+    ``off + size``: the vendor's users by mandate lose the product (and the mandate),
+    then :func:`sim.contracting.release_team_seats` (``paid &= product != vendor``),
+    which leaves a user who just lost the product as paid as it was."""
+    for i in range(off, off + size):
+        if emp_product[i] == vendor:
+            if emp_mandated[i]:
+                emp_product[i] = no_product
+                emp_mandated[i] = False
+            else:
+                emp_paid[i] = False
 
 
 @njit(cache=True, nogil=True)
@@ -198,6 +216,7 @@ def warm_up() -> None:
     product = np.full(2, -1, dtype=np.int32)
     chosen = idle_chosen(product, 0, np.zeros(2), 0.5, -1)
     mandate(product, np.zeros(2, dtype=bool), np.zeros(2, dtype=np.int32), chosen, 0, 1)
+    end_mandates(product, np.zeros(2, dtype=bool), np.zeros(2, dtype=bool), 0, 2, 0, -1)
     challenger(np.zeros(2, dtype=np.int64), 0)
     indptr, indices = np.array([0, 1, 2], dtype=np.int32), np.array([1, 0], dtype=np.int32)
     team_plan_seats(indptr, indices, product, np.zeros(2, dtype=bool), 0, 2, 0, -1, True)

@@ -26,6 +26,7 @@ import numpy as np
 
 from sim.compiled_contracts import (
     committed_acv,
+    end_mandates,
     idle_chosen,
     mandate,
     team_plan_seats,
@@ -130,12 +131,11 @@ def end_contract(model: MarketModel, cid: int) -> None:
     if model.agreement_at[e] == cid:
         model.agreement_at[e] = -1
     pop = model.population
-    sl = model.enterprise_slice(e)
-    lose = (pop.emp_product[sl] == v) & pop.emp_mandated[sl]
-    pop.emp_product[sl][lose] = NO_PRODUCT
+    # lose = product == v & mandated; product[lose] = NO_PRODUCT; mandated[lose] = False;
+    # then release_team_seats: one compiled pass over the enterprise's employees
+    off, size = int(pop.ent_offset[e]), int(pop.ent_size[e])
+    end_mandates(pop.emp_product, pop.emp_mandated, pop.emp_paid, off, size, v, NO_PRODUCT)
     model.user_counts.stale_row(e)  # users_ev[e] is recounted at the next settle
-    pop.emp_mandated[sl][lose] = False
-    release_team_seats(model, e, v)
 
 
 def release_team_seats(model: MarketModel, e: int, v: int) -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sim.compiled_contracts import (
     challenger,
     committed_acv,
+    end_mandates,
     idle_chosen,
     mandate,
     numpy_sum,
@@ -146,3 +147,25 @@ def test_committed_acv_is_the_numpy_sum():
             if exclude >= 0:
                 ids = ids[vendor[ids] != exclude]
             assert committed_acv(row, vendor, acv, exclude) == float(acv[ids].sum())
+
+
+@given(seed=st.integers(0, 10**6))
+@settings(max_examples=100, deadline=None)
+def test_end_mandates_is_the_numpy_masks(seed):
+    """end_contract's employees: mandated users of the vendor lose the product, then
+    release_team_seats (``paid &= product != vendor``), as the numpy masks did."""
+    rng = np.random.default_rng(seed)
+    n, start = int(rng.integers(1, 40)), int(rng.integers(0, 10))
+    size = start + n + 5
+    product = rng.choice(np.array([NO_PRODUCT, 0, 3], dtype=np.int32), size)
+    mandated, paid = rng.random(size) < 0.5, rng.random(size) < 0.5
+    want = product.copy(), mandated.copy(), paid.copy()
+    sl = slice(start, start + n)
+    lose = (want[0][sl] == 3) & want[1][sl]
+    want[0][sl][lose] = NO_PRODUCT
+    want[1][sl][lose] = False
+    want[2][sl] &= want[0][sl] != 3
+    got = product.copy(), mandated.copy(), paid.copy()
+    end_mandates(*got, start, n, 3, NO_PRODUCT)
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype and np.array_equal(g, w)
