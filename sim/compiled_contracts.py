@@ -15,6 +15,8 @@ calls cost more than their arithmetic. Two of those passes are loops here:
   ``np.unique`` per hop before);
 * :func:`committed_acv`: the annual value of an enterprise's contracts, summed in the
   order ``ndarray.sum`` sums (:func:`numpy_sum`);
+* :func:`self_serve_users`: who in an enterprise signed up for the vendor (the team
+  plan's purchaser is one of them; four numpy calls and ``np.flatnonzero`` before);
 * :func:`end_mandates`: an ended contract's employees, the vendor's mandated users
   losing the product and its other users their team-plan seats (eight numpy calls on
   the enterprise's slice before).
@@ -50,6 +52,19 @@ def mandate(emp_product, emp_mandated, emp_since, chosen, vendor, step):
         emp_product[i] = vendor
         emp_mandated[i] = True
         emp_since[i] = step
+
+
+@njit(cache=True, nogil=True)
+def self_serve_users(emp_product, emp_mandated, off, size, vendor):
+    """``np.flatnonzero((product == vendor) & ~mandated)`` on the enterprise's rows ``off``
+    to ``off + size``: positions in the enterprise, ascending."""
+    found = np.empty(size, dtype=np.int64)
+    k = 0
+    for i in range(size):
+        if emp_product[off + i] == vendor and not emp_mandated[off + i]:
+            found[k] = i
+            k += 1
+    return found[:k]
 
 
 @njit(cache=True, nogil=True)
@@ -217,6 +232,7 @@ def warm_up() -> None:
     chosen = idle_chosen(product, 0, np.zeros(2), 0.5, -1)
     mandate(product, np.zeros(2, dtype=bool), np.zeros(2, dtype=np.int32), chosen, 0, 1)
     end_mandates(product, np.zeros(2, dtype=bool), np.zeros(2, dtype=bool), 0, 2, 0, -1)
+    self_serve_users(product, np.zeros(2, dtype=bool), 0, 2, 0)
     challenger(np.zeros(2, dtype=np.int64), 0)
     indptr, indices = np.array([0, 1, 2], dtype=np.int32), np.array([1, 0], dtype=np.int32)
     team_plan_seats(indptr, indices, product, np.zeros(2, dtype=bool), 0, 2, 0, -1, True)

@@ -19,6 +19,7 @@ from sim.compiled_contracts import (
     idle_chosen,
     mandate,
     numpy_sum,
+    self_serve_users,
     team_plan_seats,
 )
 from sim.contracting import provision
@@ -169,3 +170,18 @@ def test_end_mandates_is_the_numpy_masks(seed):
     end_mandates(*got, start, n, 3, NO_PRODUCT)
     for g, w in zip(got, want, strict=True):
         assert g.dtype == w.dtype and np.array_equal(g, w)
+
+
+@given(seed=st.integers(0, 10**6))
+@settings(max_examples=100, deadline=None)
+def test_self_serve_users_are_the_numpy_positions(seed):
+    """A team plan's purchaser candidates: the enterprise's users of the vendor who were
+    not mandated, by position in the enterprise, as np.flatnonzero gave them."""
+    rng = np.random.default_rng(seed)
+    n, start = int(rng.integers(0, 40)), int(rng.integers(0, 10))
+    product = rng.choice(np.array([NO_PRODUCT, 0, 3], dtype=np.int32), start + n + 5)
+    mandated = rng.random(len(product)) < 0.5
+    sl = slice(start, start + n)
+    want = np.flatnonzero((product[sl] == 3) & ~mandated[sl])
+    got = self_serve_users(product, mandated, start, n, 3)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
