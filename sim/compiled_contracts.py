@@ -7,6 +7,8 @@ calls cost more than their arithmetic. Two of those passes are loops here:
 * :func:`idle_chosen` and :func:`mandate`: a mandated rollout to ``share`` of an
   enterprise's non-users (``idle & (u < share)`` on one uniform per employee, drawn by
   the caller from the model's generator as before), and the product given to them;
+  :func:`rollout_mandate` does both at once where nothing comes between (a renewal's
+  expansion);
 * :func:`challenger`: the vendor with the most users in the enterprise other than the
   incumbent (``np.argmax`` of the row with the incumbent's count set to -1: the first
   of equals);
@@ -52,6 +54,24 @@ def mandate(emp_product, emp_mandated, emp_since, chosen, vendor, step):
         emp_product[i] = vendor
         emp_mandated[i] = True
         emp_since[i] = step
+
+
+@njit(cache=True, nogil=True)
+def rollout_mandate(
+    emp_product, emp_mandated, emp_since, start, uniforms, share, no_product, vendor, step
+):
+    """:func:`idle_chosen` then :func:`mandate`, in one pass: returns how many were given
+    the product (each employee's choice reads only its own product, which the mandate
+    then writes)."""
+    k = 0
+    for i in range(uniforms.shape[0]):
+        j = start + i
+        if emp_product[j] == no_product and uniforms[i] < share:
+            emp_product[j] = vendor
+            emp_mandated[j] = True
+            emp_since[j] = step
+            k += 1
+    return k
 
 
 @njit(cache=True, nogil=True)
@@ -233,6 +253,9 @@ def warm_up() -> None:
     mandate(product, np.zeros(2, dtype=bool), np.zeros(2, dtype=np.int32), chosen, 0, 1)
     end_mandates(product, np.zeros(2, dtype=bool), np.zeros(2, dtype=bool), 0, 2, 0, -1)
     self_serve_users(product, np.zeros(2, dtype=bool), 0, 2, 0)
+    rollout_mandate(
+        product, np.zeros(2, dtype=bool), np.zeros(2, dtype=np.int32), 0, np.zeros(2), 0.5, -1, 0, 1
+    )
     challenger(np.zeros(2, dtype=np.int64), 0)
     indptr, indices = np.array([0, 1, 2], dtype=np.int32), np.array([1, 0], dtype=np.int32)
     team_plan_seats(indptr, indices, product, np.zeros(2, dtype=bool), 0, 2, 0, -1, True)

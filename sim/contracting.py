@@ -29,6 +29,7 @@ from sim.compiled_contracts import (
     end_mandates,
     idle_chosen,
     mandate,
+    rollout_mandate,
     team_plan_seats,
 )
 from sim.population import NO_PRODUCT
@@ -176,10 +177,21 @@ def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:
     Returns how many employees were provisioned.
     """
     pop = model.population
-    chosen = _rollout(model, e, share)
-    mandate(pop.emp_product, pop.emp_mandated, pop.emp_since, chosen, vendor.index, model.steps)
-    model.users_ev[e, vendor.index] += len(chosen)
-    return len(chosen)
+    # _rollout and mandate in one compiled pass (the same uniforms: one per employee)
+    uniforms = model.rng.random(int(pop.ent_size[e]))
+    n = rollout_mandate(
+        pop.emp_product,
+        pop.emp_mandated,
+        pop.emp_since,
+        int(pop.ent_offset[e]),
+        uniforms,
+        float(share),
+        NO_PRODUCT,
+        vendor.index,
+        model.steps,
+    )
+    model.users_ev[e, vendor.index] += n
+    return n
 
 
 def _rollout(model: MarketModel, e: int, share: float) -> np.ndarray:

@@ -19,6 +19,7 @@ from sim.compiled_contracts import (
     idle_chosen,
     mandate,
     numpy_sum,
+    rollout_mandate,
     self_serve_users,
     team_plan_seats,
 )
@@ -185,3 +186,24 @@ def test_self_serve_users_are_the_numpy_positions(seed):
     want = np.flatnonzero((product[sl] == 3) & ~mandated[sl])
     got = self_serve_users(product, mandated, start, n, 3)
     assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+@given(seed=st.integers(0, 10**6), share=st.sampled_from([0.0, 0.3, 0.5, 1.0]))
+@settings(max_examples=60, deadline=None)
+def test_rollout_mandate_is_idle_chosen_then_mandate(seed, share):
+    """A renewal's expansion in one pass: the employees and arrays idle_chosen and
+    mandate give, and their number."""
+    rng = np.random.default_rng(seed)
+    n, start = int(rng.integers(1, 40)), int(rng.integers(0, 10))
+    product = rng.choice(np.array([-1, 0, 3], dtype=np.int32), start + n + 5)
+    u = rng.random(n)
+    u[0] = share  # a tie: not chosen (u < share)
+    mandated = rng.random(len(product)) < 0.5
+    since = rng.integers(0, 9, len(product)).astype(np.int32)
+    want = product.copy(), mandated.copy(), since.copy()
+    chosen = idle_chosen(want[0], start, u, share, NO_PRODUCT)
+    mandate(*want, chosen, 5, 42)
+    got = product.copy(), mandated.copy(), since.copy()
+    assert rollout_mandate(*got, start, u, share, NO_PRODUCT, 5, 42) == len(chosen)
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype and np.array_equal(g, w)
