@@ -98,16 +98,8 @@ def sign(model: MarketModel, e: int, vendor: Vendor, kind: int, acv: float, seat
             release_team_seats(model, e, v)
     else:
         vendor.new_customers_total += 1
-    cid = int(
-        model.contracts.add(
-            enterprise=e,
-            vendor=v,
-            kind=kind,
-            acv=acv,
-            seats=max(int(seats), 1),
-            start=model.steps,
-            renew_at=model.steps + WEEKS_PER_YEAR,
-        )[0]
+    cid = model.contracts.add_one(
+        e, v, kind, acv, max(int(seats), 1), model.steps, model.steps + WEEKS_PER_YEAR
     )
     model.contract_at[e, v] = cid
     if kind in AGREEMENT_KINDS:
