@@ -130,7 +130,10 @@ class Vendor(mesa.Agent):
         """Reps weighted by ramp: a rep hired ``w`` weeks ago counts ``min(1, w/ramp)``."""
         if ramp_weeks <= 0:
             return float(self.reps)
-        return sum(c * min(1.0, (step - h) / ramp_weeks) for h, c in self.rep_cohorts)
+        # min(1.0, w) as a conditional (no call per cohort): w, or 1.0 unless w < 1.0
+        return sum(
+            c * (w if (w := (step - h) / ramp_weeks) < 1.0 else 1.0) for h, c in self._rep_cohorts
+        )
 
     def hire(self, count: int, step: int) -> None:
         if count > 0:
@@ -213,8 +216,9 @@ class Vendor(mesa.Agent):
         definition (median about 18 months, 2024 surveys). NaN when no new ARR was
         booked in the year; 0 when there was new ARR and no spend.
         """
-        spent, booked = self.trailing()
-        return cac_payback_months(spent, booked, self.model.gross_margin)
+        # trailing() without its call: the metrics read it for every vendor every week
+        (b0, s0), (b1, s1) = self._ledger[0], self._ledger[-1]
+        return cac_payback_months(s1 - s0, b1 - b0, self.model.gross_margin)
 
     def __repr__(self) -> str:
         state = "alive" if self.alive else f"exited@{self.exited}"

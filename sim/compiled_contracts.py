@@ -7,6 +7,8 @@ calls cost more than their arithmetic. Two of those passes are loops here:
 * :func:`idle_chosen` and :func:`mandate`: a mandated rollout to ``share`` of an
   enterprise's non-users (``idle & (u < share)`` on one uniform per employee, drawn by
   the caller from the model's generator as before), and the product given to them;
+  :func:`rollout_mandate` does both at once where nothing comes between (a renewal's
+  expansion);
 * :func:`challenger`: the vendor with the most users in the enterprise other than the
   incumbent (``np.argmax`` of the row with the incumbent's count set to -1: the first
   of equals);
@@ -14,7 +16,12 @@ calls cost more than their arithmetic. Two of those passes are loops here:
   the product they reach through the org network (a gather of CSR rows and an
   ``np.unique`` per hop before);
 * :func:`committed_acv`: the annual value of an enterprise's contracts, summed in the
-  order ``ndarray.sum`` sums (:func:`numpy_sum`).
+  order ``ndarray.sum`` sums (:func:`numpy_sum`);
+* :func:`self_serve_users`: who in an enterprise signed up for the vendor (the team
+  plan's purchaser is one of them; four numpy calls and ``np.flatnonzero`` before);
+* :func:`end_mandates`: an ended contract's employees, the vendor's mandated users
+  losing the product and its other users their team-plan seats (eight numpy calls on
+  the enterprise's slice before).
 
 The same comparisons as the numpy code, so results are bit for bit the same
 (``tests/test_bit_identical.py``; ``tests/test_compiled_contracts.py`` compares each
@@ -47,6 +54,52 @@ def mandate(emp_product, emp_mandated, emp_since, chosen, vendor, step):
         emp_product[i] = vendor
         emp_mandated[i] = True
         emp_since[i] = step
+
+
+@njit(cache=True, nogil=True)
+def rollout_mandate(
+    emp_product, emp_mandated, emp_since, start, uniforms, share, no_product, vendor, step
+):
+    """:func:`idle_chosen` then :func:`mandate`, in one pass: returns how many were given
+    the product (each employee's choice reads only its own product, which the mandate
+    then writes)."""
+    k = 0
+    for i in range(uniforms.shape[0]):
+        j = start + i
+        if emp_product[j] == no_product and uniforms[i] < share:
+            emp_product[j] = vendor
+            emp_mandated[j] = True
+            emp_since[j] = step
+            k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def self_serve_users(emp_product, emp_mandated, off, size, vendor):
+    """``np.flatnonzero((product == vendor) & ~mandated)`` on the enterprise's rows ``off``
+    to ``off + size``: positions in the enterprise, ascending."""
+    found = np.empty(size, dtype=np.int64)
+    k = 0
+    for i in range(size):
+        if emp_product[off + i] == vendor and not emp_mandated[off + i]:
+            found[k] = i
+            k += 1
+    return found[:k]
+
+
+@njit(cache=True, nogil=True)
+def end_mandates(emp_product, emp_mandated, emp_paid, off, size, vendor, no_product):
+    """:func:`sim.contracting.end_contract` on the enterprise's rows ``off`` to
+    ``off + size``: the vendor's users by mandate lose the product (and the mandate),
+    then :func:`sim.contracting.release_team_seats` (``paid &= product != vendor``),
+    which leaves a user who just lost the product as paid as it was."""
+    for i in range(off, off + size):
+        if emp_product[i] == vendor:
+            if emp_mandated[i]:
+                emp_product[i] = no_product
+                emp_mandated[i] = False
+            else:
+                emp_paid[i] = False
 
 
 @njit(cache=True, nogil=True)
@@ -198,6 +251,11 @@ def warm_up() -> None:
     product = np.full(2, -1, dtype=np.int32)
     chosen = idle_chosen(product, 0, np.zeros(2), 0.5, -1)
     mandate(product, np.zeros(2, dtype=bool), np.zeros(2, dtype=np.int32), chosen, 0, 1)
+    end_mandates(product, np.zeros(2, dtype=bool), np.zeros(2, dtype=bool), 0, 2, 0, -1)
+    self_serve_users(product, np.zeros(2, dtype=bool), 0, 2, 0)
+    rollout_mandate(
+        product, np.zeros(2, dtype=bool), np.zeros(2, dtype=np.int32), 0, np.zeros(2), 0.5, -1, 0, 1
+    )
     challenger(np.zeros(2, dtype=np.int64), 0)
     indptr, indices = np.array([0, 1, 2], dtype=np.int32), np.array([1, 0], dtype=np.int32)
     team_plan_seats(indptr, indices, product, np.zeros(2, dtype=bool), 0, 2, 0, -1, True)

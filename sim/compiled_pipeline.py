@@ -138,6 +138,18 @@ def pipeline_week(
     return n_moved, n_dropped, ent, ven, p_win
 
 
+@njit(cache=True, nogil=True)
+def paced(hazard, effort, weight, mean_stay):
+    """``np.minimum(1.0, hazard * (1.0 + weight * (2.0 * effort - 1.0)) * mean_stay)``
+    element by element, in numpy's order of operations (:func:`sim.selling.paced_hazard`:
+    seven numpy calls on the week's new outbound opportunities before)."""
+    out = np.empty(hazard.shape[0])
+    for i in range(hazard.shape[0]):
+        x = hazard[i] * (1.0 + weight * (2.0 * effort[i] - 1.0)) * mean_stay
+        out[i] = x if (x < 1.0 or x != x) else 1.0  # np.minimum's: NaN propagates
+    return out
+
+
 def pipeline_arguments(
     model: MarketModel, ids: np.ndarray, uniforms: np.ndarray, n_stages: int
 ) -> tuple:
@@ -211,4 +223,5 @@ def warm_up() -> None:
         np.ones(4),
         4,
     )
+    paced(x, x, 0.5, 1.0)
     _warm = True

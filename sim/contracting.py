@@ -26,8 +26,10 @@ import numpy as np
 
 from sim.compiled_contracts import (
     committed_acv,
+    end_mandates,
     idle_chosen,
     mandate,
+    rollout_mandate,
     team_plan_seats,
 )
 from sim.population import NO_PRODUCT
@@ -96,16 +98,8 @@ def sign(model: MarketModel, e: int, vendor: Vendor, kind: int, acv: float, seat
             release_team_seats(model, e, v)
     else:
         vendor.new_customers_total += 1
-    cid = int(
-        model.contracts.add(
-            enterprise=e,
-            vendor=v,
-            kind=kind,
-            acv=acv,
-            seats=max(int(seats), 1),
-            start=model.steps,
-            renew_at=model.steps + WEEKS_PER_YEAR,
-        )[0]
+    cid = model.contracts.add_one(
+        e, v, kind, acv, max(int(seats), 1), model.steps, model.steps + WEEKS_PER_YEAR
     )
     model.contract_at[e, v] = cid
     if kind in AGREEMENT_KINDS:
@@ -130,12 +124,11 @@ def end_contract(model: MarketModel, cid: int) -> None:
     if model.agreement_at[e] == cid:
         model.agreement_at[e] = -1
     pop = model.population
-    sl = model.enterprise_slice(e)
-    lose = (pop.emp_product[sl] == v) & pop.emp_mandated[sl]
-    pop.emp_product[sl][lose] = NO_PRODUCT
+    # lose = product == v & mandated; product[lose] = NO_PRODUCT; mandated[lose] = False;
+    # then release_team_seats: one compiled pass over the enterprise's employees
+    off, size = int(pop.ent_offset[e]), int(pop.ent_size[e])
+    end_mandates(pop.emp_product, pop.emp_mandated, pop.emp_paid, off, size, v, NO_PRODUCT)
     model.user_counts.stale_row(e)  # users_ev[e] is recounted at the next settle
-    pop.emp_mandated[sl][lose] = False
-    release_team_seats(model, e, v)
 
 
 def release_team_seats(model: MarketModel, e: int, v: int) -> None:
@@ -176,10 +169,21 @@ def provision(model: MarketModel, e: int, vendor: Vendor, share: float) -> int:
     Returns how many employees were provisioned.
     """
     pop = model.population
-    chosen = _rollout(model, e, share)
-    mandate(pop.emp_product, pop.emp_mandated, pop.emp_since, chosen, vendor.index, model.steps)
-    model.users_ev[e, vendor.index] += len(chosen)
-    return len(chosen)
+    # _rollout and mandate in one compiled pass (the same uniforms: one per employee)
+    uniforms = model.rng.random(int(pop.ent_size[e]))
+    n = rollout_mandate(
+        pop.emp_product,
+        pop.emp_mandated,
+        pop.emp_since,
+        int(pop.ent_offset[e]),
+        uniforms,
+        float(share),
+        NO_PRODUCT,
+        vendor.index,
+        model.steps,
+    )
+    model.users_ev[e, vendor.index] += n
+    return n
 
 
 def _rollout(model: MarketModel, e: int, share: float) -> np.ndarray:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled_contracts import self_serve_users
 from sim.compiled_deals import ripe_pairs, team_plan_pairs
 from sim.compiled_purchasers import (
     buyers,
@@ -170,11 +171,12 @@ def _team_plans(
     # a plan on a card, if the seat is worth its price
     for k in _buyers(model, comes, ent, codes[col]).tolist():
         vendor, e = vendors[int(col[k])], int(ent[k])
-        sl = model.enterprise_slice(e)
-        own = np.flatnonzero((pop.emp_product[sl] == vendor.index) & ~pop.emp_mandated[sl])
+        off, size = int(pop.ent_offset[e]), int(pop.ent_size[e])
+        # its users who signed up (not mandated): the purchaser is one of them
+        own = self_serve_users(pop.emp_product, pop.emp_mandated, off, size, vendor.index)
         if not len(own):
             continue
-        purchaser = sl.start + int(own[int(rng.integers(len(own)))])
+        purchaser = off + int(own[int(rng.integers(len(own)))])
         n = team_seats(model, e, vendor.index, purchaser)
         if not sign(model, e, vendor, TEAM, seat_acv(vendor, n, TEAM, 0.0), n):
             release_team_seats(model, e, vendor.index)

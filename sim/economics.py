@@ -35,7 +35,12 @@ def bought_reach(model: MarketModel, vendor: Vendor) -> float:
     ----------
     Little, J. D. C. (1979). Aggregate advertising models. Operations Research 27.
     """
-    spend = marketing_this_week(model, vendor)
+    return reach_of(model, vendor, marketing_this_week(model, vendor))
+
+
+def reach_of(model: MarketModel, vendor: Vendor, spend: float) -> float:
+    """:func:`bought_reach` of a week's marketing ``spend`` the caller already has (the
+    self-serve phase keeps it for :func:`settle_cash`, which pays it)."""
     if spend <= 0:
         return 0.0
     return vendor.marketing_reach * spend / (spend + model.marketing_saturation)
@@ -72,12 +77,17 @@ def marketing_this_week(model: MarketModel, vendor: Vendor) -> float:
     return float(room if room < spend else spend)
 
 
-def settle_cash(model: MarketModel) -> None:
+def settle_cash(model: MarketModel, marketing_paid: dict[int, float] | None = None) -> None:
     """Recognise revenue (ACV / 52 a week), pay costs, and let the insolvent exit.
 
     ``cash += revenue - marketing - reps * rep_cost - burn``; marketing (the plan, or
     less to keep a runway: :func:`marketing_this_week`) is paid only by vendors that run
     a self-serve motion, unless ``marketing_all_motions``.
+
+    ``marketing_paid``: this week's marketing by vendor code, where the self-serve phase
+    already computed it to buy reach (:meth:`sim.model.MarketModel.step` passes it, so
+    the reach bought and the marketing paid are one figure, computed once); any other
+    vendor's is computed here.
     """
     contracts = model.contracts
     # each vendor's ACV / 52 summed in contract order: numpy's weighted bincount, compiled;
@@ -87,11 +97,13 @@ def settle_cash(model: MarketModel) -> None:
     )[1]
     revenue = revenue.tolist()  # Python floats, the values float(revenue[i]) gave
     all_motions = model.marketing_all_motions
+    paid = (marketing_paid or {}).get
     alive = model.alive_vendors()  # no vendor exits before the second loop
     for vendor in alive:
-        marketing = (
-            marketing_this_week(model, vendor) if vendor.tactic.self_serve or all_motions else 0.0
-        )
+        if not (vendor.tactic.self_serve or all_motions):
+            marketing = 0.0
+        elif (marketing := paid(vendor.index)) is None:
+            marketing = marketing_this_week(model, vendor)
         sales = vendor.reps * vendor.rep_cost
         vendor.revenue = revenue[vendor.index]
         vendor.costs = marketing + sales + vendor.burn

@@ -428,7 +428,7 @@ class MarketModel(mesa.Model):
         if clock:
             clock.start()
         self._reset_step_flows()
-        self._self_serve_phase()  # 1-2: adoption and user churn
+        marketing_paid = self._self_serve_phase()  # 1-2: adoption and user churn
         self._settle_users(first=True)
         if clock:
             clock("1-2 self-serve adoption, user churn")
@@ -446,7 +446,7 @@ class MarketModel(mesa.Model):
         if clock:
             clock("6 renewals")
         self._recover()  # 7
-        economics.settle_cash(self)  # 8: cash and exit
+        economics.settle_cash(self, marketing_paid)  # 8: cash and exit
         economics.staff(self)  # 8: sales start, attrition and hiring
         self.bookings_history.append(self.step_bookings)
         economics.entry(self)  # 9
@@ -465,12 +465,15 @@ class MarketModel(mesa.Model):
         if self.steps >= self.horizon:
             self.running = False
 
-    def _self_serve_phase(self) -> None:
+    def _self_serve_phase(self) -> dict[int, float]:
+        """Mechanisms 1 and 2. Returns the week's marketing of the self-serve vendors by
+        vendor code: what buys their reach now and what :func:`sim.economics.settle_cash`
+        charges them (nothing in between changes it)."""
         pop = self.population
         quality = self.vendor_traits("quality")
         collaborative = self.vendor_traits("collaborative", bool)
         if not len(quality):
-            return
+            return {}
         # users and candidates in one pass (churn is applied after adoption, so both
         # lists are of this week's starting products)
         users, candidates = users_and_candidates(
@@ -486,8 +489,13 @@ class MarketModel(mesa.Model):
             users=users,
         )
         self_serve = [v for v in self.alive_vendors() if v.tactic.self_serve]
+        marketing_paid = {}
         if self_serve:
             codes = np.array([v.index for v in self_serve])
+            reach = []
+            for v in self_serve:
+                spend = marketing_paid[v.index] = economics.marketing_this_week(self, v)
+                reach.append(economics.reach_of(self, v, spend))
             adopters, products = self_serve_adoption(
                 self.rng,
                 candidates=candidates,
@@ -498,7 +506,7 @@ class MarketModel(mesa.Model):
                 brand_row=pop.emp_enterprise,
                 by_employee=True,
                 vendors=codes,
-                reach=np.array([economics.bought_reach(self, v) for v in self_serve]),
+                reach=np.array(reach),
                 quality=quality[codes],
                 virality=self.vendor_traits("virality")[codes],
                 collaborative=collaborative[codes],
@@ -511,9 +519,9 @@ class MarketModel(mesa.Model):
             if self.team_invites > 0:  # a new workspace invites the team (mechanism 1b)
                 adopters, products = self._invites(adopters, products)
             if len(adopters):
-                signups = np.bincount(products, minlength=self.vendor_capacity)
+                signups = np.bincount(products, minlength=self.vendor_capacity).tolist()
                 for v in self_serve:
-                    v.signups_total += int(signups[v.index])
+                    v.signups_total += signups[v.index]
         else:
             adopters = products = churned[:0]
         # adopters take their product (inside an enterprise that holds the vendor's
@@ -535,6 +543,7 @@ class MarketModel(mesa.Model):
         )
         self.user_counts.added(adopters, products)
         self.user_counts.removed(churned, gone)
+        return marketing_paid
 
     def _invites(self, adopters: np.ndarray, products: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mechanism 1b: a user who starts a workspace brings colleagues at once.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.compiled_deals import touch_weights
-from sim.compiled_pipeline import pipeline_arguments, pipeline_week
+from sim.compiled_pipeline import paced, pipeline_arguments, pipeline_week
 from sim.compiled_touches import seller_targets, touch_week
 from sim.contracting import sell_agreement
 from sim.deal_tables import powers
@@ -79,10 +79,11 @@ def outbound_touches(model: MarketModel) -> None:
     )
     n_touch = rng.poisson(lam)
     n_touch *= has_weight  # a seller with nowhere to go makes no touch
-    n = int(n_touch.sum())
+    counts = n_touch.tolist()
+    n = sum(counts)  # Python ints: the exact total, without a numpy call
     if not n:
         return
-    for vendor, k in zip(sellers, n_touch.tolist(), strict=True):
+    for vendor, k in zip(sellers, counts, strict=True):
         vendor.touches_total += k
     model.step_touches = n
     erode = model.brand_erosion > 0
@@ -228,12 +229,17 @@ def paced_hazard(
     (about 12.5 to 8 weeks at ``w = 2/3``, ``b = 0.4``: docs/investigations/qualification.md).
     A vendor that qualifies harder than the market works faster deals, one that chases
     everything slower ones. ``w = 0`` is the reference (the caller skips this).
+    ``m`` is numpy's (its ``log``); the deals' arithmetic is one compiled loop
+    (:func:`sim.compiled_pipeline.paced`, the same operations in the same order).
     """
     b = min(max(float(worked_bar), 0.0), 1.0 - 1e-9)
     mean_stay = np.log((1.0 + weight) / (1.0 + weight * (2.0 * b - 1.0))) / (
         2.0 * weight * (1.0 - b)
     )
-    return np.minimum(1.0, hazard * (1.0 + weight * (2.0 * effort - 1.0)) * mean_stay)
+    hazard, effort = np.asarray(hazard, dtype=np.float64), np.asarray(effort, dtype=np.float64)
+    if hazard.ndim != 1 or effort.shape != hazard.shape:
+        raise ValueError("paced_hazard: hazard and effort are arrays of one deal each")
+    return paced(hazard, effort, float(weight), float(mean_stay))
 
 
 def advance_pipeline(model: MarketModel) -> None:

@@ -15,9 +15,12 @@ from hypothesis import strategies as st
 from sim.compiled_contracts import (
     challenger,
     committed_acv,
+    end_mandates,
     idle_chosen,
     mandate,
     numpy_sum,
+    rollout_mandate,
+    self_serve_users,
     team_plan_seats,
 )
 from sim.contracting import provision
@@ -146,3 +149,61 @@ def test_committed_acv_is_the_numpy_sum():
             if exclude >= 0:
                 ids = ids[vendor[ids] != exclude]
             assert committed_acv(row, vendor, acv, exclude) == float(acv[ids].sum())
+
+
+@given(seed=st.integers(0, 10**6))
+@settings(max_examples=100, deadline=None)
+def test_end_mandates_is_the_numpy_masks(seed):
+    """end_contract's employees: mandated users of the vendor lose the product, then
+    release_team_seats (``paid &= product != vendor``), as the numpy masks did."""
+    rng = np.random.default_rng(seed)
+    n, start = int(rng.integers(1, 40)), int(rng.integers(0, 10))
+    size = start + n + 5
+    product = rng.choice(np.array([NO_PRODUCT, 0, 3], dtype=np.int32), size)
+    mandated, paid = rng.random(size) < 0.5, rng.random(size) < 0.5
+    want = product.copy(), mandated.copy(), paid.copy()
+    sl = slice(start, start + n)
+    lose = (want[0][sl] == 3) & want[1][sl]
+    want[0][sl][lose] = NO_PRODUCT
+    want[1][sl][lose] = False
+    want[2][sl] &= want[0][sl] != 3
+    got = product.copy(), mandated.copy(), paid.copy()
+    end_mandates(*got, start, n, 3, NO_PRODUCT)
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype and np.array_equal(g, w)
+
+
+@given(seed=st.integers(0, 10**6))
+@settings(max_examples=100, deadline=None)
+def test_self_serve_users_are_the_numpy_positions(seed):
+    """A team plan's purchaser candidates: the enterprise's users of the vendor who were
+    not mandated, by position in the enterprise, as np.flatnonzero gave them."""
+    rng = np.random.default_rng(seed)
+    n, start = int(rng.integers(0, 40)), int(rng.integers(0, 10))
+    product = rng.choice(np.array([NO_PRODUCT, 0, 3], dtype=np.int32), start + n + 5)
+    mandated = rng.random(len(product)) < 0.5
+    sl = slice(start, start + n)
+    want = np.flatnonzero((product[sl] == 3) & ~mandated[sl])
+    got = self_serve_users(product, mandated, start, n, 3)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+@given(seed=st.integers(0, 10**6), share=st.sampled_from([0.0, 0.3, 0.5, 1.0]))
+@settings(max_examples=60, deadline=None)
+def test_rollout_mandate_is_idle_chosen_then_mandate(seed, share):
+    """A renewal's expansion in one pass: the employees and arrays idle_chosen and
+    mandate give, and their number."""
+    rng = np.random.default_rng(seed)
+    n, start = int(rng.integers(1, 40)), int(rng.integers(0, 10))
+    product = rng.choice(np.array([-1, 0, 3], dtype=np.int32), start + n + 5)
+    u = rng.random(n)
+    u[0] = share  # a tie: not chosen (u < share)
+    mandated = rng.random(len(product)) < 0.5
+    since = rng.integers(0, 9, len(product)).astype(np.int32)
+    want = product.copy(), mandated.copy(), since.copy()
+    chosen = idle_chosen(want[0], start, u, share, NO_PRODUCT)
+    mandate(*want, chosen, 5, 42)
+    got = product.copy(), mandated.copy(), since.copy()
+    assert rollout_mandate(*got, start, u, share, NO_PRODUCT, 5, 42) == len(chosen)
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype and np.array_equal(g, w)

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.compiled_deals import responses, touch_weights
-from sim.compiled_pipeline import pipeline_arguments, pipeline_week
+from sim.compiled_pipeline import paced, pipeline_arguments, pipeline_week
 from sim.compiled_purchasers import buyers
 from sim.compiled_touches import seller_targets, touch_week
 from sim.deal_tables import opening_hazards, powers
@@ -389,3 +389,20 @@ def test_buyers_are_the_numpy_masks(seat_value):
             eligible, u, 0.4, ent, ven, price, quality, users_ev, size, value, seat_value, 0.7
         )
         assert np.array_equal(got, np.flatnonzero(want))
+
+
+@given(seed=st.integers(0, 10**6), weight=st.sampled_from([0.3, 2 / 3, 0.9, 1.5]))
+@settings(max_examples=100, deadline=None)
+def test_paced_is_the_numpy_expression(seed, weight):
+    """sim.selling.paced_hazard's deals, compiled: numpy's floats bit for bit, capped at 1
+    as np.minimum caps (a NaN stays NaN)."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 50))
+    hazard, effort = rng.random(n) * 1.5, rng.random(n)
+    if n:
+        hazard[0] = np.nan
+    mean_stay = np.log(1.0 + weight) / (2.0 * weight)  # a numpy float, as the caller's
+    want = np.minimum(1.0, hazard * (1.0 + weight * (2.0 * effort - 1.0)) * mean_stay)
+    got = paced(hazard, effort, float(weight), float(mean_stay))
+    assert got.dtype == want.dtype and np.array_equal(got, want, equal_nan=True)
+    assert np.array_equal(np.signbit(got), np.signbit(want))

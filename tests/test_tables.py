@@ -45,3 +45,22 @@ def test_a_copy_is_a_table_of_its_own(clone):
 def test_a_row_needs_every_column():
     with pytest.raises(ValueError, match="missing column 'seats'"):
         ContractBook().add(enterprise=1, vendor=1, kind=0, acv=1.0, start=0, renew_at=52)
+
+
+def test_add_one_writes_the_row_add_writes():
+    """A signing's one-contract append: the same entries, ids and growth as ``add`` (numpy
+    and Python scalars, past the capacity)."""
+    rows = [
+        (3, 1, 2, 1234.5, 10, 7, 59),
+        (np.int64(4), 2, 0, np.float64(0.1) * 3, 1, 8, 60),
+        (2**31 - 1, 0, 1, 1e300, 2**40, 0, 52),
+    ] * 3
+    one, many = ContractBook(capacity=4), ContractBook(capacity=4)
+    for row in rows:
+        cid = one.add_one(*row)
+        ids = many.add(**dict(zip(ContractBook.COLUMNS, row, strict=True)))
+        assert isinstance(cid, int) and [cid] == ids.tolist()
+    assert one.n == many.n == len(rows) and len(one.acv) == len(rows)
+    for name, col in many._cols.items():
+        assert one._cols[name].dtype == col.dtype
+        assert np.array_equal(one._cols[name][: one.n], col[: many.n])
