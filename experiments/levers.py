@@ -365,6 +365,40 @@ def checks(
     return pd.DataFrame(rows)
 
 
+def adjacent_steps(frame: pd.DataFrame, lever: Lever) -> pd.DataFrame:
+    """Each expected outcome's paired step from every level to the next.
+
+    The verdicts read medians, which over a few tens of seeds can dip between two
+    levels whose true centres rise. Each step here is the mean over seeds of the
+    difference (same seed, next level minus this one) with its standard error, and how
+    many seeds moved up, so that a reader can tell a dip within the noise from a
+    response that turns. Rows: ``outcome, low, high, mean, se, up, pairs``.
+    """
+    rows = []
+    mine = frame[frame["lever"] == lever.name]
+    for expect in lever.expects:
+        wide = mine[mine["outcome"] == expect.outcome].pivot(
+            index="seed", columns="level", values="value"
+        )
+        levels = sorted(wide.columns)
+        for low, high in zip(levels[:-1], levels[1:], strict=False):
+            d = (wide[high] - wide[low]).dropna().to_numpy(dtype=float)
+            n = len(d)
+            se = float(d.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+            rows.append(
+                {
+                    "outcome": expect.outcome,
+                    "low": low,
+                    "high": high,
+                    "mean": float(d.mean()) if n else math.nan,
+                    "se": se,
+                    "up": int((d > 0).sum()),
+                    "pairs": n,
+                }
+            )
+    return pd.DataFrame(rows, columns=["outcome", "low", "high", "mean", "se", "up", "pairs"])
+
+
 def paired_z(runs: pd.DataFrame, summary: pd.DataFrame, expect: Expect) -> tuple[float, int]:
     """How sure the comparison behind ``holds`` is: the mean over seeds of the paired
     difference (same seed, two levels) in the expected direction, over its standard

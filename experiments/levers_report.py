@@ -14,7 +14,15 @@ import pandas as pd
 
 from experiments.claims_report import fmt, yes_no
 from experiments.io import save_figure, write_table, write_text
-from experiments.levers import OUTCOMES, RATES, Lever, LeverResult, checks, summarise
+from experiments.levers import (
+    OUTCOMES,
+    RATES,
+    Lever,
+    LeverResult,
+    adjacent_steps,
+    checks,
+    summarise,
+)
 
 SURE_Z = 2.0
 """A paired z at least this far from zero tells a direction apart from noise."""
@@ -96,6 +104,7 @@ def markdown(result: LeverResult, wall_seconds: float) -> str:
         ]
     for lever in result.levers:
         lines += ["", *lever_section(lever, summary, verdicts)]
+        lines += ["", *steps_section(lever, adjacent_steps(result.frame, lever))]
     return "\n".join(lines) + "\n"
 
 
@@ -129,6 +138,35 @@ def lever_section(lever: Lever, summary: pd.DataFrame, verdicts: pd.DataFrame) -
             + f"; paired z {_z(row.z, row.pairs)}."
         )
     return lines
+
+
+def steps_section(lever: Lever, steps: pd.DataFrame) -> list[str]:
+    """The paired step from each level to the next, for each expected outcome."""
+    if steps.empty:
+        return []
+    pairs = list(dict.fromkeys(zip(steps["low"], steps["high"], strict=True)))
+    lines = [
+        "Step by step, paired (next level minus this one on the same seed: mean ± SE, "
+        "and the seeds that rose). Where a median dips but the step is within two SE of "
+        "zero, this many seeds cannot tell the dip from noise:",
+        "",
+        "| outcome | " + " | ".join(f"{fmt(a)} → {fmt(b)}" for a, b in pairs) + " |",
+        "|" + " --- |" * (len(pairs) + 1),
+    ]
+    for outcome, g in steps.groupby("outcome", sort=False):
+        by = {(r.low, r.high): r for r in g.itertuples()}
+        cells = [
+            f"{_signed(by[p].mean)} ± {fmt(by[p].se)} ({by[p].up} of {by[p].pairs})"
+            if p in by
+            else "-"
+            for p in pairs
+        ]
+        lines.append(f"| {outcome} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _signed(x: float) -> str:
+    return fmt(x) if (math.isnan(x) or x < 0) else "+" + fmt(x)
 
 
 def _table(s: pd.DataFrame, lever: Lever, cell) -> list[str]:

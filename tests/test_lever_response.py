@@ -17,6 +17,7 @@ from experiments.levers import (
     Expect,
     Lever,
     LeverResult,
+    adjacent_steps,
     checks,
     choose,
     run_levers,
@@ -151,6 +152,23 @@ def test_paired_z_compares_the_two_levels_seed_by_seed():
     assert checks(summarise(alike), [lever], alike).iloc[0]["z"] == math.inf  # every seed +1
 
 
+def test_adjacent_steps_pair_each_level_with_the_next_on_the_same_seed():
+    lever = Lever("x", (0.0, 1.0, 2.0), "hybrid", ("users",), (Expect("users", "up"),), "c")
+    values = {0.0: [1, 2, 3, 4], 1.0: [2, 4, 4, 6], 2.0: [1, 4, 5, 6]}
+    frame = pd.DataFrame(
+        {"lever": "x", "level": lv, "seed": seed, "outcome": "users", "value": v}
+        for lv, vs in values.items()
+        for seed, v in enumerate(vs)
+    )
+    steps = adjacent_steps(frame, lever)
+    assert list(zip(steps["low"], steps["high"], strict=True)) == [(0.0, 1.0), (1.0, 2.0)]
+    first, second = steps.iloc[0], steps.iloc[1]
+    assert first["mean"] == pytest.approx(1.5)  # +1, +2, +1, +2
+    assert first["se"] == pytest.approx(np.std([1, 2, 1, 2], ddof=1) / 2)
+    assert (first["up"], first["pairs"]) == (4, 4)
+    assert second["mean"] == pytest.approx(0.0) and second["up"] == 1  # -1, 0, +1, 0
+
+
 # ---------------------------------------------------------------------- the runs
 
 
@@ -202,6 +220,7 @@ def test_report_writes_the_frame_a_chart_per_lever_and_the_page(tmp_path):
     assert "salesweb levers --seeds 4 --weeks 104 --lever quality --set n_enterprises=50" in text
     assert "| quality | hybrid | users | rises | yes | yes | - | +1.0 (4) |" in text
     assert "paired z within ±2 (not yet told apart from noise" in text  # d = 3, 3, 3, -3
+    assert "| users | +1.5 ± 1.5 (3 of 4) |" in text  # the one step, paired: 3, 3, 3, -3
     assert (tmp_path / "levers_quality.png").stat().st_size > 10_000
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "levers.parquet"), frame)
     assert read_metadata(tmp_path / "levers.parquet")["levers"]["quality"]["values"] == [0.5, 0.9]
