@@ -216,9 +216,8 @@ class Vendor(mesa.Agent):
         definition (median about 18 months, 2024 surveys). NaN when no new ARR was
         booked in the year; 0 when there was new ARR and no spend.
         """
-        # trailing() without its call: the metrics read it for every vendor every week
-        (b0, s0), (b1, s1) = self._ledger[0], self._ledger[-1]
-        return cac_payback_months(s1 - s0, b1 - b0, self.model.gross_margin)
+        spent, booked = self.trailing()
+        return cac_payback_months(spent, booked, self.model.gross_margin)
 
     def __repr__(self) -> str:
         state = "alive" if self.alive else f"exited@{self.exited}"

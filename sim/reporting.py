@@ -170,8 +170,8 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
         count[s] += 1
         reps[s] += r
         arr[s] += vendor_arr[v.index]
-        if (n := v.new_customers_total) > 0:  # v.cac, without the property's call
-            cacs.append(v.sm_spend_total / n)
+        if v.new_customers_total > 0:
+            cacs.append(v.cac)
         # median over the alive vendors whose payback is defined (new ARR in the year)
         if math.isfinite(p := v.cac_payback_months):  # a float: no numpy call
             paybacks.append(p)

@@ -53,21 +53,17 @@ class Table:
     def add(self, **values: Any) -> np.ndarray:
         """Append rows (scalars or equal-length arrays) and return their ids.
 
-        A row of scalars is written entry by entry (``col[i] = value``, converted as
-        numpy's slice assignment converts it) rather than by slices: half the time. A
-        signing's one contract goes through :meth:`ContractBook.add_one` instead.
+        A signing's one contract of Python scalars, the hot path, goes through
+        :meth:`ContractBook.add_one` instead.
         """
         k = 0
-        scalars = True
         for v in values.values():  # np.size, with a fast path for the usual scalars
             if isinstance(v, _SCALARS):
                 size = 1
             elif isinstance(v, np.ndarray):
                 size = v.size
-                scalars = False
             else:
                 size = int(np.size(v))
-                scalars = False
             if size > k:
                 k = size
         if k == 0:
@@ -81,14 +77,9 @@ class Table:
         cols = self._cols
         if need > len(cols["active"]):
             self._grow(need)
-        if scalars and k == 1:
-            for name, value in zip(self.COLUMNS, row, strict=True):
-                cols[name][start] = value
-            cols["active"][start] = True
-        else:
-            for name, value in zip(self.COLUMNS, row, strict=True):
-                cols[name][start:need] = value
-            cols["active"][start:need] = True
+        for name, value in zip(self.COLUMNS, row, strict=True):
+            cols[name][start:need] = value
+        cols["active"][start:need] = True
         self.n = need
         self._refresh_views()
         return np.arange(start, need)
