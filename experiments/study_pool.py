@@ -215,11 +215,15 @@ class WarmPool:
         self._lock = threading.Lock()
         self._has_channel = threading.Condition(self._lock)
         self._executor: ProcessPoolExecutor | None = None
+        self._closed = False
+        self._warming: threading.Thread | None = None
         self.pools_started = 0
         """Executors started so far: 1 unless a worker died (tests read it)."""
 
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
+            if self._closed:
+                raise RuntimeError("study pool: closed")
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers,
@@ -260,6 +264,7 @@ class WarmPool:
                 self.warm()
 
         thread = threading.Thread(target=start, name="warm study pool", daemon=True)
+        self._warming = thread
         thread.start()
         return thread
 
@@ -364,6 +369,24 @@ class WarmPool:
                     fut.cancel()
                 return True
         return False
+
+    def close(self, kill: bool = False, wait: float = 30.0) -> None:
+        """Shut the pool down for good, and wait (at most ``wait`` seconds) for the thread
+        :meth:`warm_in_background` started: ``salesweb study`` ends on an input error.
+
+        Without it the warming thread could make a fresh executor after :meth:`shutdown`
+        had taken the old one, while the interpreter exits; its queues' semaphores then
+        die after the exit handlers ran, and the resource tracker prints "leaked
+        semaphore objects" under the command's one error line (CI, 2026-12-05:
+        ``test_cli_bad_input_is_one_error_line`` read five lines of stderr).
+        """
+        with self._lock:
+            self._closed = True
+        self.shutdown(kill=kill)
+        thread = self._warming
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(wait)
+        self.shutdown(kill=kill)  # anything the thread started before it saw the pool closed
 
     def shutdown(self, kill: bool = False) -> None:
         """Stop the workers (the pool starts new ones if used again); ``kill`` ends them

@@ -333,3 +333,73 @@ def test_a_worker_killed_holding_the_progress_lock_does_not_hang_the_next_study(
         assert box["out"].runs.shape[0] == 4 and kept.pools_started == 2
     finally:
         kept.shutdown()
+
+
+LATE_WARM_SCRIPT = """
+import sys, threading
+from experiments.study_pool import WarmPool
+
+# the warming thread reaches the pool only after the error path shut the pool down
+shut = threading.Event()
+warm, shutdown = WarmPool.warm, WarmPool.shutdown
+
+def late_warm(self):
+    shut.wait(30)
+    return warm(self)
+
+def shutdown_then_let_it_warm(self, *args, **kwargs):
+    shutdown(self, *args, **kwargs)
+    shut.set()
+
+WarmPool.warm, WarmPool.shutdown = late_warm, shutdown_then_let_it_warm
+sys.argv = ["salesweb", "study", "--option", "a: strategy=up", "--option", "b: strategy=direct"]
+from experiments.cli import app
+app()
+"""
+
+
+def test_an_input_error_while_the_pool_warms_prints_its_line_and_nothing_else():
+    """CI, 2026-12-05: under load the warming thread made a fresh executor after the error
+    path had shut the pool down, while the interpreter exited; its semaphores died after
+    the exit handlers ran and the resource tracker printed "leaked semaphore objects" under
+    the error line. The pool is now closed for good and its warming thread waited for.
+    Before the fix this script printed the warning in 1 of 3 runs (the thread must be
+    inside the executor's construction when the interpreter exits), so it runs three
+    times; :func:`test_closing_waits_for_the_warming_thread_and_refuses_it_a_pool` is
+    the deterministic check of the same fault."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", LATE_WARM_SCRIPT], cwd=root, text=True,
+                             capture_output=True, timeout=120,
+                             env={**os.environ, "PYTHONPATH": str(root)})  # fmt: skip
+        lines = out.stderr.strip().splitlines()
+        assert out.returncode == 2 and len(lines) == 1, out.stderr
+        assert lines[0].startswith("error: ") and "strategy 'up'" in lines[0]
+
+
+def test_closing_waits_for_the_warming_thread_and_refuses_it_a_pool(monkeypatch):
+    go = threading.Event()
+    real_warm = WarmPool.warm
+
+    def late_warm(self):
+        go.wait(30)
+        return real_warm(self)
+
+    monkeypatch.setattr(WarmPool, "warm", late_warm)
+    kept = WarmPool(1)
+    thread = kept.warm_in_background()
+    threading.Timer(0.2, go.set).start()  # the thread asks for its pool while close() waits
+    kept.close()
+    assert not thread.is_alive()
+    assert kept.pools_started == 0 and kept._executor is None
+
+
+def test_a_closed_pool_starts_no_workers():
+    kept = WarmPool(1)
+    kept.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        kept.warm()
+    assert kept.pools_started == 0 and kept.pids() == set()

@@ -79,10 +79,10 @@ def study(
 
         stop_forkserver()
         if pool is not None:
-            pool.shutdown(kill=True)
+            pool.close(kill=True)
         raise
     if pool is not None:
-        pool.shutdown()
+        pool.close()
 
 
 def _study(scenario, option, seeds, steps, seed, set_, workers, out, quiet, objective,
