@@ -8,7 +8,8 @@ My company (vendor 0) sells direct at 25 USD a seat with a good product (quality
 the company page's "sells well") in the default market, 260 weeks, under the default
 hiring rule and two variants: no layoffs (``layoff_floor = 0``), and a quota and floor
 at half the default (``rep_quota = 2.5``, ``layoff_floor = 1.25``); and in a market whose
-enterprises all budget for the category from the start (``budget_open_share = 1``). Printed per rule:
+enterprises all budget for the category from the start (``budget_open_share = 1``), or
+twice or four times as large (``n_enterprises``, fifteenth session). Printed per rule:
 reps at the start, the peak and the end (medians over seeds; the end's mean too) and
 the ACV its reps won. Tuning seeds only; a diagnosis, not a page.
 
@@ -33,6 +34,8 @@ RULES = {
     "no layoffs": {"layoff_floor": 0.0},
     "quota 2.5, floor 1.25": {"rep_quota": 2.5, "layoff_floor": 1.25},
     "every budget line open at the start": {"budget_open_share": 1.0},
+    "twice the enterprises (1,200)": {"n_enterprises": 1200},
+    "four times the enterprises (2,400)": {"n_enterprises": 2400},
 }
 
 
@@ -55,6 +58,28 @@ def one_run(args: tuple[dict, int, int]) -> tuple[int, int, int, float]:
     return start, peak, vendor.reps, float(won)
 
 
+def follow(seed: int, overrides: dict, weeks: int) -> None:
+    """Print every 26 weeks my company's reps, the ACV they won in those weeks, the
+    enterprises holding no agreement, and the market's vendors and reps."""
+    from sim.model import MarketModel
+
+    model = MarketModel.from_scenario("default", rng=seed, focal=FOCAL, **overrides)
+    vendor = model.vendor_list[0]
+    print("week, my reps, my reps' ACV in the half-year, enterprises open, vendors, reps")
+    for week in range(1, weeks + 1):
+        model.step()
+        if week % 26:
+            continue
+        won = sum(
+            e["value"] or 0.0
+            for e in model.events
+            if e["event"] == "won" and e["vendor"] == vendor.name and e["step"] > week - 27
+        )
+        alive = model.alive_vendors()
+        print(f"{week}, {vendor.reps}, {won:,.0f}, {int((model.agreement_at < 0).sum())}, "
+              f"{len(alive)}, {sum(v.reps for v in alive)}")  # fmt: skip
+
+
 def seed_range(text: str) -> list[int]:
     first, _, last = text.partition("-")
     return list(range(int(first), int(last or first) + 1))
@@ -64,7 +89,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=seed_range, default=seed_range("101-110"))
     parser.add_argument("--weeks", type=int, default=260)
+    parser.add_argument("--follow", type=int, default=None, metavar="SEED",
+                        help="follow one seed of the four-times market week by week")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.follow is not None:
+        follow(args.follow, RULES["four times the enterprises (2,400)"], args.weeks)
+        return
     with ProcessPoolExecutor() as pool:
         for name, overrides in RULES.items():
             jobs = [(overrides, s, args.weeks) for s in args.seeds]
