@@ -30,6 +30,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
+from experiments.investigations.team_growth import seed_range
+
 SIZES = (600, 1200, 2400)
 RATES = (0.03, 0.015)
 SHOWN = ("freemium_conversion", "acv_per_rep_cost", "cac_payback_months", "reply_rate",
@@ -58,11 +60,6 @@ def one_run(args: tuple[int, float, int, int]) -> dict[str, float]:
     out["bottoms_up_arr"] = float(np.median([v.arr if v.alive else 0.0 for v in founders]))
     out["cpu_s"] = time.process_time() - start
     return out
-
-
-def seed_range(text: str) -> list[int]:
-    first, _, last = text.partition("-")
-    return list(range(int(first), int(last or first) + 1))
 
 
 def main(argv: list[str] | None = None) -> None:
