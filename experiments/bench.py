@@ -9,7 +9,7 @@ One run, pinned to one core, prints (issue 12, point 1):
   (median and worst), employee-steps per second and peak memory; the 100,000 line's
   throughput over the peer's is the headline ratio;
 - where a step's time goes, mechanism by mechanism (:mod:`sim.step_clock`);
-- the default scenario as shipped (600 enterprises, 12 vendors): seconds for its 260 weeks;
+- the default scenario as shipped (1,200 enterprises, 12 vendors): seconds for its 260 weeks;
 - the default scenario at about 20,000 employees (``n_enterprises`` scaled), 260 weeks:
   the run issue 22 times (CPU seconds);
 - whether the targets of issues 12 and 22 hold.
