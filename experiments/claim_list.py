@@ -216,7 +216,7 @@ CLAIMS: tuple[Claim, ...] = (
         mechanism="outbound touches erode the brand",
         mechanism_off={"brand_erosion": 0.0},
         secondary=(USERS, FOCAL_WORTH),
-        note="The default market where every outbound touch erodes the vendor's brand in that enterprise (the preset; its rivals are the default market's). Its freemium conversion sits just above its band (0.109 +- 0.008 on tuning seeds 101-110, band 0.02-0.10; the default market's 0.097): erosion thins sign-ups more than purchases. The metric counts sign-ups (self-serve adoptions, by marketing or colleagues), not users, so the reps' mandated rollouts do not count as viral growth; they do seed colleagues, which is why, with erosion off, the hybrid may sign up more.",
+        note="The default market where every outbound touch erodes the vendor's brand in that enterprise (the preset; its rivals are the default market's). Its freemium conversion sat just above its band when the default market held 600 enterprises (0.109 +- 0.008 on tuning seeds 101-110, band 0.02-0.10; the default market's 0.097 then): erosion thins sign-ups more than purchases. The metric counts sign-ups (self-serve adoptions, by marketing or colleagues), not users, so the reps' mandated rollouts do not count as viral growth; they do seed colleagues, which is why, with erosion off, the hybrid may sign up more.",
     ),
     Claim(
         key="dual_motion",
@@ -290,7 +290,7 @@ CLAIMS: tuple[Claim, ...] = (
         mechanism="buyers' attention wears down under touches",
         mechanism_off={"touch_fatigue": 0.0},
         secondary=(REPLIES,),
-        note="The same enterprises pitched by twice the vendors. Without fatigue a touch takes no attention, so what is left of the effect comes from elsewhere (rivals holding the accounts). Measured on tuning seeds 101-110, the claim does not hold in today's default market (-0.43 +- 0.53 deals per rep-year; -1.41 +- 0.58 without fatigue): vendors hire from bookings, so twice the vendors make about the same number of touches after the first year and split the same sales force (the `oversubscribed` preset's narrative has the figures).",
+        note="The same enterprises pitched by twice the vendors. Without fatigue a touch takes no attention, so what is left of the effect comes from elsewhere (rivals holding the accounts). Measured on tuning seeds 101-110 when the default market held 600 enterprises, the claim did not hold there (-0.43 +- 0.53 deals per rep-year; -1.41 +- 0.58 without fatigue): vendors hire from bookings, so twice the vendors make about the same number of touches after the first year and split the same sales force (the `oversubscribed` preset's narrative has the figures).",
     ),
     Claim(
         key="co_evolution",
