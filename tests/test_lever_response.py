@@ -271,6 +271,11 @@ KNOWN_FAILING = {
         what="cash at 2,000 a week against none, median 752k vs 780k, while the paired "
         "differences are -45k, -12k, +38k and +230k (mean +52k)"
     ),
+    ("quality", "nrr"): _AT_TEST_SIZE + ". Measured on 2026-12-05, when the default "
+    "market's close rate for free teams halved (0.015): at quality 0.3 the focal company "
+    "has no base of accounts a year before the horizon on any of the 4 seeds, so its net "
+    "revenue retention is undefined (n/a) and there is nothing to compare; at quality 1.0 "
+    "it is 1.07-1.89",
     ("quality", "logo_retention"): _NOISE_AT_TEST_SIZE.format(
         what="logo retention at quality 1.0 against 0.3, median 0.98 vs 1.0: the poor "
         "product keeps its 3-6 customers in 3 of 4 seeds, the good one loses a few of "

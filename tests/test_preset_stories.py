@@ -327,11 +327,6 @@ STORIES: tuple[Story, ...] = (
         Metric("bottoms-up ARR", cm.arr_bottoms_up),
         -1,
         {"n_enterprises": 60, "horizon": 260},
-        xfail="measured at 60 enterprises, 260 weeks, seeds 0-3, since the draws by skipping "
-        "changed the random stream (2026-12-05): bottoms-up ARR is 233k higher in the same "
-        "generation, not lower (per seed +1.07M, -491k, +6k, +348k); it held on the stream "
-        "before. The claim behind it, generational_change, does not hold at full size either "
-        "(docs/validation/claims.md)",
     ),
     Story(
         "oversubscribed",
