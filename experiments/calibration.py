@@ -46,6 +46,12 @@ def run_outputs(scenario: str, seed: int, steps: int, overrides: dict) -> dict[s
     model = MarketModel.from_scenario(scenario, rng=seed, **overrides)
     for _ in range(steps):
         model.step()
+    return window_outputs(model)
+
+
+def window_outputs(model) -> dict[str, float]:
+    """The calibrated outputs of a model already run past the window (:func:`run_outputs`;
+    investigations that read more of the same run call it directly)."""
     df = model.datacollector.get_model_vars_dataframe()
     lo, hi = WINDOW
     window = df.iloc[lo : hi + 1]

@@ -10,13 +10,13 @@ close rate that turns ready teams into plans brought it inside but made the leve
 page's bottoms-up company die more as it spent on marketing (docs/model.md, "The
 freemium conversion at its band's edge"). The question left there: is it the market's
 size that keeps a company at a benchmark conversion from paying its fixed burn? The
-default market holds 600 enterprises (about 61,000 employees) for twelve vendors, each
+default market then held 600 enterprises (about 61,000 employees) for twelve vendors, each
 burning 7,000 USD a week besides marketing and reps: at 2-5% conversion its share of
 users buys too few seats.
 
 Printed for each market size (``n_enterprises``; the vendors, their costs and the entry
 rule as the preset has them) and close rate (``inbound_close_rate``): the calibrated
-outputs averaged over weeks 104-260 (:func:`experiments.calibration.run_outputs`), the
+outputs averaged over weeks 104-260 (:func:`experiments.calibration.window_outputs`), the
 share of the founding bottoms-up vendors alive at week 260 and their median ARR, and
 the CPU seconds a run took. Means over seeds ± SE. Tuning seeds only; a diagnosis, not
 a page.
@@ -41,7 +41,7 @@ SHOWN = ("freemium_conversion", "acv_per_rep_cost", "cac_payback_months", "reply
 def one_run(args: tuple[int, float, int, int]) -> dict[str, float]:
     """Calibrated outputs and the founding bottoms-up vendors' fate of one run."""
     size, rate, seed, weeks = args
-    from experiments.calibration import WINDOW, new_acv_per_rep_cost
+    from experiments.calibration import window_outputs
     from sim.model import MarketModel
 
     start = time.process_time()
@@ -51,10 +51,7 @@ def one_run(args: tuple[int, float, int, int]) -> dict[str, float]:
     founders = [v for v in model.vendor_list if v.tactic.name == "bottoms_up"]
     for _ in range(weeks):
         model.step()
-    df = model.datacollector.get_model_vars_dataframe()
-    window = df.iloc[WINDOW[0] : WINDOW[1] + 1]
-    out = {c: float(window[c].mean()) for c in SHOWN if c in window}
-    out["acv_per_rep_cost"] = new_acv_per_rep_cost(model, 52, WINDOW[1])
+    out = {c: v for c, v in window_outputs(model).items() if c in SHOWN}
     alive = [v for v in founders if v.alive]
     out["bottoms_up_alive"] = len(alive) / max(1, len(founders))
     out["bottoms_up_arr"] = float(np.median([v.arr if v.alive else 0.0 for v in founders]))
