@@ -339,6 +339,16 @@ STORIES: tuple[Story, ...] = (
         {"n_enterprises": 80},
     ),
     Story(
+        "industry_pressure",
+        "industry_pressure",
+        "each rep wins fewer deals a year than in the default market",
+        Side("oversubscribed by the industry", {}),
+        Side("default", {}, scenario="default"),
+        Metric("deals per rep-year", cm.deals_per_rep_year),
+        -1,
+        {"n_enterprises": 80},
+    ),
+    Story(
         "bottoms_up_exception",
         "bottoms_up_exception",
         "many more bottoms-up companies grow super-linearly than in the default market",
