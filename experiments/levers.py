@@ -165,10 +165,12 @@ LEVERS: dict[str, Lever] = {
         Lever(
             "initial_cash",
             (250_000, 500_000, 1_000_000, 2_000_000, 4_000_000),
-            "hybrid",
+            "bottoms_up",
             ("survived", "cash", "arr"),
             (Expect("survived", "up"),),
-            "More cash raises survival.",
+            "More cash raises survival, for a company whose revenue comes slowly: a bottoms-up "
+            "company (a hybrid's reps bring revenue within months, and it survived at 0.9-1 "
+            "from 250k up on root 0: a ceiling, not a lever).",
             "USD",
         ),
         Lever(

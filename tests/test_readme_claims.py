@@ -45,6 +45,10 @@ def test_readme_quotes_the_40_seed_claims_page():
     e = PairedEffect.of(left, right)
     assert f"({-e.mean:,.0f} ± {e.se:.0f} fewer users, gone without brand erosion)" in readme
 
+    left, right = _arms(runs, "attention_binds", _first_metric(runs, "attention_binds"))
+    e = PairedEffect.of(left, right)
+    assert f"cost each rep {-e.mean:.2f} ± {e.se:.2f} deals a year" in readme
+
     left, right = _arms(runs, "superlinear_rare", _first_metric(runs, "superlinear_rare"))
     e = PairedEffect.of(left, right)
     assert (
