@@ -9,9 +9,10 @@ the company page's "sells well") in the default market, 260 weeks, under the def
 hiring rule and two variants: no layoffs (``layoff_floor = 0``), and a quota and floor
 at half the default (``rep_quota = 2.5``, ``layoff_floor = 1.25``); and in a market whose
 enterprises all budget for the category from the start (``budget_open_share = 1``), or
-twice or four times as large (``n_enterprises``, fifteenth session). Printed per rule:
-reps at the start, the peak and the end (medians over seeds; the end's mean too) and
-the ACV its reps won. Tuning seeds only; a diagnosis, not a page.
+twice or four times as large (``n_enterprises``, fifteenth session), or whose budget
+lines open over 7 or 14 years (``budget_line_growth`` 0.1 and 0.05, sixteenth session).
+Printed per rule: reps at the start, the peak and the end (medians over seeds; the end's
+mean too) and the ACV its reps won. Tuning seeds only; a diagnosis, not a page.
 
 On the twelfth session's merged model (engine 1df56e1e5fa2), seeds 101-110: the
 company starts with 1 rep, peaks at 2 and ends with 0 (mean 0.40), its reps having won
@@ -36,6 +37,8 @@ RULES = {
     "every budget line open at the start": {"budget_open_share": 1.0},
     "twice the enterprises (1,200)": {"n_enterprises": 1200},
     "four times the enterprises (2,400)": {"n_enterprises": 2400},
+    "budget lines open over 7 years (0.1 a year)": {"budget_line_growth": 0.1},
+    "budget lines open over 14 years (0.05 a year)": {"budget_line_growth": 0.05},
 }
 
 
