@@ -288,6 +288,9 @@ def ScenarioPicker():
         items=[{"text": sc.title, "value": n} for n, sc in s.SCENARIOS.items()],
         on_v_model=choose,
         dense=True,
+        # every preset in the menu: without "auto" Vuetify 2 renders the first 20 and the
+        # rest only as the menu is scrolled, out of reach of the keyboard and of a search
+        menu_props={"auto": True},
         class_="sw-scenario",
         attributes={"title": f"Preset scenario (salesweb simulate --scenario {scen.name})"},
     )

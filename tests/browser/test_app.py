@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from sim.scenarios import preset_names
 from tests.browser.charts import chart_eval
 
 pytestmark = pytest.mark.browser
@@ -101,6 +102,8 @@ def test_step_advances_counter_and_charts(page):
 def test_scenario_switch_changes_narrative_and_controls(page):
     narrative = page.locator(".sw-narrative").inner_text()
     page.locator(".sw-scenario").click()
+    # every preset is in the menu, not only the first twenty a lazy menu renders
+    expect(page.get_by_role("option")).to_have_count(len(preset_names()))
     page.get_by_role("option", name="Yammer goes viral").click()
     expect(page.locator(".sw-narrative")).not_to_have_text(narrative)
     expect(page.locator(".sw-title")).to_have_text("Yammer goes viral")
