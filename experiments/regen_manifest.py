@@ -11,8 +11,8 @@ or a file in ``docs/validation`` is written by none.
 
 Wall times (``seconds``) are on this two-core machine, shared: where a regeneration,
 the page or the commit that made it reports one, that figure (``time_from`` says which;
-the eight steps remade on 2026-12-05 ran in a third to a half of their older figures); otherwise an
-estimate from the runs the step makes (``time_from`` starts with ``estimate``).
+every step's figure is from the whole regeneration of 2026-12-06, 55 minutes); otherwise
+an estimate from the runs the step makes (``time_from`` starts with ``estimate``).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ MANIFEST: tuple[Step, ...] = (
         "validate", "salesweb validate --seeds 12 --out docs/validation",
         _in(VALIDATION, "validation.md", "bass.png", "predator_prey.png",
             "predator_prey_scenario.png", "networks.png"),
-        182, "salesweb regenerate on 2026-12-05 (this host, a browser probe beside it): 182 s",
+        62, "salesweb regenerate on 2026-12-06: 62 s",
         quoted=("salesweb validate --seeds 12",), findings_exit=True,
         then="copy docs/validation/predator_prey_scenario.png to "
         "docs/img/predator_prey_validation.png (the README's chart)",
@@ -71,61 +71,61 @@ MANIFEST: tuple[Step, ...] = (
         "calibrate",
         "salesweb calibrate --scenario default --seeds 20 --first-seed 1001 "
         "--out docs/validation/calibration.md",
-        _in(VALIDATION, "calibration.md"), 20, "salesweb regenerate on 2026-12-05: 19.6 s",
+        _in(VALIDATION, "calibration.md"), 24, "salesweb regenerate on 2026-12-06: 24 s",
     ),
     Step(
         "cycle", "salesweb cycle",
         _in(VALIDATION, "sales_web_cycle.md", "sales_web_cycle.png", "sales_web_recovery.png"),
-        93, "salesweb regenerate on 2026-12-05: 93 s",
+        35, "salesweb regenerate on 2026-12-06: 35 s",
     ),
     Step(
         "claims", "salesweb claims --seeds 40",
         _in(VALIDATION, "claims.md", "claims.parquet", *(f"claim_{k}.png" for k in CLAIM_KEYS)),
-        4730, "page: 4730 s", findings_exit=True,
+        560, "salesweb regenerate on 2026-12-06: 560 s", findings_exit=True,
         then="README.md's claim figures by hand: tests/test_readme_claims.py names each",
     ),
     Step(
         "claims-robust", "salesweb claims --robust --seeds 10",
-        _in(VALIDATION, "claims_robust.md"), 1680, "commit 889d5d2: 28 min niced",
+        _in(VALIDATION, "claims_robust.md"), 520, "salesweb regenerate on 2026-12-06: 520 s",
         then="README.md's robustness counts by hand: tests/test_readme_claims.py",
     ),
     Step(
         "claims-breakeven", "salesweb claims --breakeven --seeds 20",
-        _in(VALIDATION, "dual_motion_breakeven.md"), 112,
-        "salesweb regenerate on 2026-12-05: 112 s",
+        _in(VALIDATION, "dual_motion_breakeven.md"), 45,
+        "salesweb regenerate on 2026-12-06: 45 s",
     ),
     Step(
         "levers", "salesweb levers --seeds 20 --weeks 260",
         _in(VALIDATION, "levers.md", "levers.parquet", *(f"levers_{n}.png" for n in LEVER_NAMES)),
-        174, "salesweb regenerate on 2026-12-05, on the twelfth session's Intel host: 174 s",
+        240, "salesweb regenerate on 2026-12-06: 240 s",
         findings_exit=True,
     ),
     Step(
         "map", "salesweb map --seeds 20 --weeks 260",
         _in(VALIDATION, "winner_map.md", "winner_map.parquet", "winner_map.png"),
-        1473, "page: 1473 s",
+        663, "salesweb regenerate on 2026-12-06 (a test run beside it): 663 s",
     ),
     Step(
         "company", "salesweb company --seeds 20 --weeks 260",
         _in(VALIDATION, "company.md", "company.parquet", "company_weekly.parquet",
             "company_demand.png", "company_hiring.png", "company_motions.png",
             "company_rep_ratio.png"),
-        1249, "page: 1249 s", findings_exit=True,
+        173, "salesweb regenerate on 2026-12-06: 173 s", findings_exit=True,
     ),
     Step(
         "discover", "python experiments/discover_example.py",
         ("docs/sweeps.md", "docs/img/discover_winner_map.png", "docs/img/discover_peeling.png"),
-        58, "salesweb regenerate on 2026-12-05: 58 s",
+        14, "salesweb regenerate on 2026-12-06: 14 s",
         after=("map",), scratch=("runs/discover_example",),
     ),
     Step(
         "sensitivity-inert", "python experiments/sensitivity_inert.py --doc",
-        ("docs/sweeps.md",), 69, "salesweb regenerate on 2026-12-05 (a test run beside it): 69 s",
+        ("docs/sweeps.md",), 15, "salesweb regenerate on 2026-12-06: 15 s",
     ),
     Step(
         "readme-study", "python -m experiments.cli.readme_study",
-        ("README.md", *_in("docs/examples", *STUDY_FILES)), 15,
-        "estimate: salesweb study of 3 x 20 x 260 takes 8.2 s (docs/performance.md)",
+        ("README.md", *_in("docs/examples", *STUDY_FILES)), 16,
+        "salesweb regenerate on 2026-12-06: 16 s",
         quoted=(
             "salesweb study --scenario default --seeds 10 --steps 260 --seed 1 "
             "--option 'bottoms-up: strategy=bottoms_up' --option 'direct: strategy=direct' "
@@ -135,38 +135,38 @@ MANIFEST: tuple[Step, ...] = (
     Step(
         "fit-examples", "python -m experiments.fit.examples",
         ("experiments/fit/examples/example_history.csv", "experiments/fit/examples/template.csv"),
-        5, "measured on 2026-12-05: 5 s",
+        4, "salesweb regenerate on 2026-12-06: 4 s",
     ),
     Step(
         "fit-docs", "python -m experiments.fit_docs",
         ("docs/fit.md", "docs/optimize.md", "docs/img/fit-example.png",
          "docs/img/fit-forecast.png", "docs/img/optimize-convergence.png",
          "docs/img/optimize-importance.png"),
-        212, "page: the three examples print 160 s, 25 s and 27 s",
+        153, "salesweb regenerate on 2026-12-06: 153 s",
         after=("fit-examples",),
         scratch=("runs/fit-example", "runs/optimize-example", "runs/optimize-from-fit"),
     ),
     Step(
         "fit-recovery", "python -m experiments.fit_recovery",
-        ("docs/fit.md",), 1320, "page: 22 minutes",
+        ("docs/fit.md",), 51, "salesweb regenerate on 2026-12-06: 51 s",
     ),
     Step(
         "prune-check", "python -m experiments.optimize_prune_check --roots 2,3,4,5,6,7",
-        ("docs/optimize.md",), 900,
-        "estimate: 6 root seeds x 3 searches of about 300 two-year runs at 200 enterprises",
+        ("docs/optimize.md",), 345,
+        "salesweb regenerate on 2026-12-06: 345 s",
     ),
     Step(
         "optimize-time", "python -m experiments.optimize_bench --search runs/optimize-time --run",
-        ("docs/optimize.md",), 400, "page: the search took 6.1 minutes of wall time",
+        ("docs/optimize.md",), 385, "salesweb regenerate on 2026-12-06: 385 s",
         scratch=("runs/optimize-time",), quoted=("python -m experiments.optimize_bench",),
     ),
     Step(
         "bench", "salesweb bench --ten-million 10 --json benchmarks/bench.json",
-        ("benchmarks/bench.json",), 366, "salesweb regenerate on 2026-12-05, quiet: 366 s",
+        ("benchmarks/bench.json",), 172, "salesweb regenerate on 2026-12-06: 172 s",
     ),
     Step(
         "bench-targets", "python -m experiments.bench_targets",
-        ("docs/performance.md",), 5, "estimate: reads benchmarks/*.json",
+        ("docs/performance.md",), 1, "salesweb regenerate on 2026-12-06: 1 s",
         after=("bench",),
     ),
 )  # fmt: skip
