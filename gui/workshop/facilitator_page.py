@@ -224,8 +224,14 @@ def SettingsForm(room: Room, key: str):
         set_message("Saved.")
 
     with solara.Card("Game settings", classes=["sw-ws-card", "sw-ws-settings"]):
-        solara.Select("Scenario", values=preset_names(), value=scenario, on_value=set_scenario,
-                      classes=["sw-ws-scenario"])  # fmt: skip
+        rv.Select(  # every preset in the menu (menu_props auto: gui/sidebar.py says why)
+            label="Scenario",
+            items=preset_names(),
+            v_model=scenario,
+            on_v_model=set_scenario,
+            menu_props={"auto": True},
+            class_="sw-ws-scenario",
+        )
         with solara.Div(classes=["sw-ws-settings-grid"]):
             for name, label, _, _ in SETTING_FIELDS:
                 solara.InputText(

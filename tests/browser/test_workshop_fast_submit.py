@@ -16,6 +16,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from sim.scenarios import preset_names
 from tests.browser.workshop_helpers import Person, Server, create_room, join
 
 pytestmark = pytest.mark.browser
@@ -49,6 +50,10 @@ def test_join_and_submit_act_on_what_the_boxes_show_at_the_press(browser, server
         hp, tp = host.page, team.page
         code = create_room(host, server)
         expect(hp.locator(".sw-ws-set-rounds input")).to_have_value("6")
+        hp.locator(".sw-ws-scenario").click()  # every preset is in the menu, the last too
+        expect(hp.get_by_role("option")).to_have_count(len(preset_names()))
+        hp.keyboard.press("Escape")
+        expect(hp.get_by_role("option")).to_have_count(0)
         hp.evaluate(TYPE_TWICE_AND_PRESS, [[[".sw-ws-set-n_enterprises", "31", "30"],
                                             [".sw-ws-set-rounds", "3", "2"],
                                             [".sw-ws-set-weeks_per_round", "5", "4"],
