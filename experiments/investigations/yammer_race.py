@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from experiments.investigations.team_growth import seed_range
+from experiments.paired import PairedEffect
 
 FIGURES = ("users", "arr", "worth")
 
@@ -52,12 +53,11 @@ def main(argv: list[str] | None = None) -> None:
         for k, name in enumerate(FIGURES):
             bu = np.array([r["bottoms_up"][k] for r in races])
             direct = np.array([r["direct"][k] for r in races])
-            d = bu - direct
-            se = d.std(ddof=1) / np.sqrt(len(d))
+            d = PairedEffect.of(bu, direct)
             print(
                 f"user_is_buyer {user_is_buyer}, {name}: bottoms-up {bu.mean():,.0f}, direct "
-                f"{direct.mean():,.0f}; bottoms-up - direct {d.mean():,.0f} +- {se:,.0f}, "
-                f"bottoms-up ahead on {(d > 0).sum()} of {len(d)} seeds"
+                f"{direct.mean():,.0f}; bottoms-up - direct {d.mean:,.0f} +- {d.se:,.0f}, "
+                f"bottoms-up ahead on {d.signs(+1)[0]} of {d.n} seeds"
             )
 
 
