@@ -134,20 +134,22 @@ def responses(
     min(1, receptivity * (warm_boost if warm else 1))`` (receptivity as at the start of
     the week); and an opening where it responded and no rival's agreement holds the
     enterprise beyond its renewal window (:func:`sim.selling.locked_until_renewal`).
-    Returns ``(buyer, responded, opens)``.
+    Returns ``(buyer, responded, opens, warm)``.
     """
     n = ent.shape[0]
     buyer = np.empty(n, dtype=np.int64)
     responded = np.empty(n, dtype=np.bool_)
     opens = np.empty(n, dtype=np.bool_)
+    warm = np.empty(n, dtype=np.bool_)
     for i in range(n):
         e = ent[i]
         b = committee_offset[e] + np.int64(u_buyer[i] * committee_size[e])
         buyer[i] = b
-        p = receptivity[b] * (warm_boost if u_warm[i] < warm_share[ven[i]] else 1.0)
+        warm[i] = u_warm[i] < warm_share[ven[i]]
+        p = receptivity[b] * (warm_boost if warm[i] else 1.0)
         responded[i] = u_respond[i] < min(1.0, p)
         opens[i] = responded[i] and not (beyond[e] and holder[e] != ven[i])
-    return buyer, responded, opens
+    return buyer, responded, opens, warm
 
 
 @njit(cache=True, nogil=True)

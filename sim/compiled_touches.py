@@ -163,8 +163,9 @@ def touch_week(
     buyer, warm-introduction and response uniforms of :func:`responses`. Wears
     ``receptivity`` (and, if ``brand`` has entries, the flat ``brand`` of each touched
     pair) down in place by ``table[times touched]``. Returns the number of responses and
-    the ``(enterprises, vendors)`` that open an opportunity: ascending by
-    ``enterprise * n_vendor_codes + vendor``, each once, none with one open already.
+    the ``(enterprises, vendors, warm)`` that open an opportunity: ascending by
+    ``enterprise * n_vendor_codes + vendor``, each once, none with one open already;
+    ``warm`` where a warm introduction was among the touches that opened it.
     """
     n = 0
     for c in range(n_touch.shape[0]):
@@ -173,7 +174,7 @@ def touch_week(
     ven = np.empty(n, dtype=np.int64)
     for i in range(n):
         ven[i] = codes[cols[i]]
-    buyer, responded, opens = responses(
+    buyer, responded, opens, warm = responses(
         rows,
         ven,
         uniforms[n : 2 * n],
@@ -196,25 +197,28 @@ def touch_week(
     if brand.size:
         flat = brand.reshape(brand.size)  # a view of the C-ordered array
         _wear(flat, rows * cap + ven, brand_table, np.zeros(brand.size, dtype=np.int64))
-    keys = np.empty(n, dtype=np.int64)
+    keys = np.empty(n, dtype=np.int64)  # 2 * pair + warm: a pair's warm key sorts last
     k = 0
     for i in range(n):
         if opens[i]:
-            keys[k] = rows[i] * cap + ven[i]
+            keys[k] = 2 * (rows[i] * cap + ven[i]) + (1 if warm[i] else 0)
             k += 1
     keys = np.sort(keys[:k])
     out_e = np.empty(k, dtype=np.int64)
     out_v = np.empty(k, dtype=np.int64)
+    out_w = np.empty(k, dtype=np.bool_)
     m = 0
     for i in range(k):
-        if i > 0 and keys[i] == keys[i - 1]:
-            continue
-        e, v = keys[i] // cap, keys[i] % cap
+        if i + 1 < k and keys[i + 1] // 2 == keys[i] // 2:
+            continue  # the pair's last key says whether any of its touches was warm
+        pair = keys[i] // 2
+        e, v = pair // cap, pair % cap
         if opp_at[e, v] < 0:
             out_e[m] = e
             out_v[m] = v
+            out_w[m] = keys[i] % 2 == 1
             m += 1
-    return n_responses, out_e[:m], out_v[:m]
+    return n_responses, out_e[:m], out_v[:m], out_w[:m]
 
 
 _warm = False

@@ -305,7 +305,13 @@ class MarketModel(mesa.Model):
         )
 
     def open_opportunities(
-        self, enterprises: np.ndarray, vendors: np.ndarray, inbound: bool, *, free: bool = False
+        self,
+        enterprises: np.ndarray,
+        vendors: np.ndarray,
+        inbound: bool,
+        *,
+        free: bool = False,
+        warm: np.ndarray | None = None,
     ):
         """Open one opportunity per (enterprise, vendor) pair that has none open.
 
@@ -313,7 +319,8 @@ class MarketModel(mesa.Model):
         ``inbound_speedup`` for an inbound one, capped at 1), read from
         :func:`sim.deal_tables.opening_hazards`. ``free=True``: the caller passes only
         distinct pairs with none open (:func:`sim.compiled_touches.touch_week` does), so
-        they are not checked again.
+        they are not checked again. ``warm``: per outbound pair, whether a warm
+        introduction opened it; its prospect's effort is :func:`sim.selling.warm_effort`.
         """
         enterprises = np.asarray(enterprises, dtype=np.int64)
         vendors = np.asarray(vendors, dtype=np.int64)
@@ -325,6 +332,13 @@ class MarketModel(mesa.Model):
         outbound, inbound_hazard = opening_hazards(self)
         k = len(enterprises)
         effort = 1.0 if inbound else self.rng.random(k)
+        if (
+            warm is not None
+            and self.warm_engagement
+            and self.warm_intro_boost != 1.0
+            and warm.any()
+        ):
+            effort[warm] = selling.warm_effort(effort[warm], float(self.warm_intro_boost))
         hazard = (inbound_hazard if inbound else outbound)[enterprises]
         if not inbound and self.effort_pace_weight > 0:
             hazard = selling.paced_hazard(

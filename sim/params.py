@@ -179,6 +179,7 @@ SOURCES: dict[str, str] = {
     "renewal_window_weeks": "competitive displacement is pitched in the last quarter before renewal",
     "attractiveness_cap": "entry saturates: a finite pool of founders and capital",
     "displacement_win_factor": "competitive displacements win far less often than greenfield deals (switching costs)",
+    "warm_engagement": "seed 002: 'what matters is the depth and quality of those relationships. Sales is all about what have you done for me, or somebody like me that I can relate to, recently?'",
     "expansion_rollout": "seed 001: land and expand; enterprise NRR about 118%",
     "entry_floor": "seed 004: vendors return to a market whose buyers have rested",
     "attractiveness_tenure": "investors read a category by its incumbents' track record (herding into hot categories); seed 004: vendors return in waves",
@@ -281,6 +282,7 @@ LABELS: dict[str, str] = {
     "rep_capacity": "deals a rep can carry",
     "warm_intro_share": "warm introductions",
     "warm_intro_boost": "reply boost of a warm intro",
+    "warm_engagement": "a warm prospect engages more",
     "touch_fatigue": "attention one touch uses up",
     "receptivity_initial": "buyers' attention at the start",
     "receptivity_recovery": "attention recovery",
@@ -952,6 +954,15 @@ _PARAM_LIST: list[Param] = [
         "x",
         "direct",
         "Response multiple of a warm introduction over a cold touch.",
+    ),
+    _p(
+        "warm_engagement",
+        False,
+        "bool",
+        group="direct",
+        description="A warm introduction's prospect engages like the most engaged of as many "
+        "strangers as the warm reply boost says (effort u^(1/boost)), which qualification, "
+        "pace and the close read (off: a warm touch only answers more often).",
     ),
     _p(
         "touch_fatigue",

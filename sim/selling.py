@@ -35,7 +35,8 @@ def outbound_touches(model: MarketModel) -> None:
     with probability ``receptivity`` (times ``warm_intro_boost`` for warm
     introductions, each vendor's ``warm_intro_share``; seed 002); every touch wears the
     buyer's receptivity down by ``touch_fatigue``. A response opens an opportunity,
-    unless a rival's agreement holds the enterprise beyond its renewal window.
+    unless a rival's agreement holds the enterprise beyond its renewal window; one a
+    warm introduction opened has a more engaged prospect (:func:`warm_effort`).
 
     The arithmetic runs in two compiled passes (:mod:`sim.compiled_touches`) around
     the week's draws: the Poisson touches, then four uniforms per touch (the enterprise,
@@ -88,7 +89,7 @@ def outbound_touches(model: MarketModel) -> None:
     model.step_touches = n
     erode = model.brand_erosion > 0
     keep = 1.0 - model.touch_fatigue
-    model.step_responses, e, v = touch_week(
+    model.step_responses, e, v, warm = touch_week(
         weights,
         n_touch,
         rng.random(4 * n),  # one call: the four draws of each touch, in the order used
@@ -108,11 +109,29 @@ def outbound_touches(model: MarketModel) -> None:
     # a buyer under a rival's agreement that does not renew soon answers "call us at
     # renewal": the touch spent attention, but no opportunity opens
     if len(e):
-        model.open_opportunities(e, v, inbound=False, free=True)
+        model.open_opportunities(e, v, inbound=False, free=True, warm=warm)
 
 
 _NO_BRAND = np.ones((0, 0))
 _NO_POWERS = np.ones(1)
+
+
+def warm_effort(uniform: np.ndarray, boost: float) -> np.ndarray:
+    """A warm prospect's effort from its uniform: ``uniform ** (1 / boost)``.
+
+    Seed 002: "sales is all about 'what have you done for me, or somebody like me that
+    I can relate to, recently?'": a prospect reached through the rep's own relationship
+    engages more than a stranger, and the prospect's effort is what the model reads for
+    that engagement (it predicts the close, sets the deal's pace and decides
+    qualification). A stranger's effort is uniform on [0, 1); a warm prospect's is the
+    most engaged of ``warm_intro_boost`` strangers' (``P(effort <= x) = x ** boost``,
+    mean ``boost / (boost + 1)``: 0.75 at the default 3), so the one number that says
+    how much more a relationship counts than a cold call sets both the reply
+    (:func:`sim.compiled_deals.responses`) and the engagement. ``boost = 1`` makes a
+    warm prospect a cold one. The transform draws nothing: the random stream is the
+    same as without it.
+    """
+    return np.power(uniform, 1.0 / boost)
 
 
 def wear_down(values: np.ndarray, hits: np.ndarray, keep: float) -> None:

@@ -289,7 +289,7 @@ def test_responses_equal_the_numpy_steps():
         responded = u[2] < p_respond
         opens = responded & ~(beyond[ent] & (holder[ent] != ven))
         got = responses(ent, ven, *u, offset, committee, share, 2.5, receptivity, holder, beyond)
-        for g, w in zip(got, (buyer, responded, opens), strict=True):
+        for g, w in zip(got, (buyer, responded, opens, warm), strict=True):
             assert np.array_equal(g, w)
 
 

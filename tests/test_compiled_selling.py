@@ -186,7 +186,7 @@ def reference_week(
     n = int(n_touch.sum())
     ent, col = sample_by_column(FixedUniforms(u[:n]), weights, n_touch)
     ven = codes[col]
-    buyer, responded, opens = responses(
+    buyer, responded, opens, warm = responses(
         ent,
         ven,
         u[n : 2 * n],
@@ -203,10 +203,17 @@ def reference_week(
     wear_down(receptivity, buyer, keep)
     if brand.size:
         wear_down(brand, ent * brand.shape[1] + ven, brand_keep)
-    pairs = np.unique(ent[opens] * opp_at.shape[1] + ven[opens])
+    flat = ent[opens] * opp_at.shape[1] + ven[opens]
+    pairs = np.unique(flat)
+    warm_pairs = np.unique(flat[warm[opens]])  # a pair is warm if any touch opening it was
     e, v = np.divmod(pairs, opp_at.shape[1])
     free = opp_at[e, v] < 0
-    return int(np.count_nonzero(responded)), e[free], v[free]
+    return (
+        int(np.count_nonzero(responded)),
+        e[free],
+        v[free],
+        np.isin(pairs, warm_pairs)[free],
+    )
 
 
 @pytest.mark.parametrize("erode", [False, True])
@@ -330,7 +337,7 @@ def test_pipeline_week_is_the_numpy_steps(params):
     Stages, efforts, users and agreements are shuffled first (and a vendor's quality set
     to 0) so that every branch is taken."""
     taken = np.zeros(3, dtype=np.int64)  # moved, dropped, closed: over the seeds
-    for seed in range(3):
+    for seed in range(8):
         mine, theirs = (
             MarketModel.from_scenario("default", rng=seed, n_enterprises=60, **params)
             for _ in range(2)
