@@ -81,19 +81,33 @@ def test_the_winners_reasons_are_ranked_by_its_edge_and_weaknesses_are_named():
             assert line.index(text) > line.index("Not a reason")
 
 
-@pytest.mark.parametrize("seeds", [SEEDS])
+IDLE_SEEDS = range(1, 21)
+"""Twenty rooms: the idle team keeps the room's start (a hybrid with the market's
+settings, hiring from its bookings), a fair play. Measured on 2026-12-06 (engine
+88b290a6ddb4): lower half in 13 of 20, first in 2 of 20; on seeds 1-10 alone 5 of 10 (6
+of 10 before the warm prospect's engagement), too few rooms to tell a majority. A balance
+check, not a guard on decisions being applied (four identical teams put one in the lower
+half about half the time; tests/test_workshop_decisions.py checks each decision): planted,
+decisions that turned every team bottoms-up left the idle team in the lower half in 0 of 20."""
+
+
+@pytest.mark.parametrize("seeds", [IDLE_SEEDS])
 def test_doing_nothing_is_not_the_winning_play_in_the_default_room(seeds):
-    lower_half = []
+    lower_half, first = [], []
     for seed in seeds:
         room = Rooms(None).create()
         room.run_later = lambda work: work()
         room.update_settings(room.facilitator_key, seed=seed, auto_advance=False)
-        teams = [room.join(n) for n in [*PLANS, "Idle"]]
+        names = [*PLANS, "Idle"]  # the idle team joins in every place in turn: a room
+        names = names[seed % 4 :] + names[: seed % 4]  # that favoured a place cannot pass
+        teams = [room.join(n) for n in names]
         room.start(room.facilitator_key)
         play(room, teams, PLANS)
         order = [r.name for r in debrief.results(room)]
         lower_half.append(order.index("Idle") >= len(order) / 2)
+        first.append(order[0] == "Idle")
     assert sum(lower_half) > len(lower_half) / 2, f"idle team in the lower half: {lower_half}"
+    assert sum(first) < len(first) / 4, f"idle team first: {first}"
 
 
 def test_reasons_come_strongest_first_whatever_the_order_of_the_drivers(monkeypatch):
