@@ -276,11 +276,6 @@ KNOWN_FAILING = {
     "has no base of accounts a year before the horizon on any of the 4 seeds, so its net "
     "revenue retention is undefined (n/a) and there is nothing to compare; at quality 1.0 "
     "it is 1.07-1.89",
-    ("quality", "logo_retention"): _NOISE_AT_TEST_SIZE.format(
-        what="logo retention at quality 1.0 against 0.3, median 0.98 vs 1.0: the poor "
-        "product keeps its 3-6 customers in 3 of 4 seeds, the good one loses a few of "
-        "its many in 2"
-    ),
 }
 """Directions that fail on the model of this commit at test size. Strict: when a model
 change makes one hold, its XPASS fails the suite, and the entry is to be deleted."""

@@ -329,6 +329,11 @@ STORIES: tuple[Story, ...] = (
         Metric("bottoms-up ARR", cm.arr_bottoms_up),
         -1,
         {"n_enterprises": 60, "horizon": 260},
+        xfail="measured at 60 enterprises, 260 weeks, seeds 0-3: the same generation's "
+        "bottoms-up ARR is 11k higher on average (per seed -92k, -52k, +235k, -46k; engine "
+        "88b290a6ddb4, the warm prospect's engagement; it was lower on the engine before): "
+        "one seed decides it, and at full size the claim generational_change does not show "
+        "it either (docs/validation/claims.md, docs/investigations/generational_change.md)",
     ),
     Story(
         "oversubscribed",
@@ -349,6 +354,11 @@ STORIES: tuple[Story, ...] = (
         Metric("deals per rep-year", cm.deals_per_rep_year),
         -1,
         {"n_enterprises": 80},
+        xfail="measured at 80 enterprises, seeds 0-3: each rep wins 0.08 more deals a year "
+        "with the industry's touches, not fewer (per seed +0.41, -0.62, -0.54, +1.08; engine "
+        "88b290a6ddb4, the warm prospect's engagement; it held on the engine before): "
+        "within noise at this size; at full size, 40 seeds, the claim attention_binds "
+        "shows it (docs/validation/claims.md)",
     ),
     Story(
         "bottoms_up_exception",
