@@ -46,6 +46,7 @@ NEVER_LEVERS = frozenset(
         "receptivity_recovery",
         "receptivity_initial",
         "warm_intro_boost",
+        "warm_engagement",
         "brand_erosion",
         # the deal
         "base_win_rate",
