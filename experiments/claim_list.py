@@ -273,7 +273,7 @@ CLAIMS: tuple[Claim, ...] = (
         expected_sign=-1,
         mechanism="a relationship: the warm buyer answers more often and engages more",
         mechanism_off={"warm_intro_boost": 1.0},
-        note="A direct company in the calibrated market (its rivals' reps make a tenth of their touches through their networks). A warm introduction is answered `warm_intro_boost` (3) times as often and its prospect engages like the most engaged of three strangers (docs/model.md, 'Warm introductions'): the engagement is what qualification, the deal's pace and the close read. With `warm_intro_boost = 1` a warm touch is a cold one, so the arms are the same run. With the reply boost alone (`warm_engagement = false`) a rep's pipeline is bounded by its capacity, not by replies, and the effect was not significant (tuning seeds 101-120: -1.6k +- 1.5k; `PYTHONPATH=. python -m experiments.investigations.warm_engagement`).",
+        note="A direct company in the calibrated market (its rivals' reps make a tenth of their touches through their networks). A warm introduction is answered `warm_intro_boost` (3) times as often and its prospect engages like the most engaged of three strangers (docs/model.md, 'Warm introductions'): the engagement is what qualification, the deal's pace and the close read. With `warm_intro_boost = 1` a warm touch is a cold one, so the arms are the same run. With the reply boost alone (`warm_engagement = false`) a rep's pipeline is bounded by its capacity, not by replies, and the effect is not significant (tuning seeds 101-120: -1.7k +- 1.3k, -1.6k +- 1.5k on the engine before the engagement; `PYTHONPATH=. python -m experiments.investigations.warm_engagement`).",
     ),
     Claim(
         key="attention_binds",
