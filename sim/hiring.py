@@ -69,7 +69,10 @@ def affordable_hires(model: MarketModel, vendor: Vendor) -> int:
     room = vendor.cash / weeks - (vendor.costs - vendor.revenue)
     if vendor.rep_cost <= 0:
         return sys.maxsize if room >= 0 else 0
-    return max(0, int(min(room // vendor.rep_cost, sys.maxsize)))
+    reps = room // vendor.rep_cost  # +-inf for a denormal cost: no int() of an infinity
+    if not reps > 0:
+        return 0
+    return int(min(reps, sys.maxsize))
 
 
 def rep_room(model: MarketModel, vendor: Vendor) -> int:

@@ -126,6 +126,18 @@ def test_free_reps_do_not_divide_by_zero():
     assert all(v.reps <= cap for v, cap in zip(model.vendor_list, caps, strict=True))
 
 
+@pytest.mark.parametrize(("cash", "expected"), [(-7e7, 0), (7e7, sys.maxsize)])
+def test_a_denormal_rep_cost_hires_none_or_the_most_without_overflow(cash, expected):
+    """Found by tests/test_fuzz.py: ``room // 2.2e-311`` is an infinity, which ``int``
+    refuses; a company in debt hires none, a solvent one as many as can be counted."""
+    from sim.hiring import affordable_hires
+
+    model = MarketModel(rng=0, n_enterprises=5, n_vendors=1, rep_cost=2.225073858507e-311)
+    vendor = model.vendor_list[0]
+    vendor.cash, vendor.costs, vendor.revenue = cash, 0.0, 0.0
+    assert affordable_hires(model, vendor) == expected
+
+
 def test_hiring_at_zero_runway_is_bounded_by_cash():
     """``min_runway_weeks = 0`` hires what cash pays for a week, not without limit."""
     model = MarketModel(
