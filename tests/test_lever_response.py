@@ -271,11 +271,6 @@ KNOWN_FAILING = {
         what="cash at 2,000 a week against none, median 752k vs 780k, while the paired "
         "differences are -45k, -12k, +38k and +230k (mean +52k)"
     ),
-    ("quality", "nrr"): _AT_TEST_SIZE + ". Measured on 2026-12-05, when the default "
-    "market's close rate for free teams halved (0.015): at quality 0.3 the focal company "
-    "has no base of accounts a year before the horizon on any of the 4 seeds, so its net "
-    "revenue retention is undefined (n/a) and there is nothing to compare; at quality 1.0 "
-    "it is 1.07-1.89",
 }
 """Directions that fail on the model of this commit at test size. Strict: when a model
 change makes one hold, its XPASS fails the suite, and the entry is to be deleted."""

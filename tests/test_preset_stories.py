@@ -354,11 +354,6 @@ STORIES: tuple[Story, ...] = (
         Metric("deals per rep-year", cm.deals_per_rep_year),
         -1,
         {"n_enterprises": 80},
-        xfail="measured at 80 enterprises, seeds 0-3: each rep wins 0.08 more deals a year "
-        "with the industry's touches, not fewer (per seed +0.41, -0.62, -0.54, +1.08; engine "
-        "88b290a6ddb4, the warm prospect's engagement; it held on the engine before): "
-        "within noise at this size; at full size, 40 seeds, the claim attention_binds "
-        "shows it (docs/validation/claims.md)",
     ),
     Story(
         "bottoms_up_exception",
