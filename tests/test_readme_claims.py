@@ -43,7 +43,7 @@ def test_readme_quotes_the_40_seed_claims_page():
 
     left, right = _arms(runs, "golden_goose", _first_metric(runs, "golden_goose"))
     e = PairedEffect.of(left, right)
-    assert f"({-e.mean:,.0f} ± {e.se:.0f} fewer users, gone without brand erosion)" in readme
+    assert f"({-e.mean:,.0f} ± {e.se:.0f} fewer sign-ups, gone without brand erosion)" in readme
 
     left, right = _arms(runs, "attention_binds", _first_metric(runs, "attention_binds"))
     e = PairedEffect.of(left, right)
