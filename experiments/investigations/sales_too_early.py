@@ -1,0 +1,97 @@
+"""Hiring sales before organic growth: how much organic growth do the late reps find?
+
+::
+
+    PYTHONPATH=. python -m experiments.investigations.sales_too_early --seeds 101-120
+
+Issue 16, point 7, claim ``sales_too_early`` (seed 003: "the startup builds out sales
+before figuring out how to scale growth ... two entirely different sales pitches, one
+when the customer knows you, and one when they don't"). The preset's late arm starts the
+same four reps in week 52, "once the self-serve motion has planted users". The script
+prints, first, what the self-serve motion alone plants (the focal vendor with its reps
+held back past the horizon): its users, the enterprises where it has one user or five,
+and the agreements bought inbound, by week; then the claim's two arms over each team's
+first year of selling: rep spend per rep-won deal, deals won and lost, their mean ACV.
+Tuning seeds only; a diagnosis, not a page.
+"""
+
+from __future__ import annotations
+
+import argparse
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from experiments.investigations.team_growth import seed_range
+
+WEEKS = (26, 52, 78, 104, 156, 208)
+"""Weeks at which the self-serve motion's reach is read."""
+SCENARIO = "sales_too_early"
+
+
+def organic_reach(seed: int) -> list[tuple[int, int, int, int]]:
+    """(users, enterprises with a user, with five, agreements) at each of ``WEEKS``,
+    the focal vendor's reps held back past the last of them."""
+    from sim.model import MarketModel
+
+    model = MarketModel.from_scenario(SCENARIO, rng=seed, focal={"sales_start_week": 259})
+    out = []
+    while model.steps < max(WEEKS):
+        model.step()
+        if model.steps in WEEKS:
+            users = model.users_ev[:, 0]
+            agreements = int((model.agreement_at >= 0).sum())
+            out.append(
+                (int(users.sum()), int((users > 0).sum()), int((users >= 5).sum()), agreements)
+            )
+    return out
+
+
+def first_year(seed: int, start: int) -> tuple[float, int, int, float]:
+    """(rep spend per rep-won deal, deals won, deals lost, mean won ACV) over the team's
+    first 52 weeks of selling, reps starting in week ``start``."""
+    from experiments.claim_metrics import first_year_sales_cac
+    from sim.model import MarketModel
+
+    model = MarketModel.from_scenario(SCENARIO, rng=seed, focal={"sales_start_week": start})
+    for _ in range(model.horizon):
+        model.step()
+    window = [e for e in model.events if start < e["step"] <= start + 52]
+    won = [e["value"] for e in window if e["event"] == "won"]
+    lost = sum(e["event"] == "lost" for e in window)
+    return first_year_sales_cac(model), len(won), lost, float(np.mean(won)) if won else np.nan
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", default="101-120", help="seed range, e.g. 101-120")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    seeds = seed_range(args.seeds)
+    with ProcessPoolExecutor(args.workers) as pool:
+        reach = np.array(list(pool.map(organic_reach, seeds)), dtype=float)
+        early = np.array(list(pool.map(first_year, seeds, [0] * len(seeds))), dtype=float)
+        late = np.array(list(pool.map(first_year, seeds, [52] * len(seeds))), dtype=float)
+    print("Self-serve alone (medians over seeds):\n")
+    print("| week | users | enterprises with a user | with five | agreements |")
+    print("| --- | --- | --- | --- | --- |")
+    for j, week in enumerate(WEEKS):
+        users, ents, five, agreements = np.median(reach[:, j, :], axis=0)
+        print(f"| {week} | {users:,.0f} | {ents:.0f} | {five:.0f} | {agreements:.0f} |")
+    print("\nEach team's first year (mean ± SE over seeds; paired difference early - late):\n")
+    print("| | reps from week 0 | reps from week 52 | early - late |")
+    print("| --- | --- | --- | --- |")
+    for k, name in enumerate(
+        ("rep spend per rep-won deal", "deals won", "deals lost", "mean won ACV")
+    ):
+        d = early[:, k] - late[:, k]
+        d = d[~np.isnan(d)]
+        se = d.std(ddof=1) / np.sqrt(len(d))
+        print(
+            f"| {name} | {np.nanmean(early[:, k]):,.1f} | {np.nanmean(late[:, k]):,.1f} "
+            f"| {d.mean():+,.1f} ± {se:,.1f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
