@@ -42,10 +42,10 @@ def count(seed: int, min_reps: int) -> tuple[int, int, int, int, int]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", default="101-110", help="seed range, e.g. 101-110")
+    parser.add_argument("--seeds", type=seed_range, default=seed_range("101-110"))
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    seeds = seed_range(args.seeds)
+    seeds = args.seeds
     print("| min_reps | direct weeks with no rep | alive at the end: no rep / all | exits a run |")
     print("| --- | --- | --- | --- |")
     with ProcessPoolExecutor(args.workers) as pool:

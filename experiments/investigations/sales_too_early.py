@@ -54,7 +54,7 @@ def first_year(seed: int, start: int) -> tuple[float, int, int, float]:
     from sim.model import MarketModel
 
     model = MarketModel.from_scenario(SCENARIO, rng=seed, focal={"sales_start_week": start})
-    for _ in range(model.horizon):
+    while model.steps < start + 52:  # the first year is all the window reads
         model.step()
     window = [e for e in model.events if start < e["step"] <= start + 52]
     won = [e["value"] for e in window if e["event"] == "won"]
@@ -64,10 +64,10 @@ def first_year(seed: int, start: int) -> tuple[float, int, int, float]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", default="101-120", help="seed range, e.g. 101-120")
+    parser.add_argument("--seeds", type=seed_range, default=seed_range("101-120"))
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    seeds = seed_range(args.seeds)
+    seeds = args.seeds
     with ProcessPoolExecutor(args.workers) as pool:
         reach = np.array(list(pool.map(organic_reach, seeds)), dtype=float)
         early = np.array(list(pool.map(first_year, seeds, [0] * len(seeds))), dtype=float)
