@@ -29,8 +29,8 @@ from experiments.claims import (
     merge_overrides,
 )
 
-PRICES = (1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 80.0)
-"""Seat prices a month (USD): rep-won ACVs from about 1.5k to 120k in the dual-motion market."""
+PRICES = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 80.0)
+"""Seat prices a month (USD): rep-won ACVs from about 1k (a rabbit) to 120k in the dual-motion market."""
 
 
 def crossing(prices: Sequence[float], edges: Sequence[float]) -> float:

@@ -227,7 +227,7 @@ CLAIMS: tuple[Claim, ...] = (
         lever_kind="decision",
         lever_params=("seat_price",),
         left=focal("seat price 40", seat_price=40.0),
-        right=focal("seat price 2", seat_price=2.0),
+        right=focal("seat price 0.5", seat_price=0.5),
         metric=SALES_WORTH,
         secondary=(REP_WON_ACV,),
         expected_sign=1,
@@ -241,7 +241,7 @@ CLAIMS: tuple[Claim, ...] = (
             "the hybrid behind its bottoms-up self at low ACV, ahead at high ACV",
             _negative_at_low_acv,
         ),
-        note="What overlaying sales is worth to one company: the focal company as a hybrid minus the same company staying bottoms-up (same seed, same bottoms-up rival at 5 USD a seat), at each of its prices, in seat-years (ARR + cash over a one-seat agreement's ACV). The reps are hired from bookings and leave at the market's attrition (the reference hiring rule: reps hired at a rate per dollar booked, every booking counted, no layoffs; the default market sizes a team to its rep-won ACV at a quota of 5x its cost and cuts one booking below 2.5x), so the team grows with what it sells: the effect is no accounting identity. Switched off, reps cost a thousandth as much and are hired a thousandth as fast per dollar booked (the same team, nearly free). The rep-won ACV (second line) places the arms against Christoph Janz's 'rabbits' (about 1k), 'deer' (10k) and 'elephants' (100k); `salesweb claims --breakeven` finds each seed's breakeven price.",
+        note="What overlaying sales is worth to one company: the focal company as a hybrid minus the same company staying bottoms-up (same seed, same bottoms-up rival at 5 USD a seat), at each of its prices, in seat-years (ARR + cash over a one-seat agreement's ACV). The reps are hired from bookings and leave at the market's attrition (the reference hiring rule: reps hired at a rate per dollar booked, every booking counted, no layoffs; the default market sizes a team to its rep-won ACV at a quota of 5x its cost and cuts one booking below 2.5x), so the team grows with what it sells: the effect is no accounting identity. Switched off, reps cost a thousandth as much and are hired a thousandth as fast per dollar booked (the same team, nearly free). The arms are Christoph Janz's 'rabbits' (an ACV of about 1k) and 'elephants' (about 100k), read on the rep-won ACV (second line): the low arm's price is the one whose rep-won ACV is nearest a rabbit's on tuning seeds 101-120 (0.4 USD: 882, 0.5: 1,102, 1: 2,187, 2: 4,373; until the nineteenth session it was 2 USD, whose 4.4k is nearer a deer's 10k than a rabbit's on a log scale). `salesweb claims --breakeven` finds each seed's breakeven price.",
     ),
     Claim(
         key="careful_qualification",

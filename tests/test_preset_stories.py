@@ -278,7 +278,6 @@ STORIES: tuple[Story, ...] = (
         Side("week 52", {"sales_start_week": 52}),
         Metric("first-year rep spend per rep-won deal", cm.first_year_sales_cac),
         size=SMALL,
-        xfail="measured at 60 enterprises, 156 weeks, seeds 0-3: reps from week 0 cost 5.1k less per first-year deal, not more (per seed -3.8k, 0, -26.4k, +10.0k; engine b20bc364be77); at full size, 40 seeds, +2.2k +- 1.2k, 1.8 SE: not shown either (docs/validation/claims.md)",
     ),
     Story(
         "user_not_buyer",
