@@ -12,8 +12,12 @@ around them are the loops here:
   pair's further chances (``teams - 1`` for a pair drawn now, ``teams - drawn`` for one
   drawn before, ``teams = users // team_plan_users``) and how many get one;
 * :func:`more_purchasers`: a further chance comes with probability
-  ``1 - (1 - user_is_buyer) ** more``, the power read from a numpy-computed table
-  (:mod:`sim.deal_tables`); the teams drawn for are recorded.
+  ``1 - (1 - chance) ** more``, the power computed by numpy in the caller (read from a
+  table, :mod:`sim.deal_tables`, when every pair has the same chance); the teams drawn
+  for are recorded.
+
+A pair's ``chance`` is ``user_is_buyer``, or with ``purchaser_openness`` its
+enterprise's (:func:`sim.conversion.purchaser_chance`).
 
 and then :func:`buyers`: which pairs buy this week (their purchaser came, a uniform below
 ``inbound_close_rate``, and a seat worth its price, :func:`sim.demand.willing`).
@@ -52,12 +56,12 @@ def first_purchasers(
     codes,
     state,
     uniforms,
-    user_is_buyer,
+    chance,
     per_team,
     team_plan_users,
 ):
-    """Apply the first draws (``uniforms``, one per undrawn pair, in order) to ``state``
-    and ``purchaser``; return each pair's further chances (``per_team``; else zeros), how
+    """Apply the first draws (``uniforms``, one per undrawn pair, in order; a pair's
+    purchaser comes when its uniform is below its ``chance``) to ``state`` and ``purchaser``; return each pair's further chances (``per_team``; else zeros), how
     many pairs that did not come get one, and the most chances any pair gets."""
     n = ent.shape[0]
     more = np.zeros(n, dtype=np.int64)
@@ -65,7 +69,7 @@ def first_purchasers(
     for i in range(n):
         new = state[i] == 0
         if new:
-            state[i] = 1 if uniforms[k] < user_is_buyer else -1
+            state[i] = 1 if uniforms[k] < chance[i] else -1
             k += 1
             purchaser[ent[i], codes[i]] = state[i]
         if per_team:
@@ -81,17 +85,18 @@ def first_purchasers(
 
 @njit(cache=True, nogil=True)
 def more_purchasers(
-    purchaser, teams_drawn, users_ev, ent, codes, state, more, uniforms, powers, team_plan_users
+    purchaser, teams_drawn, users_ev, ent, codes, state, more, uniforms, missed, team_plan_users
 ):
     """Apply the further chances (``uniforms``, one per pair that gets one, in order;
-    ``powers[m] = (1 - user_is_buyer) ** m``), record the teams drawn for (a
-    ``per_team`` call; give ``team_plan_users = 0`` otherwise) and return who comes."""
+    ``missed[i] = (1 - chance_i) ** more[i]``, the chance pair ``i``'s purchaser does not
+    come on any of them), record the teams drawn for (a ``per_team`` call; give
+    ``team_plan_users = 0`` otherwise) and return who comes."""
     n = ent.shape[0]
     k = 0
     for i in range(n):
         e, c = ent[i], codes[i]
         if state[i] == -1 and more[i] > 0:
-            state[i] = 1 if uniforms[k] < 1.0 - powers[more[i]] else -1
+            state[i] = 1 if uniforms[k] < 1.0 - missed[i] else -1
             k += 1
             purchaser[e, c] = state[i]
         if team_plan_users > 0:
@@ -160,7 +165,7 @@ def warm_up() -> None:
     ids = np.zeros(1, dtype=np.int64)
     state, _ = purchaser_states(purchaser, ids, ids)
     more, _, _ = first_purchasers(
-        purchaser, teams, users, ids, ids, state, np.ones(1), 0.5, True, 5
+        purchaser, teams, users, ids, ids, state, np.ones(1), np.full(1, 0.5), True, 5
     )
     comes = more_purchasers(
         purchaser, teams, users, ids, ids, state, more, np.zeros(0), np.ones(1), 5

@@ -29,16 +29,48 @@ if TYPE_CHECKING:
     from sim.model import MarketModel
 
 
-def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> np.ndarray:
+def purchaser_chance(model: MarketModel, ent: np.ndarray) -> np.ndarray:
+    """The chance each pair's purchaser comes forward, per draw: ``user_is_buyer``, or
+    with ``purchaser_openness`` its enterprise's.
+
+    Seed 000: traditional sales "still work on older generations ... as younger
+    generations start taking over more senior positions, sales and marketing tactics
+    will change". The buying committee is where the generation sits: with
+    ``purchaser_openness`` (an elasticity; 0 is off) the chance is
+    ``min(1, user_is_buyer * (o_e / o_0) ** purchaser_openness)``, ``o_e`` the mean
+    openness of enterprise ``e``'s committee now and ``o_0`` that of every committee
+    seat at the start (:attr:`MarketModel.committee_openness_start`). Turnover seats
+    newcomers of a later generation on committees (:mod:`sim.workforce`), so where
+    openness drifts up the purchaser comes more often; at the start the market-wide
+    chance is ``user_is_buyer``, the calibrated value.
+    """
+    base = float(model.user_is_buyer)
+    elasticity = float(model.purchaser_openness)
+    if elasticity == 0.0 or not len(ent):
+        return np.full(len(ent), base)
+    pop = model.population
+    seat_openness = pop.emp_openness[pop.buyer_employee]
+    n_ent = len(pop.ent_size)
+    seats = np.bincount(pop.buyer_enterprise, minlength=n_ent)
+    total = np.bincount(pop.buyer_enterprise, weights=seat_openness, minlength=n_ent)
+    mean = total[ent] / np.maximum(seats[ent], 1)
+    ratio = mean / model.committee_openness_start
+    return np.minimum(1.0, base * ratio**elasticity)
+
+
+def draw_purchasers(
+    model: MarketModel, ent: np.ndarray, codes: np.ndarray, chance: np.ndarray | None = None
+) -> np.ndarray:
     """Whether each (enterprise, vendor) team's purchaser ever comes forward.
 
     Drawn once per pair, the first time its team is big enough to buy, with
-    probability ``user_is_buyer`` (seed 003: where users are not the buyers, the
-    purchaser often never comes). Returns a boolean per pair.
+    probability ``chance`` (:func:`purchaser_chance`: ``user_is_buyer``, seed 003:
+    where users are not the buyers, the purchaser often never comes). Returns a
+    boolean per pair.
 
     With ``purchaser_per_team`` a pair whose purchaser did not come gets one more
     draw for every further ``team_plan_users`` users: a purchaser comes by ``n``
-    users with probability ``1 - (1 - user_is_buyer) ** (n // team_plan_users)``
+    users with probability ``1 - (1 - chance) ** (n // team_plan_users)``
     (each team of users has its own chance to hold someone who can buy).
     """
     if not len(ent):
@@ -51,6 +83,9 @@ def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> n
         model.rng,
     )
     ent, codes = np.asarray(ent, dtype=np.int64), np.asarray(codes, dtype=np.int64)
+    if chance is None:
+        chance = purchaser_chance(model, ent)
+    chance = np.asarray(chance, dtype=np.float64)
     per_team, team_users = bool(model.purchaser_per_team), int(model.team_plan_users)
     state, n_new = purchaser_states(purchaser, ent, codes)
     first = rng.random(n_new) if n_new else _NO_UNIFORMS
@@ -62,13 +97,12 @@ def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> n
         codes,
         state,
         first,
-        float(model.user_is_buyer),
+        chance,
         per_team,
         team_users,
     )
     # one more chance for every further team of team_plan_users users (mechanism 3b)
     again = rng.random(n_retry) if n_retry else _NO_UNIFORMS
-    chance = powers(1.0 - model.user_is_buyer, top + 1) if n_retry else _NO_UNIFORMS
     return more_purchasers(
         purchaser,
         teams_drawn,
@@ -78,9 +112,19 @@ def draw_purchasers(model: MarketModel, ent: np.ndarray, codes: np.ndarray) -> n
         state,
         more,
         again,
-        chance,
+        _missed(chance, more, top) if n_retry else _NO_UNIFORMS,
         team_users if per_team else 0,
     )
+
+
+def _missed(chance: np.ndarray, more: np.ndarray, top: int) -> np.ndarray:
+    """``(1 - chance) ** more`` per pair (what :func:`sim.compiled_purchasers.more_purchasers`
+    reads for a pair with a further chance): from one numpy table when every pair has the
+    same chance (the model without ``purchaser_openness``), else numpy's power."""
+    more = np.clip(more, 0, top)  # only pairs with a further chance read theirs
+    if (chance == chance[0]).all():
+        return powers(1.0 - chance[0], top + 1)[more]
+    return (1.0 - chance) ** more
 
 
 _NO_UNIFORMS = np.zeros(0)

@@ -154,6 +154,10 @@ class MarketModel(mesa.Model):
         self.colleague_exposure = ColleagueExposure(pop.adjacency)
         self.emp_buyer = np.full(self.n_employees, -1, dtype=np.int64)
         self.emp_buyer[pop.buyer_employee] = np.arange(len(pop.buyer_employee))
+        # the committees' generation at the start, what purchaser_openness compares with
+        # (sim.conversion.purchaser_chance)
+        seats_openness = pop.emp_openness[pop.buyer_employee]
+        self.committee_openness_start = float(seats_openness.mean()) if len(seats_openness) else 1.0
 
         self.vendor_list: list[Vendor] = []
         self.vendor_capacity = 0

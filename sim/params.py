@@ -206,6 +206,7 @@ SOURCES: dict[str, str] = {
     "enterprise_trigger_users": "IT steps in at tens of users (SSO/SAML, admin, security review; OpenView PLG benchmarks: product-qualified accounts)",
     "team_invites": "workspace creators invite their team at sign-up (Slack, Notion, Figma onboarding; invites are the main PLG acquisition loop)",
     "usage_opens_budget": "seed 000: the purchaser comes because users value it; SaaS management surveys: a third of SaaS spend starts outside IT's budget and is consolidated",
+    "purchaser_openness": "seed 000: 'these approaches still work on older generations ... as younger generations start taking over more senior positions'; Forrester Buyers' Journey Survey 2023: millennials and Gen Z are 64% of B2B buyers, over a third buying or wanting to buy through self-service; elasticity 1 (proportional), chosen before any measurement",
     "purchaser_per_team": "seed 003: a user who can buy is found team by team; more teams using it, more chances one holds a card",
     "seat_price": "a collaboration seat at about 25 USD a month",
     "buying_unit_size": "large firms buy by business unit, each with its own committee (Gartner: 6-10 buyers per deal)",
@@ -271,6 +272,7 @@ LABELS: dict[str, str] = {
     "enterprise_trigger_users": "users that call the purchaser",
     "team_invites": "teammates a new workspace invites",
     "purchaser_per_team": "a purchaser chance per team",
+    "purchaser_openness": "purchasers' generation",
     "usage_opens_budget": "use opens a budget line",
     "inbound_close_rate": "inbound deals closed per week",
     "user_is_buyer": "users are the buyers",
@@ -853,6 +855,18 @@ _PARAM_LIST: list[Param] = [
         "per week",
         "self_serve",
         "Weekly chance a bottoms-up vendor closes an inbound request.",
+    ),
+    _p(
+        "purchaser_openness",
+        0.0,
+        "float",
+        0,
+        3,
+        "elasticity",
+        "self_serve",
+        "How much the buying committee's generation moves the chance a ripe team's purchaser "
+        "comes forward: that chance is user_is_buyer x (the committee's mean openness now / "
+        "every committee's at the start) to this power, at most 1 (0: off).",
     ),
     _p(
         "user_is_buyer",

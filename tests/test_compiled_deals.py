@@ -155,12 +155,14 @@ def test_wear_down_equals_the_whole_array_expression(shape):
     assert got.tobytes() == want.tobytes()
 
 
-def reference_draw_purchasers(model, ent, codes):
-    """sim.conversion.draw_purchasers as it was (pairs of index arrays)."""
+def reference_draw_purchasers(model, ent, codes, chance=None):
+    """sim.conversion.draw_purchasers as it was (pairs of index arrays), with a chance
+    per pair where one is given (purchaser_openness)."""
+    p_pair = np.full(len(ent), model.user_is_buyer) if chance is None else chance
     state = model.purchaser[ent, codes]
     new = state == 0
     if new.any():
-        yes = model.rng.random(int(new.sum())) < model.user_is_buyer
+        yes = model.rng.random(int(new.sum())) < p_pair[new]
         state[new] = np.where(yes, 1, -1)
         model.purchaser[ent[new], codes[new]] = state[new]
     if model.purchaser_per_team:
@@ -169,15 +171,16 @@ def reference_draw_purchasers(model, ent, codes):
         more = np.where(new, teams - 1, teams - drawn)
         retry = (state == -1) & (more > 0)
         if retry.any():
-            p = 1.0 - (1.0 - model.user_is_buyer) ** more[retry]
+            p = 1.0 - (1.0 - p_pair[retry]) ** more[retry]
             state[retry] = np.where(model.rng.random(int(retry.sum())) < p, 1, -1)
             model.purchaser[ent[retry], codes[retry]] = state[retry]
         model.purchaser_teams[ent, codes] = np.maximum(drawn, teams)
     return state == 1
 
 
+@pytest.mark.parametrize("per_pair", [False, True], ids=["one chance", "a chance per pair"])
 @pytest.mark.parametrize("per_team", [True, False])
-def test_draw_purchasers_equals_its_numpy_form(per_team):
+def test_draw_purchasers_equals_its_numpy_form(per_team, per_pair):
     rng = np.random.default_rng(11)
     for trial in range(30):
         purchaser = rng.choice(np.array([-1, 0, 1], dtype=np.int8), (N_ENT, 7))
@@ -192,13 +195,15 @@ def test_draw_purchasers_equals_its_numpy_form(per_team):
                 users_ev=users_ev,
                 rng=np.random.default_rng(trial),
                 user_is_buyer=0.3,
+                purchaser_openness=0.0,
                 purchaser_per_team=per_team,
                 team_plan_users=5,
             )
             for _ in range(2)
         ]
-        got = draw_purchasers(models[0], ent, codes)
-        want = reference_draw_purchasers(models[1], ent, codes)
+        chance = rng.random(len(ent)) if per_pair else None
+        got = draw_purchasers(models[0], ent, codes, chance)
+        want = reference_draw_purchasers(models[1], ent, codes, chance)
         a, b = models
         assert np.array_equal(got, want)
         assert np.array_equal(a.purchaser, b.purchaser)
