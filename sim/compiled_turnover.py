@@ -19,6 +19,10 @@ numpy's expressions element by element, in their order (no ``fastmath``), in
 :func:`newcomer_ages` and :func:`seat_newcomers`: a seed's results are bit for bit
 those of the numpy reference (``tests/test_compiled_turnover.py`` compares the passes
 with it, seed by seed, leavers drawn by the same skips).
+
+:func:`team_tools` is ``newcomer_invites``' pass (off by default): for each newcomer
+with no product, the self-serve product most of their colleagues use (one read of
+each newcomer's row; :func:`sim.workforce.join_team_tools` draws and applies).
 """
 
 from __future__ import annotations
@@ -107,6 +111,46 @@ def seat_newcomers(
     return own, products
 
 
+@njit(cache=True, nogil=True)
+def team_tools(newcomers, emp_product, emp_enterprise, ent_on_prem, indptr, indices, qualifies):
+    """The newcomers invited into their team's tool (``newcomer_invites``), and the tool.
+
+    A newcomer (of ``newcomers``, ascending) with no product, in an enterprise that is
+    not on-prem only, is invited into the product most of their network neighbours use
+    among those that qualify (``qualifies[v]``: an alive vendor with a self-serve
+    motion), the lower code on a tie; a newcomer with no neighbour on one is not
+    invited. The neighbours' products are read as they stand after the week's leavers
+    left (a neighbour who is a newcomer too has none and counts for nothing). Returns
+    ``(invitee, product)`` (``int64``), in the newcomers' order; draws nothing.
+    """
+    n = newcomers.shape[0]
+    invitee = np.empty(n, dtype=np.int64)
+    product = np.empty(n, dtype=np.int64)
+    counts = np.zeros(qualifies.shape[0], dtype=np.int64)
+    k = 0
+    for j in range(n):
+        i = newcomers[j]
+        if emp_product[i] >= 0 or ent_on_prem[emp_enterprise[i]]:
+            continue
+        best, most = -1, 0
+        for t in range(indptr[i], indptr[i + 1]):
+            v = emp_product[indices[t]]
+            if v >= 0 and qualifies[v]:
+                counts[v] += 1
+                c = counts[v]
+                if c > most or (c == most and v < best):
+                    best, most = v, c
+        for t in range(indptr[i], indptr[i + 1]):  # back to zeros for the next newcomer
+            v = emp_product[indices[t]]
+            if v >= 0:
+                counts[v] = 0
+        if best >= 0:
+            invitee[k] = i
+            product[k] = best
+            k += 1
+    return invitee[:k], product[:k]
+
+
 _warm = False
 
 
@@ -127,6 +171,8 @@ def warm_up() -> None:
     seat_newcomers(
         ids, x, x.copy(), flags, i32.copy(), flags.copy(), i32.copy(), ids, x.copy(), 0.3
     )
+    indptr = np.array([0, 0], dtype=np.int32)
+    team_tools(ids, i32.copy() - 1, i32, flags, indptr, indptr[:0], flags)
     from sim import compiled_outputs  # the outputs' loops (one warm-up call in sim.compiled)
 
     compiled_outputs.warm_up()

@@ -208,6 +208,7 @@ SOURCES: dict[str, str] = {
     "usage_opens_budget": "seed 000: the purchaser comes because users value it; SaaS management surveys: a third of SaaS spend starts outside IT's budget and is consolidated",
     "purchaser_openness": "seed 000: 'these approaches still work on older generations ... as younger generations start taking over more senior positions'; Forrester Buyers' Journey Survey 2023: millennials and Gen Z are 64% of B2B buyers, over a third buying or wanting to buy through self-service; elasticity 1 (proportional), chosen before any measurement",
     "purchaser_per_team": "seed 003: a user who can buy is found team by team; more teams using it, more chances one holds a card",
+    "newcomer_invites": "seed 000: potential users 'hear about your services and want to try it themselves'; SaaS onboarding adds a new hire to the team's workspace (Slack, Notion, Figma)",
     "seat_price": "a collaboration seat at about 25 USD a month",
     "buying_unit_size": "large firms buy by business unit, each with its own committee (Gartner: 6-10 buyers per deal)",
     "rep_quota": "quota 4-6x on-target earnings (Bridge Group SDR/AE metrics 2024); capacity planning hires to bookings at quota",
@@ -273,6 +274,7 @@ LABELS: dict[str, str] = {
     "team_invites": "teammates a new workspace invites",
     "purchaser_per_team": "a purchaser chance per team",
     "purchaser_openness": "purchasers' generation",
+    "newcomer_invites": "newcomers join the team's tool",
     "usage_opens_budget": "use opens a budget line",
     "inbound_close_rate": "inbound deals closed per week",
     "user_is_buyer": "users are the buyers",
@@ -829,6 +831,15 @@ _PARAM_LIST: list[Param] = [
         "self_serve",
         "A user who signs up with no colleague on the product invites the colleagues; each "
         "joins with probability this number times their openness (0: no invites).",
+    ),
+    _p(
+        "newcomer_invites",
+        False,
+        "bool",
+        group="self_serve",
+        description="A newcomer (generational change) with no product is invited into the "
+        "self-serve workspace most of their colleagues use and joins with probability "
+        "'teammates a new workspace invites' times their openness.",
     ),
     _p(
         "purchaser_per_team",

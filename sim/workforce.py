@@ -8,6 +8,10 @@ a buyer nobody has prospected (``receptivity_initial``). A self-serve user's pro
 leaves with them; a seat mandated by an enterprise agreement stays with the position
 (IT provisions the standard tool for the newcomer), so turnover alone does not shrink
 an agreement.
+
+With ``newcomer_invites`` a newcomer with no product is invited into the self-serve
+workspace most of their colleagues use and joins it with probability
+``min(1, team_invites * openness)`` (:func:`join_team_tools`).
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled_selfserve import apply_changes
 from sim.compiled_skips import generator_pointers, successes
-from sim.compiled_turnover import newcomer_ages, seat_newcomers
-from sim.population import AGE_MEAN, AGE_SD
+from sim.compiled_turnover import newcomer_ages, seat_newcomers, team_tools
+from sim.population import AGE_MEAN, AGE_SD, NO_PRODUCT
 
 if TYPE_CHECKING:
     from sim.model import MarketModel
@@ -68,3 +73,65 @@ def turnover(model: MarketModel) -> None:
         float(model.receptivity_initial),
     )
     model.user_counts.removed(own, products)
+    if model.newcomer_invites and model.team_invites > 0:  # draws only when on
+        join_team_tools(model, leavers)
+
+
+def join_team_tools(model: MarketModel, newcomers: np.ndarray) -> None:
+    """``newcomer_invites``: a newcomer is invited into the tool their colleagues use.
+
+    Each newcomer with no product (their seat was not mandated), in an enterprise that
+    is not on-prem only, is invited into the product most of their network neighbours
+    use among the alive vendors with a self-serve motion (ties: the lower vendor code;
+    :func:`sim.compiled_turnover.team_tools`), and joins it with probability
+    ``min(1, team_invites * openness)``, the newcomer's new openness: a team adds its
+    new hire to its workspace, as a colleague is invited into a new one (mechanism
+    1b). One uniform per invited newcomer, drawn only here. A joiner is recorded as a
+    self-serve sign-up is (:func:`sim.compiled_selfserve.apply_changes`: the product
+    from this week, a seat of the enterprise's agreement when it is that vendor's;
+    :meth:`sim.user_counts.UserCounts.added`; the vendor's ``signups_total``); the
+    colleague exposure's running sums see the change themselves (:mod:`sim.exposure`).
+    Without it, openness speeds only the channels that lead away from the colleagues'
+    tool (docs/investigations/generational_change.md).
+    """
+    pop = model.population
+    self_serve = [v.index for v in model.alive_vendors() if v.tactic.self_serve]
+    if not self_serve:
+        return
+    qualifies = np.zeros(model.vendor_capacity, dtype=bool)
+    qualifies[self_serve] = True
+    adj = pop.adjacency
+    invitee, product = team_tools(
+        newcomers,
+        pop.emp_product,
+        pop.emp_enterprise,
+        pop.ent_on_prem,
+        adj.indptr,
+        adj.indices,
+        qualifies,
+    )
+    if not len(invitee):
+        return
+    chance = np.minimum(1.0, model.team_invites * pop.emp_openness[invitee])
+    joins = model.rng.random(len(invitee)) < chance
+    adopters, products = invitee[joins], product[joins]
+    if not len(adopters):
+        return
+    apply_changes(
+        adopters,
+        products,
+        adopters[:0],
+        pop.emp_product,
+        pop.emp_since,
+        pop.emp_mandated,
+        pop.emp_paid,
+        pop.emp_enterprise,
+        model.agreement_at,
+        model.contracts.vendor,
+        model.steps,
+        NO_PRODUCT,
+    )
+    model.user_counts.added(adopters, products)
+    signups = np.bincount(products, minlength=model.vendor_capacity)
+    for code in self_serve:
+        model.vendor_list[code].signups_total += int(signups[code])

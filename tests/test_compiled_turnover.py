@@ -120,6 +120,7 @@ def compiled(w, rng, tenure, mean, slope, steps, drift, spread, initial):
         openness_spread=spread,
         emp_buyer=w["buyer"],
         receptivity_initial=initial,
+        newcomer_invites=False,
         user_counts=Removed(),
     )
     found = []
@@ -219,7 +220,8 @@ def signatures():
         for n, f in vars(m).items()
         if hasattr(f, "signatures")
     }
-model = MarketModel.from_scenario("default", rng=5, n_enterprises=15)
+# newcomer_invites on: its pass (team_tools) is compiled by the warm-up too
+model = MarketModel.from_scenario("default", rng=5, n_enterprises=15, newcomer_invites=True)
 before = signatures()
 for _ in range(60):  # past a year: net revenue retention compares accounts
     model.step()
@@ -237,5 +239,5 @@ def test_warm_up_compiles_what_a_run_calls():
         [sys.executable, "-c", _SIGNATURES], capture_output=True, text=True, env=env, check=True
     )
     before, after = json.loads(out.stdout.strip().splitlines()[-1])
-    assert len(before) == 7 and set(before.values()) == {1}, before  # leavers: compiled_skips
+    assert len(before) == 8 and set(before.values()) == {1}, before  # leavers: compiled_skips
     assert after == before

@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> None:
         "--purchaser-openness",
         type=float,
         default=0.0,
-        help="set on every run: 0 the model before the change, 1 the default market after it",
+        help="session 7's patch, not in the model: only 0 (the model) is accepted",
     )
     ap.add_argument("--years", default="1,2,3,4,5,6,8,10")
     ap.add_argument("--save", default="", help="write the rows to this .npz-free JSON file")
@@ -320,7 +320,11 @@ def main(argv: list[str] | None = None) -> None:
     seeds = parse_seeds(a.seeds)
     assert all(101 <= s <= 120 for s in seeds), "tuning seeds 101-120 only"
     arms = a.arms.split(",")
-    extra = {"purchaser_openness": a.purchaser_openness, "newcomer_invites": a.newcomer_invites}
+    if a.purchaser_openness:  # session 7's patch, never merged
+        ap.error(
+            "--purchaser-openness: not in the model (docs/investigations/generational_change.md)"
+        )
+    extra = {"newcomer_invites": a.newcomer_invites}
     jobs = [(arm, s, extra) for s in seeds for arm in arms]
     results: dict[str, dict[int, list]] = {arm: {} for arm in arms}
     ctx = multiprocessing.get_context("fork")

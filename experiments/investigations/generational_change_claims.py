@@ -1,15 +1,16 @@
-"""The claims with the purchaser's generation off and on, on tuning seeds (issue 16, point 7).
+"""Claims on tuning seeds with overrides on every run (issue 16, point 7).
 
 Runs claims of :mod:`experiments.claim_list` through :func:`experiments.claims.run_claims`
-with ``purchaser_openness`` forced to 0 (the model before the change) and to 1 (the
-default market's value after it) on every run, and prints each claim's arms, paired
-effect ± SE with the mechanism on and off, and whether it holds and vanishes.
+with the ``--set`` overrides on every run (for example ``newcomer_invites=true``), and
+prints each claim's arms, paired effect ± SE with the mechanism on and off, and whether
+it holds and vanishes.
 
     PYTHONPATH=. python -m experiments.investigations.generational_change_claims \\
-        --claims generational_change --seeds 101-120
+        --claims generational_change --seeds 101-120 --set newcomer_invites=true
 
 ``--conditions on`` runs the mechanism-on arms only (the direction of a claim). Tuning
-seeds 101-120 only.
+seeds 101-120 only. (Session 7's ``--values``, the ``purchaser_openness`` of its patch,
+is gone with that parameter: it was never merged.)
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--claims", default="generational_change", help="claim keys, comma-separated")
     ap.add_argument("--seeds", default="101-120")
-    ap.add_argument("--values", default="0,1", help="purchaser_openness values to compare")
     ap.add_argument("--conditions", default="on,off")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument(
@@ -44,29 +44,28 @@ def main(argv: list[str] | None = None) -> None:
     keys = a.claims.split(",")
     claims = [c for c in CLAIMS if c.key in keys]
     conditions = tuple(a.conditions.split(","))
-    for value in (float(v) for v in a.values.split(",")):
-        size = {"purchaser_openness": value}
-        if a.n_enterprises:
-            size["n_enterprises"] = a.n_enterprises
-        for item in a.set:
-            name, _, text = item.partition("=")
-            size[name] = _value(text)
-        t = time.time()
-        results = run_claims(claims, seeds, size=size, workers=a.workers, conditions=conditions)
-        print(f"\npurchaser_openness = {value} ({time.time() - t:.0f} s, seeds {lo}-{hi}, {size})")
-        for r in results:
-            if "off" in conditions:
-                print(f"- {r}")
-            else:
-                c = r.claim
-                ok = (r.on.mean > 0) == (c.expected_sign > 0)
-                print(
-                    f"- {c.key}: {c.left.label} {r.arm_mean('left'):.4g} vs {c.right.label} "
-                    f"{r.arm_mean('right'):.4g}; effect {r.on}; expected sign "
-                    f"{c.expected_sign:+d}: {'right direction' if ok else 'WRONG direction'}"
-                )
-            for m in r.claim.secondary:
-                print(f"    {m.name}: {r.effect('on', m.name)}")
+    size = {}
+    if a.n_enterprises:
+        size["n_enterprises"] = a.n_enterprises
+    for item in a.set:
+        name, _, text = item.partition("=")
+        size[name] = _value(text)
+    t = time.time()
+    results = run_claims(claims, seeds, size=size, workers=a.workers, conditions=conditions)
+    print(f"\n{time.time() - t:.0f} s, seeds {lo}-{hi}, overrides {size}")
+    for r in results:
+        if "off" in conditions:
+            print(f"- {r}")
+        else:
+            c = r.claim
+            ok = (r.on.mean > 0) == (c.expected_sign > 0)
+            print(
+                f"- {c.key}: {c.left.label} {r.arm_mean('left'):.4g} vs {c.right.label} "
+                f"{r.arm_mean('right'):.4g}; effect {r.on}; expected sign "
+                f"{c.expected_sign:+d}: {'right direction' if ok else 'WRONG direction'}"
+            )
+        for m in r.claim.secondary:
+            print(f"    {m.name}: {r.effect('on', m.name)}")
 
 
 def _value(text: str):
