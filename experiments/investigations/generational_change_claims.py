@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     a = ap.parse_args(argv)
     lo, hi = (int(x) for x in a.seeds.split("-"))
     seeds = list(range(lo, hi + 1))
-    assert lo >= 101 and hi <= 120, "tuning seeds 101-120 only"
+    assert lo >= 101 and hi <= 140, "tuning seeds 101-140 only"
     keys = a.claims.split(",")
     claims = [c for c in CLAIMS if c.key in keys]
     conditions = tuple(a.conditions.split(","))
