@@ -326,7 +326,7 @@ CLAIMS: tuple[Claim, ...] = (
         mechanism="turnover: people leave and newcomers take their seats",
         mechanism_off={"generational_change": False},
         secondary=(USERS,),
-        note="The default market with bottoms-up vendors only (where they live: on the reference model's parameters every one of them was out of business, and revenue was 0 in both arms), ten years, people changing jobs every three; the newcomers' openness rises by 0.04 a year, or not at all. The metric is the revenue that openness turns into (through sign-ups, teams and purchasers), not openness itself. Without turnover nobody is replaced, so the two markets are one run.",
+        note="The default market with bottoms-up vendors only, entrants too (where they live: on the reference model's parameters every one of them was out of business, and revenue was 0 in both arms), ten years, people changing jobs every three; the newcomers' openness rises by 0.04 a year, or not at all. The metric is the revenue that openness turns into (through sign-ups, newcomers invited into their team's tool, and purchasers on committees the new generation takes over: docs/model.md, section 11), not openness itself. Without turnover nobody is replaced, so the two markets are one run.",
     ),
     Claim(
         key="superlinear_rare",
