@@ -329,10 +329,10 @@ STORIES: tuple[Story, ...] = (
         -1,
         {"n_enterprises": 60, "horizon": 260},
         xfail="measured at 60 enterprises, 260 weeks, seeds 0-3: the same generation's "
-        "bottoms-up ARR is 11k higher on average (per seed -92k, -52k, +235k, -46k; engine "
-        "88b290a6ddb4, the warm prospect's engagement; it was lower on the engine before): "
-        "one seed decides it, and at full size the claim generational_change does not show "
-        "it either (docs/validation/claims.md, docs/investigations/generational_change.md)",
+        "bottoms-up ARR is 79k higher on average (per seed +824k, +13k, +15k, -535k; engine "
+        "c850d0c44de5, the generations at work): two seeds of four markets decide it in five "
+        "years of a ten-year story; at full size see the claim generational_change "
+        "(docs/validation/claims.md)",
     ),
     Story(
         "oversubscribed",
