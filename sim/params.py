@@ -876,8 +876,8 @@ _PARAM_LIST: list[Param] = [
         "elasticity",
         "self_serve",
         "How much the buying committee's generation moves the chance a ripe team's purchaser "
-        "comes forward: that chance is user_is_buyer x (the committee's mean openness now / "
-        "every committee's at the start) to this power, at most 1 (0: off).",
+        "comes forward: that chance is multiplied by the committee's mean openness over every "
+        "committee's at the start, to this power, and kept at most 1 (0: off).",
     ),
     _p(
         "user_is_buyer",

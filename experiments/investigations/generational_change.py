@@ -308,23 +308,28 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--purchaser-openness",
         type=float,
-        default=0.0,
-        help="session 7's patch, not in the model: only 0 (the model) is accepted",
+        default=None,
+        help="the purchaser's generation, an elasticity (default: the preset's, 1; 0 is off)",
     )
     ap.add_argument("--years", default="1,2,3,4,5,6,8,10")
     ap.add_argument("--save", default="", help="write the rows to this .npz-free JSON file")
     ap.add_argument(
-        "--newcomer-invites", action="store_true", help="newcomers join the team's tool"
+        "--newcomer-invites",
+        choices=("on", "off"),
+        default=None,
+        help="newcomers join the team's tool (default: the preset's, on)",
     )
     a = ap.parse_args(argv)
     seeds = parse_seeds(a.seeds)
     assert all(101 <= s <= 120 for s in seeds), "tuning seeds 101-120 only"
     arms = a.arms.split(",")
-    if a.purchaser_openness:  # session 7's patch, never merged
-        ap.error(
-            "--purchaser-openness: not in the model (docs/investigations/generational_change.md)"
-        )
-    extra = {"newcomer_invites": a.newcomer_invites}
+    if not {"open", "same"} <= set(arms) or set(arms) - set(ARMS):
+        ap.error(f"--arms: open and same (the tables are their difference), and only {list(ARMS)}")
+    extra: dict = {}  # the preset's switches unless set here
+    if a.purchaser_openness is not None:
+        extra["purchaser_openness"] = a.purchaser_openness
+    if a.newcomer_invites is not None:
+        extra["newcomer_invites"] = a.newcomer_invites == "on"
     jobs = [(arm, s, extra) for s in seeds for arm in arms]
     results: dict[str, dict[int, list]] = {arm: {} for arm in arms}
     ctx = multiprocessing.get_context("fork")

@@ -2,7 +2,7 @@
 
 ::
 
-    PYTHONPATH=. python -m experiments.investigations.purchaser_generation --seeds 101-103
+    PYTHONPATH=. python -m experiments.investigations.generational_change_purchaser --seeds 101-103
 
 Prints, for the default market over five years and ``generational_shift`` and
 ``same_generation`` over ten, the market-wide chance that a ripe team's purchaser comes
