@@ -326,6 +326,10 @@ CLAIMS: tuple[Claim, ...] = (
         mechanism="turnover: people leave and newcomers take their seats",
         mechanism_off={"generational_change": False},
         secondary=(USERS,),
+        # no vendor here ever sells outbound (bottoms-up at the start and on entry), so the
+        # first candidates' outbound parameters (receptivity recovery, base win rate) would
+        # move nothing: the first three candidates that act in a market without sales
+        robust_to=("n_enterprises", "user_churn", "marketing_reach"),
         note="The default market with bottoms-up vendors only, entrants too (where they live: on the reference model's parameters every one of them was out of business, and revenue was 0 in both arms), ten years, people changing jobs every three; the newcomers' openness rises by 0.04 a year, or not at all. The metric is the revenue that openness turns into (through sign-ups, newcomers invited into their team's tool, and purchasers on committees the new generation takes over: docs/model.md, section 11), not openness itself. Without turnover nobody is replaced, so the two markets are one run.",
     ),
     Claim(
