@@ -35,6 +35,22 @@ from sim.compiled_pipeline import _willing
 
 
 @njit(cache=True, nogil=True)
+def committee_openness(ent, committee_offset, committee_size, buyer_employee, emp_openness):
+    """Mean openness of each of ``ent``'s buying committees now (seats
+    ``committee_offset[e]`` to ``+ committee_size[e]``): the seats of the asked
+    enterprises only, not the market's (:func:`sim.conversion.purchaser_chance`)."""
+    out = np.empty(ent.shape[0])
+    for j in range(ent.shape[0]):
+        e = ent[j]
+        start, size = committee_offset[e], committee_size[e]
+        total = 0.0
+        for s in range(start, start + size):
+            total += emp_openness[buyer_employee[s]]
+        out[j] = total / size if size > 0 else 0.0
+    return out
+
+
+@njit(cache=True, nogil=True)
 def purchaser_states(purchaser, ent, codes):
     """``purchaser[ent, codes]`` and how many of them are 0 (never drawn)."""
     n = ent.shape[0]
@@ -164,6 +180,7 @@ def warm_up() -> None:
     users = np.zeros((2, 2), dtype=np.int64)
     ids = np.zeros(1, dtype=np.int64)
     state, _ = purchaser_states(purchaser, ids, ids)
+    committee_openness(ids, ids, ids + 1, ids, np.ones(1))
     more, _, _ = first_purchasers(
         purchaser, teams, users, ids, ids, state, np.ones(1), np.full(1, 0.5), True, 5
     )

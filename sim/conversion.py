@@ -16,6 +16,7 @@ from sim.compiled_contracts import self_serve_users
 from sim.compiled_deals import ripe_pairs, team_plan_pairs
 from sim.compiled_purchasers import (
     buyers,
+    committee_openness,
     first_purchasers,
     more_purchasers,
     purchaser_states,
@@ -49,11 +50,13 @@ def purchaser_chance(model: MarketModel, ent: np.ndarray) -> np.ndarray:
     if elasticity == 0.0 or not len(ent):
         return np.full(len(ent), base)
     pop = model.population
-    seat_openness = pop.emp_openness[pop.buyer_employee]
-    n_ent = len(pop.ent_size)
-    seats = np.bincount(pop.buyer_enterprise, minlength=n_ent)
-    total = np.bincount(pop.buyer_enterprise, weights=seat_openness, minlength=n_ent)
-    mean = total[ent] / np.maximum(seats[ent], 1)
+    mean = committee_openness(
+        np.asarray(ent, dtype=np.int64),
+        pop.ent_committee_offset,
+        pop.ent_committee_size,
+        pop.buyer_employee,
+        pop.emp_openness,
+    )
     ratio = mean / model.committee_openness_start
     return np.minimum(1.0, base * ratio**elasticity)
 

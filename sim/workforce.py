@@ -133,5 +133,5 @@ def join_team_tools(model: MarketModel, newcomers: np.ndarray) -> None:
     )
     model.user_counts.added(adopters, products)
     signups = np.bincount(products, minlength=model.vendor_capacity)
-    for code in self_serve:
+    for code in np.flatnonzero(signups).tolist():
         model.vendor_list[code].signups_total += int(signups[code])
