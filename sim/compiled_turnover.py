@@ -127,23 +127,25 @@ def team_tools(newcomers, emp_product, emp_enterprise, ent_on_prem, indptr, indi
     invitee = np.empty(n, dtype=np.int64)
     product = np.empty(n, dtype=np.int64)
     counts = np.zeros(qualifies.shape[0], dtype=np.int64)
+    seen = np.empty(qualifies.shape[0], dtype=np.int64)  # the products counted, to reset
     k = 0
     for j in range(n):
         i = newcomers[j]
         if emp_product[i] >= 0 or ent_on_prem[emp_enterprise[i]]:
             continue
-        best, most = -1, 0
+        best, most, n_seen = -1, 0, 0
         for t in range(indptr[i], indptr[i + 1]):
             v = emp_product[indices[t]]
             if v >= 0 and qualifies[v]:
+                if counts[v] == 0:
+                    seen[n_seen] = v
+                    n_seen += 1
                 counts[v] += 1
                 c = counts[v]
                 if c > most or (c == most and v < best):
                     best, most = v, c
-        for t in range(indptr[i], indptr[i + 1]):  # back to zeros for the next newcomer
-            v = emp_product[indices[t]]
-            if v >= 0:
-                counts[v] = 0
+        for t in range(n_seen):  # back to zeros for the next newcomer
+            counts[seen[t]] = 0
         if best >= 0:
             invitee[k] = i
             product[k] = best
