@@ -202,9 +202,9 @@ STORIES: tuple[Story, ...] = (
     Story(
         "dual_motion_low_acv",
         "dual_motion",
-        "at the preset's low ACV the hybrid burns cash on reps its deals cannot pay for",
-        run_of(SALES_WORTH, "hybrid"),
-        run_of(ZERO, "break even"),
+        "at a rabbit's ACV (0.5 USD a seat) the hybrid burns cash on reps its deals cannot pay for",
+        Side("hybrid at 0.5", {"focal": {"seat_price": 0.5}}, SALES_WORTH),
+        Side("break even", {"focal": {"seat_price": 0.5}}, ZERO),
         sign=-1,
         size=SMALL_TWO,
         baseline={"focal": {"strategy": "bottoms_up"}},
