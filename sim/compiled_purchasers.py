@@ -77,7 +77,8 @@ def first_purchasers(
     team_plan_users,
 ):
     """Apply the first draws (``uniforms``, one per undrawn pair, in order; a pair's
-    purchaser comes when its uniform is below its ``chance``) to ``state`` and ``purchaser``; return each pair's further chances (``per_team``; else zeros), how
+    purchaser comes when its uniform is below its ``chance``) to ``state`` and
+    ``purchaser``; return each pair's further chances (``per_team``; else zeros), how
     many pairs that did not come get one, and the most chances any pair gets."""
     n = ent.shape[0]
     more = np.zeros(n, dtype=np.int64)

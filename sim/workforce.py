@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.compiled_selfserve import apply_changes
+from sim.compiled_selfserve import apply_changes, with_joiners
 from sim.compiled_skips import generator_pointers, successes
 from sim.compiled_turnover import newcomer_ages, seat_newcomers, team_tools
 from sim.population import AGE_MEAN, AGE_SD, NO_PRODUCT
@@ -112,9 +112,13 @@ def join_team_tools(model: MarketModel, newcomers: np.ndarray) -> None:
     )
     if not len(invitee):
         return
-    chance = np.minimum(1.0, model.team_invites * pop.emp_openness[invitee])
-    joins = model.rng.random(len(invitee)) < chance
-    adopters, products = invitee[joins], product[joins]
+    # the invitees who join, by mechanism 1b's rule (newcomers are ascending and each is
+    # invited once, so no invitee is dropped as a second invitation)
+    uniforms = model.rng.random(len(invitee))
+    adopters, products = with_joiners(
+        invitee[:0], product[:0], invitee, product, uniforms, pop.emp_openness,
+        float(model.team_invites),
+    )  # fmt: skip
     if not len(adopters):
         return
     apply_changes(

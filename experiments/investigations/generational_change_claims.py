@@ -20,6 +20,7 @@ import time
 
 from experiments.claim_list import CLAIMS
 from experiments.claims import run_claims
+from experiments.investigations.team_growth import assignment
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument(
         "--set",
+        type=assignment,
         action="append",
         default=[],
         help="a further override on every run, name=value (a diagnosis, not a proposal)",
@@ -47,9 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     size = {}
     if a.n_enterprises:
         size["n_enterprises"] = a.n_enterprises
-    for item in a.set:
-        name, _, text = item.partition("=")
-        size[name] = _value(text)
+    size.update(a.set)
     t = time.time()
     results = run_claims(claims, seeds, size=size, workers=a.workers, conditions=conditions)
     print(f"\n{time.time() - t:.0f} s, seeds {lo}-{hi}, overrides {size}")
@@ -66,16 +66,6 @@ def main(argv: list[str] | None = None) -> None:
             )
         for m in r.claim.secondary:
             print(f"    {m.name}: {r.effect('on', m.name)}")
-
-
-def _value(text: str):
-    """``"0.5"`` -> 0.5, ``"true"`` -> True, else the text."""
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    try:
-        return float(text) if "." in text else int(text)
-    except ValueError:
-        return text
 
 
 if __name__ == "__main__":

@@ -24,20 +24,11 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from experiments.investigations.team_growth import seed_range
+from experiments.investigations.team_growth import assignment, seed_range
 
 WEEKS = (26, 52, 78, 104, 156, 208)
 """Weeks at which the self-serve motion's reach is read."""
 SCENARIO = "sales_too_early"
-
-
-def override(text: str) -> tuple[str, float]:
-    """``name=value`` from the command line, the value a number."""
-    name, sep, value = text.partition("=")
-    try:
-        return name.strip(), float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected name=number, got {text!r}") from None
 
 
 def organic_reach(seed: int, sets: dict | None = None) -> list[tuple[int, int, int, int]]:
@@ -86,11 +77,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=seed_range, default=seed_range("101-120"))
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--set", type=override, action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--set", type=assignment, action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args(argv)
     seeds, sets, n = args.seeds, dict(args.set), len(args.seeds)
     if sets:
-        print("Set over the preset:", ", ".join(f"{k} = {v:g}" for k, v in sets.items()), "\n")
+        print("Set over the preset:", ", ".join(f"{k} = {v}" for k, v in sets.items()), "\n")
     with ProcessPoolExecutor(args.workers) as pool:
         reach = np.array(list(pool.map(organic_reach, seeds, [sets] * n)), dtype=float)
         early = np.array(list(pool.map(first_year, seeds, [0] * n, [sets] * n)), dtype=float)

@@ -88,6 +88,17 @@ def seed_range(text: str) -> list[int]:
     return list(range(int(first), int(last or first) + 1))
 
 
+def assignment(text: str) -> tuple:
+    """An argparse type for ``--set name=value``: checked against the model's parameters
+    (:func:`sim.params.parse_assignment`), a bad one argparse's one-line error."""
+    from sim.params import ParameterError, parse_assignment
+
+    try:
+        return parse_assignment(text)
+    except ParameterError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=seed_range, default=seed_range("101-110"))
