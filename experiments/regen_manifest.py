@@ -85,8 +85,8 @@ MANIFEST: tuple[Step, ...] = (
         then="README.md's claim figures by hand: tests/test_readme_claims.py names each",
     ),
     Step(
-        "claims-robust", "salesweb claims --robust --seeds 10",
-        _in(VALIDATION, "claims_robust.md"), 520, "salesweb regenerate on 2026-12-06: 520 s",
+        "claims-robust", "salesweb claims --robust --seeds 20",
+        _in(VALIDATION, "claims_robust.md"), 1040, "twice the 520 s of 10 seeds (2026-12-06)",
         then="README.md's robustness counts by hand: tests/test_readme_claims.py",
     ),
     Step(
