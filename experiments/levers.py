@@ -36,7 +36,8 @@ OUTCOMES: dict[str, str] = {
     "cash": "cash at the horizon (USD; at exit for a company that died)",
     "survived": "share of seeds alive at the horizon",
     "rep_spend": "rep cost paid over the run (USD)",
-    "new_arr_per_rep_year": "new ARR booked per rep-year (USD)",
+    "new_arr_per_rep_year": "new ARR booked per rep-year over the run (USD)",
+    "launch_acv_per_rep_year": "ACV won per rep-year in the launch year (USD)",
     "nrr": "net revenue retention, last year",
     "logo_retention": "logo retention, last year",
 }
@@ -143,14 +144,26 @@ LEVERS: dict[str, Lever] = {
             "initial_reps",
             (1, 2, 3, 5, 8, 12),
             "direct",
-            ("customers", "arr", "rep_spend", "new_arr_per_rep_year", "survived"),
+            (
+                "customers",
+                "arr",
+                "rep_spend",
+                "launch_acv_per_rep_year",
+                "new_arr_per_rep_year",
+                "survived",
+            ),
             (
                 Expect("customers", "up", diminishing=True),
                 Expect("arr", "up"),
                 Expect("rep_spend", "up"),
-                Expect("new_arr_per_rep_year", "down"),
+                Expect("launch_acv_per_rep_year", "down"),
             ),
-            "More reps win more customers with diminishing returns (buyers' attention is shared).",
+            "More reps win more customers with diminishing returns (buyers' attention is "
+            "shared): each rep of a bigger launch team wins less in the launch year, the "
+            "year the team's size is the decision (afterwards hiring follows bookings and "
+            "the teams converge, docs/validation/levers.md). New ARR per rep-year over the "
+            "whole run is shown without a verdict: it weighs a high-yield first year "
+            "against leaner later ones in proportions the launch team sets.",
             "reps",
         ),
         Lever(

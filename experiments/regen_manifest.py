@@ -95,9 +95,9 @@ MANIFEST: tuple[Step, ...] = (
         "salesweb regenerate on 2026-12-06: 45 s",
     ),
     Step(
-        "levers", "salesweb levers --seeds 20 --weeks 260",
+        "levers", "salesweb levers --seeds 40 --weeks 260",
         _in(VALIDATION, "levers.md", "levers.parquet", *(f"levers_{n}.png" for n in LEVER_NAMES)),
-        240, "salesweb regenerate on 2026-12-06: 240 s",
+        480, "twice the 240 s of 20 seeds (2026-12-06)",
         findings_exit=True,
     ),
     Step(

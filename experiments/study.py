@@ -153,7 +153,9 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
     its reps won each week (``won`` events, as :func:`experiments.calibration.new_acv_per_rep_cost`
     counts them), and what the lever studies read at the end: peak users, the rep cost
     paid and rep-years held (reps cost what the week's cash settlement charged), new ARR
-    per rep-year, the ACV and count of rep-won deals, and last year's net revenue and
+    per rep-year over the run and the ACV its reps won per rep-year in the first year
+    (the launch year, while a launch team's size is still the company's decision, not
+    its hiring's), the ACV and count of rep-won deals, and last year's net revenue and
     logo retention (:func:`retention`).
 
     The model keeps no weekly table (``record="none"``, :data:`sim.reporting.RECORDS`):
@@ -172,7 +174,7 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
     won_deals = 0
     cohort_week = steps - kpis.YEAR  # net revenue retention: accounts of a year before the end
     cohort = _accounts_arr(model) if cohort_week == 0 else None
-    rep_weeks = rep_spend = 0.0
+    rep_weeks = rep_spend = launch_rep_weeks = 0.0
     users_peak = me.users
     for week in range(steps):
         if _CANCEL is not None and _CANCEL.is_set():
@@ -180,6 +182,8 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
         if me.alive:  # the reps held now are the ones this week's cash settlement pays
             rep_weeks += me.reps
             rep_spend += me.reps * me.rep_cost
+            if week < kpis.YEAR:
+                launch_rep_weeks += me.reps
         model.step()
         if week + 1 == cohort_week:
             cohort = _accounts_arr(model)
@@ -229,6 +233,10 @@ def run_one(task: tuple[int, int, dict[str, Any], int]) -> RunOutcome | None:
         "bookings": float(me.bookings_total),
         "new_arr_per_rep_year": float(me.bookings_total) / (rep_weeks / 52.0)
         if rep_weeks
+        else math.nan,
+        "launch_acv_per_rep_year": float(sum(rep_won[1 : kpis.YEAR + 1]))
+        / (launch_rep_weeks / 52.0)
+        if launch_rep_weeks
         else math.nan,
         "logo_retention": logo_retention(cohort, _accounts_arr(model)),
         "rep_cost": float(me.rep_cost),
