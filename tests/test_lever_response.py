@@ -309,3 +309,34 @@ EXPECTED = [
 def test_each_lever_moves_its_outcome_the_expected_way(directions, lever, outcome):
     row = directions.loc[(lever, outcome)]
     assert row["holds"], f"{lever}: {outcome} should be {row['expected']} ({row['strategy']})"
+
+
+# ---------------------------------------------------------------------- launch-year yield
+def test_launch_year_yield_is_the_first_years_rep_won_acv_over_its_rep_years():
+    """The reps lever's per-rep outcome reads weeks 0-52 only: the rep-won ACV of weeks
+    1-52 over the rep-years paid in weeks 0-51 (reps at the start of each week)."""
+    from experiments.fit.simulate import Market
+    from experiments.study import run_one
+
+    market = Market.of("default", {"n_enterprises": 30, "enterprise_size_max": 300})
+    checked = 0
+    for seed in (1, 2, 3):
+        out = run_one((0, 0, market.kwargs({"strategy": "direct", "initial_reps": 4}, seed), 80))
+        if not out.end["survived"] or out.rep_won[1:53].sum() == 0:
+            continue
+        rep_years = out.reps[:52].sum() / 52.0
+        expected = out.rep_won[1:53].sum() / rep_years
+        assert out.end["launch_acv_per_rep_year"] == pytest.approx(expected)
+        # the whole run's yield also counts weeks 53-80, so the two differ
+        assert out.end["launch_acv_per_rep_year"] != pytest.approx(out.end["new_arr_per_rep_year"])
+        checked += 1
+    assert checked  # at least one seed sold in its first year
+
+
+def test_a_company_without_reps_has_no_launch_year_yield():
+    from experiments.fit.simulate import Market
+    from experiments.study import run_one
+
+    market = Market.of("default", {"n_enterprises": 15, "enterprise_size_max": 300})
+    out = run_one((0, 0, market.kwargs({"strategy": "bottoms_up"}, 1), 60))
+    assert math.isnan(out.end["launch_acv_per_rep_year"])

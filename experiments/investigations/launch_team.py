@@ -1,0 +1,61 @@
+"""The reps lever: what a launch team's size decides, and for how long.
+
+::
+
+    PYTHONPATH=. python -m experiments.investigations.launch_team --root 101 --seeds 20
+
+Issue 16, point 3 ("more reps win more customers with diminishing returns"). The levers
+page first read the reps lever's per-rep yield as new ARR per rep-year over the whole
+260 weeks, and that yield rose from 1 to 5 launch reps. This script shows why, for a
+direct focal company in the default market launched with 1 to 12 reps (the levers
+page's levels; every level on the same seeds): the mean team by week (hiring follows
+bookings, so every launch team converges), and the ACV its reps won per rep-year in the
+launch year (weeks 0-52) and afterwards (weeks 52-260). The first year yields far more
+than the later ones, and a bigger launch team puts more of its rep-years into it, so
+the whole-run ratio mixes two yields in proportions the launch sets. Tuning seeds
+(root 101) only; a diagnosis, not a page.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+LEVELS = (1, 2, 3, 5, 8, 12)
+"""Launch teams, as the levers page's ``initial_reps`` levels."""
+WEEKS = (0, 13, 26, 52, 104, 156, 208, 260)
+YEAR = 52
+
+
+def main(argv: list[str] | None = None) -> None:
+    from experiments.study import Option, study
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=int, default=101, help="root seed (tuning: 101)")
+    parser.add_argument("--seeds", type=int, default=20, help="seeds per launch team")
+    parser.add_argument("--weeks", type=int, default=260)
+    args = parser.parse_args(argv)
+    options = [Option(f"{r} reps", {"strategy": "direct", "initial_reps": r}) for r in LEVELS]
+    result = study("default", options, args.seeds, args.weeks, root_seed=args.root)
+    assert result is not None and result.reps is not None and result.rep_won is not None
+    shown = [w for w in WEEKS if w <= args.weeks]
+    print(f"root {args.root}, {args.seeds} seeds, {args.weeks} weeks, default market")
+    print("launch reps | mean reps at week " + " ".join(f"{w:>5}" for w in shown)
+          + " | ACV per rep-year: weeks 0-52, 52-end, whole run")  # fmt: skip
+    for i, level in enumerate(LEVELS):
+        reps, won = result.reps[i], result.rep_won[i]  # (seeds, weeks + 1)
+        team = reps.mean(axis=0)
+        first = won[:, 1 : YEAR + 1].sum() / (reps[:, :YEAR].sum() / YEAR)
+        later = won[:, YEAR + 1 :].sum() / max(reps[:, YEAR:-1].sum() / YEAR, 1e-9)
+        whole = won[:, 1:].sum() / (reps[:, :-1].sum() / YEAR)
+        print(
+            f"{level:>11} | {'':18}" + " ".join(f"{team[w]:5.2f}" for w in shown)
+            + f" | {first:>11,.0f} {later:>9,.0f} {whole:>9,.0f}"
+        )  # fmt: skip
+    print(
+        "ACV per rep-year counts rep-won deals (won events) over rep-weeks at the start of "
+        "each week, every seed pooled; a company that died holds no reps after its exit."
+    )
+
+
+if __name__ == "__main__":
+    main()
