@@ -257,12 +257,12 @@ _OVERHIRED = (
     _AT_TEST_SIZE + ". Measured on 2026-12-05: a direct company launched with 12 reps runs "
     "out of cash in 2 of the 4 seeds here (rep spend 1.7M against 0.3-0.8M with one rep; "
     "the small market cannot feed 12 reps), so its customers and ARR at the horizon are 0; "
-    "at full size all 20 seeds survive with 12 reps and win more (docs/validation/levers.md)"
+    "at full size all 40 seeds survive with 12 reps and win more (docs/validation/levers.md)"
 )
 _NOISE_AT_TEST_SIZE = (
     _AT_TEST_SIZE + ". Measured on 2026-12-05, when the draws by skipping changed the "
     "random stream (sim.compiled_skips): {what}; it held on the stream before, so at 4 "
-    "seeds this direction is within noise, as the levers page's paired z says at 20"
+    "seeds this direction is within noise; the levers page reads it at 40 (paired z +3.9)"
 )
 KNOWN_FAILING = {
     ("initial_reps", "customers"): _OVERHIRED,
