@@ -116,3 +116,24 @@ def test_readme_quotes_the_dual_motion_breakeven():
 def test_readme_quotes_the_calibration_count():
     m = _on_page("calibration.md", r"(\d+ of \d+) outputs are in their band")
     assert f"bands: {m.group(1)} outputs are in their band there" in _readme()
+
+
+def test_the_robustness_seed_count_is_argued_from_the_smallest_effects():
+    """Rule 4 and the README say why robustness runs 20 seeds: the three smallest
+    claims' effects in standard errors at 40 seeds, and half that at 10 seeds."""
+    runs = pd.read_parquet(RUNS)
+    z = []
+    for claim in runs.claim.unique():
+        e = PairedEffect.of(*_arms(runs, claim, _first_metric(runs, claim)))
+        z.append(abs(e.mean) / e.se)
+    low, high = sorted(z)[0], sorted(z)[2]
+    at_40 = f"three smallest claims' effects are {low:.1f} to {high:.1f} standard errors"
+    rule = " ".join((ROOT / "docs" / "claims.md").read_text(encoding="utf-8").split())
+    assert at_40 in rule
+    assert f"would stand only {low / 2:.1f} to {high / 2:.1f} standard errors" in rule
+    assert f"effects are only {low:.1f} to {high:.1f} standard errors at 40 seeds" in _readme()
+    from experiments.regen_manifest import MANIFEST
+
+    step = next(s for s in MANIFEST if s.name == "claims-robust")
+    assert step.command == "salesweb claims --robust --seeds 20"
+    assert "`salesweb claims --robust --seeds 20` over seeds 0-19" in ROBUST.read_text("utf-8")
