@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 
+from experiments.investigations.team_growth import assignment
+
 LEVELS = (1, 2, 3, 5, 8, 12)
 """Launch teams, as the levers page's ``initial_reps`` levels."""
 WEEKS = (0, 13, 26, 52, 104, 156, 208, 260)
@@ -33,15 +35,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", type=int, default=101, help="root seed (tuning: 101)")
     parser.add_argument("--seeds", type=int, default=20, help="seeds per launch team")
     parser.add_argument("--weeks", type=int, default=260)
+    parser.add_argument(
+        "--set", type=assignment, action="append", default=[], metavar="NAME=VALUE",
+        help="a market parameter in every run (repeatable), e.g. touch_fatigue=0",
+    )  # fmt: skip
+    parser.add_argument(
+        "--levels", default=",".join(map(str, LEVELS)), help="launch teams, comma-separated"
+    )
     args = parser.parse_args(argv)
-    options = [Option(f"{r} reps", {"strategy": "direct", "initial_reps": r}) for r in LEVELS]
-    result = study("default", options, args.seeds, args.weeks, root_seed=args.root)
+    levels = tuple(int(x) for x in args.levels.split(","))
+    options = [Option(f"{r} reps", {"strategy": "direct", "initial_reps": r}) for r in levels]
+    result = study(
+        "default", options, args.seeds, args.weeks, root_seed=args.root,
+        overrides=dict(args.set),
+    )  # fmt: skip
     assert result is not None and result.reps is not None and result.rep_won is not None
     shown = [w for w in WEEKS if w <= args.weeks]
-    print(f"root {args.root}, {args.seeds} seeds, {args.weeks} weeks, default market")
+    laid = ", ".join(f"{k}={v}" for k, v in args.set) or "nothing"
+    print(f"root {args.root}, {args.seeds} seeds, {args.weeks} weeks, default market; set: {laid}")
     print("launch reps | mean reps at week " + " ".join(f"{w:>5}" for w in shown)
           + " | ACV per rep-year: weeks 0-52, 52-end, whole run")  # fmt: skip
-    for i, level in enumerate(LEVELS):
+    for i, level in enumerate(levels):
         reps, won = result.reps[i], result.rep_won[i]  # (seeds, weeks + 1)
         team = reps.mean(axis=0)
         first = won[:, 1 : YEAR + 1].sum() / (reps[:, :YEAR].sum() / YEAR)
