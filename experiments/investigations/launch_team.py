@@ -14,6 +14,10 @@ launch year (weeks 0-52) and afterwards (weeks 52-260). The first year yields fa
 than the later ones, and a bigger launch team puts more of its rep-years into it, so
 the whole-run ratio mixes two yields in proportions the launch sets. Tuning seeds
 (root 101) only; a diagnosis, not a page.
+
+``--deals`` asks instead why a rep's yield falls after the first year: a one-rep direct
+company on seeds 101 onwards, its reps' deals won and lost per rep-year, the mean ACV of
+a won deal, and the outbound rivals alive, in weeks 0-52, 52-156 and 156-260.
 """
 
 from __future__ import annotations
@@ -26,6 +30,48 @@ LEVELS = (1, 2, 3, 5, 8, 12)
 """Launch teams, as the levers page's ``initial_reps`` levels."""
 WEEKS = (0, 13, 26, 52, 104, 156, 208, 260)
 YEAR = 52
+PERIODS = ((0, 52), (52, 156), (156, 260))
+"""The launch year, years two and three, years four and five."""
+
+
+def deals_by_period(seed: int, sets: dict) -> list[tuple[int, float, int, float, float]]:
+    """Per period of :data:`PERIODS`: deals won, their summed ACV, deals lost, rep-years
+    held and the mean count of outbound rivals alive, for a one-rep direct company."""
+    from experiments.fit.simulate import Market
+    from sim.model import MarketModel
+
+    kwargs = Market.of("default", sets).kwargs({"strategy": "direct", "initial_reps": 1}, seed)
+    model = MarketModel(**{**kwargs, "record": "none"})
+    me, seen, out = model.focal_vendor, 0, []
+    for first, last in PERIODS:
+        won = acv = lost = 0
+        rep_weeks = rivals = 0.0
+        for _ in range(first, last):
+            rep_weeks += me.reps
+            model.step()
+            for e in model.events[seen:]:
+                if e["vendor"] == me.name and e["event"] == "won":
+                    won, acv = won + 1, acv + e["value"]
+                elif e["vendor"] == me.name and e["event"] == "lost":
+                    lost += 1
+            seen = len(model.events)
+            rivals += sum(v.tactic.outbound for v in model.alive_vendors() if v is not me)
+        out.append((won, acv, lost, rep_weeks / YEAR, rivals / (last - first)))
+    return out
+
+
+def print_deals(seeds: int, weeks: int, sets: dict) -> None:
+    if weeks < PERIODS[-1][1]:
+        raise SystemExit(f"--deals needs --weeks {PERIODS[-1][1]} (got {weeks})")
+    runs = [deals_by_period(101 + i, sets) for i in range(seeds)]
+    print(f"a one-rep direct company, seeds 101-{100 + seeds}, pooled")
+    print("weeks    | won / rep-year | lost / rep-year | win rate | mean won ACV | rivals")
+    for k, (first, last) in enumerate(PERIODS):
+        won, acv, lost, years, rivals = (sum(r[k][j] for r in runs) for j in range(5))
+        print(
+            f"{first:>3}-{last:<4} | {won / years:14.1f} | {lost / years:15.1f} | "
+            f"{won / max(won + lost, 1):8.2f} | {acv / max(won, 1):12,.0f} | {rivals / seeds:6.1f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,7 +88,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--levels", default=",".join(map(str, LEVELS)), help="launch teams, comma-separated"
     )
+    parser.add_argument("--deals", action="store_true", help="deals by period instead")
     args = parser.parse_args(argv)
+    if args.deals:
+        print_deals(args.seeds, args.weeks, dict(args.set))
+        return
     levels = tuple(int(x) for x in args.levels.split(","))
     options = [Option(f"{r} reps", {"strategy": "direct", "initial_reps": r}) for r in levels]
     result = study(
