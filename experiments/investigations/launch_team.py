@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import argparse
 
+from agents.terms import YEAR
 from experiments.investigations.team_growth import assignment
 
 LEVELS = (1, 2, 3, 5, 8, 12)
 """Launch teams, as the levers page's ``initial_reps`` levels."""
 WEEKS = (0, 13, 26, 52, 104, 156, 208, 260)
-YEAR = 52
 PERIODS = ((0, 52), (52, 156), (156, 260))
 """The launch year, years two and three, years four and five."""
 
