@@ -56,6 +56,7 @@ run = solara.reactive(None)  # gui.state.Run
 tick = solara.reactive(0)  # bumped after every step or rebuild; views read it
 playing = solara.reactive(False)
 play_stop = solara.reactive(None)  # threading.Event of the running play loop
+loop_alive = solara.reactive(False)  # the play loop has not yet finished its last week
 speed = solara.reactive(5)  # target weeks per second
 play_rate = solara.reactive(0.0)  # weeks per second Play achieved lately
 status = solara.reactive("")
@@ -192,6 +193,7 @@ def play() -> None:
     stop = threading.Event()
     play_stop.set(stop)
     playing.set(True)
+    loop_alive.set(True)
 
     context = get_current_context()
 
@@ -222,8 +224,9 @@ def play() -> None:
         except Exception as exc:  # a failed redraw: say so and stop, never hang on Pause
             run_error.set(f"Play stopped: {type(exc).__name__}: {exc}")
         finally:
-            if play_stop.value is stop:
+            if play_stop.value is stop:  # not a newer loop's: Play again restarts both
                 playing.set(False)
+                loop_alive.set(False)  # Step may run now: no week of this loop is in flight
 
     in_background(loop)
 

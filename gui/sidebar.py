@@ -344,7 +344,11 @@ def RunButtons():
                 solara.Button("Pause", on_click=s.stop_play, color="warning")
             else:
                 solara.Button("Play", on_click=s.play, color="primary")
-            solara.Button("Step", on_click=s.do_step, disabled=s.playing.value)
+            # after Pause the loop may still be finishing a week: Step waits for it, or it
+            # would advance two weeks from the one shown
+            solara.Button(
+                "Step", on_click=s.do_step, disabled=s.playing.value or s.loop_alive.value
+            )
             solara.Button("Reset", on_click=lambda: s.rebuild("Reset"))
 
 

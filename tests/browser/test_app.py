@@ -151,6 +151,8 @@ def test_play_then_pause(page):
     )
     pause.click()
     expect(page.get_by_role("button", name="Play")).to_be_visible()
+    # Step is enabled once the loop has finished the week it was stepping at Pause
+    expect(page.get_by_role("button", name="Step")).to_be_enabled()
     stopped = week(page)
     assert stopped >= 3
     page.get_by_role("button", name="Step").click()
