@@ -68,6 +68,8 @@ class Vendor(mesa.Agent):
         self.warm_intro_share: float = traits["warm_intro_share"]
         # the week its sales motion starts (its first reps are hired then)
         self.sales_start: int = model.steps + self.sales_start_week
+        # the team it meant to have after its last hiring round (sim.hiring: backfill)
+        self.planned_reps = 0
         self.rep_cohorts = []
         if self.tactic.outbound and self.initial_reps > 0 and self.sales_start_week == 0:
             # reps present at the start are ramped; entrants' reps ramp from now
@@ -139,6 +141,7 @@ class Vendor(mesa.Agent):
         if count > 0:
             self._rep_cohorts.append([step, int(count)])
             self._reps += int(count)
+            self.planned_reps = self._reps
 
     def lose_reps(self, count: int, rng: np.random.Generator) -> None:
         """Remove ``count`` reps drawn at random across cohorts."""

@@ -150,6 +150,7 @@ def staff(model: MarketModel) -> None:
         if hires > 0:
             vendor.hire(hires, model.steps)
             model.log("hire", vendor, None, hires)
+        vendor.planned_reps = vendor.reps  # the team this round settled on
 
 
 def market_attractiveness(model: MarketModel) -> float:

@@ -47,7 +47,11 @@ def team_at_quota(model: MarketModel, vendor: Vendor) -> float:
     The team the last year's bookings pay for, each rep at ``rep_quota`` times a
     rep-year's cost (quota 4-6x on-target earnings, Bridge Group 2024), minus the reps
     it has: a team that books above quota grows, one below it does not backfill its
-    leavers (and below ``layoff_floor`` it is cut, :func:`layoffs`). Growth is at most
+    leavers (and below ``layoff_floor`` it is cut, :func:`layoffs`). With
+    ``backfill_leavers`` a team below quota that books its keep (no layoff due) replaces
+    its leavers instead: it is held at the size its last round settled on
+    (``Vendor.planned_reps``), as sales leaders backfill attrition on a team that makes
+    its number and cut only one that does not. Growth is at most
     the team's size plus one a round (recruiting takes time). With
     ``quota_on_new_business`` the bookings are the ACV its reps won (account executives
     carry new-business quota; renewal expansions and self-serve purchases are account
@@ -57,6 +61,8 @@ def team_at_quota(model: MarketModel, vendor: Vendor) -> float:
     if vendor.rep_cost <= 0:
         return math.inf if booked > 0 else 0.0
     carried = booked / (model.rep_quota * 52 * vendor.rep_cost)
+    if model.backfill_leavers and layoffs(model, vendor) == 0:
+        carried = max(carried, vendor.planned_reps)  # a team that books its keep is held
     return float(min(max(0.0, carried - vendor.reps), vendor.reps + 1))
 
 

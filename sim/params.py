@@ -212,6 +212,8 @@ SOURCES: dict[str, str] = {
     "seat_price": "a collaboration seat at about 25 USD a month",
     "buying_unit_size": "large firms buy by business unit, each with its own committee (Gartner: 6-10 buyers per deal)",
     "rep_quota": "quota 4-6x on-target earnings (Bridge Group SDR/AE metrics 2024); capacity planning hires to bookings at quota",
+    "backfill_leavers": "sales leaders backfill attrition on a team that makes its number and cut only one that does not (Bridge Group 2024: AE turnover about 35% a year, replaced to hold ramped capacity)",
+    "installed_base_edge": "buyers shortlist the vendors their peers use: peer references and reviews are the most trusted input to a B2B software purchase (TrustRadius B2B Buying Disconnect 2023; Gartner); increasing returns to a category's leader (Arthur 1989; Klepper 1996, industry shakeouts)",
     "quota_on_new_business": "account executives carry new-business quota; expansion and renewals belong to account management (Bridge Group AE metrics; KeyBanc SaaS survey: new-logo vs expansion quota)",
     "min_reps": "founder-led sales: a company with a sales motion keeps at least its first seller",
     "layoff_floor": "sales teams are cut when they miss plan: quota attainment below half for two quarters",
@@ -280,6 +282,8 @@ LABELS: dict[str, str] = {
     "user_is_buyer": "users are the buyers",
     "user_churn": "weekly user churn",
     "initial_reps": "reps at launch",
+    "backfill_leavers": "kept teams replace leavers",
+    "installed_base_edge": "a leader's win-rate edge",
     "quota_on_new_business": "quota on rep-won deals only",
     "rep_cost": "cost of a rep",
     "touches_per_rep": "touches per rep",
@@ -1181,6 +1185,18 @@ _PARAM_LIST: list[Param] = [
         "Win chance against a rival's agreement, relative to a greenfield deal at equal quality.",
     ),
     _p(
+        "installed_base_edge",
+        0.0,
+        "float",
+        0,
+        3,
+        "exponent",
+        "direct",
+        "A deal's chance of a win times ((1 + the vendor's customers) / (1 + the mean "
+        "customers of the vendors with a sales motion)) to this power, capped at 1: buyers "
+        "favour the vendor their peers use (0: no edge).",
+    ),
+    _p(
         "renewal_window_weeks",
         13,
         "int",
@@ -1232,6 +1248,15 @@ _PARAM_LIST: list[Param] = [
         "direct",
         "Bookings a rep carries a year: hiring brings the team to the trailing year's bookings "
         "over this quota (0: hire at the 'reps hired per bookings' rate, the reference rule).",
+    ),
+    _p(
+        "backfill_leavers",
+        False,
+        "bool",
+        group="direct",
+        description="A team below quota that books its keep (no layoff due) replaces its "
+        "leavers: it is held at the size its last hiring round settled on (false: only a "
+        "team above quota hires, the reference rule).",
     ),
     _p(
         "quota_on_new_business",

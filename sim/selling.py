@@ -288,6 +288,8 @@ def advance_pipeline(model: MarketModel) -> None:
     model.step_disqualified += n_dropped
     if not len(e):  # nothing closes: nothing is won or lost (and nothing drawn)
         return
+    if model.installed_base_edge > 0:  # the leader's edge, after the compiled pass's cap
+        p_win = np.minimum(1.0, p_win * installed_base_factor(model, v))
     won = rng.random(len(e)) < p_win
     for ent, ven, win in zip(e.tolist(), v.tolist(), won.tolist(), strict=True):
         vendor = model.vendor_list[ven]
@@ -317,6 +319,9 @@ def win_probability(
     Against a rival's agreement (a displacement at its renewal) the chance is further
     multiplied by ``displacement_win_factor * quality / incumbent quality``: switching
     costs favour the incumbent unless the challenger's product is clearly better.
+    With ``installed_base_edge`` the capped chance is scaled by
+    :func:`installed_base_factor` and capped again (buyers favour the vendor their peers
+    use).
 
     This is the numpy form, for a reader and for deals picked by hand; a week computes
     the same floats inside :func:`sim.compiled_pipeline.pipeline_week`
@@ -340,4 +345,23 @@ def win_probability(
         incumbent_quality = model.vendor_traits("quality")[holder[rival]]
         edge = quality[rival] / np.maximum(incumbent_quality, 1e-9)
         p[rival] *= model.displacement_win_factor * edge
-    return np.minimum(1.0, p)
+    p = np.minimum(1.0, p)
+    if model.installed_base_edge > 0:
+        p = np.minimum(1.0, p * installed_base_factor(model, vendors))
+    return p
+
+
+def installed_base_factor(model: MarketModel, vendors: np.ndarray) -> np.ndarray:
+    """The leader's edge: ``((1 + customers) / (1 + rivals' mean)) ** installed_base_edge``.
+
+    Buyers shortlist the vendors their peers use (references, peer reviews), so a
+    vendor with more customers than the typical vendor pitching the category wins more
+    of its closes and one with fewer wins less. The reference is the mean customers of
+    the vendors alive with a sales motion (those whose deals reach a close). The factor
+    scales the capped chance of :func:`win_probability` and is capped with it;
+    ``installed_base_edge = 0`` makes it 1.
+    """
+    customers = np.asarray(model.vendor_customers, dtype=np.float64)
+    pitching = [v.index for v in model.alive_vendors() if v.tactic.outbound]
+    typical = float(customers[pitching].mean()) if pitching else 0.0
+    return ((1.0 + customers[vendors]) / (1.0 + typical)) ** model.installed_base_edge
