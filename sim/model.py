@@ -23,6 +23,7 @@ from sim import (
     contracting,
     conversion,
     economics,
+    firm_demography,
     hiring,
     renewals,
     selling,
@@ -440,7 +441,7 @@ class MarketModel(mesa.Model):
 
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
-        """Advance the market one week, mechanisms 1 to 11 of docs/model.md in order."""
+        """Advance the market one week, mechanisms 1 to 12 of docs/model.md in order."""
         budget.refuse_step(self)  # a market that outgrew its memory limit stays stopped
         clock = self.step_clock  # None unless a profiler asked (sim.step_clock)
         if clock:
@@ -473,6 +474,7 @@ class MarketModel(mesa.Model):
             clock("7-10 recovery, cash, staff, entry, adaptation")
         if self.generational_change:
             workforce.turnover(self)  # 11
+        firm_demography.close_and_found(self)  # 12 (timed with 11; off in every preset)
         self._settle_users(last=True)
         if clock:
             clock("11 generational change")

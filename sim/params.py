@@ -225,6 +225,8 @@ SOURCES: dict[str, str] = {
     "usage_value": "network effects: a tool most colleagues use is worth more (essay 000)",
     "budget_open_share": "Gartner: a new category is budgeted by a minority of firms at first",
     "budget_line_growth": "SaaS categories grow 10-20% a year in firms budgeting for them",
+    "firm_turnover": "US Business Employment Dynamics: about 8-9% of establishments close a year and as many open",
+    "firm_size_slope": "a firm's chance of closing falls with its size (Evans 1987; Dunne, Roberts and Samuelson 1989)",
     "rep_attrition": "sales rep turnover about 35-40% a year",
     "initial_cash": "a seed round of about 2M USD",
     "gross_margin": "SaaS gross margins about 75-80% (KeyBanc SaaS survey)",
@@ -269,6 +271,8 @@ LABELS: dict[str, str] = {
     "usage_value": "extra worth when colleagues use it",
     "budget_open_share": "enterprises budgeting at the start",
     "budget_line_growth": "new budget lines a year",
+    "firm_turnover": "firms closing and founded a year",
+    "firm_size_slope": "how much less often big firms close",
     "team_plan_users": "users before a team plan",
     "enterprise_trigger_share": "users' share that calls the purchaser",
     "team_plan_scope": "what a team plan pays for",
@@ -783,6 +787,29 @@ _PARAM_LIST: list[Param] = [
         "share of enterprises per year",
         "demand",
         "Enterprises that open a budget line for the category each year, as a share of all.",
+    ),
+    _p(
+        "firm_turnover",
+        0.0,
+        "float",
+        0,
+        1,
+        "share of enterprises per year",
+        "demand",
+        "Enterprises of the median size that close a year; a new firm of the same shape "
+        "takes each one's place with none of the category's software (0: the same firms "
+        "for ever).",
+    ),
+    _p(
+        "firm_size_slope",
+        0.5,
+        "float",
+        0,
+        2,
+        "exponent",
+        "demand",
+        "A firm's chance of closing scales as its size over the median to minus this "
+        "power: big firms close less often.",
     ),
     _p(
         "team_plan_users",

@@ -18,11 +18,19 @@ the whole-run ratio mixes two yields in proportions the launch sets. Tuning seed
 ``--deals`` asks instead why a rep's yield falls after the first year: a one-rep direct
 company on seeds 101 onwards, its reps' deals won and lost per rep-year, the mean ACV of
 a won deal, and the outbound rivals alive, in weeks 0-52, 52-156 and 156-260.
+
+``--market`` asks how many reps the market's new business pays for after the land grab:
+the default market on seeds 101 onwards (no focal company), the new ACV its reps won a
+year in weeks 52-260, the reps that pays for at ``layoff_floor``, the reps on payroll,
+and at week 260 the vendors with a sales motion, how many of them hold one rep or none,
+and the largest team.
 """
 
 from __future__ import annotations
 
 import argparse
+
+import numpy as np
 
 from agents.terms import YEAR
 from experiments.investigations.team_growth import assignment
@@ -60,6 +68,54 @@ def deals_by_period(seed: int, sets: dict) -> list[tuple[int, float, int, float,
     return out
 
 
+def market_after_land_grab(seed: int, sets: dict) -> dict[str, float]:
+    """One default-market run (no focal company): rep-won ACV and rep-years a year over
+    weeks 52-260, and the sales teams alive at week 260 (:func:`print_market`)."""
+    from experiments.calibration import window_outputs
+    from experiments.fit.simulate import Market
+    from sim.model import MarketModel
+
+    kwargs = Market.of("default", sets).kwargs({}, seed)
+    kwargs.pop("focal", None)
+    model = MarketModel(**kwargs)
+    won = rep_weeks = 0.0
+    seen = 0
+    for week in range(PERIODS[-1][1]):
+        if week >= YEAR:
+            rep_weeks += sum(v.reps for v in model.alive_vendors())
+        model.step()
+        if week >= YEAR:
+            won += sum(e["value"] for e in model.events[seen:] if e["event"] == "won")
+        seen = len(model.events)
+    years = (PERIODS[-1][1] - YEAR) / YEAR
+    teams = [v.reps for v in model.alive_vendors() if v.tactic.outbound]
+    retention = window_outputs(model)["net_revenue_retention"]
+    return {
+        "won a year": won / years,
+        "reps paid at the floor": won / years / (model.layoff_floor * YEAR * model.rep_cost),
+        "reps on payroll": rep_weeks / (PERIODS[-1][1] - YEAR),
+        "yield / rep cost": won / max(rep_weeks, 1e-9) / model.rep_cost,
+        "net revenue retention": retention,
+        "sales vendors": len(teams),
+        "at one rep or none": sum(r <= 1 for r in teams),
+        "largest team": max(teams, default=0),
+    }
+
+
+def print_market(seeds: int, sets: dict) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        runs = list(pool.map(market_after_land_grab, range(101, 101 + seeds), [sets] * seeds))
+    print(f"default market, no focal company, seeds 101-{100 + seeds}: mean over seeds")
+    print("weeks 52-260 a year: " + ", ".join(
+        f"{k} {np.mean([r[k] for r in runs]):,.2f}" for k in list(runs[0])[:5]
+    ))  # fmt: skip
+    print("week 260: " + ", ".join(
+        f"{k} {np.mean([r[k] for r in runs]):.1f}" for k in list(runs[0])[5:]
+    ))  # fmt: skip
+
+
 def print_deals(seeds: int, weeks: int, sets: dict) -> None:
     if weeks < PERIODS[-1][1]:
         raise SystemExit(f"--deals needs --weeks {PERIODS[-1][1]} (got {weeks})")
@@ -89,9 +145,15 @@ def main(argv: list[str] | None = None) -> None:
         "--levels", default=",".join(map(str, LEVELS)), help="launch teams, comma-separated"
     )
     parser.add_argument("--deals", action="store_true", help="deals by period instead")
+    parser.add_argument(
+        "--market", action="store_true", help="the reps the market's new business pays for"
+    )
     args = parser.parse_args(argv)
     if args.deals:
         print_deals(args.seeds, args.weeks, dict(args.set))
+        return
+    if args.market:
+        print_market(args.seeds, dict(args.set))
         return
     levels = tuple(int(x) for x in args.levels.split(","))
     options = [Option(f"{r} reps", {"strategy": "direct", "initial_reps": r}) for r in levels]
