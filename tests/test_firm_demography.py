@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from invariants import cash_snapshot, check_week
+
 from sim import firm_demography
 from sim.model import MarketModel
 from sim.population import NO_PRODUCT
@@ -52,7 +52,9 @@ def test_a_new_firm_starts_with_none_of_the_category():
     held = model.contract_at[e][model.contract_at[e] >= 0]
     lost = float(model.contracts.acv[held].sum())
     pop = model.population
-    seats = slice(pop.ent_committee_offset[e], pop.ent_committee_offset[e] + pop.ent_committee_size[e])
+    seats = slice(
+        pop.ent_committee_offset[e], pop.ent_committee_offset[e] + pop.ent_committee_size[e]
+    )
     pop.receptivity[seats] = 0.01
     pop.ent_budget_week[e] = 10**6
     events = len(model.events)
