@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.terms import YEAR
 from sim.contracting import end_contract
 from sim.population import NO_PRODUCT
 from sim.tables import CONTRACT_KINDS
@@ -34,14 +35,12 @@ from sim.tables import CONTRACT_KINDS
 if TYPE_CHECKING:
     from sim.model import MarketModel
 
-WEEKS_PER_YEAR = 52
-
 
 def closing_hazard(model: MarketModel) -> np.ndarray:
     """Each enterprise's chance of closing this week (size-dependent, capped at 1)."""
     size = model.population.ent_size.astype(np.float64)
     relative = size / max(float(np.median(size)), 1.0)
-    weekly = model.firm_turnover / WEEKS_PER_YEAR * relative ** (-model.firm_size_slope)
+    weekly = model.firm_turnover / YEAR * relative ** (-model.firm_size_slope)
     return np.minimum(weekly, 1.0)
 
 
