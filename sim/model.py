@@ -27,6 +27,7 @@ from sim import (
     hiring,
     renewals,
     selling,
+    shakeout,
     workforce,
 )
 from sim.compiled import invitations, warm_up
@@ -366,8 +367,10 @@ class MarketModel(mesa.Model):
         self.pipeline.active[ids] = False
         self.opp_at[self.pipeline.enterprise[ids], self.pipeline.vendor[ids]] = -1
 
-    def exit_vendor(self, vendor: Vendor) -> None:
-        """A vendor out of cash exits: its contracts end, its users churn, its reps go."""
+    def exit_vendor(self, vendor: Vendor, **why) -> None:
+        """A vendor out of cash exits: its contracts end, its users churn, its reps go.
+
+        ``why`` goes on the ``exit`` event (``reason="shakeout"``, :mod:`sim.shakeout`)."""
         vendor.alive = False
         vendor.exited = self.steps
         v = vendor.index
@@ -381,7 +384,7 @@ class MarketModel(mesa.Model):
         pop.emp_mandated[gone] = False
         pop.emp_paid[gone] = False
         vendor.rep_cohorts = []
-        self.log("exit", vendor, None, vendor.cash)
+        self.log("exit", vendor, None, vendor.cash, **why)
 
     def _refresh_users(self) -> None:
         """Users per (enterprise, vendor): a full recount, one compiled pass over every
@@ -469,6 +472,7 @@ class MarketModel(mesa.Model):
         economics.staff(self)  # 8: sales start, attrition and hiring
         self.bookings_history.append(self.step_bookings)
         economics.entry(self)  # 9
+        shakeout.shake_out(self)  # 9: sub-scale vendors close (off in every preset)
         economics.adapt(self)  # 10
         if clock:
             clock("7-10 recovery, cash, staff, entry, adaptation")
