@@ -144,6 +144,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--levels", default=",".join(map(str, LEVELS)), help="launch teams, comma-separated"
     )
+    parser.add_argument(
+        "--company", type=assignment, action="append", default=[], metavar="NAME=VALUE",
+        help="a setting of my company in every run (repeatable), e.g. quality=0.9",
+    )  # fmt: skip
     parser.add_argument("--deals", action="store_true", help="deals by period instead")
     parser.add_argument(
         "--market", action="store_true", help="the reps the market's new business pays for"
@@ -156,14 +160,17 @@ def main(argv: list[str] | None = None) -> None:
         print_market(args.seeds, dict(args.set))
         return
     levels = tuple(int(x) for x in args.levels.split(","))
-    options = [Option(f"{r} reps", {"strategy": "direct", "initial_reps": r}) for r in levels]
+    mine = dict(args.company)
+    options = [
+        Option(f"{r} reps", {**mine, "strategy": "direct", "initial_reps": r}) for r in levels
+    ]
     result = study(
         "default", options, args.seeds, args.weeks, root_seed=args.root,
         overrides=dict(args.set),
     )  # fmt: skip
     assert result is not None and result.reps is not None and result.rep_won is not None
     shown = [w for w in WEEKS if w <= args.weeks]
-    laid = ", ".join(f"{k}={v}" for k, v in args.set) or "nothing"
+    laid = ", ".join(f"{k}={v}" for k, v in args.set + args.company) or "nothing"
     print(f"root {args.root}, {args.seeds} seeds, {args.weeks} weeks, default market; set: {laid}")
     print("launch reps | mean reps at week " + " ".join(f"{w:>5}" for w in shown)
           + " | ACV per rep-year: weeks 0-52, 52-end, whole run")  # fmt: skip
