@@ -288,8 +288,7 @@ def advance_pipeline(model: MarketModel) -> None:
     model.step_disqualified += n_dropped
     if not len(e):  # nothing closes: nothing is won or lost (and nothing drawn)
         return
-    if model.installed_base_edge > 0:  # the leader's edge, after the compiled pass's cap
-        p_win = np.minimum(1.0, p_win * installed_base_factor(model, v))
+    p_win = with_leaders_edge(model, p_win, v)  # after the compiled pass's cap
     won = rng.random(len(e)) < p_win
     for ent, ven, win in zip(e.tolist(), v.tolist(), won.tolist(), strict=True):
         vendor = model.vendor_list[ven]
@@ -345,10 +344,16 @@ def win_probability(
         incumbent_quality = model.vendor_traits("quality")[holder[rival]]
         edge = quality[rival] / np.maximum(incumbent_quality, 1e-9)
         p[rival] *= model.displacement_win_factor * edge
-    p = np.minimum(1.0, p)
-    if model.installed_base_edge > 0:
-        p = np.minimum(1.0, p * installed_base_factor(model, vendors))
-    return p
+    return with_leaders_edge(model, np.minimum(1.0, p), vendors)
+
+
+def with_leaders_edge(model: MarketModel, p: np.ndarray, vendors: np.ndarray) -> np.ndarray:
+    """Capped chances of a win scaled by :func:`installed_base_factor` and capped again;
+    ``p`` itself when ``installed_base_edge = 0``. The one place both the week's
+    compiled chances (:func:`advance_pipeline`) and :func:`win_probability` take it."""
+    if model.installed_base_edge <= 0:
+        return p
+    return np.minimum(1.0, p * installed_base_factor(model, vendors))
 
 
 def installed_base_factor(model: MarketModel, vendors: np.ndarray) -> np.ndarray:
