@@ -43,6 +43,16 @@ COLUMNS = (
 """One row a year; the first five are USD a year, the rest as :func:`one_market` says."""
 
 
+def default_market(seed: int, sets: dict):
+    """The default market with ``sets`` on seed ``seed``, without a focal company and
+    without per-step records (the scripts read the event log)."""
+    from sim.model import MarketModel
+
+    kwargs = Market.of("default", sets).kwargs({}, seed)
+    kwargs.pop("focal", None)
+    return MarketModel(**{**kwargs, "record": "none"})
+
+
 def classify(holder_before: np.ndarray, ever_held: np.ndarray, e: int, vendor: int) -> int:
     """Which of *first* (1), *lapsed* (2) or *displaced* (3) a win at enterprise ``e`` is,
     from what the enterprise held at the start of the week (column of :data:`COLUMNS`).
@@ -61,11 +71,7 @@ def classify(holder_before: np.ndarray, ever_held: np.ndarray, e: int, vendor: i
 def one_market(seed: int, sets: dict, years: int) -> np.ndarray:
     """One run of the default market without a focal company: a ``(years, 8)`` table in
     the order of :data:`COLUMNS`."""
-    from sim.model import MarketModel
-
-    kwargs = Market.of("default", sets).kwargs({}, seed)
-    kwargs.pop("focal", None)
-    model = MarketModel(**{**kwargs, "record": "none"})
+    model = default_market(seed, sets)
     table = np.zeros((years, len(COLUMNS)))
     ever_held = model.agreement_holders() >= 0
     seen = len(model.events)
@@ -97,11 +103,7 @@ def yield_by_motion(seed: int, sets: dict, years: int) -> dict[str, tuple[float,
     vendors' reps won, the rep-years they held and what those reps cost (each vendor's
     own ``rep_cost``), after the launch year (weeks 52 to ``years`` years): whose reps
     the market's later new business pays."""
-    from sim.model import MarketModel
-
-    kwargs = Market.of("default", sets).kwargs({}, seed)
-    kwargs.pop("focal", None)
-    model = MarketModel(**{**kwargs, "record": "none"})
+    model = default_market(seed, sets)
     sums: dict[str, list[float]] = {}
     seen = len(model.events)
     for week in range(years * YEAR):
