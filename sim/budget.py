@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.firm_founding import reserve_size
 from sim.params import ParameterError
 
 if TYPE_CHECKING:
@@ -242,6 +243,7 @@ def estimate(
         except the network's build, which is over before the first week.
     """
     n_ent, lo, hi = p["n_enterprises"], p["enterprise_size_min"], p["enterprise_size_max"]
+    n_ent += reserve_size(p)  # the firms founded later are built at the start
     if sizes is None:
         sizes = size_quantiles(n_ent, lo, hi)
         scale = max(1.0, expected_employees(n_ent, lo, hi) / max(1.0, sizes.sum()))

@@ -29,6 +29,7 @@ import numpy as np
 
 from agents.terms import YEAR
 from sim.contracting import end_contract
+from sim.firm_founding import founded
 from sim.population import NO_PRODUCT
 from sim.tables import CONTRACT_KINDS
 
@@ -41,6 +42,9 @@ def closing_hazard(model: MarketModel) -> np.ndarray:
     size = model.population.ent_size.astype(np.float64)
     relative = size / max(float(np.median(size)), 1.0)
     weekly = model.firm_turnover / YEAR * relative ** (-model.firm_size_slope)
+    in_market = founded(model)  # a firm not founded yet (sim.firm_founding) cannot close
+    if in_market is not None:
+        weekly = np.where(in_market, weekly, 0.0)
     return np.minimum(weekly, 1.0)
 
 

@@ -24,6 +24,7 @@ from sim import (
     conversion,
     economics,
     firm_demography,
+    firm_founding,
     hiring,
     renewals,
     selling,
@@ -145,6 +146,8 @@ class MarketModel(mesa.Model):
         compiled_deals.warm_up()  # and the per-deal ones (outbound touches)
 
         self.population = build_population(values, self.rng, memory_limit_gb=limit)
+        if self.firm_founding_rate > 0:  # (no draw when off)
+            firm_founding.hold_back(self)  # the firms founded later wait outside the market
         self.memory_budget = budget.Budget(limit, budget.estimate(values, self.population.ent_size))
         self.memory_exceeded: str | None = None  # why the budget stopped the run, if it did
         pop = self.population
@@ -479,6 +482,7 @@ class MarketModel(mesa.Model):
         if self.generational_change:
             workforce.turnover(self)  # 11
         firm_demography.close_and_found(self)  # 12 (timed with 11; off in every preset)
+        firm_founding.found_firms(self)  # 12: new firms join the market (off in every preset)
         self._settle_users(last=True)
         if clock:
             clock("11 generational change")

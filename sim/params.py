@@ -230,6 +230,8 @@ SOURCES: dict[str, str] = {
     "budget_line_growth": "SaaS categories grow 10-20% a year in firms budgeting for them",
     "firm_turnover": "US Business Employment Dynamics: about 8-9% of establishments close a year and as many open",
     "firm_size_slope": "a firm's chance of closing falls with its size (Evans 1987; Dunne, Roberts and Samuelson 1989)",
+    "firm_founding_rate": "US Business Dynamics Statistics: establishment births about 10% of establishments a year; a young software category's buyers grow 10-20% a year",
+    "founding_years": "the horizon of a default run (260 weeks): the reserve of firms founded later is built at the start",
     "rep_attrition": "sales rep turnover about 35-40% a year",
     "initial_cash": "a seed round of about 2M USD",
     "gross_margin": "SaaS gross margins about 75-80% (KeyBanc SaaS survey)",
@@ -276,6 +278,8 @@ LABELS: dict[str, str] = {
     "budget_line_growth": "new budget lines a year",
     "firm_turnover": "firms closing and founded a year",
     "firm_size_slope": "how much less often big firms close",
+    "firm_founding_rate": "firms founded a year",
+    "founding_years": "years firms are founded",
     "team_plan_users": "users before a team plan",
     "enterprise_trigger_share": "users' share that calls the purchaser",
     "team_plan_scope": "what a team plan pays for",
@@ -816,6 +820,28 @@ _PARAM_LIST: list[Param] = [
         "demand",
         "A firm's chance of closing scales as its size over the median to minus this "
         "power: big firms close less often.",
+    ),
+    _p(
+        "firm_founding_rate",
+        0.0,
+        "float",
+        0,
+        1,
+        "share of enterprises per year",
+        "demand",
+        "New firms join the market each year, as a share of the firms in it (compounding); "
+        "a new firm buys the tools for the job (0: the same firms for ever).",
+    ),
+    _p(
+        "founding_years",
+        5,
+        "int",
+        1,
+        30,
+        "years",
+        "demand",
+        "Years over which firms are founded; the market is built with the firms it will "
+        "have by then and holds the later ones out until their week.",
     ),
     _p(
         "team_plan_users",

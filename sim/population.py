@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from agents.terms import BUYER_ROLES, NO_PRODUCT, ROLE_NAMES  # noqa: F401 (defined there)
 from sim import budget
 from sim.demand import draw_budget_weeks, draw_enterprise_values
+from sim.firm_founding import reserve_size
 from sim.networks import build_adjacency, enterprise_offsets, local_ids, org_edges, tree_depth
 
 IC, MANAGER, EXECUTIVE = 0, 1, 2
@@ -160,7 +161,7 @@ def build_population(
     budget (:func:`sim.budget.check`) before any employee or tie is allocated: a heavy
     tail can draw an enterprise far above the typical one.
     """
-    n_ent = p["n_enterprises"]
+    n_ent = p["n_enterprises"] + reserve_size(p)  # with the firms founded later
     sizes = draw_enterprise_sizes(n_ent, p["enterprise_size_min"], p["enterprise_size_max"], rng)
     if memory_limit_gb is not None:
         budget.check(p, memory_limit_gb, sizes=sizes)

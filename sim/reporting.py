@@ -21,6 +21,7 @@ from sim.compiled_outputs import (
     retained_accounts,
     vendor_outcomes,
 )
+from sim.firm_founding import founded, founded_employees
 from sim.params import STRATEGIES, ParameterError
 from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE
 
@@ -181,14 +182,21 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
         out[arr_s] = float(arr[s])
     # np.add.reduce(x) / len(x) is x.mean() (the sum it takes, divided by the count)
     # without numpy's Python wrapper
-    receptivity = pop.receptivity
+    receptivity, openness = pop.receptivity, pop.emp_openness
+    employees_in_market = model.n_employees
+    in_market = founded_employees(model)  # None unless firms are founded over the run
+    if in_market is not None:  # a firm not founded yet is outside the market's outputs
+        firms = founded(model)
+        receptivity = receptivity[firms[pop.buyer_enterprise]]
+        openness = openness[in_market]
+        employees_in_market = int(np.count_nonzero(in_market))
     out["buyer_receptivity"] = (
         float(np.add.reduce(receptivity) / len(receptivity)) if len(receptivity) else float("nan")
     )
     out["reps_total"] = sum(reps.values())
     users, n_free, n_paid = _employee_counts(model)  # one pass over the employees
     out["users"] = users
-    out["adoption_rate"] = users / max(1, model.n_employees)
+    out["adoption_rate"] = users / max(1, employees_in_market)
     arr_total = float(acv.sum())
     out["arr_total"] = arr_total
     out["arr_enterprise"] = arr_enterprise = float(acv_enterprise.sum())
@@ -203,7 +211,6 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
     out["pipeline_open"] = model.pipeline.n_active()
     out["customers"] = customers  # enterprises paying for at least one contract
     out["cac_median"] = _median(cacs)
-    openness = pop.emp_openness
     out["mean_openness"] = (
         float(np.add.reduce(openness) / len(openness)) if len(openness) else float("nan")
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.firm_founding import founded_employees
 from sim.population import NO_PRODUCT
 
 
@@ -40,7 +41,9 @@ def check_week(model, cash_before: dict[int, float]) -> None:
     per_vendor = np.bincount(on_product, minlength=len(model.vendor_list))
     assert model.users == len(on_product)
     assert [v.users for v in model.vendor_list] == per_vendor[: len(model.vendor_list)].tolist()
-    assert np.isclose(model.adoption_rate, len(on_product) / max(1, model.n_employees))
+    in_market = founded_employees(model)  # a firm not founded yet is outside the market
+    employees = model.n_employees if in_market is None else int(in_market.sum())
+    assert np.isclose(model.adoption_rate, len(on_product) / max(1, employees))
     users_here = np.bincount(pop.emp_enterprise[pop.emp_product >= 0], minlength=len(pop.ent_size))
     assert (users_here <= pop.ent_size).all()
     # contracts: the active rows are exactly the ids held per (enterprise, vendor)

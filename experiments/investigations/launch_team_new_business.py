@@ -14,7 +14,8 @@ market's reps win each year by what the enterprise held when the deal closed:
 
 Next to them: the ACV that churned (``churn`` events) and was displaced, the reps on
 payroll and the vendors with a sales motion (means over the year's weeks), and the share
-of enterprises holding an agreement at the year's end. The default market, no focal
+of enterprises holding an agreement at the year's end (of the firms founded by then, with
+``firm_founding_rate``). The default market, no focal
 company, tuning seeds (101 onwards), every seed's numbers averaged. A diagnosis, not a
 page: the tables it prints are in docs/investigations/launch_team.md.
 """
@@ -29,6 +30,7 @@ import numpy as np
 from agents.terms import YEAR
 from experiments.fit.simulate import Market
 from experiments.investigations.team_growth import assignment
+from sim.firm_founding import founded
 
 COLUMNS = (
     "rep-won ACV",
@@ -93,8 +95,10 @@ def one_market(seed: int, sets: dict, years: int) -> np.ndarray:
         alive = model.alive_vendors()
         row[5] += sum(v.reps for v in alive) / YEAR
         row[6] += sum(1 for v in alive if v.tactic.outbound) / YEAR
-        if (week + 1) % YEAR == 0:
-            row[7] = float((model.agreement_holders() >= 0).mean())
+        if (week + 1) % YEAR == 0:  # of the firms in the market (sim.firm_founding)
+            in_market = founded(model)
+            holding = model.agreement_holders() >= 0
+            row[7] = float(holding.mean() if in_market is None else holding[in_market].mean())
     return table
 
 
