@@ -1597,6 +1597,16 @@ def check_consistency(params: dict[str, Any]) -> None:
             f"parameter 'enterprise_size_min': {lo} is above enterprise_size_max={hi}; "
             "the minimum must not exceed the maximum"
         )
+    from sim.firm_founding import reserve_size  # (sim.firm_founding imports no params)
+
+    most = PARAMETERS["n_enterprises"].high
+    built = params["n_enterprises"] + reserve_size(params)
+    if built > most:
+        raise ParameterError(
+            f"parameter 'firm_founding_rate': {params['firm_founding_rate']} a year for "
+            f"{params['founding_years']} years builds {built:,} enterprises, above the "
+            f"{most:,} a market may hold; lower the rate, the years or n_enterprises"
+        )
 
 
 def markdown_table() -> str:

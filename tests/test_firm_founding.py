@@ -112,3 +112,10 @@ def test_the_memory_budget_counts_the_firms_founded_later():
     # the firms double (1,000 and 1,011 more); the estimate's quantile sizes put the
     # employees a little under that
     assert 0.9 * 1.15**5 < ratio < 1.1 * 1.15**5
+
+
+def test_a_reserve_too_large_for_any_market_is_one_clear_error():
+    from sim.params import ParameterError
+
+    with pytest.raises(ParameterError, match="firm_founding_rate.*builds 1,073,741,824,000"):
+        MarketModel(rng=1, n_enterprises=1000, firm_founding_rate=1.0, founding_years=30)
