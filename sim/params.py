@@ -1597,6 +1597,8 @@ def check_consistency(params: dict[str, Any]) -> None:
             f"parameter 'enterprise_size_min': {lo} is above enterprise_size_max={hi}; "
             "the minimum must not exceed the maximum"
         )
+    if not params.get("firm_founding_rate", 0) > 0:  # (callers may pass a few names only)
+        return
     from sim.firm_founding import reserve_size  # (sim.firm_founding imports no params)
 
     most = PARAMETERS["n_enterprises"].high

@@ -119,3 +119,14 @@ def test_a_reserve_too_large_for_any_market_is_one_clear_error():
 
     with pytest.raises(ParameterError, match="firm_founding_rate.*builds 1,073,741,824,000"):
         MarketModel(rng=1, n_enterprises=1000, firm_founding_rate=1.0, founding_years=30)
+
+
+def test_the_consistency_check_still_takes_the_few_names_the_browser_passes():
+    """The sidebar checks the size pair alone (gui/controls.py: consistency_errors); the
+    founding check must not ask it for names it did not pass."""
+    from gui.controls import consistency_errors
+
+    assert consistency_errors({"enterprise_size_min": 5, "enterprise_size_max": 10}) == {}
+    assert "enterprise_size_min" in consistency_errors(
+        {"enterprise_size_min": 50, "enterprise_size_max": 10}
+    )
