@@ -71,14 +71,12 @@ def replace_firm(model: MarketModel, e: int) -> None:
     opportunities = model.opp_at[e][model.opp_at[e] >= 0]
     if len(opportunities):
         model.close_opportunities(opportunities)
-    people = slice(int(pop.ent_offset[e]), int(pop.ent_offset[e] + pop.ent_size[e]))
+    people = model.enterprise_slice(e)
     pop.emp_product[people] = NO_PRODUCT
     pop.emp_mandated[people] = False
     pop.emp_paid[people] = False
     model.user_counts.stale_row(e)  # users_ev[e] is recounted at the next settle
-    first_seat = int(pop.ent_committee_offset[e])
-    seats = slice(first_seat, first_seat + int(pop.ent_committee_size[e]))
-    pop.receptivity[seats] = model.receptivity_initial
+    pop.receptivity[model.committee_slice(e)] = model.receptivity_initial
     model.brand[e] = 1.0
     model.purchaser[e] = 0
     model.purchaser_teams[e] = 0

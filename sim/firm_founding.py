@@ -75,7 +75,6 @@ def hold_back(model: MarketModel) -> None:
     model.ent_founded_week[held[order]] = weeks
     model.held_on_prem = pop.ent_on_prem[held].copy()
     model.held_firms = held
-    model.held_waiting = np.ones(len(held), dtype=bool)  # not founded yet
     pop.ent_on_prem[held] = True  # out of self-service, as an on-premises firm is
     pop.ent_budget_week[held] = NOT_YET
 
@@ -85,18 +84,16 @@ def found_firms(model: MarketModel) -> np.ndarray:
     their buyers' attention is fresh. Returns the enterprises founded this week."""
     if model.firm_founding_rate <= 0:
         return np.empty(0, dtype=np.int64)
-    due = model.ent_founded_week[model.held_firms] <= model.steps
-    founded = np.flatnonzero(due & model.held_waiting)
+    # called once a week (step 12), so this week's are those whose week is now
+    founded = np.flatnonzero(model.ent_founded_week[model.held_firms] == model.steps)
     if not len(founded):
         return founded
-    model.held_waiting[founded] = False
     pop = model.population
     firms = model.held_firms[founded]
     pop.ent_on_prem[firms] = model.held_on_prem[founded]
     pop.ent_budget_week[firms] = model.steps  # a new firm buys the tools for the job
     for e in firms.tolist():
-        first = int(pop.ent_committee_offset[e])
-        pop.receptivity[first : first + int(pop.ent_committee_size[e])] = model.receptivity_initial
+        pop.receptivity[model.committee_slice(e)] = model.receptivity_initial
     return firms
 
 

@@ -292,6 +292,11 @@ class MarketModel(mesa.Model):
         off = int(self.population.ent_offset[e])
         return slice(off, off + int(self.population.ent_size[e]))
 
+    def committee_slice(self, e: int) -> slice:
+        """Enterprise ``e``'s buying-committee seats (rows of ``population.receptivity``)."""
+        first = int(self.population.ent_committee_offset[e])
+        return slice(first, first + int(self.population.ent_committee_size[e]))
+
     def log(
         self,
         kind: str,

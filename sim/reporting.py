@@ -21,7 +21,7 @@ from sim.compiled_outputs import (
     retained_accounts,
     vendor_outcomes,
 )
-from sim.firm_founding import founded, founded_employees
+from sim.firm_founding import founded
 from sim.params import STRATEGIES, ParameterError
 from sim.tables import ENTERPRISE, SELF_SERVE_ENTERPRISE
 
@@ -184,9 +184,9 @@ def market_figures(model: MarketModel, ids: np.ndarray | None = None) -> dict[st
     # without numpy's Python wrapper
     receptivity, openness = pop.receptivity, pop.emp_openness
     employees_in_market = model.n_employees
-    in_market = founded_employees(model)  # None unless firms are founded over the run
-    if in_market is not None:  # a firm not founded yet is outside the market's outputs
-        firms = founded(model)
+    firms = founded(model)  # None unless firms are founded over the run
+    if firms is not None:  # a firm not founded yet is outside the market's outputs
+        in_market = firms[pop.emp_enterprise]
         receptivity = receptivity[firms[pop.buyer_enterprise]]
         openness = openness[in_market]
         employees_in_market = int(np.count_nonzero(in_market))
