@@ -149,7 +149,8 @@ def market(steps: int, seed: int, scenario: str = "default", **params: Any) -> d
     return {
         "case": "market",
         "employees": model.n_employees,
-        "enterprises": len(model.enterprises),
+        "enterprises": int(model.params["n_enterprises"]),  # in the market at the start
+        "enterprises_built": len(model.enterprises),  # with the firms founded later
         "edges": int(model.population.adjacency.nnz // 2),
         "vendors_start": model.n_vendors,
         "vendors_alive_end": len(model.alive_vendors()),

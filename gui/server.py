@@ -130,7 +130,7 @@ def serve(
     port : int
         TCP port.
     session_memory_gb : float, optional
-        Memory limit of each session's market (default 0.5 GB).
+        Memory limit of each session's market (default 0.6 GB).
     heavy_jobs : int, optional
         Builds and comparison chunks running at once over all sessions (default: cores).
     assets : Path, optional
@@ -139,7 +139,7 @@ def serve(
         Folder where workshop rooms are saved and resumed from after a restart
         (``SALESWEB_ROOMS_DIR``; default ``~/.local/state/salesweb/rooms``).
     max_sessions : int, optional
-        Live sessions at most; a visitor beyond gets a "server full" page (default 40).
+        Live sessions at most; a visitor beyond gets a "server full" page (default 36).
     session_cull : str, optional
         How long a session whose tab is gone is kept (default ``2m``).
 
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--assets", type=Path, default=None, help="offline front-end folder")
     parser.add_argument("--rooms", type=Path, default=None, help="folder of saved workshop rooms")
     parser.add_argument(
-        "--max-sessions", type=int, default=None, help="live sessions at most (default 40)"
+        "--max-sessions", type=int, default=None, help="live sessions at most (default 36)"
     )
     parser.add_argument(
         "--session-cull", default=None, help="close a session its tab left this long ago (2m)"

@@ -1,7 +1,7 @@
 """Bounded server memory: disconnected sessions culled in minutes, live sessions capped.
 
 Every browser tab is a Solara virtual kernel holding its own market (up to the session
-memory limit, 0.5 GB by default). Solara keeps a kernel whose page went away for
+memory limit, 0.6 GB by default). Solara keeps a kernel whose page went away for
 ``SOLARA_KERNEL_CULL_TIMEOUT``, 24 hours by default, so a server that visitors open and
 close grows without bound (74 sessions opened and closed held 836 MB). So:
 
@@ -39,8 +39,8 @@ CULL_ENV = "SALESWEB_SESSION_CULL"
 MAX_ENV = "SALESWEB_MAX_SESSIONS"
 DEFAULT_CULL = "2m"
 """A page gone for two minutes is not coming back (a reload reconnects in seconds)."""
-DEFAULT_MAX_SESSIONS = 40
-"""40 sessions x 0.5 GB session budget = 20 GB, inside a 24 GB machine."""
+DEFAULT_MAX_SESSIONS = 36
+"""36 sessions x 0.6 GB session budget = 21.6 GB, inside a 24 GB machine."""
 STATUS_PATH = "/_salesweb/sessions"
 KERNEL_WS = re.compile(r"^/jupyter/api/kernels/([^/]+)/channels$")
 _PAGE_PREFIXES = ("/_solara", "/static", "/jupyter", "/_salesweb", "/resourcez")

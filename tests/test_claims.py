@@ -612,8 +612,6 @@ KNOWN_FAILURES = {
     "docs/validation/claims.md)",
     ("holds", "golden_goose"): "the hybrid signs up 187 +- 107 fewer users than staying "
     "bottoms-up: the right direction, 1.8 SE at this size",
-    ("holds", "warm_network"): "warm touches cost 38k +- 76k more per customer: noise at "
-    "this size (one seed's CAC is 477k; at full size see docs/validation/claims.md)",
     ("holds", "generational_change"): "bottoms-up ARR 0.20M +- 0.15M higher with the more "
     "open generation: the right direction within noise at this size",
     ("holds", "superlinear_rare"): "counted by quarters, 0.30 of the default market's "

@@ -13,6 +13,9 @@ from sim.population import NO_PRODUCT
 
 
 def _market(weeks: int = 0, **params) -> MarketModel:
+    """The default market with every firm in it from the start (founding off), so each
+    firm has its hazard; founding's waiting firms are tests/test_firm_founding.py's."""
+    params = {"firm_founding_rate": 0.0, **params}
     model = MarketModel.from_scenario("default", rng=7, n_enterprises=300, **params)
     for _ in range(weeks):
         model.step()

@@ -79,6 +79,7 @@ def test_team_plans_pay_for_a_team_not_for_every_user():
         inbound_close_rate=0.2,
         enterprise_trigger_share=1.0,  # no agreements: team plans only
         enterprise_trigger_users=0,  # (not at a number of users either)
+        entry_rate=0.0,  # nor a hybrid entrant's reps
     )
     c = model.contracts
     teams = c.active_ids()

@@ -328,11 +328,6 @@ STORIES: tuple[Story, ...] = (
         Metric("bottoms-up ARR", cm.arr_bottoms_up),
         -1,
         {"n_enterprises": 60, "horizon": 260},
-        xfail="measured at 60 enterprises, 260 weeks, seeds 0-3: the same generation's "
-        "bottoms-up ARR is 79k higher on average (per seed +824k, +13k, +15k, -535k; engine "
-        "c850d0c44de5, the generations at work): two seeds of four markets decide it in five "
-        "years of a ten-year story; at full size see the claim generational_change "
-        "(docs/validation/claims.md)",
     ),
     Story(
         "oversubscribed",

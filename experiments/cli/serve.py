@@ -19,7 +19,7 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
     session_memory_gb: Annotated[
         float | None,
-        typer.Option(metavar="GB", help="Memory limit of one browser session's market (0.5)."),
+        typer.Option(metavar="GB", help="Memory limit of one browser session's market (0.6)."),
     ] = None,
     heavy_jobs: Annotated[
         int | None,
@@ -36,7 +36,7 @@ def serve(
     ] = None,
     max_sessions: Annotated[
         int | None,
-        typer.Option(help="Live browser sessions at most; more visitors see 'server full' (40)."),
+        typer.Option(help="Live browser sessions at most; more visitors see 'server full' (36)."),
     ] = None,
     session_cull: Annotated[
         str | None,

@@ -26,7 +26,7 @@ from gui.workshop.settings import RoomSettings
 ROOMS_DIR_ENV = "SALESWEB_ROOMS_DIR"
 MAX_ROOMS_ENV = "SALESWEB_MAX_ROOMS"
 MAX_ROOMS = 12
-"""Rooms one server holds: at 0.5 GB of budget each, 6 GB of a 24 GB machine."""
+"""Rooms one server holds: at 0.6 GB of budget each, 7.2 GB of a 24 GB machine."""
 IDLE_ENV = "SALESWEB_ROOM_IDLE_MINUTES"
 IDLE_MINUTES = 240.0
 """A room unchanged this long is archived by itself (a class lasts an hour or two)."""
