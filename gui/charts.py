@@ -168,11 +168,14 @@ def cac_chart(history: Mapping[str, Sequence]) -> dict:
 def adoption_by_vendor(
     vendor_users: Mapping[int, Sequence[int]],
     names: Mapping[int, str],
-    n_employees: int,
+    n_employees: int | Sequence[int],
     top: int = 12,
     focal: int | None = None,
 ) -> dict:
-    """Percent of all employees using each vendor's product, one line per vendor.
+    """Percent of the market's employees using each vendor's product, one line per vendor.
+
+    ``n_employees`` is the market's employees, or one count per step (aligned to the
+    last step) where firms join over the run.
 
     ``vendor_users`` maps product code -> users per step (aligned to the last step;
     a vendor that entered late has a shorter list). Only the ``top`` vendors by
@@ -180,6 +183,11 @@ def adoption_by_vendor(
     vendor (my company) is always drawn, with a thicker line.
     """
     n_steps = max((len(v) for v in vendor_users.values()), default=0)
+    if isinstance(n_employees, int):
+        per_step = [n_employees] * n_steps
+    else:
+        per_step = list(n_employees)[-n_steps:] if n_steps else []
+        per_step = [per_step[0] if per_step else 1] * (n_steps - len(per_step)) + per_step
     ranked = sorted(vendor_users, key=lambda k: -(vendor_users[k][-1] if vendor_users[k] else 0))
     shown = set(ranked[:top]) | ({focal} if focal in vendor_users else set())
     series = []
@@ -194,7 +202,11 @@ def adoption_by_vendor(
                 "color": vendor_color(code),
                 "lineStyle": {"width": 4 if code == focal else 1.5},
                 "z": 5 if code == focal else 2,
-                "data": [None] * start + [round(100 * u / max(1, n_employees), 4) for u in users],
+                "data": [None] * start
+                + [
+                    round(100 * u / max(1, n), 4)
+                    for u, n in zip(users, per_step[start:], strict=True)
+                ],
             }
         )
     option = _base(list(range(n_steps)), "% of employees")

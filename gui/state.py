@@ -25,6 +25,7 @@ from gui.kpis import FocalTrack
 from gui.limits import heavy_slot, session_memory_gb
 from gui.network_view import bubble_layout, drawn_edges, radial_tree_layout, tie_segments
 from sim.budget import BudgetExceeded
+from sim.firm_founding import founded_employees
 from sim.model import MarketModel
 from sim.params import choice_label
 from sim.scenarios import Scenario, load_scenario
@@ -44,6 +45,9 @@ class Run:
     model: MarketModel = field(init=False, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     vendor_users: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False)
+    employees_in_market: list[int] = field(default_factory=list, init=False, repr=False)
+    """Employees of the firms in the market at each step (firms founded over the run
+    join it), the denominator of the adoption chart."""
     _layouts: dict[int, tuple[np.ndarray, np.ndarray, list, bool]] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -90,8 +94,13 @@ class Run:
         return done
 
     def _record(self) -> None:
-        """Append each live vendor's users (adoption by vendor), one value per step."""
+        """Append each live vendor's users (adoption by vendor) and the employees in the
+        market, one value per step."""
         m = self.model
+        in_market = founded_employees(m)
+        self.employees_in_market.append(
+            m.n_employees if in_market is None else int(np.count_nonzero(in_market))
+        )
         if self.track is not None:
             self.track.record()
         for v in m.vendor_list:

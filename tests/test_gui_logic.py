@@ -122,6 +122,17 @@ def test_chart_options_are_json_without_nan():
     assert late["series"][1]["data"] == [None, None, 50.0]
 
 
+def test_adoption_is_a_share_of_the_employees_in_the_market_that_week():
+    """Firms founded over the run join the market: each week's share reads that week's
+    employees, not those of firms still to come."""
+    growing = charts.adoption_by_vendor({0: [1, 2, 3]}, {0: "V00"}, [10, 20, 40])
+    assert growing["series"][0]["data"] == [10.0, 10.0, 7.5]
+    run = Run.build("default", {"n_enterprises": 40, "enterprise_size_max": 300}, seed=3)
+    run.step(60)
+    assert len(run.employees_in_market) == 61  # week 0 and each week stepped
+    assert run.employees_in_market[0] < run.employees_in_market[-1] < run.model.n_employees
+
+
 def _tree(n: int) -> sp.csr_matrix:
     rows = np.arange(1, n)
     cols = (rows - 1) // 3

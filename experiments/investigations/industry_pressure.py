@@ -38,15 +38,17 @@ WEEKS = 260
 def category_touches(seed: int) -> tuple[float, float, float]:
     """This category's outbound touches per buyer per week in the default market: the
     first year, years two to five, the whole run."""
+    from sim.firm_founding import founded
     from sim.model import MarketModel
 
     model = MarketModel.from_scenario("default", rng=seed, record="none")
-    buyers = len(model.population.buyer_employee)
+    buyer_enterprise = model.population.buyer_enterprise
     touches = np.empty(WEEKS)
     for week in range(WEEKS):
         model.step()
-        touches[week] = model.step_touches
-    touches /= buyers
+        in_market = founded(model)  # the buyers of the firms founded so far (all if off)
+        buyers = len(buyer_enterprise) if in_market is None else in_market[buyer_enterprise].sum()
+        touches[week] = model.step_touches / buyers
     return float(touches[:52].mean()), float(touches[52:].mean()), float(touches.mean())
 
 

@@ -72,7 +72,10 @@ def TimeSeriesViews():
         EChart(charts.arr_by_motion(h), "arr_by_motion", "Self-serve vs enterprise ARR")
         EChart(
             charts.adoption_by_vendor(
-                r.vendor_users, names, r.model.n_employees, focal=None if me is None else me.index
+                r.vendor_users,
+                names,
+                r.employees_in_market,
+                focal=None if me is None else me.index,
             ),
             "adoption_by_vendor",
             "Adoption by vendor",
