@@ -22,6 +22,7 @@ from gui.controls import (
     hint,
     label,
     parse_value,
+    slider_moved,
     slider_step,
 )
 from gui.copy_text import CopyText
@@ -111,9 +112,8 @@ def LeverInput(
                 step = slider_step(p)
 
                 def slid(v):
-                    # the slider snaps a value between its stops (a drawn trait) and
-                    # reports it back: only a move by at least half a stop is a change
-                    if abs(float(v) - float(value)) >= step / 2:
+                    # the slider snaps a drawn trait to a stop and reports it back
+                    if slider_moved(v, value, step):
                         set_value(p.validate(v))
 
                 rv.Slider(

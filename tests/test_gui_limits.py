@@ -158,6 +158,18 @@ def test_server_flags_reach_the_app():
     assert env[limits.MEMORY_ENV] == "0.25" and env[limits.JOBS_ENV] == "3"
 
 
+def test_the_server_maps_large_blocks_unless_the_user_set_the_allocator(monkeypatch):
+    """glibc's settings that let a closed session's markets go back to the system
+    (gui.server.MALLOC_SETTINGS; tests/browser/test_sessions.py measures it)."""
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    env = server_env()
+    assert env["MALLOC_MMAP_THRESHOLD_"] == str(2**20)
+    assert env["MALLOC_TRIM_THRESHOLD_"] == str(2**28)
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "65536")
+    assert server_env()["MALLOC_MMAP_THRESHOLD_"] == "65536"
+
+
 def test_a_session_run_stopped_by_its_budget_says_why():
     """The page shows the reason (Run.step raises); the week run stays recorded."""
     from sim import budget

@@ -21,6 +21,7 @@ from gui.controls import (
     parse_overrides,
     parse_seed,
     parse_value,
+    slider_moved,
 )
 from gui.network_view import (
     ALL_TIES_UP_TO,
@@ -289,3 +290,15 @@ def test_complete_graph_draws_a_tree():
     edges = drawn_edges(full)
     assert pos.shape == (n, 2) and len(edges) == n - 1
     assert np.allclose(pos[0], 0) and np.allclose(np.hypot(*pos[1:].T), 1.0, atol=0.11)
+
+
+def test_a_slider_snapping_a_drawn_value_is_not_a_change():
+    """A drawn trait shown between a slider's stops is snapped to one and reported back:
+    by half a stop at most, exactly half at a midpoint (vendor 0's quality 0.8075 at the
+    default market's seed 1, stops of 0.001). A user's move is a whole stop."""
+    step = 0.001
+    assert not slider_moved(0.808, 0.8075, step)
+    assert not slider_moved(0.807, 0.8075, step)
+    assert not slider_moved(0.8072, 0.80717, step)
+    assert slider_moved(0.809, 0.8075, step)
+    assert slider_moved(0.806, 0.807, step)
