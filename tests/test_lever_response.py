@@ -265,6 +265,12 @@ _NOISE_AT_TEST_SIZE = (
     "seeds this direction is within noise; the levers page reads it at 40 (paired z +3.9)"
 )
 KNOWN_FAILING = {
+    ("quality", "logo_retention"): _AT_TEST_SIZE + ". Measured on 2026-12-06 when the "
+    "default market came to found firms over the run: at quality 0.3 the hybrid company "
+    "holds 7-10 accounts and keeps all of them on each of the 4 seeds (retention 1.00), "
+    "at quality 1.0 it holds 83-110 and keeps 0.93-0.97; the levers page reads it over "
+    "the 24 of 40 seeds where both levels have accounts a year before the end (paired z "
+    "+6.6)",
     ("marketing_spend", "cash"): _NOISE_AT_TEST_SIZE.format(
         what="cash at 2,000 a week against none, median 752k vs 780k, while the paired "
         "differences are -45k, -12k, +38k and +230k (mean +52k)"

@@ -137,3 +137,24 @@ def test_the_robustness_seed_count_is_argued_from_the_smallest_effects():
     step = next(s for s in MANIFEST if s.name == "claims-robust")
     assert step.command == "salesweb claims --robust --seeds 20"
     assert "`salesweb claims --robust --seeds 20` over seeds 0-19" in ROBUST.read_text("utf-8")
+
+
+def test_readme_quotes_the_company_page():
+    """The README's paragraph on a company's team quotes docs/validation/company.md:
+    the reps a company that sells well and one that sells badly end with, and each
+    motion's survival in the default market."""
+    well = _on_page("company.md", r"\| sells well \(quality 0\.9\) \|[^|]*\| ([\d.]+ ± [\d.]+) \|")
+    badly = _on_page(
+        "company.md", r"\| sells badly \(quality 0\.4\) \|[^|]*\| ([\d.]+ ± [\d.]+) \|"
+    )
+    alive = _on_page(
+        "company.md",
+        r"bottoms_up ARR [^,]+, alive (\d+%); direct ARR [^,]+, alive (\d+%); "
+        r"hybrid ARR [^,]+, alive (\d+%)",
+    )
+    readme = _readme()
+    assert f"ends with {well.group(1)} reps against {badly.group(1)}" in readme
+    assert (
+        f"bottoms-up survives in {alive.group(1)} of the seeds, direct in {alive.group(2)} "
+        f"and hybrid in {alive.group(3)}" in readme
+    )
