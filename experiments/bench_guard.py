@@ -42,13 +42,14 @@ SEED = 3
 
 def _market_weeks(employees: int, weeks: int) -> Callable[[], float]:
     """A function that builds a fresh market (untimed) and returns CPU s per week."""
-    from experiments.bench import enterprises_for
+    from experiments.bench import SIZED, enterprises_for
     from sim.model import MarketModel
 
     n_ent = enterprises_for(employees)
 
     def run() -> float:
-        model = MarketModel.from_scenario("default", rng=SEED, n_enterprises=n_ent)
+        # a market of ``employees``, all in it from week 0 (experiments.bench.SIZED)
+        model = MarketModel.from_scenario("default", rng=SEED, n_enterprises=n_ent, **SIZED)
         model.step()  # the first week allocates what later weeks reuse
         t = time.process_time()
         for _ in range(weeks):
