@@ -25,7 +25,7 @@ from gui.kpis import FocalTrack
 from gui.limits import heavy_slot, session_memory_gb
 from gui.network_view import bubble_layout, drawn_edges, radial_tree_layout, tie_segments
 from sim.budget import BudgetExceeded
-from sim.firm_founding import founded_employees
+from sim.firm_founding import market_size
 from sim.model import MarketModel
 from sim.params import choice_label
 from sim.scenarios import Scenario, load_scenario
@@ -97,10 +97,7 @@ class Run:
         """Append each live vendor's users (adoption by vendor) and the employees in the
         market, one value per step."""
         m = self.model
-        in_market = founded_employees(m)
-        self.employees_in_market.append(
-            m.n_employees if in_market is None else int(np.count_nonzero(in_market))
-        )
+        self.employees_in_market.append(market_size(m)[1])
         if self.track is not None:
             self.track.record()
         for v in m.vendor_list:

@@ -105,6 +105,15 @@ def founded(model: MarketModel) -> np.ndarray | None:
     return model.ent_founded_week <= model.steps
 
 
+def market_size(model: MarketModel) -> tuple[int, int]:
+    """(enterprises, employees) in the market this week: every one built when founding
+    is off, else those of the firms founded so far (a sum over firms, not employees)."""
+    firms = founded(model)
+    if firms is None:
+        return len(model.enterprises), int(model.n_employees)
+    return int(np.count_nonzero(firms)), int(model.population.ent_size[firms].sum())
+
+
 def founded_employees(model: MarketModel) -> np.ndarray | None:
     """Whether each employee's firm is in the market this week (``None`` when off)."""
     firms = founded(model)

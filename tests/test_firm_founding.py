@@ -131,3 +131,13 @@ def test_the_consistency_check_still_takes_the_few_names_the_browser_passes():
     assert "enterprise_size_min" in consistency_errors(
         {"enterprise_size_min": 50, "enterprise_size_max": 10}
     )
+
+
+def test_the_market_size_counts_the_founded_firms_and_their_employees():
+    model = _market(weeks=60)
+    firms = firm_founding.founded(model)
+    employees = firm_founding.founded_employees(model)
+    assert firm_founding.market_size(model) == (firms.sum(), employees.sum())
+    assert firms.sum() < len(model.enterprises)
+    off = _market(firm_founding_rate=0.0)
+    assert firm_founding.market_size(off) == (len(off.enterprises), off.n_employees)

@@ -123,19 +123,15 @@ def run_weeks(model, n_steps: int, quiet: bool) -> str | None:
 
 
 def print_summary(model, model_df, vendor_df, n_steps: int) -> None:
-    import numpy as np
-
     from experiments.summary import format_value, summarize
-    from sim.firm_founding import founded
+    from sim.firm_founding import market_size
     from sim.params import STRATEGIES
 
     rows = summarize(model_df, vendor_df)
-    firms = founded(model)  # firms founded over the run: those in the market by now
-    in_market = np.ones(len(model.enterprises), bool) if firms is None else firms
-    employees = int(model.population.ent_size[in_market].sum())
+    enterprises, employees = market_size(model)  # firms founded over the run join it
     table = Table(
         title=f"{escape(getattr(model, 'scenario_name', 'market'))}: week {n_steps}, "
-        f"{employees:,} employees in {int(in_market.sum()):,} enterprises"
+        f"{employees:,} employees in {enterprises:,} enterprises"
     )
     table.add_column("")
     for col in (*STRATEGIES, "market"):
