@@ -10,7 +10,9 @@ seeds 101-120):
    cost; hiring follows bookings, so a company that sells well ends with more reps than
    one that sells badly (the lever: the product's quality).
 2. **A demand curve.** A focal hybrid at seat prices from 5 to 200 USD: customers fall
-   as the price rises and ARR peaks at an interior price.
+   as the price rises and ARR peaks at an interior price. The same prices again in a
+   control market where every sales team is held (:data:`HELD_TEAMS`), which separates
+   the buyers' answer to the price from the team the price's bookings pay for.
 3. **Each motion wins where the essays put it.** In four markets the focal company runs
    as each motion on the same seeds; a run is worth ``5 x ARR + cash`` at the horizon
    (0 if it died, :func:`experiments.winner_map.worth`) and the essays' ordering of the
@@ -54,6 +56,15 @@ HIRING = {"sells well": 0.9, "sells badly": 0.4}
 """Item 1's hiring lever: a direct company's quality at ``HIRING_PRICE``."""
 DEMAND_PRICES = (5.0, 10.0, 25.0, 50.0, 100.0, 200.0)
 DEFAULT = "default_market"
+HELD = "held_teams"
+HELD_TEAMS = {"rep_quota": 0.0, "rep_hiring_rate": 0.0, "rep_attrition": 0.0, "layoff_floor": 0.0}
+"""Item 2's control market: nobody hires from bookings, lays off or loses a rep (the
+switches of ``sales_web_fixed``). In the default market a hybrid's team is sized to what
+it books, so a low price also buys a small team; held, only the buyers answer the price."""
+HELD_FOCAL = {"initial_reps": 3, "initial_cash": 1e9}
+"""My company in the control market: three reps, a small team like the one a hybrid of the
+default market peaks at, and cash enough never to exit, so every price sells for the whole
+run (set on tuning seeds 101-110 before the report's seeds ran)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,8 @@ class Condition:
     alive: bool = False
 
     def expected(self) -> str:
+        if self.key == HELD:
+            return "customers fall and ARR peaks at an interior price"
         if self.alive:
             return "every motion alive: median ARR > 0 and survival >= 50%"
         return "; ".join(f"{w} beats {lo}" for w, lo in self.beats)
@@ -106,6 +119,17 @@ CONDITIONS: tuple[Condition, ...] = (
     ),
     Condition(DEFAULT, "the default market", alive=True, essays="all five seeds"),
 )
+"""The markets where the motions are compared (item 3); the default one also holds the
+demand curve and items 1's runs."""
+
+DEMAND_CONTROL = Condition(HELD, "the default market with every sales team held", market=HELD_TEAMS)
+"""Item 2's control: the demand curve again with teams that neither grow nor shrink."""
+
+MARKETS: tuple[Condition, ...] = (*CONDITIONS, DEMAND_CONTROL)
+"""Every market the checks run, one study each."""
+
+DEMAND_ITEMS = {"demand": DEFAULT, "demand_held": HELD}
+"""Item 2's curves: the item and the market (condition) it runs in."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +144,14 @@ class Plan:
 
 def plans(condition: Condition) -> list[Plan]:
     """The focal options run in ``condition``'s market; the default market also holds
-    items 1 and 2 (reps that pay, hiring, the demand curve)."""
+    items 1 and 2 (reps that pay, hiring, the demand curve); the control market only the
+    demand curve with the team held."""
+    if condition.key == HELD:
+        return [
+            Plan(f"hybrid seat_price={p:g}", "demand_held", HELD,
+                 {"strategy": "hybrid", "seat_price": p, **HELD_FOCAL})
+            for p in DEMAND_PRICES
+        ]  # fmt: skip
     out = [Plan(m, "motions", condition.key, {"strategy": m, **condition.focal}) for m in MOTIONS]
     if condition.key == DEFAULT:
         out += [
@@ -162,8 +193,7 @@ class CompanyResult:
 
     def metadata(self) -> dict[str, Any]:
         conditions = {
-            c.key: {"focal": c.focal, "market": c.market, "expected": c.expected()}
-            for c in CONDITIONS
+            c.key: {"focal": c.focal, "market": c.market, "expected": c.expected()} for c in MARKETS
         }
         worth = "5 x ARR + cash at the horizon; 0 if the company died"
         return seeded_metadata(self, "salesweb company", {"conditions": conditions}, worth=worth)
@@ -187,7 +217,7 @@ def run_company(
     overrides = dict(overrides or {})
     run_seeds = study_seeds(seeds, root_seed)
     steps = int(steps or load_scenario(scenario).model_kwargs(**overrides).get("horizon", 260))
-    runs_total = len(run_seeds) * (1 + sum(len(plans(c)) for c in CONDITIONS))
+    runs_total = len(run_seeds) * (1 + sum(len(plans(c)) for c in MARKETS))
     done_runs = [0]
 
     def report(done: int, total: int) -> None:  # a study's weeks, on the whole report's scale
@@ -197,7 +227,7 @@ def run_company(
     frames, weekly = [_market_runs(scenario, run_seeds, steps, overrides, workers)], []
     done_runs[0] += len(run_seeds)
     report(0, 1)
-    for cond in CONDITIONS:
+    for cond in MARKETS:
         options = plans(cond)
         result = study(
             scenario,
@@ -390,22 +420,23 @@ def more(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
     return bool(a["mean"] > b["mean"])
 
 
-def demand_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Item 2 per seat price: customers and ARR (median, quartiles, mean, SE), survival."""
+def demand_table(frame: pd.DataFrame, item: str = "demand") -> pd.DataFrame:
+    """One of item 2's curves per seat price: customers and ARR (median, quartiles, mean,
+    SE), the rep-years the company paid for (mean, SE) and survival."""
     rows = []
     for p in DEMAND_PRICES:
-        r = frame[(frame["item"] == "demand") & (frame["seat_price"] == p)]
+        r = frame[(frame["item"] == item) & (frame["seat_price"] == p)]
         rows.append(
             {"seat_price": p, "customers": spread(r["customers"]), "arr": spread(r["arr"]),
-             "survival": float(r["survived"].mean())}
+             "rep_years": spread(r["rep_years"]), "survival": float(r["survived"].mean())}
         )  # fmt: skip
     return pd.DataFrame(rows)
 
 
-def demand_verdicts(frame: pd.DataFrame) -> dict[str, Any]:
+def demand_verdicts(frame: pd.DataFrame, item: str = "demand") -> dict[str, Any]:
     """Customers fall with price (top against bottom, and monotone); where ARR peaks,
     and the paired z of the peak against each neighbour."""
-    table = demand_table(frame)
+    table = demand_table(frame, item)
     prices = table["seat_price"].to_numpy()
     customers = [c["median"] for c in table["customers"]]
     arr = np.array([a["median"] for a in table["arr"]])
@@ -413,7 +444,7 @@ def demand_verdicts(frame: pd.DataFrame) -> dict[str, Any]:
     peak = verdict(prices, arr, Expect("arr", "peak"))
     top = int(np.argmax(arr))
     labels = [f"hybrid seat_price={p:g}" for p in prices]
-    w = wide(frame, DEFAULT, "arr", labels)
+    w = wide(frame, DEMAND_ITEMS[item], "arr", labels)
     neighbours = {}
     for j in (top - 1, top + 1):
         if 0 <= j < len(prices):

@@ -21,6 +21,8 @@ from experiments.company_checks import (
     DEMAND_PRICES,
     ENTERPRISE_PRICE,
     FOCAL_REP_FLOOR,
+    HELD_FOCAL,
+    HELD_TEAMS,
     HIRING,
     HIRING_PRICE,
     REP_BAND,
@@ -63,7 +65,7 @@ def checks(result: CompanyResult) -> list[dict[str, Any]]:
     hire = hiring_table(f)
     well, badly = hire.loc[WELL], hire.loc[BADLY]
     effects = hiring_effects(f)
-    demand = demand_verdicts(f)
+    demand, held = demand_verdicts(f, "demand"), demand_verdicts(f, "demand_held")
     rows = [
         {
             "item": "1 reps that pay",
@@ -92,19 +94,8 @@ def checks(result: CompanyResult) -> list[dict[str, Any]]:
             "holds": more(well["rep_won"], badly["rep_won"])
             and more(well["reps_end"], badly["reps_end"]),
         },
-        {
-            "item": "2 a demand curve",
-            "expected": "a hybrid's customers fall as the seat price rises (top against bottom)",
-            "measured": "monotone" if demand["customers_fall"]["monotone"] else "not monotone",
-            "holds": demand["customers_fall"]["holds"],
-        },
-        {
-            "item": "2 a demand curve",
-            "expected": "its ARR peaks at an interior price",
-            "measured": f"peak at {demand['peak_price']:g} USD ({demand['peak_where']}); z "
-            + ", ".join(f"{_z(e)} vs {p:g}" for p, e in demand["neighbours"].items()),
-            "holds": demand["arr_peak"]["holds"],
-        },
+        *_demand_rows(demand, ""),
+        *_demand_rows(held, ", every team held"),
     ]
     for cond in CONDITIONS:
         t = motion_table(f, cond)
@@ -244,26 +235,83 @@ def _reps_section(result: CompanyResult) -> list[str]:
     return lines
 
 
+def _demand_rows(demand: dict[str, Any], market: str) -> list[dict[str, Any]]:
+    """Item 2's two checks on one curve: customers fall, ARR peaks inside the range."""
+    return [
+        {
+            "item": f"2 a demand curve{market}",
+            "expected": "a hybrid's customers fall as the seat price rises (top against bottom)",
+            "measured": "monotone" if demand["customers_fall"]["monotone"] else "not monotone",
+            "holds": demand["customers_fall"]["holds"],
+        },
+        {
+            "item": f"2 a demand curve{market}",
+            "expected": "its ARR peaks at an interior price",
+            "measured": f"peak at {demand['peak_price']:g} USD ({demand['peak_where']}); z "
+            + ", ".join(f"{_z(e)} vs {p:g}" for p, e in demand["neighbours"].items()),
+            "holds": demand["arr_peak"]["holds"],
+        },
+    ]
+
+
 def _demand_section(result: CompanyResult) -> list[str]:
-    t = demand_table(result.frame)
-    v = demand_verdicts(result.frame)
-    lines = [
+    f = result.frame
+    held = ", ".join(f"`{k}` = {v:g}" for k, v in HELD_TEAMS.items())
+    low, next_ = DEMAND_PRICES[0], DEMAND_PRICES[1]
+    free, fixed = demand_table(f, "demand"), demand_table(f, "demand_held")
+
+    def median(t, column: str, k: int) -> str:
+        return fmt(t[column].iloc[k]["median"])
+
+    def mean(t, column: str, k: int) -> str:
+        return f"{t[column].iloc[k]['mean']:.1f}"
+
+    def moves(t, k: int) -> str:
+        a, b = (t["customers"].iloc[j]["median"] for j in (k, k + 1))
+        return "rise" if b > a else ("fall" if b < a else "hold")
+
+    return [
         "## 2. A demand curve",
         "",
-        "A focal hybrid at each seat price, customers and ARR at the horizon (a company that "
-        "died has none):",
+        "A focal hybrid at each seat price in the default market: customers and ARR at the "
+        "horizon (a company that died has none) and the rep-years it paid for (its team is "
+        "sized to what it books):",
         "",
-        "| seat price | customers: median (quartiles) | mean ± SE | ARR: median (quartiles) "
-        "| mean ± SE | survival |",
-        "|" + " --- |" * 6,
+        *_demand_lines(f, "demand"),
+        "",
+        f"**Every team held.** The same prices in a control market where nobody hires from "
+        f"bookings, lays off or loses a rep ({held}; the switches of `sales_web_fixed`), my "
+        f"company with {HELD_FOCAL['initial_reps']} reps and cash enough never to exit: only "
+        "the buyers answer the price.",
+        "",
+        *_demand_lines(f, "demand_held"),
+        "",
+        f"From {low:g} to {next_:g} USD the default market's customers {moves(free, 0)} "
+        f"(median {median(free, 'customers', 0)} to {median(free, 'customers', 1)}) while the "
+        f"rep-years the company paid for go from {mean(free, 'rep_years', 0)} to "
+        f"{mean(free, 'rep_years', 1)} (mean): a price's bookings also pay for the team that "
+        f"sells it. With every team held the customers {moves(fixed, 0)} "
+        f"({median(fixed, 'customers', 0)} to {median(fixed, 'customers', 1)}).",
+        "",
+        "![demand curve](company_demand.png)",
     ]
-    for r in t.itertuples():
-        c, a = r.customers, r.arr
+
+
+def _demand_lines(frame, item: str) -> list[str]:
+    """One curve's table and its verdict sentence."""
+    v = demand_verdicts(frame, item)
+    lines = [
+        "| seat price | customers: median (quartiles) | mean ± SE | ARR: median (quartiles) "
+        "| mean ± SE | rep-years: mean ± SE | survival |",
+        "|" + " --- |" * 7,
+    ]
+    for r in demand_table(frame, item).itertuples():
+        c, a, y = r.customers, r.arr, r.rep_years
         lines.append(
             f"| {r.seat_price:g} | {fmt(c['median'])} ({fmt(c['p25'])}-{fmt(c['p75'])}) | "
             f"{_pm(c['mean'], c['se'])} | {fmt(a['median'])} "
             f"({fmt(a['p25'])}-{fmt(a['p75'])}) | {_pm(a['mean'], a['se'])} | "
-            f"{r.survival:.0%} |"
+            f"{_pm(y['mean'], y['se'], 1)} | {r.survival:.0%} |"
         )
     falls = v["customers_fall"]
     lines += [
@@ -277,8 +325,6 @@ def _demand_section(result: CompanyResult) -> list[str]:
             for p, e in v["neighbours"].items()
         )
         + ".",
-        "",
-        "![demand curve](company_demand.png)",
     ]
     return lines
 
@@ -402,22 +448,27 @@ def plot_hiring(result: CompanyResult, path: Path) -> None:
 
 
 def plot_demand(result: CompanyResult, path: Path) -> None:
-    """Customers and ARR against the seat price (log scale): median, quartiles, mean."""
+    """Customers and ARR against the seat price (log scale): median, quartiles and mean,
+    in the default market and in the control market with every team held."""
     from matplotlib.ticker import FuncFormatter
 
     from experiments.validate import _plt
 
     plt = _plt()
-    t = demand_table(result.frame)
-    x = t["seat_price"].to_numpy(float)
+    curves = (("demand", "default market", "tab:orange"),
+              ("demand_held", "every team held", "tab:blue"))  # fmt: skip
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     for ax, column, title in zip(axes, ("customers", "arr"), ("customers", "ARR (USD)"),
                                  strict=True):  # fmt: skip
-        s = t[column]
-        ax.fill_between(x, [d["p25"] for d in s], [d["p75"] for d in s], color="tab:orange",
-                        alpha=0.2, lw=0, label="25-75% of seeds")  # fmt: skip
-        ax.plot(x, [d["median"] for d in s], marker="o", color="tab:orange", label="median")
-        ax.plot(x, [d["mean"] for d in s], ls="--", color="grey", label="mean")
+        for item, label, colour in curves:
+            t = demand_table(result.frame, item)
+            x, s = t["seat_price"].to_numpy(float), t[column]
+            ax.fill_between(x, [d["p25"] for d in s], [d["p75"] for d in s], color=colour,
+                            alpha=0.15, lw=0)  # fmt: skip
+            ax.plot(x, [d["median"] for d in s], marker="o", color=colour,
+                    label=f"{label}: median (band: 25-75% of seeds)")  # fmt: skip
+            ax.plot(x, [d["mean"] for d in s], ls="--", color=colour, alpha=0.7,
+                    label=f"{label}: mean")  # fmt: skip
         ax.set_xscale("log")
         ax.set_xticks(x, [f"{p:g}" for p in x])
         ax.minorticks_off()
@@ -425,7 +476,7 @@ def plot_demand(result: CompanyResult, path: Path) -> None:
         ax.set_xlabel("seat price (USD a seat a month)")
         ax.set_title(f"{title} at the horizon", fontsize=9)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=7)
     fig.suptitle(f"A demand curve: a hybrid focal company, {len(result.seeds)} seeds", fontsize=10)
     fig.tight_layout()
     save_figure(fig, path)

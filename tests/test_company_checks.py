@@ -18,6 +18,9 @@ import pytest
 from experiments.company_checks import (
     CONDITIONS,
     DEFAULT,
+    HELD,
+    HELD_FOCAL,
+    MARKETS,
     Condition,
     _focal_frame,
     alive_holds,
@@ -41,13 +44,16 @@ def tiny():
 
 def test_every_option_of_every_market_runs_on_the_same_seeds(tiny):
     f = tiny.frame
-    focal = sum(len(plans(c)) for c in CONDITIONS)
+    focal = sum(len(plans(c)) for c in MARKETS)
     assert len(f) == SEEDS * (1 + focal)
     assert (f["item"] == "market").sum() == SEEDS
     runs = f[f["item"] != "market"]
     assert runs.groupby(["condition", "option"])["seed"].apply(sorted).map(tuple).nunique() == 1
     assert sorted(runs["seed"].unique()) == sorted(tiny.seeds)
-    assert set(runs["item"]) == {"motions", "reps", "hiring", "demand"}
+    assert set(runs["item"]) == {"motions", "reps", "hiring", "demand", "demand_held"}
+    # the control market's teams are held: my company keeps its reps every week
+    held = tiny.weekly[tiny.weekly["condition"] == HELD]
+    assert len(held) and (held["reps"] == HELD_FOCAL["initial_reps"]).all()
     # the market's user_is_buyer is the condition's; the focal traits are the option's
     vc = runs[runs["condition"] == "viral_collaboration"]
     assert (vc["user_is_buyer"] == 1.0).all() and (vc["seat_price"] == 10.0).all()
