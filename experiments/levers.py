@@ -419,6 +419,36 @@ def adjacent_steps(frame: pd.DataFrame, lever: Lever) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["outcome", "low", "high", "mean", "se", "up", "pairs"])
 
 
+def first_and_last_gain(frame: pd.DataFrame, lever: Lever, outcome: str) -> dict[str, Any]:
+    """The gain per unit of lever in the first step (lowest level to the next) and in the
+    last (the level below the top to the top), per seed, and their paired difference.
+
+    The ``diminishing`` verdict asks the medians to flatten at every step, which over a
+    few tens of seeds one noisy step can break; this pairs each seed's first slope with
+    its own last slope, so returns that fall show as a positive difference well clear
+    of its standard error. Returns ``first`` and ``last`` (mean ± SE dicts) and
+    ``fall`` (a :class:`~experiments.paired.PairedEffect`: first minus last).
+    """
+    from experiments.paired import PairedEffect
+
+    mine = frame[(frame["lever"] == lever.name) & (frame["outcome"] == outcome)]
+    wide = mine.pivot(index="seed", columns="level", values="value")
+    x = sorted(wide.columns)
+    if len(x) < 3:
+        raise ValueError(f"{lever.name}: a first and a last step need three levels or more")
+    first = ((wide[x[1]] - wide[x[0]]) / (x[1] - x[0])).to_numpy(dtype=float)
+    last = ((wide[x[-1]] - wide[x[-2]]) / (x[-1] - x[-2])).to_numpy(dtype=float)
+    fall = PairedEffect.of(first, last)
+
+    def mean_se(v: np.ndarray) -> dict[str, float]:
+        v = v[np.isfinite(v)]
+        se = float(v.std(ddof=1) / math.sqrt(len(v))) if len(v) > 1 else math.nan
+        return {"mean": float(v.mean()) if len(v) else math.nan, "se": se}
+
+    return {"first": mean_se(first), "last": mean_se(last), "fall": fall,
+            "steps": ((x[0], x[1]), (x[-2], x[-1]))}  # fmt: skip
+
+
 def paired_z(runs: pd.DataFrame, summary: pd.DataFrame, expect: Expect) -> tuple[float, int]:
     """How sure the comparison behind ``holds`` is: the mean over seeds of the paired
     difference (same seed, two levels) in the expected direction, over its standard

@@ -21,6 +21,7 @@ from experiments.levers import (
     LeverResult,
     adjacent_steps,
     checks,
+    first_and_last_gain,
     summarise,
 )
 
@@ -75,7 +76,10 @@ def markdown(result: LeverResult, wall_seconds: float) -> str:
         "the bottom level's in the expected direction (for a peak: the highest centre is at "
         "an interior level; for a payback: the centre at the modest level beats the bottom "
         "one). *Monotone*: also every step between neighbouring levels goes that way (ties "
-        "allowed). *Diminishing*: the gain per unit of lever falls from step to step. *Paired "
+        "allowed). *Diminishing*: the gain per unit of lever, on the medians, falls from "
+        "every step to the next (one noisy step breaks it, so each lever's section also "
+        "pairs every seed's gain per unit in the first step with its own in the last). "
+        "*Paired "
         "z*: how sure the comparison behind *holds* is, from each seed's difference between "
         "the two levels compared (the same seed: common random numbers), its mean over its "
         "standard error, positive in the expected direction, with the seeds paired in "
@@ -103,13 +107,17 @@ def markdown(result: LeverResult, wall_seconds: float) -> str:
             + ".",
         ]
     for lever in result.levers:
-        lines += ["", *lever_section(lever, summary, verdicts)]
+        lines += ["", *lever_section(lever, summary, verdicts, result.frame)]
         lines += ["", *steps_section(lever, adjacent_steps(result.frame, lever))]
     return "\n".join(lines) + "\n"
 
 
-def lever_section(lever: Lever, summary: pd.DataFrame, verdicts: pd.DataFrame) -> list[str]:
-    """Medians (or shares) per level, mean ± SE per level, the verdicts and the chart."""
+def lever_section(
+    lever: Lever, summary: pd.DataFrame, verdicts: pd.DataFrame, frame: pd.DataFrame
+) -> list[str]:
+    """Medians (or shares) per level, mean ± SE per level, the verdicts and the chart;
+    for an outcome expected to show diminishing returns, the first step's gain per unit
+    against the last step's, paired over seeds."""
     s = summary[summary["lever"] == lever.name]
     lines = [
         f"## {lever.name}",
@@ -136,8 +144,22 @@ def lever_section(lever: Lever, summary: pd.DataFrame, verdicts: pd.DataFrame) -
             f"{yes_no(row.monotone)}"
             + ("" if row.diminishing is None else f", diminishing {yes_no(row.diminishing)}")
             + f"; paired z {_z(row.z, row.pairs)}."
+            + ("" if row.diminishing is None else " " + _gain_sentence(frame, lever, row.outcome))
         )
     return lines
+
+
+def _gain_sentence(frame: pd.DataFrame, lever: Lever, outcome: str) -> str:
+    """The first and the last step's gain per unit of lever, and the paired fall."""
+    g = first_and_last_gain(frame, lever, outcome)
+    (a, b), (c, d) = g["steps"]
+    fall = g["fall"]
+    return (
+        f"Gain per unit of `{lever.name}` (mean ± SE over seeds): {fmt(a)} → {fmt(b)} "
+        f"{_signed(g['first']['mean'])} ± {fmt(g['first']['se'])}, {fmt(c)} → {fmt(d)} "
+        f"{_signed(g['last']['mean'])} ± {fmt(g['last']['se'])}; first minus last, paired "
+        f"{_signed(fall.mean)} ± {fmt(fall.se)} (z {_z(fall.z, fall.n)})."
+    )
 
 
 def steps_section(lever: Lever, steps: pd.DataFrame) -> list[str]:

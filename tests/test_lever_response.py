@@ -20,6 +20,7 @@ from experiments.levers import (
     adjacent_steps,
     checks,
     choose,
+    first_and_last_gain,
     run_levers,
     summarise,
     verdict,
@@ -167,6 +168,27 @@ def test_adjacent_steps_pair_each_level_with_the_next_on_the_same_seed():
     assert first["se"] == pytest.approx(np.std([1, 2, 1, 2], ddof=1) / 2)
     assert (first["up"], first["pairs"]) == (4, 4)
     assert second["mean"] == pytest.approx(0.0) and second["up"] == 1  # -1, 0, +1, 0
+
+
+def test_first_and_last_gain_pair_each_seeds_slopes_per_unit_of_lever():
+    """Uneven levels (0, 1, 3, 7): the gains are per unit of lever, and each seed's first
+    slope is paired with its own last slope (a concave response falls)."""
+    lever = Lever("x", (0.0, 1.0, 3.0, 7.0), "direct", ("customers",),
+                  (Expect("customers", "up", diminishing=True),), "c")  # fmt: skip
+    values = {0.0: [0, 0, 0], 1.0: [10, 8, 12], 3.0: [14, 12, 15], 7.0: [18, 12, 19]}
+    frame = pd.DataFrame(
+        {"lever": "x", "level": lv, "seed": seed, "outcome": "customers", "value": v}
+        for lv, vs in values.items()
+        for seed, v in enumerate(vs)
+    )
+    g = first_and_last_gain(frame, lever, "customers")
+    assert g["steps"] == ((0.0, 1.0), (3.0, 7.0))
+    assert g["first"]["mean"] == pytest.approx(10.0)  # 10, 8, 12 per unit
+    assert g["last"]["mean"] == pytest.approx((1.0 + 0.0 + 1.0) / 3)  # 4/4, 0/4, 4/4
+    assert list(g["fall"].differences) == pytest.approx([9.0, 8.0, 11.0])
+    assert g["fall"].z > 0
+    with pytest.raises(ValueError, match="three levels"):
+        first_and_last_gain(frame[frame["level"] <= 1.0], lever, "customers")
 
 
 # ---------------------------------------------------------------------- the runs
