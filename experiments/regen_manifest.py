@@ -102,7 +102,8 @@ MANIFEST: tuple[Step, ...] = (
     ),
     Step(
         "map", "salesweb map --seeds 20 --weeks 260",
-        _in(VALIDATION, "winner_map.md", "winner_map.parquet", "winner_map.png"),
+        _in(VALIDATION, "winner_map.md", "winner_map.parquet", "winner_map.png",
+            "winner_map_single.png"),
         663, "salesweb regenerate on 2026-12-06 (a test run beside it): 663 s",
     ),
     Step(
@@ -110,7 +111,8 @@ MANIFEST: tuple[Step, ...] = (
         _in(VALIDATION, "company.md", "company.parquet", "company_weekly.parquet",
             "company_demand.png", "company_hiring.png", "company_motions.png",
             "company_rep_ratio.png"),
-        173, "salesweb regenerate on 2026-12-06: 173 s", findings_exit=True,
+        395, "salesweb regenerate --only company on 2026-12-06, with the held-team "
+        "demand curve: 395 s", findings_exit=True,
     ),
     Step(
         "discover", "python experiments/discover_example.py",

@@ -178,27 +178,35 @@ def run_map(
 
 
 # ---------------------------------------------------------------------- winners
-def winners(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per cell: the winning motion, its win share, whether equal medians left
-    the choice to the mean (``by_mean``), and per motion the median worth, mean worth,
-    survival and win share.
+SINGLE: tuple[str, ...] = ("bottoms_up", "direct")
+"""The motions a company that runs only one chooses between: the essays' own question
+(seeds 000, 001, 003), asked without the hybrid, whose two motions cost it nothing
+more here than each costs alone."""
+
+
+def winners(frame: pd.DataFrame, motions: Sequence[str] = MOTIONS) -> pd.DataFrame:
+    """One row per cell: the winning motion among ``motions``, its win share, whether
+    equal medians left the choice to the mean (``by_mean``), and per motion the median
+    worth, mean worth, survival and win share (among ``motions``).
 
     Raises ValueError if a cell does not hold every motion on the same seeds: a
     comparison without common random numbers would not be paired.
     """
+    motions = tuple(motions)
+    frame = frame[frame["motion"].isin(motions)]
     rows = []
     for key, cell in frame.groupby(CELL, sort=True):
         seeds = {m: sorted(g["seed"]) for m, g in cell.groupby("motion")}
-        if set(seeds) != set(MOTIONS) or any(s != seeds[MOTIONS[0]] for s in seeds.values()):
+        if set(seeds) != set(motions) or any(s != seeds[motions[0]] for s in seeds.values()):
             where = ", ".join(f"{a}={v:g}" for a, v in zip(CELL, key, strict=True))
             raise ValueError(
                 f"cell {where}: every motion must run on the same seeds; got "
                 + "; ".join(f"{m}: {len(s)} runs" for m, s in sorted(seeds.items()))
             )
-        wide = cell.pivot(index="seed", columns="motion", values="worth")[list(MOTIONS)]
+        wide = cell.pivot(index="seed", columns="motion", values="worth")[list(motions)]
         median, mean = wide.median(), wide.mean()
         best = wide.to_numpy() == wide.max(axis=1).to_numpy()[:, None]
-        share = pd.Series((best / best.sum(axis=1, keepdims=True)).mean(axis=0), index=MOTIONS)
+        share = pd.Series((best / best.sum(axis=1, keepdims=True)).mean(axis=0), index=motions)
         top = median[median == median.max()].index
         by_mean = len(top) > 1
         if by_mean:  # equal medians: the higher mean decides, else a tie
@@ -213,7 +221,7 @@ def winners(frame: pd.DataFrame) -> pd.DataFrame:
             by_mean=by_mean and winner != TIE,
             seeds=len(wide),
         )
-        for m in MOTIONS:
+        for m in motions:
             row[f"median_{m}"] = float(median[m])
             row[f"mean_{m}"] = float(mean[m])
             row[f"survival_{m}"] = float(alive[m])

@@ -13,7 +13,17 @@ import pandas as pd
 
 from experiments.claims_report import fmt
 from experiments.io import save_figure, write_table, write_text
-from experiments.winner_map import MOTIONS, TIE, WORTH_ARR_MULTIPLE, Grid, MapResult, winners
+from experiments.paired import PairedEffect
+from experiments.winner_map import (
+    CELL,
+    MOTIONS,
+    SINGLE,
+    TIE,
+    WORTH_ARR_MULTIPLE,
+    Grid,
+    MapResult,
+    winners,
+)
 
 COLOURS = {"bottoms_up": "#4daf4a", "direct": "#377eb8", "hybrid": "#ff7f00", TIE: "#bbbbbb"}
 
@@ -97,10 +107,67 @@ def markdown(result: MapResult, wall_seconds: float) -> str:
                 + " | ".join(f"{getattr(row, f'survival_{m}'):.0%}" for m in MOTIONS)
                 + " |"
             )
+    lines += ["", *single_motion_section(result)]
     return "\n".join(lines) + "\n"
 
 
-def plot_map(table: pd.DataFrame, path: Path, title: str) -> None:
+def single_motion_section(result: MapResult) -> list[str]:
+    """The same runs without the hybrid: where a company that runs one motion should
+    run bottoms-up and where direct, with the paired difference of their worths."""
+    first, second = SINGLE
+    table = winners(result.frame, SINGLE)
+    effects = paired_worth(result.frame, first, second)
+    counts = table["winner"].value_counts()
+    tally = ", ".join(f"{m} {int(counts.get(m, 0))}" for m in (*SINGLE, TIE) if counts.get(m, 0))
+    hybrid_cells = int((winners(result.frame)["winner"] == "hybrid").sum())
+    lines = [
+        f"## If one motion only: {first} or {second}",
+        "",
+        f"Cells won: {tally} (of {len(table)}). The same runs without the hybrid, for a "
+        "company that cannot run two motions at once (the essays' \"if you can pull it "
+        'off", seed 003). The model charges a hybrid nothing for running two motions '
+        "beyond what each spends (no channel conflict, no cost of coordination), and "
+        f"above it wins {hybrid_cells} of the {len(table)} cells. Winner and win share "
+        f"as above, between the two; *{first} - {second}* is the paired difference of "
+        "their worths over seeds (mean ± SE, z).",
+        "",
+        "![winner map, one motion](winner_map_single.png)",
+    ]
+    for u, part in table.groupby("user_is_buyer", sort=True):
+        lines += [
+            "",
+            f"### user_is_buyer = {u:g}, one motion",
+            "",
+            f"| virality | seat price | winner | win share | median worth {first} | "
+            f"median worth {second} | {first} - {second} |",
+            "|" + " --- |" * 7,
+        ]
+        for row in part.sort_values(["virality", "seat_price"]).itertuples():
+            share = "-" if row.winner == TIE else f"{row.win_share:.0%}"
+            winner = f"{row.winner} (on the mean)" if row.by_mean else row.winner
+            e = effects[(row.user_is_buyer, row.virality, row.seat_price)]
+            z = f"{e.z:+.1f}" if np.isfinite(e.z) else ("+inf" if e.z > 0 else "-inf")
+            lines.append(
+                f"| {row.virality:g} | {row.seat_price:g} | {winner} | {share} | "
+                f"{fmt(getattr(row, f'median_{first}'))} | "
+                f"{fmt(getattr(row, f'median_{second}'))} | "
+                f"{fmt(e.mean)} ± {fmt(e.se)} (z {z}) |"
+            )
+    return lines
+
+
+def paired_worth(frame: pd.DataFrame, a: str, b: str) -> dict[tuple, PairedEffect]:
+    """Per cell, ``a``'s worth minus ``b``'s on each seed (common random numbers)."""
+    out = {}
+    for key, cell in frame[frame["motion"].isin((a, b))].groupby(CELL, sort=True):
+        wide = cell.pivot(index="seed", columns="motion", values="worth")
+        out[tuple(float(k) for k in key)] = PairedEffect.of(wide[a].to_numpy(), wide[b].to_numpy())
+    return out
+
+
+def plot_map(
+    table: pd.DataFrame, path: Path, title: str, motions: tuple[str, ...] = MOTIONS
+) -> None:
     """A panel per ``user_is_buyer``: virality (rows) by seat price (columns), each cell
     coloured by its winner and labelled with the win share and the winner's median worth;
     hatched where equal medians left the choice to the mean."""
@@ -113,7 +180,7 @@ def plot_map(table: pd.DataFrame, path: Path, title: str) -> None:
     levels = sorted(table["user_is_buyer"].unique())
     vir = sorted(table["virality"].unique())
     price = sorted(table["seat_price"].unique())
-    names = [*MOTIONS, TIE]
+    names = [*motions, TIE]
     cmap = ListedColormap([COLOURS[n] for n in names])
     fig, axes = plt.subplots(
         1, len(levels), figsize=(1.2 + 1.7 * len(price) * len(levels), 1.2 + 1.1 * len(vir)),
@@ -158,7 +225,8 @@ def plot_map(table: pd.DataFrame, path: Path, title: str) -> None:
 
 
 def write_report(result: MapResult, out_dir: Path, wall_seconds: float) -> Path:
-    """Write ``winner_map.parquet``, ``winner_map.png`` and then ``winner_map.md``."""
+    """Write ``winner_map.parquet``, ``winner_map.png``, ``winner_map_single.png`` (the
+    map without the hybrid) and then ``winner_map.md``."""
     out_dir = Path(out_dir)
     table = winners(result.frame)
     write_table(result.frame, out_dir / "winner_map.parquet", result.metadata())
@@ -168,6 +236,14 @@ def write_report(result: MapResult, out_dir: Path, wall_seconds: float) -> Path:
         f"Winning motion for my company: highest median worth ({WORTH_ARR_MULTIPLE:g} x ARR + "
         f"cash, 0 if dead) over {len(result.seeds)} seeds, {result.steps} weeks; "
         "label: win share, winner's median worth",
+    )
+    plot_map(
+        winners(result.frame, SINGLE),
+        out_dir / "winner_map_single.png",
+        f"One motion only: {' or '.join(SINGLE)}, highest median worth over "
+        f"{len(result.seeds)} seeds, {result.steps} weeks; label: win share, winner's "
+        "median worth",
+        SINGLE,
     )
     path = out_dir / "winner_map.md"
     write_text(path, markdown(result, wall_seconds))

@@ -58,7 +58,7 @@ def test_each_kind_of_entry_is_told_apart():
 def test_the_message_names_the_pages_and_one_command():
     text = stale_message(["levers", "map"], "abc")
     assert "levers (docs/validation/levers.md and 7 more)" in text
-    assert "map (docs/validation/winner_map.md and 2 more)" in text
+    assert "map (docs/validation/winner_map.md and 3 more)" in text
     assert "`salesweb regenerate --only levers --only map`" in text
     text = stale_message(["levers"], "abc", also=["calibrate"])
     assert "`salesweb regenerate --only calibrate --only levers`" in text

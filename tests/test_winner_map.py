@@ -10,6 +10,7 @@ from cli_support import assert_refused_in_one_line
 from experiments.io import read_metadata
 from experiments.winner_map import (
     MOTIONS,
+    SINGLE,
     TIE,
     Grid,
     MapResult,
@@ -79,6 +80,18 @@ def test_equal_medians_go_to_the_higher_mean_and_all_equal_is_a_tie():
     assert sum(shares) == pytest.approx(1)
 
 
+def test_one_motion_only_leaves_the_hybrid_out_of_the_choice_and_the_shares():
+    table = winners(hand_map(), SINGLE).set_index(["user_is_buyer", "seat_price"])
+    row = table.loc[(0.2, 25)]  # with the hybrid in, the hybrid wins this cell
+    assert row["winner"] == "bottoms_up" and row["win_share"] == 0.75  # direct: seed 3 only
+    assert "median_hybrid" not in table.columns
+    assert row["wins_bottoms_up"] + row["wins_direct"] == pytest.approx(1)
+    from experiments.winner_map_report import paired_worth
+
+    e = paired_worth(hand_map(), "bottoms_up", "direct")[(0.2, 0.001, 25.0)]
+    assert list(e.differences) == [1, 1, 1, -99]
+
+
 def test_a_cell_missing_a_run_is_refused():
     frame = hand_map()
     planted = frame.drop(frame.index[(frame["motion"] == "direct") & (frame["seed"] == 2)][0])
@@ -136,6 +149,10 @@ def test_report_writes_every_run_the_chart_and_the_page(tmp_path):
     assert "| 0.001 | 100 | bottoms_up | 100% |" in text and "| 0.001 | 100 | tie | - |" in text
     assert "| 0.001 | 25 | direct (on the mean) | 33% |" in text
     assert (tmp_path / "winner_map.png").stat().st_size > 10_000
+    assert (tmp_path / "winner_map_single.png").stat().st_size > 10_000
+    assert "## If one motion only: bottoms_up or direct" in text
+    assert "Cells won: bottoms_up 2, direct 1, tie 1 (of 4)" in text
+    assert "| 0.001 | 25 | bottoms_up | 75% | 1 | 0 | -24 ± 25 (z -1.0) |" in text
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "winner_map.parquet"), frame)
     assert read_metadata(tmp_path / "winner_map.parquet")["grid"]["seat_price"] == [25.0, 100.0]
 
