@@ -2,7 +2,10 @@
 
 Three figures for the issue's study, 3 options (bottoms-up, direct, hybrid) x 20 seeds
 x 260 weeks on a market of about 20,000 employees, on every core (the bench pins
-itself to one; these cases take the cores back):
+itself to one; these cases take the cores back). The market is sized like the bench's
+other cases (:data:`experiments.bench.SIZED`: every firm in it from week 0): with the
+default market's firm founding on, ``n_enterprises`` for 20,000 employees would build
+1.6 times as many and end the run with them.
 
 * ``cli_wall_s``: ``salesweb study`` from the shell, start-up included (a fresh
   Python process that starts its own warm pool, :mod:`experiments.study_pool`);
@@ -41,6 +44,25 @@ def all_cores() -> int:
     return len(cores)
 
 
+def study_market() -> dict[str, Any]:
+    """The study's market: the default at about :data:`EMPLOYEES` employees, every firm
+    in it from week 0 (sized like the bench's other cases)."""
+    from experiments.bench import SIZED, enterprises_for
+
+    return {"n_enterprises": enterprises_for(EMPLOYEES), **SIZED}
+
+
+def study_command(seeds: int, steps: int, market: dict[str, Any]) -> list[str]:
+    """``salesweb study`` as a user types it for this study on ``market``."""
+    cmd = [sys.executable, "-m", "experiments.cli", "study", "--seeds", str(seeds),
+           "--steps", str(steps), "--quiet"]  # fmt: skip
+    for name, value in market.items():
+        cmd += ["--set", f"{name}={value}"]
+    for option in OPTIONS:
+        cmd += ["--option", option]
+    return cmd
+
+
 def study_case(seeds: int, steps: int, repeats: int = 1) -> dict[str, Any]:
     """Time the study three ways (module docstring); seeds and steps shrink it for tests.
 
@@ -50,19 +72,16 @@ def study_case(seeds: int, steps: int, repeats: int = 1) -> dict[str, Any]:
     same study's wall clock moved by 15-25% between consecutive runs at load 1-2, more
     than the changes it is meant to show.
     """
-    from experiments.bench import enterprises_for
     from experiments.study import check_market, run_one, study
     from experiments.study_pool import WarmPool
     from sim.scenarios import load_scenario
 
     cores = all_cores()
-    n_ent = enterprises_for(EMPLOYEES)
-    cmd = [sys.executable, "-m", "experiments.cli", "study", "--seeds", str(seeds),
-           "--steps", str(steps), "--set", f"n_enterprises={n_ent}", "--quiet"]  # fmt: skip
-    for option in OPTIONS:
-        cmd += ["--option", option]
+    market = study_market()
+    cmd = study_command(seeds, steps, market)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    base = load_scenario("default").model_kwargs(n_enterprises=n_ent)
+    n_ent = market["n_enterprises"]
+    base = load_scenario("default").model_kwargs(**market)
     check_market(base)  # as in the server, the model and its kernels are loaded here already
     cli_walls, warm_walls = [], []
     pool = WarmPool(cores)
@@ -79,7 +98,7 @@ def study_case(seeds: int, steps: int, repeats: int = 1) -> dict[str, Any]:
                 raise RuntimeError(lines[-1])
             t = time.perf_counter()
             result = study("default", list(OPTIONS), seeds, steps, workers=cores, pool=pool,
-                           overrides={"n_enterprises": n_ent})  # fmt: skip
+                           overrides=market)  # fmt: skip
             warm_walls.append(time.perf_counter() - t)
     finally:
         pool.shutdown()

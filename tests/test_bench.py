@@ -188,3 +188,24 @@ def test_the_throughput_ratio_is_the_median_of_pairs_run_in_turn():
     result = {"markets": [], "peer": {"error": "not read"}, "throughput_pairs": pairs}
     assert throughput_ratio(result) == 95.0
     assert throughput_ratio(result, per="cpu_s") == 96.0
+
+
+def test_the_study_is_timed_on_a_market_that_holds_its_employees_from_week_0():
+    """The study's market is sized like the bench's other cases: with the default
+    market's firm founding on, n_enterprises for 20,000 employees would build 1.6 times
+    as many; the command a user would type carries the same settings."""
+    from experiments.bench import SIZED
+    from experiments.bench_study import EMPLOYEES, study_command, study_market
+    from sim.firm_founding import market_size
+    from sim.model import MarketModel
+    from sim.scenarios import load_scenario
+
+    market = study_market()
+    assert market["firm_founding_rate"] == SIZED["firm_founding_rate"] == 0.0
+    model = MarketModel(rng=1, **load_scenario("default").model_kwargs(**market))
+    _, employees = market_size(model)
+    assert employees == model.n_employees  # every employee built is in the market
+    assert 0.8 * EMPLOYEES < employees < 1.2 * EMPLOYEES
+    cmd = study_command(20, 260, market)
+    sets = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--set"]
+    assert sorted(sets) == sorted(f"{k}={v}" for k, v in market.items())
