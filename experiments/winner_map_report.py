@@ -51,8 +51,7 @@ def command_line(result: MapResult) -> str:
 def markdown(result: MapResult, wall_seconds: float) -> str:
     """The page: how it was made, the chart, then a table per ``user_is_buyer`` level."""
     table = winners(result.frame)
-    counts = table["winner"].value_counts()
-    tally = ", ".join(f"{m} {int(counts.get(m, 0))}" for m in (*MOTIONS, TIE) if counts.get(m, 0))
+    tally = _tally(table, MOTIONS)
     changes = ", ".join(f"`{k} = {v}`" for k, v in result.overrides.items())
     lines = [
         "# The winner map: bottoms-up, direct or hybrid?",
@@ -98,8 +97,7 @@ def markdown(result: MapResult, wall_seconds: float) -> str:
             "|" + " --- |" * (4 + 2 * len(MOTIONS)),
         ]
         for row in part.sort_values(["virality", "seat_price"]).itertuples():
-            share = "-" if row.winner == TIE else f"{row.win_share:.0%}"
-            winner = f"{row.winner} (on the mean)" if row.by_mean else row.winner
+            winner, share = _winner_cells(row)
             lines.append(
                 f"| {row.virality:g} | {row.seat_price:g} | {winner} | {share} | "
                 + " | ".join(fmt(getattr(row, f"median_{m}")) for m in MOTIONS)
@@ -117,8 +115,7 @@ def single_motion_section(result: MapResult) -> list[str]:
     first, second = SINGLE
     table = winners(result.frame, SINGLE)
     effects = paired_worth(result.frame, first, second)
-    counts = table["winner"].value_counts()
-    tally = ", ".join(f"{m} {int(counts.get(m, 0))}" for m in (*SINGLE, TIE) if counts.get(m, 0))
+    tally = _tally(table, SINGLE)
     hybrid_cells = int((winners(result.frame)["winner"] == "hybrid").sum())
     lines = [
         f"## If one motion only: {first} or {second}",
@@ -143,8 +140,7 @@ def single_motion_section(result: MapResult) -> list[str]:
             "|" + " --- |" * 7,
         ]
         for row in part.sort_values(["virality", "seat_price"]).itertuples():
-            share = "-" if row.winner == TIE else f"{row.win_share:.0%}"
-            winner = f"{row.winner} (on the mean)" if row.by_mean else row.winner
+            winner, share = _winner_cells(row)
             e = effects[(row.user_is_buyer, row.virality, row.seat_price)]
             z = f"{e.z:+.1f}" if np.isfinite(e.z) else ("+inf" if e.z > 0 else "-inf")
             lines.append(
@@ -154,6 +150,18 @@ def single_motion_section(result: MapResult) -> list[str]:
                 f"{fmt(e.mean)} ± {fmt(e.se)} (z {z}) |"
             )
     return lines
+
+
+def _tally(table: pd.DataFrame, motions: tuple[str, ...]) -> str:
+    """``hybrid 18``: the cells each motion (and the ties) won, those that won any."""
+    counts = table["winner"].value_counts()
+    return ", ".join(f"{m} {int(counts.get(m, 0))}" for m in (*motions, TIE) if counts.get(m, 0))
+
+
+def _winner_cells(row) -> tuple[str, str]:
+    """A table row's winner (marked when the mean decided) and its win share."""
+    share = "-" if row.winner == TIE else f"{row.win_share:.0%}"
+    return (f"{row.winner} (on the mean)" if row.by_mean else row.winner), share
 
 
 def paired_worth(frame: pd.DataFrame, a: str, b: str) -> dict[tuple, PairedEffect]:
