@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from sim.scenarios import preset_names
 from tests.browser.charts import chart_eval
+from tests.browser.pending import expect_nothing_pending
 
 pytestmark = pytest.mark.browser
 
@@ -127,7 +128,7 @@ def test_slider_change_then_reset_takes_effect_and_keeps_other_changes(page):
     expect(vendor_rows(page)).to_have_count(12)  # not applied before Reset
     page.get_by_role("button", name="Reset").click()
     expect(vendor_rows(page)).to_have_count(3)
-    expect(page.locator(".sw-pending")).to_have_count(0)
+    expect_nothing_pending(page)
     # a second change on top: the first one must survive the next Reset
     open_group(page, "direct")
     box = page.locator(".sw-input-initial_reps input")
@@ -135,7 +136,7 @@ def test_slider_change_then_reset_takes_effect_and_keeps_other_changes(page):
     box.press("Enter")
     expect(page.locator(".sw-pending")).to_contain_text("reps at launch")
     page.get_by_role("button", name="Reset").click()
-    expect(page.locator(".sw-pending")).to_have_count(0)
+    expect_nothing_pending(page)
     expect(vendor_rows(page)).to_have_count(3)
     reps = page.locator(".sw-vendor-table tbody tr td:nth-child(6)").all_inner_texts()
     assert reps == ["0", "0", "0"]
