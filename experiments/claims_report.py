@@ -44,6 +44,15 @@ def fmt_effect(e: PairedEffect) -> str:
     return f"{fmt(e.mean)} ± {fmt(se)}"
 
 
+def fmt_z(e: PairedEffect) -> str:
+    """``+2.1``: a paired effect's z to one decimal, ``+inf``/``-inf`` when every seed
+    moved alike, ``-`` when it is undefined."""
+    z = e.z
+    if math.isnan(z):
+        return "-"
+    return f"{z:+.1f}" if math.isfinite(z) else ("+inf" if z > 0 else "-inf")
+
+
 def _z_text(e: PairedEffect) -> str:
     return "no spread across seeds" if _no_spread(e) else f"{e.z:+.1f} SE"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from experiments.claims_report import fmt, yes_no
+from experiments.claims_report import fmt, fmt_z, yes_no
 from experiments.company_checks import (
     CONDITIONS,
     DEFAULT,
@@ -87,10 +87,10 @@ def checks(result: CompanyResult) -> list[dict[str, Any]]:
             "expected": f"quality {HIRING[WELL]:g} sells more than quality {HIRING[BADLY]:g} "
             "(rep-won ACV, median) and ends with more reps",
             "measured": f"rep-won ACV {fmt(well['rep_won']['median'])} vs "
-            f"{fmt(badly['rep_won']['median'])} (z {_z(effects['rep_won_acv'])}); reps at the "
+            f"{fmt(badly['rep_won']['median'])} (z {fmt_z(effects['rep_won_acv'])}); reps at the "
             f"end {fmt(well['reps_end']['median'])} vs {fmt(badly['reps_end']['median'])} "
             f"(mean {well['reps_end']['mean']:.2f} vs {badly['reps_end']['mean']:.2f}, "
-            f"z {_z(effects['reps'])})",
+            f"z {fmt_z(effects['reps'])})",
             "holds": more(well["rep_won"], badly["rep_won"])
             and more(well["reps_end"], badly["reps_end"]),
         },
@@ -225,10 +225,10 @@ def _reps_section(result: CompanyResult) -> list[str]:
     lines += [
         "",
         f"Paired ({WELL} minus {BADLY}, mean ± SE over seeds): reps at the end "
-        f"{eff['reps'].mean:+.2f} ± {eff['reps'].se:.2f} (z {_z(eff['reps'])}); rep-won ACV "
+        f"{eff['reps'].mean:+.2f} ± {eff['reps'].se:.2f} (z {fmt_z(eff['reps'])}); rep-won ACV "
         f"{fmt(eff['rep_won_acv'].mean)} ± {fmt(eff['rep_won_acv'].se)} "
-        f"(z {_z(eff['rep_won_acv'])}); ARR {fmt(eff['arr'].mean)} ± {fmt(eff['arr'].se)} "
-        f"(z {_z(eff['arr'])}).",
+        f"(z {fmt_z(eff['rep_won_acv'])}); ARR {fmt(eff['arr'].mean)} ± {fmt(eff['arr'].se)} "
+        f"(z {fmt_z(eff['arr'])}).",
         "",
         "![reps by week](company_hiring.png)",
     ]
@@ -248,7 +248,7 @@ def _demand_rows(demand: dict[str, Any], market: str) -> list[dict[str, Any]]:
             "item": f"2 a demand curve{market}",
             "expected": "its ARR peaks at an interior price",
             "measured": f"peak at {demand['peak_price']:g} USD ({demand['peak_where']}); z "
-            + ", ".join(f"{_z(e)} vs {p:g}" for p, e in demand["neighbours"].items()),
+            + ", ".join(f"{fmt_z(e)} vs {p:g}" for p, e in demand["neighbours"].items()),
             "holds": demand["arr_peak"]["holds"],
         },
     ]
@@ -321,7 +321,7 @@ def _demand_lines(frame, item: str) -> list[str]:
         f"{yes_no(falls['monotone'])}. Median ARR peaks at **{v['peak_price']:g} USD** "
         f"({v['peak_where']}); the peak against its neighbours, paired over seeds (mean ± SE, z): "
         + "; ".join(
-            f"vs {p:g} USD {fmt(e.mean)} ± {fmt(e.se)} (z {_z(e)})"
+            f"vs {p:g} USD {fmt(e.mean)} ± {fmt(e.se)} (z {fmt_z(e)})"
             for p, e in v["neighbours"].items()
         )
         + ".",
@@ -368,7 +368,7 @@ def _motions_section(result: CompanyResult) -> list[str]:
                 "",
                 "Paired worth: "
                 + "; ".join(
-                    f"{w} minus {lo} {fmt(e.mean)} ± {fmt(e.se)} (z {_z(e)}, {w} ahead in "
+                    f"{w} minus {lo} {fmt(e.mean)} ± {fmt(e.se)} (z {fmt_z(e)}, {w} ahead in "
                     f"{int((e.differences > 0).sum())} of {e.n} seeds)"
                     for (w, lo), e in t["effects"].items()
                 )
@@ -555,13 +555,6 @@ def _pm(mean: float, se: float, digits: int | None = None) -> str:
         return "n/a"
     one = (lambda x: f"{x:.{digits}f}") if digits is not None else fmt
     return f"{one(mean)} ± {one(se)}" if math.isfinite(se) else f"{one(mean)} (one seed)"
-
-
-def _z(e) -> str:
-    z = e.z
-    if math.isnan(z):
-        return "-"
-    return f"{z:+.1f}" if math.isfinite(z) else ("+inf" if z > 0 else "-inf")
 
 
 def _wrap(text: str, width: int) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.claims_report import fmt
+from experiments.claims_report import fmt, fmt_z
 from experiments.io import save_figure, write_table, write_text
 from experiments.paired import PairedEffect
 from experiments.winner_map import (
@@ -105,18 +105,19 @@ def markdown(result: MapResult, wall_seconds: float) -> str:
                 + " | ".join(f"{getattr(row, f'survival_{m}'):.0%}" for m in MOTIONS)
                 + " |"
             )
-    lines += ["", *single_motion_section(result)]
+    lines += ["", *single_motion_section(result, table)]
     return "\n".join(lines) + "\n"
 
 
-def single_motion_section(result: MapResult) -> list[str]:
+def single_motion_section(result: MapResult, every_motion: pd.DataFrame) -> list[str]:
     """The same runs without the hybrid: where a company that runs one motion should
-    run bottoms-up and where direct, with the paired difference of their worths."""
+    run bottoms-up and where direct, with the paired difference of their worths.
+    ``every_motion`` is the full map's :func:`winners` table, for the hybrid's count."""
     first, second = SINGLE
     table = winners(result.frame, SINGLE)
     effects = paired_worth(result.frame, first, second)
     tally = _tally(table, SINGLE)
-    hybrid_cells = int((winners(result.frame)["winner"] == "hybrid").sum())
+    hybrid_cells = int((every_motion["winner"] == "hybrid").sum())
     lines = [
         f"## If one motion only: {first} or {second}",
         "",
@@ -142,12 +143,11 @@ def single_motion_section(result: MapResult) -> list[str]:
         for row in part.sort_values(["virality", "seat_price"]).itertuples():
             winner, share = _winner_cells(row)
             e = effects[(row.user_is_buyer, row.virality, row.seat_price)]
-            z = f"{e.z:+.1f}" if np.isfinite(e.z) else ("+inf" if e.z > 0 else "-inf")
             lines.append(
                 f"| {row.virality:g} | {row.seat_price:g} | {winner} | {share} | "
                 f"{fmt(getattr(row, f'median_{first}'))} | "
                 f"{fmt(getattr(row, f'median_{second}'))} | "
-                f"{fmt(e.mean)} ± {fmt(e.se)} (z {z}) |"
+                f"{fmt(e.mean)} ± {fmt(e.se)} (z {fmt_z(e)}) |"
             )
     return lines
 
