@@ -31,14 +31,19 @@ ARMS = {
 }
 
 
-def run(overrides: dict, seed: int, n_enterprises: int, weeks: int) -> tuple[float, int]:
-    """CPU seconds of ``weeks`` steps (the build not counted) and the reps at the end."""
+def market(overrides: dict, seed: int, n_enterprises: int):
+    """The bench's sized default market (:data:`experiments.bench.SIZED`) with ``overrides``."""
     from experiments.bench import SIZED
     from sim.model import MarketModel
-    from sim.scenarios import load_scenario
 
-    kw = load_scenario("default").model_kwargs(n_enterprises=n_enterprises, **SIZED, **overrides)
-    model = MarketModel(rng=seed, **kw)
+    return MarketModel.from_scenario(
+        "default", rng=seed, n_enterprises=n_enterprises, **SIZED, **overrides
+    )
+
+
+def run(overrides: dict, seed: int, n_enterprises: int, weeks: int) -> tuple[float, int]:
+    """CPU seconds of ``weeks`` steps (the build not counted) and the reps at the end."""
+    model = market(overrides, seed, n_enterprises)
     start = time.process_time()
     for _ in range(weeks):
         model.step()
@@ -53,17 +58,11 @@ GENERATIONS = {
 
 def by_mechanism(overrides: dict, n_enterprises: int, weeks: int) -> tuple[dict, int]:
     """CPU seconds per mechanism (best of three runs, seed 1) and contracts at the end."""
-    from experiments.bench import SIZED
-    from sim.model import MarketModel
-    from sim.scenarios import load_scenario
     from sim.step_clock import StepClock
 
     best: dict[str, float] = {}
     for _ in range(3):
-        kw = load_scenario("default").model_kwargs(
-            n_enterprises=n_enterprises, **SIZED, **overrides
-        )
-        model = MarketModel(rng=1, **kw)
+        model = market(overrides, 1, n_enterprises)
         model.step_clock = StepClock(timer=time.process_time)
         for _ in range(weeks):
             model.step()
@@ -100,11 +99,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     n = enterprises_for(args.employees)
+    run({}, 99, n, 10)  # load the compiled kernels before anything is timed
     if args.mechanisms:
-        run({}, 99, n, 10)  # load the compiled kernels before anything is timed
         print_mechanisms(n, args.weeks)
         return
-    run({}, 99, n, 10)  # load the compiled kernels before anything is timed
     cpu: dict[str, list[float]] = {a: [] for a in ARMS}
     reps: dict[str, list[int]] = {a: [] for a in ARMS}
     for _ in range(args.repeats):
