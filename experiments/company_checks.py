@@ -73,7 +73,7 @@ class Condition:
 
     ``beats`` lists (winner, loser) pairs of motions whose median worth the essays order;
     ``alive`` asks instead that every motion be alive: median ARR above 0 and survival
-    at least one half.
+    at least one half; ``claim`` says what a market that compares no motions checks.
     """
 
     key: str
@@ -83,10 +83,11 @@ class Condition:
     beats: tuple[tuple[str, str], ...] = ()
     essays: str = ""
     alive: bool = False
+    claim: str = ""
 
     def expected(self) -> str:
-        if self.key == HELD:
-            return "customers fall and ARR peaks at an interior price"
+        if self.claim:  # a market that compares no motions says what it checks
+            return self.claim
         if self.alive:
             return "every motion alive: median ARR > 0 and survival >= 50%"
         return "; ".join(f"{w} beats {lo}" for w, lo in self.beats)
@@ -122,7 +123,12 @@ CONDITIONS: tuple[Condition, ...] = (
 """The markets where the motions are compared (item 3); the default one also holds the
 demand curve and items 1's runs."""
 
-DEMAND_CONTROL = Condition(HELD, "the default market with every sales team held", market=HELD_TEAMS)
+DEMAND_CONTROL = Condition(
+    HELD,
+    "the default market with every sales team held",
+    market=HELD_TEAMS,
+    claim="customers fall and ARR peaks at an interior price",
+)
 """Item 2's control: the demand curve again with teams that neither grow nor shrink."""
 
 MARKETS: tuple[Condition, ...] = (*CONDITIONS, DEMAND_CONTROL)
